@@ -1,0 +1,3 @@
+"""Rapport: one-on-ones that grow careers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,186 @@
+"""Who may see and change what: every scoped queryset and fetch-and-check helper.
+
+Interfaces (web, api, cli) fetch sensitive objects only through this module.
+Something a person may not see raises Http404 with the same message as a
+missing id; something they may see but not change raises PermissionDenied.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
+from rapport.people.models import Organisation, Person
+
+NOT_FOUND = "Not found."
+ENDED_SERIES = "This 1:1 has ended: its history is kept read-only."
+ADMINS_ONLY = "Only organisation admins can change people."
+AUTHOR_ONLY = "Only the person who added this topic can change its text."
+
+
+def _one(queryset: QuerySet, pk: object) -> object:
+    try:
+        return queryset.get(pk=int(pk))
+    except (ValueError, TypeError, queryset.model.DoesNotExist):
+        raise Http404(NOT_FOUND) from None
+
+
+# Series and meetings -------------------------------------------------------
+
+
+def series_visible_to(person: Person) -> QuerySet[Series]:
+    """The 1:1 series a person takes part in, as manager or as report."""
+    return Series.objects.filter(Q(manager=person) | Q(report=person)).select_related(
+        "manager", "report"
+    )
+
+
+def series_for(person: Person, series_id: object) -> Series:
+    """One series the person takes part in, else 404."""
+    return _one(series_visible_to(person), series_id)
+
+
+def series_check_manager(person: Person, series: Series) -> None:
+    """Only the series' manager may change its cadence."""
+    if series.manager_id != person.pk:
+        raise PermissionDenied("Only the manager of this 1:1 can change its cadence.")
+    if not series.is_open:
+        raise PermissionDenied(ENDED_SERIES)
+
+
+def meetings_visible_to(person: Person) -> QuerySet[Meeting]:
+    """Meetings of the series a person takes part in."""
+    return Meeting.objects.filter(
+        Q(series__manager=person) | Q(series__report=person)
+    ).select_related("series__manager", "series__report")
+
+
+def meeting_for(person: Person, meeting_id: object) -> Meeting:
+    """One meeting the person takes part in, else 404."""
+    return _one(meetings_visible_to(person), meeting_id)
+
+
+def meeting_check_change(person: Person, meeting: Meeting) -> None:
+    """Both participants may change a meeting of an open series."""
+    if person.pk not in (meeting.series.manager_id, meeting.series.report_id):
+        raise Http404(NOT_FOUND)
+    if not meeting.series.is_open:
+        raise PermissionDenied(ENDED_SERIES)
+
+
+def meeting_check_manager(person: Person, meeting: Meeting) -> None:
+    """Running and closing a meeting is the manager's part."""
+    meeting_check_change(person, meeting)
+    if meeting.series.manager_id != person.pk:
+        raise PermissionDenied("Only the manager can start or close the meeting.")
+
+
+# Agenda, notes, action items -----------------------------------------------
+
+
+def topics_visible_to(person: Person) -> QuerySet[Topic]:
+    """Topics of meetings a person takes part in."""
+    return Topic.objects.filter(
+        Q(meeting__series__manager=person) | Q(meeting__series__report=person)
+    ).select_related("meeting__series", "author")
+
+
+def topic_for(person: Person, topic_id: object) -> Topic:
+    """One topic the person may see, else 404."""
+    return _one(topics_visible_to(person), topic_id)
+
+
+def topic_check_edit(person: Person, topic: Topic) -> None:
+    """Both may tick and reorder; only the author rewrites or removes a topic."""
+    meeting_check_change(person, topic.meeting)
+    if topic.author_id != person.pk:
+        raise PermissionDenied(AUTHOR_ONLY)
+
+
+def shared_notes_for(person: Person, meeting_id: object) -> SharedNotes:
+    """The shared notes of a meeting the person takes part in, else 404."""
+    queryset = SharedNotes.objects.filter(
+        Q(meeting__series__manager=person) | Q(meeting__series__report=person)
+    ).select_related("meeting__series")
+    try:
+        return queryset.get(meeting_id=int(meeting_id))
+    except (ValueError, TypeError, SharedNotes.DoesNotExist):
+        raise Http404(NOT_FOUND) from None
+
+
+def private_notes_visible_to(person: Person) -> QuerySet[PrivateNote]:
+    """A private note is readable by its author and nobody else, ever."""
+    return PrivateNote.objects.filter(author=person)
+
+
+def private_note_for(person: Person, meeting: Meeting) -> PrivateNote | None:
+    """The person's own private note on a meeting, if they wrote one."""
+    return private_notes_visible_to(person).filter(meeting=meeting).first()
+
+
+def action_items_visible_to(person: Person) -> QuerySet[ActionItem]:
+    """Action items of the series a person takes part in."""
+    return ActionItem.objects.filter(
+        Q(series__manager=person) | Q(series__report=person)
+    ).select_related("owner", "series__manager", "series__report", "meeting")
+
+
+def action_item_for(person: Person, item_id: object) -> ActionItem:
+    """One action item the person may see, else 404."""
+    return _one(action_items_visible_to(person), item_id)
+
+
+def action_item_check_change(person: Person, item: ActionItem) -> None:
+    """Both participants of an open series may update its action items."""
+    if person.pk not in (item.series.manager_id, item.series.report_id):
+        raise Http404(NOT_FOUND)
+    if not item.series.is_open:
+        raise PermissionDenied(ENDED_SERIES)
+
+
+# People ----------------------------------------------------------------------
+
+
+def manages_managers(person: Person) -> bool:
+    """A manager's manager reads the whole organisation's roster."""
+    return Person.objects.filter(manager__manager=person).exists()
+
+
+def people_visible_to(person: Person) -> QuerySet[Person]:
+    """The roster a person may read: own for an IC, team for a manager, org above that."""
+    org_people = Person.objects.filter(organisation_id=person.organisation_id)
+    if person.is_org_admin or manages_managers(person):
+        return org_people.select_related("manager")
+    return org_people.filter(
+        Q(pk=person.pk) | Q(pk=person.manager_id) | Q(manager=person)
+    ).select_related("manager")
+
+
+def person_for(person: Person, person_id: object) -> Person:
+    """One person of the visible roster, else 404."""
+    return _one(people_visible_to(person), person_id)
+
+
+def check_org_admin(person: Person) -> None:
+    """Roster changes are for org admins."""
+    if not person.is_org_admin:
+        raise PermissionDenied(ADMINS_ONLY)
+
+
+# The operator ------------------------------------------------------------------
+
+
+def organisation_records_for_operator(organisation: Organisation) -> dict[str, QuerySet]:
+    """What whoever runs the installation may export of an organisation: never a private note."""
+    return {
+        "people": Person.objects.filter(organisation=organisation).order_by("pk"),
+        "series": Series.objects.filter(organisation=organisation).order_by("pk"),
+        "meetings": Meeting.objects.filter(series__organisation=organisation).order_by("pk"),
+        "topics": Topic.objects.filter(meeting__series__organisation=organisation).order_by("pk"),
+        "shared_notes": SharedNotes.objects.filter(
+            meeting__series__organisation=organisation
+        ).order_by("pk"),
+        "action_items": ActionItem.objects.filter(series__organisation=organisation).order_by("pk"),
+    }

@@ -1,0 +1,177 @@
+"""Reads that depend on the viewer: the overviews behind the home pages.
+
+Every query starts from an `access` queryset, and each overview costs a fixed
+number of queries however many reports, meetings or items there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from rapport import access
+from rapport.framework.cadence import cadence_for_level
+from rapport.meetings.models import ActionItem, Meeting, Series
+from rapport.people.models import Organisation, Person
+
+
+@dataclass
+class SeriesOverview:
+    series: Series
+    next_meeting: Meeting | None
+    open_items: int = 0
+    overdue_items: int = 0
+    last_held: dt.datetime | None = None
+    last_career: dt.datetime | None = None
+    manager_cancellations: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def report(self) -> Person:
+        return self.series.report
+
+    @property
+    def manager(self) -> Person:
+        return self.series.manager
+
+
+def _next_meeting_subquery(now: dt.datetime) -> Subquery:
+    # A meeting stays "next" until its planned end, so it can be opened while it runs.
+    return Subquery(
+        Meeting.objects.filter(
+            series=OuterRef("pk"),
+            status=Meeting.Status.SCHEDULED,
+            scheduled_at__gte=now - dt.timedelta(hours=2),
+        )
+        .order_by("scheduled_at")
+        .values("pk")[:1]
+    )
+
+
+def series_overviews(viewer: Person, series_qs, *, now: dt.datetime | None = None
+                     ) -> list[SeriesOverview]:
+    """One line per series: next meeting, open and overdue items, warning signs."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    window = now - dt.timedelta(days=viewer.organisation.cancellation_warning_days)
+    held = Q(meetings__status=Meeting.Status.HELD)
+    rows = list(
+        series_qs.annotate(
+            next_meeting_id=_next_meeting_subquery(now),
+            last_held=Max("meetings__scheduled_at", filter=held),
+            last_career=Max(
+                "meetings__scheduled_at", filter=held & Q(meetings__kind=Meeting.Kind.CAREER)
+            ),
+            manager_cancellations=Count(
+                "meetings",
+                filter=Q(
+                    meetings__status__in=[Meeting.Status.CANCELLED, Meeting.Status.RESCHEDULED],
+                    meetings__cancelled_by=F("manager"),
+                    meetings__cancelled_at__gte=window,
+                ),
+            ),
+        ).order_by("report__name")
+    )
+    meetings = {
+        meeting.pk: meeting
+        for meeting in access.meetings_visible_to(viewer)
+        .filter(pk__in=[row.next_meeting_id for row in rows if row.next_meeting_id])
+        .annotate(
+            report_topics=Count("topics", filter=Q(topics__author=F("series__report"))),
+            manager_topics=Count("topics", filter=Q(topics__author=F("series__manager"))),
+        )
+    }
+    items = {
+        entry["series"]: entry
+        for entry in access.action_items_visible_to(viewer)
+        .filter(series__in=[row.pk for row in rows], status=ActionItem.Status.OPEN)
+        .values("series")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .order_by()
+    }
+    overviews = []
+    for row in rows:
+        counts = items.get(row.pk, {})
+        overview = SeriesOverview(
+            series=row,
+            next_meeting=meetings.get(row.next_meeting_id),
+            open_items=counts.get("open", 0),
+            overdue_items=counts.get("overdue", 0),
+            last_held=row.last_held,
+            last_career=row.last_career,
+            manager_cancellations=row.manager_cancellations,
+        )
+        overview.warnings = series_warnings(overview, organisation=viewer.organisation, now=now)
+        overviews.append(overview)
+    return overviews
+
+
+def series_warnings(
+    overview: SeriesOverview, *, organisation: Organisation, now: dt.datetime
+) -> list[str]:
+    """The framework's warning signs this relationship shows, in words."""
+    series = overview.series
+    warnings = []
+    if overview.manager_cancellations >= organisation.cancellation_warning_count:
+        warnings.append(
+            f"{overview.manager_cancellations} cancellations by the manager in the last "
+            f"{organisation.cancellation_warning_days // 30} months"
+        )
+    grace = dt.timedelta(weeks=series.frequency_weeks, days=organisation.overdue_grace_days)
+    since = overview.last_held or dt.datetime.combine(
+        series.started_on, dt.time(), tzinfo=dt.UTC
+    )
+    if now - since > grace:
+        warnings.append(f"No 1:1 held for {(now - since).days} days")
+    interval = cadence_for_level(series.report.level or "confirmed").career_interval_days
+    career_since = overview.last_career or dt.datetime.combine(
+        series.started_on, dt.time(), tzinfo=dt.UTC
+    )
+    if (now - career_since).days > interval + organisation.overdue_grace_days:
+        warnings.append(f"Career not discussed for {(now - career_since).days} days")
+    if overview.overdue_items:
+        warnings.append(
+            f"{overview.overdue_items} overdue action item{'s' if overview.overdue_items > 1 else ''}"
+        )
+    return warnings
+
+
+def managed_overviews(viewer: Person) -> list[SeriesOverview]:
+    """The viewer's reports, as a manager."""
+    return series_overviews(
+        viewer, access.series_visible_to(viewer).filter(manager=viewer, ended_on__isnull=True)
+    )
+
+
+def own_overviews(viewer: Person) -> list[SeriesOverview]:
+    """The viewer's own 1:1 with their manager (open series)."""
+    return series_overviews(
+        viewer, access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True)
+    )
+
+
+def open_items_of(viewer: Person, *, limit: int = 8) -> list[ActionItem]:
+    """The viewer's own open items, overdue first, then by due date."""
+    return list(
+        access.action_items_visible_to(viewer)
+        .filter(owner=viewer, status=ActionItem.Status.OPEN)
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
+    )
+
+
+def past_meetings_of(viewer: Person, *, as_report: bool, limit: int = 6) -> list[Meeting]:
+    """Recently held meetings, newest first, for their shared notes."""
+    side = Q(series__report=viewer) if as_report else Q(series__manager=viewer)
+    return list(
+        access.meetings_visible_to(viewer)
+        .filter(side, status=Meeting.Status.HELD)
+        .order_by("-scheduled_at")[:limit]
+    )
+
+
+def ended_series_of(viewer: Person) -> list[Series]:
+    """Past 1:1s (a former manager), kept for their history."""
+    return list(access.series_visible_to(viewer).filter(ended_on__isnull=False))

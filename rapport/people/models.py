@@ -1,0 +1,71 @@
+"""Organisations and the people in them: levels, reporting lines, roles."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+from rapport.framework.levels import LEVEL_CHOICES
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    is_demo = models.BooleanField(default=False)
+    # The framework's sacred-time thresholds, tunable per organisation.
+    cancellation_warning_count = models.PositiveSmallIntegerField(default=3)
+    cancellation_warning_days = models.PositiveSmallIntegerField(default=61)
+    overdue_grace_days = models.PositiveSmallIntegerField(default=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonManager(BaseUserManager["Person"]):
+    def get_by_natural_key(self, username: str) -> Person:
+        return self.get(email__iexact=username)
+
+
+class Person(AbstractBaseUser):
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="people")
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=16, choices=LEVEL_CHOICES, blank=True)
+    manager = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    timezone = models.CharField(max_length=64, default="UTC")
+    remote = models.BooleanField(default=False)
+    is_org_admin = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="person_email_unique"),
+            models.CheckConstraint(
+                condition=models.Q(level__in=["", "junior", "confirmed", "senior", "staff"]),
+                name="person_level_known",
+            ),
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split(" ")[0]
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)

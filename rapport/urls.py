@@ -1,0 +1,58 @@
+"""Every URL of Rapport. The persona test walks this list: a new route is covered by it."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from rapport.web.views import actions, auth, framework, home, meetings, people, series
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("setup/<str:token>/", auth.setup, name="setup"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.logout, name="logout"),
+    path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("framework/", framework.framework, name="framework"),
+    # People
+    path("people/", people.people, name="people"),
+    path("people/invite/", people.invite, name="person_invite"),
+    path("people/import/", people.roster_import, name="roster_import"),
+    path("people/<int:person_id>/", people.person, name="person"),
+    path("people/<int:person_id>/deactivate/", people.deactivate, name="person_deactivate"),
+    path("people/<int:person_id>/reactivate/", people.reactivate, name="person_reactivate"),
+    path("people/<int:person_id>/invite-link/", people.invite_link, name="person_invite_link"),
+    # Series: the report page, a timeline of one 1:1
+    path("series/<int:series_id>/", series.series, name="series"),
+    path("series/<int:series_id>/cadence/", series.cadence, name="series_cadence"),
+    # Meetings
+    path("meetings/<int:meeting_id>/", meetings.meeting, name="meeting"),
+    path("meetings/<int:meeting_id>/agenda/", meetings.agenda, name="meeting_agenda"),
+    path("meetings/<int:meeting_id>/topics/", meetings.topic_add, name="topic_add"),
+    path("meetings/<int:meeting_id>/notes/", meetings.shared_notes, name="shared_notes"),
+    path("meetings/<int:meeting_id>/private-note/", meetings.private_note, name="private_note"),
+    path("meetings/<int:meeting_id>/action-items/", meetings.action_item_add, name="action_item_add"),
+    path("meetings/<int:meeting_id>/mood/", meetings.mood, name="meeting_mood"),
+    path("meetings/<int:meeting_id>/start/", meetings.start, name="meeting_start"),
+    path("meetings/<int:meeting_id>/complete/", meetings.complete, name="meeting_complete"),
+    path("meetings/<int:meeting_id>/cancel/", meetings.cancel, name="meeting_cancel"),
+    path("topics/<int:topic_id>/", meetings.topic_edit, name="topic_edit"),
+    path("topics/<int:topic_id>/discussed/", meetings.topic_discussed, name="topic_discussed"),
+    path("topics/<int:topic_id>/move/", meetings.topic_move, name="topic_move"),
+    path("topics/<int:topic_id>/delete/", meetings.topic_delete, name="topic_delete"),
+    # Action items across all my 1:1s
+    path("action-items/", actions.my_action_items, name="my_action_items"),
+    path("action-items/<int:item_id>/", actions.action_item_edit, name="action_item_edit"),
+    path("action-items/<int:item_id>/status/", actions.action_item_status, name="action_item_status"),
+]
+
+handler400 = "rapport.web.views.errors.bad_request"
+handler403 = "rapport.web.views.errors.forbidden"
+handler404 = "rapport.web.views.errors.not_found"
+handler500 = "rapport.web.views.errors.server_error"

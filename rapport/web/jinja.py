@@ -1,0 +1,70 @@
+"""The Jinja2 environment: URL and static helpers, Markdown, and time in the viewer's zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import Environment, StrictUndefined, Undefined
+from markupsafe import Markup
+
+from rapport.framework.levels import LEVEL_LABELS
+from rapport.web.markdown import render_markdown
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def local(value: dt.datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """A datetime in the active (viewer's) timezone."""
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime(fmt)
+
+
+def day(value: dt.date | dt.datetime | None, fmt: str = "%d %b %Y") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return value.strftime(fmt)
+
+
+def relative(value: dt.datetime | None) -> str:
+    """“in 3 days”, “2 hours ago”: coarse, for glancing."""
+    if value is None:
+        return ""
+    seconds = (value - timezone.now()).total_seconds()
+    ahead = seconds >= 0
+    seconds = abs(seconds)
+    for size, unit in ((86400 * 7, "week"), (86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = int(seconds // size)
+            text = f"{count} {unit}{'s' if count > 1 else ''}"
+            return f"in {text}" if ahead else f"{text} ago"
+    return "now"
+
+
+def markdown(text: str | None) -> Markup:
+    return Markup(render_markdown(text or ""))
+
+
+def environment(**options: Any) -> Environment:
+    options.setdefault("undefined", StrictUndefined if settings.DEBUG else Undefined)
+    env = Environment(**options)
+    env.globals.update(
+        url=url,
+        static=static,
+        get_messages=get_messages,
+        level_labels=LEVEL_LABELS,
+        email_enabled=settings.EMAIL_ENABLED,
+        now=timezone.now,
+    )
+    env.filters.update(local=local, day=day, relative=relative, markdown=markdown)
+    return env

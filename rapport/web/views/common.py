@@ -1,0 +1,45 @@
+"""What every view shares: htmx detection, refusals with a reason, POST-only guards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_http_methods
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def refuse(message: str, status: int = 400) -> HttpResponse:
+    """A 4xx carrying a message people can act on (shown by rapport.js for htmx calls)."""
+    return JsonResponse({"error": message}, status=status)
+
+
+def person_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Signed-in only, and only these HTTP methods (others are 405)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            return view(request, *args, **kwargs)
+
+        return login_required(require_http_methods(list(methods))(wrapper))
+
+    return decorate
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """An ISO date from a form, None when empty; ValueError with a clear message otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"“{value}” is not a date (use YYYY-MM-DD).") from None

@@ -1,0 +1,26 @@
+"""Home: a manager's reports at a glance, and the IC's own next 1:1."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from rapport.framework.checklists import IC_PREPARATION
+from rapport.meetings import selectors
+from rapport.web.views.common import person_view
+
+
+@person_view("GET")
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    reports = selectors.managed_overviews(viewer)
+    context = {
+        "reports": reports,
+        "needs_attention": [row for row in reports if row.warnings],
+        "own": selectors.own_overviews(viewer),
+        "my_items": selectors.open_items_of(viewer),
+        "past_meetings": selectors.past_meetings_of(viewer, as_report=True),
+        "ended_series": selectors.ended_series_of(viewer),
+        "ic_preparation": IC_PREPARATION,
+    }
+    return render(request, "web/home.html", context)

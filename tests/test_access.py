@@ -1,0 +1,221 @@
+"""The access table of DESIGN.md, walked over every URL pattern with every persona.
+
+A route that is not in ROUTES fails `test_every_route_is_in_the_table`: adding a
+URL means deciding here who may see it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, get_resolver, reverse
+
+from rapport.meetings import services as meeting_services
+from rapport.people.services import setup_token
+
+PERSONAS = ("anonymous", "ray", "olga", "mia", "omar", "dan", "ada", "zed")
+MANAGER_SECRET = "MIA-PRIVATE-7f3a: worried about Ray's review"
+REPORT_SECRET = "RAY-PRIVATE-91bc: thinking about leaving"
+
+EVERYONE = set(PERSONAS) - {"anonymous"}
+PAIR = {"ray", "mia"}
+ROSTER_OF_RAY = {"ray", "mia", "dan", "ada"}  # self, manager, manager's manager, admin
+
+# url name -> (who gets the page on GET, who may POST, who sees the object on POST).
+# "page" routes answer GET; "action" routes answer POST only (GET is 405).
+# POST outcomes: allowed -> not 403/404; visible but not allowed -> 403; others -> 404.
+ROUTES: dict[str, dict[str, object]] = {
+    "home": {"get": EVERYONE},
+    "framework": {"get": EVERYONE},
+    "people": {"get": EVERYONE},
+    "my_action_items": {"get": EVERYONE},
+    "series": {"get": PAIR},
+    "meeting": {"get": PAIR},
+    "meeting_agenda": {"get": PAIR},
+    "person": {"get": ROSTER_OF_RAY, "post": {"ada"}, "sees": ROSTER_OF_RAY},
+    "person_invite": {"post": {"ada"}, "sees": EVERYONE},
+    "roster_import": {"post": {"ada"}, "sees": EVERYONE},
+    "person_deactivate": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
+    "person_reactivate": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
+    "person_invite_link": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
+    "series_cadence": {"post": {"mia"}, "sees": PAIR},
+    "topic_add": {"post": PAIR, "sees": PAIR},
+    "shared_notes": {"post": PAIR, "sees": PAIR},
+    "private_note": {"post": PAIR, "sees": PAIR},
+    "action_item_add": {"post": PAIR, "sees": PAIR},
+    "meeting_mood": {"post": PAIR, "sees": PAIR},
+    "meeting_start": {"post": {"mia"}, "sees": PAIR},
+    "meeting_complete": {"post": {"mia"}, "sees": PAIR},
+    "meeting_cancel": {"post": PAIR, "sees": PAIR},
+    "topic_edit": {"post": {"ray"}, "sees": PAIR},
+    "topic_delete": {"post": {"ray"}, "sees": PAIR},
+    "topic_discussed": {"post": PAIR, "sees": PAIR},
+    "topic_move": {"post": PAIR, "sees": PAIR},
+    "action_item_edit": {"post": PAIR, "sees": PAIR},
+    "action_item_status": {"post": PAIR, "sees": PAIR},
+}
+# Pages for signed-out people: reachable by all, no objects behind them.
+PUBLIC = {
+    "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
+    "password_reset_complete", "setup",
+}
+
+
+def url_names() -> list[str]:
+    return sorted(
+        pattern.name
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLPattern) and pattern.name
+    )
+
+
+def test_every_route_is_in_the_table() -> None:
+    missing = [name for name in url_names() if name not in ROUTES and name not in PUBLIC]
+    assert missing == [], f"decide who may see these routes in ROUTES: {missing}"
+
+
+@pytest.fixture
+def world(cast, series, meeting):
+    """ray's topic, an action item, and a private note from each side on the next meeting."""
+    topic = meeting_services.topic_add(actor=cast.ray, meeting=meeting, text="My growth plan")
+    item = meeting_services.action_item_add(
+        actor=cast.mia, meeting=meeting, text="Book the conference", owner=cast.ray
+    )
+    meeting_services.private_note_save(
+        actor=cast.mia, meeting=meeting, body=MANAGER_SECRET, version=0
+    )
+    meeting_services.private_note_save(
+        actor=cast.ray, meeting=meeting, body=REPORT_SECRET, version=0
+    )
+    ids = {
+        "meeting_id": meeting.pk,
+        "series_id": series.pk,
+        "topic_id": topic.pk,
+        "item_id": item.pk,
+        "person_id": cast.ray.pk,
+    }
+    return cast, ids
+
+
+def route_url(name: str, ids: dict[str, int]) -> str:
+    pattern = next(p for p in get_resolver().url_patterns if getattr(p, "name", None) == name)
+    needed = set(re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern)))
+    return reverse(name, kwargs={key: ids[key] for key in needed})
+
+
+def request_as(client_for, cast, persona: str, method: str, url: str):
+    client = client_for(None if persona == "anonymous" else getattr(cast, persona))
+    with transaction.atomic():
+        response = getattr(client, method)(url)
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_each_persona_gets_what_the_access_table_says(name, world, client_for) -> None:
+    cast, ids = world
+    url = route_url(name, ids)
+    rule = ROUTES[name]
+    for persona in PERSONAS:
+        got = request_as(client_for, cast, persona, "get", url)
+        if persona == "anonymous":
+            assert got.status_code == 302 and "/login/" in got["Location"], (persona, url)
+            posted = request_as(client_for, cast, persona, "post", url)
+            assert posted.status_code == 302 and "/login/" in posted["Location"], (persona, url)
+            continue
+        if "get" in rule:
+            expected = 200 if persona in rule["get"] else 404
+            assert got.status_code == expected, (persona, url, got.status_code)
+        else:
+            assert got.status_code in (404, 405), (persona, url, got.status_code)
+        if "post" in rule:
+            posted = request_as(client_for, cast, persona, "post", url)
+            if persona in rule["post"]:
+                assert posted.status_code not in (403, 404, 405), (persona, url)
+                assert posted.status_code < 500, (persona, url)
+            elif persona in rule["sees"]:
+                assert posted.status_code == 403, (persona, url, posted.status_code)
+            else:
+                assert posted.status_code == 404, (persona, url, posted.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(name for name, rule in ROUTES.items() if "get" in rule))
+def test_no_page_ever_shows_someone_elses_private_note(name, world, client_for) -> None:
+    cast, ids = world
+    url = route_url(name, ids)
+    for persona in EVERYONE:
+        body = request_as(client_for, cast, persona, "get", url).content.decode()
+        if persona != "mia":
+            assert MANAGER_SECRET not in body, (persona, url)
+        if persona != "ray":
+            assert REPORT_SECRET not in body, (persona, url)
+
+
+def test_the_author_does_see_their_own_private_note(world, client_for) -> None:
+    cast, ids = world
+    url = reverse("meeting", kwargs={"meeting_id": ids["meeting_id"]})
+    assert MANAGER_SECRET in client_for(cast.mia).get(url).content.decode()
+    assert REPORT_SECRET in client_for(cast.ray).get(url).content.decode()
+
+
+def test_hidden_and_missing_look_the_same(world, client_for) -> None:
+    cast, ids = world
+    hidden = client_for(cast.olga).get(reverse("meeting", kwargs={"meeting_id": ids["meeting_id"]}))
+    missing = client_for(cast.olga).get(reverse("meeting", kwargs={"meeting_id": 987654}))
+    assert hidden.status_code == missing.status_code == 404
+    assert without_csrf(hidden.content) == without_csrf(missing.content)
+
+
+def without_csrf(content: bytes) -> str:
+    # The masked CSRF token differs on every response; nothing else may.
+    text = re.sub(r'"X-CSRFToken": "\w+"', "", content.decode())
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", text)
+
+
+def test_public_pages_answer_signed_out_people(db) -> None:
+    from django.test import Client
+
+    client = Client()
+    for name in ("login", "password_reset", "password_reset_done", "password_reset_complete"):
+        assert client.get(reverse(name)).status_code == 200, name
+    assert client.get(reverse("setup", kwargs={"token": setup_token()})).status_code == 200
+    assert client.get(reverse("setup", kwargs={"token": "forged"})).status_code == 404
+
+
+# Interfaces never query sensitive models directly --------------------------------
+
+SENSITIVE = {"Person", "Series", "Meeting", "Topic", "SharedNotes", "PrivateNote", "ActionItem"}
+ROOT = Path(__file__).resolve().parent.parent / "rapport"
+INTERFACES = [*sorted((ROOT / "web").rglob("*.py")), *sorted((ROOT / "api").rglob("*.py")),
+              ROOT / "cli.py"]
+
+
+def direct_queries(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in {"objects", "_default_manager", "_base_manager"}
+            and isinstance(node.value, ast.Name)
+            and node.value.id in SENSITIVE
+        ):
+            found.append(f"{path.relative_to(ROOT.parent)}:{node.lineno}: {node.value.id}.{node.attr}")
+    return found
+
+
+def test_interfaces_fetch_sensitive_models_only_through_access() -> None:
+    offenders = [hit for path in INTERFACES if path.exists() for hit in direct_queries(path)]
+    assert offenders == []
+
+
+def test_the_interface_check_catches_a_direct_query(tmp_path) -> None:
+    sample = ROOT / "web" / "_probe_for_test.py"
+    try:
+        sample.write_text("from rapport.meetings.models import PrivateNote\nPrivateNote.objects.all()\n")
+        assert direct_queries(sample)
+    finally:
+        sample.unlink()

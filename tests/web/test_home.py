@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.meetings import services as meeting_services
+from rapport.people.services import person_invite
+
+
+def home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_it_sends_signed_out_people_to_sign_in(client_for) -> None:
+    response = client_for(None).get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_refuses_other_methods(client_for, mia) -> None:
+    assert client_for(mia).post(reverse("home")).status_code == 405
+
+
+def test_it_shows_a_manager_each_report_with_the_next_one_on_one(client_for, mia, meeting) -> None:
+    page = client_for(mia).get(reverse("home")).content.decode()
+    assert "Your reports" in page
+    assert "Ray Report" in page and "Rita Senior" in page
+    assert reverse("meeting", args=[meeting.pk]) in page
+    assert "Ray has not added topics yet" in page
+
+
+def test_it_shows_when_the_report_prepared(client_for, mia, ray, meeting) -> None:
+    meeting_services.topic_add(actor=ray, meeting=meeting, text="Conference budget")
+    page = client_for(mia).get(reverse("home")).content.decode()
+    assert "1 topic from Ray" in page
+
+
+def test_it_shows_an_ic_their_next_one_on_one_and_how_to_prepare(client_for, ray, meeting) -> None:
+    page = client_for(ray).get(reverse("home")).content.decode()
+    assert "Your 1:1 with Mia Manager" in page
+    assert "Wins to share" in page
+    assert reverse("meeting", args=[meeting.pk]) in page
+    assert "Your reports" not in page
+
+
+def test_it_warns_after_three_cancellations_by_the_manager(client_for, mia, series) -> None:
+    upcoming = list(series.meetings.filter(status="scheduled").order_by("scheduled_at")[:3])
+    for meeting in upcoming:
+        meeting_services.meeting_cancel(actor=mia, meeting=meeting, reason="Offsite")
+    page = client_for(mia).get(reverse("home")).content.decode()
+    assert "3 cancellations by the manager" in page
+
+
+def test_cancellations_by_the_report_do_not_count_against_the_manager(
+    client_for, mia, ray, series
+) -> None:
+    for meeting in series.meetings.filter(status="scheduled").order_by("scheduled_at")[:3]:
+        meeting_services.meeting_cancel(actor=ray, meeting=meeting, reason="On call")
+    page = client_for(mia).get(reverse("home")).content.decode()
+    assert "cancellations by the manager" not in page
+
+
+def test_overdue_items_are_flagged(client_for, mia, ray, meeting) -> None:
+    item = meeting_services.action_item_add(
+        actor=mia, meeting=meeting, text="Write the design doc", owner=ray,
+        due_on=timezone.localdate() - dt.timedelta(days=3),
+    )
+    assert item.pk
+    page = client_for(ray).get(reverse("home")).content.decode()
+    assert "Write the design doc" in page
+    assert "1 overdue action item" in client_for(mia).get(reverse("home")).content.decode()
+
+
+def test_its_queries_do_not_grow_with_reports_meetings_or_items(client_for, ada, mia, meeting) -> None:
+    client = client_for(mia)
+    before = home_queries(client)
+    for number in range(8):
+        report = person_invite(
+            actor=ada, email=f"new{number}@acme.test", name=f"New {number}", manager=mia,
+            level="confirmed",
+        )
+        next_one = report.series.get().meetings.order_by("scheduled_at").first()
+        meeting_services.topic_add(actor=report, meeting=next_one, text="Topic")
+        meeting_services.action_item_add(actor=mia, meeting=next_one, text="Item", owner=mia)
+        meeting_services.meeting_complete(actor=mia, meeting=next_one, held_minutes=30)
+    assert home_queries(client) == before
