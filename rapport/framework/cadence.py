@@ -1,0 +1,199 @@
+"""How often and how long 1:1s run per level, and the sacred-time rules."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from types import MappingProxyType
+
+from rapport.framework.items import Item
+from rapport.framework.levels import LEVEL_LABELS, check_level
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    """One row of the seed's "Recommended Cadence" table, with numbers to schedule by."""
+
+    level: str
+    # The *_label fields are the seed's table cells verbatim; the numbers beside
+    # them are how Rapport reads those cells.
+    level_label: str
+    frequency_label: str
+    allowed_frequency_weeks: tuple[int, ...]
+    default_frequency_weeks: int
+    duration_label: str
+    min_duration_minutes: int
+    max_duration_minutes: int
+    default_duration_minutes: int
+    career_label: str
+    career_interval_days: int
+    career_interval_weeks: int
+
+    def __post_init__(self) -> None:
+        # Organisations override rows with dataclasses.replace(); refuse rows that
+        # contradict themselves instead of scheduling nonsense later.
+        if self.default_frequency_weeks not in self.allowed_frequency_weeks:
+            raise ValueError(
+                f"Default frequency {self.default_frequency_weeks} weeks is not among the "
+                f"allowed frequencies {self.allowed_frequency_weeks} for {self.level}."
+            )
+        low, default, high = (
+            self.min_duration_minutes,
+            self.default_duration_minutes,
+            self.max_duration_minutes,
+        )
+        if not 0 < low <= default <= high:
+            raise ValueError(
+                f"Durations for {self.level} must satisfy 0 < min <= default <= max minutes."
+            )
+        if self.career_interval_days <= 0 or self.career_interval_weeks <= 0:
+            raise ValueError(f"The career-focus interval for {self.level} must be positive.")
+
+    def allows_frequency(self, weeks: int) -> bool:
+        """Say whether a meeting every `weeks` weeks fits this level."""
+        return weeks in self.allowed_frequency_weeks
+
+    def allows_duration(self, minutes: int) -> bool:
+        """Say whether a regular 1:1 of `minutes` minutes fits this level."""
+        return self.min_duration_minutes <= minutes <= self.max_duration_minutes
+
+    def career_every_n_meetings(self, frequency_weeks: int | None = None) -> int:
+        """Return how many regular meetings apart career-focused 1:1s fall."""
+        weeks = self.default_frequency_weeks if frequency_weeks is None else frequency_weeks
+        if weeks <= 0:
+            raise ValueError(f"A frequency must be a positive number of weeks, not {weeks}.")
+        # Round half up so a 3-weekly staff series lands a career 1:1 every 3rd
+        # meeting (9 weeks) rather than every 2nd (6 weeks); never less than every meeting.
+        return max(1, math.floor(self.career_interval_weeks / weeks + 0.5))
+
+
+CADENCE_TABLE: Mapping[str, Cadence] = MappingProxyType(
+    {
+        "junior": Cadence(
+            level="junior",
+            level_label=LEVEL_LABELS["junior"],
+            frequency_label="Weekly",
+            allowed_frequency_weeks=(1,),
+            default_frequency_weeks=1,
+            duration_label="30-45 min",
+            min_duration_minutes=30,
+            max_duration_minutes=45,
+            default_duration_minutes=30,
+            career_label="Every other week",
+            career_interval_days=14,
+            career_interval_weeks=2,
+        ),
+        "confirmed": Cadence(
+            level="confirmed",
+            level_label=LEVEL_LABELS["confirmed"],
+            frequency_label="Weekly or Bi-weekly",
+            allowed_frequency_weeks=(1, 2),
+            # The table names weekly first; a manager moves to bi-weekly as autonomy grows.
+            default_frequency_weeks=1,
+            duration_label="30 min",
+            min_duration_minutes=30,
+            max_duration_minutes=30,
+            default_duration_minutes=30,
+            career_label="Monthly",
+            career_interval_days=30,
+            career_interval_weeks=4,
+        ),
+        "senior": Cadence(
+            level="senior",
+            level_label=LEVEL_LABELS["senior"],
+            frequency_label="Bi-weekly",
+            allowed_frequency_weeks=(2,),
+            default_frequency_weeks=2,
+            duration_label="30 min",
+            min_duration_minutes=30,
+            max_duration_minutes=30,
+            default_duration_minutes=30,
+            career_label="Monthly",
+            career_interval_days=30,
+            career_interval_weeks=4,
+        ),
+        "staff": Cadence(
+            level="staff",
+            level_label=LEVEL_LABELS["staff"],
+            frequency_label="Bi-weekly",
+            # "Staff and Beyond" asks for a flexible cadence around the bi-weekly default.
+            allowed_frequency_weeks=(1, 2, 3, 4),
+            default_frequency_weeks=2,
+            duration_label="30 min",
+            min_duration_minutes=30,
+            max_duration_minutes=30,
+            default_duration_minutes=30,
+            # Read as every two months (60 days), not twice a month.
+            career_label="Bi-monthly",
+            career_interval_days=60,
+            career_interval_weeks=8,
+        ),
+    }
+)
+
+# A career-focused 1:1 runs longer than the regular one: "Structure for Career 1:1 (45-60 min)".
+CAREER_MEETING_MINUTES: tuple[int, int] = (45, 60)
+
+ADJUSTMENT_REASONS: tuple[Item, ...] = (
+    Item("individual_needs", "Individual needs and preferences"),
+    Item("current_projects", "Current projects and challenges"),
+    Item("active_development", "Active development periods"),
+    Item("performance_concern", "Performance concerns"),
+    Item("remote", "Remote vs. co-located"),
+)
+
+SACRED_TIME_PRINCIPLE = "1:1s should be sacred—don't cancel them."
+
+RESCHEDULE_RULES: tuple[Item, ...] = (
+    Item("advance_notice", "Give advance notice"),
+    Item("reschedule_immediately", "Reschedule immediately"),
+    Item("explain_why", "Explain why (briefly)"),
+    Item("exception_not_rule", "Make it the exception, not the rule"),
+)
+
+SACRED_TIME_WARNING_SIGNS: tuple[Item, ...] = (
+    Item("frequent_cancellations", "You've cancelled 3+ times in 2 months"),
+    Item("topics_withheld", "ICs stop bringing up important topics"),
+    Item("transactional", "Relationship feels transactional"),
+    Item("trust_eroding", "Trust is eroding"),
+)
+
+CANCELLATION_WARNING_COUNT = 3
+# "2 months" as a rolling window: 61 days covers any two consecutive calendar months.
+CANCELLATION_WARNING_DAYS = 61
+
+
+def cadence_for_level(level: str) -> Cadence:
+    """Return the seed's cadence for a level, or raise ValueError for an unknown level."""
+    return CADENCE_TABLE[check_level(level)]
+
+
+def is_frequency_allowed(level: str, weeks: int) -> bool:
+    """Say whether meeting every `weeks` weeks fits the level's cadence."""
+    return cadence_for_level(level).allows_frequency(weeks)
+
+
+def is_duration_allowed(level: str, minutes: int) -> bool:
+    """Say whether a regular 1:1 of `minutes` minutes fits the level's cadence."""
+    return cadence_for_level(level).allows_duration(minutes)
+
+
+def too_many_cancellations(count: int) -> bool:
+    """Say whether this many manager cancellations in the window is a warning sign."""
+    if count < 0:
+        raise ValueError(f"A cancellation count cannot be negative (got {count}).")
+    return count >= CANCELLATION_WARNING_COUNT
+
+
+def cancellation_window_start(today: date) -> date:
+    """Return the first day of the rolling window cancellations are counted in."""
+    return today - timedelta(days=CANCELLATION_WARNING_DAYS - 1)
+
+
+def is_career_overdue(level: str, days_since_career: int | None) -> bool:
+    """Say whether career talk is overdue for the level; None means never discussed."""
+    if days_since_career is None:
+        return True
+    return days_since_career > cadence_for_level(level).career_interval_days
