@@ -173,7 +173,9 @@ def email() -> dict[str, object]:
 
         parts = urlsplit(url)
         if parts.scheme not in {"smtp", "smtps", "submission"}:
-            raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtps:// or submission://")
+            raise ImproperlyConfigured(
+                "EMAIL_URL must start with smtp://, smtps:// or submission://"
+            )
         return {
             "EMAIL_HOST": parts.hostname or "localhost",
             "EMAIL_PORT": parts.port or {"smtp": 25, "smtps": 465, "submission": 587}[parts.scheme],

@@ -37,7 +37,9 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/topics/", meetings.topic_add, name="topic_add"),
     path("meetings/<int:meeting_id>/notes/", meetings.shared_notes, name="shared_notes"),
     path("meetings/<int:meeting_id>/private-note/", meetings.private_note, name="private_note"),
-    path("meetings/<int:meeting_id>/action-items/", meetings.action_item_add, name="action_item_add"),
+    path(
+        "meetings/<int:meeting_id>/action-items/", meetings.action_item_add, name="action_item_add"
+    ),
     path("meetings/<int:meeting_id>/mood/", meetings.mood, name="meeting_mood"),
     path("meetings/<int:meeting_id>/start/", meetings.start, name="meeting_start"),
     path("meetings/<int:meeting_id>/complete/", meetings.complete, name="meeting_complete"),
@@ -49,7 +51,9 @@ urlpatterns = [
     # Action items across all my 1:1s
     path("action-items/", actions.my_action_items, name="my_action_items"),
     path("action-items/<int:item_id>/", actions.action_item_edit, name="action_item_edit"),
-    path("action-items/<int:item_id>/status/", actions.action_item_status, name="action_item_status"),
+    path(
+        "action-items/<int:item_id>/status/", actions.action_item_status, name="action_item_status"
+    ),
 ]
 
 handler400 = "rapport.web.views.errors.bad_request"

@@ -32,21 +32,38 @@ def cast(db: None) -> SimpleNamespace:
     ada.set_password(PASSWORD)
     ada.save()
     dan = _person(ada, "dan@acme.test", "Dan Director", timezone="Europe/Paris")
-    mia = _person(ada, "mia@acme.test", "Mia Manager", manager=dan, timezone="Europe/Paris",
-                  level="senior")
+    mia = _person(
+        ada, "mia@acme.test", "Mia Manager", manager=dan, timezone="Europe/Paris", level="senior"
+    )
     omar = _person(ada, "omar@acme.test", "Omar Other", manager=dan, level="staff")
-    ray = _person(ada, "ray@acme.test", "Ray Report", manager=mia, level="junior",
-                  timezone="America/New_York", remote=True)
+    ray = _person(
+        ada,
+        "ray@acme.test",
+        "Ray Report",
+        manager=mia,
+        level="junior",
+        timezone="America/New_York",
+        remote=True,
+    )
     rita = _person(ada, "rita@acme.test", "Rita Senior", manager=mia, level="senior")
     olga = _person(ada, "olga@acme.test", "Olga Report", manager=omar, level="confirmed")
     globex = Organisation.objects.create(name="Globex")
-    zed = Person(organisation=globex, email="zed@globex.test", name="Zed Stranger",
-                 is_org_admin=True)
+    zed = Person(
+        organisation=globex, email="zed@globex.test", name="Zed Stranger", is_org_admin=True
+    )
     zed.set_password(PASSWORD)
     zed.save()
     return SimpleNamespace(
-        acme=acme, globex=globex, ada=ada, dan=dan, mia=mia, omar=omar, ray=ray, rita=rita,
-        olga=olga, zed=zed,
+        acme=acme,
+        globex=globex,
+        ada=ada,
+        dan=dan,
+        mia=mia,
+        omar=omar,
+        ray=ray,
+        rita=rita,
+        olga=olga,
+        zed=zed,
     )
 
 

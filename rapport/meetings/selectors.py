@@ -51,8 +51,9 @@ def _next_meeting_subquery(now: dt.datetime) -> Subquery:
     )
 
 
-def series_overviews(viewer: Person, series_qs, *, now: dt.datetime | None = None
-                     ) -> list[SeriesOverview]:
+def series_overviews(
+    viewer: Person, series_qs, *, now: dt.datetime | None = None
+) -> list[SeriesOverview]:
     """One line per series: next meeting, open and overdue items, warning signs."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -121,9 +122,7 @@ def series_warnings(
             f"{organisation.cancellation_warning_days // 30} months"
         )
     grace = dt.timedelta(weeks=series.frequency_weeks, days=organisation.overdue_grace_days)
-    since = overview.last_held or dt.datetime.combine(
-        series.started_on, dt.time(), tzinfo=dt.UTC
-    )
+    since = overview.last_held or dt.datetime.combine(series.started_on, dt.time(), tzinfo=dt.UTC)
     if now - since > grace:
         warnings.append(f"No 1:1 held for {(now - since).days} days")
     interval = cadence_for_level(series.report.level or "confirmed").career_interval_days
@@ -132,10 +131,8 @@ def series_warnings(
     )
     if (now - career_since).days > interval + organisation.overdue_grace_days:
         warnings.append(f"Career not discussed for {(now - career_since).days} days")
-    if overview.overdue_items:
-        warnings.append(
-            f"{overview.overdue_items} overdue action item{'s' if overview.overdue_items > 1 else ''}"
-        )
+    if count := overview.overdue_items:
+        warnings.append(f"{count} overdue action item{'s' if count > 1 else ''}")
     return warnings
 
 

@@ -31,7 +31,8 @@ class PersonManager(BaseUserManager["Person"]):
 
 class Person(AbstractBaseUser):
     organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="people")
-    email = models.EmailField(max_length=254)
+    # unique=True satisfies Django's auth check; the constraint below also ignores case.
+    email = models.EmailField(max_length=254, unique=True)
     name = models.CharField(max_length=200)
     level = models.CharField(max_length=16, choices=LEVEL_CHOICES, blank=True)
     manager = models.ForeignKey(

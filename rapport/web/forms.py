@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
+
+from rapport.framework.cadence import ADJUSTMENT_REASONS
+from rapport.framework.levels import LEVEL_CHOICES
+from rapport.meetings.models import Series, Topic
+from rapport.people.models import Person
+from rapport.people.services import timezone_choices
 
 
 class SetupForm(forms.Form):
@@ -10,3 +19,212 @@ class SetupForm(forms.Form):
     name = forms.CharField(max_length=200, label="Your name")
     email = forms.EmailField(label="Your email")
     password = forms.CharField(widget=forms.PasswordInput, label="Password", min_length=8)
+
+
+# People (the people page, the person page, roster import) ---------------------------
+
+ROSTER_MAX_BYTES = 1_000_000
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.name} ({obj.email})"
+
+
+class PersonForm(forms.Form):
+    """A person's details as an org admin edits them; the services check the rules."""
+
+    name = forms.CharField(max_length=200, label="Name")
+    level = forms.ChoiceField(
+        choices=[("", "No level (not an IC)"), *LEVEL_CHOICES],
+        required=False,
+        label="Level",
+    )
+    manager = PersonChoiceField(
+        queryset=None, required=False, empty_label="No manager", label="Manager"
+    )
+    timezone = forms.ChoiceField(label="Timezone")
+    remote = forms.BooleanField(required=False, label="Works remotely")
+    is_org_admin = forms.BooleanField(required=False, label="Organisation admin")
+
+    def __init__(self, *args: Any, managers: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = managers
+        zones = timezone_choices()
+        current = self.initial.get("timezone")
+        if current and current not in zones:
+            zones = [current, *zones]  # keep a legacy name an import stored
+        self.fields["timezone"].choices = [(zone, zone.replace("_", " ")) for zone in zones]
+
+    @classmethod
+    def for_person(cls, person: Person, *, managers: QuerySet[Person]) -> PersonForm:
+        initial = {
+            "name": person.name,
+            "level": person.level,
+            "manager": person.manager_id,
+            "timezone": person.timezone,
+            "remote": person.remote,
+            "is_org_admin": person.is_org_admin,
+        }
+        return cls(initial=initial, managers=managers)
+
+
+class InviteForm(PersonForm):
+    email = forms.EmailField(max_length=254, label="Email")
+    field_order = ["email", "name", "level", "manager", "timezone", "remote", "is_org_admin"]
+
+
+class RosterForm(forms.Form):
+    """A roster CSV upload, checked for size and encoding, its text in cleaned_data."""
+
+    file = forms.FileField(label="Roster file (CSV)")
+    send_invites = forms.BooleanField(
+        required=False, label="Email each new person their set-password link"
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > ROSTER_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_000_000:.1f} MB: a roster file may be 1 MB at most."
+            )
+        data = upload.read(ROSTER_MAX_BYTES + 1)
+        if len(data) > ROSTER_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB.")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”."
+            ) from None
+
+
+# Meetings (the meeting page, the series page, action items) -----------------------
+
+WEEKDAYS = (
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+)
+NO_KIND = ("", "No tag")
+
+
+def _participant_choices(series: Series) -> list[tuple[str, str]]:
+    return [(str(person.pk), person.name) for person in (series.report, series.manager)]
+
+
+NEEDS_TEXT = {"required": "needs some text."}
+
+
+class TopicForm(forms.Form):
+    text = forms.CharField(max_length=500, label="Topic", error_messages=NEEDS_TEXT)
+    kind = forms.ChoiceField(choices=[NO_KIND, *Topic.Kind.choices], required=False, label="Tag")
+
+
+class ActionItemForm(forms.Form):
+    """An action item: who will do what, by when; the owner is one of the two people."""
+
+    text = forms.CharField(max_length=500, label="Action", error_messages=NEEDS_TEXT)
+    owner = forms.ChoiceField(
+        label="Owner",
+        error_messages={"invalid_choice": "choose one of the two people in this 1:1."},
+    )
+    due_on = forms.DateField(
+        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, series: Series, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.series = series
+        self.fields["owner"].choices = _participant_choices(series)
+
+    def owner_person(self) -> Person:
+        owner_id = int(self.cleaned_data["owner"])
+        return self.series.report if owner_id == self.series.report_id else self.series.manager
+
+
+class CompleteForm(forms.Form):
+    held_minutes = forms.IntegerField(min_value=1, max_value=480, label="Real length (minutes)")
+    mood = forms.TypedChoiceField(
+        choices=[("", "Not recorded"), *((n, str(n)) for n in range(1, 6))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Mood at the check-in (1–5)",
+    )
+
+
+class CancelForm(forms.Form):
+    """Calling a 1:1 off: always a reason, and a new time unless it is explicitly skipped."""
+
+    reason = forms.CharField(max_length=300, label="Why (the other person sees this)")
+    new_time = forms.DateTimeField(
+        required=False,
+        label="New time",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    skip = forms.BooleanField(required=False, label="Skip this one: no new time")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("new_time") and data.get("skip"):
+            raise forms.ValidationError("Choose a new time or skip this one, not both.")
+        if not data.get("new_time") and not data.get("skip") and "new_time" not in self.errors:
+            raise forms.ValidationError(
+                "Give the new time, or tick “skip this one”: a cancelled 1:1 is best "
+                "rescheduled at once."
+            )
+        return data
+
+
+class CadenceForm(forms.Form):
+    """How often and how long a 1:1 runs; the service decides when a reason is needed."""
+
+    frequency_weeks = forms.TypedChoiceField(
+        choices=[(1, "Every week"), *((n, f"Every {n} weeks") for n in range(2, 9))],
+        coerce=int,
+        label="Frequency",
+    )
+    duration_minutes = forms.IntegerField(
+        min_value=15,
+        max_value=120,
+        label="Duration (minutes)",
+        widget=forms.NumberInput(attrs={"step": 5}),
+    )
+    career_every_weeks = forms.IntegerField(
+        min_value=1, max_value=26, label="Career-focused 1:1 every (weeks)"
+    )
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Weekday")
+    start_time = forms.TimeField(
+        label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "No adjustment (the framework's cadence)"), *ADJUSTMENT_REASONS],
+        required=False,
+        label="Reason to adjust",
+    )
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    @classmethod
+    def for_series(cls, series: Series) -> CadenceForm:
+        return cls(
+            initial={
+                "frequency_weeks": series.frequency_weeks,
+                "duration_minutes": series.duration_minutes,
+                "career_every_weeks": series.career_every_weeks,
+                "weekday": series.weekday,
+                "start_time": series.start_time,
+                "reason": series.cadence_reason,
+                "note": series.cadence_note,
+            }
+        )

@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import Environment, StrictUndefined, Undefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from rapport.framework.levels import LEVEL_LABELS
@@ -55,15 +55,24 @@ def markdown(text: str | None) -> Markup:
     return Markup(render_markdown(text or ""))
 
 
+class LiveSetting:
+    """A setting read at render time, so it follows the configuration in force."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __bool__(self) -> bool:
+        return bool(getattr(settings, self.name))
+
+
 def environment(**options: Any) -> Environment:
-    options.setdefault("undefined", StrictUndefined if settings.DEBUG else Undefined)
     env = Environment(**options)
     env.globals.update(
         url=url,
         static=static,
         get_messages=get_messages,
         level_labels=LEVEL_LABELS,
-        email_enabled=settings.EMAIL_ENABLED,
+        email_enabled=LiveSetting("EMAIL_ENABLED"),
         now=timezone.now,
     )
     env.filters.update(local=local, day=day, relative=relative, markdown=markdown)

@@ -36,4 +36,8 @@ class PersonTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # Threads serve many people: never let one person's zone leak into the next request.
+            timezone.deactivate()

@@ -69,7 +69,10 @@ def test_cancellations_by_the_report_do_not_count_against_the_manager(
 
 def test_overdue_items_are_flagged(client_for, mia, ray, meeting) -> None:
     item = meeting_services.action_item_add(
-        actor=mia, meeting=meeting, text="Write the design doc", owner=ray,
+        actor=mia,
+        meeting=meeting,
+        text="Write the design doc",
+        owner=ray,
         due_on=timezone.localdate() - dt.timedelta(days=3),
     )
     assert item.pk
@@ -78,12 +81,17 @@ def test_overdue_items_are_flagged(client_for, mia, ray, meeting) -> None:
     assert "1 overdue action item" in client_for(mia).get(reverse("home")).content.decode()
 
 
-def test_its_queries_do_not_grow_with_reports_meetings_or_items(client_for, ada, mia, meeting) -> None:
+def test_its_queries_do_not_grow_with_reports_meetings_or_items(
+    client_for, ada, mia, meeting
+) -> None:
     client = client_for(mia)
     before = home_queries(client)
     for number in range(8):
         report = person_invite(
-            actor=ada, email=f"new{number}@acme.test", name=f"New {number}", manager=mia,
+            actor=ada,
+            email=f"new{number}@acme.test",
+            name=f"New {number}",
+            manager=mia,
             level="confirmed",
         )
         next_one = report.series.get().meetings.order_by("scheduled_at").first()

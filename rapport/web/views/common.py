@@ -21,7 +21,9 @@ def refuse(message: str, status: int = 400) -> HttpResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-def person_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def person_view(
+    *methods: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Signed-in only, and only these HTTP methods (others are 405)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

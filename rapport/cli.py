@@ -1,0 +1,641 @@
+"""The `rapport` command: serve, demo data, roster import, export, backup, Django's commands.
+
+Each command parses its arguments, calls one function of the domain and prints.
+Failures are one `Error: ...` line on standard error and exit code 1 (2 for a
+usage mistake), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import socket
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import Any, TextIO
+
+from rapport import __version__
+
+
+class CliError(Exception):
+    """A failure explained in one line to the person at the terminal."""
+
+
+Handler = Callable[[argparse.Namespace], None]
+
+PERSON_EXPORT_FIELDS = (
+    "id",
+    "email",
+    "name",
+    "level",
+    "manager_id",
+    "timezone",
+    "remote",
+    "is_org_admin",
+    "is_active",
+    "date_joined",
+)
+
+
+# Entry point ---------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one `rapport` command and return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
+    if argv[:1] == ["manage"]:
+        return manage(argv[1:])
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help (0) or a usage mistake (2)
+        return exit_.code if isinstance(exit_.code, int) else 2
+    if args.handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    return run_guarded(args.handler, args)
+
+
+def run_guarded(handler: Handler, args: argparse.Namespace) -> int:
+    """Run a command, turning every expected failure into one `Error:` line."""
+    try:
+        handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except _expected_errors() as error:
+        print(f"Error: {_describe(error)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import DatabaseError
+
+    errors: tuple[type[BaseException], ...] = (
+        CliError,
+        ImproperlyConfigured,
+        DatabaseError,
+        OSError,
+    )
+    from django.apps import apps
+
+    if apps.ready:  # the domain's own refusals, with messages meant for people
+        from rapport.meetings.services import ServiceError
+        from rapport.people.services import PeopleError
+
+        errors += (PeopleError, ServiceError)
+    return errors
+
+
+def _describe(error: BaseException) -> str:
+    """The error as one line, however many the underlying library wrote."""
+    return " ".join(_message(error).split())
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.filename and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    from django.db import DatabaseError
+
+    if isinstance(error, DatabaseError):
+        text = str(error).strip()
+        if "no such table" in text or ("relation" in text and "does not exist" in text):
+            return "the database has no tables yet: run `rapport manage migrate` (serve does it)"
+        return f"database: {text}"
+    return str(error) or type(error).__name__
+
+
+def setup_django() -> None:
+    """Configure Django once (settings come from the environment)."""
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+
+
+def migrate() -> None:
+    """Bring the database schema up to date, quietly."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def manage(args: list[str]) -> int:
+    """Pass the arguments to Django's management commands, as `manage.py` would."""
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["rapport manage", *args])
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    except KeyboardInterrupt:
+        return 130
+    except _expected_errors() as error:  # settings that cannot load, an unreachable database
+        print(f"Error: {_describe(error)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# Arguments -------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: one sub-command per task."""
+    parser = argparse.ArgumentParser(
+        prog="rapport",
+        description="Rapport: one-on-ones that grow careers.",
+        epilog=(
+            "example:\n  rapport serve --demo\n\n"
+            "Data lives in RAPPORT_DATA_DIR (default ~/.local/share/rapport);\n"
+            "DATABASE_URL=postgres://... switches to PostgreSQL."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"rapport {__version__}")
+    parser.set_defaults(handler=None)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_serve(commands)
+    _add_demo(commands)
+    _add_import_roster(commands)
+    _add_createadmin(commands)
+    _add_export(commands)
+    _add_backup(commands)
+    commands.add_parser(
+        "manage",
+        help="run a Django management command (migrate, shell, check --deploy, ...)",
+        description="Run a Django management command, as manage.py would.",
+        epilog="examples:\n  rapport manage check --deploy\n  rapport manage shell",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
+def _command(
+    commands: argparse._SubParsersAction, name: str, handler: Handler, summary: str, epilog: str
+) -> argparse.ArgumentParser:
+    command = commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.set_defaults(handler=handler)
+    return command
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1-65535)")
+    return int(value)
+
+
+def _workers(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (1-64)")
+    return int(value)
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "serve",
+        serve_command,
+        "apply migrations and serve Rapport with gunicorn",
+        "examples:\n"
+        "  rapport serve --demo\n"
+        "  rapport serve --host 0.0.0.0 --port 8080 --workers 4\n\n"
+        "Static files are served by Rapport itself (whitenoise). Behind a proxy or on\n"
+        "another host name, set SITE_URL and ALLOWED_HOSTS (see the README).",
+    )
+    command.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    command.add_argument("--port", type=_port, default=8000, help="port to listen on")
+    command.add_argument("--demo", action="store_true", help="load the demo organisation first")
+    command.add_argument(
+        "--workers", type=_workers, default=2, help="gunicorn worker processes (4 threads each)"
+    )
+    command.add_argument(
+        "--no-reminders",
+        action="store_true",
+        help="send no reminder emails (no effect yet: this version sends no reminders)",
+    )
+
+
+def _add_demo(commands: argparse._SubParsersAction) -> None:
+    _command(
+        commands,
+        "demo",
+        demo_command,
+        "load the demo organisation and print its logins",
+        "example:\n  rapport demo && rapport serve\n\n"
+        "Running it twice changes nothing. It refuses a database holding real data.",
+    )
+
+
+def _add_import_roster(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "import-roster",
+        import_roster_command,
+        "create or update people from a CSV file, all lines or none",
+        "example:\n  rapport import-roster people.csv --org Acme\n\n"
+        "Columns: email,name,level,manager_email,timezone,remote (UTF-8).\n"
+        "level is junior, confirmed, senior, staff or empty; remote is yes or no.\n"
+        "Every bad line is reported as FILE:LINE: reason, and then nothing is written.\n"
+        "Each new person gets a set-password link, printed here.",
+    )
+    command.add_argument("file", metavar="FILE.csv", type=Path, help="the roster file")
+    which = command.add_mutually_exclusive_group()
+    which.add_argument("--org", metavar="NAME", help="organisation to import into")
+    which.add_argument(
+        "--create-org", metavar="NAME", help="create this organisation and import into it"
+    )
+
+
+def _add_createadmin(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "createadmin",
+        createadmin_command,
+        "create the organisation and its first org admin, without a browser",
+        "examples:\n"
+        '  rapport createadmin --org Acme --email ada@acme.com --name "Ada Lovelace"\n'
+        '  echo "$PASSWORD" | rapport createadmin --org Acme --email ada@acme.com \\\n'
+        '      --name "Ada Lovelace" --password-stdin\n\n'
+        "It works only while Rapport has nobody yet; later, admins invite people\n"
+        "on the People page or with `rapport import-roster`.",
+    )
+    command.add_argument("--email", required=True, help="the admin's email (their login)")
+    command.add_argument("--name", required=True, help="the admin's name")
+    command.add_argument("--org", metavar="NAME", required=True, help="the organisation's name")
+    command.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+
+def _add_export(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "export",
+        export_command,
+        "export an organisation's data as JSON",
+        "example:\n  rapport export --org Acme --output acme.json\n\n"
+        "Exports people, 1:1 series, meetings, topics, shared notes and action items.\n"
+        "Private notes are never exported: only their author may read them.",
+    )
+    command.add_argument(
+        "--org", metavar="NAME", help="organisation (needed when there are several)"
+    )
+    command.add_argument(
+        "--output", metavar="FILE", type=Path, help="write here instead of standard output"
+    )
+
+
+def _add_backup(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "backup",
+        backup_command,
+        "copy the SQLite database safely, even while Rapport runs",
+        "example:\n  rapport backup --output /srv/backups/rapport.sqlite3\n\n"
+        "Without --output the copy goes to RAPPORT_DATA_DIR/backups/, named by time.\n"
+        "For PostgreSQL use pg_dump instead.",
+    )
+    command.add_argument("--output", metavar="FILE", type=Path, help="where to write the copy")
+
+
+# serve -------------------------------------------------------------------------------
+
+
+def serve_command(args: argparse.Namespace) -> None:
+    """Migrate, optionally load the demo, print where to go, then run gunicorn."""
+    url = f"http://{_url_host(args.host)}:{args.port}"
+    # Links Rapport prints or mails must point where it really listens.
+    os.environ.setdefault("SITE_URL", url)
+    _check_port_free(args.host, args.port)
+    setup_django()
+    from django.conf import settings
+    from django.db import connections
+
+    if "ALLOWED_HOSTS" not in os.environ and args.host not in ("0.0.0.0", "::"):
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, args.host.strip("[]")]
+    migrate()
+    collect_static()
+    print(f"Rapport {__version__}: {_database_description()}")
+    if args.demo:
+        load_demo()
+    print_first_start_link()
+    workers = f"{args.workers} worker{'s' if args.workers != 1 else ''}"
+    print(f"Serving on {url}/ (gunicorn, {workers}). Press Ctrl-C to stop.")
+    if args.host in ("0.0.0.0", "::") and "ALLOWED_HOSTS" not in os.environ:
+        print("Note: set ALLOWED_HOSTS and SITE_URL to the name people use to reach this machine.")
+    sys.stdout.flush()
+    # Workers are forked: none may inherit the connection the migrations used.
+    connections.close_all()
+    from rapport.server import serve_forever
+
+    serve_forever(host=args.host, port=args.port, workers=args.workers)
+
+
+def collect_static() -> None:
+    """Copy static files to STATIC_ROOT with gzip twins, and serve that copy.
+
+    It costs about 0.1 s at start; in exchange whitenoise sends htmx as 17 kB
+    of gzip instead of 52 kB, which serving straight from the finders cannot.
+    """
+    from django.conf import settings
+    from django.core.management import call_command
+
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    except OSError as error:  # a read-only data folder: serve from the package, uncompressed
+        print(f"Note: static files served uncompressed ({_describe(error)}).")
+        return
+    # Finder files would shadow the compressed copies (whitenoise adds them last).
+    settings.WHITENOISE_USE_FINDERS = False
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with closing(socket.create_server((host.strip("[]"), port), family=family)):
+            pass
+    except OSError as error:
+        raise CliError(
+            f"cannot listen on {host}:{port} ({error.strerror or error}): "
+            "is another server running there? Choose another with --port."
+        ) from None
+
+
+def _database_description() -> str:
+    from django.db import connection
+
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite database {config['NAME']}"
+    return f"PostgreSQL database {config['NAME']} on {config['HOST'] or 'the local socket'}"
+
+
+def print_first_start_link() -> None:
+    """While nobody exists, print the one-time link that creates the first org admin."""
+    from django.conf import settings
+
+    from rapport.people.services import setup_token, setup_token_valid
+
+    token = setup_token()
+    if setup_token_valid(token):  # valid only while the database has nobody
+        print("First start: open this link to create your organisation and its first admin:")
+        print(f"  {settings.SITE_URL}/setup/{token}/")
+
+
+# demo ---------------------------------------------------------------------------------
+
+
+def demo_command(args: argparse.Namespace) -> None:
+    """Load the demo organisation and print how to sign in."""
+    setup_django()
+    migrate()
+    load_demo()
+
+
+def load_demo() -> None:
+    """Load the demo data (a no-op the second time) and print its logins."""
+    from rapport import demo
+
+    try:
+        loaded = demo.demo_load()
+    except demo.DemoRefused as error:
+        raise CliError(str(error)) from None
+    print("Demo data loaded." if loaded else "Demo data already loaded: nothing changed.")
+    print(f"Sign in with any of these; the password is {demo.DEMO_PASSWORD}")
+    width = max(len(email) for email, _ in demo.DEMO_LOGINS)
+    for email, role in demo.DEMO_LOGINS:
+        print(f"  {email:<{width}}  {role}")
+
+
+# import-roster -------------------------------------------------------------------------
+
+
+def import_roster_command(args: argparse.Namespace) -> None:
+    """Import a roster file, printing every bad line or each new person's link."""
+    text = read_text(args.file)
+    setup_django()
+    migrate()
+    from django.db import transaction
+
+    from rapport.people.services import RosterErrors, roster_import
+
+    try:
+        with transaction.atomic():  # a new organisation goes with a failed import too
+            organisation = choose_organisation(args.org, create=args.create_org, creatable=True)
+            result = roster_import(actor=None, organisation=organisation, text=text)
+    except RosterErrors as errors:
+        for line, reason in errors.errors:
+            print(f"{args.file}:{line}: {reason}", file=sys.stderr)
+        count = len(errors.errors)
+        raise CliError(
+            f"{args.file}: {count} bad line{'s' if count != 1 else ''}, nothing was imported."
+        ) from None
+    print(
+        f"Imported {args.file} into {organisation.name}: {len(result.created)} created, "
+        f"{len(result.updated)} updated, {result.unchanged} unchanged."
+    )
+    print_set_password_links(result.created)
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 text file's content, or a one-line explanation of why not."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a folder, not a file") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 (save it as “CSV UTF-8”)") from None
+
+
+def choose_organisation(
+    name: str | None, *, create: str | None = None, creatable: bool = False
+) -> Any:
+    """The organisation named, the only one there is, or a new one when asked to create it."""
+    from rapport.people.models import Organisation
+
+    if create:
+        from rapport.people.services import organisation_create
+
+        return organisation_create(name=create)
+    organisations = list(Organisation.objects.order_by("name"))
+    names = ", ".join(organisation.name for organisation in organisations)
+    if name:
+        matches = [o for o in organisations if o.name.casefold() == name.strip().casefold()]
+        if len(matches) == 1:
+            return matches[0]
+        raise CliError(f"no organisation named “{name}” (there are: {names or 'none'})")
+    if len(organisations) == 1:
+        return organisations[0]
+    if not organisations:
+        raise CliError(
+            "there is no organisation yet: set up Rapport first (`rapport serve` prints "
+            "the link, or `rapport createadmin`)"
+            + (", or import with --create-org NAME" if creatable else "")
+        )
+    raise CliError(f"there are several organisations ({names}): choose one with --org NAME")
+
+
+def print_set_password_links(people: Sequence[Any]) -> None:
+    """Each new person's one-time link to choose a password."""
+    if not people:
+        return
+    from django.conf import settings
+
+    from rapport.people.services import set_password_path
+
+    days = settings.PASSWORD_RESET_TIMEOUT // (60 * 60 * 24)
+    print(f"Set-password links for the new people (each works once, for {days} days):")
+    width = max(len(person.email) for person in people)
+    for person in people:
+        print(f"  {person.email:<{width}}  {settings.SITE_URL}{set_password_path(person)}")
+
+
+# createadmin ---------------------------------------------------------------------------
+
+
+def createadmin_command(args: argparse.Namespace) -> None:
+    """Create the organisation and its first admin from the terminal."""
+    password = read_password(from_stdin=args.password_stdin)
+    setup_django()
+    migrate()
+    from rapport.people.services import organisation_setup
+
+    person = organisation_setup(
+        organisation_name=args.org, name=args.name, email=args.email, password=password
+    )
+    print(f"Created {person.organisation.name} and its org admin {person.name} <{person.email}>.")
+    print("Start Rapport with `rapport serve` and sign in.")
+
+
+def read_password(*, from_stdin: bool, stdin: TextIO | None = None) -> str:
+    """The password from standard input's first line, or asked twice at the terminal."""
+    stdin = stdin or sys.stdin
+    if from_stdin:
+        password = stdin.readline().rstrip("\r\n")
+        if not password:
+            raise CliError("no password on standard input")
+        return password
+    if not stdin.isatty():
+        raise CliError("no terminal to ask for the password: use --password-stdin")
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Password again: "):
+        raise CliError("the two passwords differ")
+    return password
+
+
+# export ----------------------------------------------------------------------------------
+
+
+def export_command(args: argparse.Namespace) -> None:
+    """Write the organisation's data as JSON, without any private note."""
+    setup_django()
+    organisation = choose_organisation(args.org)
+    data = organisation_export(organisation)
+    text = json.dumps(data, cls=_json_encoder(), indent=2, ensure_ascii=False) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+        return
+    args.output.write_text(text, encoding="utf-8")
+    counts = ", ".join(f"{len(rows)} {key.replace('_', ' ')}" for key, rows in _rows(data))
+    print(
+        f"Exported {organisation.name} to {args.output}: {counts}. Private notes are not exported."
+    )
+
+
+def organisation_export(organisation: Any) -> dict[str, Any]:
+    """The organisation's records as plain data; private notes stay out."""
+    from rapport import access
+
+    records = access.organisation_records_for_operator(organisation)
+    data: dict[str, Any] = {
+        "format": "rapport-export",
+        "version": 1,
+        "rapport": __version__,
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "organisation": {"id": organisation.pk, "name": organisation.name},
+        "private_notes": "not exported: a private note is readable by its author only",
+    }
+    for key, queryset in records.items():
+        fields = PERSON_EXPORT_FIELDS if key == "people" else ()
+        data[key] = list(queryset.values(*fields))
+    return data
+
+
+def _rows(data: dict[str, Any]) -> list[tuple[str, list]]:
+    return [(key, value) for key, value in data.items() if isinstance(value, list)]
+
+
+def _json_encoder() -> type[json.JSONEncoder]:
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    return DjangoJSONEncoder
+
+
+# backup ------------------------------------------------------------------------------------
+
+
+def backup_command(args: argparse.Namespace) -> None:
+    """Copy the live SQLite database into a new file, consistently."""
+    setup_django()
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        raise CliError(
+            "rapport backup copies SQLite databases; for PostgreSQL run: "
+            f'pg_dump --format=custom --file=rapport-{stamp}.dump "$DATABASE_URL"'
+        )
+    source = Path(connection.settings_dict["NAME"])
+    target = args.output or default_backup_path(Path(settings.DATA_DIR))
+    sqlite_backup(source, target)
+    print(f"Backed up {source} to {target} ({target.stat().st_size:,} bytes).")
+
+
+def default_backup_path(data_dir: Path) -> Path:
+    """DATA_DIR/backups/rapport-<UTC time>.sqlite3."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%SZ")
+    return data_dir / "backups" / f"rapport-{stamp}.sqlite3"
+
+
+def sqlite_backup(source: Path, target: Path) -> None:
+    """SQLite's online backup: a consistent copy while others keep writing."""
+    if not source.is_file():
+        raise CliError(f"{source}: no database yet (start Rapport once with `rapport serve`)")
+    if target.exists():
+        raise CliError(f"{target}: already exists, choose another file")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        closing(sqlite3.connect(source)) as origin,
+        closing(sqlite3.connect(target)) as copy,
+    ):
+        origin.backup(copy)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

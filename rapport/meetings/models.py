@@ -1,0 +1,299 @@
+"""The standing 1:1 (series), its occurrences, the shared agenda, notes and action items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import Q
+
+from rapport.framework.cadence import ADJUSTMENT_REASONS
+from rapport.people.models import Organisation, Person
+
+
+class Series(models.Model):
+    """The standing 1:1 between a manager and one report."""
+
+    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="series")
+    manager = models.ForeignKey(Person, models.PROTECT, related_name="managed_series")
+    report = models.ForeignKey(Person, models.PROTECT, related_name="series")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    frequency_weeks = models.PositiveSmallIntegerField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    career_every_weeks = models.PositiveSmallIntegerField()
+    weekday = models.PositiveSmallIntegerField(default=1)  # Monday is 0
+    start_time = models.TimeField()
+    timezone = models.CharField(max_length=64, default="UTC")
+    cadence_reason = models.CharField(max_length=32, choices=ADJUSTMENT_REASONS, blank=True)
+    cadence_note = models.CharField(max_length=500, blank=True)
+    video_link = models.URLField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"], condition=Q(ended_on__isnull=True), name="one_open_series"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency_weeks__gte=1, frequency_weeks__lte=8), name="series_frequency"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=15, duration_minutes__lte=120),
+                name="series_duration",
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="series_weekday"),
+            models.CheckConstraint(
+                condition=~Q(manager=models.F("report")), name="series_two_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"1:1 {self.manager} / {self.report}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def before(self, meeting: Meeting) -> MeetingQuerySet:
+        """Earlier meetings of the same series, latest first."""
+        return (
+            self.filter(series_id=meeting.series_id, scheduled_at__lt=meeting.scheduled_at)
+            .exclude(pk=meeting.pk)
+            .order_by("-scheduled_at", "-pk")
+        )
+
+    def after(self, meeting: Meeting) -> MeetingQuerySet:
+        """Later meetings of the same series, soonest first."""
+        return (
+            self.filter(series_id=meeting.series_id, scheduled_at__gt=meeting.scheduled_at)
+            .exclude(pk=meeting.pk)
+            .order_by("scheduled_at", "pk")
+        )
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "Regular"
+        CAREER = "career", "Career-focused"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        RESCHEDULED = "rescheduled", "Moved"
+
+    series = models.ForeignKey(Series, models.CASCADE, related_name="meetings")
+    scheduled_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.REGULAR)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    held_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    mood = models.PositiveSmallIntegerField(null=True, blank=True)
+    manager_talk_share = models.PositiveSmallIntegerField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        Person, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    notice_hours = models.IntegerField(null=True, blank=True)
+    moved_to = models.OneToOneField(
+        "self", models.SET_NULL, null=True, blank=True, related_name="moved_from"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scheduled_at"]
+        indexes = [models.Index(fields=["series", "scheduled_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mood__isnull=True) | Q(mood__gte=1, mood__lte=5), name="meeting_mood"
+            ),
+            models.CheckConstraint(
+                condition=Q(manager_talk_share__isnull=True) | Q(manager_talk_share__lte=100),
+                name="meeting_talk_share",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="meeting_cancel_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} on {self.scheduled_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def is_career(self) -> bool:
+        return self.kind == self.Kind.CAREER
+
+    @property
+    def is_called_off(self) -> bool:
+        return self.status in (self.Status.CANCELLED, self.Status.RESCHEDULED)
+
+    @property
+    def planned_end(self) -> dt.datetime:
+        return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
+
+
+class Topic(models.Model):
+    class Kind(models.TextChoices):
+        TACTICAL = "tactical", "Tactical"
+        SKILLS = "skills", "Skills"
+        CAREER = "career", "Career"
+        STATUS = "status", "Status update"
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="topics")
+    author = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    text = models.CharField(max_length=500)
+    kind = models.CharField(max_length=16, choices=Kind.choices, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    added_before_start = models.BooleanField(default=True)
+    discussed = models.BooleanField(default=False)
+    carried_from = models.OneToOneField(
+        "self", models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def agenda_order(topics: Iterable[Topic], *, report_id: int) -> list[Topic]:
+    """The agenda as both people see it: the report's topics first, then the manager's.
+
+    "Their topics" take 50-60% of the meeting and come before "your topics".
+    """
+    return sorted(
+        topics, key=lambda topic: (topic.author_id != report_id, topic.position, topic.pk)
+    )
+
+
+class SharedNotes(models.Model):
+    """The meeting's shared notes, in the documentation template's sections."""
+
+    SECTIONS = (
+        "their_topics",
+        "my_topics",
+        "feedback",
+        "context",
+        "career_progress",
+        "career_goals",
+        "career_next_focus",
+        "follow_up",
+    )
+
+    meeting = models.OneToOneField(Meeting, models.CASCADE, related_name="shared_notes")
+    their_topics = models.TextField(blank=True)
+    my_topics = models.TextField(blank=True)
+    feedback = models.TextField(blank=True)
+    context = models.TextField(blank=True)
+    career_progress = models.TextField(blank=True)
+    career_goals = models.TextField(blank=True)
+    career_next_focus = models.TextField(blank=True)
+    follow_up = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "shared notes"
+
+    def __str__(self) -> str:
+        return f"Shared notes of {self.meeting}"
+
+    def sections(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.SECTIONS}
+
+
+class PrivateNote(models.Model):
+    """A note readable by its author and nobody else."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(Person, models.CASCADE, related_name="+")
+    body = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "author"], name="one_private_note_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"Private note #{self.pk}"
+
+
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    def in_opening_of(self, meeting: Meeting) -> ActionItemQuerySet:
+        """Items from earlier meetings of the series that the meeting opens with.
+
+        An item stays in every following meeting until it is closed; one closed on
+        or after the meeting's day still shows, so ticking it off does not hide it.
+        """
+        earlier = Q(meeting__scheduled_at__lt=meeting.scheduled_at) | Q(
+            meeting__isnull=True, created_at__lt=meeting.scheduled_at
+        )
+        still_relevant = Q(status=ActionItem.Status.OPEN) | Q(
+            status=ActionItem.Status.DONE, done_on__gte=meeting.scheduled_at.date()
+        )
+        return (
+            self.filter(series_id=meeting.series_id)
+            .filter(earlier, still_relevant)
+            .exclude(meeting_id=meeting.pk)
+            .order_by(models.F("due_on").asc(nulls_last=True), "pk")
+        )
+
+
+class ActionItem(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    series = models.ForeignKey(Series, models.CASCADE, related_name="action_items")
+    meeting = models.ForeignKey(
+        Meeting, models.SET_NULL, null=True, blank=True, related_name="action_items"
+    )
+    owner = models.ForeignKey(Person, models.PROTECT, related_name="action_items")
+    text = models.CharField(max_length=500)
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    done_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="done", done_on__isnull=False) | ~Q(status="done"),
+                name="action_item_done_dated",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today

@@ -1,0 +1,625 @@
+"""Every write to organisations and people: set-up, invitations, reporting lines, roster import."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from rapport import access
+from rapport.framework.levels import LEVEL_LABELS, LEVELS
+from rapport.meetings import services as meeting_services
+from rapport.people.models import Organisation, Person
+
+T = TypeVar("T")
+
+ROSTER_COLUMNS = ("email", "name", "level", "manager_email", "timezone", "remote")
+HEADER_LINE = ",".join(ROSTER_COLUMNS)
+ROSTER_MAX_CHARS = 1_000_000
+TRUE_WORDS = {"1", "true", "yes", "y", "remote"}
+FALSE_WORDS = {"", "0", "false", "no", "n", "co-located", "colocated", "onsite", "office"}
+NAME_MAX = 200
+EMAIL_MAX = 254
+# Zone names the zoneinfo database knows but that are not places.
+NOT_PLACES = {"Factory", "localtime"}
+
+
+class PeopleError(ValueError):
+    """A roster change the domain refuses, with a message meant for the person."""
+
+
+@dataclass(eq=False)
+class RosterErrors(PeopleError):
+    """Every bad line of a roster file as (line number, reason); nothing was written."""
+
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(f"line {line}: {reason}" for line, reason in self.errors)
+
+
+@dataclass
+class RosterResult:
+    """What a roster import did: the people it created and updated, and how many it left."""
+
+    created: list[Person]
+    updated: list[Person]
+    unchanged: int
+
+
+# Checking input ----------------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    email = normalise_email(email)
+    if not email:
+        raise PeopleError("the email is empty")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise PeopleError(f"“{email}” is not an email address") from None
+    if len(email) > EMAIL_MAX:
+        raise PeopleError(f"an email address has at most {EMAIL_MAX} characters")
+    return email
+
+
+def check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise PeopleError("the name is empty")
+    if len(name) > NAME_MAX:
+        raise PeopleError(f"a name has at most {NAME_MAX} characters")
+    return name
+
+
+LEVEL_WORDS = {level: level for level in LEVELS} | {
+    label.lower(): level for level, label in LEVEL_LABELS.items()
+}
+
+
+def check_level(level: str) -> str:
+    """A known level (its key or its label, any case), or empty for people without one."""
+    word = level.strip().lower()
+    if not word:
+        return ""
+    if word not in LEVEL_WORDS:
+        raise PeopleError(f"unknown level “{level.strip()}” (use {', '.join(LEVELS)} or nothing)")
+    return LEVEL_WORDS[word]
+
+
+@functools.cache
+def timezone_names() -> dict[str, str]:
+    """Every timezone name Rapport accepts, keyed by its lower-case spelling."""
+    names = zoneinfo.available_timezones() - NOT_PLACES
+    return {name.lower(): name for name in names}
+
+
+def timezone_choices() -> list[str]:
+    """The place-named timezones, sorted, UTC first: what a timezone select offers."""
+    places = sorted(name for name in timezone_names().values() if "/" in name)
+    return ["UTC", *places]
+
+
+def check_timezone(name: str) -> str:
+    """A timezone name in its canonical spelling; empty means UTC."""
+    name = name.strip() or "UTC"
+    known = timezone_names().get(name.lower())
+    if known is None:
+        raise PeopleError(f"unknown timezone “{name}” (use a name like Europe/Paris)")
+    return known
+
+
+def check_remote(value: str) -> bool:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise PeopleError(f"remote must be yes or no, not “{value.strip()}”")
+
+
+# Set-password links --------------------------------------------------------------
+
+
+def set_password_path(person: Person) -> str:
+    """The one-time link where an invited person chooses a password."""
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    return reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
+def set_password_url(person: Person) -> str:
+    """The set-password link in full, to show or to mail."""
+    return settings.SITE_URL + set_password_path(person)
+
+
+def _invite_mail(person: Person, *, invited_by: Person | None) -> None:
+    """Mail the set-password link once the transaction commits, when SMTP is configured."""
+    if not settings.EMAIL_ENABLED:
+        return
+    context = {
+        "person": person,
+        "invited_by": invited_by,
+        "organisation": person.organisation,
+        "link": set_password_url(person),
+        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+    }
+    subject = render_to_string("web/email/invite_subject.txt", context).strip()
+    body = render_to_string("web/email/invite.txt", context)
+
+    def send() -> None:
+        send_mail(subject, body, None, [person.email])
+
+    # robust: a mail server that is down must not turn a saved invitation into an error page;
+    # the link is on the admin's screen anyway.
+    transaction.on_commit(send, robust=True)
+
+
+# First start ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_create(*, name: str) -> Organisation:
+    """A new, empty organisation (for a roster imported from the command line)."""
+    name = " ".join(name.split())
+    if not name:
+        raise PeopleError("Give the organisation a name.")
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise PeopleError(f"an organisation named “{name}” exists: use --org instead")
+    return Organisation.objects.create(name=name[:200])
+
+
+@transaction.atomic
+def organisation_setup(*, organisation_name: str, name: str, email: str, password: str) -> Person:
+    """Create the organisation and its first org admin; only while nobody exists."""
+    if Person.objects.exists():
+        raise PeopleError("Rapport is already set up: sign in instead.")
+    if not organisation_name.strip() or not name.strip():
+        raise PeopleError("Give the organisation's name and yours.")
+    email = check_email(email)
+    organisation = Organisation.objects.create(name=organisation_name.strip())
+    person = Person(
+        organisation=organisation, email=email, name=check_name(name), is_org_admin=True
+    )
+    try:
+        validate_password(password, person)
+    except ValidationError as error:
+        raise PeopleError(" ".join(error.messages)) from None
+    person.set_password(password)
+    person.save()
+    return person
+
+
+# People ----------------------------------------------------------------------------
+
+
+def _check_manager(person: Person | None, manager: Person | None, organisation_id: int) -> None:
+    if manager is None:
+        return
+    if manager.organisation_id != organisation_id:
+        raise PeopleError("The manager must belong to the same organisation.")
+    if not manager.is_active:
+        raise PeopleError(f"{manager.name} is deactivated and cannot manage anyone.")
+    if person is None:
+        return
+    if manager.pk == person.pk:
+        raise PeopleError("Nobody can be their own manager.")
+    chain = manager
+    while chain is not None:
+        if chain.pk == person.pk:
+            raise PeopleError(
+                f"{manager.name} reports (directly or not) to {person.name}: "
+                "that would be a reporting cycle."
+            )
+        chain = chain.manager
+
+
+@transaction.atomic
+def person_invite(
+    *,
+    actor: Person,
+    email: str,
+    name: str,
+    level: str = "",
+    manager: Person | None = None,
+    timezone: str = "UTC",
+    remote: bool = False,
+    is_org_admin: bool = False,
+) -> Person:
+    """Add a person with no password yet; they choose one through their set-password link."""
+    access.check_org_admin(actor)
+    email = check_email(email)
+    if Person.objects.filter(email__iexact=email).exists():
+        raise PeopleError(f"{email} already has an account.")
+    _check_manager(None, manager, actor.organisation_id)
+    person = Person(
+        organisation_id=actor.organisation_id,
+        email=email,
+        name=check_name(name),
+        level=check_level(level),
+        manager=manager,
+        timezone=check_timezone(timezone),
+        remote=remote,
+        is_org_admin=is_org_admin,
+    )
+    person.set_unusable_password()
+    person.save()
+    if manager is not None:
+        meeting_services.series_start(manager=manager, report=person)
+    _invite_mail(person, invited_by=actor)
+    return person
+
+
+def person_invite_link(*, actor: Person, person: Person, mail: bool = True) -> str:
+    """A fresh set-password link for someone (mailed too when SMTP is configured)."""
+    access.check_org_admin(actor)
+    if person.organisation_id != actor.organisation_id:
+        raise PeopleError("You can manage only your own organisation.")
+    if not person.is_active:
+        raise PeopleError(f"{person.name} is deactivated: reactivate them first.")
+    # A link for someone who has a password lets the admin sign in as them (and read their
+    # private notes); when mail works, people reset their own password instead.
+    if person.has_usable_password() and settings.EMAIL_ENABLED:
+        raise PeopleError(
+            f"{person.name} has a password: they can reset it from the sign-in page, by email."
+        )
+    if mail:
+        with transaction.atomic():
+            _invite_mail(person, invited_by=actor)
+    return set_password_url(person)
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: Person,
+    person: Person,
+    name: str,
+    level: str,
+    manager: Person | None,
+    timezone: str,
+    remote: bool,
+    is_org_admin: bool,
+) -> Person:
+    """Change someone's level, reporting line or details; a new manager starts a new 1:1."""
+    access.check_org_admin(actor)
+    if person.organisation_id != actor.organisation_id:
+        raise PeopleError("You can manage only your own organisation.")
+    if person.pk == actor.pk and not is_org_admin:
+        raise PeopleError("You cannot remove your own admin role; ask another admin.")
+    old_manager_id = person.manager_id
+    new_manager_id = manager.pk if manager is not None else None
+    if new_manager_id != old_manager_id:
+        _check_manager(person, manager, person.organisation_id)
+    # Check everything before changing anything, so a refusal leaves the object as it was.
+    name, level, timezone = check_name(name), check_level(level), check_timezone(timezone)
+    person.name = name
+    person.level = level
+    person.manager = manager
+    person.timezone = timezone
+    person.remote = remote
+    person.is_org_admin = is_org_admin
+    person.save(update_fields=["name", "level", "manager", "timezone", "remote", "is_org_admin"])
+    if old_manager_id != person.manager_id:
+        _series_follow_manager(person)
+    return person
+
+
+def _series_follow_manager(person: Person) -> None:
+    """End the open 1:1 (its history stays) and start one with the new manager."""
+    for series in person.series.filter(ended_on__isnull=True):
+        meeting_services.series_end(series=series)
+    if person.manager is not None and person.is_active and person.manager.is_active:
+        meeting_services.series_start(manager=person.manager, report=person)
+
+
+@transaction.atomic
+def person_deactivate(*, actor: Person, person: Person) -> Person:
+    """Stop someone signing in; their history stays, their open 1:1 ends."""
+    access.check_org_admin(actor)
+    if person.organisation_id != actor.organisation_id:
+        raise PeopleError("You can manage only your own organisation.")
+    if person.pk == actor.pk:
+        raise PeopleError("You cannot deactivate yourself; ask another admin.")
+    if not person.is_active:
+        raise PeopleError(f"{person.name} is already deactivated.")
+    if person.reports.filter(is_active=True).exists():
+        raise PeopleError(f"{person.name} still manages people: give them a new manager first.")
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    for series in person.series.filter(ended_on__isnull=True):
+        meeting_services.series_end(series=series)
+    return person
+
+
+@transaction.atomic
+def person_reactivate(*, actor: Person, person: Person) -> Person:
+    """Let a deactivated person sign in again and resume their 1:1."""
+    access.check_org_admin(actor)
+    if person.organisation_id != actor.organisation_id:
+        raise PeopleError("You can manage only your own organisation.")
+    if person.is_active:
+        raise PeopleError(f"{person.name} is already active.")
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    manager = person.manager
+    open_series = person.series.filter(ended_on__isnull=True).exists()
+    if manager is not None and manager.is_active and not open_series:
+        meeting_services.series_start(manager=manager, report=person)
+    return person
+
+
+# Roster import ---------------------------------------------------------------------
+
+
+@dataclass
+class RosterRow:
+    line: int
+    email: str
+    name: str
+    level: str
+    manager_email: str
+    timezone: str
+    remote: bool
+
+
+MISSING = object()  # what csv gives for the columns a short line lacks
+
+
+def roster_parse(text: str) -> list[RosterRow]:
+    """Read a roster CSV, reporting every bad line at once."""
+    parsed = _roster_read(text)
+    if parsed.errors:
+        raise RosterErrors(parsed.errors)
+    return parsed.rows
+
+
+@dataclass
+class RosterFile:
+    rows: list[RosterRow]  # the well-formed lines
+    errors: list[tuple[int, str]]
+    flawed: list[RosterRow]  # lines with a bad value, still checked for their manager
+    emails: set[str]  # every readable email, bad lines included: they are in the file
+
+
+def _roster_read(text: str) -> RosterFile:
+    if len(text) > ROSTER_MAX_CHARS:
+        return RosterFile([], [(1, "the file is too large (at most 1 MB)")], [], set())
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=None), restval=MISSING)
+    try:
+        header = [(column or "").strip().lower() for column in reader.fieldnames or []]
+    except csv.Error as error:
+        return RosterFile([], [(1, f"unreadable header: {error}")], [], set())
+    missing = [column for column in ROSTER_COLUMNS if column not in header]
+    if not header:
+        missing_text = f"the file is empty: its first line names the columns {HEADER_LINE}"
+        return RosterFile([], [(1, missing_text)], [], set())
+    if missing:
+        return RosterFile([], [(1, f"missing column {', '.join(missing)}")], [], set())
+    reader.fieldnames = header
+    parsed, seen = RosterFile([], [], [], set()), {}
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            parsed.errors.append((reader.line_num, f"unreadable line: {error}"))
+            break
+        line = reader.line_num
+        row, email, reasons = _roster_row(line, record)
+        if email in seen:
+            reasons.append(f"duplicate email {email} (also on line {seen[email]})")
+        elif email:
+            seen[email] = line
+        parsed.errors += [(line, reason) for reason in reasons]
+        if row is not None:
+            (parsed.flawed if reasons else parsed.rows).append(row)
+    parsed.emails = set(seen)
+    if not parsed.rows and not parsed.errors:
+        parsed.errors.append((1, "the file has no people"))
+    return parsed
+
+
+def _roster_row(
+    line: int, record: dict[str | None, object]
+) -> tuple[RosterRow | None, str, list[str]]:
+    """One line as a row, its email if readable, and every reason it is wrong."""
+    short = [column for column in ROSTER_COLUMNS if record.get(column) is MISSING]
+    if short:
+        return None, "", [f"missing column {', '.join(short)}"]
+    if record.get(None):
+        return None, "", ["more values than columns (quote values that contain commas)"]
+    values = {key: str(value or "").strip() for key, value in record.items() if key}
+    reasons: list[str] = []
+
+    def checked(check: Callable[[str], T], column: str, fallback: T) -> T:
+        try:
+            return check(values[column])
+        except PeopleError as error:
+            reasons.append(str(error))
+            return fallback
+
+    row = RosterRow(
+        line=line,
+        email=checked(check_email, "email", ""),
+        name=checked(check_name, "name", ""),
+        level=checked(check_level, "level", ""),
+        manager_email=normalise_email(values["manager_email"]),
+        timezone=checked(check_timezone, "timezone", ""),
+        remote=checked(check_remote, "remote", False),
+    )
+    return row, row.email, reasons
+
+
+@transaction.atomic
+def roster_import(
+    *, actor: Person | None, organisation: Organisation, text: str, send_invites: bool = False
+) -> RosterResult:
+    """Create or update everyone in a roster CSV: all lines or nothing."""
+    if actor is not None:
+        access.check_org_admin(actor)
+        if actor.organisation_id != organisation.pk:
+            raise PeopleError("You can import only into your own organisation.")
+    parsed = _roster_read(text)
+    rows = parsed.rows
+    existing = {
+        person.email.lower(): person
+        for person in Person.objects.filter(organisation=organisation).select_related("manager")
+    }
+    others = set(
+        Person.objects.exclude(organisation=organisation)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=[row.email for row in rows])
+        .values_list("email_lower", flat=True)
+    )
+    by_email = {row.email: row for row in rows}
+    errors = [
+        (row.line, f"{row.email} already has an account in another organisation")
+        for row in rows
+        if row.email in others
+    ]
+    errors += _roster_manager_errors(rows + parsed.flawed, by_email, existing, parsed.emails)
+    errors += parsed.errors
+    if errors:
+        raise RosterErrors(sorted(errors, key=lambda error: error[0]))
+    result = _roster_write(rows, existing, organisation)
+    if send_invites:
+        for person in result.created:
+            _invite_mail(person, invited_by=actor)
+    return result
+
+
+def _roster_manager_of(
+    email: str, by_email: dict[str, RosterRow], existing: dict[str, Person]
+) -> str:
+    """Who someone will report to after the import: the file wins over the database."""
+    if email in by_email:
+        return by_email[email].manager_email
+    person = existing.get(email)
+    return _manager_email(person) if person else ""
+
+
+def _roster_manager_errors(
+    rows: list[RosterRow],
+    by_email: dict[str, RosterRow],
+    existing: dict[str, Person],
+    in_file: set[str],
+) -> list[tuple[int, str]]:
+    errors = []
+    for row in rows:
+        if not row.manager_email:
+            continue
+        manager = existing.get(row.manager_email)
+        if row.manager_email == row.email:
+            errors.append((row.line, "a person cannot be their own manager"))
+        elif row.manager_email not in in_file and manager is None:
+            errors.append((row.line, f"unknown manager {row.manager_email}"))
+        elif manager is not None and not manager.is_active:
+            errors.append((row.line, f"manager {row.manager_email} is deactivated"))
+        elif _in_cycle(row, by_email, existing):
+            errors.append((row.line, f"reporting cycle through {row.manager_email}"))
+    return errors
+
+
+def _in_cycle(row: RosterRow, by_email: dict[str, RosterRow], existing: dict[str, Person]) -> bool:
+    """Whether following the managers up from this line's person leads back to them."""
+    seen, chain = {row.email}, row.manager_email
+    while chain:
+        if chain == row.email:
+            return True
+        if chain in seen:
+            return False  # a cycle above this person: its own lines report it
+        seen.add(chain)
+        chain = _roster_manager_of(chain, by_email, existing)
+    return False
+
+
+def _roster_write(
+    rows: list[RosterRow], existing: dict[str, Person], organisation: Organisation
+) -> RosterResult:
+    created, updated, unchanged = [], [], 0
+    people = dict(existing)
+    for row in rows:
+        person = people.get(row.email)
+        if person is None:
+            person = Person(organisation=organisation, email=row.email)
+            person.set_unusable_password()
+            created.append(person)
+        elif _roster_same(person, row):
+            unchanged += 1
+            continue
+        else:
+            updated.append(person)
+        person.name, person.level = row.name, row.level
+        person.timezone, person.remote = row.timezone, row.remote
+        person.save()
+        people[row.email] = person
+    # Managers are set once everyone exists, so a file may list reports before their manager.
+    changed = {person.email for person in created + updated}
+    for row in rows:
+        person = people[row.email]
+        if row.email not in changed:
+            continue
+        manager = people.get(row.manager_email) if row.manager_email else None
+        if person.manager_id != (manager.pk if manager else None):
+            person.manager = manager
+            person.save(update_fields=["manager"])
+            _series_follow_manager(person)
+    return RosterResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def _roster_same(person: Person, row: RosterRow) -> bool:
+    return (person.name, person.level, person.timezone, person.remote) == (
+        row.name,
+        row.level,
+        row.timezone,
+        row.remote,
+    ) and _manager_email(person) == row.manager_email
+
+
+def _manager_email(person: Person) -> str:
+    return person.manager.email.lower() if person.manager_id else ""
+
+
+# First-start link -------------------------------------------------------------------
+
+SETUP_SALT = "rapport.setup"
+
+
+def setup_token() -> str:
+    """A signed token for the one-time set-up link; it works only while nobody exists."""
+    from django.core import signing
+
+    return signing.dumps("first-admin", salt=SETUP_SALT)
+
+
+def setup_token_valid(token: str) -> bool:
+    from django.core import signing
+
+    try:
+        signing.loads(token, salt=SETUP_SALT, max_age=60 * 60 * 24 * 30)
+    except signing.BadSignature:
+        return False
+    return not Person.objects.exists()

@@ -1,0 +1,52 @@
+"""Gunicorn, embedded: `rapport serve` runs a production server without a config file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+def gunicorn_options(*, host: str, port: int, workers: int) -> dict[str, Any]:
+    """Gunicorn settings for Rapport: threaded workers, access log on standard output."""
+    bind_host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return {
+        "bind": f"{bind_host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": 4,
+        "accesslog": "-",
+        "errorlog": "-",
+        "proc_name": "rapport",
+        # Load Django once in the arbiter: a broken configuration stops here, not in a retry loop.
+        "preload_app": True,
+        "timeout": 60,
+        "graceful_timeout": 20,
+        # Newer gunicorns open a control socket at one fixed path per user: two
+        # `rapport serve` on one machine would fight over it, and nothing here uses it.
+        "control_socket_disable": True,
+    }
+
+
+class RapportServer(BaseApplication):
+    """Gunicorn serving `rapport.wsgi.application` with options given in code."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # older gunicorns lack some settings
+                self.cfg.set(key, value)
+
+    def load(self) -> Callable:
+        from rapport.wsgi import application
+
+        return application
+
+
+def serve_forever(*, host: str, port: int, workers: int) -> None:
+    """Run gunicorn in the foreground until it is stopped (Ctrl-C or SIGTERM)."""
+    RapportServer(gunicorn_options(host=host, port=port, workers=workers)).run()

@@ -1,0 +1,560 @@
+"""The meeting room: agenda, notes, private note and action items of one 1:1, live with htmx."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport import access
+from rapport.framework import agenda as agenda_rules
+from rapport.framework.documentation import NOTE_SECTIONS
+from rapport.meetings import services
+from rapport.meetings.models import Meeting, SharedNotes, Topic, agenda_order
+from rapport.people.models import Person
+from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
+from rapport.web.views.common import is_htmx, person_view, refuse
+
+MOOD_LABELS = {1: "Drained", 2: "Low", 3: "Okay", 4: "Good", 5: "Energised"}
+
+
+# Reading ---------------------------------------------------------------------------
+
+
+def _agenda(viewer: Person, meeting: Meeting) -> dict[str, Any]:
+    """The agenda, the report's topics first, with what the page needs to draw it."""
+    topics = agenda_order(
+        access.topics_visible_to(viewer)
+        .filter(meeting=meeting)
+        .select_related("carried_from__meeting", "carried_to__meeting"),
+        report_id=meeting.series.report_id,
+    )
+    report_id = meeting.series.report_id
+    fingerprint = repr(
+        [meeting.status]
+        + [(t.pk, t.text, t.kind, t.discussed, t.position, t.author_id) for t in topics]
+    )
+    carried = [target for t in topics if (target := _carried_to(t)) is not None]
+    return {
+        "topics": topics,
+        "report_topics": [t for t in topics if t.author_id == report_id],
+        "manager_topics": [t for t in topics if t.author_id != report_id],
+        "agenda_hash": hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest(),
+        "carried": carried,
+        "agenda_open": meeting.series.is_open and meeting.is_open,
+        "topic_kinds": Topic.Kind.choices,
+    }
+
+
+def _carried_to(topic: Topic) -> Topic | None:
+    try:
+        return topic.carried_to
+    except Topic.DoesNotExist:
+        return None
+
+
+def _note_groups(notes: SharedNotes, sections: dict[str, str] | None = None) -> list[dict]:
+    """The template's headings, each with its sections, titles, hints and text."""
+    values = sections if sections is not None else notes.sections()
+    groups: list[dict] = []
+    for section in NOTE_SECTIONS:
+        if not groups or groups[-1]["heading"] != section.heading:
+            groups.append({"heading": section.heading, "sections": []})
+        groups[-1]["sections"].append({"section": section, "text": values.get(section.key, "")})
+    return groups
+
+
+def _people(viewer: Person, meeting: Meeting) -> dict[str, Any]:
+    series = meeting.series
+    return {
+        "viewer": viewer,
+        "series": series,
+        "report": series.report,
+        "manager": series.manager,
+        "other": series.report if viewer.pk == series.manager_id else series.manager,
+        "is_manager": viewer.pk == series.manager_id,
+        "editable": series.is_open,
+        "today": timezone.localdate(),
+    }
+
+
+def _page_context(viewer: Person, meeting: Meeting, **overrides: Any) -> dict[str, Any]:
+    """Everything the meeting page shows, in a fixed number of queries."""
+    meetings = access.meetings_visible_to(viewer)
+    items = access.action_items_visible_to(viewer)
+    notes = access.shared_notes_for(viewer, meeting.pk)
+    started = meeting.started_at
+    context = {
+        **_people(viewer, meeting),
+        **_agenda(viewer, meeting),
+        "meeting": meeting,
+        "previous": meetings.before(meeting).first(),
+        "next": meetings.after(meeting).first(),
+        "moved_to": meetings.filter(pk=meeting.moved_to_id).first()
+        if meeting.moved_to_id
+        else None,
+        "moved_from": meetings.filter(moved_to=meeting).select_related("cancelled_by").first(),
+        "cancelled_by": meeting.cancelled_by if meeting.cancelled_by_id else None,
+        "notes": notes,
+        "note_groups": _note_groups(notes),
+        "notes_written": any(notes.sections().values()),
+        "private_note": access.private_note_for(viewer, meeting),
+        "opening_items": list(items.in_opening_of(meeting)),
+        "meeting_items": list(items.filter(meeting=meeting).order_by("pk")),
+        "item_form": ActionItemForm(series=meeting.series),
+        "topic_form": TopicForm(),
+        "complete_form": CompleteForm(
+            initial={
+                "held_minutes": _minutes_since(started) if started else meeting.duration_minutes,
+                "mood": meeting.mood,
+            }
+        ),
+        "cancel_form": CancelForm(),
+        "mood_labels": MOOD_LABELS,
+        "structure": agenda_rules,
+        "plan": _plan(meeting),
+        "split": agenda_rules.TIME_SPLITS.get(meeting.series.report.level),
+        "notes_conflict": None,
+        "private_conflict": None,
+        "private_draft": None,
+        "open_panel": "",
+        "show_series": False,
+        "htmx": False,
+    }
+    context.update(overrides)
+    return context
+
+
+def _plan(meeting: Meeting) -> tuple[agenda_rules.Timebox, ...]:
+    """The framework's timeboxes for this meeting's length and kind."""
+    try:
+        return agenda_rules.agenda_plan(
+            duration_minutes=meeting.duration_minutes,
+            kind=meeting.kind,
+            level=meeting.series.report.level or "confirmed",
+        )
+    except ValueError:  # a length outside what the framework plans for
+        return ()
+
+
+def _minutes_since(moment: Any) -> int:
+    return max(1, min(480, round((timezone.now() - moment).total_seconds() / 60)))
+
+
+def _refused(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    """A refusal: JSON for htmx (shown in place by rapport.js), a page otherwise."""
+    if is_htmx(request):
+        return refuse(message, status)
+    context = {"status": status, "title": "Not saved", "message": message}
+    return render(request, "web/error.html", context, status=status)
+
+
+def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("meeting", args=[meeting.pk]) + anchor)
+
+
+# The page --------------------------------------------------------------------------
+
+
+@person_view("GET")
+def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = access.meeting_for(request.user, meeting_id)
+    return render(request, "web/meeting.html", _page_context(request.user, found))
+
+
+def _render_page(
+    request: HttpRequest, meeting: Meeting, status: int, **overrides: Any
+) -> HttpResponse:
+    context = _page_context(request.user, meeting, **overrides)
+    return render(request, "web/meeting.html", context, status=status)
+
+
+# Agenda ----------------------------------------------------------------------------
+
+
+def _agenda_response(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    context = {**_people(request.user, meeting), **_agenda(request.user, meeting)}
+    context["meeting"] = meeting
+    return render(request, "web/partials/meeting_agenda.html", context)
+
+
+@person_view("GET")
+def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The live agenda fragment; 204 when nothing changed since the caller's copy."""
+    found = access.meeting_for(request.user, meeting_id)
+    context = {**_people(request.user, found), **_agenda(request.user, found), "meeting": found}
+    since = request.GET.get("since")
+    if since and since == context["agenda_hash"]:
+        return HttpResponse(status=204)
+    context["announce"] = bool(since)
+    return render(request, "web/partials/meeting_agenda.html", context)
+
+
+def _after_topic_change(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    if is_htmx(request):
+        return _agenda_response(request, meeting)
+    return _back(meeting, "#agenda")
+
+
+@person_view("POST")
+def topic_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = access.meeting_for(request.user, meeting_id)
+    form = TopicForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, _first_error(form))
+    try:
+        services.topic_add(actor=request.user, meeting=found, **form.cleaned_data)
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    return _after_topic_change(request, found)
+
+
+@person_view("POST")
+def topic_edit(request: HttpRequest, topic_id: int) -> HttpResponse:
+    """Tag a topic (`kind` alone: either person) or rewrite it (`text`: its author only)."""
+    topic = access.topic_for(request.user, topic_id)
+    kind = request.POST.get("kind", "")
+    try:
+        if "kind" in request.POST and "text" not in request.POST:
+            services.topic_set_kind(actor=request.user, topic=topic, kind=kind)
+        else:
+            services.topic_update(
+                actor=request.user, topic=topic, text=request.POST.get("text", ""), kind=kind
+            )
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
+
+
+@person_view("POST")
+def topic_discussed(request: HttpRequest, topic_id: int) -> HttpResponse:
+    topic = access.topic_for(request.user, topic_id)
+    discussed = request.POST.get("discussed", "") in ("1", "on", "true")
+    try:
+        services.topic_set_discussed(actor=request.user, topic=topic, discussed=discussed)
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
+
+
+@person_view("POST")
+def topic_move(request: HttpRequest, topic_id: int) -> HttpResponse:
+    topic = access.topic_for(request.user, topic_id)
+    direction = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if direction is None:
+        return _refused(request, "Move a topic up or down.")
+    try:
+        services.topic_move(actor=request.user, topic=topic, direction=direction)
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
+
+
+@person_view("POST")
+def topic_delete(request: HttpRequest, topic_id: int) -> HttpResponse:
+    topic = access.topic_for(request.user, topic_id)
+    try:
+        services.topic_delete(actor=request.user, topic=topic)
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
+
+
+def _first_error(form: Any) -> str:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        return f"{label}: {errors[0]}" if label else str(errors[0])
+    return "Check the form."
+
+
+# Notes -----------------------------------------------------------------------------
+
+
+def _version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _saved(request: HttpRequest, prefix: str, version: int, when: Any) -> HttpResponse:
+    context = {"prefix": prefix, "version": version, "saved_at": when}
+    return render(request, "web/partials/notes_saved.html", context)
+
+
+def _conflict(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    prefix: str,
+    rows: list[dict[str, str]],
+    current: Any,
+    who: str,
+) -> HttpResponse:
+    context = {
+        "prefix": prefix,
+        "rows": rows,
+        "current_version": current.version,
+        "saved_at": current.updated_at,
+        "who": who,
+        "meeting": meeting,
+        "save_url": _notes_url(prefix, meeting),
+    }
+    return render(request, "web/partials/notes_conflict.html", context, status=409)
+
+
+def _notes_url(prefix: str, meeting: Meeting) -> str:
+    name = "shared_notes" if prefix == "shared-notes" else "private_note"
+    return reverse(name, args=[meeting.pk])
+
+
+INTENTS = ("save", "preview", "reload")
+
+
+def _intent(request: HttpRequest) -> str | None:
+    intent = request.POST.get("intent") or "save"
+    return intent if intent in INTENTS else None
+
+
+@person_view("POST")
+def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Autosave with a version; or render a preview of the typed text; or reload the saved one."""
+    notes = access.shared_notes_for(request.user, meeting_id)
+    found = access.meeting_for(request.user, meeting_id)
+    mine = {key: request.POST[key] for key in SharedNotes.SECTIONS if key in request.POST}
+    intent = _intent(request)
+    if intent is None:
+        return _refused(request, "Unknown notes action.")
+    if intent != "save":
+        return _shared_notes_view(request, found, notes, mine if intent == "preview" else None)
+    version = _version(request)
+    if version is None:
+        return _refused(request, "The notes' version is missing: reload the page.")
+    try:
+        saved = services.shared_notes_save(
+            actor=request.user, notes=notes, sections=mine, version=version
+        )
+    except services.NotesConflict as conflict:
+        return _shared_conflict(request, found, conflict.current, mine)
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    if not is_htmx(request):
+        messages.success(request, "Shared notes saved.")
+        return _back(found, "#notes")
+    return _saved(request, "shared-notes", saved.version, saved.updated_at)
+
+
+def _shared_notes_view(
+    request: HttpRequest, meeting: Meeting, notes: SharedNotes, typed: dict[str, str] | None
+) -> HttpResponse:
+    """The typed text rendered (preview), or the editor as saved now (reload)."""
+    sections = {**notes.sections(), **typed} if typed is not None else notes.sections()
+    context = {
+        **_people(request.user, meeting),
+        "meeting": meeting,
+        "notes": notes,
+        "note_groups": _note_groups(notes, sections),
+        "notes_written": any(sections.values()),
+        "reloaded": True,
+    }
+    if typed is not None:
+        return render(request, "web/partials/notes_rendered.html", context)
+    return render(request, "web/partials/notes_editor.html", context)
+
+
+def _shared_conflict(
+    request: HttpRequest, meeting: Meeting, current: SharedNotes, mine: dict[str, str]
+) -> HttpResponse:
+    theirs = current.sections()
+    rows = [
+        {"title": section.title, "theirs": theirs[section.key], "mine": mine[section.key]}
+        for section in NOTE_SECTIONS
+        if section.key in mine and mine[section.key] != theirs[section.key]
+    ]
+    who = current.updated_by.name if current.updated_by else "Someone"
+    if current.updated_by_id == request.user.pk:
+        who = "You (in another tab or window)"
+    if not is_htmx(request):
+        return _render_page(
+            request,
+            meeting,
+            409,
+            notes_conflict={"rows": rows, "who": who, "current": current},
+            note_groups=_note_groups(current, {**theirs, **mine}),
+        )
+    return _conflict(request, meeting, prefix="shared-notes", rows=rows, current=current, who=who)
+
+
+@person_view("POST")
+def private_note(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The viewer's own private note: autosave, preview the typed text, or reload the saved one."""
+    found = access.meeting_for(request.user, meeting_id)
+    intent = _intent(request)
+    if intent is None:
+        return _refused(request, "Unknown notes action.")
+    body = request.POST.get("body", "")
+    if intent != "save":
+        note = access.private_note_for(request.user, found)
+        context = {
+            **_people(request.user, found),
+            "meeting": found,
+            "private_note": note,
+            "preview_body": body,
+            "reloaded": True,
+        }
+        name = "notes_private_rendered" if intent == "preview" else "notes_private_editor"
+        return render(request, f"web/partials/{name}.html", context)
+    version = _version(request)
+    if version is None:
+        return _refused(request, "The note's version is missing: reload the page.")
+    try:
+        note = services.private_note_save(
+            actor=request.user, meeting=found, body=body, version=version
+        )
+    except services.NotesConflict as conflict:
+        rows = [{"title": "Private note", "theirs": conflict.current.body, "mine": body}]
+        if not is_htmx(request):
+            return _render_page(
+                request,
+                found,
+                409,
+                private_conflict={"rows": rows, "current": conflict.current},
+                private_draft=body,
+            )
+        return _conflict(
+            request,
+            found,
+            prefix="private-note",
+            rows=rows,
+            current=conflict.current,
+            who="You (in another tab or window)",
+        )
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    if not is_htmx(request):
+        messages.success(request, "Private note saved.")
+        return _back(found, "#private-note")
+    return _saved(request, "private-note", note.version, note.updated_at)
+
+
+# Opening, running and closing ------------------------------------------------------
+
+
+@person_view("POST")
+def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = access.meeting_for(request.user, meeting_id)
+    try:
+        value = int(request.POST.get("mood", ""))
+        services.meeting_set_mood(actor=request.user, meeting=found, mood=value)
+    except ValueError as error:  # ServiceError is a ValueError too
+        message = str(error) if isinstance(error, services.ServiceError) else ""
+        return _refused(request, message or "Choose a mood from 1 to 5.")
+    if not is_htmx(request):
+        return _back(found, "#opening")
+    context = {**_people(request.user, found), "meeting": found, "mood_labels": MOOD_LABELS}
+    context["saved"] = True
+    return render(request, "web/partials/meeting_mood.html", context)
+
+
+@person_view("POST")
+def start(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = access.meeting_for(request.user, meeting_id)
+    try:
+        services.meeting_start(actor=request.user, meeting=found)
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    messages.success(request, "Meeting started: topics added from now on count as added during it.")
+    return _back(found)
+
+
+@person_view("POST")
+def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = access.meeting_for(request.user, meeting_id)
+    access.meeting_check_manager(request.user, found)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_complete(actor=request.user, meeting=found, **form.cleaned_data)
+        except services.ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _held_message(request.user, found))
+            return _back(found)
+    return _render_page(request, found, 400, complete_form=form, open_panel="complete")
+
+
+def _held_message(viewer: Person, meeting: Meeting) -> str:
+    carried = list(
+        access.topics_visible_to(viewer)
+        .filter(carried_from__meeting=meeting)
+        .select_related("meeting")
+    )
+    if not carried:
+        return "Meeting marked held. Every topic was discussed."
+    when = timezone.localtime(carried[0].meeting.scheduled_at).strftime("%a %d %b, %H:%M")
+    count = len(carried)
+    return (
+        f"Meeting marked held. {count} topic{'s' if count > 1 else ''} not discussed "
+        f"carried over to the next 1:1 ({when})."
+    )
+
+
+@person_view("POST")
+def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = access.meeting_for(request.user, meeting_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            moved = services.meeting_cancel(
+                actor=request.user,
+                meeting=found,
+                reason=form.cleaned_data["reason"],
+                new_time=form.cleaned_data["new_time"],
+            )
+        except services.ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            if moved is not None:
+                messages.success(request, "Meeting moved: its agenda and notes came along.")
+                return _back(moved)
+            messages.success(request, "Meeting cancelled: open topics moved to the next 1:1.")
+            return _back(found)
+    return _render_page(request, found, 400, cancel_form=form, open_panel="cancel")
+
+
+# Action items ----------------------------------------------------------------------
+
+
+@person_view("POST")
+def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    found = access.meeting_for(request.user, meeting_id)
+    form = ActionItemForm(request.POST, series=found.series)
+    if not form.is_valid():
+        return _refused(request, _first_error(form))
+    try:
+        services.action_item_add(
+            actor=request.user,
+            meeting=found,
+            text=form.cleaned_data["text"],
+            owner=form.owner_person(),
+            due_on=form.cleaned_data["due_on"],
+        )
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    if not is_htmx(request):
+        return _back(found, "#items")
+    context = {
+        **_people(request.user, found),
+        "meeting": found,
+        "meeting_items": list(
+            access.action_items_visible_to(request.user).filter(meeting=found).order_by("pk")
+        ),
+        "show_series": False,
+        "next_url": reverse("meeting", args=[found.pk]),
+    }
+    return render(request, "web/partials/action_item_list.html", context)

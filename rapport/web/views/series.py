@@ -1,0 +1,109 @@
+"""The report page: the timeline of one 1:1, its open items, and its cadence against the level's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from rapport import access
+from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_for_level
+from rapport.meetings import services
+from rapport.meetings.models import ActionItem, Meeting, Series
+from rapport.people.models import Person
+from rapport.web.forms import WEEKDAYS, CadenceForm
+from rapport.web.views.common import person_view
+
+UPCOMING_COUNT = 5
+PAST_COUNT = 30
+# A meeting stays "upcoming" for a while after its start, so it can be opened while it runs.
+RUNNING_GRACE = dt.timedelta(hours=2)
+
+
+def _timeline(viewer: Person, series: Series, *, show_all: bool) -> dict[str, Any]:
+    now = timezone.now()
+    meetings = access.meetings_visible_to(viewer).filter(series=series)
+    ahead = Q(status=Meeting.Status.SCHEDULED, scheduled_at__gte=now - RUNNING_GRACE)
+    past = (
+        meetings.exclude(ahead)
+        .select_related("cancelled_by", "moved_to")
+        .annotate(topic_count=Count("topics"))
+        .order_by("-scheduled_at")
+    )
+    past_total = past.count()
+    return {
+        "upcoming": list(meetings.filter(ahead).order_by("scheduled_at")[:UPCOMING_COUNT]),
+        "past": list(past if show_all else past[:PAST_COUNT]),
+        "past_total": past_total,
+        "show_all": show_all,
+        "now": now,
+    }
+
+
+def _cadence_summary(series: Series) -> dict[str, Any]:
+    level = series.report.level or "confirmed"
+    return {
+        "framework": cadence_for_level(level),
+        "level_known": bool(series.report.level),
+        "departs": services.cadence_departs(
+            level,
+            frequency_weeks=series.frequency_weeks,
+            duration_minutes=series.duration_minutes,
+            career_every_weeks=series.career_every_weeks,
+        ),
+        "reason_label": dict(ADJUSTMENT_REASONS).get(series.cadence_reason, ""),
+        "weekday_label": dict(WEEKDAYS)[series.weekday],
+    }
+
+
+def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str, Any]:
+    viewer = request.user
+    is_manager = viewer.pk == series.manager_id
+    context = {
+        "series": series,
+        "viewer": viewer,
+        "other": series.report if is_manager else series.manager,
+        "is_manager": is_manager,
+        "editable": series.is_open,
+        "today": timezone.localdate(),
+        "open_items": list(
+            access.action_items_visible_to(viewer)
+            .filter(series=series, status=ActionItem.Status.OPEN)
+            .order_by(F("due_on").asc(nulls_last=True), "pk")
+        ),
+        "cadence": _cadence_summary(series),
+        "cadence_form": CadenceForm.for_series(series),
+        "show_series": False,
+        **_timeline(viewer, series, show_all=request.GET.get("all") == "1"),
+    }
+    context.update(overrides)
+    return context
+
+
+@person_view("GET")
+def series(request: HttpRequest, series_id: int) -> HttpResponse:
+    found = access.series_for(request.user, series_id)
+    return render(request, "web/series.html", _context(request, found))
+
+
+@person_view("POST")
+def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
+    found = access.series_for(request.user, series_id)
+    access.series_check_manager(request.user, found)
+    form = CadenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.series_update_cadence(actor=request.user, series=found, **form.cleaned_data)
+        except services.ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Cadence saved: the upcoming meetings follow it.")
+            return redirect("series", found.pk)
+        found = access.series_for(request.user, series_id)  # undo the service's in-memory edits
+    context = _context(request, found, cadence_form=form)
+    return render(request, "web/series.html", context, status=400)

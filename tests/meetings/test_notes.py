@@ -1,0 +1,92 @@
+"""Notes: shared in the template's sections, private to their author, never overwritten silently."""
+
+from __future__ import annotations
+
+import pytest
+
+from rapport import access
+from rapport.meetings import services
+from rapport.meetings.models import PrivateNote, SharedNotes
+
+
+def test_saving_shared_notes_bumps_the_version(ray, meeting) -> None:
+    notes = services.shared_notes_save(
+        actor=ray,
+        notes=meeting.shared_notes,
+        sections={"their_topics": "- Deploys are slow", "follow_up": "Check CI"},
+        version=0,
+    )
+    assert notes.version == 1
+    assert notes.updated_by == ray
+    assert notes.sections()["their_topics"] == "- Deploys are slow"
+
+
+def test_a_save_from_a_stale_version_is_a_conflict_and_keeps_theirs(mia, ray, meeting) -> None:
+    notes = meeting.shared_notes
+    services.shared_notes_save(actor=mia, notes=notes, sections={"feedback": "Mia's"}, version=0)
+    stale = SharedNotes.objects.get(pk=notes.pk)
+    with pytest.raises(services.NotesConflict) as conflict:
+        services.shared_notes_save(
+            actor=ray, notes=stale, sections={"feedback": "Ray's"}, version=0
+        )
+    assert conflict.value.current.feedback == "Mia's"
+    assert conflict.value.current.version == 1
+    notes.refresh_from_db()
+    assert notes.feedback == "Mia's"
+
+
+def test_keeping_mine_after_a_conflict_saves_over_the_current_version(mia, ray, meeting) -> None:
+    notes = meeting.shared_notes
+    services.shared_notes_save(actor=mia, notes=notes, sections={"feedback": "Mia's"}, version=0)
+    with pytest.raises(services.NotesConflict) as conflict:
+        services.shared_notes_save(
+            actor=ray, notes=notes, sections={"feedback": "Ray's"}, version=0
+        )
+    current = conflict.value.current.version
+    saved = services.shared_notes_save(
+        actor=ray, notes=notes, sections={"feedback": "Ray's"}, version=current
+    )
+    assert (saved.feedback, saved.version) == ("Ray's", 2)
+
+
+def test_unknown_sections_are_refused(ray, meeting) -> None:
+    with pytest.raises(services.ServiceError, match="Unknown notes section"):
+        services.shared_notes_save(
+            actor=ray, notes=meeting.shared_notes, sections={"private": "x"}, version=0
+        )
+    meeting.shared_notes.refresh_from_db()
+    assert meeting.shared_notes.version == 0
+
+
+def test_each_person_has_their_own_private_note(mia, ray, meeting) -> None:
+    services.private_note_save(actor=mia, meeting=meeting, body="Mia's concern", version=0)
+    services.private_note_save(actor=ray, meeting=meeting, body="Ray's worry", version=0)
+    assert access.private_note_for(mia, meeting).body == "Mia's concern"
+    assert access.private_note_for(ray, meeting).body == "Ray's worry"
+    assert list(access.private_notes_visible_to(ray).values_list("body", flat=True)) == [
+        "Ray's worry"
+    ]
+
+
+def test_a_private_note_from_a_stale_tab_is_a_conflict(mia, meeting) -> None:
+    services.private_note_save(actor=mia, meeting=meeting, body="First tab", version=0)
+    with pytest.raises(services.NotesConflict) as conflict:
+        services.private_note_save(actor=mia, meeting=meeting, body="Second tab", version=0)
+    assert conflict.value.current.body == "First tab"
+    assert access.private_note_for(mia, meeting).body == "First tab"
+
+
+def test_a_stale_first_private_note_writes_nothing(ray, meeting) -> None:
+    # The note row is created inside the service before the version check fails:
+    # the transaction must take it back.
+    with pytest.raises(services.NotesConflict):
+        services.private_note_save(actor=ray, meeting=meeting, body="Lost?", version=3)
+    assert not PrivateNote.objects.filter(meeting=meeting).exists()
+
+
+def test_an_outsider_cannot_write_a_private_note_on_the_meeting(omar, meeting) -> None:
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        services.private_note_save(actor=omar, meeting=meeting, body="Snooping", version=0)
+    assert not PrivateNote.objects.exists()

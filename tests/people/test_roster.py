@@ -1,0 +1,261 @@
+"""Roster import: every bad line reported with its number, all or nothing, re-import updates."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from rapport import access
+from rapport.people.models import Person
+from rapport.people.services import PeopleError, RosterErrors, roster_import, roster_parse
+
+HEADER = "email,name,level,manager_email,timezone,remote\n"
+
+
+def csv_text(*lines: str, header: str = HEADER) -> str:
+    return header + "".join(line + "\n" for line in lines)
+
+
+def import_errors(ada: Person, text: str) -> list[tuple[int, str]]:
+    """The errors a refused import reports, after checking it wrote nothing."""
+    before = list(Person.objects.order_by("pk").values_list("pk", "name", "level", "manager_id"))
+    with pytest.raises(RosterErrors) as refused:
+        roster_import(actor=ada, organisation=ada.organisation, text=text)
+    after = list(Person.objects.order_by("pk").values_list("pk", "name", "level", "manager_id"))
+    assert after == before
+    return refused.value.errors
+
+
+def test_a_new_roster_creates_everyone_with_their_reporting_lines(ada, cast) -> None:
+    text = csv_text(
+        "nina@acme.test,Nina New,junior,noor@acme.test,Europe/Berlin,yes",
+        "noor@acme.test,Noor Lead,senior,dan@acme.test,,no",
+    )
+    result = roster_import(actor=ada, organisation=cast.acme, text=text)
+    assert [p.email for p in result.created] == ["nina@acme.test", "noor@acme.test"]
+    assert (result.updated, result.unchanged) == ([], 0)
+    nina = Person.objects.get(email="nina@acme.test")
+    assert (nina.name, nina.level, nina.timezone, nina.remote) == (
+        "Nina New",
+        "junior",
+        "Europe/Berlin",
+        True,
+    )
+    assert nina.manager.email == "noor@acme.test"
+    assert nina.manager.manager == cast.dan
+    assert nina.series.get().manager == nina.manager
+    assert not nina.has_usable_password()
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("nina@acme.test,Nina New,lead,,UTC,no", "unknown level “lead”"),
+        (
+            "nina@acme.test,Nina New,junior,ghost@acme.test,UTC,no",
+            "unknown manager ghost@acme.test",
+        ),
+        ("nina@acme.test,Nina New,junior,,Mars/Olympus,no", "unknown timezone “Mars/Olympus”"),
+        ("nina@acme.test,Nina New,junior,,UTC", "missing column remote"),
+        ("nina@acme.test,Nina New,junior,,UTC,no,extra", "more values than columns"),
+        ("nina@acme.test,Nina New,junior,,UTC,sometimes", "remote must be yes or no"),
+        ("nina-at-acme,Nina New,junior,,UTC,no", "not an email address"),
+        ("nina@acme.test,,junior,,UTC,no", "the name is empty"),
+        ("nina@acme.test,Nina New,junior,nina@acme.test,UTC,no", "their own manager"),
+        ("zed@globex.test,Zed,junior,,UTC,no", "another organisation"),
+    ],
+)
+def test_each_kind_of_bad_line_is_reported_with_its_line_number(ada, line, reason) -> None:
+    text = csv_text("ok@acme.test,Fine Person,senior,,UTC,no", line)
+    errors = import_errors(ada, text)
+    assert len(errors) == 1
+    number, message = errors[0]
+    assert number == 3
+    assert reason in message
+
+
+def test_a_duplicate_email_is_reported_on_its_second_line(ada) -> None:
+    text = csv_text(
+        "nina@acme.test,Nina New,junior,,UTC,no",
+        "noor@acme.test,Noor Lead,senior,,UTC,no",
+        "NINA@acme.test,Nina Again,junior,,UTC,no",
+    )
+    assert import_errors(ada, text) == [(4, "duplicate email nina@acme.test (also on line 2)")]
+
+
+def test_a_missing_column_in_the_header_is_reported_on_line_one(ada) -> None:
+    text = csv_text(
+        "nina@acme.test,Nina New,junior,UTC,no", header="email,name,level,timezone,remote\n"
+    )
+    assert import_errors(ada, text) == [(1, "missing column manager_email")]
+
+
+def test_an_empty_file_is_refused(ada) -> None:
+    assert import_errors(ada, "")[0][0] == 1
+    assert import_errors(ada, HEADER) == [(1, "the file has no people")]
+
+
+def test_every_bad_line_is_reported_at_once_and_nothing_is_written(ada) -> None:
+    text = csv_text(
+        "nina@acme.test,Nina New,junior,,UTC,no",
+        "bad@acme.test,Bad Level,wizard,,UTC,no",
+        "noor@acme.test,Noor Lead,senior,,UTC,no",
+        "late@acme.test,Late Person,junior,ghost@acme.test,Nowhere/Land,no",
+        "ok@acme.test,Fine Person,senior,,UTC,no",
+    )
+    errors = import_errors(ada, text)
+    assert [line for line, _ in errors] == [3, 5, 5]
+    assert not Person.objects.filter(email="nina@acme.test").exists()
+
+
+def test_a_cycle_within_the_file_is_reported_on_every_line_in_it(ada) -> None:
+    text = csv_text(
+        "a@acme.test,Alpha,senior,b@acme.test,UTC,no",
+        "b@acme.test,Beta,senior,c@acme.test,UTC,no",
+        "c@acme.test,Gamma,senior,a@acme.test,UTC,no",
+        "d@acme.test,Delta,junior,a@acme.test,UTC,no",
+    )
+    errors = import_errors(ada, text)
+    assert [line for line, _ in errors] == [2, 3, 4]
+    assert all("reporting cycle" in reason for _, reason in errors)
+
+
+def test_a_cycle_across_the_file_and_existing_people_is_reported(ada, dan, ray) -> None:
+    # ray reports to mia, who reports to dan: dan cannot report to ray.
+    text = csv_text("dan@acme.test,Dan Director,,ray@acme.test,Europe/Paris,no")
+    assert import_errors(ada, text) == [(2, "reporting cycle through ray@acme.test")]
+
+
+def test_a_deactivated_manager_is_refused(ada, omar, olga) -> None:
+    from rapport.people.services import person_deactivate, person_update
+
+    person_update(
+        actor=ada,
+        person=olga,
+        name=olga.name,
+        level=olga.level,
+        manager=None,
+        timezone=olga.timezone,
+        remote=olga.remote,
+        is_org_admin=False,
+    )
+    person_deactivate(actor=ada, person=omar)
+    text = csv_text("nina@acme.test,Nina New,junior,omar@acme.test,UTC,no")
+    assert import_errors(ada, text) == [(2, "manager omar@acme.test is deactivated")]
+
+
+def test_a_byte_order_mark_and_header_case_and_windows_line_ends_are_accepted(ada) -> None:
+    text = "\ufeffEmail, Name ,LEVEL,Manager_Email,TimeZone,Remote\r\n" + (
+        "nina@acme.test,Nina New,Junior,mia@acme.test,europe/paris,Yes\r\n"
+    )
+    result = roster_import(actor=ada, organisation=ada.organisation, text=text)
+    nina = result.created[0]
+    assert (nina.email, nina.level, nina.timezone, nina.remote) == (
+        "nina@acme.test",
+        "junior",
+        "Europe/Paris",
+        True,
+    )
+
+
+def test_quoted_values_and_reports_listed_before_their_manager_are_fine(ada) -> None:
+    text = csv_text(
+        'nina@acme.test,"New, Nina",junior,noor@acme.test,UTC,no',
+        "noor@acme.test,Noor Lead,senior,,UTC,no",
+    )
+    roster_import(actor=ada, organisation=ada.organisation, text=text)
+    assert Person.objects.get(email="nina@acme.test").manager.name == "Noor Lead"
+
+
+def test_reimporting_updates_people_instead_of_duplicating_them(ada, cast) -> None:
+    text = csv_text(
+        "ray@acme.test,Ray Report,junior,mia@acme.test,America/New_York,yes",
+        "rita@acme.test,Rita Senior,senior,mia@acme.test,UTC,no",
+    )
+    first = roster_import(actor=ada, organisation=cast.acme, text=text)
+    assert (first.created, first.updated, first.unchanged) == ([], [], 2)
+    count = Person.objects.count()
+    changed = csv_text(
+        "ray@acme.test,Raymond Report,confirmed,omar@acme.test,America/New_York,yes",
+        "rita@acme.test,Rita Senior,senior,mia@acme.test,UTC,no",
+    )
+    second = roster_import(actor=ada, organisation=cast.acme, text=changed)
+    assert [p.email for p in second.updated] == ["ray@acme.test"]
+    assert (second.created, second.unchanged) == ([], 1)
+    assert Person.objects.count() == count
+    ray = Person.objects.get(email="ray@acme.test")
+    assert (ray.name, ray.level, ray.manager) == ("Raymond Report", "confirmed", cast.omar)
+
+
+def test_a_new_manager_on_reimport_ends_the_old_one_on_one_which_the_ic_still_sees(
+    ada, cast, series
+) -> None:
+    text = csv_text("ray@acme.test,Ray Report,junior,omar@acme.test,America/New_York,yes")
+    roster_import(actor=ada, organisation=cast.acme, text=text)
+    series.refresh_from_db()
+    assert series.ended_on is not None
+    ray = cast.ray
+    assert ray.series.get(ended_on__isnull=True).manager == cast.omar
+    assert set(access.series_visible_to(ray)) == set(ray.series.all())
+    assert series in access.series_visible_to(ray)
+
+
+def test_the_command_line_imports_without_an_actor(cast) -> None:
+    text = csv_text("nina@acme.test,Nina New,junior,mia@acme.test,UTC,no")
+    result = roster_import(actor=None, organisation=cast.acme, text=text)
+    assert result.created[0].organisation == cast.acme
+
+
+def test_errors_read_as_line_and_reason_for_the_command_line(cast) -> None:
+    text = csv_text("nina@acme.test,Nina New,lead,,UTC,no")
+    with pytest.raises(RosterErrors) as refused:
+        roster_import(actor=None, organisation=cast.acme, text=text)
+    assert (
+        str(refused.value)
+        == "line 2: unknown level “lead” (use junior, confirmed, senior, staff or nothing)"
+    )
+
+
+def test_only_org_admins_import(mia) -> None:
+    with pytest.raises(PermissionDenied):
+        roster_import(actor=mia, organisation=mia.organisation, text=csv_text())
+
+
+def test_an_admin_imports_only_into_their_own_organisation(zed, cast) -> None:
+    with pytest.raises(PeopleError, match="own organisation"):
+        roster_import(actor=zed, organisation=cast.acme, text=csv_text())
+
+
+def test_an_oversized_text_is_refused(ada) -> None:
+    line = "x@acme.test,X,junior,,UTC,no\n"
+    with pytest.raises(RosterErrors, match="too large"):
+        roster_parse(HEADER + line * (1_000_000 // len(line) + 1))
+
+
+def test_new_people_are_mailed_their_link_only_when_asked(
+    ada, settings, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    settings.EMAIL_ENABLED = True
+    with django_capture_on_commit_callbacks(execute=True):
+        roster_import(
+            actor=ada,
+            organisation=ada.organisation,
+            text=csv_text("nina@acme.test,Nina New,junior,,UTC,no"),
+        )
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        roster_import(
+            actor=ada,
+            organisation=ada.organisation,
+            send_invites=True,
+            text=csv_text("noor@acme.test,Noor New,junior,,UTC,no"),
+        )
+    assert [mail.to for mail in mailoutbox] == [["noor@acme.test"]]
+
+
+def test_a_manager_on_a_bad_line_is_not_also_called_unknown(ada) -> None:
+    text = csv_text(
+        "noor@acme.test,Noor Lead,wizard,,UTC,no",
+        "nina@acme.test,Nina New,junior,noor@acme.test,UTC,no",
+    )
+    assert [line for line, _ in import_errors(ada, text)] == [2]

@@ -1,0 +1,419 @@
+"""The people pages: who reads which roster, and what org admins do there."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rapport.people.models import Person
+from rapport.people.services import person_invite
+
+HEADER = "email,name,level,manager_email,timezone,remote\n"
+NEW_PASSWORD = "a long and unusual passphrase 42"
+
+
+def roster_file(text: str | bytes, name: str = "roster.csv") -> SimpleUploadedFile:
+    data = text.encode() if isinstance(text, str) else text
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def invite_data(**changes: object) -> dict[str, object]:
+    return {
+        "email": "nina@acme.test",
+        "name": "Nina New",
+        "level": "junior",
+        "manager": "",
+        "timezone": "Europe/Paris",
+        **changes,
+    }
+
+
+def edit_data(person: Person, **changes: object) -> dict[str, object]:
+    values = {
+        "name": person.name,
+        "level": person.level,
+        "manager": person.manager_id or "",
+        "timezone": person.timezone,
+        "remote": person.remote,
+        "is_org_admin": person.is_org_admin,
+        **changes,
+    }
+    # A form posts a ticked box as "on" and leaves an unticked one out.
+    return {
+        key: "on" if value is True else value for key, value in values.items() if value is not False
+    }
+
+
+def shown_link(page: str) -> str:
+    """The full set-password link shown on the page, on the configured site."""
+    match = re.search(r'value="(' + re.escape(settings.SITE_URL) + r'/reset/[^"]+)"', page)
+    assert match, "no set-password link on the page"
+    return match.group(1)
+
+
+def follow_link(link: str) -> int:
+    """Choose a password through a set-password link in a fresh browser; the final status."""
+    browser = Client()
+    form = browser.get(link.removeprefix(settings.SITE_URL))
+    assert form.status_code == 302
+    passwords = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    return browser.post(form["Location"], passwords).status_code
+
+
+# The roster --------------------------------------------------------------------------
+
+
+def test_an_admin_sees_everyone_and_the_invite_and_import_forms(client_for, ada) -> None:
+    response = client_for(ada).get(reverse("people"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    for name in ("Dan Director", "Mia Manager", "Omar Other", "Ray Report", "Olga Report"):
+        assert name in page
+    assert "Zed Stranger" not in page
+    assert "Invite someone" in page and "Import a roster" in page
+    assert "Reports to <a" in page
+    assert "Junior" in page and "America/New York" in page and "Remote" in page
+
+
+def test_an_ic_sees_only_themselves_and_their_manager(client_for, ray) -> None:
+    page = client_for(ray).get(reverse("people")).content.decode()
+    assert "Ray Report" in page and "Mia Manager" in page
+    assert "Rita Senior" not in page and "Olga Report" not in page
+    assert "Invite someone" not in page and "Import a roster" not in page
+
+
+def test_a_manager_sees_their_team_but_not_another_team(client_for, mia) -> None:
+    page = client_for(mia).get(reverse("people")).content.decode()
+    assert "Ray Report" in page and "Rita Senior" in page
+    assert "Olga Report" not in page
+
+
+def test_the_managers_manager_reads_the_whole_organisation(client_for, dan) -> None:
+    page = client_for(dan).get(reverse("people")).content.decode()
+    assert "Olga Report" in page and "Ray Report" in page and "Ada Admin" in page
+    assert "Invite someone" not in page
+
+
+def test_the_roster_can_be_listed_by_name_with_a_manager_column(client_for, ada) -> None:
+    page = client_for(ada).get(reverse("people") + "?order=name").content.decode()
+    assert '<th scope="col">Manager</th>' in page
+    assert page.index("Ada Admin") < page.index("Olga Report") < page.index("Ray Report")
+
+
+def test_the_roster_page_needs_a_signed_in_person(client_for) -> None:
+    response = client_for(None).get(reverse("people"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_roster_page_answers_only_get(client_for, ada) -> None:
+    assert client_for(ada).post(reverse("people")).status_code == 405
+
+
+def test_the_roster_page_makes_as_many_queries_for_a_large_organisation(client_for, ada) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client_for(ada).get(reverse("people")).status_code == 200
+        return len(queries)
+
+    small = count()
+    manager = Person.objects.get(email="mia@acme.test")
+    for number in range(12):
+        person_invite(
+            actor=ada,
+            email=f"p{number}@acme.test",
+            name=f"P {number}",
+            manager=manager,
+            level="confirmed",
+        )
+    assert count() == small
+
+
+# Inviting ------------------------------------------------------------------------------
+
+
+def test_inviting_shows_a_set_password_link_that_works(client_for, ada, mia) -> None:
+    response = client_for(ada).post(reverse("person_invite"), invite_data(manager=mia.pk))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Nina New is invited" in page
+    assert "Their 1:1 with Mia Manager is set up" in page
+    link = shown_link(page)
+    nina = Person.objects.get(email="nina@acme.test")
+    assert nina.manager == mia and nina.timezone == "Europe/Paris"
+    assert follow_link(link) == 302
+    assert Client().login(username="nina@acme.test", password=NEW_PASSWORD)
+
+
+def test_the_invitation_is_mailed_when_email_is_set_up(
+    client_for, ada, settings, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    settings.EMAIL_ENABLED = True
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(ada).post(reverse("person_invite"), invite_data())
+    assert response.status_code == 200
+    assert [mail.to for mail in mailoutbox] == [["nina@acme.test"]]
+    assert shown_link(response.content.decode()) in mailoutbox[0].body
+
+
+def test_an_invitation_with_bad_details_is_explained_and_saves_nothing(client_for, ada) -> None:
+    before = Person.objects.count()
+    response = client_for(ada).post(
+        reverse("person_invite"), invite_data(email="nope", timezone="Mars/Olympus")
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter a valid email address" in page
+    assert "Mars/Olympus is not one of the available choices" in page
+    assert Person.objects.count() == before
+
+
+def test_an_email_already_in_use_is_refused(client_for, ada) -> None:
+    response = client_for(ada).post(reverse("person_invite"), invite_data(email="RAY@acme.test"))
+    assert response.status_code == 400
+    assert "ray@acme.test already has an account." in response.content.decode()
+
+
+def test_a_manager_from_another_organisation_cannot_be_chosen(client_for, ada, zed) -> None:
+    response = client_for(ada).post(reverse("person_invite"), invite_data(manager=zed.pk))
+    assert response.status_code == 400
+    assert not Person.objects.filter(email="nina@acme.test").exists()
+
+
+def test_only_org_admins_invite(client_for, mia) -> None:
+    response = client_for(mia).post(reverse("person_invite"), invite_data())
+    assert response.status_code == 403
+    assert not Person.objects.filter(email="nina@acme.test").exists()
+
+
+def test_inviting_answers_only_post(client_for, ada) -> None:
+    assert client_for(ada).get(reverse("person_invite")).status_code == 405
+
+
+def test_inviting_needs_a_signed_in_person(client_for, cast) -> None:
+    response = client_for(None).post(reverse("person_invite"), invite_data())
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# Roster import -----------------------------------------------------------------------
+
+
+def test_an_import_shows_its_counts_and_the_new_peoples_links(client_for, ada, mia) -> None:
+    text = HEADER + (
+        "nina@acme.test,Nina New,junior,mia@acme.test,UTC,no\n"
+        "ray@acme.test,Ray Renamed,junior,mia@acme.test,America/New_York,yes\n"
+        "rita@acme.test,Rita Senior,senior,mia@acme.test,UTC,no\n"
+    )
+    response = client_for(ada).post(reverse("roster_import"), {"file": roster_file(text)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>1</strong> created" in page
+    assert "<strong>1</strong> updated" in page
+    assert "<strong>1</strong> unchanged" in page
+    assert "Ray Renamed" in page
+    assert follow_link(shown_link(page)) == 302
+    assert Client().login(username="nina@acme.test", password=NEW_PASSWORD)
+
+
+def test_a_bad_roster_lists_every_line_and_imports_nothing(client_for, ada) -> None:
+    text = HEADER + (
+        "nina@acme.test,Nina New,junior,mia@acme.test,UTC,no\n"
+        "noor@acme.test,Noor Lead,wizard,,UTC,no\n"
+        "nina@acme.test,Nina Twice,junior,,UTC,no\n"
+        "dan@acme.test,Dan Director,,ray@acme.test,UTC,no\n"
+    )
+    before = Person.objects.count()
+    response = client_for(ada).post(reverse("roster_import"), {"file": roster_file(text)})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Nothing was imported" in page
+    assert "line 3</span> unknown level “wizard”" in page
+    assert "line 4</span> duplicate email nina@acme.test (also on line 2)" in page
+    assert "line 5</span> reporting cycle through ray@acme.test" in page
+    assert Person.objects.count() == before
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_a_message(client_for, ada) -> None:
+    data = (HEADER + "nina@acme.test,Ninä,junior,,UTC,no\n").encode("latin-1")
+    response = client_for(ada).post(reverse("roster_import"), {"file": roster_file(data)})
+    assert response.status_code == 400
+    assert "not UTF-8 text" in response.content.decode()
+    assert not Person.objects.filter(email="nina@acme.test").exists()
+
+
+def test_a_file_over_one_megabyte_is_refused_with_a_message(client_for, ada) -> None:
+    data = HEADER.encode() + b"x" * 1_000_001
+    response = client_for(ada).post(reverse("roster_import"), {"file": roster_file(data)})
+    assert response.status_code == 400
+    assert "1 MB at most" in response.content.decode()
+
+
+def test_an_import_without_a_file_asks_for_one(client_for, ada) -> None:
+    response = client_for(ada).post(reverse("roster_import"), {})
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+
+
+def test_only_org_admins_import(client_for, mia) -> None:
+    text = HEADER + "nina@acme.test,Nina New,junior,,UTC,no\n"
+    response = client_for(mia).post(reverse("roster_import"), {"file": roster_file(text)})
+    assert response.status_code == 403
+    assert not Person.objects.filter(email="nina@acme.test").exists()
+
+
+def test_importing_answers_only_post(client_for, ada) -> None:
+    assert client_for(ada).get(reverse("roster_import")).status_code == 405
+
+
+def test_the_import_form_offers_an_example_file(client_for, ada) -> None:
+    page = client_for(ada).get(reverse("people")).content.decode()
+    assert 'download="rapport-roster-example.csv"' in page
+    assert "email%2Cname%2Clevel%2Cmanager_email%2Ctimezone%2Cremote" in page
+
+
+# One person -------------------------------------------------------------------------
+
+
+def test_an_admin_sees_a_person_with_the_forms_to_change_them(client_for, ada, ray) -> None:
+    page = client_for(ada).get(reverse("person", args=[ray.pk])).content.decode()
+    assert "Ray Report" in page and "ray@acme.test" in page
+    assert "Change details" in page and "Deactivate Ray" in page
+    assert reverse("person_invite_link", args=[ray.pk]) in page
+
+
+def test_the_manager_reads_a_report_without_any_form(client_for, mia, ray, series) -> None:
+    response = client_for(mia).get(reverse("person", args=[ray.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ray Report" in page and "Junior" in page
+    assert "Change details" not in page and "Deactivate" not in page
+    assert reverse("series", args=[series.pk]) in page
+
+
+def test_an_ic_reads_their_own_page(client_for, ray) -> None:
+    page = client_for(ray).get(reverse("person", args=[ray.pk])).content.decode()
+    assert "Mia Manager" in page
+    assert "Change details" not in page
+
+
+def test_a_person_outside_the_roster_is_not_found(client_for, ray, rita, zed) -> None:
+    assert client_for(ray).get(reverse("person", args=[rita.pk])).status_code == 404
+    assert client_for(zed).get(reverse("person", args=[ray.pk])).status_code == 404
+    assert client_for(ray).get(reverse("person", args=[987654])).status_code == 404
+
+
+def test_the_person_page_needs_a_signed_in_person(client_for, ray) -> None:
+    response = client_for(None).get(reverse("person", args=[ray.pk]))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_person_page_refuses_other_methods(client_for, ada, ray) -> None:
+    assert client_for(ada).put(reverse("person", args=[ray.pk])).status_code == 405
+
+
+def test_a_new_manager_is_saved_and_the_page_says_the_old_one_on_one_ended(
+    client_for, ada, ray, omar, series
+) -> None:
+    client = client_for(ada)
+    response = client.post(
+        reverse("person", args=[ray.pk]), edit_data(ray, manager=omar.pk, level="confirmed")
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Ray Report now reports to Omar Other." in page
+    assert "Their 1:1 with Mia Manager has ended; its history stays readable." in page
+    assert "A new 1:1 with Omar Other has started." in page
+    ray.refresh_from_db()
+    series.refresh_from_db()
+    assert ray.manager == omar and ray.level == "confirmed"
+    assert series.ended_on is not None
+
+
+def test_a_reporting_cycle_is_explained_and_nothing_changes(client_for, ada, dan, ray) -> None:
+    response = client_for(ada).post(
+        reverse("person", args=[dan.pk]), edit_data(dan, manager=ray.pk)
+    )
+    assert response.status_code == 400
+    assert "reporting cycle" in response.content.decode()
+    dan.refresh_from_db()
+    assert dan.manager is None
+
+
+def test_a_non_admin_cannot_change_a_person(client_for, mia, ray) -> None:
+    response = client_for(mia).post(reverse("person", args=[ray.pk]), edit_data(ray, level="staff"))
+    assert response.status_code == 403
+    ray.refresh_from_db()
+    assert ray.level == "junior"
+
+
+def test_deactivating_and_reactivating_someone(client_for, ada, ray, series) -> None:
+    client = client_for(ada)
+    response = client.post(reverse("person_deactivate", args=[ray.pk]))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Ray Report is deactivated" in page and "Reactivate Ray" in page
+    ray.refresh_from_db()
+    assert not ray.is_active
+    response = client.post(reverse("person_reactivate", args=[ray.pk]))
+    assert response.status_code == 302
+    ray.refresh_from_db()
+    assert ray.is_active
+
+
+def test_someone_who_still_manages_people_is_not_deactivated(client_for, ada, mia) -> None:
+    response = client_for(ada).post(reverse("person_deactivate", args=[mia.pk]))
+    assert response.status_code == 400
+    assert "Mia Manager still manages people" in response.content.decode()
+    mia.refresh_from_db()
+    assert mia.is_active
+
+
+@pytest.mark.parametrize("name", ["person_deactivate", "person_reactivate", "person_invite_link"])
+def test_person_actions_are_for_admins_of_a_visible_person_by_post(
+    name, client_for, mia, ray, zed, ada
+) -> None:
+    url = reverse(name, args=[ray.pk])
+    assert client_for(mia).post(url).status_code == 403
+    assert client_for(zed).post(url).status_code == 404
+    assert client_for(ada).get(url).status_code == 405
+    anonymous = client_for(None).post(url)
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    ray.refresh_from_db()
+    assert ray.is_active
+
+
+def test_an_admin_makes_a_new_set_password_link(client_for, ada) -> None:
+    nina = person_invite(actor=ada, email="nina@acme.test", name="Nina New")
+    response = client_for(ada).post(reverse("person_invite_link", args=[nina.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "A new set-password link for Nina" in page
+    assert follow_link(shown_link(page)) == 302
+    assert Client().login(username="nina@acme.test", password=NEW_PASSWORD)
+
+
+def test_no_link_is_made_for_a_deactivated_person(client_for, ada, olga) -> None:
+    client = client_for(ada)
+    client.post(reverse("person_deactivate", args=[olga.pk]))
+    response = client.post(reverse("person_invite_link", args=[olga.pk]))
+    assert response.status_code == 400
+    assert "reactivate them first" in response.content.decode()
+
+
+def test_teams_follow_the_org_chart_from_the_top(client_for, ada) -> None:
+    page = client_for(ada).get(reverse("people")).content.decode()
+    headings = re.findall(r"Reports to <a [^>]+>([^<]+)</a>", page)
+    assert headings == ["Dan Director", "Mia Manager", "Omar Other"]
+    assert page.index("No manager") < page.index("Reports to")
+
+
+def test_an_ic_is_not_told_how_big_their_managers_team_is(client_for, ray, mia) -> None:
+    assert "manages 2" in client_for(mia).get(reverse("people")).content.decode()
+    assert "manages" not in client_for(ray).get(reverse("people")).content.decode()

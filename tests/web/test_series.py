@@ -1,0 +1,199 @@
+"""The report page: the timeline of one 1:1 and its cadence against the framework's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.meetings import services
+from rapport.meetings.models import Meeting
+
+CADENCE = {
+    "frequency_weeks": 1,
+    "duration_minutes": 30,
+    "career_every_weeks": 2,
+    "weekday": 3,
+    "start_time": "14:30",
+    "reason": "",
+    "note": "",
+}
+
+
+def series_page(client, series) -> str:
+    response = client.get(reverse("series", args=[series.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_both_people_see_the_timeline(client_for, series, mia, ray, meeting) -> None:
+    services.meeting_complete(actor=mia, meeting=meeting, held_minutes=35, mood=4)
+    following = Meeting.objects.after(meeting).first()
+    services.meeting_cancel(actor=mia, meeting=following, reason="Conference trip")
+    for viewer, other in ((mia, ray), (ray, mia)):
+        html = series_page(client_for(viewer), series)
+        assert f"1:1 with {other.name}" in html
+        assert "Coming up" in html and "History" in html
+        assert "mood 4/5" in html
+        assert "Conference trip" in html and "Cancelled" in html
+        assert reverse("meeting", args=[meeting.pk]) in html
+
+
+def test_the_timeline_names_who_cancelled_and_the_notice(client_for, series, ray, mia) -> None:
+    meeting = series.meetings.filter(status="scheduled").order_by("scheduled_at").first()
+    services.meeting_cancel(
+        actor=ray, meeting=meeting, reason="Sick", now=meeting.scheduled_at - dt.timedelta(hours=5)
+    )
+    html = series_page(client_for(mia), series)
+    assert "by Ray Report" in html and "5 hours’ notice" in html
+
+
+def test_the_page_compares_the_cadence_with_the_levels(client_for, series, mia) -> None:
+    html = series_page(client_for(mia), series)
+    assert "Every week" in html and "Weekly" in html  # the 1:1 and the junior row
+    assert "30-45 min" in html and "Every other week" in html
+    assert "Change the cadence" in html
+
+
+def test_open_action_items_are_listed(client_for, series, mia, ray, meeting) -> None:
+    services.action_item_add(actor=mia, meeting=meeting, text="Pair on the migration", owner=ray)
+    done = services.action_item_add(actor=mia, meeting=meeting, text="Old chore", owner=ray)
+    services.action_item_set_status(actor=ray, item=done, status="done")
+    html = series_page(client_for(ray), series)
+    assert "Pair on the migration" in html
+    assert "Old chore" not in html
+
+
+def test_the_report_does_not_get_the_cadence_form(client_for, series, ray) -> None:
+    html = series_page(client_for(ray), series)
+    assert "Change the cadence" not in html
+    response = client_for(ray).post(reverse("series_cadence", args=[series.pk]), CADENCE)
+    assert response.status_code == 403
+    series.refresh_from_db()
+    assert series.weekday == 1
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client_for, series) -> None:
+    for method, name in (("get", "series"), ("post", "series_cadence")):
+        response = getattr(client_for(None), method)(reverse(name, args=[series.pk]))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("outsider", ["olga", "omar", "rita", "dan", "ada", "zed"])
+def test_someone_outside_the_1_1_gets_a_404(cast, client_for, series, outsider: str) -> None:
+    client = client_for(getattr(cast, outsider))
+    assert client.get(reverse("series", args=[series.pk])).status_code == 404
+    assert client.post(reverse("series_cadence", args=[series.pk]), CADENCE).status_code == 404
+    series.refresh_from_db()
+    assert series.weekday == 1
+
+
+def test_wrong_methods_are_refused(client_for, series, mia) -> None:
+    client = client_for(mia)
+    assert client.post(reverse("series", args=[series.pk])).status_code == 405
+    assert client.get(reverse("series_cadence", args=[series.pk])).status_code == 405
+
+
+def test_an_unknown_series_is_a_404(client_for, mia) -> None:
+    assert client_for(mia).get(reverse("series", args=[987654])).status_code == 404
+
+
+def test_the_manager_changes_the_weekday_and_time(client_for, series, mia) -> None:
+    response = client_for(mia).post(reverse("series_cadence", args=[series.pk]), CADENCE)
+    assert response.status_code == 302
+    series.refresh_from_db()
+    assert (series.weekday, series.start_time) == (3, dt.time(14, 30))
+    upcoming = series.meetings.filter(status="scheduled", scheduled_at__gt=timezone.now())
+    assert {m.scheduled_at.astimezone(ZoneInfo(series.timezone)).weekday() for m in upcoming} == {3}
+
+
+def test_departing_from_the_framework_needs_a_reason(client_for, series, mia) -> None:
+    url = reverse("series_cadence", args=[series.pk])
+    response = client_for(mia).post(url, {**CADENCE, "frequency_weeks": 2})
+    assert response.status_code == 400
+    assert "choose a reason" in response.content.decode()
+    series.refresh_from_db()
+    assert series.frequency_weeks == 1
+    response = client_for(mia).post(
+        url, {**CADENCE, "frequency_weeks": 2, "reason": "individual_needs", "note": "Asked"}
+    )
+    assert response.status_code == 302
+    series.refresh_from_db()
+    assert (series.frequency_weeks, series.cadence_reason, series.cadence_note) == (
+        2,
+        "individual_needs",
+        "Asked",
+    )
+    assert "Adjusted cadence" in series_page(client_for(mia), series)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("duration_minutes", "5", "greater than or equal to 15"),
+        ("frequency_weeks", "12", "Select a valid choice"),
+        ("start_time", "25:99", "Enter a valid time"),
+        ("reason", "because", "Select a valid choice"),
+    ],
+)
+def test_bad_cadence_input_shows_the_form_with_errors(
+    client_for, series, mia, field: str, value: str, message: str
+) -> None:
+    response = client_for(mia).post(
+        reverse("series_cadence", args=[series.pk]), {**CADENCE, field: value}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    series.refresh_from_db()
+    assert series.weekday == 1
+
+
+def test_an_ended_series_is_history_only(client_for, series, mia, ray) -> None:
+    services.series_end(series=series)
+    html = series_page(client_for(ray), series)
+    assert "Its history is kept, read-only" in html
+    assert "Change the cadence" not in series_page(client_for(mia), series)
+    response = client_for(mia).post(reverse("series_cadence", args=[series.pk]), CADENCE)
+    assert response.status_code == 403
+
+
+def test_private_notes_never_appear_on_the_series_page(client_for, series, mia, ray, meeting):
+    services.private_note_save(actor=mia, meeting=meeting, body="Mia-only worry", version=0)
+    services.private_note_save(actor=ray, meeting=meeting, body="Ray-only worry", version=0)
+    for viewer in (mia, ray):
+        html = series_page(client_for(viewer), series)
+        assert "Mia-only worry" not in html and "Ray-only worry" not in html
+
+
+def test_the_page_costs_the_same_queries_however_long_the_history(
+    client_for, series, mia, ray
+) -> None:
+    client = client_for(mia)
+    url = reverse("series", args=[series.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def hold(n: int) -> None:
+        for meeting in list(series.meetings.filter(status="scheduled").order_by("scheduled_at"))[
+            :n
+        ]:
+            services.topic_add(actor=ray, meeting=meeting, text="Topic")
+            services.action_item_add(actor=mia, meeting=meeting, text="Item", owner=ray)
+            services.meeting_complete(actor=mia, meeting=meeting, held_minutes=30)
+
+    hold(2)
+    few = count()
+    for week in range(1, 20):
+        services.series_schedule(series=series, now=timezone.now() + dt.timedelta(weeks=week))
+    hold(18)
+    assert series.meetings.filter(status="held").count() == 20
+    assert count() == few
