@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rapport.people",
     "rapport.meetings",
+    "rapport.growth",
+    "rapport.notifications",
     "rapport.web",
 ]
 

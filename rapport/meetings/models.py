@@ -102,6 +102,13 @@ class Meeting(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
     notice_hours = models.IntegerField(null=True, blank=True)
+    # Raised on every change a calendar must pick up (time, length, status): RFC 5545 SEQUENCE.
+    sequence = models.PositiveIntegerField(default=0)
+    # The running meeting's current agenda section and when it began, shared by both people.
+    section = models.CharField(max_length=32, blank=True)
+    section_started_at = models.DateTimeField(null=True, blank=True)
+    video_link = models.URLField(blank=True)
+    summary = models.TextField(blank=True)
     moved_to = models.OneToOneField(
         "self", models.SET_NULL, null=True, blank=True, related_name="moved_from"
     )

@@ -42,6 +42,8 @@ class Person(AbstractBaseUser):
     remote = models.BooleanField(default=False)
     is_org_admin = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    # The secret in the person's private calendar feed URL; empty until they ask for one.
+    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
     date_joined = models.DateTimeField(auto_now_add=True)
 
     objects = PersonManager()
@@ -70,3 +72,24 @@ class Person(AbstractBaseUser):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Absence(models.Model):
+    """Days a person is away: meetings that fall on them are flagged to move."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="absences")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} away {self.starts_on}–{self.ends_on}"
