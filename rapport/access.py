@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from rapport.growth.models import Feedback
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
-from rapport.people.models import Organisation, Person
+from rapport.people.models import Absence, Organisation, Person
 
 NOT_FOUND = "Not found."
 ENDED_SERIES = "This 1:1 has ended: its history is kept read-only."
@@ -184,3 +185,73 @@ def organisation_records_for_operator(organisation: Organisation) -> dict[str, Q
         ).order_by("pk"),
         "action_items": ActionItem.objects.filter(series__organisation=organisation).order_by("pk"),
     }
+
+
+# Coaching (growth) ---------------------------------------------------------------
+
+
+def coaching_check_manager(person: Person, meeting: Meeting) -> None:
+    """Questions, playbooks and plans are the manager's tools in a 1:1 of an open series."""
+    meeting_check_change(person, meeting)
+    if meeting.series.manager_id != person.pk:
+        raise PermissionDenied("Only the manager of this 1:1 can do this.")
+
+
+def org_question_check_add(person: Person) -> None:
+    """Managers (and org admins) may add their organisation's own questions."""
+    if not (person.is_org_admin or Person.objects.filter(manager=person).exists()):
+        raise PermissionDenied("Only managers can add the organisation's questions.")
+
+
+def feedback_visible_to(person: Person) -> QuerySet[Feedback]:
+    """Feedback of the series a person takes part in."""
+    return Feedback.objects.filter(
+        Q(series__manager=person) | Q(series__report=person)
+    ).select_related("given_by", "given_to", "series", "meeting")
+
+
+def feedback_for(person: Person, feedback_id: object) -> Feedback:
+    """One feedback record the person may see, else 404."""
+    return _one(feedback_visible_to(person), feedback_id)
+
+
+def feedback_check_recipient(person: Person, feedback: Feedback) -> None:
+    """Only whoever received the feedback says it was acknowledged or acted upon."""
+    if person.pk not in (feedback.series.manager_id, feedback.series.report_id):
+        raise Http404(NOT_FOUND)
+    if feedback.given_to_id != person.pk:
+        raise PermissionDenied("Only the person who received this feedback can mark it.")
+
+
+# Days away (sacred time) ---------------------------------------------------------
+
+
+def absences_visible_to(person: Person) -> QuerySet[Absence]:
+    """A person's own days away: nobody else lists or changes them."""
+    return Absence.objects.filter(person=person)
+
+
+def absence_for(person: Person, absence_id: object) -> Absence:
+    """One of the person's own days-away entries, else 404."""
+    return _one(absences_visible_to(person), absence_id)
+
+
+# Calendar feeds and mail links (mail) ----------------------------------------------
+
+
+def person_for_calendar_token(token: str) -> Person:
+    """The active person whose secret feed token this is, else 404 (revoked = unknown)."""
+    import secrets
+
+    if not token:
+        raise Http404(NOT_FOUND)
+    found = Person.objects.filter(calendar_token=token, is_active=True).first()
+    # The index finds the row; the comparison that decides is constant-time.
+    if found is None or not secrets.compare_digest(found.calendar_token, token):
+        raise Http404(NOT_FOUND)
+    return found
+
+
+def person_for_mail_link(person_id: object) -> Person:
+    """The active person a signed mail link names (the signature was checked first), else 404."""
+    return _one(Person.objects.filter(is_active=True), person_id)

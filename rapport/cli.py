@@ -169,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_createadmin(commands)
     _add_export(commands)
     _add_backup(commands)
+    _add_remind(commands)
     commands.add_parser(
         "manage",
         help="run a Django management command (migrate, shell, check --deploy, ...)",
@@ -226,7 +227,10 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
     command.add_argument(
         "--no-reminders",
         action="store_true",
-        help="send no reminder emails (no effect yet: this version sends no reminders)",
+        help=(
+            "do not send reminders, recaps and notices every minute from this server "
+            "(run `rapport remind` from cron instead, or send none)"
+        ),
     )
 
 
@@ -313,6 +317,25 @@ def _add_backup(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--output", metavar="FILE", type=Path, help="where to write the copy")
 
 
+def _add_remind(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "remind",
+        remind_command,
+        "send the reminders, recaps and notices due now, each once",
+        "examples:\n"
+        "  rapport remind --dry-run\n"
+        "  * * * * * rapport remind    (crontab: every minute)\n\n"
+        "`rapport serve` already does this every minute unless --no-reminders.\n"
+        "Each mail is claimed in the database before it is sent: running this twice,\n"
+        "even at the same moment, never sends the same mail twice. Needs EMAIL_URL\n"
+        "(or EMAIL_HOST): without it, nothing is sent.",
+    )
+    command.add_argument(
+        "--dry-run", action="store_true", help="print what is due without sending or recording it"
+    )
+
+
 # serve -------------------------------------------------------------------------------
 
 
@@ -336,6 +359,7 @@ def serve_command(args: argparse.Namespace) -> None:
     print_first_start_link()
     workers = f"{args.workers} worker{'s' if args.workers != 1 else ''}"
     print(f"Serving on {url}/ (gunicorn, {workers}). Press Ctrl-C to stop.")
+    print(f"Mail: {_reminders_description(args.no_reminders)}")
     if args.host in ("0.0.0.0", "::") and "ALLOWED_HOSTS" not in os.environ:
         print("Note: set ALLOWED_HOSTS and SITE_URL to the name people use to reach this machine.")
     sys.stdout.flush()
@@ -343,7 +367,19 @@ def serve_command(args: argparse.Namespace) -> None:
     connections.close_all()
     from rapport.server import serve_forever
 
-    serve_forever(host=args.host, port=args.port, workers=args.workers)
+    serve_forever(
+        host=args.host, port=args.port, workers=args.workers, reminders=not args.no_reminders
+    )
+
+
+def _reminders_description(off: bool) -> str:
+    from django.conf import settings
+
+    if not settings.EMAIL_ENABLED:
+        return "off (set EMAIL_URL or EMAIL_HOST to send reminders and recaps)."
+    if off:
+        return "reminders are not sent from this server (--no-reminders)."
+    return f"reminders and recaps go out every minute through {settings.EMAIL_HOST}."
 
 
 def collect_static() -> None:
@@ -401,6 +437,26 @@ def print_first_start_link() -> None:
     if setup_token_valid(token):  # valid only while the database has nobody
         print("First start: open this link to create your organisation and its first admin:")
         print(f"  {settings.SITE_URL}/setup/{token}/")
+
+
+# remind -------------------------------------------------------------------------------
+
+
+def remind_command(args: argparse.Namespace) -> None:
+    """Send (or with --dry-run list) every mail due now, printing one line each."""
+    setup_django()
+    from django.conf import settings
+
+    from rapport.notifications.mail import send_due
+
+    if not settings.EMAIL_ENABLED:
+        print("Email is off on this server (set EMAIL_URL or EMAIL_HOST): nothing sent.")
+        return
+    lines = send_due(dry_run=args.dry_run)
+    verb = "due" if args.dry_run else "sent"
+    for line in lines:
+        print(f"{verb}: {line}")
+    print(f"{len(lines)} mail{'s' if len(lines) != 1 else ''} {verb}.")
 
 
 # demo ---------------------------------------------------------------------------------

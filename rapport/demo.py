@@ -13,6 +13,9 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from rapport.framework.questions import QUESTIONS
+from rapport.growth import services as growth
+from rapport.growth.models import Feedback, Goal, ImprovementPlan
 from rapport.meetings import scheduling
 from rapport.meetings import services as meetings
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
@@ -28,6 +31,45 @@ SEED = 42
 OPEN_WINDOW = dt.timedelta(hours=3)
 
 TACTICAL, SKILLS, CAREER, STATUS = (kind.value for kind in Topic.Kind)
+
+
+GOALS = {
+    "junior@example.com": ("writing tests before fixing a bug", "code quality"),
+    "confirmed@example.com": ("leading a small project end to end", "ownership"),
+    "senior@example.com": ("mentoring the junior engineers", "leadership"),
+    "staff@example.com": ("shaping the payments platform strategy", "organisational impact"),
+    "dev1@example.com": ("debugging production incidents", "operational skills"),
+    "dev2@example.com": ("designing APIs other teams rely on", "technical design"),
+    "dev3@example.com": ("estimating and delivering on commitments", "delivery"),
+    "default": ("growing the team's engineering practices", "leadership"),
+}
+# Specific examples: situation, behaviour, impact (constructive first, then positive).
+FEEDBACK = {
+    False: (
+        (
+            "In last Tuesday's design review",
+            "you defended the first option before the others were presented",
+            "two people stopped contributing and we missed the caching risk",
+        ),
+        (
+            "On the webhook retry pull request",
+            "the change went up without tests for the failure paths",
+            "review took three rounds and slipped the release by a day",
+        ),
+    ),
+    True: (
+        (
+            "During the payments incident on Thursday",
+            "you posted clear updates every thirty minutes",
+            "support could answer customers without pinging the team",
+        ),
+        (
+            "In the onboarding of our new joiner",
+            "you paired with them on their first two tickets",
+            "they shipped in their first week and said they felt welcome",
+        ),
+    ),
+}
 
 
 class DemoRefused(Exception):
@@ -1033,7 +1075,74 @@ class _Demo:
         for persona in PERSONAS:
             if persona.manager:
                 _History(self, persona).run()
+        self._growth(admin.organisation)
         self._fix_stamps(admin.organisation)
+
+    # Coaching: goals, feedback, questions asked, one improvement plan ----------------
+
+    def _growth(self, organisation: Organisation) -> None:
+        series_of = Series.objects.filter(organisation=organisation).select_related(
+            "manager", "report"
+        )
+        for number, series in enumerate(series_of.order_by("pk")):
+            held = list(series.meetings.filter(status=Meeting.Status.HELD).order_by("scheduled_at"))
+            if not held:
+                continue
+            skill, criterion = GOALS.get(series.report.email, GOALS["default"])
+            goal = growth.goal_set(
+                actor=series.manager, meeting=held[-1], skill=skill, criterion=criterion
+            )
+            self.stamp(Goal, "created_at", goal.pk, held[-1].ended_at)
+            for offset, meeting in enumerate(held[-3:]):
+                key = QUESTIONS[(number * 7 + offset * 5) % len(QUESTIONS)].key
+                growth.question_ask(
+                    actor=series.manager,
+                    meeting=meeting,
+                    question_key=key,
+                    now=meeting.started_at + dt.timedelta(minutes=12),
+                )
+            self._feedback(series, held[-2:], number)
+        self._plan(organisation)
+
+    def _feedback(self, series: Series, meetings_held: list[Meeting], number: int) -> None:
+        for offset, meeting in enumerate(meetings_held):
+            positive = (number + offset) % 3 != 0
+            situation, behaviour, impact = FEEDBACK[positive][(number + offset) % 2]
+            feedback = growth.feedback_give(
+                actor=series.manager,
+                meeting=meeting,
+                kind=Feedback.Kind.POSITIVE if positive else Feedback.Kind.CONSTRUCTIVE,
+                situation=situation,
+                behaviour=behaviour,
+                impact=impact,
+            )
+            self.stamp(Feedback, "created_at", feedback.pk, meeting.ended_at)
+            if offset == 0:
+                Feedback.objects.filter(pk=feedback.pk).update(
+                    acknowledged_at=meeting.ended_at, acted_on_at=meetings_held[-1].ended_at
+                )
+
+    def _plan(self, organisation: Organisation) -> None:
+        """An open underperformance plan for dev3, so its cadence suggestion shows."""
+        series = Series.objects.get(organisation=organisation, report__email="dev3@example.com")
+        upcoming = series.meetings.filter(
+            status=Meeting.Status.SCHEDULED, scheduled_at__gt=self.now
+        ).first()
+        plan = growth.plan_create(
+            actor=series.manager,
+            meeting=upcoming,
+            expectations="Estimates within 20% on the next two migration tickets, "
+            "with risks raised in stand-up as soon as they appear.",
+            ends_on=self.today + dt.timedelta(weeks=6),
+            today=self.today,
+            now=self.now,
+        )
+        self.stamp(ImprovementPlan, "created_at", plan.pk, self.now)
+        for pk in series.action_items.filter(created_at__gt=self.now).values_list("pk", flat=True):
+            self.stamp(ActionItem, "created_at", pk, self.now)
+        plan_topics = Topic.objects.filter(meeting__series=series, created_at__gt=self.now)
+        for pk in plan_topics.values_list("pk", flat=True):
+            self.stamp(Topic, "created_at", pk, self.now)
 
     # People --------------------------------------------------------------------------
 
@@ -1507,7 +1616,12 @@ class _History:
             self._topic(meeting, self.report, when - dt.timedelta(hours=rng.randint(2, 20)))
         new_time = self._moved_time(meeting) if move == "move" else None
         moved = meetings.meeting_cancel(
-            actor=actor, meeting=meeting, reason=reason, new_time=new_time, now=when
+            actor=actor,
+            meeting=meeting,
+            reason=reason,
+            new_time=new_time,
+            skip=new_time is None,
+            now=when,
         )
         self.pending = set(self.agenda)  # nothing was discussed: all of it carries over
         return moved

@@ -47,6 +47,30 @@ class RapportServer(BaseApplication):
         return application
 
 
-def serve_forever(*, host: str, port: int, workers: int) -> None:
+def reminder_hooks() -> dict[str, Any]:
+    """Gunicorn hooks running one reminder process beside the workers, owned by the arbiter.
+
+    `when_ready` runs once in the arbiter after it binds; `on_exit` when it stops
+    (SIGTERM, SIGINT), and waits for a send in progress to finish.
+    """
+    from rapport.notifications.loop import ReminderProcess
+
+    process = ReminderProcess()
+
+    # Gunicorn checks a hook's arity: exactly one argument, the arbiter.
+    def when_ready(server: Any) -> None:
+        process.start(server)
+
+    def on_exit(server: Any) -> None:
+        process.stop(server)
+
+    when_ready.process = on_exit.process = process  # type: ignore[attr-defined]
+    return {"when_ready": when_ready, "on_exit": on_exit}
+
+
+def serve_forever(*, host: str, port: int, workers: int, reminders: bool = True) -> None:
     """Run gunicorn in the foreground until it is stopped (Ctrl-C or SIGTERM)."""
-    RapportServer(gunicorn_options(host=host, port=port, workers=workers)).run()
+    options = gunicorn_options(host=host, port=port, workers=workers)
+    if reminders:
+        options.update(reminder_hooks())
+    RapportServer(options).run()

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rapport.web.views import actions, auth, framework, home, meetings, people, series
+from rapport.web.views import (
+    actions,
+    auth,
+    away,
+    calendar,
+    coaching,
+    framework,
+    home,
+    meetings,
+    people,
+    series,
+    settings,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -44,10 +56,34 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/start/", meetings.start, name="meeting_start"),
     path("meetings/<int:meeting_id>/complete/", meetings.complete, name="meeting_complete"),
     path("meetings/<int:meeting_id>/cancel/", meetings.cancel, name="meeting_cancel"),
+    # The meeting room: shared timer, video link, wrap-up summary and recap
+    path("meetings/<int:meeting_id>/timer/", meetings.timer, name="meeting_timer"),
+    path("meetings/<int:meeting_id>/section/", meetings.section, name="meeting_section"),
+    path("meetings/<int:meeting_id>/video/", meetings.video_link, name="meeting_video"),
+    path("meetings/<int:meeting_id>/summary/", meetings.summary, name="meeting_summary"),
+    path("meetings/<int:meeting_id>/recap.md", meetings.recap, name="meeting_recap"),
     path("topics/<int:topic_id>/", meetings.topic_edit, name="topic_edit"),
     path("topics/<int:topic_id>/discussed/", meetings.topic_discussed, name="topic_discussed"),
     path("topics/<int:topic_id>/move/", meetings.topic_move, name="topic_move"),
     path("topics/<int:topic_id>/delete/", meetings.topic_delete, name="topic_delete"),
+    # Coaching panels, loaded into the meeting page: prepare, questions, feedback, playbooks, remote
+    path("meetings/<int:meeting_id>/prepare/", coaching.prepare, name="meeting_prepare"),
+    path("meetings/<int:meeting_id>/questions/", coaching.questions, name="meeting_questions"),
+    path("questions/", coaching.org_questions, name="org_questions"),
+    path("meetings/<int:meeting_id>/feedback/", coaching.feedback, name="meeting_feedback"),
+    path("meetings/<int:meeting_id>/playbooks/", coaching.playbooks, name="meeting_playbooks"),
+    path("meetings/<int:meeting_id>/plan/", coaching.plan, name="meeting_plan"),
+    path("meetings/<int:meeting_id>/remote/", coaching.remote, name="meeting_remote"),
+    # Sacred time: days away (1:1s on them are flagged to move)
+    path("away/", away.away, name="away"),
+    path("away/<int:absence_id>/remove/", away.away_remove, name="away_remove"),
+    # Calendar feeds and mail (the feed and mail_off answer to a secret token, not a login)
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    path("meetings/<int:meeting_id>/invite.ics", calendar.meeting_invite, name="meeting_invite"),
+    path("settings/", settings.settings, name="settings"),
+    path("settings/calendar/", settings.calendar_token, name="calendar_token"),
+    path("settings/mail/", settings.mail_preferences, name="mail_preferences"),
+    path("mail/off/<str:token>/", settings.mail_off, name="mail_off"),
     # Action items across all my 1:1s
     path("action-items/", actions.my_action_items, name="my_action_items"),
     path("action-items/<int:item_id>/", actions.action_item_edit, name="action_item_edit"),

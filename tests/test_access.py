@@ -7,6 +7,7 @@ URL means deciding here who may see it.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.urls import URLPattern, get_resolver, reverse
 
 from rapport.meetings import services as meeting_services
+from rapport.people.models import Absence
 from rapport.people.services import setup_token
 
 PERSONAS = ("anonymous", "ray", "olga", "mia", "omar", "dan", "ada", "zed")
@@ -36,6 +38,11 @@ ROUTES: dict[str, dict[str, object]] = {
     "series": {"get": PAIR},
     "meeting": {"get": PAIR},
     "meeting_agenda": {"get": PAIR},
+    "meeting_timer": {"get": PAIR},
+    "meeting_recap": {"get": PAIR},
+    "meeting_section": {"post": PAIR, "sees": PAIR},
+    "meeting_video": {"post": PAIR, "sees": PAIR},
+    "meeting_summary": {"post": PAIR, "sees": PAIR},
     "person": {"get": ROSTER_OF_RAY, "post": {"ada"}, "sees": ROSTER_OF_RAY},
     # zed administers another organisation: he may invite and import into his own.
     "person_invite": {"post": {"ada", "zed"}, "sees": EVERYONE},
@@ -58,6 +65,22 @@ ROUTES: dict[str, dict[str, object]] = {
     "topic_move": {"post": PAIR, "sees": PAIR},
     "action_item_edit": {"post": PAIR, "sees": PAIR},
     "action_item_status": {"post": PAIR, "sees": PAIR},
+    # Coaching panels: both see them (the IC gets an IC view); manager-only writes are 403 for ray.
+    "meeting_prepare": {"get": PAIR, "post": PAIR, "sees": PAIR},
+    "meeting_questions": {"get": PAIR, "post": {"mia"}, "sees": PAIR},
+    "org_questions": {"post": {"mia", "omar", "dan", "ada", "zed"}, "sees": EVERYONE},
+    "meeting_feedback": {"get": PAIR, "post": PAIR, "sees": PAIR},
+    "meeting_playbooks": {"get": PAIR},
+    "meeting_plan": {"post": {"mia"}, "sees": PAIR},
+    "meeting_remote": {"get": PAIR},
+    # Days away: everyone has their own page; an entry is its author's alone (ray's here).
+    "away": {"get": EVERYONE, "post": EVERYONE, "sees": EVERYONE},
+    "away_remove": {"post": {"ray"}, "sees": {"ray"}},
+    # Calendar and mail: everyone has their own settings; the invite is the meeting's pair's.
+    "meeting_invite": {"get": PAIR},
+    "settings": {"get": EVERYONE},
+    "calendar_token": {"post": EVERYONE, "sees": EVERYONE},
+    "mail_preferences": {"post": EVERYONE, "sees": EVERYONE},
 }
 # Pages for signed-out people: reachable by all, no objects behind them.
 PUBLIC = {
@@ -68,6 +91,9 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "setup",
+    # Token routes: the secret in the address is the key (tests/notifications/ covers them).
+    "calendar_feed",
+    "mail_off",
 }
 
 
@@ -97,7 +123,11 @@ def world(cast, series, meeting):
     meeting_services.private_note_save(
         actor=cast.ray, meeting=meeting, body=REPORT_SECRET, version=0
     )
+    absence = Absence.objects.create(
+        person=cast.ray, starts_on=dt.date(2099, 1, 5), ends_on=dt.date(2099, 1, 9)
+    )
     ids = {
+        "absence_id": absence.pk,
         "meeting_id": meeting.pk,
         "series_id": series.pk,
         "topic_id": topic.pk,

@@ -237,3 +237,15 @@ def test_it_refuses_an_organisation_even_without_people(db: None) -> None:
         demo.demo_load(now=NOW)
     assert not Person.objects.exists()
     assert not Organisation.objects.filter(is_demo=True).exists()
+
+
+def test_it_loads_goals_feedback_questions_and_an_open_improvement_plan(db: None) -> None:
+    from rapport.growth.models import Feedback, Goal, ImprovementPlan, QuestionAsked
+
+    assert demo.demo_load(now=NOW) is True
+    assert Goal.objects.count() >= 7
+    assert Feedback.objects.filter(kind="constructive").exists()
+    assert Feedback.objects.filter(kind="positive", acknowledged_at__isnull=False).exists()
+    assert QuestionAsked.objects.count() >= 7
+    plan = ImprovementPlan.objects.get()
+    assert plan.series.report.email == "dev3@example.com" and plan.status == "open"

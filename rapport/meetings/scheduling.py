@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 CAREER_MEETING_MINUTES = 50  # progress 15 + feedback 15 + planning 15 + actions 5
+CAREER_MAX_MINUTES = 60  # the framework's career 1:1 lasts 45-60 minutes
+WORKING_HOURS = (9, 17)  # the first shared hour inside both people's working day
+FALLBACK_START_TIME = dt.time(10, 0)
 HORIZON_WEEKS = 8
 # A career slot is due when its interval has passed, less a few days of slack so
 # a monthly career 1:1 is not pushed a whole cycle by a one-day drift.
@@ -36,7 +39,7 @@ def occurrences(
         skipped = (after_local - day).days // step.days
         day += step * skipped
     while True:
-        moment = dt.datetime.combine(day, start_time, tzinfo=tz)
+        moment = first_valid_local(dt.datetime.combine(day, start_time), tz)
         if moment > after:
             yield moment
         day += step
@@ -48,3 +51,69 @@ def career_is_due(
     """Whether a meeting on `on` should be the career-focused one."""
     since = last_career or series_start
     return (on - since).days >= every_weeks * 7 - CAREER_SLACK_DAYS
+
+
+def exists_locally(moment: dt.datetime) -> bool:
+    """Whether an aware wall time exists in its zone (false inside a daylight-saving gap)."""
+    back = moment.astimezone(dt.UTC).astimezone(moment.tzinfo)
+    return back.replace(tzinfo=None) == moment.replace(tzinfo=None)
+
+
+def first_valid_local(wall: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """The wall time in tz, or the first local minute after it when the clocks skip it."""
+    moment = wall.replace(tzinfo=tz)
+    # A gap is at most a day long (Samoa 2011); minutes keep the result on a round time.
+    for _ in range(24 * 60):
+        if exists_locally(moment):
+            return moment
+        moment = (moment.replace(tzinfo=None) + dt.timedelta(minutes=1)).replace(tzinfo=tz)
+    return moment
+
+
+def career_minutes(series_minutes: int) -> int:
+    """A career-focused 1:1 keeps its four parts (50 min) and stays within 45-60 minutes."""
+    return min(max(series_minutes, CAREER_MEETING_MINUTES), CAREER_MAX_MINUTES)
+
+
+def shared_start_times(manager_tz: str, report_tz: str, on: dt.date) -> list[dt.time]:
+    """Whole hours (manager's local time) inside working hours for both people, in order."""
+    manager_zone, report_zone = ZoneInfo(manager_tz), ZoneInfo(report_tz)
+    first, last = WORKING_HOURS
+    found = []
+    for hour in range(first, last):
+        start = dt.datetime.combine(on, dt.time(hour), tzinfo=manager_zone)
+        there = start.astimezone(report_zone)
+        end_there = there + dt.timedelta(hours=1)
+        same_day = there.date() == end_there.date()
+        if same_day and first <= there.hour and (end_there.hour, end_there.minute) <= (last, 0):
+            found.append(dt.time(hour))
+    return found
+
+
+def shared_start_time(
+    manager_tz: str,
+    report_tz: str,
+    on: dt.date,
+    *,
+    busy: list[tuple[dt.datetime, dt.datetime]] = (),
+    minutes: int = 60,
+) -> dt.time:
+    """The first shared working hour that is not busy; else the first shared one; else 10:00."""
+    shared = shared_start_times(manager_tz, report_tz, on)
+    zone = ZoneInfo(manager_tz)
+    for time in shared:
+        start = dt.datetime.combine(on, time, tzinfo=zone)
+        end = start + dt.timedelta(minutes=minutes)
+        if not any(start < busy_end and busy_start < end for busy_start, busy_end in busy):
+            return time
+    return shared[0] if shared else FALLBACK_START_TIME
+
+
+def wall_clock_in(
+    weekday: int, time: dt.time, *, from_tz: str, to_tz: str, around: dt.date
+) -> tuple[int, dt.time]:
+    """The weekday and time in to_tz of a weekly slot set in from_tz (its next one from around)."""
+    day = first_occurrence_date(around, weekday)
+    there = first_valid_local(dt.datetime.combine(day, time), ZoneInfo(from_tz))
+    there = there.astimezone(ZoneInfo(to_tz))
+    return there.weekday(), there.time().replace(tzinfo=None)

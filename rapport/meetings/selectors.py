@@ -15,6 +15,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.framework.cadence import cadence_for_level
 from rapport.meetings.models import ActionItem, Meeting, Series
+from rapport.meetings.rescheduling import meetings_on_days_away
 from rapport.people.models import Organisation, Person
 
 
@@ -28,6 +29,8 @@ class SeriesOverview:
     last_career: dt.datetime | None = None
     manager_cancellations: int = 0
     warnings: list[str] = field(default_factory=list)
+    # The next meeting falls on a day away of either person: it should be moved.
+    next_on_day_away: bool = False
 
     @property
     def report(self) -> Person:
@@ -93,6 +96,7 @@ def series_overviews(
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
         .order_by()
     }
+    away = meetings_on_days_away(meetings.values())
     overviews = []
     for row in rows:
         counts = items.get(row.pk, {})
@@ -104,6 +108,7 @@ def series_overviews(
             last_held=row.last_held,
             last_career=row.last_career,
             manager_cancellations=row.manager_cancellations,
+            next_on_day_away=row.next_meeting_id in away,
         )
         overview.warnings = series_warnings(overview, organisation=viewer.organisation, now=now)
         overviews.append(overview)
@@ -119,12 +124,16 @@ def series_warnings(
     if overview.manager_cancellations >= organisation.cancellation_warning_count:
         warnings.append(
             f"{overview.manager_cancellations} cancellations by the manager in the last "
-            f"{organisation.cancellation_warning_days // 30} months"
+            f"{_period(organisation.cancellation_warning_days)}: 1:1s should be sacred"
         )
     grace = dt.timedelta(weeks=series.frequency_weeks, days=organisation.overdue_grace_days)
     since = overview.last_held or dt.datetime.combine(series.started_on, dt.time(), tzinfo=dt.UTC)
     if now - since > grace:
-        warnings.append(f"No 1:1 held for {(now - since).days} days")
+        what = "No 1:1 held" if overview.last_held else "No 1:1 held yet"
+        warnings.append(
+            f"Overdue: {what} for {(now - since).days} days (the cadence is every "
+            f"{series.frequency_weeks} week{'s' if series.frequency_weeks > 1 else ''})"
+        )
     interval = cadence_for_level(series.report.level or "confirmed").career_interval_days
     career_since = overview.last_career or dt.datetime.combine(
         series.started_on, dt.time(), tzinfo=dt.UTC
@@ -134,6 +143,17 @@ def series_warnings(
     if count := overview.overdue_items:
         warnings.append(f"{count} overdue action item{'s' if count > 1 else ''}")
     return warnings
+
+
+def _period(days: int) -> str:
+    """61 days reads as "2 months", 14 as "14 days"."""
+    months = round(days / 30.4)
+    return f"{months} months" if months >= 2 else f"{days} days"
+
+
+def series_overview(viewer: Person, series: Series) -> SeriesOverview:
+    """The same line as on the home page, for one series the viewer takes part in."""
+    return series_overviews(viewer, access.series_visible_to(viewer).filter(pk=series.pk))[0]
 
 
 def managed_overviews(viewer: Person) -> list[SeriesOverview]:

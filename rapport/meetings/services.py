@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from rapport import access
-from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_for_level, is_frequency_allowed
+from rapport.framework.cadence import (
+    ADJUSTMENT_REASONS,
+    Cadence,
+    cadence_for_level,
+    is_frequency_allowed,
+)
 from rapport.meetings import scheduling
 from rapport.meetings.models import (
     ActionItem,
@@ -45,20 +51,41 @@ class NotesConflict(ServiceError):
 def series_start(*, manager: Person, report: Person, on: dt.date | None = None) -> Series:
     """Open the standing 1:1 between a manager and a report, with the level's cadence."""
     cadence = cadence_for_level(report.level or "confirmed")
+    started_on = on or timezone.localdate()
     series = Series.objects.create(
         organisation_id=report.organisation_id,
         manager=manager,
         report=report,
-        started_on=on or timezone.localdate(),
+        started_on=started_on,
         frequency_weeks=cadence.default_frequency_weeks,
         duration_minutes=cadence.default_duration_minutes,
         career_every_weeks=cadence.career_interval_weeks,
         weekday=DEFAULT_WEEKDAY,
-        start_time=DEFAULT_START_TIME,
+        start_time=_default_start_time(manager, report, started_on, cadence),
         timezone=manager.timezone,
     )
     series_schedule(series=series)
     return series
+
+
+def _default_start_time(
+    manager: Person, report: Person, started_on: dt.date, cadence: Cadence
+) -> dt.time:
+    """A shared working hour for both, clear of the manager's other standing 1:1s that day."""
+    on = scheduling.first_occurrence_date(started_on, DEFAULT_WEEKDAY)
+    busy = []
+    for other in Series.objects.filter(
+        Q(manager=manager) | Q(report=manager), ended_on__isnull=True, weekday=DEFAULT_WEEKDAY
+    ):
+        start = dt.datetime.combine(on, other.start_time, tzinfo=ZoneInfo(other.timezone))
+        busy.append((start, start + dt.timedelta(minutes=other.duration_minutes)))
+    return scheduling.shared_start_time(
+        manager.timezone,
+        report.timezone,
+        on,
+        busy=busy,
+        minutes=cadence.default_duration_minutes,
+    )
 
 
 @transaction.atomic
@@ -81,7 +108,10 @@ def series_end(
         meeting.cancelled_at = now
         meeting.cancel_reason = "This 1:1 series ended."
         meeting.notice_hours = int((meeting.scheduled_at - now).total_seconds() // 3600)
-        meeting.save(update_fields=["status", "cancelled_at", "cancel_reason", "notice_hours"])
+        meeting.sequence += 1
+        meeting.save(
+            update_fields=["status", "cancelled_at", "cancel_reason", "notice_hours", "sequence"]
+        )
 
 
 def _untouched(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
@@ -140,6 +170,8 @@ def series_update_cadence(
     series.career_every_weeks = career_every_weeks
     series.weekday = weekday
     series.start_time = start_time
+    # The manager typed the time in their own timezone: the series now follows it.
+    series.timezone = actor.timezone
     series.cadence_reason = reason
     series.cadence_note = note.strip()
     series.save(
@@ -149,10 +181,31 @@ def series_update_cadence(
             "career_every_weeks",
             "weekday",
             "start_time",
+            "timezone",
             "cadence_reason",
             "cadence_note",
         ]
     )
+    _reschedule_future(series)
+    return series
+
+
+@transaction.atomic
+def series_follow_level(*, series: Series) -> Series:
+    """Put an open series without a cadence override on its report's level's cadence."""
+    if not series.is_open or series.cadence_reason:
+        return series
+    cadence = cadence_for_level(series.report.level or "confirmed")
+    wanted = {
+        "frequency_weeks": cadence.default_frequency_weeks,
+        "duration_minutes": cadence.default_duration_minutes,
+        "career_every_weeks": cadence.career_interval_weeks,
+    }
+    if all(getattr(series, name) == value for name, value in wanted.items()):
+        return series
+    for name, value in wanted.items():
+        setattr(series, name, value)
+    series.save(update_fields=list(wanted))
     _reschedule_future(series)
     return series
 
@@ -176,6 +229,16 @@ def _reschedule_future(series: Series) -> None:
     )
     untouched = list(_untouched(future).values_list("pk", flat=True))
     Meeting.objects.filter(pk__in=untouched).delete()
+    # Kept meetings (they hold an agenda or notes) keep their slot but take the new length;
+    # calendars pick that up through SEQUENCE.
+    for meeting in future.exclude(pk__in=untouched):
+        wanted = series.duration_minutes
+        if meeting.is_career:
+            wanted = scheduling.career_minutes(wanted)
+        if meeting.duration_minutes != wanted:
+            meeting.duration_minutes = wanted
+            meeting.sequence = F("sequence") + 1
+            meeting.save(update_fields=["duration_minutes", "sequence"])
     series_schedule(series=series)
 
 
@@ -233,7 +296,7 @@ def _last_career_before(meetings: list[Meeting], moment: dt.datetime) -> dt.date
 def _meeting_create(series: Series, moment: dt.datetime, *, career: bool) -> Meeting:
     duration = series.duration_minutes
     if career:
-        duration = max(duration, scheduling.CAREER_MEETING_MINUTES)
+        duration = scheduling.career_minutes(duration)
     meeting = Meeting.objects.create(
         series=series,
         scheduled_at=moment,
@@ -347,12 +410,14 @@ def meeting_cancel(
     meeting: Meeting,
     reason: str,
     new_time: dt.datetime | None = None,
+    skip: bool = False,
     now: dt.datetime | None = None,
 ) -> Meeting | None:
     """Cancel a meeting, recording who, when, the notice and why; returns the new one if moved.
 
-    A moved meeting takes its agenda and notes along; a skipped one hands its
-    undiscussed topics to the next meeting.
+    Either participant may do it, and it is recorded as theirs. A naive `new_time`
+    is read in the actor's timezone. A moved meeting takes its agenda and notes
+    along; a skipped one (explicitly) hands its undiscussed topics to the next one.
     """
     access.meeting_check_change(actor, meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
@@ -362,16 +427,27 @@ def meeting_cancel(
         raise ServiceError("Say briefly why: the other person deserves to know.")
     if len(reason) > 300:
         raise ServiceError("Keep the reason under 300 characters.")
+    if new_time is not None and skip:
+        raise ServiceError("Choose a new time or skip this one, not both.")
+    if new_time is None and not skip:
+        raise ServiceError(
+            "Give the new time, or choose “skip this one”: a cancelled 1:1 is best "
+            "rescheduled at once."
+        )
     now = now or timezone.now()
-    if new_time is not None and new_time <= now:
-        raise ServiceError("The new time must be in the future.")
+    if new_time is not None:
+        new_time = _check_new_time(actor, meeting, new_time, now=now)
     meeting.cancelled_by = actor
     meeting.cancelled_at = now
     meeting.cancel_reason = reason
     meeting.notice_hours = int((meeting.scheduled_at - now).total_seconds() // 3600)
+    meeting.sequence += 1
     moved = None
     if new_time is not None:
         moved = _meeting_create(meeting.series, new_time, career=meeting.is_career)
+        if moved.duration_minutes != meeting.duration_minutes:
+            moved.duration_minutes = meeting.duration_minutes
+            moved.save(update_fields=["duration_minutes"])
         meeting.moved_to = moved
         meeting.status = Meeting.Status.RESCHEDULED
     else:
@@ -384,12 +460,61 @@ def meeting_cancel(
             "notice_hours",
             "moved_to",
             "status",
+            "sequence",
         ]
     )
     topics_carry_over(meeting=meeting, to=moved)
     if moved is not None:
         _notes_move(meeting, moved)
     return moved
+
+
+def _check_new_time(
+    actor: Person, meeting: Meeting, new_time: dt.datetime, *, now: dt.datetime
+) -> dt.datetime:
+    """Refuse a time that does not exist, is past, or lands on another 1:1 of the manager."""
+    if timezone.is_naive(new_time):
+        new_time = new_time.replace(tzinfo=ZoneInfo(actor.timezone))
+    if isinstance(new_time.tzinfo, ZoneInfo) and not scheduling.exists_locally(new_time):
+        raise ServiceError(
+            f"{new_time:%d %B %Y, %H:%M} does not exist in {new_time.tzinfo.key}: the clocks "
+            "skip that hour for daylight saving. Choose another time."
+        )
+    if new_time <= now:
+        raise ServiceError("The new time must be in the future.")
+    if clash := manager_clash(meeting, new_time, meeting.duration_minutes):
+        with timezone.override(ZoneInfo(actor.timezone)):
+            when = timezone.localtime(clash.scheduled_at)
+        raise ServiceError(
+            f"That overlaps {clash.series.manager.name}'s 1:1 with "
+            f"{_other_name(clash, clash.series.manager_id)} at {when:%d %B, %H:%M}: "
+            "choose a free time."
+        )
+    return new_time
+
+
+def _other_name(meeting: Meeting, person_id: int) -> str:
+    series = meeting.series
+    return series.report.name if series.manager_id == person_id else series.manager.name
+
+
+def manager_clash(meeting: Meeting, start: dt.datetime, minutes: int) -> Meeting | None:
+    """A scheduled 1:1 of the meeting's manager (either side) overlapping [start, start+minutes)."""
+    manager_id = meeting.series.manager_id
+    end = start + dt.timedelta(minutes=minutes)
+    longest = dt.timedelta(minutes=120)  # the longest a 1:1 may last (series_duration)
+    candidates = (
+        Meeting.objects.filter(
+            Q(series__manager_id=manager_id) | Q(series__report_id=manager_id),
+            status=Meeting.Status.SCHEDULED,
+            scheduled_at__lt=end,
+            scheduled_at__gt=start - longest,
+        )
+        .exclude(pk=meeting.pk)
+        .select_related("series__manager", "series__report")
+        .order_by("scheduled_at")
+    )
+    return next((m for m in candidates if m.planned_end > start), None)
 
 
 def _notes_move(source: Meeting, target: Meeting) -> None:

@@ -308,7 +308,7 @@ def person_update(
         raise PeopleError("You can manage only your own organisation.")
     if person.pk == actor.pk and not is_org_admin:
         raise PeopleError("You cannot remove your own admin role; ask another admin.")
-    old_manager_id = person.manager_id
+    old_manager_id, old_level = person.manager_id, person.level
     new_manager_id = manager.pk if manager is not None else None
     if new_manager_id != old_manager_id:
         _check_manager(person, manager, person.organisation_id)
@@ -323,6 +323,9 @@ def person_update(
     person.save(update_fields=["name", "level", "manager", "timezone", "remote", "is_org_admin"])
     if old_manager_id != person.manager_id:
         _series_follow_manager(person)
+    elif old_level != person.level:
+        for series in person.series.filter(ended_on__isnull=True):
+            meeting_services.series_follow_level(series=series)
     return person
 
 

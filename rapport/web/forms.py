@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from rapport.framework.cadence import ADJUSTMENT_REASONS
 from rapport.framework.levels import LEVEL_CHOICES
@@ -158,11 +160,24 @@ class CompleteForm(forms.Form):
     )
 
 
+class WallClockDateTimeField(forms.DateTimeField):
+    """A date and time as typed, left naive: the service reads it in the person's timezone.
+
+    Django's own field would localise it first and refuse a daylight-saving gap with
+    a generic message; the service refuses it with a clearer one.
+    """
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        with timezone.override(dt.UTC):
+            parsed = super().to_python(value)
+        return None if parsed is None else parsed.replace(tzinfo=None)
+
+
 class CancelForm(forms.Form):
     """Calling a 1:1 off: always a reason, and a new time unless it is explicitly skipped."""
 
     reason = forms.CharField(max_length=300, label="Why (the other person sees this)")
-    new_time = forms.DateTimeField(
+    new_time = WallClockDateTimeField(
         required=False,
         label="New time",
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -228,3 +243,16 @@ class CadenceForm(forms.Form):
                 "note": series.cadence_note,
             }
         )
+
+
+# Days away (sacred time) ---------------------------------------------------------
+
+
+class AbsenceForm(forms.Form):
+    """Days away: the 1:1s that fall on them are flagged to move."""
+
+    starts_on = forms.DateField(
+        label="First day away", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label="Last day away", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(max_length=200, required=False, label="Note (only you see it)")

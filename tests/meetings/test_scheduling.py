@@ -135,7 +135,7 @@ def test_scheduling_again_never_doubles_a_slot(series) -> None:
 
 
 def test_a_cancelled_slot_is_not_scheduled_again(series, mia, meeting) -> None:
-    services.meeting_cancel(actor=mia, meeting=meeting, reason="Offsite")
+    services.meeting_cancel(actor=mia, meeting=meeting, reason="Offsite", skip=True)
     services.series_schedule(series=series)
     same_week = series.meetings.filter(
         scheduled_at__range=(

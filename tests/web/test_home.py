@@ -53,7 +53,7 @@ def test_it_shows_an_ic_their_next_one_on_one_and_how_to_prepare(client_for, ray
 def test_it_warns_after_three_cancellations_by_the_manager(client_for, mia, series) -> None:
     upcoming = list(series.meetings.filter(status="scheduled").order_by("scheduled_at")[:3])
     for meeting in upcoming:
-        meeting_services.meeting_cancel(actor=mia, meeting=meeting, reason="Offsite")
+        meeting_services.meeting_cancel(actor=mia, meeting=meeting, reason="Offsite", skip=True)
     page = client_for(mia).get(reverse("home")).content.decode()
     assert "3 cancellations by the manager" in page
 
@@ -62,7 +62,7 @@ def test_cancellations_by_the_report_do_not_count_against_the_manager(
     client_for, mia, ray, series
 ) -> None:
     for meeting in series.meetings.filter(status="scheduled").order_by("scheduled_at")[:3]:
-        meeting_services.meeting_cancel(actor=ray, meeting=meeting, reason="On call")
+        meeting_services.meeting_cancel(actor=ray, meeting=meeting, reason="On call", skip=True)
     page = client_for(mia).get(reverse("home")).content.decode()
     assert "cancellations by the manager" not in page
 
@@ -99,3 +99,56 @@ def test_its_queries_do_not_grow_with_reports_meetings_or_items(
         meeting_services.action_item_add(actor=mia, meeting=next_one, text="Item", owner=mia)
         meeting_services.meeting_complete(actor=mia, meeting=next_one, held_minutes=30)
     assert home_queries(client) == before
+
+
+def test_the_next_meeting_on_a_day_away_is_flagged_to_move(client_for, mia, ray, meeting) -> None:
+    from zoneinfo import ZoneInfo
+
+    from rapport.meetings import rescheduling
+
+    assert "On a day away" not in client_for(mia).get(reverse("home")).content.decode()
+    day = meeting.scheduled_at.astimezone(ZoneInfo(ray.timezone)).date()
+    rescheduling.absence_add(actor=ray, starts_on=day, ends_on=day)
+    page = client_for(mia).get(reverse("home")).content.decode()
+    assert "On a day away: move it" in page
+    assert reverse("meeting", args=[meeting.pk]) + "#call-off" in page
+
+
+def test_the_overdue_warning_shows_on_the_home_page(client_for, mia, series) -> None:
+    type(series).objects.filter(pk=series.pk).update(
+        started_on=timezone.localdate() - dt.timedelta(days=25)
+    )
+    page = client_for(mia).get(reverse("home")).content.decode()
+    assert "Overdue: No 1:1 held yet for 25 days" in page
+
+
+def test_mia_and_ray_see_the_next_meeting_at_their_own_local_times(
+    client_for, mia, ray, meeting
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    fmt = "%a %d %b %Y, %H:%M"
+    paris = meeting.scheduled_at.astimezone(ZoneInfo("Europe/Paris")).strftime(fmt)
+    new_york = meeting.scheduled_at.astimezone(ZoneInfo("America/New_York")).strftime(fmt)
+    link = reverse("meeting", args=[meeting.pk])
+    mia_page = client_for(mia).get(reverse("home")).content.decode()
+    ray_page = client_for(ray).get(reverse("home")).content.decode()
+    assert f'href="{link}"><strong>{paris}</strong>' in mia_page
+    assert f'href="{link}"><strong>{new_york}</strong>' in ray_page
+    assert paris != new_york
+
+
+def test_it_lists_coming_one_on_ones_the_manager_has_not_prepared(client_for, mia, meeting) -> None:
+    soon = (timezone.now() + dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    moved = meeting_services.meeting_cancel(
+        actor=mia, meeting=meeting, reason="Earlier slot", new_time=soon
+    )
+    page = client_for(mia).get(reverse("home")).content.decode()
+    assert "Not prepared yet" in page
+    assert f'{reverse("meeting", args=[moved.pk])}?mode=prepare' in page
+
+
+def test_the_ic_prepares_from_home_with_the_framework_prompts(client_for, ray, meeting) -> None:
+    page = client_for(ray).get(reverse("home")).content.decode()
+    assert reverse("meeting_prepare", args=[meeting.pk]) in page
+    assert "Topics you want to discuss" in page

@@ -30,8 +30,8 @@ def secrets(mia, ray, meeting) -> None:
     services.private_note_save(actor=ray, meeting=meeting, body=RAY_SECRET, version=0)
 
 
-def page(client, meeting) -> str:
-    response = client.get(reverse("meeting", args=[meeting.pk]))
+def page(client, meeting, mode: str = "run") -> str:
+    response = client.get(reverse("meeting", args=[meeting.pk]) + f"?mode={mode}")
     assert response.status_code == 200
     return response.content.decode()
 

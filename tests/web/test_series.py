@@ -34,7 +34,7 @@ def series_page(client, series) -> str:
 def test_both_people_see_the_timeline(client_for, series, mia, ray, meeting) -> None:
     services.meeting_complete(actor=mia, meeting=meeting, held_minutes=35, mood=4)
     following = Meeting.objects.after(meeting).first()
-    services.meeting_cancel(actor=mia, meeting=following, reason="Conference trip")
+    services.meeting_cancel(actor=mia, meeting=following, reason="Conference trip", skip=True)
     for viewer, other in ((mia, ray), (ray, mia)):
         html = series_page(client_for(viewer), series)
         assert f"1:1 with {other.name}" in html
@@ -47,7 +47,11 @@ def test_both_people_see_the_timeline(client_for, series, mia, ray, meeting) -> 
 def test_the_timeline_names_who_cancelled_and_the_notice(client_for, series, ray, mia) -> None:
     meeting = series.meetings.filter(status="scheduled").order_by("scheduled_at").first()
     services.meeting_cancel(
-        actor=ray, meeting=meeting, reason="Sick", now=meeting.scheduled_at - dt.timedelta(hours=5)
+        actor=ray,
+        meeting=meeting,
+        reason="Sick",
+        skip=True,
+        now=meeting.scheduled_at - dt.timedelta(hours=5),
     )
     html = series_page(client_for(mia), series)
     assert "by Ray Report" in html and "5 hours’ notice" in html
@@ -197,3 +201,86 @@ def test_the_page_costs_the_same_queries_however_long_the_history(
     hold(18)
     assert series.meetings.filter(status="held").count() == 20
     assert count() == few
+
+
+# Sacred time: days away, warnings, suggestions, time zones ----------------------------
+
+
+def test_a_meeting_on_a_day_away_is_flagged_on_the_series_page(
+    client_for, series, mia, ray, meeting
+):
+    day = meeting.scheduled_at.astimezone(ZoneInfo(ray.timezone)).date()
+    assert "On a day away" not in series_page(client_for(mia), series)
+    from rapport.meetings import rescheduling
+
+    rescheduling.absence_add(actor=ray, starts_on=day, ends_on=day)
+    assert series_page(client_for(mia), series).count("On a day away: move it") == 1
+    assert "On a day away: move it" in series_page(client_for(ray), series)
+
+
+def test_the_manager_sees_the_cancellation_warning_on_the_series_page(
+    client_for, series, mia, ray
+) -> None:
+    for meeting in series.meetings.filter(status="scheduled").order_by("scheduled_at")[:3]:
+        services.meeting_cancel(actor=mia, meeting=meeting, reason="Busy", skip=True)
+    assert "3 cancellations by the manager" in series_page(client_for(mia), series)
+    assert "Warning signs" not in series_page(client_for(ray), series)
+
+
+def test_the_overdue_warning_shows_on_the_series_page(client_for, series, mia) -> None:
+    type(series).objects.filter(pk=series.pk).update(
+        started_on=timezone.localdate() - dt.timedelta(days=30)
+    )
+    assert "Overdue: No 1:1 held yet for 30 days" in series_page(client_for(mia), series)
+
+
+def test_a_suggestion_applies_to_the_cadence_form_in_one_click(client_for, series, mia) -> None:
+    services.series_update_cadence(
+        actor=mia,
+        series=series,
+        frequency_weeks=2,
+        duration_minutes=30,
+        career_every_weeks=2,
+        weekday=series.weekday,
+        start_time=series.start_time,
+        reason="current_projects",
+    )
+    page = series_page(client_for(mia), series)
+    assert "Rapport suggests" in page and "works remotely" in page
+    url = reverse("series", args=[series.pk]) + "?suggest=remote"
+    assert f'href="{url}#cadence-form"' in page
+    applied = client_for(mia).get(url).content.decode()
+    assert "Suggestion filled in" in applied
+    assert '<option value="remote" selected>' in applied
+    assert '<option value="1" selected>' in applied
+
+
+def test_mia_and_ray_see_the_same_meeting_at_their_own_local_times(
+    client_for, series, mia, ray, meeting
+) -> None:
+    paris = meeting.scheduled_at.astimezone(ZoneInfo("Europe/Paris")).strftime("%A %d %B, %H:%M")
+    new_york = meeting.scheduled_at.astimezone(ZoneInfo("America/New_York")).strftime(
+        "%A %d %B, %H:%M"
+    )
+    assert paris != new_york
+    mia_page, ray_page = series_page(client_for(mia), series), series_page(client_for(ray), series)
+    assert paris in mia_page and new_york not in mia_page
+    assert new_york in ray_page and paris not in ray_page
+
+
+def test_the_cadence_form_takes_the_time_in_the_managers_current_timezone(
+    client_for, series, mia
+) -> None:
+    type(mia).objects.filter(pk=mia.pk).update(timezone="America/New_York")
+    page = series_page(client_for(mia), series)
+    assert 'value="09:00"' in page  # 15:00 in Paris is 09:00 in New York
+    assert "In your timezone (America/New York)" in page
+    response = client_for(mia).post(
+        reverse("series_cadence", args=[series.pk]),
+        {**CADENCE, "weekday": series.weekday, "start_time": "09:00"},
+    )
+    assert response.status_code == 302
+    series.refresh_from_db()
+    assert (series.timezone, series.start_time) == ("America/New_York", dt.time(9))
+    first = series.meetings.filter(status="scheduled").order_by("scheduled_at").first()
+    assert first.scheduled_at.astimezone(ZoneInfo("Europe/Paris")).hour in (14, 15)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from rapport.framework.checklists import IC_PREPARATION
+from rapport.growth.services import preparation_status
 from rapport.meetings import selectors
 from rapport.web.views.common import person_view
 
@@ -14,8 +18,18 @@ from rapport.web.views.common import person_view
 def home(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     reports = selectors.managed_overviews(viewer)
+    preparation = preparation_status(row.next_meeting for row in reports if row.next_meeting)
+    soon = timezone.now() + dt.timedelta(days=3)
     context = {
         "reports": reports,
+        "preparation": preparation,
+        "unprepared": [
+            row
+            for row in reports
+            if row.next_meeting
+            and row.next_meeting.scheduled_at <= soon
+            and not preparation[row.next_meeting.pk].manager_prepared
+        ],
         "needs_attention": [row for row in reports if row.warnings],
         "own": selectors.own_overviews(viewer),
         "my_items": selectors.open_items_of(viewer),

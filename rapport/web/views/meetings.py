@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.framework import agenda as agenda_rules
+from rapport.framework import documentation
 from rapport.framework.documentation import NOTE_SECTIONS
-from rapport.meetings import services
+from rapport.growth import services as growth
+from rapport.meetings import room, services
 from rapport.meetings.models import Meeting, SharedNotes, Topic, agenda_order
 from rapport.people.models import Person
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
@@ -117,8 +119,12 @@ def _page_context(viewer: Person, meeting: Meeting, **overrides: Any) -> dict[st
         "cancel_form": CancelForm(),
         "mood_labels": MOOD_LABELS,
         "structure": agenda_rules,
-        "plan": _plan(meeting),
+        "plan": room.plan_for(meeting),
         "split": agenda_rules.TIME_SPLITS.get(meeting.series.report.level),
+        "modes": room.MODE_TITLES,
+        "mode": room.default_mode(meeting),
+        "timer": _timer(meeting),
+        "documentation": documentation,
         "notes_conflict": None,
         "private_conflict": None,
         "private_draft": None,
@@ -127,19 +133,37 @@ def _page_context(viewer: Person, meeting: Meeting, **overrides: Any) -> dict[st
         "htmx": False,
     }
     context.update(overrides)
+    context["timer_hash"] = _live_hash(context["timer"], context["meeting_items"])
     return context
 
 
-def _plan(meeting: Meeting) -> tuple[agenda_rules.Timebox, ...]:
-    """The framework's timeboxes for this meeting's length and kind."""
-    try:
-        return agenda_rules.agenda_plan(
-            duration_minutes=meeting.duration_minutes,
-            kind=meeting.kind,
-            level=meeting.series.report.level or "confirmed",
-        )
-    except ValueError:  # a length outside what the framework plans for
-        return ()
+def _wrap_context(viewer: Person, meeting: Meeting, context: dict[str, Any]) -> dict[str, Any]:
+    """Wrap mode's extras: split of discussed topics, the report's share, the recap."""
+    topics = context["topics"]
+    items = context["meeting_items"]
+    return {
+        "split_rows": room.actual_split(meeting.series.report.level, topics),
+        "report_share": room.report_share(topics, meeting.series.report_id),
+        "recap": room.recap(meeting, context["notes"], items),
+        "undated_items": [item for item in items if item.due_on is None and item.is_open],
+    }
+
+
+def _timer(meeting: Meeting) -> dict[str, Any]:
+    """The shared timer: the current section of the plan, its box, and since when (server time)."""
+    boxes = {box.key: box for box in room.plan_for(meeting)}
+    box = boxes.get(meeting.section)
+    started = meeting.section_started_at
+    running = meeting.status == Meeting.Status.SCHEDULED and meeting.started_at is not None
+    stamp = f"{meeting.section}@{started.timestamp() if started else ''}@{running}"
+    return {
+        "box": box,
+        "running": running,
+        "started_epoch_ms": int(started.timestamp() * 1000) if started and box else None,
+        "hash": hashlib.sha1(stamp.encode(), usedforsecurity=False).hexdigest()[:16],
+        # The browser corrects its own clock with this, so both people see the same time.
+        "server_now_ms": int(timezone.now().timestamp() * 1000),
+    }
 
 
 def _minutes_since(moment: Any) -> int:
@@ -163,14 +187,24 @@ def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
 
 @person_view("GET")
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The meeting page in one of its modes: prepare, run or wrap up (?mode=)."""
     found = access.meeting_for(request.user, meeting_id)
-    return render(request, "web/meeting.html", _page_context(request.user, found))
+    growth.meeting_seen(actor=request.user, meeting=found)
+    context = _page_context(request.user, found)
+    asked = request.GET.get("mode", "")
+    if asked in room.MODES:
+        context["mode"] = asked
+    if context["mode"] == "wrap":
+        context.update(_wrap_context(request.user, found, context))
+    return render(request, "web/meeting.html", context)
 
 
 def _render_page(
     request: HttpRequest, meeting: Meeting, status: int, **overrides: Any
 ) -> HttpResponse:
     context = _page_context(request.user, meeting, **overrides)
+    if context["mode"] == "wrap":
+        context.update(_wrap_context(request.user, meeting, context))
     return render(request, "web/meeting.html", context, status=status)
 
 
@@ -332,6 +366,13 @@ def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return _refused(request, "Unknown notes action.")
     if intent != "save":
         return _shared_notes_view(request, found, notes, mine if intent == "preview" else None)
+    bases = {
+        key: request.POST[f"base_{key}"]
+        for key in SharedNotes.SECTIONS
+        if f"base_{key}" in request.POST
+    }
+    if bases:
+        return _shared_notes_merge(request, found, notes, mine, bases)
     version = _version(request)
     if version is None:
         return _refused(request, "The notes' version is missing: reload the page.")
@@ -347,6 +388,49 @@ def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         messages.success(request, "Shared notes saved.")
         return _back(found, "#notes")
     return _saved(request, "shared-notes", saved.version, saved.updated_at)
+
+
+def _shared_notes_merge(
+    request: HttpRequest,
+    meeting: Meeting,
+    notes: SharedNotes,
+    mine: dict[str, str],
+    bases: dict[str, str],
+) -> HttpResponse:
+    """Save per section: only sections changed by both people come back as a conflict."""
+    try:
+        merge = room.shared_notes_merge(actor=request.user, notes=notes, sections=mine, bases=bases)
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    current = merge.notes
+    stored = current.sections()
+    context = {
+        "prefix": "shared-notes",
+        "version": current.version,
+        "saved_at": current.updated_at,
+        # The new starting point of each section saved here, for the next save.
+        "bases": {key: stored[key] for key in merge.saved},
+        "sensitive": documentation.sensitive_matters("\n".join(mine.values())),
+    }
+    if not merge.conflicts:
+        return render(request, "web/partials/notes_saved.html", context)
+    titles = {section.key: section.title for section in NOTE_SECTIONS}
+    rows = [
+        {"key": key, "title": titles[key], "theirs": stored[key], "mine": mine[key]}
+        for key in merge.conflicts
+    ]
+    who = current.updated_by.name if current.updated_by else "Someone"
+    if current.updated_by_id == request.user.pk:
+        who = "You (in another tab or window)"
+    context.update(
+        rows=rows,
+        who=who,
+        current_version=current.version,
+        meeting=meeting,
+        save_url=_notes_url("shared-notes", meeting),
+        merged=True,
+    )
+    return render(request, "web/partials/notes_conflict.html", context, status=409)
 
 
 def _shared_notes_view(
@@ -384,6 +468,7 @@ def _shared_conflict(
             request,
             meeting,
             409,
+            mode="run",
             notes_conflict={"rows": rows, "who": who, "current": current},
             note_groups=_note_groups(current, {**theirs, **mine}),
         )
@@ -423,6 +508,7 @@ def private_note(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 request,
                 found,
                 409,
+                mode="run",
                 private_conflict={"rows": rows, "current": conflict.current},
                 private_draft=body,
             )
@@ -485,7 +571,7 @@ def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, _held_message(request.user, found))
             return _back(found)
-    return _render_page(request, found, 400, complete_form=form, open_panel="complete")
+    return _render_page(request, found, 400, complete_form=form, mode="wrap")
 
 
 def _held_message(viewer: Person, meeting: Meeting) -> str:
@@ -515,6 +601,7 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 meeting=found,
                 reason=form.cleaned_data["reason"],
                 new_time=form.cleaned_data["new_time"],
+                skip=form.cleaned_data["skip"],
             )
         except services.ServiceError as error:
             form.add_error(None, str(error))
@@ -524,7 +611,7 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 return _back(moved)
             messages.success(request, "Meeting cancelled: open topics moved to the next 1:1.")
             return _back(found)
-    return _render_page(request, found, 400, cancel_form=form, open_panel="cancel")
+    return _render_page(request, found, 400, cancel_form=form, open_panel="cancel", mode="prepare")
 
 
 # Action items ----------------------------------------------------------------------
@@ -558,3 +645,104 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "next_url": reverse("meeting", args=[found.pk]),
     }
     return render(request, "web/partials/action_item_list.html", context)
+
+
+# The shared timer, video link and wrap-up ------------------------------------------
+
+
+@person_view("GET")
+def timer(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The live timer and action items; 204 when neither changed since the caller's copy."""
+    return _timer_response(request, access.meeting_for(request.user, meeting_id))
+
+
+def _live_hash(state: dict[str, Any], items: list[Any]) -> str:
+    """What the timer poll compares: the section and its start, and the meeting's items."""
+    fingerprint = state["hash"] + repr(
+        [(i.pk, i.text, i.status, i.due_on, i.owner_id) for i in items]
+    )
+    return hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+def _timer_response(request: HttpRequest, found: Meeting) -> HttpResponse:
+    items = list(access.action_items_visible_to(request.user).filter(meeting=found).order_by("pk"))
+    state = _timer(found)
+    since_hash = _live_hash(state, items)
+    if request.GET.get("since") == since_hash:
+        return HttpResponse(status=204)
+    context = {
+        **_people(request.user, found),
+        "meeting": found,
+        "timer": state,
+        "plan": room.plan_for(found),
+        "timer_hash": since_hash,
+        "meeting_items": items,
+        "show_series": False,
+        "next_url": reverse("meeting", args=[found.pk]) + "?mode=run",
+        "live": "since" in request.GET or request.method == "POST",
+    }
+    return render(request, "web/partials/meeting_timer.html", context)
+
+
+@person_view("POST")
+def section(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Move the shared timer to a part of the plan (either participant)."""
+    found = access.meeting_for(request.user, meeting_id)
+    try:
+        room.meeting_set_section(
+            actor=request.user, meeting=found, section=request.POST.get("section", "")
+        )
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    if is_htmx(request):
+        return _timer_response(request, found)
+    return redirect(reverse("meeting", args=[found.pk]) + "?mode=run#timer")
+
+
+@person_view("POST")
+def video_link(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Set the meeting's video link (either participant)."""
+    found = access.meeting_for(request.user, meeting_id)
+    try:
+        room.meeting_set_video_link(
+            actor=request.user, meeting=found, video_link=request.POST.get("video_link", "")
+        )
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    if is_htmx(request):
+        context = {**_people(request.user, found), "meeting": found, "saved": True}
+        return render(request, "web/partials/meeting_video.html", context)
+    messages.success(request, "Video link saved.")
+    return redirect(reverse("meeting", args=[found.pk]) + "?mode=prepare#video")
+
+
+@person_view("POST")
+def summary(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Save the summary of key points (either participant)."""
+    found = access.meeting_for(request.user, meeting_id)
+    try:
+        room.meeting_set_summary(
+            actor=request.user, meeting=found, summary=request.POST.get("summary", "")
+        )
+    except services.ServiceError as error:
+        return _refused(request, str(error))
+    if is_htmx(request):
+        context = {**_people(request.user, found), "meeting": found, "saved": True}
+        return render(request, "web/partials/meeting_summary.html", context)
+    messages.success(request, "Summary saved.")
+    return redirect(reverse("meeting", args=[found.pk]) + "?mode=wrap#summary")
+
+
+@person_view("GET")
+def recap(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The recap as Markdown, in the seed's template: shared notes and action items only."""
+    found = access.meeting_for(request.user, meeting_id)
+    notes = access.shared_notes_for(request.user, found.pk)
+    items = (
+        access.action_items_visible_to(request.user)
+        .filter(meeting=found)
+        .select_related("owner")
+        .order_by("pk")
+    )
+    text = room.recap(found, notes, items)
+    return HttpResponse(text, content_type="text/markdown; charset=utf-8")

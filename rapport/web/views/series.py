@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_for_level
-from rapport.meetings import services
+from rapport.meetings import rescheduling, scheduling, selectors, services
 from rapport.meetings.models import ActionItem, Meeting, Series
 from rapport.people.models import Person
 from rapport.web.forms import WEEKDAYS, CadenceForm
@@ -61,9 +61,27 @@ def _cadence_summary(series: Series) -> dict[str, Any]:
     }
 
 
+def _suggestions(request: HttpRequest, series: Series) -> dict[str, Any]:
+    """Rapport's cadence suggestions; `?suggest=<key>` pre-fills the form with one of them."""
+    suggestions = rescheduling.cadence_suggestions(series)
+    chosen = next((s for s in suggestions if s.key == request.GET.get("suggest")), None)
+    initial = chosen.form_initial(series) if chosen else CadenceForm.for_series(series).initial
+    # Forms take times in the viewer's timezone, whatever zone the series was set in.
+    initial["weekday"], initial["start_time"] = scheduling.wall_clock_in(
+        series.weekday,
+        series.start_time,
+        from_tz=series.timezone,
+        to_tz=request.user.timezone,
+        around=timezone.localdate(),
+    )
+    form = CadenceForm(initial=initial)
+    return {"suggestions": suggestions, "applied": chosen, "cadence_form": form}
+
+
 def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str, Any]:
     viewer = request.user
     is_manager = viewer.pk == series.manager_id
+    timeline = _timeline(viewer, series, show_all=request.GET.get("all") == "1")
     context = {
         "series": series,
         "viewer": viewer,
@@ -77,9 +95,15 @@ def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str
             .order_by(F("due_on").asc(nulls_last=True), "pk")
         ),
         "cadence": _cadence_summary(series),
-        "cadence_form": CadenceForm.for_series(series),
         "show_series": False,
-        **_timeline(viewer, series, show_all=request.GET.get("all") == "1"),
+        "warnings": (
+            selectors.series_overview(viewer, series).warnings
+            if is_manager and series.is_open
+            else []
+        ),
+        "days_away": rescheduling.meetings_on_days_away(timeline["upcoming"]),
+        **_suggestions(request, series),
+        **timeline,
     }
     context.update(overrides)
     return context

@@ -1,0 +1,57 @@
+"""Days away: a person lists and marks their own; 1:1s on them get flagged to move."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from rapport import access
+from rapport.meetings import rescheduling, services
+from rapport.web.forms import AbsenceForm
+from rapport.web.views.common import person_view
+
+UPCOMING_LIMIT = 40
+
+
+def _page(request: HttpRequest, form: AbsenceForm, status: int = 200) -> HttpResponse:
+    viewer = request.user
+    today = timezone.localdate()
+    upcoming = list(
+        access.meetings_visible_to(viewer)
+        .filter(status="scheduled", scheduled_at__gte=timezone.now())
+        .order_by("scheduled_at")[:UPCOMING_LIMIT]
+    )
+    flagged = rescheduling.meetings_on_days_away(upcoming)
+    context = {
+        "form": form,
+        "absences": list(access.absences_visible_to(viewer).filter(ends_on__gte=today)),
+        "flagged": [meeting for meeting in upcoming if meeting.pk in flagged],
+        "viewer": viewer,
+    }
+    return render(request, "web/away.html", context, status=status)
+
+
+@person_view("GET", "POST")
+def away(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, AbsenceForm())
+    form = AbsenceForm(request.POST)
+    if form.is_valid():
+        try:
+            rescheduling.absence_add(actor=request.user, **form.cleaned_data)
+        except services.ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Days away saved: 1:1s on them are flagged to move.")
+            return redirect("away")
+    return _page(request, form, status=400)
+
+
+@person_view("POST")
+def away_remove(request: HttpRequest, absence_id: int) -> HttpResponse:
+    found = access.absence_for(request.user, absence_id)
+    rescheduling.absence_remove(actor=request.user, absence=found)
+    messages.success(request, "Days away removed.")
+    return redirect("away")

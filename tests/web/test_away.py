@@ -1,0 +1,85 @@
+"""The days-away page: a person marks their own days away; 1:1s on them are flagged to move."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.meetings import rescheduling
+from rapport.people.models import Absence
+
+
+def in_days(days: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+def test_a_person_sees_their_days_away_and_the_form(client_for, mia) -> None:
+    rescheduling.absence_add(actor=mia, starts_on=in_days(10), ends_on=in_days(12), note="Lisbon")
+    response = client_for(mia).get(reverse("away"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Lisbon" in page and 'name="starts_on"' in page and "Save days away" in page
+
+
+def test_an_empty_page_says_what_to_do(client_for, mia) -> None:
+    page = client_for(mia).get(reverse("away")).content.decode()
+    assert "No days away coming up" in page and "No upcoming 1:1 falls on a day away" in page
+
+
+def test_adding_days_away_saves_them_for_the_person(client_for, mia) -> None:
+    data = {"starts_on": in_days(3).isoformat(), "ends_on": in_days(4).isoformat(), "note": "Off"}
+    response = client_for(mia).post(reverse("away"), data)
+    assert response.status_code == 302 and response["Location"] == reverse("away")
+    absence = Absence.objects.get()
+    assert (absence.person, absence.starts_on, absence.ends_on) == (mia, in_days(3), in_days(4))
+
+
+def test_wrongly_ordered_days_are_refused_with_a_message(client_for, mia) -> None:
+    data = {"starts_on": in_days(4).isoformat(), "ends_on": in_days(3).isoformat()}
+    response = client_for(mia).post(reverse("away"), data)
+    assert response.status_code == 400
+    assert "The last day away comes on or after the first." in response.content.decode()
+    assert not Absence.objects.exists()
+
+
+def test_the_page_lists_the_one_on_ones_to_move(client_for, ray, meeting) -> None:
+    day = meeting.scheduled_at.astimezone(ZoneInfo(ray.timezone)).date()
+    rescheduling.absence_add(actor=ray, starts_on=day, ends_on=day)
+    page = client_for(ray).get(reverse("away")).content.decode()
+    assert reverse("meeting", args=[meeting.pk]) + "#call-off" in page
+    assert "On a day away" in page
+
+
+def test_someone_removes_their_own_days_away(client_for, mia) -> None:
+    absence = rescheduling.absence_add(actor=mia, starts_on=in_days(1), ends_on=in_days(1))
+    response = client_for(mia).post(reverse("away_remove", args=[absence.pk]))
+    assert response.status_code == 302
+    assert not Absence.objects.exists()
+
+
+def test_nobody_else_sees_or_removes_them(client_for, mia, ray, zed) -> None:
+    absence = rescheduling.absence_add(
+        actor=mia, starts_on=in_days(1), ends_on=in_days(2), note="Private trip"
+    )
+    for other in (ray, zed):
+        assert client_for(other).post(reverse("away_remove", args=[absence.pk])).status_code == 404
+        assert "Private trip" not in client_for(other).get(reverse("away")).content.decode()
+    assert Absence.objects.filter(pk=absence.pk).exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client_for, mia) -> None:
+    absence = rescheduling.absence_add(actor=mia, starts_on=in_days(1), ends_on=in_days(1))
+    for url in (reverse("away"), reverse("away_remove", args=[absence.pk])):
+        response = client_for(None).post(url)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    assert Absence.objects.exists()
+
+
+def test_wrong_methods_are_refused(client_for, mia) -> None:
+    absence = rescheduling.absence_add(actor=mia, starts_on=in_days(1), ends_on=in_days(1))
+    assert client_for(mia).get(reverse("away_remove", args=[absence.pk])).status_code == 405
+    assert client_for(mia).delete(reverse("away")).status_code == 405
+    assert client_for(mia).post(reverse("away_remove", args=[987654])).status_code == 404
