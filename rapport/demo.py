@@ -1291,6 +1291,8 @@ class _History:
             self.agenda = set(self.pending)
             fate = fates.get(meeting.pk, "held")
             if fate == "held":
+                # A skipped career 1:1 hands its focus to the next one: read the kind afresh.
+                meeting.refresh_from_db(fields=["kind", "duration_minutes", "sequence"])
                 self._hold(meeting, last=not queue)
                 continue
             moved = self._cancel(meeting, fate)

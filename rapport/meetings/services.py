@@ -466,7 +466,29 @@ def meeting_cancel(
     topics_carry_over(meeting=meeting, to=moved)
     if moved is not None:
         _notes_move(meeting, moved)
+    elif meeting.is_career:
+        _career_hand_over(meeting)
     return moved
+
+
+def _career_hand_over(skipped: Meeting) -> Meeting | None:
+    """A skipped career 1:1 makes the next regular one career-focused: career is never dropped."""
+    following = (
+        Meeting.objects.filter(
+            series=skipped.series,
+            status=Meeting.Status.SCHEDULED,
+            scheduled_at__gt=skipped.scheduled_at,
+        )
+        .order_by("scheduled_at")
+        .first()
+    )
+    if following is None or following.is_career:
+        return None
+    following.kind = Meeting.Kind.CAREER
+    following.duration_minutes = scheduling.career_minutes(following.duration_minutes)
+    following.sequence += 1
+    following.save(update_fields=["kind", "duration_minutes", "sequence"])
+    return following
 
 
 def _check_new_time(

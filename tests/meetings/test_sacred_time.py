@@ -509,3 +509,36 @@ def test_the_form_refuses_a_time_in_a_daylight_saving_gap(client_for, mia, meeti
     assert response.status_code == 400
     assert "does not exist in Europe/Paris" in response.content.decode()
     assert snapshot() == before
+
+
+def test_skipping_a_career_one_on_one_makes_the_next_one_career_focused(mia, series) -> None:
+    from rapport.meetings import services as meeting_services
+
+    upcoming = list(series.meetings.filter(status="scheduled").order_by("scheduled_at"))
+    career = next(m for m in upcoming if m.kind == "career")
+    following = next(m for m in upcoming if m.scheduled_at > career.scheduled_at)
+    assert following.kind == "regular"
+    meeting_services.meeting_cancel(actor=mia, meeting=career, reason="Offsite", skip=True)
+    following.refresh_from_db()
+    assert following.kind == "career"
+    assert 45 <= following.duration_minutes <= 60
+    assert following.sequence == 1
+
+
+def test_moving_a_career_one_on_one_keeps_the_next_one_regular(mia, series) -> None:
+    import datetime as dt
+
+    from rapport.meetings import services as meeting_services
+
+    upcoming = list(series.meetings.filter(status="scheduled").order_by("scheduled_at"))
+    career = next(m for m in upcoming if m.kind == "career")
+    following = next(m for m in upcoming if m.scheduled_at > career.scheduled_at)
+    moved = meeting_services.meeting_cancel(
+        actor=mia,
+        meeting=career,
+        reason="Offsite",
+        new_time=career.scheduled_at + dt.timedelta(days=1),
+    )
+    assert moved.kind == "career"
+    following.refresh_from_db()
+    assert following.kind == "regular"

@@ -76,6 +76,9 @@
     if (!on) scratch.value = "";
     pad.hidden = !on;
     notes.hidden = on;
+    // The private note is saved too: it steps aside while nothing is kept.
+    var privateNote = document.getElementById("private-note");
+    if (privateNote) privateNote.hidden = on;
     document.body.classList.toggle("is-off-record", on);
     toggle.setAttribute("aria-pressed", on ? "true" : "false");
     toggle.textContent = on ? "Back on the record" : "Go off the record";
