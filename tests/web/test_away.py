@@ -83,3 +83,13 @@ def test_wrong_methods_are_refused(client_for, mia) -> None:
     assert client_for(mia).get(reverse("away_remove", args=[absence.pk])).status_code == 405
     assert client_for(mia).delete(reverse("away")).status_code == 405
     assert client_for(mia).post(reverse("away_remove", args=[987654])).status_code == 404
+
+
+def test_the_meeting_page_flags_a_meeting_on_a_day_away(client_for, mia, ray, meeting) -> None:
+    url = reverse("meeting", args=[meeting.pk])
+    assert "On a day away" not in client_for(mia).get(url).content.decode()
+    day = timezone.localtime(meeting.scheduled_at, ray.tzinfo).date()
+    rescheduling.absence_add(actor=ray, starts_on=day, ends_on=day)
+    page = client_for(mia).get(url).content.decode()
+    assert "On a day away: move it" in page
+    assert reverse("meeting_invite", args=[meeting.pk]) in page

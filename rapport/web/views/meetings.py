@@ -18,6 +18,7 @@ from rapport.framework.documentation import NOTE_SECTIONS
 from rapport.growth import services as growth
 from rapport.meetings import room, services
 from rapport.meetings.models import Meeting, SharedNotes, Topic, agenda_order
+from rapport.meetings.rescheduling import meetings_on_days_away
 from rapport.people.models import Person
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
 from rapport.web.views.common import is_htmx, person_view, refuse
@@ -125,6 +126,7 @@ def _page_context(viewer: Person, meeting: Meeting, **overrides: Any) -> dict[st
         "mode": room.default_mode(meeting),
         "timer": _timer(meeting),
         "documentation": documentation,
+        "on_day_away": meeting.is_open and meeting.pk in meetings_on_days_away([meeting]),
         "notes_conflict": None,
         "private_conflict": None,
         "private_draft": None,
