@@ -12,7 +12,7 @@ from rapport import access
 from rapport.meetings import services
 from rapport.meetings.models import ActionItem
 from rapport.web.forms import ActionItemForm
-from rapport.web.views.common import is_htmx, person_view, refuse
+from rapport.web.views.common import first_error, is_htmx, person_view, refused
 
 FILTERS = ("all", "mine")
 
@@ -61,13 +61,6 @@ def _row(request: HttpRequest, item: ActionItem) -> HttpResponse:
     return render(request, "web/partials/action_item.html", context)
 
 
-def _refused(request: HttpRequest, message: str) -> HttpResponse:
-    if is_htmx(request):
-        return refuse(message)
-    context = {"status": 400, "title": "Not saved", "message": message}
-    return render(request, "web/error.html", context, status=400)
-
-
 @person_view("POST")
 def action_item_status(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access.action_item_for(request.user, item_id)
@@ -76,7 +69,7 @@ def action_item_status(request: HttpRequest, item_id: int) -> HttpResponse:
             actor=request.user, item=item, status=request.POST.get("status", "")
         )
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     return _row(request, item)
 
 
@@ -85,9 +78,7 @@ def action_item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access.action_item_for(request.user, item_id)
     form = ActionItemForm(request.POST, series=item.series)
     if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        label = form.fields[field].label if field in form.fields else ""
-        return _refused(request, f"{label}: {errors[0]}" if label else errors[0])
+        return refused(request, first_error(form))
     try:
         services.action_item_update(
             actor=request.user,
@@ -97,5 +88,5 @@ def action_item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
             due_on=form.cleaned_data["due_on"],
         )
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     return _row(request, item)

@@ -8,7 +8,9 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 
@@ -19,6 +21,22 @@ def is_htmx(request: HttpRequest) -> bool:
 def refuse(message: str, status: int = 400) -> HttpResponse:
     """A 4xx carrying a message people can act on (shown by rapport.js for htmx calls)."""
     return JsonResponse({"error": message}, status=status)
+
+
+def refused(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    """A refusal: JSON for htmx (shown in place by rapport.js), an error page otherwise."""
+    if is_htmx(request):
+        return refuse(message, status)
+    context = {"status": status, "title": "Not saved", "message": message}
+    return render(request, "web/error.html", context, status=status)
+
+
+def first_error(form: Form) -> str:
+    """The first thing wrong with a form, in words, with its field's label."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        return f"{label}: {errors[0]}" if label else str(errors[0])
+    return "Check the form."
 
 
 def person_view(

@@ -21,7 +21,7 @@ from rapport.meetings.models import Meeting, SharedNotes, Topic, agenda_order
 from rapport.meetings.rescheduling import meetings_on_days_away
 from rapport.people.models import Person
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
-from rapport.web.views.common import is_htmx, person_view, refuse
+from rapport.web.views.common import first_error, is_htmx, person_view, refused
 
 MOOD_LABELS = {1: "Drained", 2: "Low", 3: "Okay", 4: "Good", 5: "Energised"}
 
@@ -172,14 +172,6 @@ def _minutes_since(moment: Any) -> int:
     return max(1, min(480, round((timezone.now() - moment).total_seconds() / 60)))
 
 
-def _refused(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
-    """A refusal: JSON for htmx (shown in place by rapport.js), a page otherwise."""
-    if is_htmx(request):
-        return refuse(message, status)
-    context = {"status": status, "title": "Not saved", "message": message}
-    return render(request, "web/error.html", context, status=status)
-
-
 def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
     return redirect(reverse("meeting", args=[meeting.pk]) + anchor)
 
@@ -242,11 +234,11 @@ def topic_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = access.meeting_for(request.user, meeting_id)
     form = TopicForm(request.POST)
     if not form.is_valid():
-        return _refused(request, _first_error(form))
+        return refused(request, first_error(form))
     try:
         services.topic_add(actor=request.user, meeting=found, **form.cleaned_data)
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     return _after_topic_change(request, found)
 
 
@@ -263,7 +255,7 @@ def topic_edit(request: HttpRequest, topic_id: int) -> HttpResponse:
                 actor=request.user, topic=topic, text=request.POST.get("text", ""), kind=kind
             )
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
 
 
@@ -274,7 +266,7 @@ def topic_discussed(request: HttpRequest, topic_id: int) -> HttpResponse:
     try:
         services.topic_set_discussed(actor=request.user, topic=topic, discussed=discussed)
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
 
 
@@ -283,11 +275,11 @@ def topic_move(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = access.topic_for(request.user, topic_id)
     direction = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if direction is None:
-        return _refused(request, "Move a topic up or down.")
+        return refused(request, "Move a topic up or down.")
     try:
         services.topic_move(actor=request.user, topic=topic, direction=direction)
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
 
 
@@ -297,15 +289,8 @@ def topic_delete(request: HttpRequest, topic_id: int) -> HttpResponse:
     try:
         services.topic_delete(actor=request.user, topic=topic)
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
-
-
-def _first_error(form: Any) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label}: {errors[0]}" if label else str(errors[0])
-    return "Check the form."
 
 
 # Notes -----------------------------------------------------------------------------
@@ -365,7 +350,7 @@ def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     mine = {key: request.POST[key] for key in SharedNotes.SECTIONS if key in request.POST}
     intent = _intent(request)
     if intent is None:
-        return _refused(request, "Unknown notes action.")
+        return refused(request, "Unknown notes action.")
     if intent != "save":
         return _shared_notes_view(request, found, notes, mine if intent == "preview" else None)
     bases = {
@@ -377,7 +362,7 @@ def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return _shared_notes_merge(request, found, notes, mine, bases)
     version = _version(request)
     if version is None:
-        return _refused(request, "The notes' version is missing: reload the page.")
+        return refused(request, "The notes' version is missing: reload the page.")
     try:
         saved = services.shared_notes_save(
             actor=request.user, notes=notes, sections=mine, version=version
@@ -385,7 +370,7 @@ def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     except services.NotesConflict as conflict:
         return _shared_conflict(request, found, conflict.current, mine)
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     if not is_htmx(request):
         messages.success(request, "Shared notes saved.")
         return _back(found, "#notes")
@@ -403,7 +388,7 @@ def _shared_notes_merge(
     try:
         merge = room.shared_notes_merge(actor=request.user, notes=notes, sections=mine, bases=bases)
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     current = merge.notes
     stored = current.sections()
     context = {
@@ -483,7 +468,7 @@ def private_note(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = access.meeting_for(request.user, meeting_id)
     intent = _intent(request)
     if intent is None:
-        return _refused(request, "Unknown notes action.")
+        return refused(request, "Unknown notes action.")
     body = request.POST.get("body", "")
     if intent != "save":
         note = access.private_note_for(request.user, found)
@@ -498,7 +483,7 @@ def private_note(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return render(request, f"web/partials/{name}.html", context)
     version = _version(request)
     if version is None:
-        return _refused(request, "The note's version is missing: reload the page.")
+        return refused(request, "The note's version is missing: reload the page.")
     try:
         note = services.private_note_save(
             actor=request.user, meeting=found, body=body, version=version
@@ -523,7 +508,7 @@ def private_note(request: HttpRequest, meeting_id: int) -> HttpResponse:
             who="You (in another tab or window)",
         )
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     if not is_htmx(request):
         messages.success(request, "Private note saved.")
         return _back(found, "#private-note")
@@ -541,7 +526,7 @@ def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
         services.meeting_set_mood(actor=request.user, meeting=found, mood=value)
     except ValueError as error:  # ServiceError is a ValueError too
         message = str(error) if isinstance(error, services.ServiceError) else ""
-        return _refused(request, message or "Choose a mood from 1 to 5.")
+        return refused(request, message or "Choose a mood from 1 to 5.")
     if not is_htmx(request):
         return _back(found, "#opening")
     context = {**_people(request.user, found), "meeting": found, "mood_labels": MOOD_LABELS}
@@ -555,7 +540,7 @@ def start(request: HttpRequest, meeting_id: int) -> HttpResponse:
     try:
         services.meeting_start(actor=request.user, meeting=found)
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     messages.success(request, "Meeting started: topics added from now on count as added during it.")
     return _back(found)
 
@@ -624,7 +609,7 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = access.meeting_for(request.user, meeting_id)
     form = ActionItemForm(request.POST, series=found.series)
     if not form.is_valid():
-        return _refused(request, _first_error(form))
+        return refused(request, first_error(form))
     try:
         services.action_item_add(
             actor=request.user,
@@ -634,7 +619,7 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             due_on=form.cleaned_data["due_on"],
         )
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     if not is_htmx(request):
         return _back(found, "#items")
     context = {
@@ -695,7 +680,7 @@ def section(request: HttpRequest, meeting_id: int) -> HttpResponse:
             actor=request.user, meeting=found, section=request.POST.get("section", "")
         )
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     if is_htmx(request):
         return _timer_response(request, found)
     return redirect(reverse("meeting", args=[found.pk]) + "?mode=run#timer")
@@ -710,7 +695,7 @@ def video_link(request: HttpRequest, meeting_id: int) -> HttpResponse:
             actor=request.user, meeting=found, video_link=request.POST.get("video_link", "")
         )
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     if is_htmx(request):
         context = {**_people(request.user, found), "meeting": found, "saved": True}
         return render(request, "web/partials/meeting_video.html", context)
@@ -727,7 +712,7 @@ def summary(request: HttpRequest, meeting_id: int) -> HttpResponse:
             actor=request.user, meeting=found, summary=request.POST.get("summary", "")
         )
     except services.ServiceError as error:
-        return _refused(request, str(error))
+        return refused(request, str(error))
     if is_htmx(request):
         context = {**_people(request.user, found), "meeting": found, "saved": True}
         return render(request, "web/partials/meeting_summary.html", context)
