@@ -503,7 +503,8 @@ def import_roster_command(args: argparse.Namespace) -> None:
     except RosterErrors as errors:
         for line, reason in errors.errors:
             print(f"{args.file}:{line}: {reason}", file=sys.stderr)
-        count = len(errors.errors)
+        # A line can have several problems: count the lines, as the message says.
+        count = len({line for line, _ in errors.errors})
         raise CliError(
             f"{args.file}: {count} bad line{'s' if count != 1 else ''}, nothing was imported."
         ) from None

@@ -415,3 +415,19 @@ def test_manage_passes_through_to_django(capsys: pytest.CaptureFixture[str], db:
     out, _ = capsys.readouterr()
     assert code == 0
     assert "[X] 0001_initial" in out
+
+
+def test_a_line_with_several_problems_counts_as_one_bad_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, initech: Organisation
+) -> None:
+    roster = write(
+        tmp_path,
+        "bad.csv",
+        "email,name,level,manager_email,timezone,remote\n"
+        "bob@initech.test,Bob,wizard,nobody@initech.test,Mars/Base,maybe\n",
+    )
+    result = run(capsys, "import-roster", str(roster))
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert len([line for line in lines if line.startswith(f"{roster}:2: ")]) == 4
+    assert lines[-1] == f"Error: {roster}: 1 bad line, nothing was imported."
