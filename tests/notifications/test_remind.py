@@ -210,6 +210,10 @@ def test_serve_sends_due_mail_in_the_background_unless_told_not_to(
             time.sleep(0.2)
         assert keys(received.messages), served.output
         # One reminder process beside the two workers; it outlives a worker's restart.
+        # The mail can arrive before gunicorn has booted its second worker: wait for it.
+        deadline = time.monotonic() + 30
+        while served.output.count("Booting worker with pid") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
         first = children(served.process.pid)
         assert len(first) == 3, served.output
         worker = next(pid for pid in first if f"Booting worker with pid: {pid}" in served.output)
