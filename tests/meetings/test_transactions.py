@@ -15,7 +15,7 @@ from rapport.meetings.models import ActionItem, Meeting, Topic
 WRITES = [
     name
     for name, function in inspect.getmembers(services, inspect.isfunction)
-    if function.__module__ == services.__name__
+    if function.__module__.startswith(services.__name__)
     and not name.startswith("_")
     and "actor" in inspect.signature(function).parameters
 ]

@@ -1,0 +1,75 @@
+"""Every write to series, meetings, agendas, notes and action items.
+
+One module per thing; the names are gathered here so callers import one place.
+"""
+
+from __future__ import annotations
+
+from rapport.meetings.services.action_items import (
+    action_item_add,
+    action_item_set_status,
+    action_item_update,
+)
+from rapport.meetings.services.common import NotesConflict, ServiceError
+from rapport.meetings.services.meetings import (
+    manager_clash,
+    meeting_cancel,
+    meeting_complete,
+    meeting_set_mood,
+    meeting_start,
+    topics_carry_over,
+)
+from rapport.meetings.services.notes import NOTE_LIMIT, private_note_save, shared_notes_save
+from rapport.meetings.services.series import (
+    DEFAULT_START_TIME,
+    DEFAULT_WEEKDAY,
+    cadence_departs,
+    next_meeting,
+    series_end,
+    series_follow_level,
+    series_schedule,
+    series_start,
+    series_update_cadence,
+)
+from rapport.meetings.services.topics import (
+    topic_add,
+    topic_delete,
+    topic_move,
+    topic_set_discussed,
+    topic_set_kind,
+    topic_update,
+    topics_reorder,
+)
+
+__all__ = [
+    "DEFAULT_START_TIME",
+    "DEFAULT_WEEKDAY",
+    "NOTE_LIMIT",
+    "NotesConflict",
+    "ServiceError",
+    "action_item_add",
+    "action_item_set_status",
+    "action_item_update",
+    "cadence_departs",
+    "manager_clash",
+    "meeting_cancel",
+    "meeting_complete",
+    "meeting_set_mood",
+    "meeting_start",
+    "next_meeting",
+    "private_note_save",
+    "series_end",
+    "series_follow_level",
+    "series_schedule",
+    "series_start",
+    "series_update_cadence",
+    "shared_notes_save",
+    "topic_add",
+    "topic_delete",
+    "topic_move",
+    "topic_set_discussed",
+    "topic_set_kind",
+    "topic_update",
+    "topics_carry_over",
+    "topics_reorder",
+]

@@ -1,0 +1,66 @@
+"""Every write to action items: the commitments made in a 1:1."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapport import access
+from rapport.meetings.models import ActionItem, Meeting
+from rapport.meetings.services.common import ServiceError, _clean_text
+from rapport.people.models import Person
+
+
+@transaction.atomic
+def action_item_add(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    text: str,
+    owner: Person,
+    due_on: dt.date | None = None,
+) -> ActionItem:
+    """Record a commitment: who will do what, by when."""
+    access.meeting_check_change(actor, meeting)
+    series = meeting.series
+    if owner.pk not in (series.manager_id, series.report_id):
+        raise ServiceError("The owner is one of the two people in this 1:1.")
+    return ActionItem.objects.create(
+        series=series,
+        meeting=meeting,
+        owner=owner,
+        text=_clean_text(text, what="An action item"),
+        due_on=due_on,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def action_item_set_status(
+    *, actor: Person, item: ActionItem, status: str, today: dt.date | None = None
+) -> ActionItem:
+    """Mark an action item open, done (dated today) or dropped."""
+    access.action_item_check_change(actor, item)
+    if status not in ActionItem.Status.values:
+        raise ServiceError("Status is open, done or dropped.")
+    item.status = status
+    item.done_on = (today or timezone.localdate()) if status == ActionItem.Status.DONE else None
+    item.save(update_fields=["status", "done_on"])
+    return item
+
+
+@transaction.atomic
+def action_item_update(
+    *, actor: Person, item: ActionItem, text: str, owner: Person, due_on: dt.date | None
+) -> ActionItem:
+    """Change an action item's text, owner or due date."""
+    access.action_item_check_change(actor, item)
+    if owner.pk not in (item.series.manager_id, item.series.report_id):
+        raise ServiceError("The owner is one of the two people in this 1:1.")
+    item.text = _clean_text(text, what="An action item")
+    item.owner = owner
+    item.due_on = due_on
+    item.save(update_fields=["text", "owner", "due_on"])
+    return item

@@ -1,0 +1,242 @@
+"""Every write to one meeting: starting, holding, the mood, cancelling or moving it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from rapport import access
+from rapport.meetings import scheduling
+from rapport.meetings.models import Meeting, PrivateNote, SharedNotes, Topic
+from rapport.meetings.services.common import ServiceError
+from rapport.meetings.services.series import _meeting_create, next_meeting
+from rapport.people.models import Person
+
+
+@transaction.atomic
+def meeting_start(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
+    """Open the meeting: topics added from now on count as added during it."""
+    access.meeting_check_manager(actor, meeting)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ServiceError("Only a scheduled meeting can be started.")
+    if meeting.started_at is None:
+        meeting.started_at = now or timezone.now()
+        meeting.save(update_fields=["started_at"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_complete(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    held_minutes: int | None = None,
+    mood: int | None = None,
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """Mark the meeting held; topics not discussed roll into the next meeting."""
+    access.meeting_check_manager(actor, meeting)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ServiceError("This meeting is already closed.")
+    now = now or timezone.now()
+    if mood is not None and not 1 <= mood <= 5:
+        raise ServiceError("Mood is on a scale from 1 to 5.")
+    started = meeting.started_at or meeting.scheduled_at
+    if held_minutes is None:
+        held_minutes = max(1, round((now - started).total_seconds() / 60))
+    if not 1 <= held_minutes <= 480:
+        raise ServiceError("The real length must be between 1 and 480 minutes.")
+    meeting.status = Meeting.Status.HELD
+    meeting.started_at = started
+    meeting.ended_at = now
+    meeting.held_minutes = held_minutes
+    if mood is not None:
+        meeting.mood = mood
+    meeting.save(update_fields=["status", "started_at", "ended_at", "held_minutes", "mood"])
+    topics_carry_over(meeting=meeting)
+    return meeting
+
+
+def topics_carry_over(*, meeting: Meeting, to: Meeting | None = None) -> int:
+    """Copy the meeting's undiscussed topics onto the next meeting (or `to`); returns how many."""
+    pending = list(meeting.topics.filter(discussed=False, carried_to__isnull=True))
+    target = (to or next_meeting(meeting)) if pending else None
+    if target is None:
+        return 0
+    start = (target.topics.aggregate(top=Max("position"))["top"] or 0) + 1
+    Topic.objects.bulk_create(
+        Topic(
+            meeting=target,
+            author_id=topic.author_id,
+            text=topic.text,
+            kind=topic.kind,
+            position=start + offset,
+            added_before_start=True,
+            carried_from=topic,
+        )
+        for offset, topic in enumerate(pending)
+    )
+    return len(pending)
+
+
+@transaction.atomic
+def meeting_set_mood(*, actor: Person, meeting: Meeting, mood: int) -> Meeting:
+    """Record the opening check-in on mood and energy (1 low to 5 high)."""
+    access.meeting_check_change(actor, meeting)
+    if meeting.is_called_off:
+        raise ServiceError("This meeting did not take place.")
+    if not 1 <= mood <= 5:
+        raise ServiceError("Mood is on a scale from 1 to 5.")
+    meeting.mood = mood
+    meeting.save(update_fields=["mood"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    reason: str,
+    new_time: dt.datetime | None = None,
+    skip: bool = False,
+    now: dt.datetime | None = None,
+) -> Meeting | None:
+    """Cancel a meeting, recording who, when, the notice and why; returns the new one if moved.
+
+    Either participant may do it, and it is recorded as theirs. A naive `new_time`
+    is read in the actor's timezone. A moved meeting takes its agenda and notes
+    along; a skipped one (explicitly) hands its undiscussed topics to the next one.
+    """
+    access.meeting_check_change(actor, meeting)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ServiceError("Only a scheduled meeting can be cancelled or moved.")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError("Say briefly why: the other person deserves to know.")
+    if len(reason) > 300:
+        raise ServiceError("Keep the reason under 300 characters.")
+    if new_time is not None and skip:
+        raise ServiceError("Choose a new time or skip this one, not both.")
+    if new_time is None and not skip:
+        raise ServiceError(
+            "Give the new time, or choose “skip this one”: a cancelled 1:1 is best "
+            "rescheduled at once."
+        )
+    now = now or timezone.now()
+    if new_time is not None:
+        new_time = _check_new_time(actor, meeting, new_time, now=now)
+    meeting.cancelled_by = actor
+    meeting.cancelled_at = now
+    meeting.cancel_reason = reason
+    meeting.notice_hours = int((meeting.scheduled_at - now).total_seconds() // 3600)
+    meeting.sequence += 1
+    moved = None
+    if new_time is not None:
+        moved = _meeting_create(meeting.series, new_time, career=meeting.is_career)
+        if moved.duration_minutes != meeting.duration_minutes:
+            moved.duration_minutes = meeting.duration_minutes
+            moved.save(update_fields=["duration_minutes"])
+        meeting.moved_to = moved
+        meeting.status = Meeting.Status.RESCHEDULED
+    else:
+        meeting.status = Meeting.Status.CANCELLED
+    meeting.save(
+        update_fields=[
+            "cancelled_by",
+            "cancelled_at",
+            "cancel_reason",
+            "notice_hours",
+            "moved_to",
+            "status",
+            "sequence",
+        ]
+    )
+    topics_carry_over(meeting=meeting, to=moved)
+    if moved is not None:
+        _notes_move(meeting, moved)
+    elif meeting.is_career:
+        _career_hand_over(meeting)
+    return moved
+
+
+def _career_hand_over(skipped: Meeting) -> Meeting | None:
+    """A skipped career 1:1 makes the next regular one career-focused: career is never dropped."""
+    following = (
+        Meeting.objects.filter(
+            series=skipped.series,
+            status=Meeting.Status.SCHEDULED,
+            scheduled_at__gt=skipped.scheduled_at,
+        )
+        .order_by("scheduled_at")
+        .first()
+    )
+    if following is None or following.is_career:
+        return None
+    following.kind = Meeting.Kind.CAREER
+    following.duration_minutes = scheduling.career_minutes(following.duration_minutes)
+    following.sequence += 1
+    following.save(update_fields=["kind", "duration_minutes", "sequence"])
+    return following
+
+
+def _check_new_time(
+    actor: Person, meeting: Meeting, new_time: dt.datetime, *, now: dt.datetime
+) -> dt.datetime:
+    """Refuse a time that does not exist, is past, or lands on another 1:1 of the manager."""
+    if timezone.is_naive(new_time):
+        new_time = new_time.replace(tzinfo=ZoneInfo(actor.timezone))
+    if isinstance(new_time.tzinfo, ZoneInfo) and not scheduling.exists_locally(new_time):
+        raise ServiceError(
+            f"{new_time:%d %B %Y, %H:%M} does not exist in {new_time.tzinfo.key}: the clocks "
+            "skip that hour for daylight saving. Choose another time."
+        )
+    if new_time <= now:
+        raise ServiceError("The new time must be in the future.")
+    if clash := manager_clash(meeting, new_time, meeting.duration_minutes):
+        with timezone.override(ZoneInfo(actor.timezone)):
+            when = timezone.localtime(clash.scheduled_at)
+        raise ServiceError(
+            f"That overlaps {clash.series.manager.name}'s 1:1 with "
+            f"{_other_name(clash, clash.series.manager_id)} at {when:%d %B, %H:%M}: "
+            "choose a free time."
+        )
+    return new_time
+
+
+def _other_name(meeting: Meeting, person_id: int) -> str:
+    series = meeting.series
+    return series.report.name if series.manager_id == person_id else series.manager.name
+
+
+def manager_clash(meeting: Meeting, start: dt.datetime, minutes: int) -> Meeting | None:
+    """A scheduled 1:1 of the meeting's manager (either side) overlapping [start, start+minutes)."""
+    manager_id = meeting.series.manager_id
+    end = start + dt.timedelta(minutes=minutes)
+    longest = dt.timedelta(minutes=120)  # the longest a 1:1 may last (series_duration)
+    candidates = (
+        Meeting.objects.filter(
+            Q(series__manager_id=manager_id) | Q(series__report_id=manager_id),
+            status=Meeting.Status.SCHEDULED,
+            scheduled_at__lt=end,
+            scheduled_at__gt=start - longest,
+        )
+        .exclude(pk=meeting.pk)
+        .select_related("series__manager", "series__report")
+        .order_by("scheduled_at")
+    )
+    return next((m for m in candidates if m.planned_end > start), None)
+
+
+def _notes_move(source: Meeting, target: Meeting) -> None:
+    """Take prepared notes along when a meeting moves, so nothing written is stranded."""
+    notes = SharedNotes.objects.filter(meeting=source).first()
+    if notes is not None and any(notes.sections().values()):
+        SharedNotes.objects.filter(meeting=target).update(
+            version=F("version") + 1, updated_by=notes.updated_by, **notes.sections()
+        )
+    PrivateNote.objects.filter(meeting=source).update(meeting=target)

@@ -1,0 +1,299 @@
+"""Every write to a series: starting, ending, its cadence and its planned meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from rapport import access
+from rapport.framework.cadence import (
+    ADJUSTMENT_REASONS,
+    Cadence,
+    cadence_for_level,
+    is_frequency_allowed,
+)
+from rapport.meetings import scheduling
+from rapport.meetings.models import Meeting, Series, SharedNotes
+from rapport.meetings.services.common import ServiceError
+from rapport.people.models import Person
+
+DEFAULT_START_TIME = dt.time(10, 0)
+DEFAULT_WEEKDAY = 1  # Tuesday: clear of Monday planning and Friday wind-down
+
+
+@transaction.atomic
+def series_start(*, manager: Person, report: Person, on: dt.date | None = None) -> Series:
+    """Open the standing 1:1 between a manager and a report, with the level's cadence."""
+    cadence = cadence_for_level(report.level or "confirmed")
+    started_on = on or timezone.localdate()
+    series = Series.objects.create(
+        organisation_id=report.organisation_id,
+        manager=manager,
+        report=report,
+        started_on=started_on,
+        frequency_weeks=cadence.default_frequency_weeks,
+        duration_minutes=cadence.default_duration_minutes,
+        career_every_weeks=cadence.career_interval_weeks,
+        weekday=DEFAULT_WEEKDAY,
+        start_time=_default_start_time(manager, report, started_on, cadence),
+        timezone=manager.timezone,
+    )
+    series_schedule(series=series)
+    return series
+
+
+def _default_start_time(
+    manager: Person, report: Person, started_on: dt.date, cadence: Cadence
+) -> dt.time:
+    """A shared working hour for both, clear of the manager's other standing 1:1s that day."""
+    on = scheduling.first_occurrence_date(started_on, DEFAULT_WEEKDAY)
+    busy = []
+    for other in Series.objects.filter(
+        Q(manager=manager) | Q(report=manager), ended_on__isnull=True, weekday=DEFAULT_WEEKDAY
+    ):
+        start = dt.datetime.combine(on, other.start_time, tzinfo=ZoneInfo(other.timezone))
+        busy.append((start, start + dt.timedelta(minutes=other.duration_minutes)))
+    return scheduling.shared_start_time(
+        manager.timezone,
+        report.timezone,
+        on,
+        busy=busy,
+        minutes=cadence.default_duration_minutes,
+    )
+
+
+@transaction.atomic
+def series_end(
+    *, series: Series, on: dt.date | None = None, now: dt.datetime | None = None
+) -> None:
+    """Close a series: its history stays, its empty future meetings go.
+
+    A future meeting that already holds topics, notes or items is kept, marked as
+    called off, so nothing anyone wrote disappears with the series.
+    """
+    now = now or timezone.now()
+    series.ended_on = on or timezone.localdate(now)
+    series.save(update_fields=["ended_on"])
+    future = series.meetings.filter(status=Meeting.Status.SCHEDULED, scheduled_at__gt=now)
+    untouched = _untouched(future)
+    Meeting.objects.filter(pk__in=list(untouched.values_list("pk", flat=True))).delete()
+    for meeting in future:
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.cancelled_at = now
+        meeting.cancel_reason = "This 1:1 series ended."
+        meeting.notice_hours = int((meeting.scheduled_at - now).total_seconds() // 3600)
+        meeting.sequence += 1
+        meeting.save(
+            update_fields=["status", "cancelled_at", "cancel_reason", "notice_hours", "sequence"]
+        )
+
+
+def _untouched(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Meetings nobody has written anything on yet: safe to drop and regenerate."""
+    return (
+        meetings.filter(
+            started_at__isnull=True,
+            topics__isnull=True,
+            action_items__isnull=True,
+            private_notes__isnull=True,
+        )
+        .exclude(shared_notes__version__gt=0)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def series_update_cadence(
+    *,
+    actor: Person,
+    series: Series,
+    frequency_weeks: int,
+    duration_minutes: int,
+    career_every_weeks: int,
+    weekday: int,
+    start_time: dt.time,
+    reason: str,
+    note: str = "",
+) -> Series:
+    """Change when and how often a 1:1 happens; a departure from the level needs a reason."""
+    access.series_check_manager(actor, series)
+    if not 15 <= duration_minutes <= 120:
+        raise ServiceError("A 1:1 lasts between 15 and 120 minutes.")
+    if not 1 <= frequency_weeks <= 8 or not 1 <= career_every_weeks <= 26:
+        raise ServiceError("Choose a frequency of 1 to 8 weeks and a career interval up to 26.")
+    if not 0 <= weekday <= 6:
+        raise ServiceError("Choose a weekday from Monday to Sunday.")
+    if reason and reason not in dict(ADJUSTMENT_REASONS):
+        raise ServiceError("Choose one of the framework's reasons to adjust a cadence.")
+    if len(note) > 500:
+        raise ServiceError("The note is limited to 500 characters.")
+    if (
+        cadence_departs(
+            series.report.level or "confirmed",
+            frequency_weeks=frequency_weeks,
+            duration_minutes=duration_minutes,
+            career_every_weeks=career_every_weeks,
+        )
+        and not reason
+    ):
+        raise ServiceError(
+            "This cadence differs from the framework's for the level: choose a reason."
+        )
+    series.frequency_weeks = frequency_weeks
+    series.duration_minutes = duration_minutes
+    series.career_every_weeks = career_every_weeks
+    series.weekday = weekday
+    series.start_time = start_time
+    # The manager typed the time in their own timezone: the series now follows it.
+    series.timezone = actor.timezone
+    series.cadence_reason = reason
+    series.cadence_note = note.strip()
+    series.save(
+        update_fields=[
+            "frequency_weeks",
+            "duration_minutes",
+            "career_every_weeks",
+            "weekday",
+            "start_time",
+            "timezone",
+            "cadence_reason",
+            "cadence_note",
+        ]
+    )
+    _reschedule_future(series)
+    return series
+
+
+@transaction.atomic
+def series_follow_level(*, series: Series) -> Series:
+    """Put an open series without a cadence override on its report's level's cadence."""
+    if not series.is_open or series.cadence_reason:
+        return series
+    cadence = cadence_for_level(series.report.level or "confirmed")
+    wanted = {
+        "frequency_weeks": cadence.default_frequency_weeks,
+        "duration_minutes": cadence.default_duration_minutes,
+        "career_every_weeks": cadence.career_interval_weeks,
+    }
+    if all(getattr(series, name) == value for name, value in wanted.items()):
+        return series
+    for name, value in wanted.items():
+        setattr(series, name, value)
+    series.save(update_fields=list(wanted))
+    _reschedule_future(series)
+    return series
+
+
+def cadence_departs(
+    level: str, *, frequency_weeks: int, duration_minutes: int, career_every_weeks: int
+) -> bool:
+    """Whether a cadence leaves the framework's row for the level (then it needs a reason)."""
+    cadence = cadence_for_level(level)
+    return (
+        not is_frequency_allowed(level, frequency_weeks)
+        or not cadence.allows_duration(duration_minutes)
+        or career_every_weeks != cadence.career_interval_weeks
+    )
+
+
+def _reschedule_future(series: Series) -> None:
+    """Regenerate untouched future meetings; ones with agenda or notes keep their slot."""
+    future = series.meetings.filter(
+        status=Meeting.Status.SCHEDULED, scheduled_at__gt=timezone.now()
+    )
+    untouched = list(_untouched(future).values_list("pk", flat=True))
+    Meeting.objects.filter(pk__in=untouched).delete()
+    # Kept meetings (they hold an agenda or notes) keep their slot but take the new length;
+    # calendars pick that up through SEQUENCE.
+    for meeting in future.exclude(pk__in=untouched):
+        wanted = series.duration_minutes
+        if meeting.is_career:
+            wanted = scheduling.career_minutes(wanted)
+        if meeting.duration_minutes != wanted:
+            meeting.duration_minutes = wanted
+            meeting.sequence = F("sequence") + 1
+            meeting.save(update_fields=["duration_minutes", "sequence"])
+    series_schedule(series=series)
+
+
+def series_schedule(*, series: Series, now: dt.datetime | None = None) -> list[Meeting]:
+    """Create the series' meetings up to the planning horizon; returns the new ones.
+
+    Slots close to an existing meeting (held, moved, cancelled or kept after a
+    cadence change) are left alone, so calling it again never doubles a week.
+    """
+    if not series.is_open:
+        return []
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
+    existing = list(series.meetings.order_by("scheduled_at"))
+    upcoming = any(m.scheduled_at > now and m.is_open for m in existing)
+    # Two meetings closer than half a period would be the same slot twice.
+    too_close = dt.timedelta(days=series.frequency_weeks * 7 / 2)
+    created: list[Meeting] = []
+    for moment in scheduling.occurrences(
+        anchor=series.started_on,
+        weekday=series.weekday,
+        start_time=series.start_time,
+        timezone=series.timezone,
+        frequency_weeks=series.frequency_weeks,
+        after=now,
+    ):
+        if moment > horizon and (created or upcoming):
+            break
+        if any(abs(m.scheduled_at - moment) < too_close for m in existing):
+            continue
+        career = scheduling.career_is_due(
+            last_career=_last_career_before(existing, moment),
+            series_start=series.started_on,
+            on=moment.date(),
+            every_weeks=series.career_every_weeks,
+        )
+        meeting = _meeting_create(series, moment, career=career)
+        existing.append(meeting)
+        created.append(meeting)
+    return created
+
+
+def _last_career_before(meetings: list[Meeting], moment: dt.datetime) -> dt.date | None:
+    """The day of the last career-focused meeting before `moment` that was not called off."""
+    return max(
+        (
+            m.scheduled_at.astimezone(moment.tzinfo).date()
+            for m in meetings
+            if m.is_career and m.scheduled_at < moment and not m.is_called_off
+        ),
+        default=None,
+    )
+
+
+def _meeting_create(series: Series, moment: dt.datetime, *, career: bool) -> Meeting:
+    duration = series.duration_minutes
+    if career:
+        duration = scheduling.career_minutes(duration)
+    meeting = Meeting.objects.create(
+        series=series,
+        scheduled_at=moment,
+        kind=Meeting.Kind.CAREER if career else Meeting.Kind.REGULAR,
+        duration_minutes=duration,
+    )
+    SharedNotes.objects.create(meeting=meeting)
+    return meeting
+
+
+def next_meeting(meeting: Meeting) -> Meeting | None:
+    """The next scheduled meeting of the same series, scheduling one if none exists."""
+    later = meeting.series.meetings.filter(
+        status=Meeting.Status.SCHEDULED, scheduled_at__gt=meeting.scheduled_at
+    ).exclude(pk=meeting.pk)
+    found = later.order_by("scheduled_at").first()
+    if found is None:
+        # Plan from this meeting on: it may be the last one inside the horizon.
+        start = max(meeting.scheduled_at, timezone.now())
+        if series_schedule(series=meeting.series, now=start):
+            found = later.order_by("scheduled_at").first()
+    return found

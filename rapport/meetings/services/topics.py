@@ -1,0 +1,119 @@
+"""Every write to a meeting's agenda: adding, editing, ticking and ordering topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from rapport import access
+from rapport.meetings.models import Meeting, Topic, agenda_order
+from rapport.meetings.services.common import ServiceError, _clean_text
+from rapport.people.models import Person
+
+
+def _check_agenda_open(meeting: Meeting) -> None:
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ServiceError("This meeting is closed: its agenda is part of its history.")
+
+
+@transaction.atomic
+def topic_add(
+    *, actor: Person, meeting: Meeting, text: str, kind: str = "", now: dt.datetime | None = None
+) -> Topic:
+    """Add a talking point; it remembers whether it came before the meeting started."""
+    access.meeting_check_change(actor, meeting)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ServiceError("This meeting is closed: add the topic to the next one.")
+    if kind and kind not in Topic.Kind.values:
+        raise ServiceError("Unknown topic kind.")
+    now = now or timezone.now()
+    started = meeting.started_at or meeting.scheduled_at
+    top = meeting.topics.aggregate(top=Max("position"))["top"] or 0
+    return Topic.objects.create(
+        meeting=meeting,
+        author=actor,
+        text=_clean_text(text),
+        kind=kind,
+        position=top + 1,
+        added_before_start=now < started,
+    )
+
+
+@transaction.atomic
+def topic_update(*, actor: Person, topic: Topic, text: str, kind: str | None = None) -> Topic:
+    """Rewrite a topic (its author only)."""
+    access.topic_check_edit(actor, topic)
+    _check_agenda_open(topic.meeting)
+    topic.text = _clean_text(text)
+    fields = ["text"]
+    if kind is not None:
+        if kind and kind not in Topic.Kind.values:
+            raise ServiceError("Unknown topic kind.")
+        topic.kind = kind
+        fields.append("kind")
+    topic.save(update_fields=fields)
+    return topic
+
+
+@transaction.atomic
+def topic_delete(*, actor: Person, topic: Topic) -> None:
+    """Remove a topic (its author only), while the meeting is still open."""
+    access.topic_check_edit(actor, topic)
+    if topic.meeting.status != Meeting.Status.SCHEDULED:
+        raise ServiceError("Topics of a closed meeting are part of its history.")
+    topic.delete()
+
+
+@transaction.atomic
+def topic_set_discussed(*, actor: Person, topic: Topic, discussed: bool) -> Topic:
+    """Tick a topic as discussed, or untick it."""
+    access.meeting_check_change(actor, topic.meeting)
+    _check_agenda_open(topic.meeting)
+    topic.discussed = discussed
+    topic.save(update_fields=["discussed"])
+    return topic
+
+
+@transaction.atomic
+def topic_set_kind(*, actor: Person, topic: Topic, kind: str) -> Topic:
+    """Tag a topic as tactical, skills, career or a status update."""
+    access.meeting_check_change(actor, topic.meeting)
+    _check_agenda_open(topic.meeting)
+    if kind and kind not in Topic.Kind.values:
+        raise ServiceError("Unknown topic kind.")
+    topic.kind = kind
+    topic.save(update_fields=["kind"])
+    return topic
+
+
+@transaction.atomic
+def topics_reorder(*, actor: Person, meeting: Meeting, ordered_ids: list[int]) -> None:
+    """Put the meeting's topics in the given order."""
+    access.meeting_check_change(actor, meeting)
+    _check_agenda_open(meeting)
+    current = set(meeting.topics.values_list("pk", flat=True))
+    if set(ordered_ids) != current or len(ordered_ids) != len(current):
+        raise ServiceError("The agenda changed meanwhile: reload and try again.")
+    for position, pk in enumerate(ordered_ids, start=1):
+        Topic.objects.filter(pk=pk).update(position=position)
+
+
+@transaction.atomic
+def topic_move(*, actor: Person, topic: Topic, direction: int) -> None:
+    """Move a topic one place up (-1) or down (+1) among the topics of the same person."""
+    if direction not in (-1, 1):
+        raise ServiceError("A topic moves one place up or down.")
+    meeting = topic.meeting
+    ordered = agenda_order(meeting.topics.all(), report_id=meeting.series.report_id)
+    index = next(i for i, other in enumerate(ordered) if other.pk == topic.pk)
+    target = index + direction
+    # The report's topics come first by design: a move stays within its side.
+    if 0 <= target < len(ordered) and (
+        (ordered[target].author_id == meeting.series.report_id)
+        == (topic.author_id == meeting.series.report_id)
+    ):
+        ordered[index], ordered[target] = ordered[target], ordered[index]
+    topics_reorder(actor=actor, meeting=meeting, ordered_ids=[other.pk for other in ordered])
