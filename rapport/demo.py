@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
 from rapport.framework.questions import QUESTIONS
 from rapport.growth import services as growth
 from rapport.growth.models import Feedback, Goal, ImprovementPlan
@@ -1442,7 +1443,7 @@ class _History:
             actor=self.manager,
             meeting=meeting,
             held_minutes=minutes,
-            mood=max(1, min(5, mood)),
+            mood=max(MOOD_MIN, min(MOOD_MAX, mood)),
             now=ended,
         )
         self.last_end = ended

@@ -93,6 +93,27 @@ def breaks_talk_rule(manager_share_percent: float) -> bool:
 
 # --- Basic meeting structure ----------------------------------------------------
 
+# The opening's "Check-in on mood/energy", recorded from 1 (drained) to 5 (energised).
+MOOD_MIN, MOOD_MAX = 1, 5
+# How long a held 1:1 may be recorded as lasting: a minute to a working day.
+HELD_MINUTES_MIN, HELD_MINUTES_MAX = 1, 480
+
+
+def is_mood(value: int) -> bool:
+    """Say whether a check-in value is on the mood scale."""
+    return MOOD_MIN <= value <= MOOD_MAX
+
+
+def held_minutes_from(seconds: float) -> int:
+    """Round an elapsed time to the minutes a held 1:1 is recorded with, within the bounds."""
+    return max(HELD_MINUTES_MIN, min(HELD_MINUTES_MAX, round(seconds / 60)))
+
+
+def is_held_minutes(minutes: int) -> bool:
+    """Say whether a recorded length of a held 1:1 is plausible."""
+    return HELD_MINUTES_MIN <= minutes <= HELD_MINUTES_MAX
+
+
 OPENING_MINUTES: tuple[int, int] = (2, 3)
 CLOSING_MINUTES: tuple[int, int] = (2, 3)
 THEIR_TOPICS_SHARE: tuple[int, int] = (50, 60)

@@ -163,6 +163,8 @@ SACRED_TIME_WARNING_SIGNS: tuple[Item, ...] = (
 CANCELLATION_WARNING_COUNT = 3
 # "2 months" as a rolling window: 61 days covers any two consecutive calendar months.
 CANCELLATION_WARNING_DAYS = 61
+# Days a 1:1 or a career talk may run late before it is called overdue.
+OVERDUE_GRACE_DAYS = 3
 
 
 def cadence_for_level(level: str) -> Cadence:
@@ -180,20 +182,32 @@ def is_duration_allowed(level: str, minutes: int) -> bool:
     return cadence_for_level(level).allows_duration(minutes)
 
 
-def too_many_cancellations(count: int) -> bool:
+def too_many_cancellations(count: int, *, threshold: int = CANCELLATION_WARNING_COUNT) -> bool:
     """Say whether this many manager cancellations in the window is a warning sign."""
     if count < 0:
         raise ValueError(f"A cancellation count cannot be negative (got {count}).")
-    return count >= CANCELLATION_WARNING_COUNT
+    return count >= threshold
 
 
-def cancellation_window_start(today: date) -> date:
+def cancellation_window_start(today: date, *, days: int = CANCELLATION_WARNING_DAYS) -> date:
     """Return the first day of the rolling window cancellations are counted in."""
-    return today - timedelta(days=CANCELLATION_WARNING_DAYS - 1)
+    return today - timedelta(days=days - 1)
 
 
-def is_career_overdue(level: str, days_since_career: int | None) -> bool:
+def is_career_overdue(level: str, days_since_career: int | None, *, grace_days: int = 0) -> bool:
     """Say whether career talk is overdue for the level; None means never discussed."""
     if days_since_career is None:
         return True
-    return days_since_career > cadence_for_level(level).career_interval_days
+    return days_since_career > cadence_for_level(level).career_interval_days + grace_days
+
+
+def reschedule_refusal(*, new_time_given: bool, skip: bool) -> str | None:
+    """Why a cancellation breaks "reschedule immediately", or None when it does not."""
+    if new_time_given and skip:
+        return "Choose a new time or skip this one, not both."
+    if not new_time_given and not skip:
+        return (
+            "Give the new time, or choose “skip this one”: a cancelled 1:1 is best "
+            "rescheduled at once."
+        )
+    return None

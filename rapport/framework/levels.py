@@ -19,6 +19,15 @@ LEVEL_LABELS: Mapping[str, str] = MappingProxyType(
 
 LEVEL_CHOICES: tuple[tuple[str, str], ...] = tuple((level, LEVEL_LABELS[level]) for level in LEVELS)
 
+# A person whose level is not recorded yet is scheduled and coached as the middle of
+# the ladder: the cadence most teams start from.
+DEFAULT_LEVEL = "confirmed"
+
+
+def level_or_default(level: str | None) -> str:
+    """Return the level, or the default level when none is recorded."""
+    return level or DEFAULT_LEVEL
+
 
 def check_level(level: str) -> str:
     """Return the level unchanged, or raise ValueError naming the known levels."""

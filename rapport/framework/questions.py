@@ -266,7 +266,7 @@ def suggest_questions(
     """Return up to `limit` questions not asked recently, in the seed's order."""
     if limit < 0:
         raise ValueError(f"A limit cannot be negative (got {limit}).")
-    pool = QUESTIONS if category is None else _category(category).questions
+    pool = QUESTIONS if category is None else questions_in(category)
     fresh = [question for question in pool if question.key not in asked_recently]
     return fresh[:limit]
 

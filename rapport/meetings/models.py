@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import Q
 
+from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
 from rapport.framework.cadence import ADJUSTMENT_REASONS
+from rapport.framework.documentation import NOTE_SECTION_KEYS
 from rapport.people.models import Organisation, Person
 
 
@@ -121,7 +123,8 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["series", "scheduled_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(mood__isnull=True) | Q(mood__gte=1, mood__lte=5), name="meeting_mood"
+                condition=Q(mood__isnull=True) | Q(mood__gte=MOOD_MIN, mood__lte=MOOD_MAX),
+                name="meeting_mood",
             ),
             models.CheckConstraint(
                 condition=Q(manager_talk_share__isnull=True) | Q(manager_talk_share__lte=100),
@@ -192,16 +195,8 @@ def agenda_order(topics: Iterable[Topic], *, report_id: int) -> list[Topic]:
 class SharedNotes(models.Model):
     """The meeting's shared notes, in the documentation template's sections."""
 
-    SECTIONS = (
-        "their_topics",
-        "my_topics",
-        "feedback",
-        "context",
-        "career_progress",
-        "career_goals",
-        "career_next_focus",
-        "follow_up",
-    )
+    # One text column per section of the guide's template, named by its key.
+    SECTIONS = NOTE_SECTION_KEYS
 
     meeting = models.OneToOneField(Meeting, models.CASCADE, related_name="shared_notes")
     their_topics = models.TextField(blank=True)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.framework.cadence import ADJUSTMENT_REASONS
+from rapport.framework.levels import level_or_default
 from rapport.meetings.models import Meeting, Series
 from rapport.meetings.services import ServiceError, cadence_departs
 from rapport.people.models import Absence, Person
@@ -151,7 +152,7 @@ def _mood_dropped(series: Series) -> bool:
 def _reason_for_weekly(series: Series) -> str:
     """No reason once weekly brings the series back to its level's cadence, else its own."""
     departs = cadence_departs(
-        series.report.level or "confirmed",
+        level_or_default(series.report.level),
         frequency_weeks=1,
         duration_minutes=series.duration_minutes,
         career_every_weeks=series.career_every_weeks,

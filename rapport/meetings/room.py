@@ -16,6 +16,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.framework import agenda as agenda_rules
 from rapport.framework.documentation import recap_markdown
+from rapport.framework.levels import level_or_default
 from rapport.meetings.models import ActionItem, Meeting, SharedNotes, Topic
 from rapport.meetings.services import NOTE_LIMIT, ServiceError
 from rapport.people.models import Person
@@ -41,7 +42,7 @@ def plan_for(meeting: Meeting) -> tuple[agenda_rules.Timebox, ...]:
         return agenda_rules.agenda_plan(
             duration_minutes=meeting.duration_minutes,
             kind=meeting.kind,
-            level=meeting.series.report.level or "confirmed",
+            level=level_or_default(meeting.series.report.level),
         )
     except ValueError:  # a length outside what the framework plans for
         return ()
@@ -59,7 +60,7 @@ class SplitRow:
 
 def actual_split(level: str, topics: Iterable[Topic]) -> list[SplitRow]:
     """The level's target split beside the split of discussed topics tagged by kind."""
-    split = agenda_rules.TIME_SPLITS.get(level or "confirmed", ())
+    split = agenda_rules.TIME_SPLITS.get(level_or_default(level), ())
     counts = Counter(topic.kind for topic in topics if topic.discussed and topic.kind)
     tagged = sum(counts[part.key] for part in split)
     return [

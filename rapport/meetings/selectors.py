@@ -13,7 +13,12 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from rapport import access
-from rapport.framework.cadence import cadence_for_level
+from rapport.framework.cadence import (
+    cancellation_window_start,
+    is_career_overdue,
+    too_many_cancellations,
+)
+from rapport.framework.levels import level_or_default
 from rapport.meetings.models import ActionItem, Meeting, Series
 from rapport.meetings.rescheduling import meetings_on_days_away
 from rapport.people.models import Organisation, Person
@@ -60,7 +65,11 @@ def series_overviews(
     """One line per series: next meeting, open and overdue items, warning signs."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    window = now - dt.timedelta(days=viewer.organisation.cancellation_warning_days)
+    window = dt.datetime.combine(
+        cancellation_window_start(today, days=viewer.organisation.cancellation_warning_days),
+        dt.time(),
+        tzinfo=timezone.get_current_timezone(),
+    )
     held = Q(meetings__status=Meeting.Status.HELD)
     rows = list(
         series_qs.annotate(
@@ -121,7 +130,9 @@ def series_warnings(
     """The framework's warning signs this relationship shows, in words."""
     series = overview.series
     warnings = []
-    if overview.manager_cancellations >= organisation.cancellation_warning_count:
+    if too_many_cancellations(
+        overview.manager_cancellations, threshold=organisation.cancellation_warning_count
+    ):
         warnings.append(
             f"{overview.manager_cancellations} cancellations by the manager in the last "
             f"{_period(organisation.cancellation_warning_days)}: 1:1s should be sacred"
@@ -134,11 +145,14 @@ def series_warnings(
             f"Overdue: {what} for {(now - since).days} days (the cadence is every "
             f"{series.frequency_weeks} week{'s' if series.frequency_weeks > 1 else ''})"
         )
-    interval = cadence_for_level(series.report.level or "confirmed").career_interval_days
     career_since = overview.last_career or dt.datetime.combine(
         series.started_on, dt.time(), tzinfo=dt.UTC
     )
-    if (now - career_since).days > interval + organisation.overdue_grace_days:
+    if is_career_overdue(
+        level_or_default(series.report.level),
+        (now - career_since).days,
+        grace_days=organisation.overdue_grace_days,
+    ):
         warnings.append(f"Career not discussed for {(now - career_since).days} days")
     if count := overview.overdue_items:
         warnings.append(f"{count} overdue action item{'s' if count > 1 else ''}")

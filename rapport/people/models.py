@@ -8,6 +8,11 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from rapport.framework.cadence import (
+    CANCELLATION_WARNING_COUNT,
+    CANCELLATION_WARNING_DAYS,
+    OVERDUE_GRACE_DAYS,
+)
 from rapport.framework.levels import LEVEL_CHOICES
 
 
@@ -15,9 +20,11 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     is_demo = models.BooleanField(default=False)
     # The framework's sacred-time thresholds, tunable per organisation.
-    cancellation_warning_count = models.PositiveSmallIntegerField(default=3)
-    cancellation_warning_days = models.PositiveSmallIntegerField(default=61)
-    overdue_grace_days = models.PositiveSmallIntegerField(default=3)
+    cancellation_warning_count = models.PositiveSmallIntegerField(
+        default=CANCELLATION_WARNING_COUNT
+    )
+    cancellation_warning_days = models.PositiveSmallIntegerField(default=CANCELLATION_WARNING_DAYS)
+    overdue_grace_days = models.PositiveSmallIntegerField(default=OVERDUE_GRACE_DAYS)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

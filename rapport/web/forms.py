@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from rapport.framework.agenda import HELD_MINUTES_MAX, HELD_MINUTES_MIN, MOOD_MAX, MOOD_MIN
 from rapport.framework.cadence import ADJUSTMENT_REASONS
 from rapport.framework.levels import LEVEL_CHOICES
 from rapport.meetings.models import Series, Topic
@@ -150,13 +151,15 @@ class ActionItemForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    held_minutes = forms.IntegerField(min_value=1, max_value=480, label="Real length (minutes)")
+    held_minutes = forms.IntegerField(
+        min_value=HELD_MINUTES_MIN, max_value=HELD_MINUTES_MAX, label="Real length (minutes)"
+    )
     mood = forms.TypedChoiceField(
-        choices=[("", "Not recorded"), *((n, str(n)) for n in range(1, 6))],
+        choices=[("", "Not recorded"), *((n, str(n)) for n in range(MOOD_MIN, MOOD_MAX + 1))],
         coerce=int,
         empty_value=None,
         required=False,
-        label="Mood at the check-in (1–5)",
+        label=f"Mood at the check-in ({MOOD_MIN}–{MOOD_MAX})",
     )
 
 
@@ -184,17 +187,6 @@ class CancelForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     skip = forms.BooleanField(required=False, label="Skip this one: no new time")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("new_time") and data.get("skip"):
-            raise forms.ValidationError("Choose a new time or skip this one, not both.")
-        if not data.get("new_time") and not data.get("skip") and "new_time" not in self.errors:
-            raise forms.ValidationError(
-                "Give the new time, or tick “skip this one”: a cancelled 1:1 is best "
-                "rescheduled at once."
-            )
-        return data
 
 
 class CadenceForm(forms.Form):

@@ -10,6 +10,15 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from rapport import access
+from rapport.framework.agenda import (
+    HELD_MINUTES_MAX,
+    HELD_MINUTES_MIN,
+    MOOD_MAX,
+    MOOD_MIN,
+    is_held_minutes,
+    is_mood,
+)
+from rapport.framework.cadence import reschedule_refusal
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes, Topic
 from rapport.meetings.services.common import ServiceError
@@ -43,13 +52,15 @@ def meeting_complete(
     if meeting.status != Meeting.Status.SCHEDULED:
         raise ServiceError("This meeting is already closed.")
     now = now or timezone.now()
-    if mood is not None and not 1 <= mood <= 5:
-        raise ServiceError("Mood is on a scale from 1 to 5.")
+    if mood is not None and not is_mood(mood):
+        raise ServiceError(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
     started = meeting.started_at or meeting.scheduled_at
     if held_minutes is None:
-        held_minutes = max(1, round((now - started).total_seconds() / 60))
-    if not 1 <= held_minutes <= 480:
-        raise ServiceError("The real length must be between 1 and 480 minutes.")
+        held_minutes = max(HELD_MINUTES_MIN, round((now - started).total_seconds() / 60))
+    if not is_held_minutes(held_minutes):
+        raise ServiceError(
+            f"The real length must be between {HELD_MINUTES_MIN} and {HELD_MINUTES_MAX} minutes."
+        )
     meeting.status = Meeting.Status.HELD
     meeting.started_at = started
     meeting.ended_at = now
@@ -89,8 +100,8 @@ def meeting_set_mood(*, actor: Person, meeting: Meeting, mood: int) -> Meeting:
     access.meeting_check_change(actor, meeting)
     if meeting.is_called_off:
         raise ServiceError("This meeting did not take place.")
-    if not 1 <= mood <= 5:
-        raise ServiceError("Mood is on a scale from 1 to 5.")
+    if not is_mood(mood):
+        raise ServiceError(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
     meeting.mood = mood
     meeting.save(update_fields=["mood"])
     return meeting
@@ -120,13 +131,8 @@ def meeting_cancel(
         raise ServiceError("Say briefly why: the other person deserves to know.")
     if len(reason) > 300:
         raise ServiceError("Keep the reason under 300 characters.")
-    if new_time is not None and skip:
-        raise ServiceError("Choose a new time or skip this one, not both.")
-    if new_time is None and not skip:
-        raise ServiceError(
-            "Give the new time, or choose “skip this one”: a cancelled 1:1 is best "
-            "rescheduled at once."
-        )
+    if refusal := reschedule_refusal(new_time_given=new_time is not None, skip=skip):
+        raise ServiceError(refusal)
     now = now or timezone.now()
     if new_time is not None:
         new_time = _check_new_time(actor, meeting, new_time, now=now)

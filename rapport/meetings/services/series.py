@@ -14,8 +14,10 @@ from rapport.framework.cadence import (
     ADJUSTMENT_REASONS,
     Cadence,
     cadence_for_level,
+    is_duration_allowed,
     is_frequency_allowed,
 )
+from rapport.framework.levels import level_or_default
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, Series, SharedNotes
 from rapport.meetings.services.common import ServiceError
@@ -28,7 +30,7 @@ DEFAULT_WEEKDAY = 1  # Tuesday: clear of Monday planning and Friday wind-down
 @transaction.atomic
 def series_start(*, manager: Person, report: Person, on: dt.date | None = None) -> Series:
     """Open the standing 1:1 between a manager and a report, with the level's cadence."""
-    cadence = cadence_for_level(report.level or "confirmed")
+    cadence = cadence_for_level(level_or_default(report.level))
     started_on = on or timezone.localdate()
     series = Series.objects.create(
         organisation_id=report.organisation_id,
@@ -133,7 +135,7 @@ def series_update_cadence(
         raise ServiceError("The note is limited to 500 characters.")
     if (
         cadence_departs(
-            series.report.level or "confirmed",
+            level_or_default(series.report.level),
             frequency_weeks=frequency_weeks,
             duration_minutes=duration_minutes,
             career_every_weeks=career_every_weeks,
@@ -173,7 +175,7 @@ def series_follow_level(*, series: Series) -> Series:
     """Put an open series without a cadence override on its report's level's cadence."""
     if not series.is_open or series.cadence_reason:
         return series
-    cadence = cadence_for_level(series.report.level or "confirmed")
+    cadence = cadence_for_level(level_or_default(series.report.level))
     wanted = {
         "frequency_weeks": cadence.default_frequency_weeks,
         "duration_minutes": cadence.default_duration_minutes,
@@ -192,11 +194,10 @@ def cadence_departs(
     level: str, *, frequency_weeks: int, duration_minutes: int, career_every_weeks: int
 ) -> bool:
     """Whether a cadence leaves the framework's row for the level (then it needs a reason)."""
-    cadence = cadence_for_level(level)
     return (
         not is_frequency_allowed(level, frequency_weeks)
-        or not cadence.allows_duration(duration_minutes)
-        or career_every_weeks != cadence.career_interval_weeks
+        or not is_duration_allowed(level, duration_minutes)
+        or career_every_weeks != cadence_for_level(level).career_interval_weeks
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.framework import agenda as agenda_rules
 from rapport.framework import documentation
+from rapport.framework.agenda import MOOD_MAX, MOOD_MIN, held_minutes_from
 from rapport.framework.documentation import NOTE_SECTIONS
 from rapport.growth import services as growth
 from rapport.meetings import room, services
@@ -169,7 +170,7 @@ def _timer(meeting: Meeting) -> dict[str, Any]:
 
 
 def _minutes_since(moment: Any) -> int:
-    return max(1, min(480, round((timezone.now() - moment).total_seconds() / 60)))
+    return held_minutes_from((timezone.now() - moment).total_seconds())
 
 
 def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
@@ -526,7 +527,7 @@ def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
         services.meeting_set_mood(actor=request.user, meeting=found, mood=value)
     except ValueError as error:  # ServiceError is a ValueError too
         message = str(error) if isinstance(error, services.ServiceError) else ""
-        return refused(request, message or "Choose a mood from 1 to 5.")
+        return refused(request, message or f"Choose a mood from {MOOD_MIN} to {MOOD_MAX}.")
     if not is_htmx(request):
         return _back(found, "#opening")
     context = {**_people(request.user, found), "meeting": found, "mood_labels": MOOD_LABELS}

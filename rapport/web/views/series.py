@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_for_level
+from rapport.framework.levels import level_or_default
 from rapport.meetings import rescheduling, scheduling, selectors, services
 from rapport.meetings.models import ActionItem, Meeting, Series
 from rapport.people.models import Person
@@ -46,7 +47,7 @@ def _timeline(viewer: Person, series: Series, *, show_all: bool) -> dict[str, An
 
 
 def _cadence_summary(series: Series) -> dict[str, Any]:
-    level = series.report.level or "confirmed"
+    level = level_or_default(series.report.level)
     return {
         "framework": cadence_for_level(level),
         "level_known": bool(series.report.level),
