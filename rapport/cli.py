@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rapport import __version__
+from rapport.errors import Refused
 
 
 class CliError(Exception):
@@ -79,20 +80,8 @@ def _expected_errors() -> tuple[type[BaseException], ...]:
     from django.core.exceptions import ImproperlyConfigured
     from django.db import DatabaseError
 
-    errors: tuple[type[BaseException], ...] = (
-        CliError,
-        ImproperlyConfigured,
-        DatabaseError,
-        OSError,
-    )
-    from django.apps import apps
-
-    if apps.ready:  # the domain's own refusals, with messages meant for people
-        from rapport.meetings.services import ServiceError
-        from rapport.people.services import PeopleError
-
-        errors += (PeopleError, ServiceError)
-    return errors
+    # Refused is the domain's own refusal, its message meant for the person.
+    return (CliError, Refused, ImproperlyConfigured, DatabaseError, OSError)
 
 
 def _describe(error: BaseException) -> str:

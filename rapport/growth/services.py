@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.framework import questions as bank
 from rapport.framework.checklists import (
     CHECKLIST_PHASES,
@@ -36,11 +37,6 @@ from rapport.growth.models import (
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
 from rapport.people.models import Person
-
-
-class GrowthError(ValueError):
-    """A coaching action that cannot be done, with a message for people."""
-
 
 # Visits ------------------------------------------------------------------------
 
@@ -109,7 +105,7 @@ def _phase_items(phase: str) -> tuple[ChecklistItem, ...]:
     try:
         return PHASE_ITEMS[phase]
     except KeyError:
-        raise GrowthError("A checklist phase is pre, during or post.") from None
+        raise Refused("A checklist phase is pre, during or post.") from None
 
 
 @transaction.atomic
@@ -126,9 +122,9 @@ def checklist_tick(
     access.meeting_check_change(actor, meeting)
     items = _phase_items(phase)
     if item_key not in {item.key for item in items}:
-        raise GrowthError("That is not a line of this checklist.")
+        raise Refused("That is not a line of this checklist.")
     if phase == "pre" and item_key in AUTOMATIC:
-        raise GrowthError(AUTOMATIC[item_key])
+        raise Refused(AUTOMATIC[item_key])
     ticks = ChecklistTick.objects.filter(
         meeting=meeting, person=actor, phase=phase, item_key=item_key
     )
@@ -271,11 +267,11 @@ def _automatic_ticks(
 def preparation_topic_add(*, actor: Person, meeting: Meeting, prompt: str, text: str) -> Topic:
     """The IC answers a preparation prompt: it becomes a topic of the right kind."""
     if prompt not in IC_PROMPT_TOPICS:
-        raise GrowthError("Unknown preparation prompt.")
+        raise Refused("Unknown preparation prompt.")
     kind, prefix = IC_PROMPT_TOPICS[prompt]
     text = " ".join(text.split())
     if not text:
-        raise GrowthError("Write something first.")
+        raise Refused("Write something first.")
     return meeting_services.topic_add(actor=actor, meeting=meeting, text=prefix + text, kind=kind)
 
 
@@ -355,7 +351,7 @@ def question_suggestions(
 ) -> list[Suggestion]:
     """Questions not asked in this series in the last 8 weeks, placeholders filled."""
     if category is not None and category not in bank.QUESTION_CATEGORIES:
-        raise GrowthError("Unknown question category.")
+        raise Refused("Unknown question category.")
     now = now or timezone.now()
     series = meeting.series
     keys, org_ids = _asked_recently(series, now)
@@ -426,10 +422,10 @@ def question_ask(
             pk=org_question_id, organisation_id=meeting.series.organisation_id
         ).first()
         if org_question is None:
-            raise GrowthError("Unknown question.")
+            raise Refused("Unknown question.")
         question_key = ""
     elif question_key not in bank.QUESTIONS_BY_KEY:
-        raise GrowthError("Unknown question.")
+        raise Refused("Unknown question.")
     return QuestionAsked.objects.create(
         series=meeting.series,
         meeting=meeting,
@@ -445,12 +441,12 @@ def org_question_add(*, actor: Person, category_key: str, text: str) -> OrgQuest
     """Add one of the organisation's own questions under a category of the bank."""
     access.org_question_check_add(actor)
     if category_key not in bank.QUESTION_CATEGORIES:
-        raise GrowthError("Choose a category for the question.")
+        raise Refused("Choose a category for the question.")
     text = " ".join(text.split())
     if not text:
-        raise GrowthError("A question needs some text.")
+        raise Refused("A question needs some text.")
     if len(text) > 300:
-        raise GrowthError("A question is limited to 300 characters.")
+        raise Refused("A question is limited to 300 characters.")
     return OrgQuestion.objects.create(
         organisation_id=actor.organisation_id,
         category_key=category_key,
@@ -466,7 +462,7 @@ def goal_set(*, actor: Person, meeting: Meeting, skill: str, criterion: str = ""
     series = meeting.series
     skill = " ".join(skill.split())
     if not skill or len(skill) > 120:
-        raise GrowthError("A goal names a skill in up to 120 characters.")
+        raise Refused("A goal names a skill in up to 120 characters.")
     return Goal.objects.create(
         series=series, skill=skill, criterion=" ".join(criterion.split())[:120], created_by=actor
     )
@@ -503,9 +499,9 @@ def feedback_give(
     """
     access.meeting_check_change(actor, meeting)
     if meeting.is_called_off:
-        raise GrowthError("This meeting was called off: give the feedback in the next one.")
+        raise Refused("This meeting was called off: give the feedback in the next one.")
     if kind not in Feedback.Kind.values:
-        raise GrowthError("Feedback is positive or constructive.")
+        raise Refused("Feedback is positive or constructive.")
     parts = {
         "situation": " ".join(situation.split()),
         "behaviour": " ".join(behaviour.split()),
@@ -513,12 +509,12 @@ def feedback_give(
     }
     missing = [name for name, text in parts.items() if not text]
     if missing:
-        raise GrowthError(
+        raise Refused(
             "A specific example needs a situation, a behaviour and an impact "
             f"(missing: {', '.join(missing)})."
         )
     if any(len(text) > FEEDBACK_LIMIT for text in parts.values()):
-        raise GrowthError(f"Each part is limited to {FEEDBACK_LIMIT:,} characters.")
+        raise Refused(f"Each part is limited to {FEEDBACK_LIMIT:,} characters.")
     series = meeting.series
     given_to = series.report if actor.pk == series.manager_id else series.manager
     feedback = Feedback.objects.create(
@@ -594,18 +590,18 @@ def plan_create(
     now = now or timezone.now()
     expectations = expectations.strip()
     if not expectations:
-        raise GrowthError("A plan starts with clear expectations.")
+        raise Refused("A plan starts with clear expectations.")
     if len(expectations) > 2000:
-        raise GrowthError("Expectations are limited to 2,000 characters.")
+        raise Refused("Expectations are limited to 2,000 characters.")
     if ends_on is None:
-        raise GrowthError("A plan needs an end date (its timeline).")
+        raise Refused("A plan needs an end date (its timeline).")
     if ends_on <= today:
-        raise GrowthError("The end date is in the future.")
+        raise Refused("The end date is in the future.")
     if ends_on > today + dt.timedelta(weeks=PLAN_MAX_WEEKS):
-        raise GrowthError(f"A plan lasts at most {PLAN_MAX_WEEKS} weeks.")
+        raise Refused(f"A plan lasts at most {PLAN_MAX_WEEKS} weeks.")
     series = meeting.series
     if open_plan_for(series) is not None:
-        raise GrowthError("This 1:1 already has an open plan.")
+        raise Refused("This 1:1 already has an open plan.")
     plan = ImprovementPlan.objects.create(
         series=series, created_by=actor, expectations=expectations, starts_on=today, ends_on=ends_on
     )
@@ -636,10 +632,10 @@ def plan_close(*, actor: Person, meeting: Meeting, status: str) -> ImprovementPl
     """Close the series' open plan: expectations met, or closed otherwise."""
     access.coaching_check_manager(actor, meeting)
     if status not in (ImprovementPlan.Status.MET, ImprovementPlan.Status.CLOSED):
-        raise GrowthError("A plan closes as met or closed.")
+        raise Refused("A plan closes as met or closed.")
     plan = open_plan_for(meeting.series)
     if plan is None:
-        raise GrowthError("This 1:1 has no open plan.")
+        raise Refused("This 1:1 has no open plan.")
     plan.status = status
     plan.save(update_fields=["status"])
     return plan

@@ -12,10 +12,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.framework.cadence import ADJUSTMENT_REASONS
 from rapport.framework.levels import level_or_default
 from rapport.meetings.models import Meeting, Series
-from rapport.meetings.services import ServiceError, cadence_departs
+from rapport.meetings.services import cadence_departs
 from rapport.people.models import Absence, Person
 
 ABSENCE_MAX_DAYS = 366
@@ -39,13 +40,13 @@ def absence_add(
     today = today or timezone.localdate(timezone.now(), ZoneInfo(actor.timezone))
     note = " ".join(note.split())
     if ends_on < starts_on:
-        raise ServiceError("The last day away comes on or after the first.")
+        raise Refused("The last day away comes on or after the first.")
     if ends_on < today:
-        raise ServiceError("Those days are already past: mark days still to come.")
+        raise Refused("Those days are already past: mark days still to come.")
     if (ends_on - starts_on).days + 1 > ABSENCE_MAX_DAYS:
-        raise ServiceError("Mark at most a year at a time.")
+        raise Refused("Mark at most a year at a time.")
     if len(note) > 200:
-        raise ServiceError("The note is limited to 200 characters.")
+        raise Refused("The note is limited to 200 characters.")
     return Absence.objects.create(person=actor, starts_on=starts_on, ends_on=ends_on, note=note)
 
 

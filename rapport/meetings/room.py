@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.framework import agenda as agenda_rules
 from rapport.framework.documentation import recap_markdown
 from rapport.framework.levels import level_or_default
@@ -110,10 +111,10 @@ def meeting_set_section(
     """Move the shared timer to a section of the plan; either participant may."""
     access.meeting_check_change(actor, meeting)
     if meeting.status != Meeting.Status.SCHEDULED or meeting.started_at is None:
-        raise ServiceError("Start the meeting first: the timer runs during the meeting.")
+        raise Refused("Start the meeting first: the timer runs during the meeting.")
     keys = [box.key for box in plan_for(meeting)]
     if section not in keys:
-        raise ServiceError("That is not a part of this meeting's plan.")
+        raise Refused("That is not a part of this meeting's plan.")
     meeting.section = section
     meeting.section_started_at = now or timezone.now()
     meeting.save(update_fields=["section", "section_started_at"])
@@ -129,9 +130,9 @@ def meeting_set_video_link(*, actor: Person, meeting: Meeting, video_link: str) 
         try:
             URLValidator(schemes=["http", "https"])(link)
         except ValidationError:
-            raise ServiceError("A video link is a full web address, starting https://") from None
+            raise Refused("A video link is a full web address, starting https://") from None
         if len(link) > 200:
-            raise ServiceError("A video link is limited to 200 characters.")
+            raise Refused("A video link is limited to 200 characters.")
     meeting.video_link = link
     meeting.save(update_fields=["video_link"])
     return meeting
@@ -142,9 +143,9 @@ def meeting_set_summary(*, actor: Person, meeting: Meeting, summary: str) -> Mee
     """Write the summary of key points (Markdown), shared by both people."""
     access.meeting_check_change(actor, meeting)
     if meeting.is_called_off:
-        raise ServiceError("This meeting did not take place.")
+        raise Refused("This meeting did not take place.")
     if len(summary) > SUMMARY_LIMIT:
-        raise ServiceError(f"A summary is limited to {SUMMARY_LIMIT:,} characters.")
+        raise Refused(f"A summary is limited to {SUMMARY_LIMIT:,} characters.")
     meeting.summary = summary.strip()
     meeting.save(update_fields=["summary"])
     return meeting

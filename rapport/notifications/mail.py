@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.errors import Refused
 from rapport.framework.checklists import PRE_MEETING
 from rapport.meetings.models import ActionItem, Meeting, SharedNotes
 from rapport.notifications.calendar import meeting_title
@@ -44,10 +45,6 @@ MORNING_HOUR = 8
 UNSUBSCRIBE_SALT = "rapport.mail-off"
 
 
-class MailError(ValueError):
-    """A refusal with a message for people."""
-
-
 # Preferences ------------------------------------------------------------------------
 
 
@@ -61,7 +58,7 @@ def mail_preferences(person: Person) -> dict[str, bool]:
 def mail_preference_set(*, actor: Person, kind: str, enabled: bool) -> None:
     """Turn one kind of mail on or off for the person."""
     if kind not in MailKind.values:
-        raise MailError("Unknown kind of mail.")
+        raise Refused("Unknown kind of mail.")
     MailPreference.objects.update_or_create(person=actor, kind=kind, defaults={"enabled": enabled})
 
 
@@ -71,14 +68,14 @@ def unsubscribe_token(person: Person, kind: str) -> str:
 
 
 def unsubscribe_read(token: str) -> tuple[int, str]:
-    """The person id and kind a token names; MailError when forged or mangled."""
+    """The person id and kind a token names; Refused when forged or mangled."""
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         person_id, kind = int(data["p"]), str(data["k"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise MailError("This link is not valid.") from None
+        raise Refused("This link is not valid.") from None
     if kind not in MailKind.values:
-        raise MailError("This link is not valid.")
+        raise Refused("This link is not valid.")
     return person_id, kind
 
 

@@ -7,7 +7,7 @@ import functools
 import io
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
 from rapport.meetings import services as meeting_services
 from rapport.people.models import Organisation, Person
@@ -41,18 +42,16 @@ EMAIL_MAX = 254
 NOT_PLACES = {"Factory", "localtime"}
 
 
-class PeopleError(ValueError):
-    """A roster change the domain refuses, with a message meant for the person."""
+# The sign-in views still name it: the one Refused under another name.
+PeopleError = Refused
 
 
-@dataclass(eq=False)
-class RosterErrors(PeopleError):
+class RosterErrors(Refused):
     """Every bad line of a roster file as (line number, reason); nothing was written."""
 
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "\n".join(f"line {line}: {reason}" for line, reason in self.errors)
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        super().__init__("\n".join(f"line {line}: {reason}" for line, reason in errors))
+        self.errors = errors
 
 
 @dataclass
@@ -74,22 +73,22 @@ def normalise_email(email: str) -> str:
 def check_email(email: str) -> str:
     email = normalise_email(email)
     if not email:
-        raise PeopleError("the email is empty")
+        raise Refused("the email is empty")
     try:
         validate_email(email)
     except ValidationError:
-        raise PeopleError(f"“{email}” is not an email address") from None
+        raise Refused(f"“{email}” is not an email address") from None
     if len(email) > EMAIL_MAX:
-        raise PeopleError(f"an email address has at most {EMAIL_MAX} characters")
+        raise Refused(f"an email address has at most {EMAIL_MAX} characters")
     return email
 
 
 def check_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise PeopleError("the name is empty")
+        raise Refused("the name is empty")
     if len(name) > NAME_MAX:
-        raise PeopleError(f"a name has at most {NAME_MAX} characters")
+        raise Refused(f"a name has at most {NAME_MAX} characters")
     return name
 
 
@@ -104,7 +103,7 @@ def check_level(level: str) -> str:
     if not word:
         return ""
     if word not in LEVEL_WORDS:
-        raise PeopleError(f"unknown level “{level.strip()}” (use {', '.join(LEVELS)} or nothing)")
+        raise Refused(f"unknown level “{level.strip()}” (use {', '.join(LEVELS)} or nothing)")
     return LEVEL_WORDS[word]
 
 
@@ -126,7 +125,7 @@ def check_timezone(name: str) -> str:
     name = name.strip() or "UTC"
     known = timezone_names().get(name.lower())
     if known is None:
-        raise PeopleError(f"unknown timezone “{name}” (use a name like Europe/Paris)")
+        raise Refused(f"unknown timezone “{name}” (use a name like Europe/Paris)")
     return known
 
 
@@ -136,7 +135,7 @@ def check_remote(value: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise PeopleError(f"remote must be yes or no, not “{value.strip()}”")
+    raise Refused(f"remote must be yes or no, not “{value.strip()}”")
 
 
 # Set-password links --------------------------------------------------------------
@@ -184,9 +183,9 @@ def organisation_create(*, name: str) -> Organisation:
     """A new, empty organisation (for a roster imported from the command line)."""
     name = " ".join(name.split())
     if not name:
-        raise PeopleError("Give the organisation a name.")
+        raise Refused("Give the organisation a name.")
     if Organisation.objects.filter(name__iexact=name).exists():
-        raise PeopleError(f"an organisation named “{name}” exists: use --org instead")
+        raise Refused(f"an organisation named “{name}” exists: use --org instead")
     return Organisation.objects.create(name=name[:200])
 
 
@@ -194,9 +193,9 @@ def organisation_create(*, name: str) -> Organisation:
 def organisation_setup(*, organisation_name: str, name: str, email: str, password: str) -> Person:
     """Create the organisation and its first org admin; only while nobody exists."""
     if Person.objects.exists():
-        raise PeopleError("Rapport is already set up: sign in instead.")
+        raise Refused("Rapport is already set up: sign in instead.")
     if not organisation_name.strip() or not name.strip():
-        raise PeopleError("Give the organisation's name and yours.")
+        raise Refused("Give the organisation's name and yours.")
     email = check_email(email)
     organisation = Organisation.objects.create(name=organisation_name.strip())
     person = Person(
@@ -205,7 +204,7 @@ def organisation_setup(*, organisation_name: str, name: str, email: str, passwor
     try:
         validate_password(password, person)
     except ValidationError as error:
-        raise PeopleError(" ".join(error.messages)) from None
+        raise Refused(" ".join(error.messages)) from None
     person.set_password(password)
     person.save()
     return person
@@ -218,17 +217,17 @@ def _check_manager(person: Person | None, manager: Person | None, organisation_i
     if manager is None:
         return
     if manager.organisation_id != organisation_id:
-        raise PeopleError("The manager must belong to the same organisation.")
+        raise Refused("The manager must belong to the same organisation.")
     if not manager.is_active:
-        raise PeopleError(f"{manager.name} is deactivated and cannot manage anyone.")
+        raise Refused(f"{manager.name} is deactivated and cannot manage anyone.")
     if person is None:
         return
     if manager.pk == person.pk:
-        raise PeopleError("Nobody can be their own manager.")
+        raise Refused("Nobody can be their own manager.")
     chain = manager
     while chain is not None:
         if chain.pk == person.pk:
-            raise PeopleError(
+            raise Refused(
                 f"{manager.name} reports (directly or not) to {person.name}: "
                 "that would be a reporting cycle."
             )
@@ -251,7 +250,7 @@ def person_invite(
     access.check_org_admin(actor)
     email = check_email(email)
     if Person.objects.filter(email__iexact=email).exists():
-        raise PeopleError(f"{email} already has an account.")
+        raise Refused(f"{email} already has an account.")
     _check_manager(None, manager, actor.organisation_id)
     person = Person(
         organisation_id=actor.organisation_id,
@@ -275,13 +274,13 @@ def person_invite_link(*, actor: Person, person: Person, mail: bool = True) -> s
     """A fresh set-password link for someone (mailed too when SMTP is configured)."""
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
-        raise PeopleError("You can manage only your own organisation.")
+        raise Refused("You can manage only your own organisation.")
     if not person.is_active:
-        raise PeopleError(f"{person.name} is deactivated: reactivate them first.")
+        raise Refused(f"{person.name} is deactivated: reactivate them first.")
     # A link for someone who has a password lets the admin sign in as them (and read their
     # private notes); when mail works, people reset their own password instead.
     if person.has_usable_password() and settings.EMAIL_ENABLED:
-        raise PeopleError(
+        raise Refused(
             f"{person.name} has a password: they can reset it from the sign-in page, by email."
         )
     if mail:
@@ -305,9 +304,9 @@ def person_update(
     """Change someone's level, reporting line or details; a new manager starts a new 1:1."""
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
-        raise PeopleError("You can manage only your own organisation.")
+        raise Refused("You can manage only your own organisation.")
     if person.pk == actor.pk and not is_org_admin:
-        raise PeopleError("You cannot remove your own admin role; ask another admin.")
+        raise Refused("You cannot remove your own admin role; ask another admin.")
     old_manager_id, old_level = person.manager_id, person.level
     new_manager_id = manager.pk if manager is not None else None
     if new_manager_id != old_manager_id:
@@ -342,13 +341,13 @@ def person_deactivate(*, actor: Person, person: Person) -> Person:
     """Stop someone signing in; their history stays, their open 1:1 ends."""
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
-        raise PeopleError("You can manage only your own organisation.")
+        raise Refused("You can manage only your own organisation.")
     if person.pk == actor.pk:
-        raise PeopleError("You cannot deactivate yourself; ask another admin.")
+        raise Refused("You cannot deactivate yourself; ask another admin.")
     if not person.is_active:
-        raise PeopleError(f"{person.name} is already deactivated.")
+        raise Refused(f"{person.name} is already deactivated.")
     if person.reports.filter(is_active=True).exists():
-        raise PeopleError(f"{person.name} still manages people: give them a new manager first.")
+        raise Refused(f"{person.name} still manages people: give them a new manager first.")
     person.is_active = False
     person.save(update_fields=["is_active"])
     for series in person.series.filter(ended_on__isnull=True):
@@ -361,9 +360,9 @@ def person_reactivate(*, actor: Person, person: Person) -> Person:
     """Let a deactivated person sign in again and resume their 1:1."""
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
-        raise PeopleError("You can manage only your own organisation.")
+        raise Refused("You can manage only your own organisation.")
     if person.is_active:
-        raise PeopleError(f"{person.name} is already active.")
+        raise Refused(f"{person.name} is already active.")
     person.is_active = True
     person.save(update_fields=["is_active"])
     manager = person.manager
@@ -460,7 +459,7 @@ def _roster_row(
     def checked(check: Callable[[str], T], column: str, fallback: T) -> T:
         try:
             return check(values[column])
-        except PeopleError as error:
+        except Refused as error:
             reasons.append(str(error))
             return fallback
 
@@ -484,7 +483,7 @@ def roster_import(
     if actor is not None:
         access.check_org_admin(actor)
         if actor.organisation_id != organisation.pk:
-            raise PeopleError("You can import only into your own organisation.")
+            raise Refused("You can import only into your own organisation.")
     parsed = _roster_read(text)
     rows = parsed.rows
     existing = {

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from rapport.errors import Refused
 from rapport.meetings import services
 from rapport.meetings.models import ActionItem, Meeting
 
@@ -53,7 +54,7 @@ def test_done_is_dated_and_reopening_clears_the_date(series, mia, ray, meeting) 
 
 
 def test_the_owner_is_one_of_the_two_people(mia, olga, meeting) -> None:
-    with pytest.raises(services.ServiceError, match="one of the two people"):
+    with pytest.raises(Refused, match="one of the two people"):
         services.action_item_add(actor=mia, meeting=meeting, text="Review", owner=olga)
     assert not ActionItem.objects.exists()
 
@@ -69,7 +70,7 @@ def test_an_item_is_edited_by_either_person(mia, ray, meeting) -> None:
 
 def test_an_unknown_status_is_refused(mia, meeting) -> None:
     item = services.action_item_add(actor=mia, meeting=meeting, text="Draft", owner=mia)
-    with pytest.raises(services.ServiceError, match="open, done or dropped"):
+    with pytest.raises(Refused, match="open, done or dropped"):
         services.action_item_set_status(actor=mia, item=item, status="maybe")
     item.refresh_from_db()
     assert item.status == "open"

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from rapport.errors import Refused
 from rapport.meetings import services
 from rapport.meetings.models import Topic, agenda_order
 
@@ -76,14 +77,14 @@ def test_both_people_tick_and_tag_topics(mia, ray, meeting) -> None:
     services.topic_set_kind(actor=ray, topic=topic, kind="tactical")
     topic.refresh_from_db()
     assert (topic.discussed, topic.kind) == (True, "tactical")
-    with pytest.raises(services.ServiceError, match="Unknown"):
+    with pytest.raises(Refused, match="Unknown"):
         services.topic_set_kind(actor=ray, topic=topic, kind="gossip")
 
 
 def test_empty_or_oversized_topics_are_refused(ray, meeting) -> None:
-    with pytest.raises(services.ServiceError, match="needs some text"):
+    with pytest.raises(Refused, match="needs some text"):
         services.topic_add(actor=ray, meeting=meeting, text="   ")
-    with pytest.raises(services.ServiceError, match="500"):
+    with pytest.raises(Refused, match="500"):
         services.topic_add(actor=ray, meeting=meeting, text="x" * 501)
     assert meeting.topics.count() == 0
 
@@ -92,11 +93,11 @@ def test_a_held_meetings_agenda_is_history(mia, ray, meeting) -> None:
     topic = services.topic_add(actor=ray, meeting=meeting, text="Kept as it was")
     services.meeting_complete(actor=mia, meeting=meeting, held_minutes=30)
     topic.refresh_from_db()
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(Refused):
         services.topic_set_discussed(actor=mia, topic=topic, discussed=True)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(Refused):
         services.topic_update(actor=ray, topic=topic, text="Changed")
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(Refused):
         services.topic_add(actor=ray, meeting=meeting, text="Late")
     topic.refresh_from_db()
     assert (topic.text, topic.discussed) == ("Kept as it was", False)
@@ -106,6 +107,6 @@ def test_reordering_with_a_stale_list_is_refused(mia, ray, meeting) -> None:
     one = services.topic_add(actor=ray, meeting=meeting, text="One")
     two = services.topic_add(actor=ray, meeting=meeting, text="Two")
     services.topic_add(actor=mia, meeting=meeting, text="Three")
-    with pytest.raises(services.ServiceError, match="changed meanwhile"):
+    with pytest.raises(Refused, match="changed meanwhile"):
         services.topics_reorder(actor=mia, meeting=meeting, ordered_ids=[two.pk, one.pk])
     assert agenda_texts(meeting) == ["One", "Two", "Three"]

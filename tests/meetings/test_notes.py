@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rapport import access
+from rapport.errors import Conflict, Refused
 from rapport.meetings import services
 from rapport.meetings.models import PrivateNote, SharedNotes
 
@@ -25,7 +26,7 @@ def test_a_save_from_a_stale_version_is_a_conflict_and_keeps_theirs(mia, ray, me
     notes = meeting.shared_notes
     services.shared_notes_save(actor=mia, notes=notes, sections={"feedback": "Mia's"}, version=0)
     stale = SharedNotes.objects.get(pk=notes.pk)
-    with pytest.raises(services.NotesConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         services.shared_notes_save(
             actor=ray, notes=stale, sections={"feedback": "Ray's"}, version=0
         )
@@ -38,7 +39,7 @@ def test_a_save_from_a_stale_version_is_a_conflict_and_keeps_theirs(mia, ray, me
 def test_keeping_mine_after_a_conflict_saves_over_the_current_version(mia, ray, meeting) -> None:
     notes = meeting.shared_notes
     services.shared_notes_save(actor=mia, notes=notes, sections={"feedback": "Mia's"}, version=0)
-    with pytest.raises(services.NotesConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         services.shared_notes_save(
             actor=ray, notes=notes, sections={"feedback": "Ray's"}, version=0
         )
@@ -50,7 +51,7 @@ def test_keeping_mine_after_a_conflict_saves_over_the_current_version(mia, ray, 
 
 
 def test_unknown_sections_are_refused(ray, meeting) -> None:
-    with pytest.raises(services.ServiceError, match="Unknown notes section"):
+    with pytest.raises(Refused, match="Unknown notes section"):
         services.shared_notes_save(
             actor=ray, notes=meeting.shared_notes, sections={"private": "x"}, version=0
         )
@@ -70,7 +71,7 @@ def test_each_person_has_their_own_private_note(mia, ray, meeting) -> None:
 
 def test_a_private_note_from_a_stale_tab_is_a_conflict(mia, meeting) -> None:
     services.private_note_save(actor=mia, meeting=meeting, body="First tab", version=0)
-    with pytest.raises(services.NotesConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         services.private_note_save(actor=mia, meeting=meeting, body="Second tab", version=0)
     assert conflict.value.current.body == "First tab"
     assert access.private_note_for(mia, meeting).body == "First tab"
@@ -79,7 +80,7 @@ def test_a_private_note_from_a_stale_tab_is_a_conflict(mia, meeting) -> None:
 def test_a_stale_first_private_note_writes_nothing(ray, meeting) -> None:
     # The note row is created inside the service before the version check fails:
     # the transaction must take it back.
-    with pytest.raises(services.NotesConflict):
+    with pytest.raises(Conflict):
         services.private_note_save(actor=ray, meeting=meeting, body="Lost?", version=3)
     assert not PrivateNote.objects.filter(meeting=meeting).exists()
 

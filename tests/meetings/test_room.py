@@ -8,6 +8,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from rapport.errors import Refused
 from rapport.meetings import room, services
 from rapport.meetings.models import Meeting, SharedNotes
 
@@ -40,7 +41,7 @@ def test_a_career_plan_has_the_four_parts(meeting) -> None:
 
 
 def test_either_person_moves_the_timer_once_started(mia, ray, meeting) -> None:
-    with pytest.raises(services.ServiceError, match="Start the meeting"):
+    with pytest.raises(Refused, match="Start the meeting"):
         room.meeting_set_section(actor=ray, meeting=meeting, section="opening")
     services.meeting_start(actor=mia, meeting=meeting)
     moment = timezone.now() - dt.timedelta(minutes=2)
@@ -55,7 +56,7 @@ def test_either_person_moves_the_timer_once_started(mia, ray, meeting) -> None:
 
 def test_the_timer_refuses_a_section_outside_the_plan(mia, meeting) -> None:
     services.meeting_start(actor=mia, meeting=meeting)
-    with pytest.raises(services.ServiceError, match="not a part"):
+    with pytest.raises(Refused, match="not a part"):
         room.meeting_set_section(actor=mia, meeting=meeting, section="progress_review")
 
 
@@ -66,7 +67,7 @@ def test_an_outsider_cannot_move_the_timer(mia, olga, meeting) -> None:
 
 
 def test_the_video_link_must_be_a_web_address(ray, meeting) -> None:
-    with pytest.raises(services.ServiceError, match="web address"):
+    with pytest.raises(Refused, match="web address"):
         room.meeting_set_video_link(actor=ray, meeting=meeting, video_link="javascript:alert(1)")
     room.meeting_set_video_link(actor=ray, meeting=meeting, video_link=" https://meet.test/abc ")
     meeting.refresh_from_db()
@@ -80,7 +81,7 @@ def test_the_summary_is_saved_and_limited(ray, meeting) -> None:
     room.meeting_set_summary(actor=ray, meeting=meeting, summary="- Ship the RFC\n")
     meeting.refresh_from_db()
     assert meeting.summary == "- Ship the RFC"
-    with pytest.raises(services.ServiceError, match="limited"):
+    with pytest.raises(Refused, match="limited"):
         room.meeting_set_summary(actor=ray, meeting=meeting, summary="x" * 20_001)
 
 
@@ -132,9 +133,9 @@ def test_typing_the_same_text_as_the_other_person_is_no_conflict(mia, ray, meeti
 
 def test_a_merge_needs_a_base_for_every_section_sent(ray, meeting) -> None:
     notes = notes_of(meeting)
-    with pytest.raises(services.ServiceError, match="starting text"):
+    with pytest.raises(Refused, match="starting text"):
         room.shared_notes_merge(actor=ray, notes=notes, sections={"context": "x"}, bases={})
-    with pytest.raises(services.ServiceError, match="Unknown"):
+    with pytest.raises(Refused, match="Unknown"):
         room.shared_notes_merge(
             actor=ray, notes=notes, sections={"secret": "x"}, bases={"secret": ""}
         )

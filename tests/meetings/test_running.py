@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from rapport.errors import Refused
 from rapport.meetings import services
 from rapport.meetings.models import Meeting, Topic
 
@@ -97,10 +98,10 @@ def test_a_moved_meeting_takes_its_agenda_and_notes_along(mia, ray, meeting) -> 
 
 
 def test_cancelling_needs_a_reason_and_a_future_new_time(mia, meeting) -> None:
-    with pytest.raises(services.ServiceError, match="why"):
+    with pytest.raises(Refused, match="why"):
         services.meeting_cancel(actor=mia, meeting=meeting, reason="  ", skip=True)
     past = meeting.scheduled_at - dt.timedelta(days=400)
-    with pytest.raises(services.ServiceError, match="future"):
+    with pytest.raises(Refused, match="future"):
         services.meeting_cancel(actor=mia, meeting=meeting, reason="Busy", new_time=past)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED
@@ -109,9 +110,9 @@ def test_cancelling_needs_a_reason_and_a_future_new_time(mia, meeting) -> None:
 
 def test_a_closed_meeting_cannot_be_held_or_cancelled_again(mia, meeting) -> None:
     services.meeting_complete(actor=mia, meeting=meeting, held_minutes=30)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(Refused):
         services.meeting_complete(actor=mia, meeting=meeting, held_minutes=30)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(Refused):
         services.meeting_cancel(actor=mia, meeting=meeting, reason="Oops", skip=True)
 
 
@@ -119,7 +120,7 @@ def test_both_people_record_the_mood_check_in(mia, ray, meeting) -> None:
     services.meeting_set_mood(actor=ray, meeting=meeting, mood=2)
     meeting.refresh_from_db()
     assert meeting.mood == 2
-    with pytest.raises(services.ServiceError, match="1 to 5"):
+    with pytest.raises(Refused, match="1 to 5"):
         services.meeting_set_mood(actor=mia, meeting=meeting, mood=9)
     meeting.refresh_from_db()
     assert meeting.mood == 2

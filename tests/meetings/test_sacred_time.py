@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.errors import Refused
 from rapport.growth.models import ImprovementPlan
 from rapport.meetings import rescheduling, scheduling, selectors, services
 from rapport.meetings.models import Meeting, Series
@@ -188,9 +189,9 @@ def test_flagging_days_away_costs_two_queries_however_many_meetings(mia, ray, ri
 
 def test_days_away_must_be_ordered_and_still_to_come(mia) -> None:
     today = timezone.localdate()
-    with pytest.raises(services.ServiceError, match="on or after the first"):
+    with pytest.raises(Refused, match="on or after the first"):
         rescheduling.absence_add(actor=mia, starts_on=today, ends_on=today - dt.timedelta(days=1))
-    with pytest.raises(services.ServiceError, match="already past"):
+    with pytest.raises(Refused, match="already past"):
         rescheduling.absence_add(
             actor=mia, starts_on=today - dt.timedelta(days=9), ends_on=today - dt.timedelta(days=8)
         )
@@ -201,15 +202,15 @@ def test_days_away_must_be_ordered_and_still_to_come(mia) -> None:
 
 
 def test_cancelling_needs_a_reason(mia, meeting) -> None:
-    with pytest.raises(services.ServiceError, match="Say briefly why"):
+    with pytest.raises(Refused, match="Say briefly why"):
         services.meeting_cancel(actor=mia, meeting=meeting, reason="  ", skip=True)
 
 
 def test_cancelling_without_a_new_time_needs_an_explicit_skip(mia, meeting) -> None:
     before = snapshot()
-    with pytest.raises(services.ServiceError, match="skip this one"):
+    with pytest.raises(Refused, match="skip this one"):
         services.meeting_cancel(actor=mia, meeting=meeting, reason="Offsite")
-    with pytest.raises(services.ServiceError, match="not both"):
+    with pytest.raises(Refused, match="not both"):
         services.meeting_cancel(
             actor=mia,
             meeting=meeting,
@@ -254,7 +255,7 @@ def test_a_naive_new_time_is_read_in_the_movers_timezone(ray, meeting) -> None:
 def test_moving_onto_another_one_on_one_of_the_manager_is_refused(mia, rita, meeting) -> None:
     other = scheduled(rita.series.get(ended_on__isnull=True))[0]
     before = snapshot()
-    with pytest.raises(services.ServiceError, match="overlaps Mia Manager's 1:1 with Rita Senior"):
+    with pytest.raises(Refused, match="overlaps Mia Manager's 1:1 with Rita Senior"):
         services.meeting_cancel(
             actor=mia,
             meeting=meeting,
@@ -267,7 +268,7 @@ def test_moving_onto_another_one_on_one_of_the_manager_is_refused(mia, rita, mee
 def test_moving_onto_the_managers_own_one_on_one_is_refused(dan, mia, ray, meeting) -> None:
     own = scheduled(mia.series.get(ended_on__isnull=True))[0]
     before = snapshot()
-    with pytest.raises(services.ServiceError, match="overlaps Dan Director's 1:1 with Mia"):
+    with pytest.raises(Refused, match="overlaps Dan Director's 1:1 with Mia"):
         services.meeting_cancel(
             actor=ray,
             meeting=meeting,
@@ -287,7 +288,7 @@ def test_moving_right_after_another_one_on_one_is_fine(mia, rita, meeting) -> No
 
 def test_moving_into_the_past_is_refused(mia, meeting) -> None:
     before = snapshot()
-    with pytest.raises(services.ServiceError, match="must be in the future"):
+    with pytest.raises(Refused, match="must be in the future"):
         services.meeting_cancel(
             actor=mia,
             meeting=meeting,
@@ -306,7 +307,7 @@ def test_moving_into_the_past_is_refused(mia, meeting) -> None:
 )
 def test_moving_into_a_daylight_saving_gap_is_refused(cast, meeting, who, gap, zone) -> None:
     before = snapshot()
-    with pytest.raises(services.ServiceError, match=f"does not exist in {zone}"):
+    with pytest.raises(Refused, match=f"does not exist in {zone}"):
         services.meeting_cancel(
             actor=getattr(cast, who), meeting=meeting, reason="Move", new_time=gap
         )

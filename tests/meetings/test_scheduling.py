@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from rapport.errors import Refused
 from rapport.framework.cadence import cadence_for_level
 from rapport.meetings import scheduling, services
 from rapport.meetings.models import Meeting, Series
@@ -179,7 +180,7 @@ def test_the_manager_moves_the_1_1_to_another_weekday_and_time(series, mia) -> N
 
 
 def test_departing_from_the_levels_cadence_needs_a_reason(series, mia) -> None:
-    with pytest.raises(services.ServiceError, match="choose a reason"):
+    with pytest.raises(Refused, match="choose a reason"):
         cadence_change(series, mia, frequency_weeks=2)
     series.refresh_from_db()
     assert series.frequency_weeks == 1
@@ -190,7 +191,7 @@ def test_departing_from_the_levels_cadence_needs_a_reason(series, mia) -> None:
 
 
 def test_an_unknown_reason_is_refused(series, mia) -> None:
-    with pytest.raises(services.ServiceError, match="framework's reasons"):
+    with pytest.raises(Refused, match="framework's reasons"):
         cadence_change(series, mia, frequency_weeks=2, reason="because")
 
 

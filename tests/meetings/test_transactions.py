@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rapport.errors import Refused
 from rapport.meetings import services
 from rapport.meetings.models import ActionItem, Meeting, Topic
 
@@ -34,7 +35,7 @@ def test_every_acting_service_runs_in_a_transaction(name: str) -> None:
 
 
 def test_a_refused_service_issues_no_write(mia, meeting) -> None:
-    with CaptureQueriesContext(connection) as queries, pytest.raises(services.ServiceError):
+    with CaptureQueriesContext(connection) as queries, pytest.raises(Refused):
         services.meeting_complete(actor=mia, meeting=meeting, held_minutes=0)
     writes = [
         q["sql"] for q in queries.captured_queries if q["sql"].split()[0] in {"INSERT", "UPDATE"}
@@ -46,14 +47,14 @@ def test_a_move_refused_half_way_leaves_the_agenda_as_it_was(mia, ray, meeting) 
     one = services.topic_add(actor=ray, meeting=meeting, text="One")
     services.topic_add(actor=ray, meeting=meeting, text="Two")
     before = list(meeting.topics.values_list("pk", "position"))
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(Refused):
         services.topic_move(actor=mia, topic=one, direction=5)
     assert list(meeting.topics.values_list("pk", "position")) == before
 
 
 def test_a_refused_cancellation_creates_no_meeting(mia, meeting) -> None:
     count = Meeting.objects.count()
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(Refused):
         services.meeting_cancel(
             actor=mia,
             meeting=meeting,
@@ -67,7 +68,7 @@ def test_a_refused_cancellation_creates_no_meeting(mia, meeting) -> None:
 
 def test_a_refused_item_update_changes_nothing(mia, ray, olga, meeting) -> None:
     item = services.action_item_add(actor=mia, meeting=meeting, text="Draft", owner=ray)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(Refused):
         services.action_item_update(actor=mia, item=item, text="New", owner=olga, due_on=None)
     item.refresh_from_db()
     assert (item.text, item.owner) == ("Draft", ray)

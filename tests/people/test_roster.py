@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.people.models import Person
-from rapport.people.services import PeopleError, RosterErrors, roster_import, roster_parse
+from rapport.people.services import RosterErrors, roster_import, roster_parse
 
 HEADER = "email,name,level,manager_email,timezone,remote\n"
 
@@ -222,7 +223,7 @@ def test_only_org_admins_import(mia) -> None:
 
 
 def test_an_admin_imports_only_into_their_own_organisation(zed, cast) -> None:
-    with pytest.raises(PeopleError, match="own organisation"):
+    with pytest.raises(Refused, match="own organisation"):
         roster_import(actor=zed, organisation=cast.acme, text=csv_text())
 
 

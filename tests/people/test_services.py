@@ -10,10 +10,10 @@ from django.test import Client
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.meetings.models import Meeting, Series
 from rapport.people.models import Person
 from rapport.people.services import (
-    PeopleError,
     person_deactivate,
     person_invite,
     person_invite_link,
@@ -91,15 +91,15 @@ def test_an_invitation_with_a_manager_starts_their_one_on_one(ada, mia) -> None:
 
 def test_an_email_already_in_use_is_refused_whatever_its_case(ada, ray) -> None:
     before = Person.objects.count()
-    with pytest.raises(PeopleError, match="already has an account"):
+    with pytest.raises(Refused, match="already has an account"):
         person_invite(actor=ada, email="RAY@acme.test", name="Ray Again")
-    with pytest.raises(PeopleError, match="already has an account"):
+    with pytest.raises(Refused, match="already has an account"):
         person_invite(actor=ada, email="zed@globex.test", name="Zed Again")
     assert Person.objects.count() == before
 
 
 def test_a_manager_from_another_organisation_is_refused(ada, zed) -> None:
-    with pytest.raises(PeopleError, match="same organisation"):
+    with pytest.raises(Refused, match="same organisation"):
         person_invite(actor=ada, email="nina@acme.test", name="Nina New", manager=zed)
     assert not Person.objects.filter(email="nina@acme.test").exists()
 
@@ -108,7 +108,7 @@ def test_a_deactivated_manager_is_refused(ada, mia, ray, rita) -> None:
     update(ada, ray, manager=None)
     update(ada, rita, manager=None)
     person_deactivate(actor=ada, person=mia)
-    with pytest.raises(PeopleError, match="deactivated"):
+    with pytest.raises(Refused, match="deactivated"):
         person_invite(actor=ada, email="nina@acme.test", name="Nina New", manager=mia)
 
 
@@ -124,7 +124,7 @@ def test_a_deactivated_manager_is_refused(ada, mia, ray, rita) -> None:
 )
 def test_bad_details_are_refused_with_a_reason(ada, fields, message) -> None:
     values = {"email": "nina@acme.test", "name": "Nina New", **fields}
-    with pytest.raises(PeopleError, match=message):
+    with pytest.raises(Refused, match=message):
         person_invite(actor=ada, **values)
     assert not Person.objects.filter(name="Nina New").exists()
 
@@ -175,7 +175,7 @@ def test_a_new_link_can_be_made_for_someone_who_lost_theirs(ada, settings) -> No
 
 def test_no_link_is_made_for_a_deactivated_person(ada, olga) -> None:
     person_deactivate(actor=ada, person=olga)
-    with pytest.raises(PeopleError, match="reactivate them first"):
+    with pytest.raises(Refused, match="reactivate them first"):
         person_invite_link(actor=ada, person=olga)
 
 
@@ -206,19 +206,19 @@ def test_changing_only_the_level_keeps_the_one_on_one(ada, ray, series) -> None:
 
 
 def test_a_reporting_cycle_is_refused(ada, dan, ray) -> None:
-    with pytest.raises(PeopleError, match="reporting cycle"):
+    with pytest.raises(Refused, match="reporting cycle"):
         update(ada, dan, manager=ray)
     dan.refresh_from_db()
     assert dan.manager is None
 
 
 def test_nobody_is_their_own_manager(ada, mia) -> None:
-    with pytest.raises(PeopleError, match="their own manager"):
+    with pytest.raises(Refused, match="their own manager"):
         update(ada, mia, manager=mia)
 
 
 def test_a_refused_update_leaves_the_person_as_it_was(ada, ray) -> None:
-    with pytest.raises(PeopleError):
+    with pytest.raises(Refused):
         update(ada, ray, name="Raymond", timezone="Nowhere/Land")
     assert ray.name == "Ray Report"
     ray.refresh_from_db()
@@ -226,7 +226,7 @@ def test_a_refused_update_leaves_the_person_as_it_was(ada, ray) -> None:
 
 
 def test_an_admin_cannot_remove_their_own_admin_role(ada) -> None:
-    with pytest.raises(PeopleError, match="your own admin role"):
+    with pytest.raises(Refused, match="your own admin role"):
         update(ada, ada, is_org_admin=False)
 
 
@@ -236,7 +236,7 @@ def test_only_org_admins_change_people(mia, ray) -> None:
 
 
 def test_an_admin_cannot_change_another_organisation(zed, ray) -> None:
-    with pytest.raises(PeopleError, match="own organisation"):
+    with pytest.raises(Refused, match="own organisation"):
         update(zed, ray, level="senior")
 
 
@@ -262,14 +262,14 @@ def test_a_deactivated_person_cannot_sign_in(ada, ray) -> None:
 
 
 def test_someone_who_still_manages_people_is_not_deactivated(ada, mia) -> None:
-    with pytest.raises(PeopleError, match="still manages people"):
+    with pytest.raises(Refused, match="still manages people"):
         person_deactivate(actor=ada, person=mia)
     mia.refresh_from_db()
     assert mia.is_active
 
 
 def test_an_admin_cannot_deactivate_themselves(ada) -> None:
-    with pytest.raises(PeopleError, match="yourself"):
+    with pytest.raises(Refused, match="yourself"):
         person_deactivate(actor=ada, person=ada)
 
 
@@ -283,14 +283,14 @@ def test_reactivating_reopens_a_one_on_one_with_their_manager(ada, ray, mia) -> 
 
 
 def test_reactivating_an_active_person_is_refused(ada, ray) -> None:
-    with pytest.raises(PeopleError, match="already active"):
+    with pytest.raises(Refused, match="already active"):
         person_reactivate(actor=ada, person=ray)
 
 
 def test_with_email_set_up_no_link_is_made_for_someone_with_a_password(ada, ray, settings) -> None:
     # Otherwise an admin could sign in as them and read their private notes.
     settings.EMAIL_ENABLED = True
-    with pytest.raises(PeopleError, match="reset it from the sign-in page"):
+    with pytest.raises(Refused, match="reset it from the sign-in page"):
         person_invite_link(actor=ada, person=ray)
 
 

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
 
 from django.urls import reverse
 
+import rapport
+from rapport.errors import Conflict, Refused
 from rapport.meetings.models import Topic
+from rapport.web.views.common import refusal
 
 HTMX = {"HX-Request": "true"}
 
@@ -24,3 +29,34 @@ def test_an_unknown_page_is_a_404_page_with_the_same_words(client_for, ray) -> N
     response = client_for(ray).get("/no-such-page/")
     assert response.status_code == 404
     assert "Not found." in response.content.decode()
+
+
+def test_a_refusal_from_a_service_becomes_a_400_with_its_message(client_for, mia, meeting) -> None:
+    client = client_for(mia)
+    client.post(reverse("meeting_complete", args=[meeting.pk]), {"held_minutes": 30})
+    response = client.post(reverse("meeting_start", args=[meeting.pk]), headers=HTMX)
+    assert response.status_code == 400
+    assert json.loads(response.content)["error"] == "Only a scheduled meeting can be started."
+
+
+def test_a_conflict_is_answered_409_and_a_refusal_400(rf) -> None:
+    request = rf.post("/", headers=HTMX)
+    conflict = refusal(request, Conflict("Changed elsewhere.", current=None))
+    assert (conflict.status_code, json.loads(conflict.content)) == (
+        409,
+        {"error": "Changed elsewhere."},
+    )
+    assert refusal(request, Refused("No.")).status_code == 400
+
+
+def test_no_domain_error_is_a_value_error_of_its_own() -> None:
+    # One refusal for every service: a new ValueError subclass would be an eighth.
+    root = Path(rapport.__file__).parent
+    own = [
+        f"{path.relative_to(root)}:{node.name}"
+        for path in root.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+        and any(isinstance(base, ast.Name) and base.id == "ValueError" for base in node.bases)
+    ]
+    assert own == []

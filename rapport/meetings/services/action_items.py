@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.meetings.models import ActionItem, Meeting
-from rapport.meetings.services.common import ServiceError, _clean_text
+from rapport.meetings.services.common import _clean_text
 from rapport.people.models import Person
 
 
@@ -26,7 +27,7 @@ def action_item_add(
     access.meeting_check_change(actor, meeting)
     series = meeting.series
     if owner.pk not in (series.manager_id, series.report_id):
-        raise ServiceError("The owner is one of the two people in this 1:1.")
+        raise Refused("The owner is one of the two people in this 1:1.")
     return ActionItem.objects.create(
         series=series,
         meeting=meeting,
@@ -44,7 +45,7 @@ def action_item_set_status(
     """Mark an action item open, done (dated today) or dropped."""
     access.action_item_check_change(actor, item)
     if status not in ActionItem.Status.values:
-        raise ServiceError("Status is open, done or dropped.")
+        raise Refused("Status is open, done or dropped.")
     item.status = status
     item.done_on = (today or timezone.localdate()) if status == ActionItem.Status.DONE else None
     item.save(update_fields=["status", "done_on"])
@@ -58,7 +59,7 @@ def action_item_update(
     """Change an action item's text, owner or due date."""
     access.action_item_check_change(actor, item)
     if owner.pk not in (item.series.manager_id, item.series.report_id):
-        raise ServiceError("The owner is one of the two people in this 1:1.")
+        raise Refused("The owner is one of the two people in this 1:1.")
     item.text = _clean_text(text, what="An action item")
     item.owner = owner
     item.due_on = due_on

@@ -10,6 +10,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.framework.agenda import (
     HELD_MINUTES_MAX,
     HELD_MINUTES_MIN,
@@ -21,7 +22,6 @@ from rapport.framework.agenda import (
 from rapport.framework.cadence import reschedule_refusal
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes, Topic
-from rapport.meetings.services.common import ServiceError
 from rapport.meetings.services.series import _meeting_create, next_meeting
 from rapport.people.models import Person
 
@@ -31,7 +31,7 @@ def meeting_start(*, actor: Person, meeting: Meeting, now: dt.datetime | None = 
     """Open the meeting: topics added from now on count as added during it."""
     access.meeting_check_manager(actor, meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise ServiceError("Only a scheduled meeting can be started.")
+        raise Refused("Only a scheduled meeting can be started.")
     if meeting.started_at is None:
         meeting.started_at = now or timezone.now()
         meeting.save(update_fields=["started_at"])
@@ -50,15 +50,15 @@ def meeting_complete(
     """Mark the meeting held; topics not discussed roll into the next meeting."""
     access.meeting_check_manager(actor, meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise ServiceError("This meeting is already closed.")
+        raise Refused("This meeting is already closed.")
     now = now or timezone.now()
     if mood is not None and not is_mood(mood):
-        raise ServiceError(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
+        raise Refused(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
     started = meeting.started_at or meeting.scheduled_at
     if held_minutes is None:
         held_minutes = max(HELD_MINUTES_MIN, round((now - started).total_seconds() / 60))
     if not is_held_minutes(held_minutes):
-        raise ServiceError(
+        raise Refused(
             f"The real length must be between {HELD_MINUTES_MIN} and {HELD_MINUTES_MAX} minutes."
         )
     meeting.status = Meeting.Status.HELD
@@ -99,9 +99,9 @@ def meeting_set_mood(*, actor: Person, meeting: Meeting, mood: int) -> Meeting:
     """Record the opening check-in on mood and energy (1 low to 5 high)."""
     access.meeting_check_change(actor, meeting)
     if meeting.is_called_off:
-        raise ServiceError("This meeting did not take place.")
+        raise Refused("This meeting did not take place.")
     if not is_mood(mood):
-        raise ServiceError(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
+        raise Refused(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
     meeting.mood = mood
     meeting.save(update_fields=["mood"])
     return meeting
@@ -125,14 +125,14 @@ def meeting_cancel(
     """
     access.meeting_check_change(actor, meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise ServiceError("Only a scheduled meeting can be cancelled or moved.")
+        raise Refused("Only a scheduled meeting can be cancelled or moved.")
     reason = " ".join(reason.split())
     if not reason:
-        raise ServiceError("Say briefly why: the other person deserves to know.")
+        raise Refused("Say briefly why: the other person deserves to know.")
     if len(reason) > 300:
-        raise ServiceError("Keep the reason under 300 characters.")
+        raise Refused("Keep the reason under 300 characters.")
     if refusal := reschedule_refusal(new_time_given=new_time is not None, skip=skip):
-        raise ServiceError(refusal)
+        raise Refused(refusal)
     now = now or timezone.now()
     if new_time is not None:
         new_time = _check_new_time(actor, meeting, new_time, now=now)
@@ -197,16 +197,16 @@ def _check_new_time(
     if timezone.is_naive(new_time):
         new_time = new_time.replace(tzinfo=ZoneInfo(actor.timezone))
     if isinstance(new_time.tzinfo, ZoneInfo) and not scheduling.exists_locally(new_time):
-        raise ServiceError(
+        raise Refused(
             f"{new_time:%d %B %Y, %H:%M} does not exist in {new_time.tzinfo.key}: the clocks "
             "skip that hour for daylight saving. Choose another time."
         )
     if new_time <= now:
-        raise ServiceError("The new time must be in the future.")
+        raise Refused("The new time must be in the future.")
     if clash := manager_clash(meeting, new_time, meeting.duration_minutes):
         with timezone.override(ZoneInfo(actor.timezone)):
             when = timezone.localtime(clash.scheduled_at)
-        raise ServiceError(
+        raise Refused(
             f"That overlaps {clash.series.manager.name}'s 1:1 with "
             f"{_other_name(clash, clash.series.manager_id)} at {when:%d %B, %H:%M}: "
             "choose a free time."

@@ -10,6 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.framework.cadence import (
     ADJUSTMENT_REASONS,
     Cadence,
@@ -20,7 +21,6 @@ from rapport.framework.cadence import (
 from rapport.framework.levels import level_or_default
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, Series, SharedNotes
-from rapport.meetings.services.common import ServiceError
 from rapport.people.models import Person
 
 DEFAULT_START_TIME = dt.time(10, 0)
@@ -124,15 +124,15 @@ def series_update_cadence(
     """Change when and how often a 1:1 happens; a departure from the level needs a reason."""
     access.series_check_manager(actor, series)
     if not 15 <= duration_minutes <= 120:
-        raise ServiceError("A 1:1 lasts between 15 and 120 minutes.")
+        raise Refused("A 1:1 lasts between 15 and 120 minutes.")
     if not 1 <= frequency_weeks <= 8 or not 1 <= career_every_weeks <= 26:
-        raise ServiceError("Choose a frequency of 1 to 8 weeks and a career interval up to 26.")
+        raise Refused("Choose a frequency of 1 to 8 weeks and a career interval up to 26.")
     if not 0 <= weekday <= 6:
-        raise ServiceError("Choose a weekday from Monday to Sunday.")
+        raise Refused("Choose a weekday from Monday to Sunday.")
     if reason and reason not in dict(ADJUSTMENT_REASONS):
-        raise ServiceError("Choose one of the framework's reasons to adjust a cadence.")
+        raise Refused("Choose one of the framework's reasons to adjust a cadence.")
     if len(note) > 500:
-        raise ServiceError("The note is limited to 500 characters.")
+        raise Refused("The note is limited to 500 characters.")
     if (
         cadence_departs(
             level_or_default(series.report.level),
@@ -142,9 +142,7 @@ def series_update_cadence(
         )
         and not reason
     ):
-        raise ServiceError(
-            "This cadence differs from the framework's for the level: choose a reason."
-        )
+        raise Refused("This cadence differs from the framework's for the level: choose a reason.")
     series.frequency_weeks = frequency_weeks
     series.duration_minutes = duration_minutes
     series.career_every_weeks = career_every_weeks

@@ -9,14 +9,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.meetings.models import Meeting, Topic, agenda_order
-from rapport.meetings.services.common import ServiceError, _clean_text
+from rapport.meetings.services.common import _clean_text
 from rapport.people.models import Person
 
 
 def _check_agenda_open(meeting: Meeting) -> None:
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise ServiceError("This meeting is closed: its agenda is part of its history.")
+        raise Refused("This meeting is closed: its agenda is part of its history.")
 
 
 @transaction.atomic
@@ -26,9 +27,9 @@ def topic_add(
     """Add a talking point; it remembers whether it came before the meeting started."""
     access.meeting_check_change(actor, meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
-        raise ServiceError("This meeting is closed: add the topic to the next one.")
+        raise Refused("This meeting is closed: add the topic to the next one.")
     if kind and kind not in Topic.Kind.values:
-        raise ServiceError("Unknown topic kind.")
+        raise Refused("Unknown topic kind.")
     now = now or timezone.now()
     started = meeting.started_at or meeting.scheduled_at
     top = meeting.topics.aggregate(top=Max("position"))["top"] or 0
@@ -51,7 +52,7 @@ def topic_update(*, actor: Person, topic: Topic, text: str, kind: str | None = N
     fields = ["text"]
     if kind is not None:
         if kind and kind not in Topic.Kind.values:
-            raise ServiceError("Unknown topic kind.")
+            raise Refused("Unknown topic kind.")
         topic.kind = kind
         fields.append("kind")
     topic.save(update_fields=fields)
@@ -63,7 +64,7 @@ def topic_delete(*, actor: Person, topic: Topic) -> None:
     """Remove a topic (its author only), while the meeting is still open."""
     access.topic_check_edit(actor, topic)
     if topic.meeting.status != Meeting.Status.SCHEDULED:
-        raise ServiceError("Topics of a closed meeting are part of its history.")
+        raise Refused("Topics of a closed meeting are part of its history.")
     topic.delete()
 
 
@@ -83,7 +84,7 @@ def topic_set_kind(*, actor: Person, topic: Topic, kind: str) -> Topic:
     access.meeting_check_change(actor, topic.meeting)
     _check_agenda_open(topic.meeting)
     if kind and kind not in Topic.Kind.values:
-        raise ServiceError("Unknown topic kind.")
+        raise Refused("Unknown topic kind.")
     topic.kind = kind
     topic.save(update_fields=["kind"])
     return topic
@@ -96,7 +97,7 @@ def topics_reorder(*, actor: Person, meeting: Meeting, ordered_ids: list[int]) -
     _check_agenda_open(meeting)
     current = set(meeting.topics.values_list("pk", flat=True))
     if set(ordered_ids) != current or len(ordered_ids) != len(current):
-        raise ServiceError("The agenda changed meanwhile: reload and try again.")
+        raise Refused("The agenda changed meanwhile: reload and try again.")
     for position, pk in enumerate(ordered_ids, start=1):
         Topic.objects.filter(pk=pk).update(position=position)
 
@@ -105,7 +106,7 @@ def topics_reorder(*, actor: Person, meeting: Meeting, ordered_ids: list[int]) -
 def topic_move(*, actor: Person, topic: Topic, direction: int) -> None:
     """Move a topic one place up (-1) or down (+1) among the topics of the same person."""
     if direction not in (-1, 1):
-        raise ServiceError("A topic moves one place up or down.")
+        raise Refused("A topic moves one place up or down.")
     meeting = topic.meeting
     ordered = agenda_order(meeting.topics.all(), report_id=meeting.series.report_id)
     index = next(i for i, other in enumerate(ordered) if other.pk == topic.pk)

@@ -64,12 +64,9 @@ def _row(request: HttpRequest, item: ActionItem) -> HttpResponse:
 @person_view("POST")
 def action_item_status(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access.action_item_for(request.user, item_id)
-    try:
-        services.action_item_set_status(
-            actor=request.user, item=item, status=request.POST.get("status", "")
-        )
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    services.action_item_set_status(
+        actor=request.user, item=item, status=request.POST.get("status", "")
+    )
     return _row(request, item)
 
 
@@ -79,14 +76,11 @@ def action_item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     form = ActionItemForm(request.POST, series=item.series)
     if not form.is_valid():
         return refused(request, first_error(form))
-    try:
-        services.action_item_update(
-            actor=request.user,
-            item=item,
-            text=form.cleaned_data["text"],
-            owner=form.owner_person(),
-            due_on=form.cleaned_data["due_on"],
-        )
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    services.action_item_update(
+        actor=request.user,
+        item=item,
+        text=form.cleaned_data["text"],
+        owner=form.owner_person(),
+        due_on=form.cleaned_data["due_on"],
+    )
     return _row(request, item)

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from rapport import access
-from rapport.meetings import rescheduling, services
+from rapport.errors import Refused
+from rapport.meetings import rescheduling
 from rapport.web.forms import AbsenceForm
 from rapport.web.views.common import person_view
 
@@ -41,7 +42,7 @@ def away(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             rescheduling.absence_add(actor=request.user, **form.cleaned_data)
-        except services.ServiceError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Days away saved: 1:1s on them are flagged to move.")

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.framework import remote as remote_rules
 from rapport.framework.checklists import MANAGER_PREPARATION_MINUTES
 from rapport.framework.playbooks import PLAYBOOKS
@@ -16,7 +17,6 @@ from rapport.framework.questions import QUESTION_CATEGORIES, QUESTION_GROUPS
 from rapport.growth import services
 from rapport.growth.models import Feedback
 from rapport.meetings.models import Meeting
-from rapport.meetings.services import ServiceError
 from rapport.people.models import Person
 from rapport.web.views.common import parse_date, person_view, refuse
 
@@ -78,7 +78,7 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     prompt=request.POST.get("prompt", ""),
                     text=request.POST.get("text", ""),
                 )
-        except (services.GrowthError, ServiceError) as error:
+        except Refused as error:
             return refuse(str(error))
     return render(request, "web/coaching/prepare.html", _prepare_context(viewer, meeting, phase))
 
@@ -126,7 +126,7 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     question_key=request.POST.get("question_key", ""),
                     org_question_id=int(org_id) if org_id.isdigit() else None,
                 )
-        except services.GrowthError as error:
+        except Refused as error:
             return refuse(str(error))
     return render(
         request, "web/coaching/questions.html", _questions_context(viewer, meeting, category)
@@ -145,7 +145,7 @@ def org_questions(request: HttpRequest) -> HttpResponse:
         services.org_question_add(
             actor=viewer, category_key=category, text=request.POST.get("text", "")
         )
-    except services.GrowthError as error:
+    except Refused as error:
         return refuse(str(error))
     if meeting is None:
         return redirect("framework")
@@ -190,7 +190,7 @@ def feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     behaviour=request.POST.get("behaviour", ""),
                     impact=request.POST.get("impact", ""),
                 )
-        except services.GrowthError as error:
+        except Refused as error:
             return refuse(str(error))
     return render(request, "web/coaching/feedback.html", _feedback_context(viewer, meeting))
 
@@ -236,7 +236,7 @@ def plan(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 expectations=request.POST.get("expectations", ""),
                 ends_on=parse_date(request.POST.get("ends_on")),
             )
-    except (ValueError, ServiceError) as error:
+    except (ValueError, Refused) as error:
         return refuse(str(error))
     return render(
         request,

@@ -1,4 +1,8 @@
-"""What every view shares: htmx detection, refusals with a reason, POST-only guards."""
+"""What every view shares: htmx detection, refusals with a reason, POST-only guards.
+
+A service's `Refused` becomes a response here and nowhere else: `person_view` turns
+one that a view lets through into a 4xx carrying its message.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
+
+from rapport.errors import Refused
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -31,6 +37,11 @@ def refused(request: HttpRequest, message: str, status: int = 400) -> HttpRespon
     return render(request, "web/error.html", context, status=status)
 
 
+def refusal(request: HttpRequest, error: Refused) -> HttpResponse:
+    """The response to a service's refusal: its message, with its status (409 for a conflict)."""
+    return refused(request, str(error), error.status)
+
+
 def first_error(form: Form) -> str:
     """The first thing wrong with a form, in words, with its field's label."""
     for name, errors in form.errors.items():
@@ -42,12 +53,15 @@ def first_error(form: Form) -> str:
 def person_view(
     *methods: str,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Signed-in only, and only these HTTP methods (others are 405)."""
+    """Signed-in only, only these HTTP methods (others are 405); a refusal becomes a 4xx."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except Refused as error:
+                return refusal(request, error)
 
         return login_required(require_http_methods(list(methods))(wrapper))
 

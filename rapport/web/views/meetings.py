@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.framework import agenda as agenda_rules
 from rapport.framework import documentation
 from rapport.framework.agenda import MOOD_MAX, MOOD_MIN, held_minutes_from
@@ -236,10 +237,7 @@ def topic_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = TopicForm(request.POST)
     if not form.is_valid():
         return refused(request, first_error(form))
-    try:
-        services.topic_add(actor=request.user, meeting=found, **form.cleaned_data)
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    services.topic_add(actor=request.user, meeting=found, **form.cleaned_data)
     return _after_topic_change(request, found)
 
 
@@ -248,15 +246,12 @@ def topic_edit(request: HttpRequest, topic_id: int) -> HttpResponse:
     """Tag a topic (`kind` alone: either person) or rewrite it (`text`: its author only)."""
     topic = access.topic_for(request.user, topic_id)
     kind = request.POST.get("kind", "")
-    try:
-        if "kind" in request.POST and "text" not in request.POST:
-            services.topic_set_kind(actor=request.user, topic=topic, kind=kind)
-        else:
-            services.topic_update(
-                actor=request.user, topic=topic, text=request.POST.get("text", ""), kind=kind
-            )
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    if "kind" in request.POST and "text" not in request.POST:
+        services.topic_set_kind(actor=request.user, topic=topic, kind=kind)
+    else:
+        services.topic_update(
+            actor=request.user, topic=topic, text=request.POST.get("text", ""), kind=kind
+        )
     return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
 
 
@@ -264,10 +259,7 @@ def topic_edit(request: HttpRequest, topic_id: int) -> HttpResponse:
 def topic_discussed(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = access.topic_for(request.user, topic_id)
     discussed = request.POST.get("discussed", "") in ("1", "on", "true")
-    try:
-        services.topic_set_discussed(actor=request.user, topic=topic, discussed=discussed)
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    services.topic_set_discussed(actor=request.user, topic=topic, discussed=discussed)
     return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
 
 
@@ -277,20 +269,14 @@ def topic_move(request: HttpRequest, topic_id: int) -> HttpResponse:
     direction = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if direction is None:
         return refused(request, "Move a topic up or down.")
-    try:
-        services.topic_move(actor=request.user, topic=topic, direction=direction)
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    services.topic_move(actor=request.user, topic=topic, direction=direction)
     return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
 
 
 @person_view("POST")
 def topic_delete(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = access.topic_for(request.user, topic_id)
-    try:
-        services.topic_delete(actor=request.user, topic=topic)
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    services.topic_delete(actor=request.user, topic=topic)
     return _after_topic_change(request, access.meeting_for(request.user, topic.meeting_id))
 
 
@@ -524,10 +510,9 @@ def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = access.meeting_for(request.user, meeting_id)
     try:
         value = int(request.POST.get("mood", ""))
-        services.meeting_set_mood(actor=request.user, meeting=found, mood=value)
-    except ValueError as error:  # ServiceError is a ValueError too
-        message = str(error) if isinstance(error, services.ServiceError) else ""
-        return refused(request, message or f"Choose a mood from {MOOD_MIN} to {MOOD_MAX}.")
+    except ValueError:
+        return refused(request, f"Choose a mood from {MOOD_MIN} to {MOOD_MAX}.")
+    services.meeting_set_mood(actor=request.user, meeting=found, mood=value)
     if not is_htmx(request):
         return _back(found, "#opening")
     context = {**_people(request.user, found), "meeting": found, "mood_labels": MOOD_LABELS}
@@ -538,10 +523,7 @@ def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @person_view("POST")
 def start(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = access.meeting_for(request.user, meeting_id)
-    try:
-        services.meeting_start(actor=request.user, meeting=found)
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    services.meeting_start(actor=request.user, meeting=found)
     messages.success(request, "Meeting started: topics added from now on count as added during it.")
     return _back(found)
 
@@ -554,7 +536,7 @@ def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.meeting_complete(actor=request.user, meeting=found, **form.cleaned_data)
-        except services.ServiceError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _held_message(request.user, found))
@@ -591,7 +573,7 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 new_time=form.cleaned_data["new_time"],
                 skip=form.cleaned_data["skip"],
             )
-        except services.ServiceError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             if moved is not None:
@@ -611,16 +593,13 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = ActionItemForm(request.POST, series=found.series)
     if not form.is_valid():
         return refused(request, first_error(form))
-    try:
-        services.action_item_add(
-            actor=request.user,
-            meeting=found,
-            text=form.cleaned_data["text"],
-            owner=form.owner_person(),
-            due_on=form.cleaned_data["due_on"],
-        )
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    services.action_item_add(
+        actor=request.user,
+        meeting=found,
+        text=form.cleaned_data["text"],
+        owner=form.owner_person(),
+        due_on=form.cleaned_data["due_on"],
+    )
     if not is_htmx(request):
         return _back(found, "#items")
     context = {
@@ -676,12 +655,9 @@ def _timer_response(request: HttpRequest, found: Meeting) -> HttpResponse:
 def section(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Move the shared timer to a part of the plan (either participant)."""
     found = access.meeting_for(request.user, meeting_id)
-    try:
-        room.meeting_set_section(
-            actor=request.user, meeting=found, section=request.POST.get("section", "")
-        )
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    room.meeting_set_section(
+        actor=request.user, meeting=found, section=request.POST.get("section", "")
+    )
     if is_htmx(request):
         return _timer_response(request, found)
     return redirect(reverse("meeting", args=[found.pk]) + "?mode=run#timer")
@@ -691,12 +667,9 @@ def section(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def video_link(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Set the meeting's video link (either participant)."""
     found = access.meeting_for(request.user, meeting_id)
-    try:
-        room.meeting_set_video_link(
-            actor=request.user, meeting=found, video_link=request.POST.get("video_link", "")
-        )
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    room.meeting_set_video_link(
+        actor=request.user, meeting=found, video_link=request.POST.get("video_link", "")
+    )
     if is_htmx(request):
         context = {**_people(request.user, found), "meeting": found, "saved": True}
         return render(request, "web/partials/meeting_video.html", context)
@@ -708,12 +681,9 @@ def video_link(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def summary(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Save the summary of key points (either participant)."""
     found = access.meeting_for(request.user, meeting_id)
-    try:
-        room.meeting_set_summary(
-            actor=request.user, meeting=found, summary=request.POST.get("summary", "")
-        )
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    room.meeting_set_summary(
+        actor=request.user, meeting=found, summary=request.POST.get("summary", "")
+    )
     if is_htmx(request):
         context = {**_people(request.user, found), "meeting": found, "saved": True}
         return render(request, "web/partials/meeting_summary.html", context)

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.people import services
 from rapport.people.models import Person
 from rapport.web.forms import InviteForm, PersonForm, RosterForm
@@ -54,7 +55,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             person = services.person_invite(actor=viewer, **form.cleaned_data)
-        except services.PeopleError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             link = services.set_password_url(person)
@@ -79,7 +80,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         )
     except services.RosterErrors as errors:
         return _people_page(request, roster_form=form, roster_errors=errors.errors, status=400)
-    except services.PeopleError as error:
+    except Refused as error:
         form.add_error(None, str(error))
         return _people_page(request, roster_form=form, status=400)
     links = [(person, services.set_password_url(person)) for person in result.created]
@@ -203,7 +204,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         old_manager = subject.manager
         try:
             services.person_update(actor=viewer, person=subject, **form.cleaned_data)
-        except services.PeopleError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _updated_message(subject, old_manager))
@@ -239,7 +240,7 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     access.check_org_admin(viewer)
     try:
         services.person_deactivate(actor=viewer, person=subject)
-    except services.PeopleError as error:
+    except Refused as error:
         return _person_page(request, subject, error=str(error), status=400)
     messages.success(
         request,
@@ -257,7 +258,7 @@ def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     access.check_org_admin(viewer)
     try:
         services.person_reactivate(actor=viewer, person=subject)
-    except services.PeopleError as error:
+    except Refused as error:
         return _person_page(request, subject, error=str(error), status=400)
     resumed = f" A 1:1 with {subject.manager.name} is open again." if subject.manager else ""
     messages.success(request, f"{subject.name} can sign in again.{resumed}")
@@ -272,7 +273,7 @@ def invite_link(request: HttpRequest, person_id: int) -> HttpResponse:
     access.check_org_admin(viewer)
     try:
         link = services.person_invite_link(actor=viewer, person=subject)
-    except services.PeopleError as error:
+    except Refused as error:
         return _person_page(request, subject, error=str(error), status=400)
     return _person_page(request, subject, invite_link=link)
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_for_level
 from rapport.framework.levels import level_or_default
 from rapport.meetings import rescheduling, scheduling, selectors, services
@@ -124,7 +125,7 @@ def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.series_update_cadence(actor=request.user, series=found, **form.cleaned_data)
-        except services.ServiceError as error:
+        except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Cadence saved: the upcoming meetings follow it.")

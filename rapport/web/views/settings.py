@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.notifications import calendar, mail
 from rapport.notifications.models import MailKind
 from rapport.web.views.common import person_view
@@ -60,7 +61,7 @@ def mail_off(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every mail: GET asks to confirm (mail scanners follow links), POST turns off."""
     try:
         person_id, kind = mail.unsubscribe_read(token)
-    except mail.MailError:
+    except Refused:
         raise Http404(access.NOT_FOUND) from None
     person = access.person_for_mail_link(person_id)
     done = request.method == "POST"
