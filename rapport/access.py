@@ -7,6 +7,8 @@ missing id; something they may see but not change raises PermissionDenied.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -38,6 +40,21 @@ def series_visible_to(person: Person) -> QuerySet[Series]:
     )
 
 
+def takes_part_in(person: Person, series: Series) -> bool:
+    """Whether the person is one of the two people of this 1:1."""
+    return person.pk in (series.manager_id, series.report_id)
+
+
+def is_manager_in(person: Person, series: Series) -> bool:
+    """Whether the person is the manager of this 1:1 (the other participant is the report)."""
+    return series.manager_id == person.pk
+
+
+def can_see_warnings(person: Person, series: Series) -> bool:
+    """Warning signs of a relationship are for its manager, while the 1:1 still runs."""
+    return is_manager_in(person, series) and series.is_open
+
+
 def series_for(person: Person, series_id: object) -> Series:
     """One series the person takes part in, else 404."""
     return _one(series_visible_to(person), series_id)
@@ -49,6 +66,13 @@ def series_check_manager(person: Person, series: Series) -> None:
         raise PermissionDenied("Only the manager of this 1:1 can change its cadence.")
     if not series.is_open:
         raise PermissionDenied(ENDED_SERIES)
+
+
+def series_for_manager(person: Person, series_id: object) -> Series:
+    """One series the person manages and may still change: 404 if hidden, 403 if not theirs."""
+    series = series_for(person, series_id)
+    series_check_manager(person, series)
+    return series
 
 
 def meetings_visible_to(person: Person) -> QuerySet[Meeting]:
@@ -65,7 +89,7 @@ def meeting_for(person: Person, meeting_id: object) -> Meeting:
 
 def meeting_check_change(person: Person, meeting: Meeting) -> None:
     """Both participants may change a meeting of an open series."""
-    if person.pk not in (meeting.series.manager_id, meeting.series.report_id):
+    if not takes_part_in(person, meeting.series):
         raise Http404(NOT_FOUND)
     if not meeting.series.is_open:
         raise PermissionDenied(ENDED_SERIES)
@@ -76,6 +100,20 @@ def meeting_check_manager(person: Person, meeting: Meeting) -> None:
     meeting_check_change(person, meeting)
     if meeting.series.manager_id != person.pk:
         raise PermissionDenied("Only the manager can start or close the meeting.")
+
+
+def meeting_for_change(person: Person, meeting_id: object) -> Meeting:
+    """One meeting the person may change: 404 if hidden, 403 once its series ended."""
+    meeting = meeting_for(person, meeting_id)
+    meeting_check_change(person, meeting)
+    return meeting
+
+
+def meeting_for_manager(person: Person, meeting_id: object) -> Meeting:
+    """One meeting the person runs as its manager: 404 if hidden, 403 for the report."""
+    meeting = meeting_for(person, meeting_id)
+    meeting_check_manager(person, meeting)
+    return meeting
 
 
 # Agenda, notes, action items -----------------------------------------------
@@ -135,7 +173,7 @@ def action_item_for(person: Person, item_id: object) -> ActionItem:
 
 def action_item_check_change(person: Person, item: ActionItem) -> None:
     """Both participants of an open series may update its action items."""
-    if person.pk not in (item.series.manager_id, item.series.report_id):
+    if not takes_part_in(person, item.series):
         raise Http404(NOT_FOUND)
     if not item.series.is_open:
         raise PermissionDenied(ENDED_SERIES)
@@ -149,14 +187,35 @@ def manages_managers(person: Person) -> bool:
     return Person.objects.filter(manager__manager=person).exists()
 
 
+def sees_whole_roster(person: Person) -> bool:
+    """Org admins and managers of managers read the whole organisation's roster."""
+    return person.is_org_admin or manages_managers(person)
+
+
 def people_visible_to(person: Person) -> QuerySet[Person]:
     """The roster a person may read: own for an IC, team for a manager, org above that."""
     org_people = Person.objects.filter(organisation_id=person.organisation_id)
-    if person.is_org_admin or manages_managers(person):
+    if sees_whole_roster(person):
         return org_people.select_related("manager")
     return org_people.filter(
         Q(pk=person.pk) | Q(pk=person.manager_id) | Q(manager=person)
     ).select_related("manager")
+
+
+def report_counts_for(person: Person, roster: list[Person]) -> dict[int, int | None]:
+    """Active reports per person of the roster; None where the roster may hide some of them.
+
+    `roster` is what `people_visible_to` gave the person: someone reads every report of
+    their own, and of anyone once they read the whole organisation.
+    """
+    whole_org = person.is_org_admin or any(
+        other.manager is not None and other.manager.manager_id == person.pk for other in roster
+    )
+    counts = Counter(other.manager_id for other in roster if other.is_active)
+    return {
+        other.pk: counts[other.pk] if whole_org or other.pk == person.pk else None
+        for other in roster
+    }
 
 
 def person_for(person: Person, person_id: object) -> Person:
@@ -168,6 +227,19 @@ def check_org_admin(person: Person) -> None:
     """Roster changes are for org admins."""
     if not person.is_org_admin:
         raise PermissionDenied(ADMINS_ONLY)
+
+
+def person_for_admin(person: Person, person_id: object) -> Person:
+    """One person of the visible roster for an org admin to change: 404 if hidden, else 403."""
+    subject = person_for(person, person_id)
+    check_org_admin(person)
+    return subject
+
+
+def organisation_for_admin(person: Person) -> Organisation:
+    """The organisation whose roster an org admin changes; 403 for anyone else."""
+    check_org_admin(person)
+    return person.organisation
 
 
 # The operator ------------------------------------------------------------------
@@ -217,10 +289,17 @@ def feedback_for(person: Person, feedback_id: object) -> Feedback:
 
 def feedback_check_recipient(person: Person, feedback: Feedback) -> None:
     """Only whoever received the feedback says it was acknowledged or acted upon."""
-    if person.pk not in (feedback.series.manager_id, feedback.series.report_id):
+    if not takes_part_in(person, feedback.series):
         raise Http404(NOT_FOUND)
     if feedback.given_to_id != person.pk:
         raise PermissionDenied("Only the person who received this feedback can mark it.")
+
+
+def meeting_for_coaching(person: Person, meeting_id: object) -> Meeting:
+    """One meeting whose coaching tools the person uses as its manager: 404 or 403 otherwise."""
+    meeting = meeting_for(person, meeting_id)
+    coaching_check_manager(person, meeting)
+    return meeting
 
 
 # Days away (sacred time) ---------------------------------------------------------

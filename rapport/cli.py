@@ -522,28 +522,13 @@ def choose_organisation(
     name: str | None, *, create: str | None = None, creatable: bool = False
 ) -> Any:
     """The organisation named, the only one there is, or a new one when asked to create it."""
-    from rapport.people.models import Organisation
-
     if create:
         from rapport.people.services import organisation_create
 
         return organisation_create(name=create)
-    organisations = list(Organisation.objects.order_by("name"))
-    names = ", ".join(organisation.name for organisation in organisations)
-    if name:
-        matches = [o for o in organisations if o.name.casefold() == name.strip().casefold()]
-        if len(matches) == 1:
-            return matches[0]
-        raise CliError(f"no organisation named “{name}” (there are: {names or 'none'})")
-    if len(organisations) == 1:
-        return organisations[0]
-    if not organisations:
-        raise CliError(
-            "there is no organisation yet: set up Rapport first (`rapport serve` prints "
-            "the link, or `rapport createadmin`)"
-            + (", or import with --create-org NAME" if creatable else "")
-        )
-    raise CliError(f"there are several organisations ({names}): choose one with --org NAME")
+    from rapport.people.selectors import organisation_chosen
+
+    return organisation_chosen(name, creatable=creatable)
 
 
 def print_set_password_links(people: Sequence[Any]) -> None:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.urls import URLPattern, get_resolver, reverse
 
@@ -225,6 +226,12 @@ def test_public_pages_answer_signed_out_people(db) -> None:
 # Interfaces never query sensitive models directly --------------------------------
 
 SENSITIVE = {"Person", "Series", "Meeting", "Topic", "SharedNotes", "PrivateNote", "ActionItem"}
+# Every model of a domain app is fetched through access.py or a selector, never directly.
+DOMAIN_MODELS = SENSITIVE | {
+    model.__name__
+    for model in apps.get_models()
+    if model.__module__.startswith("rapport.") and model._meta.app_label != "web"
+}
 ROOT = Path(__file__).resolve().parent.parent / "rapport"
 INTERFACES = [
     *sorted((ROOT / "web").rglob("*.py")),
@@ -240,7 +247,7 @@ def direct_queries(path: Path) -> list[str]:
             isinstance(node, ast.Attribute)
             and node.attr in {"objects", "_default_manager", "_base_manager"}
             and isinstance(node.value, ast.Name)
-            and node.value.id in SENSITIVE
+            and node.value.id in DOMAIN_MODELS
         ):
             found.append(
                 f"{path.relative_to(ROOT.parent)}:{node.lineno}: {node.value.id}.{node.attr}"
@@ -251,6 +258,18 @@ def direct_queries(path: Path) -> list[str]:
 def test_interfaces_fetch_sensitive_models_only_through_access() -> None:
     offenders = [hit for path in INTERFACES if path.exists() for hit in direct_queries(path)]
     assert offenders == []
+
+
+def test_the_interface_check_covers_every_domain_model() -> None:
+    assert {
+        "Feedback",
+        "Goal",
+        "ImprovementPlan",
+        "Absence",
+        "MeetingVisit",
+        "Organisation",
+        "Delivery",
+    } <= DOMAIN_MODELS
 
 
 def test_the_interface_check_catches_a_direct_query(tmp_path) -> None:

@@ -44,7 +44,8 @@ from rapport.people.models import Person
 @transaction.atomic
 def meeting_seen(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> None:
     """Record that a participant opened the meeting's page (first and last time)."""
-    if actor.pk not in (meeting.series.manager_id, meeting.series.report_id):
+    # Only the two participants' visits count towards preparing; anyone else leaves no trace.
+    if not access.takes_part_in(actor, meeting.series):
         return
     now = now or timezone.now()
     updated = MeetingVisit.objects.filter(person=actor, meeting=meeting).update(last_seen_at=now)

@@ -23,7 +23,7 @@ from rapport.web.views.common import parse_date, person_view, refuse
 
 def _roles(viewer: Person, meeting: Meeting) -> dict[str, Any]:
     series = meeting.series
-    is_manager = viewer.pk == series.manager_id
+    is_manager = access.is_manager_in(viewer, series)
     return {
         "meeting": meeting,
         "series": series,
@@ -61,9 +61,9 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if phase not in services.PHASE_ITEMS:
         return refuse("A checklist phase is pre, during or post.")
     if request.method == "POST":
-        access.meeting_check_change(viewer, meeting)
+        meeting = access.meeting_for_change(viewer, meeting_id)
         try:
-            if viewer.pk == meeting.series.manager_id or "item_key" in request.POST:
+            if access.is_manager_in(viewer, meeting.series) or "item_key" in request.POST:
                 services.checklist_tick(
                     actor=viewer,
                     meeting=meeting,
@@ -109,7 +109,7 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if category is not None and category not in QUESTION_CATEGORIES:
         return refuse("Unknown question category.")
     if request.method == "POST":
-        access.coaching_check_manager(viewer, meeting)
+        meeting = access.meeting_for_coaching(viewer, meeting_id)
         org_id = request.POST.get("org_question_id", "")
         try:
             if "focus_skill" in request.POST:
@@ -137,7 +137,6 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def org_questions(request: HttpRequest) -> HttpResponse:
     """A manager adds one of the organisation's own questions; answers the meeting's panel."""
     viewer = request.user
-    access.org_question_check_add(viewer)
     meeting_id = request.POST.get("meeting_id", "")
     meeting = access.meeting_for(viewer, meeting_id) if meeting_id else None
     category = request.POST.get("category_key", "")
@@ -170,7 +169,7 @@ def feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
     viewer = request.user
     meeting = access.meeting_for(viewer, meeting_id)
     if request.method == "POST":
-        access.meeting_check_change(viewer, meeting)
+        meeting = access.meeting_for_change(viewer, meeting_id)
         try:
             if request.POST.get("feedback_id"):
                 record = access.feedback_for(viewer, request.POST["feedback_id"])
@@ -224,8 +223,7 @@ def playbooks(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def plan(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The manager sets an underperformance plan; check-ins become action items and topics."""
     viewer = request.user
-    meeting = access.meeting_for(viewer, meeting_id)
-    access.coaching_check_manager(viewer, meeting)
+    meeting = access.meeting_for_coaching(viewer, meeting_id)
     try:
         if "close" in request.POST:
             services.plan_close(actor=viewer, meeting=meeting, status=request.POST["close"])

@@ -81,8 +81,8 @@ def _people(viewer: Person, meeting: Meeting) -> dict[str, Any]:
         "series": series,
         "report": series.report,
         "manager": series.manager,
-        "other": series.report if viewer.pk == series.manager_id else series.manager,
-        "is_manager": viewer.pk == series.manager_id,
+        "other": series.report if access.is_manager_in(viewer, series) else series.manager,
+        "is_manager": access.is_manager_in(viewer, series),
         "editable": series.is_open,
         "today": timezone.localdate(),
     }
@@ -522,7 +522,7 @@ def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @person_view("POST")
 def start(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    found = access.meeting_for(request.user, meeting_id)
+    found = access.meeting_for_manager(request.user, meeting_id)
     services.meeting_start(actor=request.user, meeting=found)
     messages.success(request, "Meeting started: topics added from now on count as added during it.")
     return _back(found)
@@ -530,8 +530,7 @@ def start(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @person_view("POST")
 def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    found = access.meeting_for(request.user, meeting_id)
-    access.meeting_check_manager(request.user, found)
+    found = access.meeting_for_manager(request.user, meeting_id)
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
@@ -562,7 +561,7 @@ def _held_message(viewer: Person, meeting: Meeting) -> str:
 
 @person_view("POST")
 def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    found = access.meeting_for(request.user, meeting_id)
+    found = access.meeting_for_change(request.user, meeting_id)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:

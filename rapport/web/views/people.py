@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +50,7 @@ def people(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     """Invite one person; the page then shows their set-password link."""
     viewer = request.user
-    access.check_org_admin(viewer)
+    access.organisation_for_admin(viewer)  # refused before the form is even read
     form = InviteForm(request.POST, managers=_managers(viewer))
     if form.is_valid():
         try:
@@ -67,14 +67,14 @@ def invite(request: HttpRequest) -> HttpResponse:
 def roster_import(request: HttpRequest) -> HttpResponse:
     """Create or update everyone in an uploaded roster CSV, or explain every bad line."""
     viewer = request.user
-    access.check_org_admin(viewer)
+    organisation = access.organisation_for_admin(viewer)
     form = RosterForm(request.POST, request.FILES)
     if not form.is_valid():
         return _people_page(request, roster_form=form, status=400)
     try:
         result = services.roster_import(
             actor=viewer,
-            organisation=viewer.organisation,
+            organisation=organisation,
             text=form.cleaned_data["file"],
             send_invites=form.cleaned_data["send_invites"],
         )
@@ -155,13 +155,9 @@ def _teams(roster: list[Person]) -> list[Team]:
 
 def _count_reports(roster: list[Person], viewer: Person) -> None:
     """Set report_count where the viewer sees all of someone's reports, else None."""
-    whole_org = viewer.is_org_admin or any(
-        person.manager is not None and person.manager.manager_id == viewer.pk for person in roster
-    )
-    counts = Counter(person.manager_id for person in roster if person.is_active)
+    counts = access.report_counts_for(viewer, roster)
     for person in roster:
-        sees_all = whole_org or person.pk == viewer.pk
-        person.report_count = counts[person.pk] if sees_all else None
+        person.report_count = counts[person.pk]
 
 
 def _counts(roster: list[Person]) -> dict[str, int]:
@@ -198,7 +194,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     subject = access.person_for(viewer, person_id)
     if request.method == "GET":
         return _person_page(request, subject)
-    access.check_org_admin(viewer)
+    subject = access.person_for_admin(viewer, person_id)
     form = PersonForm(request.POST, managers=_managers(viewer, person=subject))
     if form.is_valid():
         old_manager = subject.manager
@@ -237,7 +233,6 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     """Stop someone signing in; their history stays."""
     viewer = request.user
     subject = access.person_for(viewer, person_id)
-    access.check_org_admin(viewer)
     try:
         services.person_deactivate(actor=viewer, person=subject)
     except Refused as error:
@@ -255,7 +250,6 @@ def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     """Let a deactivated person sign in again."""
     viewer = request.user
     subject = access.person_for(viewer, person_id)
-    access.check_org_admin(viewer)
     try:
         services.person_reactivate(actor=viewer, person=subject)
     except Refused as error:
@@ -270,7 +264,6 @@ def invite_link(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show a fresh set-password link, for someone who has none or lost theirs."""
     viewer = request.user
     subject = access.person_for(viewer, person_id)
-    access.check_org_admin(viewer)
     try:
         link = services.person_invite_link(actor=viewer, person=subject)
     except Refused as error:

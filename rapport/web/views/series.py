@@ -82,7 +82,7 @@ def _suggestions(request: HttpRequest, series: Series) -> dict[str, Any]:
 
 def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str, Any]:
     viewer = request.user
-    is_manager = viewer.pk == series.manager_id
+    is_manager = access.is_manager_in(viewer, series)
     timeline = _timeline(viewer, series, show_all=request.GET.get("all") == "1")
     context = {
         "series": series,
@@ -100,7 +100,7 @@ def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str
         "show_series": False,
         "warnings": (
             selectors.series_overview(viewer, series).warnings
-            if is_manager and series.is_open
+            if access.can_see_warnings(viewer, series)
             else []
         ),
         "days_away": rescheduling.meetings_on_days_away(timeline["upcoming"]),
@@ -119,8 +119,7 @@ def series(request: HttpRequest, series_id: int) -> HttpResponse:
 
 @person_view("POST")
 def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
-    found = access.series_for(request.user, series_id)
-    access.series_check_manager(request.user, found)
+    found = access.series_for_manager(request.user, series_id)
     form = CadenceForm(request.POST)
     if form.is_valid():
         try:
