@@ -30,8 +30,8 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from rapport.meetings import services as meetings  # noqa: E402
+from rapport.meetings.services import person_invite  # noqa: E402
 from rapport.people.models import Organisation, Person  # noqa: E402
-from rapport.people.services import person_invite  # noqa: E402
 
 
 def generate(reports: int, weeks: int) -> tuple[Person, Person, int]:

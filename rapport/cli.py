@@ -483,7 +483,8 @@ def import_roster_command(args: argparse.Namespace) -> None:
     migrate()
     from django.db import transaction
 
-    from rapport.people.services import RosterErrors, roster_import
+    from rapport.meetings.services import roster_import
+    from rapport.people.services import RosterErrors
 
     try:
         with transaction.atomic():  # a new organisation goes with a failed import too

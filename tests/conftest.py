@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from rapport.meetings.services import person_invite
 from rapport.people.models import Organisation, Person
-from rapport.people.services import person_invite
 
 PASSWORD = "correct horse battery staple"
 

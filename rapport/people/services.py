@@ -7,7 +7,7 @@ import functools
 import io
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.conf import settings
@@ -26,7 +26,6 @@ from django.utils.http import urlsafe_base64_encode
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
-from rapport.meetings import services as meeting_services
 from rapport.people.models import Organisation, Person
 
 T = TypeVar("T")
@@ -61,6 +60,8 @@ class RosterResult:
     created: list[Person]
     updated: list[Person]
     unchanged: int
+    # Whose manager the import changed: their 1:1s follow (rapport.meetings.services).
+    moved: list[Person] = field(default_factory=list)
 
 
 # Checking input ----------------------------------------------------------------
@@ -246,7 +247,11 @@ def person_invite(
     remote: bool = False,
     is_org_admin: bool = False,
 ) -> Person:
-    """Add a person with no password yet; they choose one through their set-password link."""
+    """Add a person with no password yet; they choose one through their set-password link.
+
+    The 1:1 with their manager is the meetings app's part: call
+    `rapport.meetings.services.person_invite`, which starts it.
+    """
     access.check_org_admin(actor)
     email = check_email(email)
     if Person.objects.filter(email__iexact=email).exists():
@@ -264,8 +269,6 @@ def person_invite(
     )
     person.set_unusable_password()
     person.save()
-    if manager is not None:
-        meeting_services.series_start(manager=manager, report=person)
     _invite_mail(person, invited_by=actor)
     return person
 
@@ -301,15 +304,17 @@ def person_update(
     remote: bool,
     is_org_admin: bool,
 ) -> Person:
-    """Change someone's level, reporting line or details; a new manager starts a new 1:1."""
+    """Change someone's level, reporting line or details (the person record only).
+
+    `rapport.meetings.services.person_update` also makes their 1:1s follow.
+    """
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
         raise Refused("You can manage only your own organisation.")
     if person.pk == actor.pk and not is_org_admin:
         raise Refused("You cannot remove your own admin role; ask another admin.")
-    old_manager_id, old_level = person.manager_id, person.level
     new_manager_id = manager.pk if manager is not None else None
-    if new_manager_id != old_manager_id:
+    if new_manager_id != person.manager_id:
         _check_manager(person, manager, person.organisation_id)
     # Check everything before changing anything, so a refusal leaves the object as it was.
     name, level, timezone = check_name(name), check_level(level), check_timezone(timezone)
@@ -320,25 +325,12 @@ def person_update(
     person.remote = remote
     person.is_org_admin = is_org_admin
     person.save(update_fields=["name", "level", "manager", "timezone", "remote", "is_org_admin"])
-    if old_manager_id != person.manager_id:
-        _series_follow_manager(person)
-    elif old_level != person.level:
-        for series in person.series.filter(ended_on__isnull=True):
-            meeting_services.series_follow_level(series=series)
     return person
-
-
-def _series_follow_manager(person: Person) -> None:
-    """End the open 1:1 (its history stays) and start one with the new manager."""
-    for series in person.series.filter(ended_on__isnull=True):
-        meeting_services.series_end(series=series)
-    if person.manager is not None and person.is_active and person.manager.is_active:
-        meeting_services.series_start(manager=person.manager, report=person)
 
 
 @transaction.atomic
 def person_deactivate(*, actor: Person, person: Person) -> Person:
-    """Stop someone signing in; their history stays, their open 1:1 ends."""
+    """Stop someone signing in; their history stays (meetings' version ends their 1:1)."""
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
         raise Refused("You can manage only your own organisation.")
@@ -350,14 +342,12 @@ def person_deactivate(*, actor: Person, person: Person) -> Person:
         raise Refused(f"{person.name} still manages people: give them a new manager first.")
     person.is_active = False
     person.save(update_fields=["is_active"])
-    for series in person.series.filter(ended_on__isnull=True):
-        meeting_services.series_end(series=series)
     return person
 
 
 @transaction.atomic
 def person_reactivate(*, actor: Person, person: Person) -> Person:
-    """Let a deactivated person sign in again and resume their 1:1."""
+    """Let a deactivated person sign in again (meetings' version resumes their 1:1)."""
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
         raise Refused("You can manage only your own organisation.")
@@ -365,10 +355,6 @@ def person_reactivate(*, actor: Person, person: Person) -> Person:
         raise Refused(f"{person.name} is already active.")
     person.is_active = True
     person.save(update_fields=["is_active"])
-    manager = person.manager
-    open_series = person.series.filter(ended_on__isnull=True).exists()
-    if manager is not None and manager.is_active and not open_series:
-        meeting_services.series_start(manager=manager, report=person)
     return person
 
 
@@ -561,7 +547,7 @@ def _in_cycle(row: RosterRow, by_email: dict[str, RosterRow], existing: dict[str
 def _roster_write(
     rows: list[RosterRow], existing: dict[str, Person], organisation: Organisation
 ) -> RosterResult:
-    created, updated, unchanged = [], [], 0
+    created, updated, moved, unchanged = [], [], [], 0
     people = dict(existing)
     for row in rows:
         person = people.get(row.email)
@@ -588,8 +574,8 @@ def _roster_write(
         if person.manager_id != (manager.pk if manager else None):
             person.manager = manager
             person.save(update_fields=["manager"])
-            _series_follow_manager(person)
-    return RosterResult(created=created, updated=updated, unchanged=unchanged)
+            moved.append(person)
+    return RosterResult(created=created, updated=updated, unchanged=unchanged, moved=moved)
 
 
 def _roster_same(person: Person, row: RosterRow) -> bool:

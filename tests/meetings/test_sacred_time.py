@@ -17,8 +17,8 @@ from rapport.errors import Refused
 from rapport.growth.models import ImprovementPlan
 from rapport.meetings import rescheduling, scheduling, selectors, services
 from rapport.meetings.models import Meeting, Series
+from rapport.meetings.services import person_invite, person_update
 from rapport.people.models import Absence
-from rapport.people.services import person_invite, person_update
 
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 
 from rapport import access
 from rapport.errors import Refused
+from rapport.meetings.services import roster_import
 from rapport.people.models import Person
-from rapport.people.services import RosterErrors, roster_import, roster_parse
+from rapport.people.services import RosterErrors, roster_parse
 
 HEADER = "email,name,level,manager_email,timezone,remote\n"
 
@@ -128,7 +129,7 @@ def test_a_cycle_across_the_file_and_existing_people_is_reported(ada, dan, ray) 
 
 
 def test_a_deactivated_manager_is_refused(ada, omar, olga) -> None:
-    from rapport.people.services import person_deactivate, person_update
+    from rapport.meetings.services import person_deactivate, person_update
 
     person_update(
         actor=ada,

@@ -12,13 +12,15 @@ from django.utils import timezone
 from rapport import access
 from rapport.errors import Refused
 from rapport.meetings.models import Meeting, Series
-from rapport.people.models import Person
-from rapport.people.services import (
+from rapport.meetings.services import (
     person_deactivate,
     person_invite,
-    person_invite_link,
     person_reactivate,
     person_update,
+)
+from rapport.people.models import Person
+from rapport.people.services import (
+    person_invite_link,
     set_password_path,
     set_password_url,
 )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.meetings import services as meeting_services
-from rapport.people.services import person_invite
+from rapport.meetings.services import person_invite
 
 
 def home_queries(client) -> int:

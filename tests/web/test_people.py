@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from rapport.meetings.services import person_invite
 from rapport.people.models import Person
-from rapport.people.services import person_invite
 
 HEADER = "email,name,level,manager_email,timezone,remote\n"
 NEW_PASSWORD = "a long and unusual passphrase 42"

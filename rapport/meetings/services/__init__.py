@@ -20,6 +20,14 @@ from rapport.meetings.services.meetings import (
     topics_carry_over,
 )
 from rapport.meetings.services.notes import NOTE_LIMIT, private_note_save, shared_notes_save
+from rapport.meetings.services.reporting import (
+    person_deactivate,
+    person_invite,
+    person_reactivate,
+    person_update,
+    roster_import,
+    series_follow_manager,
+)
 from rapport.meetings.services.series import (
     DEFAULT_START_TIME,
     DEFAULT_WEEKDAY,
@@ -57,9 +65,15 @@ __all__ = [
     "meeting_set_mood",
     "meeting_start",
     "next_meeting",
+    "person_deactivate",
+    "person_invite",
+    "person_reactivate",
+    "person_update",
     "private_note_save",
+    "roster_import",
     "series_end",
     "series_follow_level",
+    "series_follow_manager",
     "series_schedule",
     "series_start",
     "series_update_cadence",

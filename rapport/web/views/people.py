@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 
 from rapport import access
 from rapport.errors import Refused
+from rapport.meetings import services as reporting
 from rapport.people import services
 from rapport.people.models import Person
 from rapport.web.forms import InviteForm, PersonForm, RosterForm
@@ -54,7 +55,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST, managers=_managers(viewer))
     if form.is_valid():
         try:
-            person = services.person_invite(actor=viewer, **form.cleaned_data)
+            person = reporting.person_invite(actor=viewer, **form.cleaned_data)
         except Refused as error:
             form.add_error(None, str(error))
         else:
@@ -72,7 +73,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _people_page(request, roster_form=form, status=400)
     try:
-        result = services.roster_import(
+        result = reporting.roster_import(
             actor=viewer,
             organisation=organisation,
             text=form.cleaned_data["file"],
@@ -199,7 +200,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     if form.is_valid():
         old_manager = subject.manager
         try:
-            services.person_update(actor=viewer, person=subject, **form.cleaned_data)
+            reporting.person_update(actor=viewer, person=subject, **form.cleaned_data)
         except Refused as error:
             form.add_error(None, str(error))
         else:
@@ -234,7 +235,7 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     subject = access.person_for(viewer, person_id)
     try:
-        services.person_deactivate(actor=viewer, person=subject)
+        reporting.person_deactivate(actor=viewer, person=subject)
     except Refused as error:
         return _person_page(request, subject, error=str(error), status=400)
     messages.success(
@@ -251,7 +252,7 @@ def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     subject = access.person_for(viewer, person_id)
     try:
-        services.person_reactivate(actor=viewer, person=subject)
+        reporting.person_reactivate(actor=viewer, person=subject)
     except Refused as error:
         return _person_page(request, subject, error=str(error), status=400)
     resumed = f" A 1:1 with {subject.manager.name} is open again." if subject.manager else ""
