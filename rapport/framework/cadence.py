@@ -182,6 +182,17 @@ def is_duration_allowed(level: str, minutes: int) -> bool:
     return cadence_for_level(level).allows_duration(minutes)
 
 
+def cadence_departs(
+    level: str, *, frequency_weeks: int, duration_minutes: int, career_every_weeks: int
+) -> bool:
+    """Whether a cadence leaves the framework's row for the level (then it needs a reason)."""
+    return (
+        not is_frequency_allowed(level, frequency_weeks)
+        or not is_duration_allowed(level, duration_minutes)
+        or career_every_weeks != cadence_for_level(level).career_interval_weeks
+    )
+
+
 def too_many_cancellations(count: int, *, threshold: int = CANCELLATION_WARNING_COUNT) -> bool:
     """Say whether this many manager cancellations in the window is a warning sign."""
     if count < 0:

@@ -7,7 +7,9 @@ number of queries however many reports, meetings or items there are.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -20,8 +22,8 @@ from rapport.framework.cadence import (
 )
 from rapport.framework.levels import level_or_default
 from rapport.meetings.models import ActionItem, Meeting, Series
-from rapport.meetings.rescheduling import meetings_on_days_away
 from rapport.people.models import Organisation, Person
+from rapport.people.selectors import days_away_of
 
 
 @dataclass
@@ -44,6 +46,47 @@ class SeriesOverview:
     @property
     def manager(self) -> Person:
         return self.series.manager
+
+
+def meetings_on_days_away(meetings: Iterable[Meeting]) -> set[int]:
+    """Ids of the scheduled meetings that fall on a day away of either participant.
+
+    Two queries however many meetings: their participants, then their absences.
+    A day away is a date in the absent person's own timezone.
+    """
+    ids = [meeting.pk for meeting in meetings]
+    if not ids:
+        return set()
+    rows = list(
+        Meeting.objects.filter(pk__in=ids, status=Meeting.Status.SCHEDULED).values_list(
+            "pk",
+            "scheduled_at",
+            "series__manager_id",
+            "series__manager__timezone",
+            "series__report_id",
+            "series__report__timezone",
+        )
+    )
+    if not rows:
+        return set()
+    people = {row[2] for row in rows} | {row[4] for row in rows}
+    first = min(row[1] for row in rows).date() - dt.timedelta(days=1)
+    last = max(row[1] for row in rows).date() + dt.timedelta(days=1)
+    away = days_away_of(people, first=first, last=last)
+    flagged = set()
+    for pk, at, manager_id, manager_tz, report_id, report_tz in rows:
+        for person_id, tz in ((manager_id, manager_tz), (report_id, report_tz)):
+            day = at.astimezone(_zone(tz)).date()
+            if any(start <= day <= end for start, end in away.get(person_id, ())):
+                flagged.add(pk)
+    return flagged
+
+
+def _zone(name: str) -> ZoneInfo | dt.timezone:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):
+        return dt.UTC
 
 
 def _next_meeting_subquery(now: dt.datetime) -> Subquery:

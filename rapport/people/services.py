@@ -1,8 +1,10 @@
-"""Every write to organisations and people: set-up, invitations, reporting lines, roster import."""
+"""Every write to organisations and people: set-up, invitations, reporting lines, days away,
+roster import."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import zoneinfo
@@ -18,15 +20,17 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.timezone import localdate
 
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
-from rapport.people.models import Organisation, Person
+from rapport.people.models import Absence, Organisation, Person
 
 T = TypeVar("T")
 
@@ -356,6 +360,42 @@ def person_reactivate(*, actor: Person, person: Person) -> Person:
     person.is_active = True
     person.save(update_fields=["is_active"])
     return person
+
+
+# Days away -------------------------------------------------------------------------
+
+ABSENCE_MAX_DAYS = 366
+
+
+@transaction.atomic
+def absence_add(
+    *,
+    actor: Person,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    note: str = "",
+    today: dt.date | None = None,
+) -> Absence:
+    """Mark days away for oneself; the 1:1s on them get flagged to move."""
+    today = today or localdate(timezone=zoneinfo.ZoneInfo(actor.timezone))
+    note = " ".join(note.split())
+    if ends_on < starts_on:
+        raise Refused("The last day away comes on or after the first.")
+    if ends_on < today:
+        raise Refused("Those days are already past: mark days still to come.")
+    if (ends_on - starts_on).days + 1 > ABSENCE_MAX_DAYS:
+        raise Refused("Mark at most a year at a time.")
+    if len(note) > 200:
+        raise Refused("The note is limited to 200 characters.")
+    return Absence.objects.create(person=actor, starts_on=starts_on, ends_on=ends_on, note=note)
+
+
+@transaction.atomic
+def absence_remove(*, actor: Person, absence: Absence) -> None:
+    """Remove one of one's own days-away entries."""
+    if absence.person_id != actor.pk:
+        raise Http404(access.NOT_FOUND)
+    absence.delete()
 
 
 # Roster import ---------------------------------------------------------------------

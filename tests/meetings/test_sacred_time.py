@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.errors import Refused
+from rapport.growth import selectors as growth_selectors
 from rapport.growth.models import ImprovementPlan
-from rapport.meetings import rescheduling, scheduling, selectors, services
+from rapport.meetings import scheduling, selectors, services
 from rapport.meetings.models import Meeting, Series
 from rapport.meetings.services import person_invite, person_update
+from rapport.people import services as people_services
 from rapport.people.models import Absence
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -154,13 +156,13 @@ def day_of(meeting: Meeting, zone: ZoneInfo) -> dt.date:
 
 def test_meetings_on_either_persons_days_away_are_flagged_not_dropped(mia, ray, series) -> None:
     first, _, third = scheduled(series)[:3]
-    rescheduling.absence_add(
+    people_services.absence_add(
         actor=ray, starts_on=day_of(first, NEW_YORK), ends_on=day_of(first, NEW_YORK)
     )
-    rescheduling.absence_add(
+    people_services.absence_add(
         actor=mia, starts_on=day_of(third, PARIS), ends_on=day_of(third, PARIS)
     )
-    assert rescheduling.meetings_on_days_away(scheduled(series)) == {first.pk, third.pk}
+    assert selectors.meetings_on_days_away(scheduled(series)) == {first.pk, third.pk}
     assert Meeting.objects.filter(pk__in=[first.pk, third.pk], status="scheduled").count() == 2
 
 
@@ -169,20 +171,20 @@ def test_days_away_are_read_in_the_absent_persons_timezone(ray, series) -> None:
     paris_day, new_york_day = day_of(meeting, PARIS), day_of(meeting, NEW_YORK)
     assert paris_day == new_york_day  # 15:00 Paris is 09:00 New York, the same date
     other_day = new_york_day + dt.timedelta(days=1)
-    rescheduling.absence_add(actor=ray, starts_on=other_day, ends_on=other_day)
-    assert rescheduling.meetings_on_days_away([meeting]) == set()
+    people_services.absence_add(actor=ray, starts_on=other_day, ends_on=other_day)
+    assert selectors.meetings_on_days_away([meeting]) == set()
 
 
 def test_flagging_days_away_costs_two_queries_however_many_meetings(mia, ray, rita, series) -> None:
     meetings = list(Meeting.objects.filter(status="scheduled"))
     for person in (ray, rita):
-        rescheduling.absence_add(
+        people_services.absence_add(
             actor=person,
             starts_on=timezone.localdate(),
             ends_on=timezone.localdate() + dt.timedelta(days=60),
         )
     with CaptureQueriesContext(connection) as queries:
-        flagged = rescheduling.meetings_on_days_away(meetings)
+        flagged = selectors.meetings_on_days_away(meetings)
     assert len(queries) == 2
     assert len(flagged) > 4
 
@@ -190,9 +192,11 @@ def test_flagging_days_away_costs_two_queries_however_many_meetings(mia, ray, ri
 def test_days_away_must_be_ordered_and_still_to_come(mia) -> None:
     today = timezone.localdate()
     with pytest.raises(Refused, match="on or after the first"):
-        rescheduling.absence_add(actor=mia, starts_on=today, ends_on=today - dt.timedelta(days=1))
+        people_services.absence_add(
+            actor=mia, starts_on=today, ends_on=today - dt.timedelta(days=1)
+        )
     with pytest.raises(Refused, match="already past"):
-        rescheduling.absence_add(
+        people_services.absence_add(
             actor=mia, starts_on=today - dt.timedelta(days=9), ends_on=today - dt.timedelta(days=8)
         )
     assert not Absence.objects.exists()
@@ -434,7 +438,7 @@ def test_a_level_change_keeps_an_overridden_cadence(ada, mia, ray, series) -> No
 
 
 def suggestion_keys(series: Series) -> list[str]:
-    return [s.key for s in rescheduling.cadence_suggestions(series)]
+    return [s.key for s in growth_selectors.cadence_suggestions(series)]
 
 
 def test_a_weekly_series_gets_no_suggestion(series) -> None:
@@ -451,7 +455,7 @@ def test_an_open_plan_suggests_weekly_with_the_performance_reason(mia, rita) -> 
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate() + dt.timedelta(weeks=6),
     )
-    first = rescheduling.cadence_suggestions(series)[0]
+    first = growth_selectors.cadence_suggestions(series)[0]
     assert (first.key, first.frequency_weeks, first.reason) == ("plan", 1, "performance_concern")
     assert first.form_initial(series)["reason"] == "performance_concern"
 
@@ -467,7 +471,7 @@ def test_a_junior_or_remote_report_met_every_other_week_gets_weekly_suggested(mi
         start_time=series.start_time,
         reason="current_projects",
     )
-    junior, remote = rescheduling.cadence_suggestions(series)
+    junior, remote = growth_selectors.cadence_suggestions(series)
     assert (junior.key, junior.reason) == ("junior", "")  # back to the framework: no reason
     assert (remote.key, remote.reason) == ("remote", "remote")
 

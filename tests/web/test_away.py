@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.meetings import rescheduling
+from rapport.people import services as people_services
 from rapport.people.models import Absence
 
 
@@ -17,7 +17,9 @@ def in_days(days: int) -> dt.date:
 
 
 def test_a_person_sees_their_days_away_and_the_form(client_for, mia) -> None:
-    rescheduling.absence_add(actor=mia, starts_on=in_days(10), ends_on=in_days(12), note="Lisbon")
+    people_services.absence_add(
+        actor=mia, starts_on=in_days(10), ends_on=in_days(12), note="Lisbon"
+    )
     response = client_for(mia).get(reverse("away"))
     page = response.content.decode()
     assert response.status_code == 200
@@ -47,21 +49,21 @@ def test_wrongly_ordered_days_are_refused_with_a_message(client_for, mia) -> Non
 
 def test_the_page_lists_the_one_on_ones_to_move(client_for, ray, meeting) -> None:
     day = meeting.scheduled_at.astimezone(ZoneInfo(ray.timezone)).date()
-    rescheduling.absence_add(actor=ray, starts_on=day, ends_on=day)
+    people_services.absence_add(actor=ray, starts_on=day, ends_on=day)
     page = client_for(ray).get(reverse("away")).content.decode()
     assert reverse("meeting", args=[meeting.pk]) + "#call-off" in page
     assert "On a day away" in page
 
 
 def test_someone_removes_their_own_days_away(client_for, mia) -> None:
-    absence = rescheduling.absence_add(actor=mia, starts_on=in_days(1), ends_on=in_days(1))
+    absence = people_services.absence_add(actor=mia, starts_on=in_days(1), ends_on=in_days(1))
     response = client_for(mia).post(reverse("away_remove", args=[absence.pk]))
     assert response.status_code == 302
     assert not Absence.objects.exists()
 
 
 def test_nobody_else_sees_or_removes_them(client_for, mia, ray, zed) -> None:
-    absence = rescheduling.absence_add(
+    absence = people_services.absence_add(
         actor=mia, starts_on=in_days(1), ends_on=in_days(2), note="Private trip"
     )
     for other in (ray, zed):
@@ -71,7 +73,7 @@ def test_nobody_else_sees_or_removes_them(client_for, mia, ray, zed) -> None:
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client_for, mia) -> None:
-    absence = rescheduling.absence_add(actor=mia, starts_on=in_days(1), ends_on=in_days(1))
+    absence = people_services.absence_add(actor=mia, starts_on=in_days(1), ends_on=in_days(1))
     for url in (reverse("away"), reverse("away_remove", args=[absence.pk])):
         response = client_for(None).post(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
@@ -79,7 +81,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client_for, mia) -> None:
 
 
 def test_wrong_methods_are_refused(client_for, mia) -> None:
-    absence = rescheduling.absence_add(actor=mia, starts_on=in_days(1), ends_on=in_days(1))
+    absence = people_services.absence_add(actor=mia, starts_on=in_days(1), ends_on=in_days(1))
     assert client_for(mia).get(reverse("away_remove", args=[absence.pk])).status_code == 405
     assert client_for(mia).delete(reverse("away")).status_code == 405
     assert client_for(mia).post(reverse("away_remove", args=[987654])).status_code == 404
@@ -89,7 +91,7 @@ def test_the_meeting_page_flags_a_meeting_on_a_day_away(client_for, mia, ray, me
     url = reverse("meeting", args=[meeting.pk])
     assert "On a day away" not in client_for(mia).get(url).content.decode()
     day = timezone.localtime(meeting.scheduled_at, ray.tzinfo).date()
-    rescheduling.absence_add(actor=ray, starts_on=day, ends_on=day)
+    people_services.absence_add(actor=ray, starts_on=day, ends_on=day)
     page = client_for(mia).get(url).content.decode()
     assert "On a day away: move it" in page
     assert reverse("meeting_invite", args=[meeting.pk]) in page

@@ -104,11 +104,11 @@ def test_its_queries_do_not_grow_with_reports_meetings_or_items(
 def test_the_next_meeting_on_a_day_away_is_flagged_to_move(client_for, mia, ray, meeting) -> None:
     from zoneinfo import ZoneInfo
 
-    from rapport.meetings import rescheduling
+    from rapport.people import services as people_services
 
     assert "On a day away" not in client_for(mia).get(reverse("home")).content.decode()
     day = meeting.scheduled_at.astimezone(ZoneInfo(ray.timezone)).date()
-    rescheduling.absence_add(actor=ray, starts_on=day, ends_on=day)
+    people_services.absence_add(actor=ray, starts_on=day, ends_on=day)
     page = client_for(mia).get(reverse("home")).content.decode()
     assert "On a day away: move it" in page
     assert reverse("meeting", args=[meeting.pk]) + "#call-off" in page

@@ -211,9 +211,9 @@ def test_a_meeting_on_a_day_away_is_flagged_on_the_series_page(
 ):
     day = meeting.scheduled_at.astimezone(ZoneInfo(ray.timezone)).date()
     assert "On a day away" not in series_page(client_for(mia), series)
-    from rapport.meetings import rescheduling
+    from rapport.people import services as people_services
 
-    rescheduling.absence_add(actor=ray, starts_on=day, ends_on=day)
+    people_services.absence_add(actor=ray, starts_on=day, ends_on=day)
     assert series_page(client_for(mia), series).count("On a day away: move it") == 1
     assert "On a day away: move it" in series_page(client_for(ray), series)
 

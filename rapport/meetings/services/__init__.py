@@ -31,7 +31,6 @@ from rapport.meetings.services.reporting import (
 from rapport.meetings.services.series import (
     DEFAULT_START_TIME,
     DEFAULT_WEEKDAY,
-    cadence_departs,
     next_meeting,
     series_end,
     series_follow_level,
@@ -58,7 +57,6 @@ __all__ = [
     "action_item_add",
     "action_item_set_status",
     "action_item_update",
-    "cadence_departs",
     "manager_clash",
     "meeting_cancel",
     "meeting_complete",

@@ -14,9 +14,8 @@ from rapport.errors import Refused
 from rapport.framework.cadence import (
     ADJUSTMENT_REASONS,
     Cadence,
+    cadence_departs,
     cadence_for_level,
-    is_duration_allowed,
-    is_frequency_allowed,
 )
 from rapport.framework.levels import level_or_default
 from rapport.meetings import scheduling
@@ -186,17 +185,6 @@ def series_follow_level(*, series: Series) -> Series:
     series.save(update_fields=list(wanted))
     _reschedule_future(series)
     return series
-
-
-def cadence_departs(
-    level: str, *, frequency_weeks: int, duration_minutes: int, career_every_weeks: int
-) -> bool:
-    """Whether a cadence leaves the framework's row for the level (then it needs a reason)."""
-    return (
-        not is_frequency_allowed(level, frequency_weeks)
-        or not is_duration_allowed(level, duration_minutes)
-        or career_every_weeks != cadence_for_level(level).career_interval_weeks
-    )
 
 
 def _reschedule_future(series: Series) -> None:

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Refused
-from rapport.meetings import rescheduling
+from rapport.meetings import selectors
+from rapport.people import services
 from rapport.web.forms import AbsenceForm
 from rapport.web.views.common import person_view
 
@@ -24,7 +25,7 @@ def _page(request: HttpRequest, form: AbsenceForm, status: int = 200) -> HttpRes
         .filter(status="scheduled", scheduled_at__gte=timezone.now())
         .order_by("scheduled_at")[:UPCOMING_LIMIT]
     )
-    flagged = rescheduling.meetings_on_days_away(upcoming)
+    flagged = selectors.meetings_on_days_away(upcoming)
     context = {
         "form": form,
         "absences": list(access.absences_visible_to(viewer).filter(ends_on__gte=today)),
@@ -41,7 +42,7 @@ def away(request: HttpRequest) -> HttpResponse:
     form = AbsenceForm(request.POST)
     if form.is_valid():
         try:
-            rescheduling.absence_add(actor=request.user, **form.cleaned_data)
+            services.absence_add(actor=request.user, **form.cleaned_data)
         except Refused as error:
             form.add_error(None, str(error))
         else:
@@ -53,6 +54,6 @@ def away(request: HttpRequest) -> HttpResponse:
 @person_view("POST")
 def away_remove(request: HttpRequest, absence_id: int) -> HttpResponse:
     found = access.absence_for(request.user, absence_id)
-    rescheduling.absence_remove(actor=request.user, absence=found)
+    services.absence_remove(actor=request.user, absence=found)
     messages.success(request, "Days away removed.")
     return redirect("away")

@@ -20,7 +20,7 @@ from rapport.framework.documentation import NOTE_SECTIONS
 from rapport.growth import services as growth
 from rapport.meetings import room, services
 from rapport.meetings.models import Meeting, SharedNotes, Topic, agenda_order
-from rapport.meetings.rescheduling import meetings_on_days_away
+from rapport.meetings.selectors import meetings_on_days_away
 from rapport.people.models import Person
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
 from rapport.web.views.common import first_error, is_htmx, person_view, refused

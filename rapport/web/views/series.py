@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Refused
-from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_for_level
+from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_departs, cadence_for_level
 from rapport.framework.levels import level_or_default
-from rapport.meetings import rescheduling, scheduling, selectors, services
+from rapport.growth import selectors as growth_selectors
+from rapport.meetings import scheduling, selectors, services
 from rapport.meetings.models import ActionItem, Meeting, Series
 from rapport.people.models import Person
 from rapport.web.forms import WEEKDAYS, CadenceForm
@@ -52,7 +53,7 @@ def _cadence_summary(series: Series) -> dict[str, Any]:
     return {
         "framework": cadence_for_level(level),
         "level_known": bool(series.report.level),
-        "departs": services.cadence_departs(
+        "departs": cadence_departs(
             level,
             frequency_weeks=series.frequency_weeks,
             duration_minutes=series.duration_minutes,
@@ -65,7 +66,7 @@ def _cadence_summary(series: Series) -> dict[str, Any]:
 
 def _suggestions(request: HttpRequest, series: Series) -> dict[str, Any]:
     """Rapport's cadence suggestions; `?suggest=<key>` pre-fills the form with one of them."""
-    suggestions = rescheduling.cadence_suggestions(series)
+    suggestions = growth_selectors.cadence_suggestions(series)
     chosen = next((s for s in suggestions if s.key == request.GET.get("suggest")), None)
     initial = chosen.form_initial(series) if chosen else CadenceForm.for_series(series).initial
     # Forms take times in the viewer's timezone, whatever zone the series was set in.
@@ -103,7 +104,7 @@ def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str
             if access.can_see_warnings(viewer, series)
             else []
         ),
-        "days_away": rescheduling.meetings_on_days_away(timeline["upcoming"]),
+        "days_away": selectors.meetings_on_days_away(timeline["upcoming"]),
         **_suggestions(request, series),
         **timeline,
     }
