@@ -7,6 +7,7 @@ number of queries however many reports, meetings or items there are.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -15,13 +16,15 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from rapport import access
+from rapport.framework import agenda as agenda_rules
 from rapport.framework.cadence import (
     cancellation_window_start,
     is_career_overdue,
     too_many_cancellations,
 )
+from rapport.framework.documentation import recap_markdown
 from rapport.framework.levels import level_or_default
-from rapport.meetings.models import ActionItem, Meeting, Series
+from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
 from rapport.people.models import Organisation, Person
 from rapport.people.selectors import days_away_of
 
@@ -249,3 +252,80 @@ def past_meetings_of(viewer: Person, *, as_report: bool, limit: int = 6) -> list
 def ended_series_of(viewer: Person) -> list[Series]:
     """Past 1:1s (a former manager), kept for their history."""
     return list(access.series_visible_to(viewer).filter(ended_on__isnull=False))
+
+
+# The meeting room ----------------------------------------------------------------
+
+MODES: tuple[str, ...] = ("prepare", "run", "wrap")
+MODE_TITLES: dict[str, str] = {"prepare": "Prepare", "run": "Run", "wrap": "Wrap up"}
+
+
+def default_mode(meeting: Meeting) -> str:
+    """Before the start: prepare; started and not held: run; held (or called off): wrap."""
+    if meeting.status == Meeting.Status.SCHEDULED:
+        return "run" if meeting.started_at else "prepare"
+    return "wrap"
+
+
+def plan_for(meeting: Meeting) -> tuple[agenda_rules.Timebox, ...]:
+    """The framework's timeboxes for this meeting's length, kind and the report's level."""
+    try:
+        return agenda_rules.agenda_plan(
+            duration_minutes=meeting.duration_minutes,
+            kind=meeting.kind,
+            level=level_or_default(meeting.series.report.level),
+        )
+    except ValueError:  # a length outside what the framework plans for
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class SplitRow:
+    """One slice of the level's split: the target share and the share of discussed topics."""
+
+    key: str
+    label: str
+    target: int
+    actual: int | None
+
+
+def actual_split(level: str, topics: Iterable[Topic]) -> list[SplitRow]:
+    """The level's target split beside the split of discussed topics tagged by kind."""
+    split = agenda_rules.TIME_SPLITS.get(level_or_default(level), ())
+    counts = Counter(topic.kind for topic in topics if topic.discussed and topic.kind)
+    tagged = sum(counts[part.key] for part in split)
+    return [
+        SplitRow(
+            part.key,
+            part.label,
+            part.percent,
+            round(100 * counts[part.key] / tagged) if tagged else None,
+        )
+        for part in split
+    ]
+
+
+def report_share(topics: list[Topic], report_id: int) -> int | None:
+    """The percentage of the agenda the report wrote (None for an empty agenda)."""
+    if not topics:
+        return None
+    return round(100 * sum(1 for t in topics if t.author_id == report_id) / len(topics))
+
+
+def recap(meeting: Meeting, notes: SharedNotes, items: Iterable[ActionItem]) -> str:
+    """The shared recap in the seed's documentation template: shared notes and action items."""
+    other = meeting.series.report
+    return recap_markdown(
+        name=other.name,
+        date=timezone.localtime(meeting.scheduled_at).date().isoformat(),
+        sections=notes.sections(),
+        action_items=[
+            (
+                item.owner.name,
+                item.text,
+                item.due_on.isoformat() if item.due_on else None,
+                item.status == ActionItem.Status.DONE,
+            )
+            for item in items
+        ],
+    )

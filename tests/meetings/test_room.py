@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from rapport.errors import Refused
-from rapport.meetings import room, services
+from rapport.meetings import room, selectors, services
 from rapport.meetings.models import Meeting, SharedNotes
 
 
@@ -18,38 +18,38 @@ def notes_of(meeting: Meeting) -> SharedNotes:
 
 
 def test_the_mode_follows_the_meetings_state(mia, meeting) -> None:
-    assert room.default_mode(meeting) == "prepare"
+    assert selectors.default_mode(meeting) == "prepare"
     services.meeting_start(actor=mia, meeting=meeting)
-    assert room.default_mode(meeting) == "run"
+    assert selectors.default_mode(meeting) == "run"
     services.meeting_complete(actor=mia, meeting=meeting, held_minutes=30)
-    assert room.default_mode(meeting) == "wrap"
+    assert selectors.default_mode(meeting) == "wrap"
 
 
 def test_a_regular_plan_puts_the_career_check_before_the_closing(meeting) -> None:
-    keys = [box.key for box in room.plan_for(meeting)]
+    keys = [box.key for box in selectors.plan_for(meeting)]
     assert keys[-2:] == ["career_check", "closing"]
     assert keys[0] == "opening"
-    assert sum(box.minutes for box in room.plan_for(meeting)) == meeting.duration_minutes
+    assert sum(box.minutes for box in selectors.plan_for(meeting)) == meeting.duration_minutes
 
 
 def test_a_career_plan_has_the_four_parts(meeting) -> None:
     meeting.kind = Meeting.Kind.CAREER
     meeting.duration_minutes = 50
-    plan = room.plan_for(meeting)
+    plan = selectors.plan_for(meeting)
     assert len(plan) == 4
     assert [box.minutes for box in plan] == [15, 15, 15, 5]
 
 
 def test_either_person_moves_the_timer_once_started(mia, ray, meeting) -> None:
     with pytest.raises(Refused, match="Start the meeting"):
-        room.meeting_set_section(actor=ray, meeting=meeting, section="opening")
+        services.meeting_set_section(actor=ray, meeting=meeting, section="opening")
     services.meeting_start(actor=mia, meeting=meeting)
     moment = timezone.now() - dt.timedelta(minutes=2)
-    room.meeting_set_section(actor=ray, meeting=meeting, section="their_topics", now=moment)
+    services.meeting_set_section(actor=ray, meeting=meeting, section="their_topics", now=moment)
     meeting.refresh_from_db()
     assert meeting.section == "their_topics"
     assert meeting.section_started_at == moment
-    room.meeting_set_section(actor=mia, meeting=meeting, section="closing")
+    services.meeting_set_section(actor=mia, meeting=meeting, section="closing")
     meeting.refresh_from_db()
     assert meeting.section == "closing"
 
@@ -57,32 +57,36 @@ def test_either_person_moves_the_timer_once_started(mia, ray, meeting) -> None:
 def test_the_timer_refuses_a_section_outside_the_plan(mia, meeting) -> None:
     services.meeting_start(actor=mia, meeting=meeting)
     with pytest.raises(Refused, match="not a part"):
-        room.meeting_set_section(actor=mia, meeting=meeting, section="progress_review")
+        services.meeting_set_section(actor=mia, meeting=meeting, section="progress_review")
 
 
 def test_an_outsider_cannot_move_the_timer(mia, olga, meeting) -> None:
     services.meeting_start(actor=mia, meeting=meeting)
     with pytest.raises(Http404):
-        room.meeting_set_section(actor=olga, meeting=meeting, section="opening")
+        services.meeting_set_section(actor=olga, meeting=meeting, section="opening")
 
 
 def test_the_video_link_must_be_a_web_address(ray, meeting) -> None:
     with pytest.raises(Refused, match="web address"):
-        room.meeting_set_video_link(actor=ray, meeting=meeting, video_link="javascript:alert(1)")
-    room.meeting_set_video_link(actor=ray, meeting=meeting, video_link=" https://meet.test/abc ")
+        services.meeting_set_video_link(
+            actor=ray, meeting=meeting, video_link="javascript:alert(1)"
+        )
+    services.meeting_set_video_link(
+        actor=ray, meeting=meeting, video_link=" https://meet.test/abc "
+    )
     meeting.refresh_from_db()
     assert meeting.video_link == "https://meet.test/abc"
-    room.meeting_set_video_link(actor=ray, meeting=meeting, video_link="")
+    services.meeting_set_video_link(actor=ray, meeting=meeting, video_link="")
     meeting.refresh_from_db()
     assert meeting.video_link == ""
 
 
 def test_the_summary_is_saved_and_limited(ray, meeting) -> None:
-    room.meeting_set_summary(actor=ray, meeting=meeting, summary="- Ship the RFC\n")
+    services.meeting_set_summary(actor=ray, meeting=meeting, summary="- Ship the RFC\n")
     meeting.refresh_from_db()
     assert meeting.summary == "- Ship the RFC"
     with pytest.raises(Refused, match="limited"):
-        room.meeting_set_summary(actor=ray, meeting=meeting, summary="x" * 20_001)
+        services.meeting_set_summary(actor=ray, meeting=meeting, summary="x" * 20_001)
 
 
 def test_changes_to_different_sections_merge(mia, ray, meeting) -> None:
@@ -147,10 +151,10 @@ def test_the_split_compares_discussed_topics_with_the_levels_target(mia, ray, me
         topic = services.topic_add(actor=ray, meeting=meeting, text=f"T{index}", kind=kind)
         services.topic_set_discussed(actor=mia, topic=topic, discussed=True)
     services.topic_add(actor=mia, meeting=meeting, text="Not discussed", kind="career")
-    rows = {row.key: row for row in room.actual_split("junior", meeting.topics.all())}
+    rows = {row.key: row for row in selectors.actual_split("junior", meeting.topics.all())}
     assert rows["tactical"].target == 50 and rows["tactical"].actual == 50
     assert rows["career"].actual == 25
-    assert room.report_share(list(meeting.topics.all()), ray.pk) == 80
+    assert selectors.report_share(list(meeting.topics.all()), ray.pk) == 80
 
 
 def test_the_recap_carries_shared_notes_and_items_never_private_notes(mia, ray, meeting) -> None:
@@ -162,7 +166,7 @@ def test_the_recap_carries_shared_notes_and_items_never_private_notes(mia, ray, 
     services.action_item_add(
         actor=mia, meeting=meeting, text="Write the RFC", owner=ray, due_on=dt.date(2026, 12, 5)
     )
-    text = room.recap(meeting, notes, meeting.action_items.all())
+    text = selectors.recap(meeting, notes, meeting.action_items.all())
     assert text.startswith(f"## 1:1 with {ray.name}")
     assert "- Deploys" in text
     assert f"- [ ] {ray.name} will Write the RFC by 2026-12-05" in text

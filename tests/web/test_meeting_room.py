@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rapport.meetings import room, services
+from rapport.meetings import selectors, services
 from rapport.meetings.models import Meeting, SharedNotes
 
 HTMX = {"HX-Request": "true"}
@@ -121,7 +121,7 @@ def test_run_mode_loads_questions_and_playbooks_for_the_manager_only(
 
 def test_run_mode_shows_the_plan_and_the_career_check(client_for, mia, meeting) -> None:
     html = page(client_for(mia), meeting, "run")
-    for box in room.plan_for(meeting):
+    for box in selectors.plan_for(meeting):
         assert box.title in html
     assert "The 5-minute career check" in html
 
@@ -131,9 +131,9 @@ def test_a_career_meeting_shows_its_four_parts(client_for, mia, meeting) -> None
     meeting.refresh_from_db()
     html = page(client_for(mia), meeting, "run")
     assert "Career-focused 1:1" in html
-    for box in room.plan_for(meeting):
+    for box in selectors.plan_for(meeting):
         assert box.title in html
-    assert len(room.plan_for(meeting)) == 4
+    assert len(selectors.plan_for(meeting)) == 4
     assert "The 5-minute career check" not in html
 
 
@@ -194,7 +194,7 @@ def test_the_page_and_the_poll_agree_so_an_idle_poll_sends_nothing(
 
 def test_the_timer_survives_a_reload(client_for, mia, meeting) -> None:
     services.meeting_start(actor=mia, meeting=meeting)
-    room.meeting_set_section(actor=mia, meeting=meeting, section="closing")
+    services.meeting_set_section(actor=mia, meeting=meeting, section="closing")
     html = page(client_for(mia), meeting)
     assert f'data-started="{int(meeting.section_started_at.timestamp() * 1000)}"' in html
     assert 'class="timer-section">Closing' in html
@@ -299,7 +299,7 @@ def test_the_report_never_sees_the_managers_private_note_in_any_mode(
 ) -> None:
     services.meeting_start(actor=mia, meeting=meeting)
     client = client_for(ray)
-    for mode in room.MODES:
+    for mode in selectors.MODES:
         assert MIA_SECRET not in page(client, meeting, mode)
     fragments = [
         client.get(reverse("meeting_timer", args=[meeting.pk]), headers=HTMX),
@@ -387,7 +387,7 @@ def _grow(series, mia, ray, meeting, n: int) -> None:
         services.action_item_add(actor=mia, meeting=meeting, text=f"I{index}", owner=ray)
 
 
-@pytest.mark.parametrize("mode", room.MODES)
+@pytest.mark.parametrize("mode", selectors.MODES)
 def test_each_mode_costs_the_same_queries_however_full(
     client_for, series, mia, ray, meeting, mode: str
 ) -> None:

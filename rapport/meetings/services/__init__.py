@@ -12,10 +12,14 @@ from rapport.meetings.services.action_items import (
 )
 from rapport.meetings.services.common import NotesConflict, ServiceError
 from rapport.meetings.services.meetings import (
+    SUMMARY_LIMIT,
     manager_clash,
     meeting_cancel,
     meeting_complete,
     meeting_set_mood,
+    meeting_set_section,
+    meeting_set_summary,
+    meeting_set_video_link,
     meeting_start,
     topics_carry_over,
 )
@@ -52,6 +56,7 @@ __all__ = [
     "DEFAULT_START_TIME",
     "DEFAULT_WEEKDAY",
     "NOTE_LIMIT",
+    "SUMMARY_LIMIT",
     "NotesConflict",
     "ServiceError",
     "action_item_add",
@@ -61,6 +66,9 @@ __all__ = [
     "meeting_cancel",
     "meeting_complete",
     "meeting_set_mood",
+    "meeting_set_section",
+    "meeting_set_summary",
+    "meeting_set_video_link",
     "meeting_start",
     "next_meeting",
     "person_deactivate",

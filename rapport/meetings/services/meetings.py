@@ -1,10 +1,13 @@
-"""Every write to one meeting: starting, holding, the mood, cancelling or moving it."""
+"""Every write to one meeting: starting, holding, the mood, cancelling or moving it,
+the shared timer, the video link and the summary."""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -22,6 +25,7 @@ from rapport.framework.agenda import (
 from rapport.framework.cadence import reschedule_refusal
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes, Topic
+from rapport.meetings.selectors import plan_for
 from rapport.meetings.services.series import _meeting_create, next_meeting
 from rapport.people.models import Person
 
@@ -246,3 +250,55 @@ def _notes_move(source: Meeting, target: Meeting) -> None:
             version=F("version") + 1, updated_by=notes.updated_by, **notes.sections()
         )
     PrivateNote.objects.filter(meeting=source).update(meeting=target)
+
+
+# The meeting room ----------------------------------------------------------------
+
+SUMMARY_LIMIT = 20_000
+
+
+@transaction.atomic
+def meeting_set_section(
+    *, actor: Person, meeting: Meeting, section: str, now: dt.datetime | None = None
+) -> Meeting:
+    """Move the shared timer to a section of the plan; either participant may."""
+    access.meeting_check_change(actor, meeting)
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.started_at is None:
+        raise Refused("Start the meeting first: the timer runs during the meeting.")
+    keys = [box.key for box in plan_for(meeting)]
+    if section not in keys:
+        raise Refused("That is not a part of this meeting's plan.")
+    meeting.section = section
+    meeting.section_started_at = now or timezone.now()
+    meeting.save(update_fields=["section", "section_started_at"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_set_video_link(*, actor: Person, meeting: Meeting, video_link: str) -> Meeting:
+    """Set (or clear) the link both people join the call with."""
+    access.meeting_check_change(actor, meeting)
+    link = video_link.strip()
+    if link:
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except ValidationError:
+            raise Refused("A video link is a full web address, starting https://") from None
+        if len(link) > 200:
+            raise Refused("A video link is limited to 200 characters.")
+    meeting.video_link = link
+    meeting.save(update_fields=["video_link"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_set_summary(*, actor: Person, meeting: Meeting, summary: str) -> Meeting:
+    """Write the summary of key points (Markdown), shared by both people."""
+    access.meeting_check_change(actor, meeting)
+    if meeting.is_called_off:
+        raise Refused("This meeting did not take place.")
+    if len(summary) > SUMMARY_LIMIT:
+        raise Refused(f"A summary is limited to {SUMMARY_LIMIT:,} characters.")
+    meeting.summary = summary.strip()
+    meeting.save(update_fields=["summary"])
+    return meeting

@@ -18,7 +18,7 @@ from rapport.framework import documentation
 from rapport.framework.agenda import MOOD_MAX, MOOD_MIN, held_minutes_from
 from rapport.framework.documentation import NOTE_SECTIONS
 from rapport.growth import services as growth
-from rapport.meetings import room, services
+from rapport.meetings import room, selectors, services
 from rapport.meetings.models import Meeting, SharedNotes, Topic, agenda_order
 from rapport.meetings.selectors import meetings_on_days_away
 from rapport.people.models import Person
@@ -122,10 +122,10 @@ def _page_context(viewer: Person, meeting: Meeting, **overrides: Any) -> dict[st
         "cancel_form": CancelForm(),
         "mood_labels": MOOD_LABELS,
         "structure": agenda_rules,
-        "plan": room.plan_for(meeting),
+        "plan": selectors.plan_for(meeting),
         "split": agenda_rules.TIME_SPLITS.get(meeting.series.report.level),
-        "modes": room.MODE_TITLES,
-        "mode": room.default_mode(meeting),
+        "modes": selectors.MODE_TITLES,
+        "mode": selectors.default_mode(meeting),
         "timer": _timer(meeting),
         "documentation": documentation,
         "on_day_away": meeting.is_open and meeting.pk in meetings_on_days_away([meeting]),
@@ -146,16 +146,16 @@ def _wrap_context(viewer: Person, meeting: Meeting, context: dict[str, Any]) -> 
     topics = context["topics"]
     items = context["meeting_items"]
     return {
-        "split_rows": room.actual_split(meeting.series.report.level, topics),
-        "report_share": room.report_share(topics, meeting.series.report_id),
-        "recap": room.recap(meeting, context["notes"], items),
+        "split_rows": selectors.actual_split(meeting.series.report.level, topics),
+        "report_share": selectors.report_share(topics, meeting.series.report_id),
+        "recap": selectors.recap(meeting, context["notes"], items),
         "undated_items": [item for item in items if item.due_on is None and item.is_open],
     }
 
 
 def _timer(meeting: Meeting) -> dict[str, Any]:
     """The shared timer: the current section of the plan, its box, and since when (server time)."""
-    boxes = {box.key: box for box in room.plan_for(meeting)}
+    boxes = {box.key: box for box in selectors.plan_for(meeting)}
     box = boxes.get(meeting.section)
     started = meeting.section_started_at
     running = meeting.status == Meeting.Status.SCHEDULED and meeting.started_at is not None
@@ -188,7 +188,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     growth.meeting_seen(actor=request.user, meeting=found)
     context = _page_context(request.user, found)
     asked = request.GET.get("mode", "")
-    if asked in room.MODES:
+    if asked in selectors.MODES:
         context["mode"] = asked
     if context["mode"] == "wrap":
         context.update(_wrap_context(request.user, found, context))
@@ -640,7 +640,7 @@ def _timer_response(request: HttpRequest, found: Meeting) -> HttpResponse:
         **_people(request.user, found),
         "meeting": found,
         "timer": state,
-        "plan": room.plan_for(found),
+        "plan": selectors.plan_for(found),
         "timer_hash": since_hash,
         "meeting_items": items,
         "show_series": False,
@@ -654,7 +654,7 @@ def _timer_response(request: HttpRequest, found: Meeting) -> HttpResponse:
 def section(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Move the shared timer to a part of the plan (either participant)."""
     found = access.meeting_for(request.user, meeting_id)
-    room.meeting_set_section(
+    services.meeting_set_section(
         actor=request.user, meeting=found, section=request.POST.get("section", "")
     )
     if is_htmx(request):
@@ -666,7 +666,7 @@ def section(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def video_link(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Set the meeting's video link (either participant)."""
     found = access.meeting_for(request.user, meeting_id)
-    room.meeting_set_video_link(
+    services.meeting_set_video_link(
         actor=request.user, meeting=found, video_link=request.POST.get("video_link", "")
     )
     if is_htmx(request):
@@ -680,7 +680,7 @@ def video_link(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def summary(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Save the summary of key points (either participant)."""
     found = access.meeting_for(request.user, meeting_id)
-    room.meeting_set_summary(
+    services.meeting_set_summary(
         actor=request.user, meeting=found, summary=request.POST.get("summary", "")
     )
     if is_htmx(request):
@@ -701,5 +701,5 @@ def recap(request: HttpRequest, meeting_id: int) -> HttpResponse:
         .select_related("owner")
         .order_by("pk")
     )
-    text = room.recap(found, notes, items)
+    text = selectors.recap(found, notes, items)
     return HttpResponse(text, content_type="text/markdown; charset=utf-8")
