@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import now
 
 from rapport.meetings.models import Meeting, Series
 from rapport.people.models import Organisation, Person
@@ -58,7 +59,7 @@ class OrgQuestion(models.Model):
     category_key = models.CharField(max_length=32)
     text = models.CharField(max_length=300)
     created_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["pk"]
@@ -100,7 +101,7 @@ class Goal(models.Model):
     skill = models.CharField(max_length=120)
     criterion = models.CharField(max_length=120, blank=True)
     created_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=now)
     achieved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -127,7 +128,7 @@ class Feedback(models.Model):
     impact = models.CharField(max_length=1000)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acted_on_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -155,7 +156,7 @@ class ImprovementPlan(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["-starts_on", "-pk"]

@@ -265,7 +265,9 @@ def _automatic_ticks(
 
 
 @transaction.atomic
-def preparation_topic_add(*, actor: Person, meeting: Meeting, prompt: str, text: str) -> Topic:
+def preparation_topic_add(
+    *, actor: Person, meeting: Meeting, prompt: str, text: str, now: dt.datetime | None = None
+) -> Topic:
     """The IC answers a preparation prompt: it becomes a topic of the right kind."""
     if prompt not in IC_PROMPT_TOPICS:
         raise Refused("Unknown preparation prompt.")
@@ -273,7 +275,9 @@ def preparation_topic_add(*, actor: Person, meeting: Meeting, prompt: str, text:
     text = " ".join(text.split())
     if not text:
         raise Refused("Write something first.")
-    return meeting_services.topic_add(actor=actor, meeting=meeting, text=prefix + text, kind=kind)
+    return meeting_services.topic_add(
+        actor=actor, meeting=meeting, text=prefix + text, kind=kind, now=now
+    )
 
 
 # The seed's prompts speak about the IC; their preparation view speaks to them.
@@ -438,7 +442,9 @@ def question_ask(
 
 
 @transaction.atomic
-def org_question_add(*, actor: Person, category_key: str, text: str) -> OrgQuestion:
+def org_question_add(
+    *, actor: Person, category_key: str, text: str, now: dt.datetime | None = None
+) -> OrgQuestion:
     """Add one of the organisation's own questions under a category of the bank."""
     access.org_question_check_add(actor)
     if category_key not in bank.QUESTION_CATEGORIES:
@@ -453,11 +459,19 @@ def org_question_add(*, actor: Person, category_key: str, text: str) -> OrgQuest
         category_key=category_key,
         text=text,
         created_by=actor,
+        created_at=now or timezone.now(),
     )
 
 
 @transaction.atomic
-def goal_set(*, actor: Person, meeting: Meeting, skill: str, criterion: str = "") -> Goal:
+def goal_set(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    skill: str,
+    criterion: str = "",
+    now: dt.datetime | None = None,
+) -> Goal:
     """Name what the report is working on: the questions' [skill] and [criterion]."""
     access.coaching_check_manager(actor, meeting)
     series = meeting.series
@@ -465,7 +479,11 @@ def goal_set(*, actor: Person, meeting: Meeting, skill: str, criterion: str = ""
     if not skill or len(skill) > 120:
         raise Refused("A goal names a skill in up to 120 characters.")
     return Goal.objects.create(
-        series=series, skill=skill, criterion=" ".join(criterion.split())[:120], created_by=actor
+        series=series,
+        skill=skill,
+        criterion=" ".join(criterion.split())[:120],
+        created_by=actor,
+        created_at=now or timezone.now(),
     )
 
 
@@ -492,6 +510,7 @@ def feedback_give(
     situation: str,
     behaviour: str,
     impact: str,
+    now: dt.datetime | None = None,
 ) -> Feedback:
     """Record feedback to the other participant and append it to the notes' feedback section.
 
@@ -518,8 +537,15 @@ def feedback_give(
         raise Refused(f"Each part is limited to {FEEDBACK_LIMIT:,} characters.")
     series = meeting.series
     given_to = series.report if actor.pk == series.manager_id else series.manager
+    now = now or timezone.now()
     feedback = Feedback.objects.create(
-        meeting=meeting, series=series, given_by=actor, given_to=given_to, kind=kind, **parts
+        meeting=meeting,
+        series=series,
+        given_by=actor,
+        given_to=given_to,
+        kind=kind,
+        created_at=now,
+        **parts,
     )
     notes, _ = SharedNotes.objects.select_for_update().get_or_create(meeting=meeting)
     notes.feedback = "\n".join(filter(None, [notes.feedback.rstrip(), _feedback_line(feedback)]))
@@ -527,7 +553,7 @@ def feedback_give(
         feedback=notes.feedback,
         version=F("version") + 1,
         updated_by=actor,
-        updated_at=timezone.now(),
+        updated_at=now,
     )
     return feedback
 
@@ -587,8 +613,8 @@ def plan_create(
     """An underperformance plan: its weekly check-ins become the manager's action items and
     topics of the coming meetings up to the end date; all or nothing."""
     access.coaching_check_manager(actor, meeting)
-    today = today or timezone.localdate()
     now = now or timezone.now()
+    today = today or timezone.localdate(now)
     expectations = expectations.strip()
     if not expectations:
         raise Refused("A plan starts with clear expectations.")
@@ -604,12 +630,22 @@ def plan_create(
     if open_plan_for(series) is not None:
         raise Refused("This 1:1 already has an open plan.")
     plan = ImprovementPlan.objects.create(
-        series=series, created_by=actor, expectations=expectations, starts_on=today, ends_on=ends_on
+        series=series,
+        created_by=actor,
+        expectations=expectations,
+        starts_on=today,
+        ends_on=ends_on,
+        created_at=now,
     )
     summary = _shorten(" ".join(expectations.split()), 200)
     for day in plan_check_ins(today, ends_on):
         meeting_services.action_item_add(
-            actor=actor, meeting=meeting, text=f"Check in on {summary}", owner=actor, due_on=day
+            actor=actor,
+            meeting=meeting,
+            text=f"Check in on {summary}",
+            owner=actor,
+            due_on=day,
+            now=now,
         )
     coming = Meeting.objects.filter(
         series=series,
@@ -629,7 +665,9 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_close(*, actor: Person, meeting: Meeting, status: str) -> ImprovementPlan:
+def plan_close(
+    *, actor: Person, meeting: Meeting, status: str, now: dt.datetime | None = None
+) -> ImprovementPlan:
     """Close the series' open plan: expectations met, or closed otherwise."""
     access.coaching_check_manager(actor, meeting)
     if status not in (ImprovementPlan.Status.MET, ImprovementPlan.Status.CLOSED):

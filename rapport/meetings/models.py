@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import now
 
 from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
 from rapport.framework.cadence import ADJUSTMENT_REASONS
@@ -114,7 +115,7 @@ class Meeting(models.Model):
     moved_to = models.OneToOneField(
         "self", models.SET_NULL, null=True, blank=True, related_name="moved_from"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=now)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -173,7 +174,7 @@ class Topic(models.Model):
     carried_from = models.OneToOneField(
         "self", models.SET_NULL, null=True, blank=True, related_name="carried_to"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["position", "id"]
@@ -209,7 +210,7 @@ class SharedNotes(models.Model):
     follow_up = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(default=now)
 
     class Meta:
         verbose_name_plural = "shared notes"
@@ -228,7 +229,7 @@ class PrivateNote(models.Model):
     author = models.ForeignKey(Person, models.CASCADE, related_name="+")
     body = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(default=now)
 
     class Meta:
         constraints = [
@@ -276,7 +277,7 @@ class ActionItem(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     done_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(Person, models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=now)
 
     objects = ActionItemQuerySet.as_manager()
 

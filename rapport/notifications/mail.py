@@ -55,7 +55,9 @@ def mail_preferences(person: Person) -> dict[str, bool]:
 
 
 @transaction.atomic
-def mail_preference_set(*, actor: Person, kind: str, enabled: bool) -> None:
+def mail_preference_set(
+    *, actor: Person, kind: str, enabled: bool, now: dt.datetime | None = None
+) -> None:
     """Turn one kind of mail on or off for the person."""
     if kind not in MailKind.values:
         raise Refused("Unknown kind of mail.")

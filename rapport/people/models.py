@@ -7,6 +7,7 @@ import zoneinfo
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.timezone import now
 
 from rapport.framework.cadence import (
     CANCELLATION_WARNING_COUNT,
@@ -25,7 +26,7 @@ class Organisation(models.Model):
     )
     cancellation_warning_days = models.PositiveSmallIntegerField(default=CANCELLATION_WARNING_DAYS)
     overdue_grace_days = models.PositiveSmallIntegerField(default=OVERDUE_GRACE_DAYS)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:
         return self.name
@@ -51,7 +52,7 @@ class Person(AbstractBaseUser):
     is_active = models.BooleanField(default=True)
     # The secret in the person's private calendar feed URL; empty until they ask for one.
     calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
-    date_joined = models.DateTimeField(auto_now_add=True)
+    date_joined = models.DateTimeField(default=now)
 
     objects = PersonManager()
 
@@ -88,7 +89,7 @@ class Absence(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=now)
 
     class Meta:
         ordering = ["starts_on"]

@@ -23,9 +23,11 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+# As `clock`: `timezone` here is a person's timezone name, a parameter of several services.
+from django.utils import timezone as clock
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.timezone import localdate
 
 from rapport import access
 from rapport.errors import Refused
@@ -184,27 +186,34 @@ def _invite_mail(person: Person, *, invited_by: Person | None) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, name: str) -> Organisation:
+def organisation_create(*, name: str, now: dt.datetime | None = None) -> Organisation:
     """A new, empty organisation (for a roster imported from the command line)."""
     name = " ".join(name.split())
     if not name:
         raise Refused("Give the organisation a name.")
     if Organisation.objects.filter(name__iexact=name).exists():
         raise Refused(f"an organisation named “{name}” exists: use --org instead")
-    return Organisation.objects.create(name=name[:200])
+    return Organisation.objects.create(name=name[:200], created_at=now or clock.now())
 
 
 @transaction.atomic
-def organisation_setup(*, organisation_name: str, name: str, email: str, password: str) -> Person:
+def organisation_setup(
+    *, organisation_name: str, name: str, email: str, password: str, now: dt.datetime | None = None
+) -> Person:
     """Create the organisation and its first org admin; only while nobody exists."""
     if Person.objects.exists():
         raise Refused("Rapport is already set up: sign in instead.")
     if not organisation_name.strip() or not name.strip():
         raise Refused("Give the organisation's name and yours.")
     email = check_email(email)
-    organisation = Organisation.objects.create(name=organisation_name.strip())
+    now = now or clock.now()
+    organisation = Organisation.objects.create(name=organisation_name.strip(), created_at=now)
     person = Person(
-        organisation=organisation, email=email, name=check_name(name), is_org_admin=True
+        organisation=organisation,
+        email=email,
+        name=check_name(name),
+        is_org_admin=True,
+        date_joined=now,
     )
     try:
         validate_password(password, person)
@@ -250,6 +259,7 @@ def person_invite(
     timezone: str = "UTC",
     remote: bool = False,
     is_org_admin: bool = False,
+    now: dt.datetime | None = None,
 ) -> Person:
     """Add a person with no password yet; they choose one through their set-password link.
 
@@ -270,6 +280,7 @@ def person_invite(
         timezone=check_timezone(timezone),
         remote=remote,
         is_org_admin=is_org_admin,
+        date_joined=now or clock.now(),
     )
     person.set_unusable_password()
     person.save()
@@ -307,6 +318,7 @@ def person_update(
     timezone: str,
     remote: bool,
     is_org_admin: bool,
+    now: dt.datetime | None = None,
 ) -> Person:
     """Change someone's level, reporting line or details (the person record only).
 
@@ -333,7 +345,7 @@ def person_update(
 
 
 @transaction.atomic
-def person_deactivate(*, actor: Person, person: Person) -> Person:
+def person_deactivate(*, actor: Person, person: Person, now: dt.datetime | None = None) -> Person:
     """Stop someone signing in; their history stays (meetings' version ends their 1:1)."""
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
@@ -350,7 +362,7 @@ def person_deactivate(*, actor: Person, person: Person) -> Person:
 
 
 @transaction.atomic
-def person_reactivate(*, actor: Person, person: Person) -> Person:
+def person_reactivate(*, actor: Person, person: Person, now: dt.datetime | None = None) -> Person:
     """Let a deactivated person sign in again (meetings' version resumes their 1:1)."""
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
@@ -375,9 +387,11 @@ def absence_add(
     ends_on: dt.date,
     note: str = "",
     today: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> Absence:
     """Mark days away for oneself; the 1:1s on them get flagged to move."""
-    today = today or localdate(timezone=zoneinfo.ZoneInfo(actor.timezone))
+    now = now or clock.now()
+    today = today or clock.localdate(now, zoneinfo.ZoneInfo(actor.timezone))
     note = " ".join(note.split())
     if ends_on < starts_on:
         raise Refused("The last day away comes on or after the first.")
@@ -387,11 +401,13 @@ def absence_add(
         raise Refused("Mark at most a year at a time.")
     if len(note) > 200:
         raise Refused("The note is limited to 200 characters.")
-    return Absence.objects.create(person=actor, starts_on=starts_on, ends_on=ends_on, note=note)
+    return Absence.objects.create(
+        person=actor, starts_on=starts_on, ends_on=ends_on, note=note, created_at=now
+    )
 
 
 @transaction.atomic
-def absence_remove(*, actor: Person, absence: Absence) -> None:
+def absence_remove(*, actor: Person, absence: Absence, now: dt.datetime | None = None) -> None:
     """Remove one of one's own days-away entries."""
     if absence.person_id != actor.pk:
         raise Http404(access.NOT_FOUND)
@@ -503,7 +519,12 @@ def _roster_row(
 
 @transaction.atomic
 def roster_import(
-    *, actor: Person | None, organisation: Organisation, text: str, send_invites: bool = False
+    *,
+    actor: Person | None,
+    organisation: Organisation,
+    text: str,
+    send_invites: bool = False,
+    now: dt.datetime | None = None,
 ) -> RosterResult:
     """Create or update everyone in a roster CSV: all lines or nothing."""
     if actor is not None:
@@ -532,7 +553,7 @@ def roster_import(
     errors += parsed.errors
     if errors:
         raise RosterErrors(sorted(errors, key=lambda error: error[0]))
-    result = _roster_write(rows, existing, organisation)
+    result = _roster_write(rows, existing, organisation, now=now or clock.now())
     if send_invites:
         for person in result.created:
             _invite_mail(person, invited_by=actor)
@@ -585,14 +606,18 @@ def _in_cycle(row: RosterRow, by_email: dict[str, RosterRow], existing: dict[str
 
 
 def _roster_write(
-    rows: list[RosterRow], existing: dict[str, Person], organisation: Organisation
+    rows: list[RosterRow],
+    existing: dict[str, Person],
+    organisation: Organisation,
+    *,
+    now: dt.datetime,
 ) -> RosterResult:
     created, updated, moved, unchanged = [], [], [], 0
     people = dict(existing)
     for row in rows:
         person = people.get(row.email)
         if person is None:
-            person = Person(organisation=organisation, email=row.email)
+            person = Person(organisation=organisation, email=row.email, date_joined=now)
             person.set_unusable_password()
             created.append(person)
         elif _roster_same(person, row):

@@ -22,6 +22,7 @@ def action_item_add(
     text: str,
     owner: Person,
     due_on: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> ActionItem:
     """Record a commitment: who will do what, by when."""
     access.meeting_check_change(actor, meeting)
@@ -35,26 +36,38 @@ def action_item_add(
         text=_clean_text(text, what="An action item"),
         due_on=due_on,
         created_by=actor,
+        created_at=now or timezone.now(),
     )
 
 
 @transaction.atomic
 def action_item_set_status(
-    *, actor: Person, item: ActionItem, status: str, today: dt.date | None = None
+    *,
+    actor: Person,
+    item: ActionItem,
+    status: str,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> ActionItem:
     """Mark an action item open, done (dated today) or dropped."""
     access.action_item_check_change(actor, item)
     if status not in ActionItem.Status.values:
         raise Refused("Status is open, done or dropped.")
     item.status = status
-    item.done_on = (today or timezone.localdate()) if status == ActionItem.Status.DONE else None
+    item.done_on = (today or timezone.localdate(now)) if status == ActionItem.Status.DONE else None
     item.save(update_fields=["status", "done_on"])
     return item
 
 
 @transaction.atomic
 def action_item_update(
-    *, actor: Person, item: ActionItem, text: str, owner: Person, due_on: dt.date | None
+    *,
+    actor: Person,
+    item: ActionItem,
+    text: str,
+    owner: Person,
+    due_on: dt.date | None,
+    now: dt.datetime | None = None,
 ) -> ActionItem:
     """Change an action item's text, owner or due date."""
     access.action_item_check_change(actor, item)

@@ -72,14 +72,17 @@ def meeting_complete(
     if mood is not None:
         meeting.mood = mood
     meeting.save(update_fields=["status", "started_at", "ended_at", "held_minutes", "mood"])
-    topics_carry_over(meeting=meeting)
+    topics_carry_over(meeting=meeting, now=now)
     return meeting
 
 
-def topics_carry_over(*, meeting: Meeting, to: Meeting | None = None) -> int:
+def topics_carry_over(
+    *, meeting: Meeting, to: Meeting | None = None, now: dt.datetime | None = None
+) -> int:
     """Copy the meeting's undiscussed topics onto the next meeting (or `to`); returns how many."""
     pending = list(meeting.topics.filter(discussed=False, carried_to__isnull=True))
-    target = (to or next_meeting(meeting)) if pending else None
+    target = (to or next_meeting(meeting, now=now)) if pending else None
+    created_at = now or timezone.now()
     if target is None:
         return 0
     start = (target.topics.aggregate(top=Max("position"))["top"] or 0) + 1
@@ -92,6 +95,7 @@ def topics_carry_over(*, meeting: Meeting, to: Meeting | None = None) -> int:
             position=start + offset,
             added_before_start=True,
             carried_from=topic,
+            created_at=created_at,
         )
         for offset, topic in enumerate(pending)
     )
@@ -99,7 +103,9 @@ def topics_carry_over(*, meeting: Meeting, to: Meeting | None = None) -> int:
 
 
 @transaction.atomic
-def meeting_set_mood(*, actor: Person, meeting: Meeting, mood: int) -> Meeting:
+def meeting_set_mood(
+    *, actor: Person, meeting: Meeting, mood: int, now: dt.datetime | None = None
+) -> Meeting:
     """Record the opening check-in on mood and energy (1 low to 5 high)."""
     access.meeting_check_change(actor, meeting)
     if meeting.is_called_off:
@@ -147,7 +153,7 @@ def meeting_cancel(
     meeting.sequence += 1
     moved = None
     if new_time is not None:
-        moved = _meeting_create(meeting.series, new_time, career=meeting.is_career)
+        moved = _meeting_create(meeting.series, new_time, career=meeting.is_career, created_at=now)
         if moved.duration_minutes != meeting.duration_minutes:
             moved.duration_minutes = meeting.duration_minutes
             moved.save(update_fields=["duration_minutes"])
@@ -166,7 +172,7 @@ def meeting_cancel(
             "sequence",
         ]
     )
-    topics_carry_over(meeting=meeting, to=moved)
+    topics_carry_over(meeting=meeting, to=moved, now=now)
     if moved is not None:
         _notes_move(meeting, moved)
     elif meeting.is_career:
@@ -275,7 +281,9 @@ def meeting_set_section(
 
 
 @transaction.atomic
-def meeting_set_video_link(*, actor: Person, meeting: Meeting, video_link: str) -> Meeting:
+def meeting_set_video_link(
+    *, actor: Person, meeting: Meeting, video_link: str, now: dt.datetime | None = None
+) -> Meeting:
     """Set (or clear) the link both people join the call with."""
     access.meeting_check_change(actor, meeting)
     link = video_link.strip()
@@ -292,7 +300,9 @@ def meeting_set_video_link(*, actor: Person, meeting: Meeting, video_link: str) 
 
 
 @transaction.atomic
-def meeting_set_summary(*, actor: Person, meeting: Meeting, summary: str) -> Meeting:
+def meeting_set_summary(
+    *, actor: Person, meeting: Meeting, summary: str, now: dt.datetime | None = None
+) -> Meeting:
     """Write the summary of key points (Markdown), shared by both people."""
     access.meeting_check_change(actor, meeting)
     if meeting.is_called_off:

@@ -27,10 +27,13 @@ DEFAULT_WEEKDAY = 1  # Tuesday: clear of Monday planning and Friday wind-down
 
 
 @transaction.atomic
-def series_start(*, manager: Person, report: Person, on: dt.date | None = None) -> Series:
+def series_start(
+    *, manager: Person, report: Person, on: dt.date | None = None, now: dt.datetime | None = None
+) -> Series:
     """Open the standing 1:1 between a manager and a report, with the level's cadence."""
+    now = now or timezone.now()
     cadence = cadence_for_level(level_or_default(report.level))
-    started_on = on or timezone.localdate()
+    started_on = on or timezone.localdate(now)
     series = Series.objects.create(
         organisation_id=report.organisation_id,
         manager=manager,
@@ -43,7 +46,7 @@ def series_start(*, manager: Person, report: Person, on: dt.date | None = None) 
         start_time=_default_start_time(manager, report, started_on, cadence),
         timezone=manager.timezone,
     )
-    series_schedule(series=series)
+    series_schedule(series=series, now=now)
     return series
 
 
@@ -119,6 +122,7 @@ def series_update_cadence(
     start_time: dt.time,
     reason: str,
     note: str = "",
+    now: dt.datetime | None = None,
 ) -> Series:
     """Change when and how often a 1:1 happens; a departure from the level needs a reason."""
     access.series_check_manager(actor, series)
@@ -163,12 +167,12 @@ def series_update_cadence(
             "cadence_note",
         ]
     )
-    _reschedule_future(series)
+    _reschedule_future(series, now=now)
     return series
 
 
 @transaction.atomic
-def series_follow_level(*, series: Series) -> Series:
+def series_follow_level(*, series: Series, now: dt.datetime | None = None) -> Series:
     """Put an open series without a cadence override on its report's level's cadence."""
     if not series.is_open or series.cadence_reason:
         return series
@@ -183,15 +187,14 @@ def series_follow_level(*, series: Series) -> Series:
     for name, value in wanted.items():
         setattr(series, name, value)
     series.save(update_fields=list(wanted))
-    _reschedule_future(series)
+    _reschedule_future(series, now=now)
     return series
 
 
-def _reschedule_future(series: Series) -> None:
+def _reschedule_future(series: Series, *, now: dt.datetime | None = None) -> None:
     """Regenerate untouched future meetings; ones with agenda or notes keep their slot."""
-    future = series.meetings.filter(
-        status=Meeting.Status.SCHEDULED, scheduled_at__gt=timezone.now()
-    )
+    now = now or timezone.now()
+    future = series.meetings.filter(status=Meeting.Status.SCHEDULED, scheduled_at__gt=now)
     untouched = list(_untouched(future).values_list("pk", flat=True))
     Meeting.objects.filter(pk__in=untouched).delete()
     # Kept meetings (they hold an agenda or notes) keep their slot but take the new length;
@@ -204,7 +207,7 @@ def _reschedule_future(series: Series) -> None:
             meeting.duration_minutes = wanted
             meeting.sequence = F("sequence") + 1
             meeting.save(update_fields=["duration_minutes", "sequence"])
-    series_schedule(series=series)
+    series_schedule(series=series, now=now)
 
 
 def series_schedule(*, series: Series, now: dt.datetime | None = None) -> list[Meeting]:
@@ -240,7 +243,10 @@ def series_schedule(*, series: Series, now: dt.datetime | None = None) -> list[M
             on=moment.date(),
             every_weeks=series.career_every_weeks,
         )
-        meeting = _meeting_create(series, moment, career=career)
+        # Planned now, or then when history is laid out; never later than the present.
+        meeting = _meeting_create(
+            series, moment, career=career, created_at=min(now, timezone.now())
+        )
         existing.append(meeting)
         created.append(meeting)
     return created
@@ -258,7 +264,10 @@ def _last_career_before(meetings: list[Meeting], moment: dt.datetime) -> dt.date
     )
 
 
-def _meeting_create(series: Series, moment: dt.datetime, *, career: bool) -> Meeting:
+def _meeting_create(
+    series: Series, moment: dt.datetime, *, career: bool, created_at: dt.datetime | None = None
+) -> Meeting:
+    created_at = created_at or timezone.now()
     duration = series.duration_minutes
     if career:
         duration = scheduling.career_minutes(duration)
@@ -267,12 +276,13 @@ def _meeting_create(series: Series, moment: dt.datetime, *, career: bool) -> Mee
         scheduled_at=moment,
         kind=Meeting.Kind.CAREER if career else Meeting.Kind.REGULAR,
         duration_minutes=duration,
+        created_at=created_at,
     )
-    SharedNotes.objects.create(meeting=meeting)
+    SharedNotes.objects.create(meeting=meeting, updated_at=created_at)
     return meeting
 
 
-def next_meeting(meeting: Meeting) -> Meeting | None:
+def next_meeting(meeting: Meeting, *, now: dt.datetime | None = None) -> Meeting | None:
     """The next scheduled meeting of the same series, scheduling one if none exists."""
     later = meeting.series.meetings.filter(
         status=Meeting.Status.SCHEDULED, scheduled_at__gt=meeting.scheduled_at
@@ -280,7 +290,7 @@ def next_meeting(meeting: Meeting) -> Meeting | None:
     found = later.order_by("scheduled_at").first()
     if found is None:
         # Plan from this meeting on: it may be the last one inside the horizon.
-        start = max(meeting.scheduled_at, timezone.now())
+        start = max(meeting.scheduled_at, now or timezone.now())
         if series_schedule(series=meeting.series, now=start):
             found = later.order_by("scheduled_at").first()
     return found

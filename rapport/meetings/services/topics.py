@@ -40,11 +40,19 @@ def topic_add(
         kind=kind,
         position=top + 1,
         added_before_start=now < started,
+        created_at=now,
     )
 
 
 @transaction.atomic
-def topic_update(*, actor: Person, topic: Topic, text: str, kind: str | None = None) -> Topic:
+def topic_update(
+    *,
+    actor: Person,
+    topic: Topic,
+    text: str,
+    kind: str | None = None,
+    now: dt.datetime | None = None,
+) -> Topic:
     """Rewrite a topic (its author only)."""
     access.topic_check_edit(actor, topic)
     _check_agenda_open(topic.meeting)
@@ -60,7 +68,7 @@ def topic_update(*, actor: Person, topic: Topic, text: str, kind: str | None = N
 
 
 @transaction.atomic
-def topic_delete(*, actor: Person, topic: Topic) -> None:
+def topic_delete(*, actor: Person, topic: Topic, now: dt.datetime | None = None) -> None:
     """Remove a topic (its author only), while the meeting is still open."""
     access.topic_check_edit(actor, topic)
     if topic.meeting.status != Meeting.Status.SCHEDULED:
@@ -69,7 +77,9 @@ def topic_delete(*, actor: Person, topic: Topic) -> None:
 
 
 @transaction.atomic
-def topic_set_discussed(*, actor: Person, topic: Topic, discussed: bool) -> Topic:
+def topic_set_discussed(
+    *, actor: Person, topic: Topic, discussed: bool, now: dt.datetime | None = None
+) -> Topic:
     """Tick a topic as discussed, or untick it."""
     access.meeting_check_change(actor, topic.meeting)
     _check_agenda_open(topic.meeting)
@@ -79,7 +89,9 @@ def topic_set_discussed(*, actor: Person, topic: Topic, discussed: bool) -> Topi
 
 
 @transaction.atomic
-def topic_set_kind(*, actor: Person, topic: Topic, kind: str) -> Topic:
+def topic_set_kind(
+    *, actor: Person, topic: Topic, kind: str, now: dt.datetime | None = None
+) -> Topic:
     """Tag a topic as tactical, skills, career or a status update."""
     access.meeting_check_change(actor, topic.meeting)
     _check_agenda_open(topic.meeting)
@@ -91,7 +103,9 @@ def topic_set_kind(*, actor: Person, topic: Topic, kind: str) -> Topic:
 
 
 @transaction.atomic
-def topics_reorder(*, actor: Person, meeting: Meeting, ordered_ids: list[int]) -> None:
+def topics_reorder(
+    *, actor: Person, meeting: Meeting, ordered_ids: list[int], now: dt.datetime | None = None
+) -> None:
     """Put the meeting's topics in the given order."""
     access.meeting_check_change(actor, meeting)
     _check_agenda_open(meeting)
@@ -103,7 +117,9 @@ def topics_reorder(*, actor: Person, meeting: Meeting, ordered_ids: list[int]) -
 
 
 @transaction.atomic
-def topic_move(*, actor: Person, topic: Topic, direction: int) -> None:
+def topic_move(
+    *, actor: Person, topic: Topic, direction: int, now: dt.datetime | None = None
+) -> None:
     """Move a topic one place up (-1) or down (+1) among the topics of the same person."""
     if direction not in (-1, 1):
         raise Refused("A topic moves one place up or down.")
@@ -117,4 +133,6 @@ def topic_move(*, actor: Person, topic: Topic, direction: int) -> None:
         == (topic.author_id == meeting.series.report_id)
     ):
         ordered[index], ordered[target] = ordered[target], ordered[index]
-    topics_reorder(actor=actor, meeting=meeting, ordered_ids=[other.pk for other in ordered])
+    topics_reorder(
+        actor=actor, meeting=meeting, ordered_ids=[other.pk for other in ordered], now=now
+    )
