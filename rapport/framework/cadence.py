@@ -133,6 +133,11 @@ CADENCE_TABLE: Mapping[str, Cadence] = MappingProxyType(
     }
 )
 
+# How far a series may be tuned away from its level's row, whatever the reason.
+SERIES_MINUTES: tuple[int, int] = (15, 120)
+SERIES_FREQUENCY_WEEKS: tuple[int, int] = (1, 8)
+SERIES_CAREER_EVERY_WEEKS: tuple[int, int] = (1, 26)
+
 # A career-focused 1:1 runs longer than the regular one: "Structure for Career 1:1 (45-60 min)".
 CAREER_MEETING_MINUTES: tuple[int, int] = (45, 60)
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.timezone import now
 
 from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
-from rapport.framework.cadence import ADJUSTMENT_REASONS
+from rapport.framework.cadence import ADJUSTMENT_REASONS, SERIES_FREQUENCY_WEEKS, SERIES_MINUTES
 from rapport.framework.documentation import NOTE_SECTION_KEYS
 from rapport.people.models import Organisation, Person
 
@@ -40,10 +40,17 @@ class Series(models.Model):
                 fields=["report"], condition=Q(ended_on__isnull=True), name="one_open_series"
             ),
             models.CheckConstraint(
-                condition=Q(frequency_weeks__gte=1, frequency_weeks__lte=8), name="series_frequency"
+                condition=Q(
+                    frequency_weeks__gte=SERIES_FREQUENCY_WEEKS[0],
+                    frequency_weeks__lte=SERIES_FREQUENCY_WEEKS[1],
+                ),
+                name="series_frequency",
             ),
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=15, duration_minutes__lte=120),
+                condition=Q(
+                    duration_minutes__gte=SERIES_MINUTES[0],
+                    duration_minutes__lte=SERIES_MINUTES[1],
+                ),
                 name="series_duration",
             ),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="series_weekday"),

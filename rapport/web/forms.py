@@ -10,7 +10,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from rapport.framework.agenda import HELD_MINUTES_MAX, HELD_MINUTES_MIN, MOOD_MAX, MOOD_MIN
-from rapport.framework.cadence import ADJUSTMENT_REASONS
+from rapport.framework.cadence import (
+    ADJUSTMENT_REASONS,
+    SERIES_CAREER_EVERY_WEEKS,
+    SERIES_FREQUENCY_WEEKS,
+    SERIES_MINUTES,
+)
 from rapport.framework.levels import LEVEL_CHOICES
 from rapport.meetings.models import Series, Topic
 from rapport.people.models import Person
@@ -193,18 +198,23 @@ class CadenceForm(forms.Form):
     """How often and how long a 1:1 runs; the service decides when a reason is needed."""
 
     frequency_weeks = forms.TypedChoiceField(
-        choices=[(1, "Every week"), *((n, f"Every {n} weeks") for n in range(2, 9))],
+        choices=[
+            (1, "Every week"),
+            *((n, f"Every {n} weeks") for n in range(2, SERIES_FREQUENCY_WEEKS[1] + 1)),
+        ],
         coerce=int,
         label="Frequency",
     )
     duration_minutes = forms.IntegerField(
-        min_value=15,
-        max_value=120,
+        min_value=SERIES_MINUTES[0],
+        max_value=SERIES_MINUTES[1],
         label="Duration (minutes)",
         widget=forms.NumberInput(attrs={"step": 5}),
     )
     career_every_weeks = forms.IntegerField(
-        min_value=1, max_value=26, label="Career-focused 1:1 every (weeks)"
+        min_value=SERIES_CAREER_EVERY_WEEKS[0],
+        max_value=SERIES_CAREER_EVERY_WEEKS[1],
+        label="Career-focused 1:1 every (weeks)",
     )
     weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Weekday")
     start_time = forms.TimeField(

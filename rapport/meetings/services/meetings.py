@@ -22,7 +22,7 @@ from rapport.framework.agenda import (
     is_held_minutes,
     is_mood,
 )
-from rapport.framework.cadence import reschedule_refusal
+from rapport.framework.cadence import SERIES_MINUTES, reschedule_refusal
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes, Topic
 from rapport.meetings.selectors import plan_for
@@ -233,7 +233,7 @@ def manager_clash(meeting: Meeting, start: dt.datetime, minutes: int) -> Meeting
     """A scheduled 1:1 of the meeting's manager (either side) overlapping [start, start+minutes)."""
     manager_id = meeting.series.manager_id
     end = start + dt.timedelta(minutes=minutes)
-    longest = dt.timedelta(minutes=120)  # the longest a 1:1 may last (series_duration)
+    longest = dt.timedelta(minutes=SERIES_MINUTES[1])  # no 1:1 lasts longer
     candidates = (
         Meeting.objects.filter(
             Q(series__manager_id=manager_id) | Q(series__report_id=manager_id),

@@ -13,6 +13,9 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.framework.cadence import (
     ADJUSTMENT_REASONS,
+    SERIES_CAREER_EVERY_WEEKS,
+    SERIES_FREQUENCY_WEEKS,
+    SERIES_MINUTES,
     Cadence,
     cadence_departs,
     cadence_for_level,
@@ -126,10 +129,18 @@ def series_update_cadence(
 ) -> Series:
     """Change when and how often a 1:1 happens; a departure from the level needs a reason."""
     access.series_check_manager(actor, series)
-    if not 15 <= duration_minutes <= 120:
-        raise Refused("A 1:1 lasts between 15 and 120 minutes.")
-    if not 1 <= frequency_weeks <= 8 or not 1 <= career_every_weeks <= 26:
-        raise Refused("Choose a frequency of 1 to 8 weeks and a career interval up to 26.")
+    shortest, longest = SERIES_MINUTES
+    if not shortest <= duration_minutes <= longest:
+        raise Refused(f"A 1:1 lasts between {shortest} and {longest} minutes.")
+    weeks, career_weeks = SERIES_FREQUENCY_WEEKS, SERIES_CAREER_EVERY_WEEKS
+    if not (
+        weeks[0] <= frequency_weeks <= weeks[1]
+        and career_weeks[0] <= career_every_weeks <= career_weeks[1]
+    ):
+        raise Refused(
+            f"Choose a frequency of {weeks[0]} to {weeks[1]} weeks and a career interval "
+            f"up to {career_weeks[1]}."
+        )
     if not 0 <= weekday <= 6:
         raise Refused("Choose a weekday from Monday to Sunday.")
     if reason and reason not in dict(ADJUSTMENT_REASONS):
