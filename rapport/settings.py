@@ -95,7 +95,7 @@ WSGI_APPLICATION = "rapport.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "web" / "templates"],
+        "DIRS": [BASE_DIR / "web" / "templates", BASE_DIR / "notifications" / "templates"],
         "APP_DIRS": False,
         "OPTIONS": {"environment": "rapport.web.jinja.environment"},
     },
