@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from rapport.web.headers import static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rapport.web.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rapport.web.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,7 +98,7 @@ WSGI_APPLICATION = "rapport.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "web" / "templates"],
+        "DIRS": [BASE_DIR / "web" / "templates", BASE_DIR / "notifications" / "templates"],
         "APP_DIRS": False,
         "OPTIONS": {"environment": "rapport.web.jinja.environment"},
     },
@@ -160,6 +163,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Files a browser asks for at the site's root (the favicon), served like static files.
+WHITENOISE_ROOT = BASE_DIR / "web" / "public"
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Oversized input is refused by Django with a 400 before any view runs.

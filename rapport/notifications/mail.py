@@ -114,8 +114,8 @@ def compose(kind: str, person: Person, context: dict[str, object]) -> EmailMessa
         "settings_url": settings.SITE_URL + reverse("settings"),
         "kind_label": MailKind(kind).label,
     }
-    subject = render_to_string(f"web/email/{kind}_subject.txt", context)
-    body = render_to_string(f"web/email/{kind}.txt", context)
+    subject = render_to_string(f"notifications/email/{kind}_subject.txt", context)
+    body = render_to_string(f"notifications/email/{kind}.txt", context)
     return EmailMessage(
         subject=" ".join(subject.split()),
         body=body,

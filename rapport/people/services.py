@@ -171,8 +171,8 @@ def _invite_mail(person: Person, *, invited_by: Person | None) -> None:
         "link": set_password_url(person),
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
-    subject = render_to_string("web/email/invite_subject.txt", context).strip()
-    body = render_to_string("web/email/invite.txt", context)
+    subject = render_to_string("notifications/email/invite_subject.txt", context).strip()
+    body = render_to_string("notifications/email/invite.txt", context)
 
     def send() -> None:
         send_mail(subject, body, None, [person.email])

@@ -40,7 +40,7 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
         "today": today,
         "show_series": True,
     }
-    return render(request, "web/action_items.html", context)
+    return render(request, "web/actions/action_items.html", context)
 
 
 def _row(request: HttpRequest, item: ActionItem) -> HttpResponse:

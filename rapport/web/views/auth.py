@@ -15,7 +15,7 @@ from rapport.web.forms import SetupForm
 
 
 class LoginView(auth_views.LoginView):
-    template_name = "web/login.html"
+    template_name = "web/account/login.html"
     redirect_authenticated_user = True
 
 
@@ -27,22 +27,22 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "web/password_reset.html"
-    email_template_name = "web/email/password_reset.txt"
-    subject_template_name = "web/email/password_reset_subject.txt"
+    template_name = "web/account/password_reset.html"
+    email_template_name = "notifications/email/password_reset.txt"
+    subject_template_name = "notifications/email/password_reset_subject.txt"
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "web/password_reset_done.html"
+    template_name = "web/account/password_reset_done.html"
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "web/password_reset_confirm.html"
+    template_name = "web/account/password_reset_confirm.html"
     post_reset_login = True
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "web/password_reset_complete.html"
+    template_name = "web/account/password_reset_complete.html"
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,4 +60,6 @@ def setup(request: HttpRequest, token: str) -> HttpResponse:
             login(request, person, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome to Rapport. Invite your people to begin.")
             return redirect("people")
-    return render(request, "web/setup.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "web/account/setup.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -192,7 +192,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
         context["mode"] = asked
     if context["mode"] == "wrap":
         context.update(_wrap_context(request.user, found, context))
-    return render(request, "web/meeting.html", context)
+    return render(request, "web/meeting/meeting.html", context)
 
 
 def _render_page(
@@ -201,7 +201,7 @@ def _render_page(
     context = _page_context(request.user, meeting, **overrides)
     if context["mode"] == "wrap":
         context.update(_wrap_context(request.user, meeting, context))
-    return render(request, "web/meeting.html", context, status=status)
+    return render(request, "web/meeting/meeting.html", context, status=status)
 
 
 # Agenda ----------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def _render_page(
 def _agenda_response(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     context = {**_people(request.user, meeting), **_agenda(request.user, meeting)}
     context["meeting"] = meeting
-    return render(request, "web/partials/meeting_agenda.html", context)
+    return render(request, "web/meeting/meeting_agenda.html", context)
 
 
 @person_view("GET")
@@ -222,7 +222,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if since and since == context["agenda_hash"]:
         return HttpResponse(status=204)
     context["announce"] = bool(since)
-    return render(request, "web/partials/meeting_agenda.html", context)
+    return render(request, "web/meeting/meeting_agenda.html", context)
 
 
 def _after_topic_change(request: HttpRequest, meeting: Meeting) -> HttpResponse:
@@ -292,7 +292,7 @@ def _version(request: HttpRequest) -> int | None:
 
 def _saved(request: HttpRequest, prefix: str, version: int, when: Any) -> HttpResponse:
     context = {"prefix": prefix, "version": version, "saved_at": when}
-    return render(request, "web/partials/notes_saved.html", context)
+    return render(request, "web/meeting/notes_saved.html", context)
 
 
 def _conflict(
@@ -313,7 +313,7 @@ def _conflict(
         "meeting": meeting,
         "save_url": _notes_url(prefix, meeting),
     }
-    return render(request, "web/partials/notes_conflict.html", context, status=409)
+    return render(request, "web/meeting/notes_conflict.html", context, status=409)
 
 
 def _notes_url(prefix: str, meeting: Meeting) -> str:
@@ -387,7 +387,7 @@ def _shared_notes_merge(
         "sensitive": documentation.sensitive_matters("\n".join(mine.values())),
     }
     if not merge.conflicts:
-        return render(request, "web/partials/notes_saved.html", context)
+        return render(request, "web/meeting/notes_saved.html", context)
     titles = {section.key: section.title for section in NOTE_SECTIONS}
     rows = [
         {"key": key, "title": titles[key], "theirs": stored[key], "mine": mine[key]}
@@ -404,7 +404,7 @@ def _shared_notes_merge(
         save_url=_notes_url("shared-notes", meeting),
         merged=True,
     )
-    return render(request, "web/partials/notes_conflict.html", context, status=409)
+    return render(request, "web/meeting/notes_conflict.html", context, status=409)
 
 
 def _shared_notes_view(
@@ -421,8 +421,8 @@ def _shared_notes_view(
         "reloaded": True,
     }
     if typed is not None:
-        return render(request, "web/partials/notes_rendered.html", context)
-    return render(request, "web/partials/notes_editor.html", context)
+        return render(request, "web/meeting/notes_rendered.html", context)
+    return render(request, "web/meeting/notes_editor.html", context)
 
 
 def _shared_conflict(
@@ -467,7 +467,7 @@ def private_note(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "reloaded": True,
         }
         name = "notes_private_rendered" if intent == "preview" else "notes_private_editor"
-        return render(request, f"web/partials/{name}.html", context)
+        return render(request, f"web/meeting/{name}.html", context)
     version = _version(request)
     if version is None:
         return refused(request, "The note's version is missing: reload the page.")
@@ -517,7 +517,7 @@ def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return _back(found, "#opening")
     context = {**_people(request.user, found), "meeting": found, "mood_labels": MOOD_LABELS}
     context["saved"] = True
-    return render(request, "web/partials/meeting_mood.html", context)
+    return render(request, "web/meeting/meeting_mood.html", context)
 
 
 @person_view("POST")
@@ -647,7 +647,7 @@ def _timer_response(request: HttpRequest, found: Meeting) -> HttpResponse:
         "next_url": reverse("meeting", args=[found.pk]) + "?mode=run",
         "live": "since" in request.GET or request.method == "POST",
     }
-    return render(request, "web/partials/meeting_timer.html", context)
+    return render(request, "web/meeting/meeting_timer.html", context)
 
 
 @person_view("POST")
@@ -671,7 +671,7 @@ def video_link(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     if is_htmx(request):
         context = {**_people(request.user, found), "meeting": found, "saved": True}
-        return render(request, "web/partials/meeting_video.html", context)
+        return render(request, "web/meeting/meeting_video.html", context)
     messages.success(request, "Video link saved.")
     return redirect(reverse("meeting", args=[found.pk]) + "?mode=prepare#video")
 
@@ -685,7 +685,7 @@ def summary(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     if is_htmx(request):
         context = {**_people(request.user, found), "meeting": found, "saved": True}
-        return render(request, "web/partials/meeting_summary.html", context)
+        return render(request, "web/meeting/meeting_summary.html", context)
     messages.success(request, "Summary saved.")
     return redirect(reverse("meeting", args=[found.pk]) + "?mode=wrap#summary")
 

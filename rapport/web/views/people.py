@@ -123,7 +123,7 @@ def _people_page(
             managers=_managers(viewer), initial={"timezone": viewer.timezone}
         )
         context["roster_form"] = roster_form or RosterForm()
-    return render(request, "web/people.html", context, status=status)
+    return render(request, "web/people/people.html", context, status=status)
 
 
 def _teams(roster: list[Person]) -> list[Team]:
@@ -304,4 +304,4 @@ def _person_page(
         context["form"] = form or PersonForm.for_person(
             subject, managers=_managers(viewer, person=subject)
         )
-    return render(request, "web/person.html", context, status=status)
+    return render(request, "web/people/person.html", context, status=status)

@@ -115,7 +115,7 @@ def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str
 @person_view("GET")
 def series(request: HttpRequest, series_id: int) -> HttpResponse:
     found = access.series_for(request.user, series_id)
-    return render(request, "web/series.html", _context(request, found))
+    return render(request, "web/meeting/series.html", _context(request, found))
 
 
 @person_view("POST")
@@ -132,4 +132,4 @@ def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
             return redirect("series", found.pk)
         found = access.series_for(request.user, series_id)  # undo the service's in-memory edits
     context = _context(request, found, cadence_form=form)
-    return render(request, "web/series.html", context, status=400)
+    return render(request, "web/meeting/series.html", context, status=400)

@@ -25,7 +25,7 @@ def settings(request: HttpRequest) -> HttpResponse:
         "kinds": [(kind, MailKind(kind).label, preferences[kind]) for kind in MailKind.values],
         "viewer": viewer,
     }
-    return render(request, "web/settings.html", context)
+    return render(request, "web/account/settings.html", context)
 
 
 @person_view("POST")
@@ -68,4 +68,4 @@ def mail_off(request: HttpRequest, token: str) -> HttpResponse:
     if done:
         mail.mail_preference_set(actor=person, kind=kind, enabled=False)
     context = {"done": done, "label": MailKind(kind).label, "token": token, "person": person}
-    return render(request, "web/settings_mail_off.html", context)
+    return render(request, "web/account/settings_mail_off.html", context)

@@ -1,11 +1,11 @@
 // The meeting room: a live agenda that never interrupts typing, notes merged per section,
-// the shared timer, off the record, and copying the recap.
+// the shared timer and off the record (copying the recap is copy.js's).
 (function () {
   "use strict";
 
   // The agenda polls every few seconds; it waits while someone is typing,
   // choosing a tag or editing a topic inside it, so nothing they do is replaced.
-  window.rapportAgendaIdle = function () {
+  function agendaIdle() {
     var region = document.getElementById("agenda-list");
     if (!region || document.hidden) return false;
     var active = document.activeElement;
@@ -13,7 +13,12 @@
       return false;
     }
     return !region.querySelector("details[open]");
-  };
+  }
+
+  // rapport.js asks before each turn of a poll (see rapport:poll there).
+  document.addEventListener("rapport:poll", function (event) {
+    if (event.target.id === "agenda-list" && !agendaIdle()) event.preventDefault();
+  });
 
   // A 409 from an autosave carries both versions to compare: show it like a success.
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -149,28 +154,5 @@
     }
     tick();
     window.setInterval(tick, 1000);
-  });
-
-  // --- Copy the recap ---------------------------------------------------------------
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-copy]");
-    if (!button) return;
-    var source = document.querySelector(button.dataset.copy);
-    var status = document.querySelector("[data-copy-status]");
-    if (!source) return;
-    var done = function () {
-      if (status) status.textContent = "Recap copied as Markdown.";
-    };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(source.value).then(done, function () {
-        source.select();
-        document.execCommand("copy");
-        done();
-      });
-    } else {
-      source.select();
-      document.execCommand("copy");
-      done();
-    }
   });
 })();
