@@ -1,4 +1,4 @@
-"""Reads that combine growth with the 1:1s: what the data suggests for a series' cadence."""
+"""Reads of growth: a series' open plan, and what the data suggests for its cadence."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ from dataclasses import dataclass
 
 from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_departs
 from rapport.framework.levels import level_or_default
-from rapport.growth.services import open_plan_for
+from rapport.growth.models import ImprovementPlan
 from rapport.meetings.models import Meeting, Series
+
+
+def open_plan_for(series: Series) -> ImprovementPlan | None:
+    """The series' open underperformance plan, if any (a reason to meet weekly)."""
+    return ImprovementPlan.objects.filter(series=series, status=ImprovementPlan.Status.OPEN).first()
+
 
 MOOD_WINDOW = 3  # the last held meetings compared with the ones before them
 MOOD_DROP = 1.0  # on the 1-5 scale

@@ -34,6 +34,7 @@ from rapport.growth.models import (
     OrgQuestion,
     QuestionAsked,
 )
+from rapport.growth.selectors import open_plan_for
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
 from rapport.people.models import Person
@@ -583,11 +584,6 @@ def feedback_mark(
 # Difficult conversations -----------------------------------------------------
 
 PLAN_MAX_WEEKS = 26
-
-
-def open_plan_for(series: Series) -> ImprovementPlan | None:
-    """The series' open underperformance plan, if any (a reason to meet weekly)."""
-    return ImprovementPlan.objects.filter(series=series, status=ImprovementPlan.Status.OPEN).first()
 
 
 def plan_check_ins(starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:

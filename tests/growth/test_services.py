@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rapport.errors import Conflict, Refused
-from rapport.growth import services
+from rapport.growth import selectors, services
 from rapport.growth.models import (
     ChecklistTick,
     Feedback,
@@ -287,7 +287,7 @@ def test_a_plan_creates_weekly_check_ins_as_items_and_topics(mia, series, meetin
         expectations="Every PR has tests",
         ends_on=today + dt.timedelta(weeks=4),
     )
-    assert services.open_plan_for(series) == plan
+    assert selectors.open_plan_for(series) == plan
     items = ActionItem.objects.filter(series=series).order_by("due_on")
     assert [i.due_on for i in items] == [today + dt.timedelta(weeks=w) for w in (1, 2, 3, 4)]
     assert all(i.owner_id == mia.pk and i.text == "Check in on Every PR has tests" for i in items)

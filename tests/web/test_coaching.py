@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.growth import services
+from rapport.growth import selectors, services
 from rapport.growth.models import ChecklistTick, Feedback, ImprovementPlan, QuestionAsked
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import ActionItem, SharedNotes, Topic
@@ -329,5 +329,5 @@ def test_the_manager_closes_the_plan_when_expectations_are_met(client_for, mia, 
     response = client.post(url("meeting_plan", meeting), {"close": "met"}, **HTMX)
     assert response.status_code == 200 and "Open improvement plan" not in body(response)
     plan.refresh_from_db()
-    assert plan.status == "met" and services.open_plan_for(series) is None
+    assert plan.status == "met" and selectors.open_plan_for(series) is None
     assert client.post(url("meeting_plan", meeting), {"close": "met"}).status_code == 400

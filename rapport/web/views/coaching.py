@@ -14,7 +14,7 @@ from rapport.framework import remote as remote_rules
 from rapport.framework.checklists import MANAGER_PREPARATION_MINUTES
 from rapport.framework.playbooks import PLAYBOOKS
 from rapport.framework.questions import QUESTION_CATEGORIES, QUESTION_GROUPS
-from rapport.growth import services
+from rapport.growth import selectors, services
 from rapport.growth.models import Feedback
 from rapport.meetings.models import Meeting
 from rapport.people.models import Person
@@ -199,7 +199,7 @@ def feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 def _playbooks_context(viewer: Person, meeting: Meeting, opened: str = "") -> dict[str, Any]:
     context = _roles(viewer, meeting)
-    plan = services.open_plan_for(meeting.series)
+    plan = selectors.open_plan_for(meeting.series)
     context.update(
         playbooks=PLAYBOOKS,
         opened=opened,
