@@ -563,10 +563,9 @@ def print_set_password_links(people: Sequence[Any]) -> None:
         return
     from django.conf import settings
 
-    from rapport.people.services import set_password_path
+    from rapport.people.services import link_lifetime, set_password_path
 
-    days = settings.PASSWORD_RESET_TIMEOUT // (60 * 60 * 24)
-    print(f"Set-password links for the new people (each works once, for {days} days):")
+    print(f"Set-password links for the new people (each works once, for {link_lifetime()}):")
     width = max(len(person.email) for person in people)
     for person in people:
         print(f"  {person.email:<{width}}  {settings.SITE_URL}{set_password_path(person)}")

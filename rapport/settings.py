@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -23,6 +24,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name).strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -76,6 +87,7 @@ INSTALLED_APPS = [
     "rapport.growth",
     "rapport.notifications",
     "rapport.web",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rapport.web.middleware.PersonTimezoneMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"
@@ -145,11 +158,35 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("name", "email")},
+    },
+    {"NAME": "rapport.people.passwords.VisibleLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "rapport.people.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7
+# Set-password (invitation) and reset links work once, for this long.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * env_int("RAPPORT_LINK_HOURS", 72)
+
+# Sign-in throttling (django-axes, counted in the database so that every app server agrees):
+# after this many failures for one account, or from one network address, sign-in is refused
+# for the cool-off time. `rapport manage axes_reset_username EMAIL` lifts it at once.
+AUTHENTICATION_BACKENDS = [
+    "rapport.web.throttle.SignInThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("RAPPORT_SIGNIN_ATTEMPTS", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("RAPPORT_SIGNIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful sign-in
+AXES_LOCKOUT_CALLABLE = "rapport.web.throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "rapport.web.throttle.client_address"
+AXES_USERNAME_CALLABLE = "rapport.web.throttle.username_of"
+# How many proxies in front of Rapport append to X-Forwarded-For (0: use the peer address).
+PROXY_COUNT = env_int("RAPPORT_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -40,6 +40,7 @@ urlpatterns = [
     path("people/<int:person_id>/deactivate/", people.deactivate, name="person_deactivate"),
     path("people/<int:person_id>/reactivate/", people.reactivate, name="person_reactivate"),
     path("people/<int:person_id>/invite-link/", people.invite_link, name="person_invite_link"),
+    path("people/<int:person_id>/send-reset/", people.reset_send, name="person_reset_send"),
     # Series: the report page, a timeline of one 1:1
     path("series/<int:series_id>/", series.series, name="series"),
     path("series/<int:series_id>/cadence/", series.cadence, name="series_cadence"),

@@ -50,6 +50,7 @@ ROUTES: dict[str, dict[str, object]] = {
     "person_deactivate": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
     "person_reactivate": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
     "person_invite_link": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
+    "person_reset_send": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
     "series_cadence": {"post": {"mia"}, "sees": PAIR},
     "topic_add": {"post": PAIR, "sees": PAIR},
     "shared_notes": {"post": PAIR, "sees": PAIR},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import zoneinfo
@@ -20,13 +21,14 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rapport import access
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
 from rapport.meetings import services as meeting_services
-from rapport.people.models import Organisation, Person
+from rapport.people.models import Organisation, Person, ResetRequest
 
 T = TypeVar("T")
 
@@ -142,6 +144,12 @@ def check_remote(value: str) -> bool:
 # Set-password links --------------------------------------------------------------
 
 
+def link_lifetime() -> str:
+    """How long a set-password or reset link works, in words ("72 hours")."""
+    hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
 def set_password_path(person: Person) -> str:
     """The one-time link where an invited person chooses a password."""
     uid = urlsafe_base64_encode(force_bytes(person.pk))
@@ -163,10 +171,14 @@ def _invite_mail(person: Person, *, invited_by: Person | None) -> None:
         "invited_by": invited_by,
         "organisation": person.organisation,
         "link": set_password_url(person),
-        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        "lifetime": link_lifetime(),
     }
-    subject = render_to_string("notifications/email/invite_subject.txt", context).strip()
-    body = render_to_string("notifications/email/invite.txt", context)
+    _mail_on_commit(person, "notifications/email/invite", context)
+
+
+def _mail_on_commit(person: Person, template: str, context: dict[str, object]) -> None:
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    body = render_to_string(f"{template}.txt", context)
 
     def send() -> None:
         send_mail(subject, body, None, [person.email])
@@ -174,6 +186,109 @@ def _invite_mail(person: Person, *, invited_by: Person | None) -> None:
     # robust: a mail server that is down must not turn a saved invitation into an error page;
     # the link is on the admin's screen anyway.
     transaction.on_commit(send, robust=True)
+
+
+def _check_can_link(actor: Person, person: Person) -> None:
+    access.check_org_admin(actor)
+    if person.organisation_id != actor.organisation_id:
+        raise PeopleError("You can manage only your own organisation.")
+    if not person.is_active:
+        raise PeopleError(f"{person.name} is deactivated: reactivate them first.")
+
+
+def person_invite_link(*, actor: Person, person: Person, mail: bool = True) -> str:
+    """A fresh set-password link for someone who has no password yet (mailed too if SMTP is on).
+
+    Never for someone who has a password: whoever held the link could sign in as them and
+    read their private notes.
+    """
+    _check_can_link(actor, person)
+    if person.has_usable_password():
+        if settings.EMAIL_ENABLED:
+            raise PeopleError(
+                f"{person.name} has a password, so no set-password link is shown for them: "
+                "whoever held it could sign in as them. Send them a reset by mail instead; "
+                "only they can use it."
+            )
+        raise PeopleError(
+            f"{person.name} has a password, so no set-password link is shown for them: "
+            "whoever held it could sign in as them. Mail is off here, so a reset cannot reach "
+            "only them. If they cannot sign in, deactivate this account and invite them anew "
+            "with another address (their history stays with this account)."
+        )
+    if mail:
+        with transaction.atomic():
+            _invite_mail(person, invited_by=actor)
+    return set_password_url(person)
+
+
+def person_reset_send(*, actor: Person, person: Person) -> None:
+    """Mail someone a link to choose a new password; only they see it (needs mail)."""
+    _check_can_link(actor, person)
+    if not settings.EMAIL_ENABLED:
+        raise PeopleError("Mail is off here, so no reset can be sent.")
+    context = {
+        "person": person,
+        "sent_by": actor,
+        "link": set_password_url(person),
+        "lifetime": link_lifetime(),
+    }
+    with transaction.atomic():
+        _mail_on_commit(person, "notifications/email/admin_reset", context)
+
+
+@transaction.atomic
+def person_password_chosen(*, person: Person, keep: str | None = None) -> int:
+    """After a set-password or reset link was used: end the person's other sessions.
+
+    `keep` is the session that used the link (not the person's: it stays anonymous).
+    Returns how many sessions ended. Their sign-in lockout (if any) is lifted too: choosing
+    a password through a link sent to them proves who they are.
+    """
+    from axes.utils import reset as axes_reset
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.pk != keep and session.get_decoded().get("_auth_user_id") == str(person.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    axes_reset(username=person.email.lower())
+    return len(ended)
+
+
+RESETS_PER_ACCOUNT = 3
+RESETS_PER_ADDRESS = 10
+RESET_WINDOW = dt.timedelta(hours=1)
+
+
+@transaction.atomic
+def password_reset_allowed(*, email: str, address: str, now: dt.datetime | None = None) -> bool:
+    """Record a reset request; False when this email or network address asked too often.
+
+    Counted by the email as typed, whether or not an account uses it, so that the limit
+    answers the same for every address and reveals nothing.
+    """
+    now = now or timezone.now()
+    email = normalise_email(email)[:254]
+    ResetRequest.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
+    recent = ResetRequest.objects.filter(created_at__gte=now - RESET_WINDOW)
+    if (
+        recent.filter(email=email).count() >= RESETS_PER_ACCOUNT
+        or recent.filter(address=address).count() >= RESETS_PER_ADDRESS
+    ):
+        return False
+    ResetRequest.objects.create(email=email, address=address[:45], created_at=now)
+    return True
+
+
+def password_check(password: str, person: Person) -> None:
+    """Apply the password rules (length, common, numeric, like the name or email)."""
+    try:
+        validate_password(password, person)
+    except ValidationError as error:
+        raise PeopleError(" ".join(error.messages)) from None
 
 
 # First start ---------------------------------------------------------------------
@@ -202,10 +317,7 @@ def organisation_setup(*, organisation_name: str, name: str, email: str, passwor
     person = Person(
         organisation=organisation, email=email, name=check_name(name), is_org_admin=True
     )
-    try:
-        validate_password(password, person)
-    except ValidationError as error:
-        raise PeopleError(" ".join(error.messages)) from None
+    password_check(password, person)
     person.set_password(password)
     person.save()
     return person
@@ -269,25 +381,6 @@ def person_invite(
         meeting_services.series_start(manager=manager, report=person)
     _invite_mail(person, invited_by=actor)
     return person
-
-
-def person_invite_link(*, actor: Person, person: Person, mail: bool = True) -> str:
-    """A fresh set-password link for someone (mailed too when SMTP is configured)."""
-    access.check_org_admin(actor)
-    if person.organisation_id != actor.organisation_id:
-        raise PeopleError("You can manage only your own organisation.")
-    if not person.is_active:
-        raise PeopleError(f"{person.name} is deactivated: reactivate them first.")
-    # A link for someone who has a password lets the admin sign in as them (and read their
-    # private notes); when mail works, people reset their own password instead.
-    if person.has_usable_password() and settings.EMAIL_ENABLED:
-        raise PeopleError(
-            f"{person.name} has a password: they can reset it from the sign-in page, by email."
-        )
-    if mail:
-        with transaction.atomic():
-            _invite_mail(person, invited_by=actor)
-    return set_password_url(person)
 
 
 @transaction.atomic
