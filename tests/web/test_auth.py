@@ -74,8 +74,8 @@ def test_an_admin_mails_a_reset_that_only_the_person_receives_and_completes(
     client_for,
     ada,
     ray,
-    inbox,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    inbox,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ) -> None:
     admin = client_for(ada)
     with django_capture_on_commit_callbacks(execute=True):
