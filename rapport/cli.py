@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import sqlite3
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import closing
@@ -109,6 +110,11 @@ def _message(error: BaseException) -> str:
         text = str(error).strip()
         if "no such table" in text or ("relation" in text and "does not exist" in text):
             return "the database has no tables yet: run `rapport manage migrate` (serve does it)"
+        if "readonly database" in text or "unable to open database file" in text:
+            return (
+                "the SQLite database cannot be written: make the data folder and the files in "
+                "it writable, or set RAPPORT_DATA_DIR to a folder you can write"
+            )
         return f"database: {text}"
     return str(error) or type(error).__name__
 
@@ -354,6 +360,8 @@ def serve_command(args: argparse.Namespace) -> None:
     migrate()
     collect_static()
     print(f"Rapport {__version__}: {_database_description()}")
+    if warning := data_folder_warning(Path(settings.DATA_DIR)):
+        print(warning)
     if args.demo:
         load_demo()
     print_first_start_link()
@@ -369,6 +377,23 @@ def serve_command(args: argparse.Namespace) -> None:
 
     serve_forever(
         host=args.host, port=args.port, workers=args.workers, reminders=not args.no_reminders
+    )
+
+
+def data_folder_warning(folder: Path) -> str:
+    """A warning when others than its owner may open the data folder or the files in it."""
+    if not folder.is_dir():
+        return ""
+    opened = [
+        f"{path} (mode {stat.S_IMODE(path.stat().st_mode):o})"
+        for path in [folder, *sorted(folder.glob("rapport.sqlite3*")), folder / "secret_key"]
+        if path.exists() and path.stat().st_mode & 0o077
+    ]
+    if not opened:
+        return ""
+    return (
+        f"Warning: other users of this machine may read {', '.join(opened)}; the data folder "
+        f"holds every note. Run `chmod -R go-rwx {folder}`."
     )
 
 
@@ -616,7 +641,7 @@ def export_command(args: argparse.Namespace) -> None:
     if args.output is None:
         sys.stdout.write(text)
         return
-    args.output.write_text(text, encoding="utf-8")
+    write_private(args.output, text)
     counts = ", ".join(f"{len(rows)} {key.replace('_', ' ')}" for key, rows in _rows(data))
     print(
         f"Exported {organisation.name} to {args.output}: {counts}. Private notes are not exported."
@@ -640,6 +665,14 @@ def organisation_export(organisation: Any) -> dict[str, Any]:
         fields = PERSON_EXPORT_FIELDS if key == "people" else ()
         data[key] = list(queryset.values(*fields))
     return data
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write the file readable by its owner only (0600), even if it existed before."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 def _rows(data: dict[str, Any]) -> list[tuple[str, list]]:
@@ -685,7 +718,9 @@ def sqlite_backup(source: Path, target: Path) -> None:
         raise CliError(f"{source}: no database yet (start Rapport once with `rapport serve`)")
     if target.exists():
         raise CliError(f"{target}: already exists, choose another file")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Created readable by its owner only before SQLite writes the copy into it.
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with (
         closing(sqlite3.connect(source)) as origin,
         closing(sqlite3.connect(target)) as copy,

@@ -44,15 +44,46 @@ DATA_DIR = Path(env("RAPPORT_DATA_DIR") or Path.home() / ".local" / "share" / "r
 DEBUG = env_bool("DEBUG")
 
 
+READ_ONLY = (
+    "The data folder {folder} is read-only, and Rapport must write its {what} there. "
+    "Make it writable (for example `chmod u+w {folder}`), or set RAPPORT_DATA_DIR to a folder "
+    "you can write."
+)
+
+
+def data_folder() -> Path:
+    """The data folder, created readable by its owner only (0700) on first use."""
+    try:
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"Cannot create the data folder {DATA_DIR} ({error.strerror}): set "
+            "RAPPORT_DATA_DIR to a folder you can write."
+        ) from None
+    return DATA_DIR
+
+
+def private_file(path: Path, what: str) -> Path:
+    """Create the file readable by its owner only (0600) unless it exists; words if we cannot."""
+    if path.exists():
+        return path
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another process made it first
+        pass
+    except OSError:
+        raise ImproperlyConfigured(READ_ONLY.format(folder=path.parent, what=what)) from None
+    return path
+
+
 def secret_key() -> str:
     """SECRET_KEY from the environment, else generated once into the data folder."""
     if key := env("SECRET_KEY"):
         return key
-    path = DATA_DIR / "secret_key"
+    path = data_folder() / "secret_key"
     if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        private_file(path, "generated secret key (or set SECRET_KEY)")
         path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -95,6 +126,7 @@ MIDDLEWARE = [
     "rapport.web.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rapport.web.middleware.HealthCheckMiddleware",
+    "rapport.web.middleware.InputCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,10 +168,13 @@ def database() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         config.setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME") or None
         return config
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # SQLite gives its -wal and -shm files the database file's mode: 0600 for all three.
+    path = private_file(data_folder() / "rapport.sqlite3", "SQLite database")
+    if not (os.access(DATA_DIR, os.W_OK) and os.access(path, os.W_OK)):
+        raise ImproperlyConfigured(READ_ONLY.format(folder=DATA_DIR, what="SQLite database"))
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "rapport.sqlite3",
+        "NAME": path,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
@@ -255,6 +290,23 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_secrets": {"()": "rapport.web.logs.RedactSecrets"},
+        "no_traceback": {"()": "rapport.web.logs.NoTraceback"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
+    "loggers": {
+        # Filters on the loggers themselves, so that every handler gets the cleaned record.
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.security.DisallowedHost": {"filters": ["no_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

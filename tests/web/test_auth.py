@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from rapport.cli import main
 from rapport.meetings.models import PrivateNote
@@ -202,3 +206,34 @@ def test_a_strong_password_is_taken_through_a_link(pat) -> None:
     assert choose(browser, form_url, NEW_PASSWORD).status_code == 302
     pat.refresh_from_db()
     assert pat.check_password(NEW_PASSWORD)
+
+
+# Links expire --------------------------------------------------------------------------
+
+
+class MadeEarlier(PasswordResetTokenGenerator):
+    """Django's own link tokens, made as if some hours ago."""
+
+    def __init__(self, hours: int) -> None:
+        super().__init__()
+        self.hours = hours
+
+    def _now(self) -> dt.datetime:
+        return dt.datetime.now() - dt.timedelta(hours=self.hours)
+
+
+@pytest.mark.parametrize(("hours", "works"), [(71, True), (73, False)])
+def test_an_unused_invitation_link_works_for_72_hours(ada, hours, works) -> None:
+    nina = person_invite(actor=ada, email="nina@acme.test", name="Nina New")
+    uid = urlsafe_base64_encode(force_bytes(nina.pk))
+    token = MadeEarlier(hours).make_token(nina)
+    response = Client().get(reverse("password_reset_confirm", args=[uid, token]), follow=True)
+    assert ("This link has been used or has expired" not in response.content.decode()) is works
+
+
+def test_the_invitation_says_how_long_its_link_works(client_for, ada) -> None:
+    response = client_for(ada).post(
+        reverse("person_invite"),
+        {"email": "nina@acme.test", "name": "Nina New", "timezone": "UTC"},
+    )
+    assert "valid for 72 hours" in response.content.decode()
