@@ -43,12 +43,17 @@ def environment(data_dir: Path, **overrides: str) -> dict[str, str]:
 
 
 def python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-c", code], env)
+
+
+def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The command with this environment, from the data folder's parent."""
     return subprocess.run(
-        [sys.executable, "-c", code],
+        command,
         capture_output=True,
         text=True,
         env=env,
-        cwd=env["RAPPORT_DATA_DIR"],
+        cwd=Path(env["RAPPORT_DATA_DIR"]).parent,
         timeout=60,
         check=False,
     )
@@ -128,15 +133,8 @@ WRITE_AND_LIST_MODES = (
 
 def test_the_data_folder_database_and_its_wal_files_are_private(tmp_path: Path) -> None:
     data = tmp_path / "fresh"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import os; os.umask(0o022); exec({WRITE_AND_LIST_MODES!r})"],
-        capture_output=True,
-        text=True,
-        env=environment(data),
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
+    code = f"import os; os.umask(0o022); exec({WRITE_AND_LIST_MODES!r})"
+    result = python(code, environment(data))
     assert result.returncode == 0, result.stderr
     folder_mode, *files = result.stdout.split("\n")[:-1]
     assert folder_mode == "0o700"
@@ -163,15 +161,7 @@ def test_a_read_only_data_folder_is_explained_in_words(tmp_path: Path) -> None:
     (data / "secret_key").write_text(secrets.token_urlsafe(50))
     command = read_only(data, sys.executable, "-m", "rapport.cli", "export")
     try:
-        result = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            env=environment(data),
-            cwd=tmp_path,
-            timeout=60,
-            check=False,
-        )
+        result = run(command, environment(data))
     finally:
         data.chmod(0o700)
     assert result.returncode == 1, result.stderr

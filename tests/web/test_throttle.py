@@ -8,12 +8,12 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from rapport.people.services import set_password_path
 from tests.conftest import PASSWORD
-from tests.notifications.conftest import Inbox, free_port
+from tests.notifications.conftest import Inbox, free_port, smtp_on
 
 LIMIT = 10
 WRONG = "not the password at all"
@@ -140,16 +140,7 @@ def held_inbox():
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=port,
-            EMAIL_HOST_USER="",
-            EMAIL_HOST_PASSWORD="",
-            EMAIL_USE_TLS=False,
-            EMAIL_USE_SSL=False,
-            EMAIL_ENABLED=True,
-        ):
+        with smtp_on(port):
             yield inbox
     finally:
         inbox.release.set()
