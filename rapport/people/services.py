@@ -188,55 +188,6 @@ def _mail_on_commit(person: Person, template: str, context: dict[str, object]) -
     transaction.on_commit(send, robust=True)
 
 
-def _check_can_link(actor: Person, person: Person) -> None:
-    access.check_org_admin(actor)
-    if person.organisation_id != actor.organisation_id:
-        raise PeopleError("You can manage only your own organisation.")
-    if not person.is_active:
-        raise PeopleError(f"{person.name} is deactivated: reactivate them first.")
-
-
-def person_invite_link(*, actor: Person, person: Person, mail: bool = True) -> str:
-    """A fresh set-password link for someone who has no password yet (mailed too if SMTP is on).
-
-    Never for someone who has a password: whoever held the link could sign in as them and
-    read their private notes.
-    """
-    _check_can_link(actor, person)
-    if person.has_usable_password():
-        if settings.EMAIL_ENABLED:
-            raise PeopleError(
-                f"{person.name} has a password, so no set-password link is shown for them: "
-                "whoever held it could sign in as them. Send them a reset by mail instead; "
-                "only they can use it."
-            )
-        raise PeopleError(
-            f"{person.name} has a password, so no set-password link is shown for them: "
-            "whoever held it could sign in as them. Mail is off here, so a reset cannot reach "
-            "only them. If they cannot sign in, deactivate this account and invite them anew "
-            "with another address (their history stays with this account)."
-        )
-    if mail:
-        with transaction.atomic():
-            _invite_mail(person, invited_by=actor)
-    return set_password_url(person)
-
-
-def person_reset_send(*, actor: Person, person: Person) -> None:
-    """Mail someone a link to choose a new password; only they see it (needs mail)."""
-    _check_can_link(actor, person)
-    if not settings.EMAIL_ENABLED:
-        raise PeopleError("Mail is off here, so no reset can be sent.")
-    context = {
-        "person": person,
-        "sent_by": actor,
-        "link": set_password_url(person),
-        "lifetime": link_lifetime(),
-    }
-    with transaction.atomic():
-        _mail_on_commit(person, "notifications/email/admin_reset", context)
-
-
 @transaction.atomic
 def person_password_chosen(*, person: Person, keep: str | None = None) -> int:
     """After a set-password or reset link was used: end the person's other sessions.
@@ -283,7 +234,7 @@ def password_reset_allowed(*, email: str, address: str, now: dt.datetime | None 
     return True
 
 
-def password_check(password: str, person: Person) -> None:
+def password_check(*, password: str, person: Person) -> None:
     """Apply the password rules (length, common, numeric, like the name or email)."""
     try:
         validate_password(password, person)
@@ -317,7 +268,7 @@ def organisation_setup(*, organisation_name: str, name: str, email: str, passwor
     person = Person(
         organisation=organisation, email=email, name=check_name(name), is_org_admin=True
     )
-    password_check(password, person)
+    password_check(password=password, person=person)
     person.set_password(password)
     person.save()
     return person
@@ -381,6 +332,55 @@ def person_invite(
         meeting_services.series_start(manager=manager, report=person)
     _invite_mail(person, invited_by=actor)
     return person
+
+
+def _check_can_link(actor: Person, person: Person) -> None:
+    access.check_org_admin(actor)
+    if person.organisation_id != actor.organisation_id:
+        raise PeopleError("You can manage only your own organisation.")
+    if not person.is_active:
+        raise PeopleError(f"{person.name} is deactivated: reactivate them first.")
+
+
+def person_invite_link(*, actor: Person, person: Person, mail: bool = True) -> str:
+    """A fresh set-password link for someone who has no password yet (mailed too if SMTP is on).
+
+    Never for someone who has a password: whoever held the link could sign in as them and
+    read their private notes.
+    """
+    _check_can_link(actor, person)
+    if person.has_usable_password():
+        if settings.EMAIL_ENABLED:
+            raise PeopleError(
+                f"{person.name} has a password, so no set-password link is shown for them: "
+                "whoever held it could sign in as them. Send them a reset by mail instead; "
+                "only they can use it."
+            )
+        raise PeopleError(
+            f"{person.name} has a password, so no set-password link is shown for them: "
+            "whoever held it could sign in as them. Mail is off here, so a reset cannot reach "
+            "only them. If they cannot sign in, deactivate this account and invite them anew "
+            "with another address (their history stays with this account)."
+        )
+    if mail:
+        with transaction.atomic():
+            _invite_mail(person, invited_by=actor)
+    return set_password_url(person)
+
+
+def person_reset_send(*, actor: Person, person: Person) -> None:
+    """Mail someone a link to choose a new password; only they see it (needs mail)."""
+    _check_can_link(actor, person)
+    if not settings.EMAIL_ENABLED:
+        raise PeopleError("Mail is off here, so no reset can be sent.")
+    context = {
+        "person": person,
+        "sent_by": actor,
+        "link": set_password_url(person),
+        "lifetime": link_lifetime(),
+    }
+    with transaction.atomic():
+        _mail_on_commit(person, "notifications/email/admin_reset", context)
 
 
 @transaction.atomic

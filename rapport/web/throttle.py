@@ -6,6 +6,7 @@ from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -51,11 +52,9 @@ def locked_out(
     request: HttpRequest, response: HttpResponse | None, credentials: dict[str, Any] | None
 ) -> HttpResponse:
     """The sign-in page again, saying why and what to do (429 Too Many Requests)."""
-    from rapport.web.views.auth import SignInForm
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     # An unbound form: checking the typed password again would count one more failure.
-    form = SignInForm(request, initial={"username": username_of(request, credentials)})
+    form = AuthenticationForm(request, initial={"username": username_of(request, credentials)})
     context = {
         "form": form,
         "next": request.POST.get("next", ""),

@@ -29,13 +29,8 @@ TOO_MANY_RESETS = (
 )
 
 
-class SignInForm(auth_forms.AuthenticationForm):
-    pass
-
-
 class LoginView(auth_views.LoginView):
     template_name = "web/account/login.html"
-    form_class = SignInForm
     redirect_authenticated_user = True
 
 
