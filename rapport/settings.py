@@ -212,6 +212,7 @@ AUTHENTICATION_BACKENDS = [
     "rapport.web.throttle.SignInThrottle",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("RAPPORT_SIGNIN_ATTEMPTS", 10)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("RAPPORT_SIGNIN_LOCK_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from aiosmtpd.controller import Controller
+from axes.models import AccessAttempt
 from django.core.management import call_command
+from django.db import connections
+from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 
@@ -158,3 +163,26 @@ def test_the_reset_page_answers_before_the_mail_server_has_taken_the_mail(ray, h
     assert held_inbox.accepted.wait(30)
     [mail] = held_inbox.to("ray@acme.test")
     assert "/reset/" in mail.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL"),
+    reason="app servers share the count through PostgreSQL; needs DATABASE_URL",
+)
+def test_failures_through_many_connections_at_once_all_count(transactional_db, cast) -> None:
+    def fail(_attempt: int) -> int:
+        try:
+            # One address and one account: every attempt updates the same counter row.
+            return sign_in("ray@acme.test", WRONG, address="10.0.0.1")[1].status_code
+        finally:
+            connections.close_all()  # this thread's own connection, like another app server
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        statuses = list(pool.map(fail, range(LIMIT)))
+    assert statuses.count(200) + statuses.count(429) == LIMIT
+    counted = AccessAttempt.objects.filter(username="ray@acme.test").aggregate(
+        total=Sum("failures_since_start")
+    )
+    assert counted["total"] == LIMIT
+    browser, response = sign_in("ray@acme.test", PASSWORD, address="10.0.2.2")
+    assert response.status_code == 429 and not signed_in(browser)
