@@ -313,7 +313,13 @@ def person_invite(
     """Add a person with no password yet; they choose one through their set-password link."""
     access.check_org_admin(actor)
     email = check_email(email)
-    if Person.objects.filter(email__iexact=email).exists():
+    if existing := Person.objects.filter(email__iexact=email).first():
+        if not existing.is_active and existing.organisation_id == actor.organisation_id:
+            # One address, one account: a new account for the same person needs another.
+            raise PeopleError(
+                f"{email} belongs to {existing.name}'s deactivated account: invite them anew "
+                "with another address, or reactivate that account."
+            )
         raise PeopleError(f"{email} already has an account.")
     _check_manager(None, manager, actor.organisation_id)
     person = Person(

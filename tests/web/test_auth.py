@@ -18,7 +18,13 @@ from django.utils.http import urlsafe_base64_encode
 from rapport.cli import main
 from rapport.meetings.models import PrivateNote
 from rapport.people.models import Organisation, Person
-from rapport.people.services import person_invite, set_password_path
+from rapport.people.services import (
+    PeopleError,
+    person_deactivate,
+    person_invite,
+    set_password_path,
+    setup_token,
+)
 from tests.conftest import PASSWORD
 from tests.notifications.conftest import body, inbox, smtp_server  # noqa: F401
 
@@ -173,8 +179,6 @@ def test_a_weak_password_is_refused_through_a_link(pat, password, reason) -> Non
 
 @pytest.mark.parametrize(("password", "reason"), WEAK)
 def test_a_weak_password_is_refused_at_first_set_up(db, password, reason) -> None:
-    from rapport.people.services import setup_token
-
     response = Client().post(
         reverse("setup", args=[setup_token()]),
         {
@@ -237,3 +241,11 @@ def test_the_invitation_says_how_long_its_link_works(client_for, ada) -> None:
         {"email": "nina@acme.test", "name": "Nina New", "timezone": "UTC"},
     )
     assert "valid for 72 hours" in response.content.decode()
+
+
+def test_inviting_anew_the_address_of_a_deactivated_account_says_what_to_do(ada, olga) -> None:
+    person_deactivate(actor=ada, person=olga)
+    with pytest.raises(PeopleError, match="belongs to Olga Report's deactivated account"):
+        person_invite(actor=ada, email="OLGA@acme.test", name="Olga Report")
+    olga_again = person_invite(actor=ada, email="olga.r@acme.test", name="Olga Report")
+    assert not olga_again.has_usable_password()
