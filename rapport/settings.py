@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rapport.people",
     "rapport.meetings",
     "rapport.growth",
+    "rapport.insights",
     "rapport.notifications",
     "rapport.web",
 ]
