@@ -76,7 +76,8 @@ def talk_sides(
     return result
 
 
-def _check_recordable(actor: Person, meeting: Meeting) -> None:
+def talk_check_recordable(actor: Person, meeting: Meeting) -> None:
+    """The manager of an open series records the talk of a 1:1 that took place."""
     access.talk_check_manager(actor, meeting)
     if meeting.is_called_off:
         raise InsightsError("This 1:1 did not take place: there is no talk to measure.")
@@ -101,7 +102,7 @@ def talk_share_record_transcript(
     now: dt.datetime | None = None,
 ) -> TalkMeasure:
     """Keep a transcript's totals for the meeting, never its text, and remember who is who."""
-    _check_recordable(actor, meeting)
+    talk_check_recordable(actor, meeting)
     if transcript_format not in FORMAT_LABELS:
         raise InsightsError("Unknown transcript format.")
     totals = talk_sides(speakers, sides, report_name=meeting.series.report.first_name)
@@ -138,7 +139,7 @@ def talk_share_record_estimate(
     *, actor: Person, meeting: Meeting, manager_share: int, now: dt.datetime | None = None
 ) -> TalkMeasure:
     """The manager's own estimate of their talk share, 0-100, when there is no transcript."""
-    _check_recordable(actor, meeting)
+    talk_check_recordable(actor, meeting)
     if not isinstance(manager_share, int) or not 0 <= manager_share <= 100:
         raise InsightsError("Your share of the talking is a percentage from 0 to 100.")
     current = TalkMeasure.objects.filter(meeting=meeting).first()

@@ -101,6 +101,10 @@ def _talk_upload(
     meeting = access.meeting_for(viewer, meeting_id)
     access.talk_check_manager(viewer, meeting)
     upload = request.FILES.get("transcript")
+    try:
+        services.talk_check_recordable(viewer, meeting)
+    except ServiceError as error:
+        return refuse(str(error))
     if handler.too_big:
         return refuse(TOO_BIG, status=413)
     if upload is None:
