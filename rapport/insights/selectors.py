@@ -6,7 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapport import access
-from rapport.framework.agenda import IC_TALK_SHARE, MANAGER_TALK_SHARE, breaks_talk_rule
+from rapport.framework.agenda import (
+    IC_TALK_SHARE,
+    MANAGER_TALK_SHARE,
+    TALK_RULE,
+    breaks_talk_rule,
+)
 from rapport.insights.models import TalkMeasure
 from rapport.insights.transcripts import FORMAT_LABELS
 from rapport.meetings.models import Meeting, Series
@@ -24,11 +29,12 @@ class TalkPanel:
     source: str
     transcript_label: str
     manager_word_share: int | None
-    manager_minutes: int | None
-    total_minutes: int | None
+    manager_talk_time: str
+    total_talk_time: str
     breaks_rule: bool | None
     manager_rule: int = MANAGER_TALK_SHARE
     report_rule: int = IC_TALK_SHARE
+    rule: str = TALK_RULE
 
     @property
     def measured(self) -> bool:
@@ -61,10 +67,17 @@ def talk_panel_for(viewer: Person, meeting: Meeting) -> TalkPanel:
         source=measure.source if measure else "",
         transcript_label=FORMAT_LABELS.get(measure.transcript_format, "") if measure else "",
         manager_word_share=measure.manager_word_share if measure else None,
-        manager_minutes=round(measure.manager_seconds / 60) if timed else None,
-        total_minutes=round(total / 60) if timed else None,
+        manager_talk_time=_duration(measure.manager_seconds) if timed else "",
+        total_talk_time=_duration(total) if timed else "",
         breaks_rule=breaks_talk_rule(share) if is_manager and share is not None else None,
     )
+
+
+def _duration(seconds: int) -> str:
+    """Talk time in words: seconds for a short stretch, minutes otherwise."""
+    if seconds < 120:
+        return f"{seconds} s"
+    return f"{round(seconds / 60)} min"
 
 
 def speaker_sides_remembered(
