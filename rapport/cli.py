@@ -575,12 +575,7 @@ def import_roster_command(args: argparse.Namespace) -> None:
 
 def read_text(path: Path) -> str:
     """A UTF-8 text file's content, or a one-line explanation of why not."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CliError(f"{path}: is a folder, not a file") from None
+    data = read_bytes(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -357,20 +357,26 @@ def every_stored_value() -> str:
     return "\n".join(rows)
 
 
-def test_the_uploaded_text_reaches_no_table_and_no_log(
-    client_for, mia, held, caplog, monkeypatch, settings
-) -> None:
-    temporary_files = []
+@pytest.fixture
+def temporary_files(monkeypatch, settings) -> list[tuple]:
+    """Every temporary file Django's upload handlers create, recorded."""
     import django.core.files.temp
 
+    made: list[tuple] = []
     real = django.core.files.temp.NamedTemporaryFile
     monkeypatch.setattr(
         django.core.files.temp,
         "NamedTemporaryFile",
-        lambda *a, **k: temporary_files.append(a) or real(*a, **k),
+        lambda *args, **kwargs: made.append(args) or real(*args, **kwargs),
     )
     # Django's own handlers would write anything over this size to a temporary file.
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10
+    return made
+
+
+def test_the_uploaded_text_reaches_no_table_and_no_log(
+    client_for, mia, held, caplog, temporary_files
+) -> None:
     caplog.set_level(logging.DEBUG)
     client = client_for(mia)
     page = upload(client, held, SECRET_TRANSCRIPT).content.decode()
@@ -388,18 +394,8 @@ def test_the_uploaded_text_reaches_no_table_and_no_log(
     assert temporary_files == []
 
 
-def test_the_temporary_file_check_can_fail(client_for, ada, monkeypatch, settings) -> None:
+def test_the_temporary_file_check_can_fail(client_for, ada, temporary_files) -> None:
     """The same spy sees Django's own handlers write a temporary file, elsewhere."""
-    temporary_files = []
-    import django.core.files.temp
-
-    real = django.core.files.temp.NamedTemporaryFile
-    monkeypatch.setattr(
-        django.core.files.temp,
-        "NamedTemporaryFile",
-        lambda *a, **k: temporary_files.append(a) or real(*a, **k),
-    )
-    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10
     roster = b"email,name,level,manager_email,timezone,remote\n"
     client_for(ada).post(
         reverse("roster_import"), {"file": SimpleUploadedFile("people.csv", roster)}

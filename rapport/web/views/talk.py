@@ -79,6 +79,13 @@ def _panel(request: HttpRequest, meeting: Meeting, status: int = 200, **extra: A
     return render(request, "web/meeting/meeting_talk.html", context, status=status)
 
 
+def _managed_meeting(viewer: Person, meeting_id: int) -> Meeting:
+    """The meeting, if the viewer takes part (else 404) and manages it (else 403)."""
+    meeting = access.meeting_for(viewer, meeting_id)
+    access.talk_check_manager(viewer, meeting)
+    return meeting
+
+
 @person_view("GET")
 def talk(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The wrap-up panel: the talk share against the 70/30 rule, and how to record it."""
@@ -98,8 +105,7 @@ def _talk_upload(
     request: HttpRequest, meeting_id: int, handler: TranscriptUploadHandler
 ) -> HttpResponse:
     viewer = request.user
-    meeting = access.meeting_for(viewer, meeting_id)
-    access.talk_check_manager(viewer, meeting)
+    meeting = _managed_meeting(viewer, meeting_id)
     upload = request.FILES.get("transcript")
     try:
         services.talk_check_recordable(viewer, meeting)
@@ -157,8 +163,7 @@ def _pending(
 def talk_sides(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Say who is who among the uploaded transcript's speakers, and keep the figures."""
     viewer = request.user
-    meeting = access.meeting_for(viewer, meeting_id)
-    access.talk_check_manager(viewer, meeting)
+    meeting = _managed_meeting(viewer, meeting_id)
     try:
         data = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
         if data["meeting"] != meeting.pk or data["by"] != viewer.pk:
@@ -203,8 +208,7 @@ def _record(
 def talk_estimate(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The manager's own estimate of their share of the talking, 0-100, without a transcript."""
     viewer = request.user
-    meeting = access.meeting_for(viewer, meeting_id)
-    access.talk_check_manager(viewer, meeting)
+    meeting = _managed_meeting(viewer, meeting_id)
     try:
         share = int(request.POST.get("manager_share", ""))
     except ValueError:
