@@ -305,13 +305,19 @@ def _read_text(lines: Sequence[str]) -> list[Cue]:
         stripped = line.strip()
         if not stripped:
             continue
-        if _TIMING.match(stripped) or _is_webvtt_header(stripped):
+        if _is_webvtt_header(stripped):
+            raise TranscriptError(
+                number, "a “WEBVTT” header in a plain-text transcript: more than one format mixed"
+            )
+        if _TIMING.match(stripped):
             raise TranscriptError(
                 number, "cue times in a plain-text transcript: more than one format mixed"
             )
         found = _speaker_prefix(_clean(stripped))
         if found is not None:
             cues.append(Cue(speaker=found[0], words=_count_words(found[1]), line=number))
+        elif not cues:
+            raise TranscriptError(number, "expected a speaker first, as in “Name: text”")
         else:  # a turn that runs over several lines
             last = cues[-1]
             cues[-1] = Cue(last.speaker, last.words + _count_words(_clean(stripped)), last.line)
@@ -324,7 +330,7 @@ class _CueReader:
     def __init__(self, format_: str) -> None:
         self.format = format_
         self.cues: list[Cue] = []
-        self.separator = "." if format_ == WEBVTT else ""
+        self.separator = ""
         self.naming = ""  # "voice" (<v Name>) or "prefix" (Name: text), whichever comes first
 
     def cue(self, timing: tuple[int, str], payload: list[tuple[int, str]]) -> None:
@@ -354,6 +360,12 @@ class _CueReader:
         return start, end
 
     def _check_separator(self, number: int, separator: str) -> None:
+        if self.format == WEBVTT and separator == ",":
+            raise TranscriptError(
+                number,
+                "a time written the SRT way (00:00:01,000) in a WebVTT file: more than one "
+                "format mixed? WebVTT writes 00:00:01.000",
+            )
         if not self.separator:
             self.separator = separator
         elif separator != self.separator:

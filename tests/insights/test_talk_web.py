@@ -401,3 +401,13 @@ def test_the_temporary_file_check_can_fail(client_for, ada, temporary_files) -> 
         reverse("roster_import"), {"file": SimpleUploadedFile("people.csv", roster)}
     )
     assert temporary_files != []
+
+
+def test_a_speaker_name_is_shown_as_text_never_as_markup(client_for, mia, held) -> None:
+    text = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n&lt;script&gt;alert(1)&lt;/script&gt;: hi\n\n"
+        "00:00:02.000 --> 00:00:04.000\nRay Report: hello\n"
+    )
+    page = upload(client_for(mia), held, text).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page

@@ -152,6 +152,14 @@ def error_of(data: str | bytes) -> TranscriptError:
         ),
         (b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nAna: caf\xe9\n", 4, "not UTF-8"),
         (b"WEBVTT\n\n\x00\x01\x02", 3, "binary data"),
+        ("<i></i>: hi\n", 1, "expected a speaker first"),
+        ("Ana: hi\nBen: yo\nWEBVTT\n", 3, "a “WEBVTT” header in a plain-text transcript"),
+        (vtt(("00:00:01,000", "00:00:02,000", "Ana: hi")), 3, "written the SRT way"),
+        (
+            "1\n00:00:01,000 --> 00:00:02,000\nAna: hi\n\n2\n00:00:02.000 --> 00:00:03.000\nB: a\n",
+            6,
+            "times written with “.” here and “,” before",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_naming_the_line(data, line: int, words: str) -> None:
