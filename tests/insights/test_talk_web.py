@@ -411,3 +411,20 @@ def test_a_speaker_name_is_shown_as_text_never_as_markup(client_for, mia, held) 
     page = upload(client_for(mia), held, text).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
+
+
+def test_the_upload_still_checks_the_csrf_token(mia, held) -> None:
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(mia)
+    page = client.get(reverse("meeting", args=[held.pk]) + "?mode=wrap").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', page).group(1)
+    url = reverse("meeting_talk_upload", args=[held.pk])
+
+    def post(**fields):
+        transcript = SimpleUploadedFile("call.vtt", samples.ZOOM_VTT.encode())
+        return client.post(url, {**fields, "transcript": transcript}, headers=HTMX)
+
+    assert post().status_code == 403
+    assert post(csrfmiddlewaretoken=token).status_code == 200
