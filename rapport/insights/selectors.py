@@ -49,6 +49,15 @@ class TalkPanel:
         return self.source == TalkMeasure.Source.TRANSCRIPT
 
 
+def talk_refusal(meeting: Meeting) -> str:
+    """Why the talk of this meeting cannot be measured; empty when it can."""
+    if meeting.is_called_off:
+        return "This 1:1 did not take place: there is no talk to measure."
+    if meeting.status == Meeting.Status.SCHEDULED and meeting.started_at is None:
+        return "Measure who did the talking once the 1:1 has taken place."
+    return ""
+
+
 def talk_panel_for(viewer: Person, meeting: Meeting) -> TalkPanel:
     """The talk share of a meeting the viewer takes part in (fetched through access first)."""
     is_manager = viewer.pk == meeting.series.manager_id
@@ -59,10 +68,7 @@ def talk_panel_for(viewer: Person, meeting: Meeting) -> TalkPanel:
     return TalkPanel(
         meeting=meeting,
         is_manager=is_manager,
-        can_record=is_manager
-        and meeting.series.is_open
-        and not meeting.is_called_off
-        and (meeting.status == Meeting.Status.HELD or meeting.started_at is not None),
+        can_record=is_manager and meeting.series.is_open and not talk_refusal(meeting),
         manager_share=share,
         source=measure.source if measure else "",
         transcript_label=FORMAT_LABELS.get(measure.transcript_format, "") if measure else "",

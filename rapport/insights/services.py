@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.insights.models import Side, SpeakerSide, TalkMeasure
+from rapport.insights.selectors import talk_refusal
 from rapport.insights.transcripts import FORMAT_LABELS, SpeakerTalk
 from rapport.meetings.models import Meeting
 from rapport.meetings.services import ServiceError
@@ -79,10 +80,8 @@ def talk_sides(
 def talk_check_recordable(actor: Person, meeting: Meeting) -> None:
     """The manager of an open series records the talk of a 1:1 that took place."""
     access.talk_check_manager(actor, meeting)
-    if meeting.is_called_off:
-        raise InsightsError("This 1:1 did not take place: there is no talk to measure.")
-    if meeting.status == Meeting.Status.SCHEDULED and meeting.started_at is None:
-        raise InsightsError("Measure who did the talking once the 1:1 has taken place.")
+    if refusal := talk_refusal(meeting):
+        raise InsightsError(refusal)
 
 
 def _write_share(meeting: Meeting, share: int) -> None:

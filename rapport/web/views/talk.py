@@ -64,7 +64,7 @@ class TranscriptUploadHandler(FileUploadHandler):
         )
 
 
-def _panel(request: HttpRequest, meeting: Meeting, status: int = 200, **extra: Any) -> HttpResponse:
+def _panel(request: HttpRequest, meeting: Meeting, **extra: Any) -> HttpResponse:
     viewer = request.user
     context = {
         "meeting": meeting,
@@ -76,7 +76,7 @@ def _panel(request: HttpRequest, meeting: Meeting, status: int = 200, **extra: A
         "pending": None,
         **extra,
     }
-    return render(request, "web/meeting/meeting_talk.html", context, status=status)
+    return render(request, "web/meeting/meeting_talk.html", context)
 
 
 def _managed_meeting(viewer: Person, meeting_id: int) -> Meeting:
@@ -197,7 +197,6 @@ def _record(
         )
     except ServiceError as error:
         return refuse(str(error))
-    meeting.refresh_from_db(fields=["manager_talk_share"])
     # Offer to correct who is who without uploading again.
     return _panel(
         request, meeting, saved=True, corrected=_pending(request.user, meeting, format_, speakers)
@@ -217,5 +216,4 @@ def talk_estimate(request: HttpRequest, meeting_id: int) -> HttpResponse:
         services.talk_share_record_estimate(actor=viewer, meeting=meeting, manager_share=share)
     except ServiceError as error:
         return refuse(str(error))
-    meeting.refresh_from_db(fields=["manager_talk_share"])
     return _panel(request, meeting, saved=True)
