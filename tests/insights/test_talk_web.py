@@ -428,3 +428,14 @@ def test_the_upload_still_checks_the_csrf_token(mia, held) -> None:
 
     assert post().status_code == 403
     assert post(csrfmiddlewaretoken=token).status_code == 200
+
+
+def test_two_sides_that_said_nothing_are_refused(client_for, mia, held) -> None:
+    client = client_for(mia)
+    text = "Mia Manager: ...\nRay Report: !\nNote Taker: joined the call, recording now\n"
+    page = upload(client, held, text, name="quiet.txt").content.decode()
+    response = map_sides(client, held, token_of(page), "manager", "report", "other")
+    assert response.status_code == 400
+    assert error(response) == "The speakers chosen for the two of you said nothing."
+    held.refresh_from_db()
+    assert held.manager_talk_share is None
