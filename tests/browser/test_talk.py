@@ -6,14 +6,14 @@ import pytest
 
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import Meeting
-from tests.browser.conftest import axe_violations, browser, page_for  # noqa: F401 (fixtures)
+from tests.browser.conftest import axe_violations
 from tests.insights import samples
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_manager_uploads_a_transcript_and_the_report_sees_their_share(
-    page_for,  # noqa: F811
+    page_for,
     mia,
     ray,
     meeting,
@@ -44,7 +44,7 @@ def test_a_manager_uploads_a_transcript_and_the_report_sees_their_share(
     assert "30%" not in report.locator("#talk").inner_text()
 
 
-def test_a_bad_transcript_is_explained_in_the_panel(page_for, mia, meeting, tmp_path) -> None:  # noqa: F811
+def test_a_bad_transcript_is_explained_in_the_panel(page_for, mia, meeting, tmp_path) -> None:
     meeting_services.meeting_start(actor=mia, meeting=meeting)
     bad = tmp_path / "one.vtt"
     bad.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nMia Manager: Hello?\n")
