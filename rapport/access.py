@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from rapport.growth.models import Feedback
+from rapport.insights.models import SpeakerSide
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
 from rapport.people.models import Absence, Organisation, Person
 
@@ -221,6 +222,21 @@ def feedback_check_recipient(person: Person, feedback: Feedback) -> None:
         raise Http404(NOT_FOUND)
     if feedback.given_to_id != person.pk:
         raise PermissionDenied("Only the person who received this feedback can mark it.")
+
+
+# Talk ratio (insights) ------------------------------------------------------------
+
+
+def talk_check_manager(person: Person, meeting: Meeting) -> None:
+    """Only the manager records how much each side talked: a transcript or their estimate."""
+    meeting_check_change(person, meeting)
+    if meeting.series.manager_id != person.pk:
+        raise PermissionDenied("Only the manager of this 1:1 records who did the talking.")
+
+
+def speaker_sides_visible_to(person: Person) -> QuerySet[SpeakerSide]:
+    """Who is who in the transcripts of the series a person manages."""
+    return SpeakerSide.objects.filter(series__manager=person)
 
 
 # Days away (sacred time) ---------------------------------------------------------

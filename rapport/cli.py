@@ -176,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(commands)
     _add_backup(commands)
     _add_remind(commands)
+    _add_talk_ratio(commands)
     commands.add_parser(
         "manage",
         help="run a Django management command (migrate, shell, check --deploy, ...)",
@@ -339,6 +340,27 @@ def _add_remind(commands: argparse._SubParsersAction) -> None:
     )
     command.add_argument(
         "--dry-run", action="store_true", help="print what is due without sending or recording it"
+    )
+
+
+def _add_talk_ratio(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "talk-ratio",
+        talk_ratio_command,
+        "show who did the talking in a meeting transcript, storing nothing",
+        "examples:\n  rapport talk-ratio meeting.vtt\n  rapport talk-ratio meeting.srt --json\n\n"
+        "Reads WebVTT (Zoom, Teams, Meet), SRT and Zoom's plain-text export.\n"
+        "Time shares come from the cues' times: when two people talk at once, that\n"
+        "moment is split between them, and silences count for nobody. Word shares are\n"
+        "the second measure, and the only one for plain text (it has no times).\n"
+        "A file that cannot be read is reported as FILE:LINE: reason.",
+    )
+    command.add_argument("file", metavar="FILE", type=Path, help="the transcript file")
+    command.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"speakers": [{"name", "seconds", "words", "time_share", "word_share"}]}',
     )
 
 
@@ -509,6 +531,42 @@ def load_demo() -> None:
         print(f"  {email:<{width}}  {role}")
 
 
+# talk-ratio ----------------------------------------------------------------------------
+
+
+def talk_ratio_command(args: argparse.Namespace) -> None:
+    """Print each speaker's seconds, words and shares; the file is only read, nothing is kept."""
+    from rapport.insights.transcripts import TranscriptError, talk_ratio_of
+
+    data = read_bytes(args.file)
+    try:
+        ratio = talk_ratio_of(data)
+    except TranscriptError as error:
+        raise CliError(error.located(str(args.file))) from None
+    if args.json:
+        print(json.dumps(ratio.as_dict(), ensure_ascii=False, indent=2))
+        return
+    width = max(len("Speaker"), *(len(speaker.name) for speaker in ratio.speakers))
+    print(f"{'Speaker':<{width}}  {'Seconds':>9}  {'Words':>6}  {'Time share':>10}  Word share")
+    for speaker in ratio.speakers:
+        seconds = "–" if speaker.seconds is None else f"{speaker.seconds:.1f}"
+        time_share = "–" if speaker.time_share is None else f"{speaker.time_share:.1%}"
+        print(
+            f"{speaker.name:<{width}}  {seconds:>9}  {speaker.words:>6}  {time_share:>10}  "
+            f"{speaker.word_share:>10.1%}"
+        )
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or a one-line explanation of why not."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a folder, not a file") from None
+
+
 # import-roster -------------------------------------------------------------------------
 
 
@@ -542,12 +600,7 @@ def import_roster_command(args: argparse.Namespace) -> None:
 
 def read_text(path: Path) -> str:
     """A UTF-8 text file's content, or a one-line explanation of why not."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CliError(f"{path}: is a folder, not a file") from None
+    data = read_bytes(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

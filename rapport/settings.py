@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "rapport.people",
     "rapport.meetings",
     "rapport.growth",
+    "rapport.insights",
     "rapport.notifications",
     "rapport.web",
     "axes",

@@ -16,6 +16,7 @@ from rapport.web.views import (
     people,
     series,
     settings,
+    talk,
 )
 
 urlpatterns = [
@@ -75,6 +76,13 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/playbooks/", coaching.playbooks, name="meeting_playbooks"),
     path("meetings/<int:meeting_id>/plan/", coaching.plan, name="meeting_plan"),
     path("meetings/<int:meeting_id>/remote/", coaching.remote, name="meeting_remote"),
+    # Who did the talking (wrap-up): a transcript read in memory, or the manager's estimate
+    path("meetings/<int:meeting_id>/talk/", talk.talk, name="meeting_talk"),
+    path("meetings/<int:meeting_id>/talk/upload/", talk.talk_upload, name="meeting_talk_upload"),
+    path("meetings/<int:meeting_id>/talk/sides/", talk.talk_sides, name="meeting_talk_sides"),
+    path(
+        "meetings/<int:meeting_id>/talk/estimate/", talk.talk_estimate, name="meeting_talk_estimate"
+    ),
     # Sacred time: days away (1:1s on them are flagged to move)
     path("away/", away.away, name="away"),
     path("away/<int:absence_id>/remove/", away.away_remove, name="away_remove"),

@@ -74,6 +74,11 @@ ROUTES: dict[str, dict[str, object]] = {
     "meeting_playbooks": {"get": PAIR},
     "meeting_plan": {"post": {"mia"}, "sees": PAIR},
     "meeting_remote": {"get": PAIR},
+    # Who did the talking: both see the panel (the IC their own share); only mia records it.
+    "meeting_talk": {"get": PAIR},
+    "meeting_talk_upload": {"post": {"mia"}, "sees": PAIR},
+    "meeting_talk_sides": {"post": {"mia"}, "sees": PAIR},
+    "meeting_talk_estimate": {"post": {"mia"}, "sees": PAIR},
     # Days away: everyone has their own page; an entry is its author's alone (ray's here).
     "away": {"get": EVERYONE, "post": EVERYONE, "sees": EVERYONE},
     "away_remove": {"post": {"ray"}, "sees": {"ray"}},
@@ -225,7 +230,17 @@ def test_public_pages_answer_signed_out_people(db) -> None:
 
 # Interfaces never query sensitive models directly --------------------------------
 
-SENSITIVE = {"Person", "Series", "Meeting", "Topic", "SharedNotes", "PrivateNote", "ActionItem"}
+SENSITIVE = {
+    "Person",
+    "Series",
+    "Meeting",
+    "Topic",
+    "SharedNotes",
+    "PrivateNote",
+    "ActionItem",
+    "TalkMeasure",
+    "SpeakerSide",
+}
 ROOT = Path(__file__).resolve().parent.parent / "rapport"
 INTERFACES = [
     *sorted((ROOT / "web").rglob("*.py")),
