@@ -31,12 +31,20 @@ def url(meeting: Meeting, mode: str = "run") -> str:
     return f"/meetings/{meeting.pk}/?mode={mode}"
 
 
-def eventually(check, seconds: float = 8.0) -> None:
-    """Wait until `check()` holds: a request that outlives a closed page lands later."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
+def reopened_until(context, meeting: Meeting, field: str, expected: str) -> None:
+    """Open the page again in the same browser until `field` holds `expected`.
+
+    A save sent as a page closes lands a little later; the server is asked, not the
+    database directly, so the test never holds a lock the server's write is waiting for.
+    """
+    tab = context.new_page()
+    deadline = time.monotonic() + 8
+    while True:
+        tab.goto(url(meeting))
+        if tab.locator(field).input_value() == expected:
+            break
+        assert time.monotonic() < deadline, tab.locator(field).input_value()
+    tab.close()
 
 
 def type_then_leave(page, field: str, text: str, leave: str, after_ms: int) -> None:
@@ -84,9 +92,11 @@ def test_shared_notes_typed_just_before_leaving_are_all_saved(page_for, mia, mee
     page.locator("#notes-context").click()
     page.keyboard.press("Control+End")
     page.locator("#notes-context").press_sequentially(words)
+    context = page.context
     page.close(run_before_unload=True)
     expected += words
-    eventually(lambda: shared_context(meeting) == expected)
+    reopened_until(context, meeting, "#notes-context", expected)
+    assert shared_context(meeting) == expected
 
 
 def test_a_private_note_typed_just_before_leaving_is_all_saved(page_for, mia, meeting) -> None:
@@ -110,9 +120,11 @@ def test_a_private_note_typed_just_before_leaving_is_all_saved(page_for, mia, me
     page.locator("#private-note-body").click()
     page.keyboard.press("Control+End")
     page.locator("#private-note-body").press_sequentially(more)
+    context = page.context
     page.close(run_before_unload=True)
     expected += more
-    eventually(lambda: private_body(mia, meeting) == expected)
+    reopened_until(context, meeting, "#private-note-body", expected)
+    assert private_body(mia, meeting) == expected
 
 
 # Offline -------------------------------------------------------------------------------
@@ -163,6 +175,18 @@ def test_shared_notes_kept_in_the_browser_are_saved_on_the_next_visit(
     expect(tab.locator("#shared-notes-status")).to_have_text(SAVED)
     assert SharedNotes.objects.get(meeting=meeting).follow_up == "Written with the server away"
     assert tab.evaluate("() => window.localStorage.length") == 0
+
+
+def test_a_save_after_being_signed_out_says_so_and_keeps_the_text(page_for, mia, meeting) -> None:
+    services.meeting_start(actor=mia, meeting=meeting)
+    page = page_for(mia)
+    page.goto(url(meeting, "run"))
+    page.context.clear_cookies(name="sessionid")  # signed out in another tab
+    page.locator("#notes-context").press_sequentially("Typed after signing out")
+    expect(page.locator("#shared-notes-status")).to_have_text("Not saved")
+    expect(page.locator("#shared-notes-editor [data-errors]")).to_contain_text("signed out")
+    assert page.locator("#notes-context").input_value() == "Typed after signing out"
+    assert shared_context(meeting) == ""
 
 
 # Live for both people ------------------------------------------------------------------

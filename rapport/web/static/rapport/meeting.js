@@ -174,6 +174,8 @@
     saver.inflight = post(payload)
       .then(
         function (response) {
+          // Sent to the sign-in page: signed out elsewhere, nothing was saved.
+          if (response.redirected) return refusedWith(kind, SIGNED_OUT);
           return response.text().then(function (text) {
             return answered(kind, response.status, text, payload);
           });
@@ -196,16 +198,13 @@
     var saver = saverFor(kind);
     if (status >= 500) return unreachable(kind);
     if (status !== 200 && status !== 409) {
-      saver.failure = "refused";
       var message = text;
       try {
         message = JSON.parse(text).error || text;
       } catch (ignored) {
         /* plain text */
       }
-      showError(kind, message);
-      setStatus(kind, "Not saved");
-      return false;
+      return refusedWith(kind, /^\s*</.test(message) ? "The server refused this save." : message);
     }
     showError(kind, "");
     var box = document.getElementById(PREFIX[kind] + "-conflict");
@@ -214,6 +213,15 @@
     if (kind === "private" && status === 200) privateBody(formFor(kind)).dataset.saved = payload.texts.body;
     saver.failure = status === 409 ? "conflict" : "";
     return status === 200;
+  }
+
+  var SIGNED_OUT = "You are signed out: sign in again in another tab, then save here.";
+
+  function refusedWith(kind, message) {
+    saverFor(kind).failure = "refused";
+    showError(kind, message);
+    setStatus(kind, "Not saved");
+    return false;
   }
 
   function unreachable(kind) {
@@ -279,7 +287,9 @@
   }
 
   // The page is going away: send what is left at once, without waiting for a save on its way.
+  var discarding = false;
   function sendRest() {
+    if (discarding) return;
     KINDS.forEach(function (kind) {
       var saver = saverFor(kind);
       if (!saver.inflight) {
@@ -366,6 +376,10 @@
       if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       var link = event.target.closest && event.target.closest("a[href]");
       if (!link || link.target || link.hasAttribute("download")) return;
+      if (link.hasAttribute("data-discard")) {
+        discarding = true; // "Take theirs": what is typed here is meant to go
+        return;
+      }
       var to = new URL(link.href, window.location.href);
       var here = window.location;
       if (to.origin !== here.origin) return;
@@ -434,6 +448,7 @@
   });
   window.addEventListener("pagehide", sendRest);
   window.addEventListener("beforeunload", function (event) {
+    if (discarding) return;
     if (cannotSave()) {
       event.preventDefault();
       event.returnValue = ""; // older browsers need it to ask
