@@ -151,7 +151,7 @@ def test_notes_are_rendered_sanitised_once_held(client_for, mia, meeting) -> Non
         actor=mia,
         notes=meeting.shared_notes,
         sections={"feedback": "**Great** demo <script>alert('x')</script>"},
-        version=0,
+        bases=meeting.shared_notes.sections(),
     )
     services.meeting_complete(actor=mia, meeting=meeting, held_minutes=30)
     html = page(client_for(mia), meeting)

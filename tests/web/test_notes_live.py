@@ -35,7 +35,10 @@ def page(client, meeting, mode: str = "run") -> str:
 
 def test_the_form_without_javascript_posts_each_sections_base(client_for, mia, meeting) -> None:
     services.shared_notes_save(
-        actor=mia, notes=meeting.shared_notes, sections={"context": "Reorg news"}, version=0
+        actor=mia,
+        notes=meeting.shared_notes,
+        sections={"context": "Reorg news"},
+        bases=meeting.shared_notes.sections(),
     )
     html = page(client_for(mia), meeting)
     form = re.search(r'<form id="shared-notes-form".*?</form>', html, re.S).group(0)
@@ -135,7 +138,10 @@ def test_the_poll_sends_the_notes_and_then_not_modified_until_they_change(
     )
     assert live(client, meeting, state["since"]).status_code == 204
     services.shared_notes_save(
-        actor=mia, notes=meeting.shared_notes, sections={"feedback": "Nice demo"}, version=0
+        actor=mia,
+        notes=meeting.shared_notes,
+        sections={"feedback": "Nice demo"},
+        bases=meeting.shared_notes.sections(),
     )
     changed = live(client, meeting, state["since"])
     assert changed.status_code == 200

@@ -377,7 +377,9 @@ def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if f"base_{key}" in request.POST
     }
     try:
-        merge = room.shared_notes_merge(actor=request.user, notes=notes, sections=mine, bases=bases)
+        merge = services.shared_notes_save(
+            actor=request.user, notes=notes, sections=mine, bases=bases
+        )
     except services.ServiceError as error:
         return refused(request, str(error))
     current = merge.notes
