@@ -251,16 +251,15 @@
   // "Keep mine" and "Take theirs" answer through htmx: the page is saved again after them.
   document.addEventListener("htmx:afterSettle", function (event) {
     takeBases();
-    var elt = event.detail.elt;
-    if (!event.detail.xhr || !elt) return; // a swap made here, not an htmx request
+    var config = event.detail.requestConfig;
+    if (!event.detail.xhr || !config || event.detail.xhr.status !== 200) return;
     KINDS.forEach(function (kind) {
-      var editor = document.getElementById(PREFIX[kind] + "-editor");
-      if (!editor || !editor.contains(elt) || event.detail.xhr.status !== 200) return;
       var form = formFor(kind);
-      if (kind === "private" && form) {
-        var sent = event.detail.requestConfig && event.detail.requestConfig.formData;
-        var body = privateBody(form);
-        if (sent && sent.get("intent") !== "preview" && sent.has("body")) body.dataset.saved = sent.get("body");
+      if (!form || new URL(config.path, window.location.href).pathname !== new URL(form.action).pathname) return;
+      var sent = config.formData;
+      if (sent && sent.get("intent") === "preview") return;
+      if (kind === "private" && sent && sent.has("body") && !sent.has("intent")) {
+        privateBody(form).dataset.saved = sent.get("body");
       }
       if (!unsaved(kind)) saverFor(kind).failure = "";
       if (kind === "shared") keepDraft();
