@@ -58,6 +58,18 @@ def type_then_leave(page, field: str, text: str, leave: str, after_ms: int) -> N
     )
 
 
+def type_then_close(page, meeting: Meeting, field: str, text: str) -> None:
+    """Type at the end of the field and close the tab at once; then see it was all kept."""
+    page.goto(url(meeting, "run"))
+    expected = page.locator(field).input_value() + text
+    page.locator(field).click()
+    page.keyboard.press("Control+End")
+    page.locator(field).press_sequentially(text)
+    context = page.context
+    page.close(run_before_unload=True)
+    reopened_until(context, meeting, field, expected)
+
+
 def shared_context(meeting: Meeting) -> str:
     return SharedNotes.objects.get(meeting=meeting).context
 
@@ -86,17 +98,9 @@ def test_shared_notes_typed_just_before_leaving_are_all_saved(page_for, mia, mee
         page.wait_for_url(re.compile(re.escape(lands)))
         # Saved before the next page was even asked for: every character.
         assert shared_context(meeting) == expected
-    # Closing the tab straight after typing.
-    page.goto(url(meeting, "run"))
     words = " closed-at-once-" + "y" * 40
-    page.locator("#notes-context").click()
-    page.keyboard.press("Control+End")
-    page.locator("#notes-context").press_sequentially(words)
-    context = page.context
-    page.close(run_before_unload=True)
-    expected += words
-    reopened_until(context, meeting, "#notes-context", expected)
-    assert shared_context(meeting) == expected
+    type_then_close(page, meeting, "#notes-context", words)
+    assert shared_context(meeting) == expected + words
 
 
 def test_a_private_note_typed_just_before_leaving_is_all_saved(page_for, mia, meeting) -> None:
@@ -115,16 +119,9 @@ def test_a_private_note_typed_just_before_leaving_is_all_saved(page_for, mia, me
         expected += more
         page.wait_for_url(re.compile(re.escape(lands)))
         assert private_body(mia, meeting) == expected
-    page.goto(url(meeting, "run"))
     more = " closed-" + "r" * 40
-    page.locator("#private-note-body").click()
-    page.keyboard.press("Control+End")
-    page.locator("#private-note-body").press_sequentially(more)
-    context = page.context
-    page.close(run_before_unload=True)
-    expected += more
-    reopened_until(context, meeting, "#private-note-body", expected)
-    assert private_body(mia, meeting) == expected
+    type_then_close(page, meeting, "#private-note-body", more)
+    assert private_body(mia, meeting) == expected + more
 
 
 # Offline -------------------------------------------------------------------------------
@@ -240,6 +237,12 @@ def test_what_one_person_saves_appears_for_the_other_without_a_reload(
     expect(conflict).to_contain_text("Mia: great demo on Tuesday")
     expect(conflict).to_contain_text("Ray: thanks for the reviews")
     shoot(report, f"notes-live-conflict-{viewport['width']}")
+    # Until he chooses, leaving would lose his version: the browser asks first.
+    with report.expect_event("dialog") as asked:
+        report.locator(WRAP).click(no_wait_after=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()
+    assert "mode=run" in report.url
     notes = SharedNotes.objects.get(meeting=meeting)
     assert notes.feedback == "Mia: great demo on Tuesday"
     assert (notes.context, notes.their_topics, notes.follow_up) == (

@@ -382,14 +382,18 @@ def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         )
     except services.ServiceError as error:
         return refused(request, str(error))
-    current = merge.notes
-    stored = current.sections()
     if merge.conflicts:
-        return _shared_conflict(request, found, current, mine, merge.conflicts)
+        return _shared_conflict(request, found, merge.notes, mine, merge.conflicts)
     if not is_htmx(request):
         messages.success(request, "Shared notes saved.")
         return _back(found, "#notes")
-    context = {
+    return render(request, "web/meeting/notes_saved.html", _saved_context(merge.notes, mine))
+
+
+def _saved_context(current: SharedNotes, mine: dict[str, str]) -> dict[str, Any]:
+    """What an autosave's answer updates: version, time, next bases, the care notice."""
+    stored = current.sections()
+    return {
         "prefix": "shared-notes",
         "version": current.version,
         "saved_at": current.updated_at,
@@ -397,7 +401,6 @@ def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "bases": {key: stored[key] for key in mine if stored[key] == mine[key]},
         "sensitive": documentation.sensitive_matters("\n".join(mine.values())),
     }
-    return render(request, "web/meeting/notes_saved.html", context)
 
 
 def _shared_notes_view(
@@ -446,11 +449,7 @@ def _shared_conflict(
             note_groups=_note_groups(current, {**stored, **mine}),
         )
     context = {
-        "prefix": "shared-notes",
-        "version": current.version,
-        "saved_at": current.updated_at,
-        "bases": {key: stored[key] for key in mine if stored[key] == mine[key]},
-        "sensitive": documentation.sensitive_matters("\n".join(mine.values())),
+        **_saved_context(current, mine),
         "rows": rows,
         "who": who,
         "current_version": current.version,
