@@ -615,9 +615,10 @@
 
   // Moving the timer replaces the plan's buttons: keep keyboard focus on the current part.
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target.id !== "timer-live") return;
+    var target = event.detail.target;
+    if (!target || target.id !== "timer-live") return; // not a swap of an htmx request
     if (!(event.detail.requestConfig && event.detail.requestConfig.verb === "post")) return;
-    var current = event.detail.target.querySelector('[aria-current="step"]');
+    var current = target.querySelector('[aria-current="step"]');
     if (current) current.focus();
   });
 
