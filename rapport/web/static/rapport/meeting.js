@@ -384,7 +384,7 @@
       if (to.origin !== here.origin) return;
       if (to.pathname === here.pathname && to.search === here.search && to.hash) return;
       var away = to.pathname !== here.pathname; // another mode of this meeting is still here
-      if (!pending() && !(away && present())) return;
+      if (!pending() && !(away && reportsPresence())) return;
       event.preventDefault();
       saveAllBeforeLeaving()
         .then(function () {
@@ -427,7 +427,7 @@
 
   // Leaving through a link tells the other person at once; a closed tab stops polling and
   // lapses from their page within seconds.
-  function present() {
+  function reportsPresence() {
     return !!document.getElementById("meeting-live");
   }
 
