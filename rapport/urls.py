@@ -60,6 +60,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/cancel/", meetings.cancel, name="meeting_cancel"),
     # The meeting room: shared timer, video link, wrap-up summary and recap
     path("meetings/<int:meeting_id>/timer/", meetings.timer, name="meeting_timer"),
+    path("meetings/<int:meeting_id>/live/", meetings.live, name="meeting_live"),
     path("meetings/<int:meeting_id>/section/", meetings.section, name="meeting_section"),
     path("meetings/<int:meeting_id>/video/", meetings.video_link, name="meeting_video"),
     path("meetings/<int:meeting_id>/summary/", meetings.summary, name="meeting_summary"),

@@ -39,6 +39,7 @@ ROUTES: dict[str, dict[str, object]] = {
     "meeting": {"get": PAIR},
     "meeting_agenda": {"get": PAIR},
     "meeting_timer": {"get": PAIR},
+    "meeting_live": {"get": PAIR, "post": PAIR, "sees": PAIR},
     "meeting_recap": {"get": PAIR},
     "meeting_section": {"post": PAIR, "sees": PAIR},
     "meeting_video": {"post": PAIR, "sees": PAIR},

@@ -270,7 +270,10 @@ def test_export_holds_the_shared_record_but_no_private_note(
     meeting_services.topic_add(actor=cast.ray, meeting=meeting, text="Shared topic: on-call load")
     notes = meeting.shared_notes
     meeting_services.shared_notes_save(
-        actor=cast.mia, notes=notes, sections={"feedback": "SHARED-FEEDBACK-7731"}, version=0
+        actor=cast.mia,
+        notes=notes,
+        sections={"feedback": "SHARED-FEEDBACK-7731"},
+        bases=notes.sections(),
     )
     meeting_services.private_note_save(
         actor=cast.mia, meeting=meeting, body="MANAGER-PRIVATE-4412", version=0

@@ -58,6 +58,41 @@ def meeting_seen(*, actor: Person, meeting: Meeting, now: dt.datetime | None = N
         )
 
 
+# How long a visit counts as "on the page": the page renews it while it is open and visible.
+PRESENT_FOR = dt.timedelta(seconds=12)
+RENEW_AFTER = dt.timedelta(seconds=5)
+
+
+def meeting_visit_renew(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> None:
+    """The participant still has the meeting's page open (one UPDATE, none most of the time)."""
+    now = now or timezone.now()
+    MeetingVisit.objects.filter(
+        person=actor, meeting=meeting, last_seen_at__lt=now - RENEW_AFTER
+    ).update(last_seen_at=now)
+
+
+def meeting_visit_end(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> None:
+    """The participant closed the meeting's page: they no longer count as on it."""
+    now = now or timezone.now()
+    MeetingVisit.objects.filter(
+        person=actor, meeting=meeting, last_seen_at__gte=now - PRESENT_FOR
+    ).update(last_seen_at=now - PRESENT_FOR)
+
+
+def people_on_meeting_page(
+    *, viewer: Person, meeting: Meeting, now: dt.datetime | None = None
+) -> set[int]:
+    """The other participants (their ids) whose page of this meeting is open now."""
+    now = now or timezone.now()
+    series = meeting.series
+    others = {series.manager_id, series.report_id} - {viewer.pk}
+    return set(
+        MeetingVisit.objects.filter(
+            meeting=meeting, person_id__in=others, last_seen_at__gte=now - PRESENT_FOR
+        ).values_list("person_id", flat=True)
+    )
+
+
 # Checklists --------------------------------------------------------------------
 
 # The manager's "pre" list: the seed's preparation list, plus the two lines of the

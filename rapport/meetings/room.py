@@ -1,4 +1,4 @@
-"""The meeting room: modes, the shared section timer, wrap-up and notes merged per section."""
+"""The meeting room: modes, the shared section timer and wrap-up."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from rapport import access
 from rapport.framework import agenda as agenda_rules
 from rapport.framework.documentation import recap_markdown
 from rapport.meetings.models import ActionItem, Meeting, SharedNotes, Topic
-from rapport.meetings.services import NOTE_LIMIT, ServiceError
+from rapport.meetings.services import ServiceError
 from rapport.people.models import Person
 
 MODES: tuple[str, ...] = ("prepare", "run", "wrap")
@@ -147,53 +146,3 @@ def meeting_set_summary(*, actor: Person, meeting: Meeting, summary: str) -> Mee
     meeting.summary = summary.strip()
     meeting.save(update_fields=["summary"])
     return meeting
-
-
-# Notes merged per section ------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class NotesMerge:
-    """What a save did: the notes as stored now, and the sections both people changed."""
-
-    notes: SharedNotes
-    saved: tuple[str, ...]
-    conflicts: tuple[str, ...]
-
-
-@transaction.atomic
-def shared_notes_merge(
-    *,
-    actor: Person,
-    notes: SharedNotes,
-    sections: dict[str, str],
-    bases: dict[str, str],
-) -> NotesMerge:
-    """Save each section nobody else changed since `bases`; report those both changed."""
-    access.meeting_check_change(actor, notes.meeting)
-    unknown = (set(sections) | set(bases)) - set(SharedNotes.SECTIONS)
-    if unknown:
-        raise ServiceError(f"Unknown notes section: {', '.join(sorted(unknown))}.")
-    if any(len(text) > NOTE_LIMIT for text in sections.values()):
-        raise ServiceError(f"A notes section is limited to {NOTE_LIMIT:,} characters.")
-    missing = set(sections) - set(bases)
-    if missing:
-        raise ServiceError("The notes' starting text is missing: reload the page.")
-    # Lock the row: two saves at once must not both think they were first.
-    current = SharedNotes.objects.select_for_update().get(pk=notes.pk)
-    stored = current.sections()
-    changes: dict[str, str] = {}
-    conflicts: list[str] = []
-    for key, mine in sections.items():
-        if mine == stored[key] or mine == bases[key]:
-            continue  # nothing to write: same as stored, or untouched here
-        if stored[key] == bases[key]:
-            changes[key] = mine
-        else:
-            conflicts.append(key)
-    if changes:
-        SharedNotes.objects.filter(pk=notes.pk).update(
-            version=F("version") + 1, updated_by=actor, updated_at=timezone.now(), **changes
-        )
-        current.refresh_from_db()
-    return NotesMerge(current, tuple(changes), tuple(conflicts))

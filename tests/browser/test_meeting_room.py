@@ -190,6 +190,8 @@ def test_off_the_record_text_never_reaches_the_server(page_for, mia, meeting) ->
         no_serious_violations(page)
         page.locator("#off-record-scratch").type(marker, delay=5)
         page.wait_for_timeout(6_500)  # past the autosave delay and a few polls
+        kept = page.evaluate("() => JSON.stringify(Object.assign({}, window.localStorage))")
+        assert marker not in kept  # not in the browser's storage either
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="Back on the record").click()
         assert page.locator("#off-record").is_hidden()

@@ -145,7 +145,7 @@ def test_it_lists_coming_one_on_ones_the_manager_has_not_prepared(client_for, mi
     )
     page = client_for(mia).get(reverse("home")).content.decode()
     assert "Not prepared yet" in page
-    assert f'{reverse("meeting", args=[moved.pk])}?mode=prepare' in page
+    assert f"{reverse('meeting', args=[moved.pk])}?mode=prepare" in page
 
 
 def test_the_ic_prepares_from_home_with_the_framework_prompts(client_for, ray, meeting) -> None:
