@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from rapport.insights.transcripts import TRANSCRIPT_MAX_BYTES
 from rapport.web.headers import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -245,6 +246,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Oversized input is refused by Django with a 400 before any view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads (a roster, a transcript) are held in memory, never in a temporary file.
+UPLOAD_MAX_BYTES = TRANSCRIPT_MAX_BYTES
+FILE_UPLOAD_HANDLERS = ["rapport.web.uploads.MemoryOnlyUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 

@@ -508,6 +508,11 @@ class RosterFile:
 def _roster_read(text: str) -> RosterFile:
     if len(text) > ROSTER_MAX_CHARS:
         return RosterFile([], [(1, "the file is too large (at most 1 MB)")], [], set())
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return RosterFile(
+            [], [(line, "contains a NUL character, which cannot be stored")], [], set()
+        )
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=None), restval=MISSING)
     try:
         header = [(column or "").strip().lower() for column in reader.fieldnames or []]

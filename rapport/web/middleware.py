@@ -6,7 +6,6 @@ import re
 import zoneinfo
 from collections.abc import Callable
 
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 
@@ -34,18 +33,18 @@ JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
 
 
 def has_nul(request: HttpRequest) -> bool:
-    """Whether the path, query, form fields, uploaded files or body carry a NUL character."""
+    """Whether the path, query, form fields or body carry a NUL character.
+
+    Uploaded files are not text fields: each service that reads one (the roster
+    import) refuses a NUL in it with the line, and a UTF-16 transcript is full of them.
+    """
     if "\x00" in request.path_info:
         return True
     if _fields_have_nul(request.GET):
         return True
     content_type = request.content_type or ""
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        if _fields_have_nul(request.POST):
-            return True
-        return any(
-            _file_has_nul(upload) for _, uploads in request.FILES.lists() for upload in uploads
-        )
+        return _fields_have_nul(request.POST)
     if request.method in ("POST", "PUT", "PATCH"):
         body = request.body
         return b"\x00" in body or ("json" in content_type and bool(JSON_NUL.search(body)))
@@ -56,13 +55,6 @@ def _fields_have_nul(fields: QueryDict) -> bool:
     return any(
         "\x00" in key or any("\x00" in value for value in values) for key, values in fields.lists()
     )
-
-
-def _file_has_nul(upload: UploadedFile) -> bool:
-    # Rapport takes only text files (a roster CSV): a NUL in one is never meant.
-    found = any(b"\x00" in chunk for chunk in upload.chunks())
-    upload.seek(0)
-    return found
 
 
 class InputCheckMiddleware:

@@ -394,12 +394,22 @@ def test_the_uploaded_text_reaches_no_table_and_no_log(
     assert temporary_files == []
 
 
-def test_the_temporary_file_check_can_fail(client_for, ada, temporary_files) -> None:
-    """The same spy sees Django's own handlers write a temporary file, elsewhere."""
+def test_the_temporary_file_check_can_fail(client_for, ada, temporary_files, settings) -> None:
+    """The same spy sees Django's own handlers write a temporary file; Rapport's never do."""
     roster = b"email,name,level,manager_email,timezone,remote\n"
-    client_for(ada).post(
-        reverse("roster_import"), {"file": SimpleUploadedFile("people.csv", roster)}
-    )
+
+    def post() -> None:
+        client_for(ada).post(
+            reverse("roster_import"), {"file": SimpleUploadedFile("people.csv", roster)}
+        )
+
+    post()
+    assert temporary_files == []
+    settings.FILE_UPLOAD_HANDLERS = [
+        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ]
+    post()
     assert temporary_files != []
 
 

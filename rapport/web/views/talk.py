@@ -1,21 +1,17 @@
 """Who did the talking: the wrap-up panel, a transcript upload, who is who, the manager's estimate.
 
-An uploaded transcript is read in memory by an upload handler of its own (Django's
-defaults would write a large upload to a temporary file), parsed, and dropped: only
+An uploaded transcript is read in memory (`rapport.web.uploads`: never a temporary
+file), parsed, and dropped: only
 the per-speaker totals travel on, signed, to the step where the manager says who is who.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.core import signing
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from rapport import access
 from rapport.insights import selectors, services
@@ -30,38 +26,12 @@ from rapport.insights.transcripts import (
 from rapport.meetings.models import Meeting
 from rapport.meetings.services import ServiceError
 from rapport.people.models import Person
+from rapport.web.uploads import upload_too_big
 from rapport.web.views.common import person_view, refuse
 
 TOKEN_SALT = "rapport.insights.talk"
 TOKEN_MAX_AGE = 2 * 60 * 60
 TOO_BIG = f"A transcript may be {TRANSCRIPT_MAX_BYTES // 1_000_000} MB at most."
-
-
-class TranscriptUploadHandler(FileUploadHandler):
-    """Keeps an uploaded transcript in memory, up to the size limit: never a temporary file."""
-
-    def __init__(self, request: HttpRequest | None = None) -> None:
-        super().__init__(request)
-        self.too_big = False
-        self.buffer = io.BytesIO()
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        if self.buffer.tell() + len(raw_data) > TRANSCRIPT_MAX_BYTES:
-            self.too_big = True
-            self.buffer = io.BytesIO()
-            # Read and drop the rest of the request; keep nothing of it.
-            raise StopUpload(connection_reset=False)
-        self.buffer.write(raw_data)
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile | None:
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(
-            self.buffer, self.field_name, self.file_name, self.content_type, file_size, None
-        )
 
 
 def _panel(request: HttpRequest, meeting: Meeting, **extra: Any) -> HttpResponse:
@@ -92,18 +62,9 @@ def talk(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _panel(request, access.meeting_for(request.user, meeting_id))
 
 
-@csrf_exempt  # checked below, once our own upload handler is in place
 @person_view("POST")
 def talk_upload(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Read an uploaded transcript in memory; keep its figures at once if every speaker is known."""
-    handler = TranscriptUploadHandler(request)
-    request.upload_handlers = [handler]
-    return csrf_protect(_talk_upload)(request, meeting_id, handler)
-
-
-def _talk_upload(
-    request: HttpRequest, meeting_id: int, handler: TranscriptUploadHandler
-) -> HttpResponse:
     viewer = request.user
     meeting = _managed_meeting(viewer, meeting_id)
     upload = request.FILES.get("transcript")
@@ -111,7 +72,7 @@ def _talk_upload(
         services.talk_check_recordable(viewer, meeting)
     except ServiceError as error:
         return refuse(str(error))
-    if handler.too_big:
+    if upload_too_big(request):
         return refuse(TOO_BIG, status=413)
     if upload is None:
         return refuse("Choose a transcript file to upload.")
