@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from rapport.growth.models import Feedback
+from rapport.insights.models import SpeakerSide
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
 from rapport.people.models import Absence, Organisation, Person
 
@@ -300,6 +301,28 @@ def meeting_for_coaching(person: Person, meeting_id: object) -> Meeting:
     meeting = meeting_for(person, meeting_id)
     coaching_check_manager(person, meeting)
     return meeting
+
+
+# Talk ratio (insights) ------------------------------------------------------------
+
+
+def talk_check_manager(person: Person, meeting: Meeting) -> None:
+    """Only the manager records how much each side talked: a transcript or their estimate."""
+    meeting_check_change(person, meeting)
+    if meeting.series.manager_id != person.pk:
+        raise PermissionDenied("Only the manager of this 1:1 records who did the talking.")
+
+
+def meeting_for_talk(person: Person, meeting_id: object) -> Meeting:
+    """One meeting whose talk the person records as its manager: 404 or 403 otherwise."""
+    meeting = meeting_for(person, meeting_id)
+    talk_check_manager(person, meeting)
+    return meeting
+
+
+def speaker_sides_visible_to(person: Person) -> QuerySet[SpeakerSide]:
+    """Who is who in the transcripts of the series a person manages."""
+    return SpeakerSide.objects.filter(series__manager=person)
 
 
 # Days away (sacred time) ---------------------------------------------------------

@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import sqlite3
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import closing
@@ -98,6 +99,11 @@ def _message(error: BaseException) -> str:
         text = str(error).strip()
         if "no such table" in text or ("relation" in text and "does not exist" in text):
             return "the database has no tables yet: run `rapport manage migrate` (serve does it)"
+        if "readonly database" in text or "unable to open database file" in text:
+            return (
+                "the SQLite database cannot be written: make the data folder and the files in "
+                "it writable, or set RAPPORT_DATA_DIR to a folder you can write"
+            )
         return f"database: {text}"
     return str(error) or type(error).__name__
 
@@ -159,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(commands)
     _add_backup(commands)
     _add_remind(commands)
+    _add_talk_ratio(commands)
     commands.add_parser(
         "manage",
         help="run a Django management command (migrate, shell, check --deploy, ...)",
@@ -325,6 +332,27 @@ def _add_remind(commands: argparse._SubParsersAction) -> None:
     )
 
 
+def _add_talk_ratio(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "talk-ratio",
+        talk_ratio_command,
+        "show who did the talking in a meeting transcript, storing nothing",
+        "examples:\n  rapport talk-ratio meeting.vtt\n  rapport talk-ratio meeting.srt --json\n\n"
+        "Reads WebVTT (Zoom, Teams, Meet), SRT and Zoom's plain-text export.\n"
+        "Time shares come from the cues' times: when two people talk at once, that\n"
+        "moment is split between them, and silences count for nobody. Word shares are\n"
+        "the second measure, and the only one for plain text (it has no times).\n"
+        "A file that cannot be read is reported as FILE:LINE: reason.",
+    )
+    command.add_argument("file", metavar="FILE", type=Path, help="the transcript file")
+    command.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"speakers": [{"name", "seconds", "words", "time_share", "word_share"}]}',
+    )
+
+
 # serve -------------------------------------------------------------------------------
 
 
@@ -343,6 +371,8 @@ def serve_command(args: argparse.Namespace) -> None:
     migrate()
     collect_static()
     print(f"Rapport {__version__}: {_database_description()}")
+    if warning := data_folder_warning(Path(settings.DATA_DIR)):
+        print(warning)
     if args.demo:
         load_demo()
     print_first_start_link()
@@ -358,6 +388,23 @@ def serve_command(args: argparse.Namespace) -> None:
 
     serve_forever(
         host=args.host, port=args.port, workers=args.workers, reminders=not args.no_reminders
+    )
+
+
+def data_folder_warning(folder: Path) -> str:
+    """A warning when others than its owner may open the data folder or the files in it."""
+    if not folder.is_dir():
+        return ""
+    opened = [
+        f"{path} (mode {stat.S_IMODE(path.stat().st_mode):o})"
+        for path in [folder, *sorted(folder.glob("rapport.sqlite3*")), folder / "secret_key"]
+        if path.exists() and path.stat().st_mode & 0o077
+    ]
+    if not opened:
+        return ""
+    return (
+        f"Warning: other users of this machine may read {', '.join(opened)}; the data folder "
+        f"holds every note. Run `chmod -R go-rwx {folder}`."
     )
 
 
@@ -473,6 +520,42 @@ def load_demo() -> None:
         print(f"  {email:<{width}}  {role}")
 
 
+# talk-ratio ----------------------------------------------------------------------------
+
+
+def talk_ratio_command(args: argparse.Namespace) -> None:
+    """Print each speaker's seconds, words and shares; the file is only read, nothing is kept."""
+    from rapport.insights.transcripts import TranscriptError, talk_ratio_of
+
+    data = read_bytes(args.file)
+    try:
+        ratio = talk_ratio_of(data)
+    except TranscriptError as error:
+        raise CliError(error.located(str(args.file))) from None
+    if args.json:
+        print(json.dumps(ratio.as_dict(), ensure_ascii=False, indent=2))
+        return
+    width = max(len("Speaker"), *(len(speaker.name) for speaker in ratio.speakers))
+    print(f"{'Speaker':<{width}}  {'Seconds':>9}  {'Words':>6}  {'Time share':>10}  Word share")
+    for speaker in ratio.speakers:
+        seconds = "–" if speaker.seconds is None else f"{speaker.seconds:.1f}"
+        time_share = "–" if speaker.time_share is None else f"{speaker.time_share:.1%}"
+        print(
+            f"{speaker.name:<{width}}  {seconds:>9}  {speaker.words:>6}  {time_share:>10}  "
+            f"{speaker.word_share:>10.1%}"
+        )
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or a one-line explanation of why not."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a folder, not a file") from None
+
+
 # import-roster -------------------------------------------------------------------------
 
 
@@ -507,12 +590,7 @@ def import_roster_command(args: argparse.Namespace) -> None:
 
 def read_text(path: Path) -> str:
     """A UTF-8 text file's content, or a one-line explanation of why not."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise CliError(f"{path}: is a folder, not a file") from None
+    data = read_bytes(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -538,10 +616,9 @@ def print_set_password_links(people: Sequence[Any]) -> None:
         return
     from django.conf import settings
 
-    from rapport.people.services import set_password_path
+    from rapport.people.services import link_lifetime, set_password_path
 
-    days = settings.PASSWORD_RESET_TIMEOUT // (60 * 60 * 24)
-    print(f"Set-password links for the new people (each works once, for {days} days):")
+    print(f"Set-password links for the new people (each works once, for {link_lifetime()}):")
     width = max(len(person.email) for person in people)
     for person in people:
         print(f"  {person.email:<{width}}  {settings.SITE_URL}{set_password_path(person)}")
@@ -592,7 +669,7 @@ def export_command(args: argparse.Namespace) -> None:
     if args.output is None:
         sys.stdout.write(text)
         return
-    args.output.write_text(text, encoding="utf-8")
+    write_private(args.output, text)
     counts = ", ".join(f"{len(rows)} {key.replace('_', ' ')}" for key, rows in _rows(data))
     print(
         f"Exported {organisation.name} to {args.output}: {counts}. Private notes are not exported."
@@ -616,6 +693,14 @@ def organisation_export(organisation: Any) -> dict[str, Any]:
         fields = PERSON_EXPORT_FIELDS if key == "people" else ()
         data[key] = list(queryset.values(*fields))
     return data
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write the file readable by its owner only (0600), even if it existed before."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 def _rows(data: dict[str, Any]) -> list[tuple[str, list]]:
@@ -661,7 +746,9 @@ def sqlite_backup(source: Path, target: Path) -> None:
         raise CliError(f"{source}: no database yet (start Rapport once with `rapport serve`)")
     if target.exists():
         raise CliError(f"{target}: already exists, choose another file")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Created readable by its owner only before SQLite writes the copy into it.
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with (
         closing(sqlite3.connect(source)) as origin,
         closing(sqlite3.connect(target)) as copy,

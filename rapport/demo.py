@@ -1513,8 +1513,8 @@ class _History:
         notes = self.notes.get(meeting.pk) or meeting.shared_notes
         notes.meeting = meeting  # the access check reads meeting.series: no need to fetch it
         notes = meetings.shared_notes_save(
-            actor=self.manager, notes=notes, sections=sections, version=notes.version
-        )
+            actor=self.manager, notes=notes, sections=sections, bases=notes.sections()
+        ).notes
         self.demo.stamp(SharedNotes, "updated_at", notes.pk, ended)
 
     def _topic_lines(self, topics: Iterable[Topic]) -> str:

@@ -17,6 +17,8 @@ def gunicorn_options(*, host: str, port: int, workers: int) -> dict[str, Any]:
         "worker_class": "gthread",
         "threads": 4,
         "accesslog": "-",
+        # Tokens in addresses (calendar feeds, set-password links) never reach the log.
+        "logger_class": "rapport.web.logs.AccessLogger",
         "errorlog": "-",
         "proc_name": "rapport",
         # Load Django once in the arbiter: a broken configuration stops here, not in a retry loop.

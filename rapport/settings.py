@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from rapport.insights.transcripts import TRANSCRIPT_MAX_BYTES
 from rapport.web.headers import static_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -25,6 +27,16 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = env(name).strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -33,15 +45,46 @@ DATA_DIR = Path(env("RAPPORT_DATA_DIR") or Path.home() / ".local" / "share" / "r
 DEBUG = env_bool("DEBUG")
 
 
+READ_ONLY = (
+    "The data folder {folder} is read-only, and Rapport must write its {what} there. "
+    "Make it writable (for example `chmod u+w {folder}`), or set RAPPORT_DATA_DIR to a folder "
+    "you can write."
+)
+
+
+def data_folder() -> Path:
+    """The data folder, created readable by its owner only (0700) on first use."""
+    try:
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"Cannot create the data folder {DATA_DIR} ({error.strerror}): set "
+            "RAPPORT_DATA_DIR to a folder you can write."
+        ) from None
+    return DATA_DIR
+
+
+def private_file(path: Path, what: str) -> Path:
+    """Create the file readable by its owner only (0600) unless it exists; words if we cannot."""
+    if path.exists():
+        return path
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another process made it first
+        pass
+    except OSError:
+        raise ImproperlyConfigured(READ_ONLY.format(folder=path.parent, what=what)) from None
+    return path
+
+
 def secret_key() -> str:
     """SECRET_KEY from the environment, else generated once into the data folder."""
     if key := env("SECRET_KEY"):
         return key
-    path = DATA_DIR / "secret_key"
+    path = data_folder() / "secret_key"
     if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        private_file(path, "generated secret key (or set SECRET_KEY)")
         path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -74,8 +117,10 @@ INSTALLED_APPS = [
     "rapport.people",
     "rapport.meetings",
     "rapport.growth",
+    "rapport.insights",
     "rapport.notifications",
     "rapport.web",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +128,7 @@ MIDDLEWARE = [
     "rapport.web.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rapport.web.middleware.HealthCheckMiddleware",
+    "rapport.web.middleware.InputCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,6 +136,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rapport.web.middleware.PersonTimezoneMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"
@@ -123,10 +170,13 @@ def database() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         config.setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME") or None
         return config
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # SQLite gives its -wal and -shm files the database file's mode: 0600 for all three.
+    path = private_file(data_folder() / "rapport.sqlite3", "SQLite database")
+    if not (os.access(DATA_DIR, os.W_OK) and os.access(path, os.W_OK)):
+        raise ImproperlyConfigured(READ_ONLY.format(folder=DATA_DIR, what="SQLite database"))
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "rapport.sqlite3",
+        "NAME": path,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
@@ -145,11 +195,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("name", "email")},
+    },
+    {"NAME": "rapport.people.passwords.VisibleLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "rapport.people.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7
+# Set-password (invitation) and reset links work once, for this long.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * env_int("RAPPORT_LINK_HOURS", 72)
+
+# Sign-in throttling (django-axes, counted in the database so that every app server agrees):
+# after this many failures for one account, or from one network address, sign-in is refused
+# for the cool-off time. `rapport manage axes_reset_username EMAIL` lifts it at once.
+AUTHENTICATION_BACKENDS = [
+    "rapport.web.throttle.SignInThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("RAPPORT_SIGNIN_ATTEMPTS", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("RAPPORT_SIGNIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful sign-in
+AXES_LOCKOUT_CALLABLE = "rapport.web.throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "rapport.web.throttle.client_address"
+AXES_USERNAME_CALLABLE = "rapport.web.throttle.username_of"
+# How many proxies in front of Rapport append to X-Forwarded-For (0: use the peer address).
+PROXY_COUNT = env_int("RAPPORT_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -171,6 +246,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Oversized input is refused by Django with a 400 before any view runs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads (a roster, a transcript) are held in memory, never in a temporary file.
+UPLOAD_MAX_BYTES = TRANSCRIPT_MAX_BYTES
+FILE_UPLOAD_HANDLERS = ["rapport.web.uploads.MemoryOnlyUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 
@@ -218,6 +296,23 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_secrets": {"()": "rapport.web.logs.RedactSecrets"},
+        "no_traceback": {"()": "rapport.web.logs.NoTraceback"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
+    "loggers": {
+        # Filters on the loggers themselves, so that every handler gets the cleaned record.
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.security.DisallowedHost": {"filters": ["no_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

@@ -16,6 +16,7 @@ from rapport.web.views import (
     people,
     series,
     settings,
+    talk,
 )
 
 urlpatterns = [
@@ -40,6 +41,7 @@ urlpatterns = [
     path("people/<int:person_id>/deactivate/", people.deactivate, name="person_deactivate"),
     path("people/<int:person_id>/reactivate/", people.reactivate, name="person_reactivate"),
     path("people/<int:person_id>/invite-link/", people.invite_link, name="person_invite_link"),
+    path("people/<int:person_id>/send-reset/", people.reset_send, name="person_reset_send"),
     # Series: the report page, a timeline of one 1:1
     path("series/<int:series_id>/", series.series, name="series"),
     path("series/<int:series_id>/cadence/", series.cadence, name="series_cadence"),
@@ -58,6 +60,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/cancel/", meetings.cancel, name="meeting_cancel"),
     # The meeting room: shared timer, video link, wrap-up summary and recap
     path("meetings/<int:meeting_id>/timer/", meetings.timer, name="meeting_timer"),
+    path("meetings/<int:meeting_id>/live/", meetings.live, name="meeting_live"),
     path("meetings/<int:meeting_id>/section/", meetings.section, name="meeting_section"),
     path("meetings/<int:meeting_id>/video/", meetings.video_link, name="meeting_video"),
     path("meetings/<int:meeting_id>/summary/", meetings.summary, name="meeting_summary"),
@@ -74,6 +77,13 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/playbooks/", coaching.playbooks, name="meeting_playbooks"),
     path("meetings/<int:meeting_id>/plan/", coaching.plan, name="meeting_plan"),
     path("meetings/<int:meeting_id>/remote/", coaching.remote, name="meeting_remote"),
+    # Who did the talking (wrap-up): a transcript read in memory, or the manager's estimate
+    path("meetings/<int:meeting_id>/talk/", talk.talk, name="meeting_talk"),
+    path("meetings/<int:meeting_id>/talk/upload/", talk.talk_upload, name="meeting_talk_upload"),
+    path("meetings/<int:meeting_id>/talk/sides/", talk.talk_sides, name="meeting_talk_sides"),
+    path(
+        "meetings/<int:meeting_id>/talk/estimate/", talk.talk_estimate, name="meeting_talk_estimate"
+    ),
     # Sacred time: days away (1:1s on them are flagged to move)
     path("away/", away.away, name="away"),
     path("away/<int:absence_id>/remove/", away.away_remove, name="away_remove"),

@@ -40,6 +40,7 @@ ROUTES: dict[str, dict[str, object]] = {
     "meeting": {"get": PAIR},
     "meeting_agenda": {"get": PAIR},
     "meeting_timer": {"get": PAIR},
+    "meeting_live": {"get": PAIR, "post": PAIR, "sees": PAIR},
     "meeting_recap": {"get": PAIR},
     "meeting_section": {"post": PAIR, "sees": PAIR},
     "meeting_video": {"post": PAIR, "sees": PAIR},
@@ -51,6 +52,7 @@ ROUTES: dict[str, dict[str, object]] = {
     "person_deactivate": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
     "person_reactivate": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
     "person_invite_link": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
+    "person_reset_send": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
     "series_cadence": {"post": {"mia"}, "sees": PAIR},
     "topic_add": {"post": PAIR, "sees": PAIR},
     "shared_notes": {"post": PAIR, "sees": PAIR},
@@ -74,6 +76,11 @@ ROUTES: dict[str, dict[str, object]] = {
     "meeting_playbooks": {"get": PAIR},
     "meeting_plan": {"post": {"mia"}, "sees": PAIR},
     "meeting_remote": {"get": PAIR},
+    # Who did the talking: both see the panel (the IC their own share); only mia records it.
+    "meeting_talk": {"get": PAIR},
+    "meeting_talk_upload": {"post": {"mia"}, "sees": PAIR},
+    "meeting_talk_sides": {"post": {"mia"}, "sees": PAIR},
+    "meeting_talk_estimate": {"post": {"mia"}, "sees": PAIR},
     # Days away: everyone has their own page; an entry is its author's alone (ray's here).
     "away": {"get": EVERYONE, "post": EVERYONE, "sees": EVERYONE},
     "away_remove": {"post": {"ray"}, "sees": {"ray"}},
@@ -225,7 +232,17 @@ def test_public_pages_answer_signed_out_people(db) -> None:
 
 # Interfaces never query sensitive models directly --------------------------------
 
-SENSITIVE = {"Person", "Series", "Meeting", "Topic", "SharedNotes", "PrivateNote", "ActionItem"}
+SENSITIVE = {
+    "Person",
+    "Series",
+    "Meeting",
+    "Topic",
+    "SharedNotes",
+    "PrivateNote",
+    "ActionItem",
+    "TalkMeasure",
+    "SpeakerSide",
+}
 # Every model of a domain app is fetched through access.py or a selector, never directly.
 DOMAIN_MODELS = SENSITIVE | {
     model.__name__

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -269,7 +270,10 @@ def test_export_holds_the_shared_record_but_no_private_note(
     meeting_services.topic_add(actor=cast.ray, meeting=meeting, text="Shared topic: on-call load")
     notes = meeting.shared_notes
     meeting_services.shared_notes_save(
-        actor=cast.mia, notes=notes, sections={"feedback": "SHARED-FEEDBACK-7731"}, version=0
+        actor=cast.mia,
+        notes=notes,
+        sections={"feedback": "SHARED-FEEDBACK-7731"},
+        bases=notes.sections(),
     )
     meeting_services.private_note_save(
         actor=cast.mia, meeting=meeting, body="MANAGER-PRIVATE-4412", version=0
@@ -362,6 +366,33 @@ def test_backup_writes_a_readable_sqlite_copy_with_the_people(tmp_path: Path) ->
                           "jo@initech.test"}  # fmt: skip
     assert again.returncode == 1
     assert again.stderr.strip() == f"Error: {target}: already exists, choose another file"
+
+
+@pytest.mark.skipif(
+    ON_POSTGRESQL,
+    reason="copies a SQLite file: the SQLite run covers it, and PostgreSQL is pg_dump's job",
+)
+def test_backups_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    result = rapport(data, "backup", "--output", str(tmp_path / "copy.sqlite3"))
+    automatic = rapport(data, "backup")
+    assert result.returncode == 0 and automatic.returncode == 0, result.stderr + automatic.stderr
+    [copy] = (data / "backups").glob("rapport-*.sqlite3")
+    assert stat.S_IMODE((data / "backups").stat().st_mode) == 0o700
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "copy.sqlite3").stat().st_mode) == 0o600
+
+
+def test_an_export_is_readable_by_its_owner_only_even_over_an_older_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, cast: SimpleNamespace
+) -> None:
+    output = tmp_path / "acme.json"
+    output.write_text("old")
+    output.chmod(0o644)
+    assert run(capsys, "export", "--org", "Acme", "--output", str(output)).code == 0
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    assert json.loads(output.read_text())["organisation"]["name"] == "Acme"
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="checks the PostgreSQL answer; needs DATABASE_URL")

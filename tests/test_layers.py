@@ -1,7 +1,7 @@
-"""Imports point down only: interfaces → growth/notifications → meetings → people → framework.
+"""Imports point down only: interfaces → growth/insights/notifications → meetings → people.
 
 `access.py` reads every domain model (that is its job) and no interface; `errors.py`
-is below everything. A lazy import inside a function counts like any other.
+and `framework/` are below everything. A lazy import inside a function counts like any other.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ LAYERS = {
     "people": 1,
     "meetings": 2,
     "growth": 3,
+    "insights": 3,
     "notifications": 3,
     "access": 4,  # the gate: reads every model, imported by services and interfaces
     "web": 5,

@@ -223,3 +223,51 @@ def test_serve_on_a_busy_port_is_one_error_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}")
     assert "Traceback" not in result.stderr
+
+
+def wait_for_output(served: Served, text: str, tries: int = 150) -> None:
+    for _ in range(tries):
+        if text in served.output:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"{text!r} never appeared in the output:\n{served.output}")
+
+
+@SERVE_SKIP
+def test_the_logs_never_hold_the_tokens_of_secret_addresses(served: Served) -> None:
+    setup_link = re.search(r"http://\S+(/setup/(\S+)/)", served.output)
+    assert setup_link, served.output
+    secrets = {
+        "/calendar/feed-secret-0123456789.ics": "feed-secret-0123456789",
+        "/reset/MQ/reset-secret-0123456789/": "reset-secret-0123456789",
+        "/mail/off/mail-secret-0123456789/": "mail-secret-0123456789",
+        setup_link.group(1): setup_link.group(2),
+    }
+    for path in secrets:
+        get(served.url + path)
+    # Each line is written once its response has gone: wait for all of them.
+    for line in (
+        '"GET /calendar/[token].ics HTTP/1.1" 404',
+        '"GET /reset/[token]/ HTTP/1.1"',
+        '"GET /mail/off/[token]/ HTTP/1.1" 404',
+        '"GET /setup/[token]/ HTTP/1.1" 200',
+    ):
+        wait_for_output(served, line)
+    logged = [line for line in served.lines if '"GET ' in line or "Not Found" in line]
+    for token in secrets.values():
+        assert not [line for line in logged if token in line], token
+    assert "Not Found: /calendar/[token].ics" in served.output
+
+
+@SERVE_SKIP
+def test_serve_warns_when_others_may_read_the_data_folder(tmp_path: Path) -> None:
+    tmp_path.chmod(0o755)
+    with serving(tmp_path) as served:
+        pass
+    assert f"Warning: other users of this machine may read {tmp_path} (mode 755)" in served.output
+    assert f"chmod -R go-rwx {tmp_path}" in served.output
+
+
+@SERVE_SKIP
+def test_serve_is_quiet_about_a_private_data_folder(served: Served) -> None:
+    assert "Warning: other users" not in served.output

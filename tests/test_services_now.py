@@ -16,20 +16,11 @@ SERVICE_MODULES = [
     "rapport.meetings.services.notes",
     "rapport.meetings.services.action_items",
     "rapport.meetings.services.reporting",
-    "rapport.meetings.room",
     "rapport.people.services",
     "rapport.growth.services",
+    "rapport.insights.services",
     "rapport.notifications.mail",
 ]
-
-# The notes save path and the sign-in links change apart from this; they take `now=`
-# when they do.
-NOT_YET = {
-    "shared_notes_save",
-    "private_note_save",
-    "shared_notes_merge",
-    "person_invite_link",
-}
 
 
 def _services() -> list[tuple[str, inspect.Signature]]:
@@ -41,7 +32,7 @@ def _services() -> list[tuple[str, inspect.Signature]]:
                 continue
             signature = inspect.signature(function)
             writes = hasattr(function, "__wrapped__") or "actor" in signature.parameters
-            if writes and function_name not in NOT_YET:
+            if writes:
                 found.append((function_name, signature))
     return found
 

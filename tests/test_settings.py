@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 PRINT_SECRET = "from django.conf import settings; print(settings.SECRET_KEY)"
 PRINT_DATABASE = (
@@ -40,12 +43,17 @@ def environment(data_dir: Path, **overrides: str) -> dict[str, str]:
 
 
 def python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-c", code], env)
+
+
+def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The command with this environment, from the data folder's parent."""
     return subprocess.run(
-        [sys.executable, "-c", code],
+        command,
         capture_output=True,
         text=True,
         env=env,
-        cwd=env["RAPPORT_DATA_DIR"],
+        cwd=Path(env["RAPPORT_DATA_DIR"]).parent,
         timeout=60,
         check=False,
     )
@@ -110,3 +118,61 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+WRITE_AND_LIST_MODES = (
+    "import django, os, stat; django.setup(); from django.conf import settings; "
+    "from django.db import connection; cursor = connection.cursor(); "
+    "cursor.execute('CREATE TABLE probe (x)'); cursor.execute('INSERT INTO probe VALUES (1)'); "
+    "folder = settings.DATA_DIR; "
+    "print(oct(stat.S_IMODE(folder.stat().st_mode))); "
+    "[print(name, oct(stat.S_IMODE((folder / name).stat().st_mode))) "
+    " for name in sorted(os.listdir(folder))]"
+)
+
+
+def test_the_data_folder_database_and_its_wal_files_are_private(tmp_path: Path) -> None:
+    data = tmp_path / "fresh"
+    code = f"import os; os.umask(0o022); exec({WRITE_AND_LIST_MODES!r})"
+    result = python(code, environment(data))
+    assert result.returncode == 0, result.stderr
+    folder_mode, *files = result.stdout.split("\n")[:-1]
+    assert folder_mode == "0o700"
+    modes = dict(line.split() for line in files)
+    assert set(modes) >= {"rapport.sqlite3", "rapport.sqlite3-wal", "rapport.sqlite3-shm"}
+    assert set(modes.values()) == {"0o600"}, modes
+
+
+def read_only(data: Path, *args: str) -> list[str]:
+    """The command run with the folder read-only: by its mode, or for root (who writes
+    anywhere) by a read-only mount of its own that nobody else sees."""
+    if os.geteuid() != 0:
+        data.chmod(0o500)
+        return list(args)
+    if not shutil.which("unshare"):
+        pytest.skip("running as root without unshare: cannot make a folder read-only")
+    script = f'mount --bind -o ro "{data}" "{data}" && exec "$@"'
+    return ["unshare", "-m", "sh", "-c", script, "sh", *args]
+
+
+def test_a_read_only_data_folder_is_explained_in_words(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "secret_key").write_text(secrets.token_urlsafe(50))
+    command = read_only(data, sys.executable, "-m", "rapport.cli", "export")
+    try:
+        result = run(command, environment(data))
+    finally:
+        data.chmod(0o700)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"Error: The data folder {data} is read-only"), result.stderr
+    assert "set RAPPORT_DATA_DIR to a folder you can write" in result.stderr
+
+
+def test_link_lifetime_is_tunable_in_hours(tmp_path: Path) -> None:
+    code = "from django.conf import settings; print(settings.PASSWORD_RESET_TIMEOUT)"
+    assert python(code, environment(tmp_path)).stdout.strip() == str(72 * 3600)
+    assert python(code, environment(tmp_path, RAPPORT_LINK_HOURS="12")).stdout.strip() == "43200"
+    wrong = python(code, environment(tmp_path, RAPPORT_LINK_HOURS="soon"))
+    assert "RAPPORT_LINK_HOURS must be a whole number, not 'soon'." in wrong.stderr

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_departs
 from rapport.framework.levels import level_or_default
-from rapport.growth.models import ImprovementPlan
+from rapport.growth.models import ImprovementPlan, MeetingVisit
 from rapport.meetings.models import Meeting, Series
+from rapport.people.models import Person
+
+# How long a visit counts as "on the page": the page renews it while it is open and visible.
+PRESENT_FOR = dt.timedelta(seconds=12)
 
 
 def open_plan_for(series: Series) -> ImprovementPlan | None:
@@ -109,3 +116,17 @@ def cadence_suggestions(series: Series) -> list[CadenceSuggestion]:
         for applies, key, reason, why in rules
         if applies
     ]
+
+
+def people_on_meeting_page(
+    *, viewer: Person, meeting: Meeting, now: dt.datetime | None = None
+) -> set[int]:
+    """The other participants (their ids) whose page of this meeting is open now."""
+    now = now or timezone.now()
+    series = meeting.series
+    others = {series.manager_id, series.report_id} - {viewer.pk}
+    return set(
+        MeetingVisit.objects.filter(
+            meeting=meeting, person_id__in=others, last_seen_at__gte=now - PRESENT_FOR
+        ).values_list("person_id", flat=True)
+    )

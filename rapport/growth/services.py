@@ -34,7 +34,7 @@ from rapport.growth.models import (
     OrgQuestion,
     QuestionAsked,
 )
-from rapport.growth.selectors import open_plan_for
+from rapport.growth.selectors import PRESENT_FOR, open_plan_for
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
 from rapport.people.models import Person
@@ -54,6 +54,26 @@ def meeting_seen(*, actor: Person, meeting: Meeting, now: dt.datetime | None = N
         MeetingVisit.objects.get_or_create(
             person=actor, meeting=meeting, defaults={"first_seen_at": now, "last_seen_at": now}
         )
+
+
+# The page renews its visit this often while it is open and visible.
+RENEW_AFTER = dt.timedelta(seconds=5)
+
+
+def meeting_visit_renew(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> None:
+    """The participant still has the meeting's page open (one UPDATE, none most of the time)."""
+    now = now or timezone.now()
+    MeetingVisit.objects.filter(
+        person=actor, meeting=meeting, last_seen_at__lt=now - RENEW_AFTER
+    ).update(last_seen_at=now)
+
+
+def meeting_visit_end(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> None:
+    """The participant closed the meeting's page: they no longer count as on it."""
+    now = now or timezone.now()
+    MeetingVisit.objects.filter(
+        person=actor, meeting=meeting, last_seen_at__gte=now - PRESENT_FOR
+    ).update(last_seen_at=now - PRESENT_FOR)
 
 
 # Checklists --------------------------------------------------------------------

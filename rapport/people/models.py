@@ -101,3 +101,15 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} away {self.starts_on}–{self.ends_on}"
+
+
+class ResetRequest(models.Model):
+    """One password-reset request, kept a day to limit them per address and per account."""
+
+    # Lowercased as typed, whether or not an account uses it: the limit must not reveal which do.
+    email = models.CharField(max_length=254, db_index=True)
+    address = models.CharField(max_length=45, db_index=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"reset for {self.email} from {self.address}"

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -32,7 +32,7 @@ from django.utils.http import urlsafe_base64_encode
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
-from rapport.people.models import Absence, Organisation, Person
+from rapport.people.models import Absence, Organisation, Person, ResetRequest
 
 T = TypeVar("T")
 
@@ -45,10 +45,6 @@ NAME_MAX = 200
 EMAIL_MAX = 254
 # Zone names the zoneinfo database knows but that are not places.
 NOT_PLACES = {"Factory", "localtime"}
-
-
-# The sign-in views still name it: the one Refused under another name.
-PeopleError = Refused
 
 
 class RosterErrors(Refused):
@@ -148,19 +144,40 @@ def check_remote(value: str) -> bool:
 # Set-password links --------------------------------------------------------------
 
 
-def set_password_path(person: Person) -> str:
-    """The one-time link where an invited person chooses a password."""
+def link_lifetime() -> str:
+    """How long a set-password or reset link works, in words ("72 hours")."""
+    hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+class _TokensAt(PasswordResetTokenGenerator):
+    """Django's link tokens, dated at a given moment instead of the clock."""
+
+    def __init__(self, moment: dt.datetime) -> None:
+        super().__init__()
+        self.moment = moment
+
+    def _now(self) -> dt.datetime:
+        # Django counts a token's age in naive local time.
+        return clock.make_naive(self.moment, dt.datetime.now().astimezone().tzinfo)
+
+
+def set_password_path(person: Person, *, now: dt.datetime | None = None) -> str:
+    """The one-time link where an invited person chooses a password (dated `now`)."""
     uid = urlsafe_base64_encode(force_bytes(person.pk))
-    token = default_token_generator.make_token(person)
+    tokens = default_token_generator if now is None else _TokensAt(now)
+    token = tokens.make_token(person)
     return reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
 
 
-def set_password_url(person: Person) -> str:
+def set_password_url(person: Person, *, now: dt.datetime | None = None) -> str:
     """The set-password link in full, to show or to mail."""
-    return settings.SITE_URL + set_password_path(person)
+    return settings.SITE_URL + set_password_path(person, now=now)
 
 
-def _invite_mail(person: Person, *, invited_by: Person | None) -> None:
+def _invite_mail(
+    person: Person, *, invited_by: Person | None, now: dt.datetime | None = None
+) -> None:
     """Mail the set-password link once the transaction commits, when SMTP is configured."""
     if not settings.EMAIL_ENABLED:
         return
@@ -168,11 +185,15 @@ def _invite_mail(person: Person, *, invited_by: Person | None) -> None:
         "person": person,
         "invited_by": invited_by,
         "organisation": person.organisation,
-        "link": set_password_url(person),
-        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        "link": set_password_url(person, now=now),
+        "lifetime": link_lifetime(),
     }
-    subject = render_to_string("notifications/email/invite_subject.txt", context).strip()
-    body = render_to_string("notifications/email/invite.txt", context)
+    _mail_on_commit(person, "notifications/email/invite", context)
+
+
+def _mail_on_commit(person: Person, template: str, context: dict[str, object]) -> None:
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    body = render_to_string(f"{template}.txt", context)
 
     def send() -> None:
         send_mail(subject, body, None, [person.email])
@@ -180,6 +201,62 @@ def _invite_mail(person: Person, *, invited_by: Person | None) -> None:
     # robust: a mail server that is down must not turn a saved invitation into an error page;
     # the link is on the admin's screen anyway.
     transaction.on_commit(send, robust=True)
+
+
+@transaction.atomic
+def person_password_chosen(
+    *, person: Person, keep: str | None = None, now: dt.datetime | None = None
+) -> int:
+    """After a set-password or reset link was used: end the person's other sessions.
+
+    `keep` is the session that used the link (not the person's: it stays anonymous).
+    Returns how many sessions ended. Their sign-in lockout (if any) is lifted too: choosing
+    a password through a link sent to them proves who they are.
+    """
+    from axes.utils import reset as axes_reset
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=now or clock.now()).iterator()
+        if session.pk != keep and session.get_decoded().get("_auth_user_id") == str(person.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    axes_reset(username=person.email.lower())
+    return len(ended)
+
+
+RESETS_PER_ACCOUNT = 3
+RESETS_PER_ADDRESS = 10
+RESET_WINDOW = dt.timedelta(hours=1)
+
+
+@transaction.atomic
+def password_reset_allowed(*, email: str, address: str, now: dt.datetime | None = None) -> bool:
+    """Record a reset request; False when this email or network address asked too often.
+
+    Counted by the email as typed, whether or not an account uses it, so that the limit
+    answers the same for every address and reveals nothing.
+    """
+    now = now or clock.now()
+    email = normalise_email(email)[:254]
+    ResetRequest.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
+    recent = ResetRequest.objects.filter(created_at__gte=now - RESET_WINDOW)
+    if (
+        recent.filter(email=email).count() >= RESETS_PER_ACCOUNT
+        or recent.filter(address=address).count() >= RESETS_PER_ADDRESS
+    ):
+        return False
+    ResetRequest.objects.create(email=email, address=address[:45], created_at=now)
+    return True
+
+
+def password_check(*, password: str, person: Person) -> None:
+    """Apply the password rules (length, common, numeric, like the name or email)."""
+    try:
+        validate_password(password, person)
+    except ValidationError as error:
+        raise Refused(" ".join(error.messages)) from None
 
 
 # First start ---------------------------------------------------------------------
@@ -215,10 +292,7 @@ def organisation_setup(
         is_org_admin=True,
         date_joined=now,
     )
-    try:
-        validate_password(password, person)
-    except ValidationError as error:
-        raise Refused(" ".join(error.messages)) from None
+    password_check(password=password, person=person)
     person.set_password(password)
     person.save()
     return person
@@ -268,7 +342,13 @@ def person_invite(
     """
     access.check_org_admin(actor)
     email = check_email(email)
-    if Person.objects.filter(email__iexact=email).exists():
+    if existing := Person.objects.filter(email__iexact=email).first():
+        if not existing.is_active and existing.organisation_id == actor.organisation_id:
+            # One address, one account: a new account for the same person needs another.
+            raise Refused(
+                f"{email} belongs to {existing.name}'s deactivated account: invite them anew "
+                "with another address, or reactivate that account."
+            )
         raise Refused(f"{email} already has an account.")
     _check_manager(None, manager, actor.organisation_id)
     person = Person(
@@ -288,23 +368,55 @@ def person_invite(
     return person
 
 
-def person_invite_link(*, actor: Person, person: Person, mail: bool = True) -> str:
-    """A fresh set-password link for someone (mailed too when SMTP is configured)."""
+def _check_can_link(actor: Person, person: Person) -> None:
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
         raise Refused("You can manage only your own organisation.")
     if not person.is_active:
         raise Refused(f"{person.name} is deactivated: reactivate them first.")
-    # A link for someone who has a password lets the admin sign in as them (and read their
-    # private notes); when mail works, people reset their own password instead.
-    if person.has_usable_password() and settings.EMAIL_ENABLED:
+
+
+def person_invite_link(
+    *, actor: Person, person: Person, mail: bool = True, now: dt.datetime | None = None
+) -> str:
+    """A fresh set-password link for someone who has no password yet (mailed too if SMTP is on).
+
+    Never for someone who has a password: whoever held the link could sign in as them and
+    read their private notes.
+    """
+    _check_can_link(actor, person)
+    if person.has_usable_password():
+        if settings.EMAIL_ENABLED:
+            raise Refused(
+                f"{person.name} has a password, so no set-password link is shown for them: "
+                "whoever held it could sign in as them. Send them a reset by mail instead; "
+                "only they can use it."
+            )
         raise Refused(
-            f"{person.name} has a password: they can reset it from the sign-in page, by email."
+            f"{person.name} has a password, so no set-password link is shown for them: "
+            "whoever held it could sign in as them. Mail is off here, so a reset cannot reach "
+            "only them. If they cannot sign in, deactivate this account and invite them anew "
+            "with another address (their history stays with this account)."
         )
     if mail:
         with transaction.atomic():
-            _invite_mail(person, invited_by=actor)
-    return set_password_url(person)
+            _invite_mail(person, invited_by=actor, now=now)
+    return set_password_url(person, now=now)
+
+
+def person_reset_send(*, actor: Person, person: Person, now: dt.datetime | None = None) -> None:
+    """Mail someone a link to choose a new password; only they see it (needs mail)."""
+    _check_can_link(actor, person)
+    if not settings.EMAIL_ENABLED:
+        raise Refused("Mail is off here, so no reset can be sent.")
+    context = {
+        "person": person,
+        "sent_by": actor,
+        "link": set_password_url(person, now=now),
+        "lifetime": link_lifetime(),
+    }
+    with transaction.atomic():
+        _mail_on_commit(person, "notifications/email/admin_reset", context)
 
 
 @transaction.atomic
@@ -450,6 +562,11 @@ class RosterFile:
 def _roster_read(text: str) -> RosterFile:
     if len(text) > ROSTER_MAX_CHARS:
         return RosterFile([], [(1, "the file is too large (at most 1 MB)")], [], set())
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return RosterFile(
+            [], [(line, "contains a NUL character, which cannot be stored")], [], set()
+        )
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=None), restval=MISSING)
     try:
         header = [(column or "").strip().lower() for column in reader.fieldnames or []]

@@ -26,7 +26,7 @@ class SetupForm(forms.Form):
     organisation_name = forms.CharField(max_length=200, label="Organisation")
     name = forms.CharField(max_length=200, label="Your name")
     email = forms.EmailField(label="Your email")
-    password = forms.CharField(widget=forms.PasswordInput, label="Password", min_length=8)
+    password = forms.CharField(widget=forms.PasswordInput, label="Password", strip=False)
 
 
 # People (the people page, the person page, roster import) ---------------------------

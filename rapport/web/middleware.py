@@ -1,11 +1,12 @@
-"""Health check before sessions; each signed-in person sees times in their own timezone."""
+"""Health check before sessions, input checks, and each signed-in person's own timezone."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 
 
@@ -20,6 +21,53 @@ class HealthCheckMiddleware:
             if request.method not in ("GET", "HEAD"):
                 return HttpResponse("method not allowed", status=405, content_type="text/plain")
             return HttpResponse("ok", content_type="text/plain")
+        return self.get_response(request)
+
+
+NUL_REFUSED = (
+    "The text contains an invisible null character (NUL), which Rapport cannot store. "
+    "Remove it (it often comes from pasting out of another program) and try again."
+)
+# JSON writes a NUL inside a string as \u0000: refused too, since it decodes to one.
+JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
+
+
+def has_nul(request: HttpRequest) -> bool:
+    """Whether the path, query, form fields or body carry a NUL character.
+
+    Uploaded files are not text fields: each service that reads one (the roster
+    import) refuses a NUL in it with the line, and a UTF-16 transcript is full of them.
+    """
+    if "\x00" in request.path_info:
+        return True
+    if _fields_have_nul(request.GET):
+        return True
+    content_type = request.content_type or ""
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return _fields_have_nul(request.POST)
+    if request.method in ("POST", "PUT", "PATCH"):
+        body = request.body
+        return b"\x00" in body or ("json" in content_type and bool(JSON_NUL.search(body)))
+    return False
+
+
+def _fields_have_nul(fields: QueryDict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in fields.lists()
+    )
+
+
+class InputCheckMiddleware:
+    """Refuse input PostgreSQL cannot store, once for every view: a NUL character anywhere."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if has_nul(request):
+            from rapport.web.views.errors import bad_input
+
+            return bad_input(request, NUL_REFUSED)
         return self.get_response(request)
 
 

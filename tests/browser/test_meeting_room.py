@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from rapport.meetings import room
+from rapport.meetings import selectors
 from rapport.meetings.models import Meeting, SharedNotes
 from tests.browser.conftest import axe_violations
 
@@ -125,7 +125,7 @@ def test_a_whole_career_1_1_follows_the_four_parts(page_for, mia, ray, meeting) 
     meeting.refresh_from_db()
     manager, report = page_for(mia), page_for(ray)
     manager.goto(url(meeting, "run"))
-    titles = [box.title for box in room.plan_for(meeting)]
+    titles = [box.title for box in selectors.plan_for(meeting)]
     assert len(titles) == 4
     for title in titles:
         assert manager.locator(".plan-steps", has_text=title).count() == 1
@@ -190,6 +190,8 @@ def test_off_the_record_text_never_reaches_the_server(page_for, mia, meeting) ->
         no_serious_violations(page)
         page.locator("#off-record-scratch").type(marker, delay=5)
         page.wait_for_timeout(6_500)  # past the autosave delay and a few polls
+        kept = page.evaluate("() => JSON.stringify(Object.assign({}, window.localStorage))")
+        assert marker not in kept  # not in the browser's storage either
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="Back on the record").click()
         assert page.locator("#off-record").is_hidden()
@@ -209,7 +211,7 @@ def test_off_the_record_text_never_reaches_the_server(page_for, mia, meeting) ->
     assert SharedNotes.objects.get(meeting=meeting).context == "On the record again"
 
 
-@pytest.mark.parametrize("mode", room.MODES)
+@pytest.mark.parametrize("mode", selectors.MODES)
 def test_each_mode_fits_a_phone(page_for, ray, meeting, mode: str) -> None:
     page = page_for(ray, viewport={"width": 390, "height": 844})
     page.goto(url(meeting, mode))

@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from rapport.errors import Conflict, Refused
+from rapport.errors import Refused
 from rapport.growth import selectors, services
 from rapport.growth.models import (
     ChecklistTick,
@@ -226,7 +226,10 @@ def test_only_the_manager_marks_questions_asked(ray, meeting):
 def test_feedback_is_stored_and_appended_to_the_shared_notes(mia, ray, meeting):
     notes = SharedNotes.objects.get(meeting=meeting)
     meeting_services.shared_notes_save(
-        actor=ray, notes=notes, sections={"feedback": "Ray wrote this first"}, version=notes.version
+        actor=ray,
+        notes=notes,
+        sections={"feedback": "Ray wrote this first"},
+        bases=notes.sections(),
     )
     record = services.feedback_give(
         actor=mia,
@@ -244,14 +247,14 @@ def test_feedback_is_stored_and_appended_to_the_shared_notes(mia, ray, meeting):
 
 def test_feedback_never_overwrites_notes_typed_meanwhile(mia, ray, meeting):
     notes = SharedNotes.objects.get(meeting=meeting)
-    stale = notes.version
+    loaded = notes.sections()  # what Ray's page started from
     services.feedback_give(
         actor=mia, meeting=meeting, kind="positive", situation="s", behaviour="b", impact="i"
     )
-    with pytest.raises(Conflict):
-        meeting_services.shared_notes_save(
-            actor=ray, notes=notes, sections={"feedback": "typed meanwhile"}, version=stale
-        )
+    result = meeting_services.shared_notes_save(
+        actor=ray, notes=notes, sections={"feedback": "typed meanwhile"}, bases=loaded
+    )
+    assert result.conflicts == ("feedback",)
     notes.refresh_from_db()
     assert "**Positive**" in notes.feedback
 

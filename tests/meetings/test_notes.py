@@ -11,49 +11,53 @@ from rapport.meetings.models import PrivateNote, SharedNotes
 
 
 def test_saving_shared_notes_bumps_the_version(ray, meeting) -> None:
-    notes = services.shared_notes_save(
+    saved = services.shared_notes_save(
         actor=ray,
         notes=meeting.shared_notes,
         sections={"their_topics": "- Deploys are slow", "follow_up": "Check CI"},
-        version=0,
+        bases={"their_topics": "", "follow_up": ""},
     )
+    notes = saved.notes
     assert notes.version == 1
     assert notes.updated_by == ray
     assert notes.sections()["their_topics"] == "- Deploys are slow"
 
 
-def test_a_save_from_a_stale_version_is_a_conflict_and_keeps_theirs(mia, ray, meeting) -> None:
+def test_a_save_from_a_stale_base_is_a_conflict_and_keeps_theirs(mia, ray, meeting) -> None:
     notes = meeting.shared_notes
-    services.shared_notes_save(actor=mia, notes=notes, sections={"feedback": "Mia's"}, version=0)
+    services.shared_notes_save(
+        actor=mia, notes=notes, sections={"feedback": "Mia's"}, bases={"feedback": ""}
+    )
     stale = SharedNotes.objects.get(pk=notes.pk)
-    with pytest.raises(Conflict) as conflict:
-        services.shared_notes_save(
-            actor=ray, notes=stale, sections={"feedback": "Ray's"}, version=0
-        )
-    assert conflict.value.current.feedback == "Mia's"
-    assert conflict.value.current.version == 1
+    conflict = services.shared_notes_save(
+        actor=ray, notes=stale, sections={"feedback": "Ray's"}, bases={"feedback": ""}
+    )
+    assert conflict.conflicts == ("feedback",) and conflict.saved == ()
+    assert conflict.notes.feedback == "Mia's"
+    assert conflict.notes.version == 1
     notes.refresh_from_db()
     assert notes.feedback == "Mia's"
 
 
-def test_keeping_mine_after_a_conflict_saves_over_the_current_version(mia, ray, meeting) -> None:
+def test_keeping_mine_after_a_conflict_saves_over_the_current_text(mia, ray, meeting) -> None:
     notes = meeting.shared_notes
-    services.shared_notes_save(actor=mia, notes=notes, sections={"feedback": "Mia's"}, version=0)
-    with pytest.raises(Conflict) as conflict:
-        services.shared_notes_save(
-            actor=ray, notes=notes, sections={"feedback": "Ray's"}, version=0
-        )
-    current = conflict.value.current.version
-    saved = services.shared_notes_save(
-        actor=ray, notes=notes, sections={"feedback": "Ray's"}, version=current
+    services.shared_notes_save(
+        actor=mia, notes=notes, sections={"feedback": "Mia's"}, bases={"feedback": ""}
     )
-    assert (saved.feedback, saved.version) == ("Ray's", 2)
+    conflict = services.shared_notes_save(
+        actor=ray, notes=notes, sections={"feedback": "Ray's"}, bases={"feedback": ""}
+    )
+    theirs = conflict.notes.feedback
+    saved = services.shared_notes_save(
+        actor=ray, notes=notes, sections={"feedback": "Ray's"}, bases={"feedback": theirs}
+    )
+    assert (saved.notes.feedback, saved.notes.version) == ("Ray's", 2)
 
 
 def test_unknown_sections_are_refused(ray, meeting) -> None:
     with pytest.raises(Refused, match="Unknown notes section"):
         services.shared_notes_save(
-            actor=ray, notes=meeting.shared_notes, sections={"private": "x"}, version=0
+            actor=ray, notes=meeting.shared_notes, sections={"private": "x"}, bases={"private": ""}
         )
     meeting.shared_notes.refresh_from_db()
     assert meeting.shared_notes.version == 0

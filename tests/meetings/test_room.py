@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from rapport.errors import Refused
-from rapport.meetings import room, selectors, services
+from rapport.meetings import selectors, services
 from rapport.meetings.models import Meeting, SharedNotes
 
 
@@ -92,12 +92,12 @@ def test_the_summary_is_saved_and_limited(ray, meeting) -> None:
 def test_changes_to_different_sections_merge(mia, ray, meeting) -> None:
     notes = notes_of(meeting)
     base = notes.sections()
-    first = room.shared_notes_merge(
+    first = services.shared_notes_save(
         actor=ray, notes=notes, sections={**base, "their_topics": "Deploys"}, bases=base
     )
     assert first.saved == ("their_topics",) and first.conflicts == ()
     # Mia loaded the notes before Ray saved: her change is to another section.
-    second = room.shared_notes_merge(
+    second = services.shared_notes_save(
         actor=mia, notes=notes, sections={**base, "feedback": "Great demo"}, bases=base
     )
     assert second.conflicts == ()
@@ -109,10 +109,10 @@ def test_changes_to_different_sections_merge(mia, ray, meeting) -> None:
 def test_a_section_both_changed_is_a_conflict_and_the_rest_is_saved(mia, ray, meeting) -> None:
     notes = notes_of(meeting)
     base = notes.sections()
-    room.shared_notes_merge(
+    services.shared_notes_save(
         actor=ray, notes=notes, sections={**base, "context": "Ray's"}, bases=base
     )
-    result = room.shared_notes_merge(
+    result = services.shared_notes_save(
         actor=mia,
         notes=notes,
         sections={**base, "context": "Mia's", "follow_up": "Revisit"},
@@ -128,8 +128,8 @@ def test_a_section_both_changed_is_a_conflict_and_the_rest_is_saved(mia, ray, me
 def test_typing_the_same_text_as_the_other_person_is_no_conflict(mia, ray, meeting) -> None:
     notes = notes_of(meeting)
     base = notes.sections()
-    room.shared_notes_merge(actor=ray, notes=notes, sections={"context": "Same"}, bases=base)
-    result = room.shared_notes_merge(
+    services.shared_notes_save(actor=ray, notes=notes, sections={"context": "Same"}, bases=base)
+    result = services.shared_notes_save(
         actor=mia, notes=notes, sections={"context": "Same"}, bases=base
     )
     assert result.conflicts == ()
@@ -138,9 +138,9 @@ def test_typing_the_same_text_as_the_other_person_is_no_conflict(mia, ray, meeti
 def test_a_merge_needs_a_base_for_every_section_sent(ray, meeting) -> None:
     notes = notes_of(meeting)
     with pytest.raises(Refused, match="starting text"):
-        room.shared_notes_merge(actor=ray, notes=notes, sections={"context": "x"}, bases={})
+        services.shared_notes_save(actor=ray, notes=notes, sections={"context": "x"}, bases={})
     with pytest.raises(Refused, match="Unknown"):
-        room.shared_notes_merge(
+        services.shared_notes_save(
             actor=ray, notes=notes, sections={"secret": "x"}, bases={"secret": ""}
         )
 
@@ -160,7 +160,7 @@ def test_the_split_compares_discussed_topics_with_the_levels_target(mia, ray, me
 def test_the_recap_carries_shared_notes_and_items_never_private_notes(mia, ray, meeting) -> None:
     notes = notes_of(meeting)
     services.shared_notes_save(
-        actor=mia, notes=notes, sections={"their_topics": "Deploys"}, version=0
+        actor=mia, notes=notes, sections={"their_topics": "Deploys"}, bases=notes.sections()
     )
     services.private_note_save(actor=mia, meeting=meeting, body="PRIVATE-xyz", version=0)
     services.action_item_add(

@@ -83,7 +83,10 @@ def test_a_moved_meeting_takes_its_agenda_and_notes_along(mia, ray, meeting) -> 
     services.topic_add(actor=ray, meeting=meeting, text="Salary review")
     services.private_note_save(actor=mia, meeting=meeting, body="Bring the numbers", version=0)
     services.shared_notes_save(
-        actor=ray, notes=meeting.shared_notes, sections={"their_topics": "Draft"}, version=0
+        actor=ray,
+        notes=meeting.shared_notes,
+        sections={"their_topics": "Draft"},
+        bases=meeting.shared_notes.sections(),
     )
     new_time = meeting.scheduled_at + dt.timedelta(days=2)
     moved = services.meeting_cancel(actor=ray, meeting=meeting, reason="Dentist", new_time=new_time)

@@ -44,6 +44,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def smtp_on(port: int) -> override_settings:
+    """Settings sending Django's mail through the loopback server on this port."""
+    return override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+        EMAIL_USE_TLS=False,
+        EMAIL_USE_SSL=False,
+        EMAIL_ENABLED=True,
+    )
+
+
 @pytest.fixture
 def smtp_server():
     """An SMTP server on 127.0.0.1 and a free port; yields (inbox, port)."""
@@ -61,14 +75,5 @@ def smtp_server():
 def inbox(smtp_server):
     """Django sends through the loopback server while the test runs."""
     received, port = smtp_server
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-        EMAIL_HOST_USER="",
-        EMAIL_HOST_PASSWORD="",
-        EMAIL_USE_TLS=False,
-        EMAIL_USE_SSL=False,
-        EMAIL_ENABLED=True,
-    ):
+    with smtp_on(port):
         yield received

@@ -111,7 +111,7 @@ def test_no_topic_or_note_ever_reaches_the_feed(client, mia, ray, meeting) -> No
     services.topic_add(actor=ray, meeting=meeting, text=TOPIC)
     notes = SharedNotes.objects.get_or_create(meeting=meeting)[0]
     services.shared_notes_save(
-        actor=mia, notes=notes, sections={"context": SHARED}, version=notes.version
+        actor=mia, notes=notes, sections={"context": SHARED}, bases=notes.sections()
     )
     assert SharedNotes.objects.get(meeting=meeting).context == SHARED
     services.private_note_save(actor=mia, meeting=meeting, body=PRIVATE, version=0)

@@ -67,7 +67,10 @@ def test_the_recap_has_shared_notes_and_items_and_never_a_private_note(
     services.private_note_save(actor=ray, meeting=meeting, body=secret_ray, version=0)
     notes = SharedNotes.objects.get_or_create(meeting=meeting)[0]
     services.shared_notes_save(
-        actor=mia, notes=notes, sections={"feedback": "SHARED-FB-5521 great demo"}, version=0
+        actor=mia,
+        notes=notes,
+        sections={"feedback": "SHARED-FB-5521 great demo"},
+        bases=notes.sections(),
     )
     services.action_item_add(actor=mia, meeting=meeting, text="Write the RFC", owner=ray)
     end = meeting.scheduled_at + 30 * dt.timedelta(minutes=1)

@@ -69,9 +69,13 @@ def test_an_invited_person_chooses_a_password_with_their_link_then_signs_in(ada,
     nina = person_invite(actor=ada, email="Nina@Acme.test", name="Nina New", manager=mia)
     assert nina.email == "nina@acme.test"
     assert not nina.has_usable_password()
-    signed_in = choose_password(set_password_path(nina))
-    assert signed_in.get("/").wsgi_request.user == nina
-    assert Client().login(username="nina@acme.test", password=NEW_PASSWORD)
+    browser = choose_password(set_password_path(nina))
+    # Choosing a password never signs in: the person signs in with it.
+    assert not browser.get("/").wsgi_request.user.is_authenticated
+    signed_in = browser.post(
+        "/login/", {"username": "nina@acme.test", "password": NEW_PASSWORD}, follow=True
+    )
+    assert signed_in.wsgi_request.user == nina
 
 
 def test_a_used_link_does_not_work_twice(ada) -> None:
@@ -292,9 +296,22 @@ def test_reactivating_an_active_person_is_refused(ada, ray) -> None:
 def test_with_email_set_up_no_link_is_made_for_someone_with_a_password(ada, ray, settings) -> None:
     # Otherwise an admin could sign in as them and read their private notes.
     settings.EMAIL_ENABLED = True
-    with pytest.raises(Refused, match="reset it from the sign-in page"):
+    with pytest.raises(Refused, match="Send them a reset by mail instead"):
         person_invite_link(actor=ada, person=ray)
 
 
-def test_without_email_a_person_who_forgot_their_password_gets_a_link(ada, ray) -> None:
-    assert person_invite_link(actor=ada, person=ray) == set_password_url(ray)
+def test_without_email_no_link_is_made_for_someone_with_a_password_either(ada, ray) -> None:
+    with pytest.raises(Refused, match="deactivate this account and invite them anew"):
+        person_invite_link(actor=ada, person=ray)
+
+
+def test_a_link_made_at_a_given_moment_expires_from_then(ada, settings) -> None:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils import timezone
+
+    nina = person_invite(actor=ada, email="nina@acme.test", name="Nina New")
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    stale = person_invite_link(actor=ada, person=nina, mail=False, now=long_ago)
+    fresh = person_invite_link(actor=ada, person=nina, mail=False)
+    assert not default_token_generator.check_token(nina, stale.rstrip("/").rsplit("/", 1)[-1])
+    assert default_token_generator.check_token(nina, fresh.rstrip("/").rsplit("/", 1)[-1])

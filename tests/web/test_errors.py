@@ -60,3 +60,26 @@ def test_no_domain_error_is_a_value_error_of_its_own() -> None:
         and any(isinstance(base, ast.Name) and base.id == "ValueError" for base in node.bases)
     ]
     assert own == []
+
+
+def test_the_404_page_says_not_found_once(client_for, ray) -> None:
+    page = client_for(ray).get("/no-such-page/").content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    assert main.count("Not found") == 1
+    assert "Check the address" in main
+
+
+def test_a_host_rapport_does_not_serve_gets_a_plain_400(client, caplog) -> None:
+    response = client.get("/", headers={"Host": "evil.example"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "does not answer to that host name" in page
+    assert "Traceback" not in page
+    assert not [record for record in caplog.records if record.exc_info]
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_a_bad_host_on_a_post_gets_the_same_plain_400(client) -> None:
+    response = client.post("/login/", {"username": "a"}, headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "does not answer to that host name" in response.content.decode()

@@ -281,7 +281,9 @@ def test_the_recap_is_ready_to_copy_and_never_has_a_private_note(
     client_for, mia, ray, meeting, secret
 ) -> None:
     notes = SharedNotes.objects.get_or_create(meeting=meeting)[0]
-    services.shared_notes_save(actor=mia, notes=notes, sections={"feedback": "Nice"}, version=0)
+    services.shared_notes_save(
+        actor=mia, notes=notes, sections={"feedback": "Nice"}, bases=notes.sections()
+    )
     services.action_item_add(actor=ray, meeting=meeting, text="Share slides", owner=ray)
     for viewer in (mia, ray):
         html = page(client_for(viewer), meeting, "wrap")

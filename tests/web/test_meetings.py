@@ -151,7 +151,7 @@ def test_notes_are_rendered_sanitised_once_held(client_for, mia, meeting) -> Non
         actor=mia,
         notes=meeting.shared_notes,
         sections={"feedback": "**Great** demo <script>alert('x')</script>"},
-        version=0,
+        bases=meeting.shared_notes.sections(),
     )
     services.meeting_complete(actor=mia, meeting=meeting, held_minutes=30)
     html = page(client_for(mia), meeting)
@@ -327,7 +327,13 @@ def test_only_the_author_removes_a_topic(client_for, mia, ray, topic) -> None:
 def test_autosave_returns_the_new_version_and_the_time(client_for, ray, meeting) -> None:
     response = client_for(ray).post(
         reverse("shared_notes", args=[meeting.pk]),
-        {"version": 0, "their_topics": "- CI is slow", "feedback": ""},
+        {
+            "version": 0,
+            "their_topics": "- CI is slow",
+            "feedback": "",
+            "base_their_topics": "",
+            "base_feedback": "",
+        },
         headers=HTMX,
     )
     assert response.status_code == 200
@@ -342,10 +348,16 @@ def test_a_stale_save_shows_both_versions_and_overwrites_nothing(
     client_for, mia, ray, meeting
 ) -> None:
     url = reverse("shared_notes", args=[meeting.pk])
-    client_for(mia).post(url, {"version": 0, "feedback": "Mia wrote this"}, headers=HTMX)
-    response = client_for(ray).post(
-        url, {"version": 0, "feedback": "Ray typed this", "follow_up": ""}, headers=HTMX
+    client_for(mia).post(
+        url, {"version": 0, "feedback": "Mia wrote this", "base_feedback": ""}, headers=HTMX
     )
+    typed = {
+        "feedback": "Ray typed this",
+        "follow_up": "",
+        "base_feedback": "",
+        "base_follow_up": "",
+    }
+    response = client_for(ray).post(url, {"version": 0, **typed}, headers=HTMX)
     assert response.status_code == 409
     html = response.content.decode()
     assert "Mia wrote this" in html and "Ray typed this" in html
@@ -354,7 +366,9 @@ def test_a_stale_save_shows_both_versions_and_overwrites_nothing(
     meeting.shared_notes.refresh_from_db()
     assert meeting.shared_notes.feedback == "Mia wrote this"
     keep_mine = client_for(ray).post(
-        url, {"version": 1, "feedback": "Ray typed this"}, headers=HTMX
+        url,
+        {"version": 1, "feedback": "Ray typed this", "base_feedback": "Mia wrote this"},
+        headers=HTMX,
     )
     assert keep_mine.status_code == 200
     meeting.shared_notes.refresh_from_db()
@@ -363,7 +377,7 @@ def test_a_stale_save_shows_both_versions_and_overwrites_nothing(
 
 def test_taking_theirs_reloads_the_editor_with_the_saved_version(client_for, mia, ray, meeting):
     url = reverse("shared_notes", args=[meeting.pk])
-    client_for(mia).post(url, {"version": 0, "context": "Reorg news"})
+    client_for(mia).post(url, {"version": 0, "context": "Reorg news", "base_context": ""})
     response = client_for(ray).post(url, {"intent": "reload"}, headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200
@@ -374,8 +388,10 @@ def test_a_stale_save_without_htmx_shows_the_page_with_the_conflict(
     client_for, mia, ray, meeting
 ) -> None:
     url = reverse("shared_notes", args=[meeting.pk])
-    client_for(mia).post(url, {"version": 0, "feedback": "Mia wrote this"})
-    response = client_for(ray).post(url, {"version": 0, "feedback": "Ray typed this"})
+    client_for(mia).post(url, {"version": 0, "feedback": "Mia wrote this", "base_feedback": ""})
+    response = client_for(ray).post(
+        url, {"version": 0, "feedback": "Ray typed this", "base_feedback": ""}
+    )
     assert response.status_code == 409
     html = response.content.decode()
     assert "These notes changed since you loaded them" in html
@@ -401,12 +417,12 @@ def test_an_unknown_notes_intent_is_refused(client_for, ray, meeting) -> None:
     assert response.status_code == 400
 
 
-def test_a_save_without_a_version_is_refused(client_for, ray, meeting) -> None:
+def test_a_save_without_its_starting_text_is_refused(client_for, ray, meeting) -> None:
     response = client_for(ray).post(
         reverse("shared_notes", args=[meeting.pk]), {"feedback": "x"}, headers=HTMX
     )
     assert response.status_code == 400
-    assert "version" in json.loads(response.content)["error"]
+    assert "starting text" in json.loads(response.content)["error"]
     meeting.shared_notes.refresh_from_db()
     assert meeting.shared_notes.version == 0
 

@@ -10,7 +10,6 @@ from rapport.meetings.services.action_items import (
     action_item_set_status,
     action_item_update,
 )
-from rapport.meetings.services.common import NotesConflict, ServiceError
 from rapport.meetings.services.meetings import (
     SUMMARY_LIMIT,
     manager_clash,
@@ -57,8 +56,6 @@ __all__ = [
     "DEFAULT_WEEKDAY",
     "NOTE_LIMIT",
     "SUMMARY_LIMIT",
-    "NotesConflict",
-    "ServiceError",
     "action_item_add",
     "action_item_set_status",
     "action_item_update",

@@ -2,49 +2,87 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Conflict, Refused
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes
-from rapport.meetings.services.common import NotesConflict, ServiceError
 from rapport.people.models import Person
 
 NOTE_LIMIT = 100_000
+CHANGED_ELSEWHERE = "These notes were changed elsewhere since you loaded them."
+
+
+@dataclass(frozen=True, slots=True)
+class NotesMerge:
+    """What a save did: the notes as stored now, and the sections both people changed."""
+
+    notes: SharedNotes
+    saved: tuple[str, ...]
+    conflicts: tuple[str, ...]
 
 
 @transaction.atomic
 def shared_notes_save(
-    *, actor: Person, notes: SharedNotes, sections: dict[str, str], version: int
-) -> SharedNotes:
-    """Save the shared notes unless someone saved since `version` (then NotesConflict)."""
+    *,
+    actor: Person,
+    notes: SharedNotes,
+    sections: dict[str, str],
+    bases: dict[str, str],
+    now: dt.datetime | None = None,
+) -> NotesMerge:
+    """Save each section nobody else changed since `bases`; report those both changed.
+
+    The one way shared notes are written: `bases` holds, per section sent, the text the
+    writer started from (what the page loaded, or the text stored now to write over it).
+    """
     access.meeting_check_change(actor, notes.meeting)
-    unknown = set(sections) - set(SharedNotes.SECTIONS)
+    unknown = (set(sections) | set(bases)) - set(SharedNotes.SECTIONS)
     if unknown:
-        raise ServiceError(f"Unknown notes section: {', '.join(sorted(unknown))}.")
+        raise Refused(f"Unknown notes section: {', '.join(sorted(unknown))}.")
     if any(len(text) > NOTE_LIMIT for text in sections.values()):
-        raise ServiceError(f"A notes section is limited to {NOTE_LIMIT:,} characters.")
-    updated = SharedNotes.objects.filter(pk=notes.pk, version=version).update(
-        version=F("version") + 1, updated_by=actor, updated_at=timezone.now(), **sections
-    )
-    notes.refresh_from_db()
-    if not updated:
-        raise NotesConflict(notes)
-    return notes
+        raise Refused(f"A notes section is limited to {NOTE_LIMIT:,} characters.")
+    missing = set(sections) - set(bases)
+    if missing:
+        raise Refused("The notes' starting text is missing: reload the page.")
+    # Lock the row: two saves at once must not both think they were first.
+    current = SharedNotes.objects.select_for_update().get(pk=notes.pk)
+    stored = current.sections()
+    changes: dict[str, str] = {}
+    conflicts: list[str] = []
+    for key, mine in sections.items():
+        if mine == stored[key] or mine == bases[key]:
+            continue  # nothing to write: same as stored, or untouched here
+        if stored[key] == bases[key]:
+            changes[key] = mine
+        else:
+            conflicts.append(key)
+    if changes:
+        SharedNotes.objects.filter(pk=notes.pk).update(
+            version=F("version") + 1, updated_by=actor, updated_at=now or timezone.now(), **changes
+        )
+    notes.refresh_from_db()  # the caller's copy shows what is stored now
+    return NotesMerge(notes, tuple(changes), tuple(conflicts))
 
 
 @transaction.atomic
-def private_note_save(*, actor: Person, meeting: Meeting, body: str, version: int) -> PrivateNote:
+def private_note_save(
+    *, actor: Person, meeting: Meeting, body: str, version: int, now: dt.datetime | None = None
+) -> PrivateNote:
     """Save the actor's own private note on a meeting, refusing stale versions."""
     access.meeting_check_change(actor, meeting)
     if len(body) > NOTE_LIMIT:
-        raise ServiceError(f"A note is limited to {NOTE_LIMIT:,} characters.")
+        raise Refused(f"A note is limited to {NOTE_LIMIT:,} characters.")
     note, _ = PrivateNote.objects.get_or_create(meeting=meeting, author=actor)
     updated = PrivateNote.objects.filter(pk=note.pk, version=version).update(
-        version=F("version") + 1, body=body, updated_at=timezone.now()
+        version=F("version") + 1, body=body, updated_at=now or timezone.now()
     )
     note.refresh_from_db()
     if not updated:
-        raise NotesConflict(note)
+        raise Conflict(CHANGED_ELSEWHERE, current=note)
     return note

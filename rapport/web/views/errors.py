@@ -1,7 +1,8 @@
-"""Error pages: the same words for missing and hidden things."""
+"""Error pages: the same words for missing and hidden things, and pages that cannot fail."""
 
 from __future__ import annotations
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -9,17 +10,38 @@ from rapport.access import NOT_FOUND
 from rapport.web.views.common import is_htmx, refuse
 
 
+def wants_json(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return (
+        is_htmx(request)
+        or request.path.startswith("/api/")
+        or (request.content_type or "").endswith("json")
+        or ("application/json" in accept and "text/html" not in accept)
+    )
+
+
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    if is_htmx(request) or request.path.startswith("/api/"):
+    if wants_json(request):
         return refuse(message, status)
     context = {"status": status, "title": title, "message": message}
+    if not hasattr(request, "user"):
+        # Refused before authentication ran (a bad Host header, input refused up front):
+        # a page that reads nothing from the request, so it cannot fail in turn.
+        return render(request, "web/error_plain.html", context, status=status)
     return render(request, "web/error.html", context, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(
-        request, 400, "Bad request", "The request could not be understood or was too large."
-    )
+    if isinstance(exception, DisallowedHost):
+        message = "This server does not answer to that host name."
+    else:
+        message = "The request could not be understood or was too large."
+    return _error(request, 400, "Bad request", message)
+
+
+def bad_input(request: HttpRequest, message: str) -> HttpResponse:
+    """Input refused before any view ran, with what to change."""
+    return _error(request, 400, "Not saved", message)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -28,7 +50,9 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "Not found", NOT_FOUND)
+    if wants_json(request):
+        return refuse(NOT_FOUND, 404)
+    return _error(request, 404, NOT_FOUND, "Check the address, or start again from the home page.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

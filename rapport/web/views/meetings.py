@@ -6,19 +6,20 @@ import hashlib
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from rapport import access
-from rapport.errors import Refused
+from rapport.errors import Conflict, Refused
 from rapport.framework import agenda as agenda_rules
 from rapport.framework import documentation
 from rapport.framework.agenda import MOOD_MAX, MOOD_MIN, held_minutes_from
 from rapport.framework.documentation import NOTE_SECTIONS
+from rapport.growth import selectors as growth_selectors
 from rapport.growth import services as growth
-from rapport.meetings import room, selectors, services
+from rapport.meetings import selectors, services
 from rapport.meetings.models import Meeting, SharedNotes, Topic, agenda_order
 from rapport.meetings.selectors import meetings_on_days_away
 from rapport.people.models import Person
@@ -64,13 +65,23 @@ def _carried_to(topic: Topic) -> Topic | None:
 
 
 def _note_groups(notes: SharedNotes, sections: dict[str, str] | None = None) -> list[dict]:
-    """The template's headings, each with its sections, titles, hints and text."""
+    """The template's headings, each with its sections, titles, hints, text and base.
+
+    The base is the stored text a save starts from (posted back as `base_<section>`).
+    """
     values = sections if sections is not None else notes.sections()
+    stored = notes.sections()
     groups: list[dict] = []
     for section in NOTE_SECTIONS:
         if not groups or groups[-1]["heading"] != section.heading:
             groups.append({"heading": section.heading, "sections": []})
-        groups[-1]["sections"].append({"section": section, "text": values.get(section.key, "")})
+        groups[-1]["sections"].append(
+            {
+                "section": section,
+                "text": values.get(section.key, ""),
+                "base": stored.get(section.key, ""),
+            }
+        )
     return groups
 
 
@@ -138,6 +149,10 @@ def _page_context(viewer: Person, meeting: Meeting, **overrides: Any) -> dict[st
     }
     context.update(overrides)
     context["timer_hash"] = _live_hash(context["timer"], context["meeting_items"])
+    present = growth_selectors.people_on_meeting_page(viewer=viewer, meeting=meeting)
+    context["live_since"] = _live_since(context["notes"], present)
+    context["other_present"] = bool(present)
+    context["presence"] = _presence(viewer, meeting, present)
     return context
 
 
@@ -331,7 +346,11 @@ def _intent(request: HttpRequest) -> str | None:
 
 @person_view("POST")
 def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Autosave with a version; or render a preview of the typed text; or reload the saved one."""
+    """Save per section from the bases posted with it; or preview the typed text; or reload.
+
+    One path for every save: the page's autosave posts the sections it changed, the form
+    without JavaScript posts them all, each with its `base_<section>` starting text.
+    """
     notes = access.shared_notes_for(request.user, meeting_id)
     found = access.meeting_for(request.user, meeting_id)
     mine = {key: request.POST[key] for key in SharedNotes.SECTIONS if key in request.POST}
@@ -345,66 +364,26 @@ def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         for key in SharedNotes.SECTIONS
         if f"base_{key}" in request.POST
     }
-    if bases:
-        return _shared_notes_merge(request, found, notes, mine, bases)
-    version = _version(request)
-    if version is None:
-        return refused(request, "The notes' version is missing: reload the page.")
-    try:
-        saved = services.shared_notes_save(
-            actor=request.user, notes=notes, sections=mine, version=version
-        )
-    except services.NotesConflict as conflict:
-        return _shared_conflict(request, found, conflict.current, mine)
-    except services.ServiceError as error:
-        return refused(request, str(error))
+    merge = services.shared_notes_save(actor=request.user, notes=notes, sections=mine, bases=bases)
+    if merge.conflicts:
+        return _shared_conflict(request, found, merge.notes, mine, merge.conflicts)
     if not is_htmx(request):
         messages.success(request, "Shared notes saved.")
         return _back(found, "#notes")
-    return _saved(request, "shared-notes", saved.version, saved.updated_at)
+    return render(request, "web/meeting/notes_saved.html", _saved_context(merge.notes, mine))
 
 
-def _shared_notes_merge(
-    request: HttpRequest,
-    meeting: Meeting,
-    notes: SharedNotes,
-    mine: dict[str, str],
-    bases: dict[str, str],
-) -> HttpResponse:
-    """Save per section: only sections changed by both people come back as a conflict."""
-    try:
-        merge = room.shared_notes_merge(actor=request.user, notes=notes, sections=mine, bases=bases)
-    except services.ServiceError as error:
-        return refused(request, str(error))
-    current = merge.notes
+def _saved_context(current: SharedNotes, mine: dict[str, str]) -> dict[str, Any]:
+    """What an autosave's answer updates: version, time, next bases, the care notice."""
     stored = current.sections()
-    context = {
+    return {
         "prefix": "shared-notes",
         "version": current.version,
         "saved_at": current.updated_at,
-        # The new starting point of each section saved here, for the next save.
-        "bases": {key: stored[key] for key in merge.saved},
+        # The sections now stored as sent: the next save starts from them.
+        "bases": {key: stored[key] for key in mine if stored[key] == mine[key]},
         "sensitive": documentation.sensitive_matters("\n".join(mine.values())),
     }
-    if not merge.conflicts:
-        return render(request, "web/meeting/notes_saved.html", context)
-    titles = {section.key: section.title for section in NOTE_SECTIONS}
-    rows = [
-        {"key": key, "title": titles[key], "theirs": stored[key], "mine": mine[key]}
-        for key in merge.conflicts
-    ]
-    who = current.updated_by.name if current.updated_by else "Someone"
-    if current.updated_by_id == request.user.pk:
-        who = "You (in another tab or window)"
-    context.update(
-        rows=rows,
-        who=who,
-        current_version=current.version,
-        meeting=meeting,
-        save_url=_notes_url("shared-notes", meeting),
-        merged=True,
-    )
-    return render(request, "web/meeting/notes_conflict.html", context, status=409)
 
 
 def _shared_notes_view(
@@ -426,27 +405,42 @@ def _shared_notes_view(
 
 
 def _shared_conflict(
-    request: HttpRequest, meeting: Meeting, current: SharedNotes, mine: dict[str, str]
+    request: HttpRequest,
+    meeting: Meeting,
+    current: SharedNotes,
+    mine: dict[str, str],
+    conflicts: tuple[str, ...],
 ) -> HttpResponse:
-    theirs = current.sections()
+    """Sections both people changed: both versions side by side, the others saved."""
+    stored = current.sections()
+    titles = {section.key: section.title for section in NOTE_SECTIONS}
     rows = [
-        {"title": section.title, "theirs": theirs[section.key], "mine": mine[section.key]}
-        for section in NOTE_SECTIONS
-        if section.key in mine and mine[section.key] != theirs[section.key]
+        {"key": key, "title": titles[key], "theirs": stored[key], "mine": mine[key]}
+        for key in conflicts
     ]
     who = current.updated_by.name if current.updated_by else "Someone"
     if current.updated_by_id == request.user.pk:
         who = "You (in another tab or window)"
     if not is_htmx(request):
+        # The form comes back with their text as each base: saving it again keeps mine.
         return _render_page(
             request,
             meeting,
             409,
             mode="run",
             notes_conflict={"rows": rows, "who": who, "current": current},
-            note_groups=_note_groups(current, {**theirs, **mine}),
+            note_groups=_note_groups(current, {**stored, **mine}),
         )
-    return _conflict(request, meeting, prefix="shared-notes", rows=rows, current=current, who=who)
+    context = {
+        **_saved_context(current, mine),
+        "rows": rows,
+        "who": who,
+        "current_version": current.version,
+        "meeting": meeting,
+        "save_url": _notes_url("shared-notes", meeting),
+        "merged": True,
+    }
+    return render(request, "web/meeting/notes_conflict.html", context, status=409)
 
 
 @person_view("POST")
@@ -475,7 +469,7 @@ def private_note(request: HttpRequest, meeting_id: int) -> HttpResponse:
         note = services.private_note_save(
             actor=request.user, meeting=found, body=body, version=version
         )
-    except services.NotesConflict as conflict:
+    except Conflict as conflict:
         rows = [{"title": "Private note", "theirs": conflict.current.body, "mine": body}]
         if not is_htmx(request):
             return _render_page(
@@ -494,8 +488,6 @@ def private_note(request: HttpRequest, meeting_id: int) -> HttpResponse:
             current=conflict.current,
             who="You (in another tab or window)",
         )
-    except services.ServiceError as error:
-        return refused(request, str(error))
     if not is_htmx(request):
         messages.success(request, "Private note saved.")
         return _back(found, "#private-note")
@@ -611,6 +603,55 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "next_url": reverse("meeting", args=[found.pk]),
     }
     return render(request, "web/partials/action_item_list.html", context)
+
+
+# Live notes and presence -----------------------------------------------------------
+
+
+def _presence(viewer: Person, meeting: Meeting, present: set[int]) -> str:
+    """The sentence the page shows for who else has it open."""
+    series = meeting.series
+    other = series.report if viewer.pk == series.manager_id else series.manager
+    if other.pk in present:
+        return f"{other.first_name} is on this page too"
+    return f"{other.first_name} is not on this page right now"
+
+
+def _live_since(notes: SharedNotes, present: set[int]) -> str:
+    """What the live poll compares: the notes' version and who else is on the page."""
+    return f"{notes.version}.{'.'.join(str(pk) for pk in sorted(present))}"
+
+
+@person_view("GET", "POST")
+def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The shared notes and who is on the page, as JSON; 204 when unchanged since `since`.
+
+    A POST says the person left the page: the other one stops seeing them as present.
+    """
+    found = access.meeting_for(request.user, meeting_id)
+    if request.method == "POST":
+        growth.meeting_visit_end(actor=request.user, meeting=found)
+        return HttpResponse(status=204)
+    growth.meeting_visit_renew(actor=request.user, meeting=found)
+    notes = access.shared_notes_for(request.user, found.pk)
+    present = growth_selectors.people_on_meeting_page(viewer=request.user, meeting=found)
+    since = _live_since(notes, present)
+    if request.GET.get("since") == since:
+        return HttpResponse(status=204)
+    by = notes.updated_by if notes.updated_by_id else None
+    return JsonResponse(
+        {
+            "since": since,
+            "present": sorted(present),
+            "presence": _presence(request.user, found, present),
+            "notes": {
+                "version": notes.version,
+                "sections": notes.sections(),
+                "by": by.first_name if by else "",
+                "mine": notes.updated_by_id == request.user.pk,
+            },
+        }
+    )
 
 
 # The shared timer, video link and wrap-up ------------------------------------------

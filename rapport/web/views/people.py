@@ -27,8 +27,6 @@ ROSTER_EXAMPLE = (
     "rui@example.com,Rui Report,junior,maya@example.com,America/New_York,yes\n"
 )
 
-LINK_DAYS = settings.PASSWORD_RESET_TIMEOUT // 86400
-
 
 @dataclass
 class Team:
@@ -115,7 +113,7 @@ def _people_page(
         "roster_links": [],
         "roster_errors": [],
         "roster_emailed": False,
-        "link_days": LINK_DAYS,
+        "link_lifetime": services.link_lifetime(),
         **extra,
     }
     if viewer.is_org_admin:
@@ -262,7 +260,7 @@ def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @person_view("POST")
 def invite_link(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Show a fresh set-password link, for someone who has none or lost theirs."""
+    """Show a fresh set-password link, for someone who has not chosen a password yet."""
     viewer = request.user
     subject = access.person_for(viewer, person_id)
     try:
@@ -270,6 +268,22 @@ def invite_link(request: HttpRequest, person_id: int) -> HttpResponse:
     except Refused as error:
         return _person_page(request, subject, error=str(error), status=400)
     return _person_page(request, subject, invite_link=link)
+
+
+@person_view("POST")
+def reset_send(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Mail someone a link to choose a new password; only they receive it."""
+    viewer = request.user
+    subject = access.person_for(viewer, person_id)
+    try:
+        services.person_reset_send(actor=viewer, person=subject)
+    except Refused as error:
+        return _person_page(request, subject, error=str(error), status=400)
+    messages.success(
+        request,
+        f"A link to choose a new password is on its way to {subject.email}; only they receive it.",
+    )
+    return redirect("person", subject.pk)
 
 
 def _person_page(
@@ -297,7 +311,7 @@ def _person_page(
         "has_password": subject.has_usable_password(),
         "error": None,
         "invite_link": None,
-        "link_days": LINK_DAYS,
+        "link_lifetime": services.link_lifetime(),
         **extra,
     }
     if viewer.is_org_admin:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0002_sacred_time'),
+        ('people', '0003_reset_requests'),
     ]
 
     operations = [
