@@ -16,7 +16,6 @@ FRAMEWORK = PACKAGE / "framework"
 # Rules of the guide whose screen does not exist yet; each leaves this list with its
 # first caller (the test below fails once one is used, so the list only shrinks).
 AWAITING_A_CALLER = {
-    "breaks_talk_rule": "the talk share measured from transcripts",
     "placeholders_in": "editing the organisation's own questions",
     "playbook": "opening one playbook by its key",
     "time_split_minutes": "the split in minutes on the meeting plan",
