@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from rapport.framework.cadence import ADJUSTMENT_REASONS
+from rapport.people import keys
 from rapport.people.models import Organisation, Person
 
 
@@ -231,7 +232,8 @@ class PrivateNote(models.Model):
 
     meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="private_notes")
     author = models.ForeignKey(Person, models.CASCADE, related_name="+")
-    body = models.TextField(blank=True)
+    # The text, sealed with the author's organisation key (rapport.people.keys); "" when empty.
+    sealed_body = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -242,6 +244,11 @@ class PrivateNote(models.Model):
 
     def __str__(self) -> str:
         return f"Private note #{self.pk}"
+
+    @property
+    def body(self) -> str:
+        """The note's text, opened here and now (SealError, in words, when it cannot be)."""
+        return keys.unseal(self.sealed_body, author_id=self.author_id)
 
 
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):

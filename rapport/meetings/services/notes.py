@@ -11,6 +11,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes
 from rapport.meetings.services.common import NotesConflict, ServiceError
+from rapport.people import keys
 from rapport.people.models import Person
 
 NOTE_LIMIT = 100_000
@@ -75,7 +76,14 @@ def private_note_save(*, actor: Person, meeting: Meeting, body: str, version: in
         raise ServiceError(f"A note is limited to {NOTE_LIMIT:,} characters.")
     note, _ = PrivateNote.objects.get_or_create(meeting=meeting, author=actor)
     updated = PrivateNote.objects.filter(pk=note.pk, version=version).update(
-        version=F("version") + 1, body=body, updated_at=timezone.now()
+        version=F("version") + 1,
+        sealed_body=keys.seal(
+            body,
+            organisation_id=actor.organisation_id,
+            author_id=actor.pk,
+            replacing=note.sealed_body,
+        ),
+        updated_at=timezone.now(),
     )
     note.refresh_from_db()
     if not updated:
