@@ -818,7 +818,9 @@ def rotate_keys_command(args: argparse.Namespace) -> None:
     from rapport.people import keys
 
     ring = keys.keyring()
-    older = {k: n for k, n in private_note_keys_in_use().items() if k != ring.sealing_id}
+    in_use = private_note_keys_in_use()
+    _check_keys_at_hand(ring, in_use)
+    older = {k: n for k, n in in_use.items() if k != ring.sealing_id}
     if older:
         print(
             f"Finishing the rotation to key {ring.sealing_id}: {sum(older.values()):,} notes "
@@ -853,7 +855,9 @@ def rotate_keys_command(args: argparse.Namespace) -> None:
 
 
 def _key_list(counts: dict[str, int]) -> str:
-    return ", ".join(f"key {key} ({n:,})" for key, n in sorted(counts.items()))
+    if len(counts) == 1:
+        return f"key {next(iter(counts))}"
+    return "keys " + ", ".join(f"{key} ({n:,})" for key, n in sorted(counts.items()))
 
 
 def keys_description() -> str:
@@ -862,14 +866,18 @@ def keys_description() -> str:
     from rapport.people import keys
 
     ring = keys.keyring()
-    missing = {k: n for k, n in private_note_keys_in_use().items() if k not in ring.ids}
+    _check_keys_at_hand(ring, private_note_keys_in_use())
+    return f"sealed with key {ring.sealing_id} from {ring.place} (back it up)."
+
+
+def _check_keys_at_hand(ring: Any, in_use: dict[str, int]) -> None:
+    missing = {k: n for k, n in in_use.items() if k not in ring.ids}
     if missing:
         raise CliError(
             f"{sum(missing.values()):,} private notes are sealed with {_key_list(missing)}, "
             f"which {ring.source} does not hold: restore the key file saved with the backup "
-            "of this database (or add the key to RAPPORT_KEYS) before serving."
+            "of this database (or add the key to RAPPORT_KEYS). Nothing was changed."
         )
-    return f"sealed with key {ring.sealing_id} from {ring.place} (back it up)."
 
 
 def keys_backup_reminder() -> str:

@@ -248,7 +248,7 @@ def test_rotate_keys_starts_finishes_and_says_how_to_retire_the_old_key(
     new = keys.keyring().sealing_id
     assert f"New key {new} put on top of {key_file}." in started
     assert f"Re-sealed 4 notes with key {new}." in started
-    assert f"still sealed with key {old} (2): run `rapport rotate-keys` again" in started
+    assert f"2 notes are still sealed with key {old}: run `rapport rotate-keys` again" in started
 
     assert cli.main(["rotate-keys"]) == 0
     finished = capsys.readouterr().out
@@ -346,3 +346,27 @@ def test_the_migration_seals_plaintext_notes_and_its_reverse_opens_them(
     finally:
         MigrationExecutor(connection).migrate(latest)
     assert access.private_note_for(cast.mia, meeting).body == MIA_SECRET
+
+
+def test_rotate_keys_help_has_an_example_and_a_bad_count_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["rotate-keys", "--help"]) == 0
+    assert "example" in capsys.readouterr().out
+    assert cli.main(["rotate-keys", "--at-most", "0"]) == 2
+    assert "is not a number of notes" in capsys.readouterr().err
+
+
+def test_rotate_keys_with_the_wrong_keys_is_one_error_line_and_changes_nothing(
+    mia, meeting, key_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services.private_note_save(actor=mia, meeting=meeting, body=MIA_SECRET, version=0)
+    before = PrivateNote.objects.get().sealed_body
+    with override_settings(RAPPORT_KEYS=keys.key_new()):
+        assert cli.main(["rotate-keys"]) == 1
+    result = capsys.readouterr()
+    assert result.out == ""
+    [line] = result.err.strip().splitlines()
+    assert line.startswith("Error: 1 private notes are sealed with key ")
+    assert line.endswith("Nothing was changed.")
+    assert PrivateNote.objects.get().sealed_body == before
