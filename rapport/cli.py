@@ -884,9 +884,8 @@ def keys_backup_reminder() -> str:
     """The backup opens private notes only with the keys: say where they are."""
     from rapport.people import keys
 
-    ring = keys.keyring()
     return (
-        f"Private notes in it open only with the keys in {ring.place}: back that up "
+        f"Private notes in it open only with the keys in {keys.keys_place()}: back that up "
         "too, stored apart from the database copies (whoever holds both reads the notes)."
     )
 

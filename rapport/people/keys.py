@@ -121,6 +121,11 @@ def keyring() -> Keyring:
     return _loaded[stamp]
 
 
+def keys_place() -> str:
+    """Where the keys are (RAPPORT_KEYS, or the key file's path), without reading or making them."""
+    return "RAPPORT_KEYS" if settings.RAPPORT_KEYS.strip() else str(settings.NOTE_KEYS_FILE)
+
+
 def _parse(texts: list[str], *, place: str, from_file: bool = False) -> Keyring:
     source = f"the key file {place}" if from_file else place
     entries = [text.strip() for text in texts]
