@@ -104,9 +104,10 @@ def keyring() -> Keyring:
     """The keys now: RAPPORT_KEYS, else the key file (re-read when it changes, as rotation does)."""
     if settings.RAPPORT_KEYS.strip():
         stamp: tuple[object, ...] = ("env", settings.RAPPORT_KEYS)
-        if stamp not in _loaded:
-            _loaded[stamp] = _parse(settings.RAPPORT_KEYS.split(","), place="RAPPORT_KEYS")
-        return _loaded[stamp]
+        if (ring := _loaded.get(stamp)) is None:
+            ring = _parse(settings.RAPPORT_KEYS.split(","), place="RAPPORT_KEYS")
+            _remember(stamp, ring)
+        return ring
     path = Path(settings.NOTE_KEYS_FILE)
     try:
         status = path.stat()
@@ -114,11 +115,17 @@ def keyring() -> Keyring:
         _key_file_create(path)
         status = path.stat()
     stamp = ("file", str(path), status.st_ino, status.st_mtime_ns, status.st_size)
-    if stamp not in _loaded:
-        _loaded.clear()  # an older version of the file is of no use any more
+    if (ring := _loaded.get(stamp)) is None:
         lines = path.read_text(encoding="utf-8").splitlines()
-        _loaded[stamp] = _parse(lines, place=str(path), from_file=True)
-    return _loaded[stamp]
+        ring = _parse(lines, place=str(path), from_file=True)
+        _remember(stamp, ring)
+    return ring
+
+
+def _remember(stamp: tuple[object, ...], ring: Keyring) -> None:
+    # One keyring at a time: an older version of the file is of no use any more.
+    _loaded.clear()
+    _loaded[stamp] = ring
 
 
 def keys_place() -> str:
