@@ -250,6 +250,13 @@ class PrivateNote(models.Model):
         """The note's text, opened here and now (SealError, in words, when it cannot be)."""
         return keys.unseal(self.sealed_body, author_id=self.author_id)
 
+    @body.setter
+    def body(self, text: str) -> None:
+        # Never stored as given: sealed for the author at once (services seal it themselves).
+        self.sealed_body = keys.seal(
+            text, organisation_id=self.author.organisation_id, author_id=self.author_id
+        )
+
 
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):
     def in_opening_of(self, meeting: Meeting) -> ActionItemQuerySet:

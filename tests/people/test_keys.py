@@ -149,3 +149,10 @@ def test_a_new_key_goes_on_top_and_the_old_ones_still_open(db: None, key_file: P
 def test_a_text_that_is_not_sealed_is_refused_not_shown(db: None, key_file: Path) -> None:
     with pytest.raises(keys.SealError, match="not a sealed text"):
         keys.unseal("plain words someone typed into the database", author_id=1)
+
+
+def test_a_note_made_with_a_body_stores_it_sealed(mia, meeting, key_file: Path) -> None:
+    PrivateNote.objects.create(meeting=meeting, author=mia, body="Bring the numbers")
+    stored = PrivateNote.objects.values_list("sealed_body", flat=True).get()
+    assert stored.startswith("v1:") and "numbers" not in stored
+    assert PrivateNote.objects.get().body == "Bring the numbers"
