@@ -78,11 +78,23 @@ def run_guarded(handler: Handler, args: argparse.Namespace) -> int:
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
+    from django.apps import apps
     from django.core.exceptions import ImproperlyConfigured
     from django.db import DatabaseError
 
     # Refused is the domain's own refusal, its message meant for the person.
-    return (CliError, Refused, ImproperlyConfigured, DatabaseError, OSError)
+    errors: tuple[type[BaseException], ...] = (
+        CliError,
+        Refused,
+        ImproperlyConfigured,
+        DatabaseError,
+        OSError,
+    )
+    if apps.ready:
+        from rapport.people.keys import SealError
+
+        errors += (SealError,)
+    return errors
 
 
 def _describe(error: BaseException) -> str:
@@ -166,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_backup(commands)
     _add_remind(commands)
     _add_talk_ratio(commands)
+    _add_rotate_keys(commands)
     commands.add_parser(
         "manage",
         help="run a Django management command (migrate, shell, check --deploy, ...)",
@@ -373,6 +386,7 @@ def serve_command(args: argparse.Namespace) -> None:
     print(f"Rapport {__version__}: {_database_description()}")
     if warning := data_folder_warning(Path(settings.DATA_DIR)):
         print(warning)
+    print(f"Private notes: {keys_description()}")
     if args.demo:
         load_demo()
     print_first_start_link()
@@ -732,6 +746,7 @@ def backup_command(args: argparse.Namespace) -> None:
     target = args.output or default_backup_path(Path(settings.DATA_DIR))
     sqlite_backup(source, target)
     print(f"Backed up {source} to {target} ({target.stat().st_size:,} bytes).")
+    print(keys_backup_reminder())
 
 
 def default_backup_path(data_dir: Path) -> Path:
@@ -754,6 +769,111 @@ def sqlite_backup(source: Path, target: Path) -> None:
         closing(sqlite3.connect(target)) as copy,
     ):
         origin.backup(copy)
+
+
+# rotate-keys -------------------------------------------------------------------------------
+
+
+def _add_rotate_keys(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "rotate-keys",
+        rotate_keys_command,
+        "seal every private note with a new key, while Rapport runs",
+        "examples:\n  rapport rotate-keys\n  rapport rotate-keys --at-most 5000\n\n"
+        "With the key file (RAPPORT_DATA_DIR/private-note-keys) it puts a new key on top\n"
+        "and re-seals every note with it; the older keys keep opening notes meanwhile.\n"
+        "Interrupted, or run with --at-most, run it again: it finishes that rotation first.\n"
+        "With RAPPORT_KEYS, put a new key first there, restart Rapport, then run this.",
+    )
+    command.add_argument(
+        "--at-most", metavar="N", type=_at_most, help="re-seal at most N notes this time"
+    )
+
+
+def _at_most(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of notes (1 or more)")
+    return int(value)
+
+
+def rotate_keys_command(args: argparse.Namespace) -> None:
+    """Start a rotation (or finish the one under way), then report which keys still seal."""
+    setup_django()
+    from rapport.meetings.services.sealing import private_note_keys_in_use, private_notes_reseal
+    from rapport.people import keys
+
+    ring = keys.keyring()
+    in_use = private_note_keys_in_use()
+    _check_keys_at_hand(ring, in_use)
+    older = {k: n for k, n in in_use.items() if k != ring.sealing_id}
+    if older:
+        print(
+            f"Finishing the rotation to key {ring.sealing_id}: {sum(older.values()):,} notes "
+            f"are still sealed with {_key_list(older)}."
+        )
+    elif ring.from_file:
+        ring = keys.key_file_add()
+        print(f"New key {ring.sealing_id} put on top of {ring.place}.")
+    else:
+        print(
+            f"Every private note is already sealed with key {ring.sealing_id}, the first in "
+            "RAPPORT_KEYS. To rotate: put a new key first in RAPPORT_KEYS (keep the others "
+            "after it), restart Rapport, and run `rapport rotate-keys` again."
+        )
+        return
+    result = private_notes_reseal(limit=args.at_most)
+    print(f"Re-sealed {result.resealed:,} notes with key {result.key}.")
+    if result.remaining:
+        print(
+            f"{sum(result.remaining.values()):,} notes are still sealed with "
+            f"{_key_list(result.remaining)}: run `rapport rotate-keys` again to finish."
+        )
+        return
+    retired = [key for key in ring.ids if key != result.key]
+    print(f"Every private note is now sealed with key {result.key}.")
+    if retired:
+        print(
+            f"Key {', '.join(retired)} opens nothing in this database any more. Keep it while "
+            "you may restore a backup made before now, then delete its line from "
+            f"{ring.place}."
+        )
+
+
+def _key_list(counts: dict[str, int]) -> str:
+    if len(counts) == 1:
+        return f"key {next(iter(counts))}"
+    return "keys " + ", ".join(f"{key} ({n:,})" for key, n in sorted(counts.items()))
+
+
+def keys_description() -> str:
+    """Which key seals private notes; an error when notes are sealed with keys not at hand."""
+    from rapport.meetings.services.sealing import private_note_keys_in_use
+    from rapport.people import keys
+
+    ring = keys.keyring()
+    _check_keys_at_hand(ring, private_note_keys_in_use())
+    return f"sealed with key {ring.sealing_id} from {ring.place} (back it up)."
+
+
+def _check_keys_at_hand(ring: Any, in_use: dict[str, int]) -> None:
+    missing = {k: n for k, n in in_use.items() if k not in ring.ids}
+    if missing:
+        raise CliError(
+            f"{sum(missing.values()):,} private notes are sealed with {_key_list(missing)}, "
+            f"which {ring.source} does not hold: restore the key file saved with the backup "
+            "of this database (or add the key to RAPPORT_KEYS). Nothing was changed."
+        )
+
+
+def keys_backup_reminder() -> str:
+    """The backup opens private notes only with the keys: say where they are."""
+    from rapport.people import keys
+
+    return (
+        f"Private notes in it open only with the keys in {keys.keys_place()}: back that up "
+        "too, stored apart from the database copies (whoever holds both reads the notes)."
+    )
 
 
 if __name__ == "__main__":

@@ -92,6 +92,11 @@ SECRET_KEY = secret_key()
 if len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long.")
 
+# Private notes are sealed with these keys (rapport/people/keys.py): RAPPORT_KEYS, comma-
+# separated, newest first; else the key file, made in the data folder when first needed.
+RAPPORT_KEYS = env("RAPPORT_KEYS")
+NOTE_KEYS_FILE = DATA_DIR / "private-note-keys"
+
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
@@ -137,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rapport.web.middleware.PersonTimezoneMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rapport.web.middleware.SealErrorMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"

@@ -12,6 +12,7 @@ from django.utils.timezone import now
 from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
 from rapport.framework.cadence import ADJUSTMENT_REASONS, SERIES_FREQUENCY_WEEKS, SERIES_MINUTES
 from rapport.framework.documentation import NOTE_SECTION_KEYS
+from rapport.people import keys
 from rapport.people.models import Organisation, Person
 
 
@@ -234,7 +235,8 @@ class PrivateNote(models.Model):
 
     meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="private_notes")
     author = models.ForeignKey(Person, models.CASCADE, related_name="+")
-    body = models.TextField(blank=True)
+    # The text, sealed with the author's organisation key (rapport.people.keys); "" when empty.
+    sealed_body = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=now)
 
@@ -245,6 +247,18 @@ class PrivateNote(models.Model):
 
     def __str__(self) -> str:
         return f"Private note #{self.pk}"
+
+    @property
+    def body(self) -> str:
+        """The note's text, opened here and now (SealError, in words, when it cannot be)."""
+        return keys.unseal(self.sealed_body, author_id=self.author_id)
+
+    @body.setter
+    def body(self, text: str) -> None:
+        # Never stored as given: sealed for the author at once (services seal it themselves).
+        self.sealed_body = keys.seal(
+            text, organisation_id=self.author.organisation_id, author_id=self.author_id
+        )
 
 
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):

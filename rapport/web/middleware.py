@@ -1,13 +1,19 @@
-"""Health check before sessions, input checks, and each signed-in person's own timezone."""
+"""Health check before sessions, input checks, each person's own timezone, unopenable notes."""
 
 from __future__ import annotations
 
+import logging
 import re
 import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
+
+from rapport.people.keys import SealError
+from rapport.web.views.errors import keys_unavailable
+
+logger = logging.getLogger("rapport.keys")
 
 
 class HealthCheckMiddleware:
@@ -89,3 +95,20 @@ class PersonTimezoneMiddleware:
         finally:
             # Threads serve many people: never let one person's zone leak into the next request.
             timezone.deactivate()
+
+
+class SealErrorMiddleware:
+    """A private note that cannot be opened answers 503 in words, never with a traceback."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, SealError):
+            return None
+        # Key ids and paths are for whoever runs Rapport; the person gets plain words.
+        logger.error("Private notes: %s", exception)
+        return keys_unavailable(request)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.errors import Conflict, Refused
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes
+from rapport.people import keys
 from rapport.people.models import Person
 
 NOTE_LIMIT = 100_000
@@ -80,7 +81,14 @@ def private_note_save(
         raise Refused(f"A note is limited to {NOTE_LIMIT:,} characters.")
     note, _ = PrivateNote.objects.get_or_create(meeting=meeting, author=actor)
     updated = PrivateNote.objects.filter(pk=note.pk, version=version).update(
-        version=F("version") + 1, body=body, updated_at=now or timezone.now()
+        version=F("version") + 1,
+        sealed_body=keys.seal(
+            body,
+            organisation_id=actor.organisation_id,
+            author_id=actor.pk,
+            replacing=note.sealed_body,
+        ),
+        updated_at=now or timezone.now(),
     )
     note.refresh_from_db()
     if not updated:

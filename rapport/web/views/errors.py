@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from rapport.access import NOT_FOUND
+from rapport.people.keys import UNAVAILABLE
 from rapport.web.views.common import is_htmx, refuse
 
 
@@ -57,3 +58,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(request, 500, "Something broke", "Nothing was saved. Please try again.")
+
+
+def keys_unavailable(request: HttpRequest) -> HttpResponse:
+    return _error(request, 503, "Private note unavailable", UNAVAILABLE)
