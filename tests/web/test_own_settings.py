@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from rapport.web.middleware import NUL_REFUSED
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a long and new passphrase 4 ray"
@@ -52,7 +53,7 @@ def test_a_person_changes_their_name_timezone_and_remote(client_for, ray) -> Non
         ("", "This field is required."),
         ("   ", "This field is required."),
         ("R" * 10_000, "Ensure this value has at most 200 characters (it has 10000)."),
-        ("Ray\x00Report", "Null characters are not allowed."),
+        ("Ray\x00Report", NUL_REFUSED),
     ],
 )
 def test_a_bad_name_is_refused_with_a_message(client_for, ray, name: str, message: str) -> None:
@@ -123,8 +124,8 @@ def test_the_password_validators_apply(client_for, ray) -> None:
         (passwords(again="a long and new passphrase 4 ra"), "The two new passwords differ."),
         (passwords(current=""), "This field is required."),
         (passwords(new=""), "This field is required."),
-        (passwords(new="new\x00passphrase that is long"), "Null characters are not allowed."),
-        (passwords(current=PASSWORD + "\x00"), "Null characters are not allowed."),
+        (passwords(new="new\x00passphrase that is long"), NUL_REFUSED),
+        (passwords(current=PASSWORD + "\x00"), NUL_REFUSED),
     ],
 )
 def test_bad_password_input_is_refused_with_a_message(
@@ -164,3 +165,10 @@ def test_one_person_changes_only_themselves(client_for, ray, mia) -> None:
     client_for(ray).post(reverse("settings_profile"), {**details(name="Not Mia"), "id": mia.pk})
     mia.refresh_from_db()
     assert mia.name == "Mia Manager"
+
+
+def test_a_ten_thousand_character_password_is_refused(client_for, ray) -> None:
+    response = client_for(ray).post(reverse("settings_password"), passwords(new="x" * 10_000))
+    assert response.status_code == 400 and "x" * 10_000 not in response.content.decode()
+    ray.refresh_from_db()
+    assert ray.check_password(PASSWORD)
