@@ -111,6 +111,10 @@ def browser() -> Iterator[object]:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the test extra installs it
         pytest.skip("playwright is not installed (pip install -e '.[test]')")
+    from playwright.sync_api import expect
+
+    # expect() waits 5 s by default, not the context's timeout: the same wait for both.
+    expect.set_options(timeout=int(WAIT * 1000))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_FLAGS
