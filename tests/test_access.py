@@ -87,6 +87,8 @@ ROUTES: dict[str, dict[str, object]] = {
     # Calendar and mail: everyone has their own settings; the invite is the meeting's pair's.
     "meeting_invite": {"get": PAIR},
     "settings": {"get": EVERYONE},
+    "settings_profile": {"post": EVERYONE, "sees": EVERYONE},
+    "settings_password": {"post": EVERYONE, "sees": EVERYONE},
     "calendar_token": {"post": EVERYONE, "sees": EVERYONE},
     "mail_preferences": {"post": EVERYONE, "sees": EVERYONE},
 }

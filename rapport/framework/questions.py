@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -28,6 +29,11 @@ class QuestionCategory:
     group: str
     title: str
     questions: tuple[Question, ...]
+
+    @property
+    def label(self) -> str:
+        """The title, with its group's where the bank uses the title twice ("Growth")."""
+        return CATEGORY_LABELS[self.key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +219,17 @@ QUESTION_GROUPS: tuple[QuestionGroup, ...] = tuple(
 
 QUESTION_CATEGORIES: Mapping[str, QuestionCategory] = MappingProxyType(
     {category.key: category for group in QUESTION_GROUPS for category in group.categories}
+)
+
+_TITLE_COUNTS = Counter(category.title for category in QUESTION_CATEGORIES.values())
+_GROUP_TITLES = {group.key: group.title for group in QUESTION_GROUPS}
+CATEGORY_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        key: category.title
+        if _TITLE_COUNTS[category.title] == 1
+        else f"{category.title} ({_GROUP_TITLES[category.group]})"
+        for key, category in QUESTION_CATEGORIES.items()
+    }
 )
 
 QUESTIONS: tuple[Question, ...] = tuple(

@@ -793,3 +793,33 @@ def setup_token_valid(token: str) -> bool:
     except signing.BadSignature:
         return False
     return not Person.objects.exists()
+
+
+# A person's own settings ---------------------------------------------------------
+
+
+@transaction.atomic
+def person_update_own(
+    *, actor: Person, name: str, timezone: str, remote: bool, now: dt.datetime | None = None
+) -> Person:
+    """A person changes their own name, timezone and whether they work remotely."""
+    name, timezone = check_name(name), check_timezone(timezone)
+    actor.name, actor.timezone, actor.remote = name, timezone, remote
+    actor.save(update_fields=["name", "timezone", "remote"])
+    return actor
+
+
+@transaction.atomic
+def person_password_change(
+    *, actor: Person, current_password: str, new_password: str, now: dt.datetime | None = None
+) -> Person:
+    """A person changes their own password, proving they know the current one."""
+    if not actor.check_password(current_password):
+        raise Refused("That is not your current password.")
+    try:
+        validate_password(new_password, actor)
+    except ValidationError as error:
+        raise Refused(" ".join(error.messages)) from None
+    actor.set_password(new_password)
+    actor.save(update_fields=["password"])
+    return actor

@@ -39,6 +39,13 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.email})"
 
 
+def _timezone_field_choices(current: str | None) -> list[tuple[str, str]]:
+    zones = timezone_choices()
+    if current and current not in zones:
+        zones = [current, *zones]  # keep a legacy name an import stored
+    return [(zone, zone.replace("_", " ")) for zone in zones]
+
+
 class PersonForm(forms.Form):
     """A person's details as an org admin edits them; the services check the rules."""
 
@@ -58,11 +65,7 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, managers: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = managers
-        zones = timezone_choices()
-        current = self.initial.get("timezone")
-        if current and current not in zones:
-            zones = [current, *zones]  # keep a legacy name an import stored
-        self.fields["timezone"].choices = [(zone, zone.replace("_", " ")) for zone in zones]
+        self.fields["timezone"].choices = _timezone_field_choices(self.initial.get("timezone"))
 
     @classmethod
     def for_person(cls, person: Person, *, managers: QuerySet[Person]) -> PersonForm:
@@ -80,6 +83,50 @@ class PersonForm(forms.Form):
 class InviteForm(PersonForm):
     email = forms.EmailField(max_length=254, label="Email")
     field_order = ["email", "name", "level", "manager", "timezone", "remote", "is_org_admin"]
+
+
+class OwnSettingsForm(forms.Form):
+    """What a person changes about themselves on their settings page."""
+
+    name = forms.CharField(max_length=200, label="Name")
+    timezone = forms.ChoiceField(label="Timezone")
+    remote = forms.BooleanField(required=False, label="I work remotely")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = _timezone_field_choices(self.initial.get("timezone"))
+
+    @classmethod
+    def for_person(cls, person: Person, data: Any = None) -> OwnSettingsForm:
+        initial = {"name": person.name, "timezone": person.timezone, "remote": person.remote}
+        return cls(data, initial=initial)
+
+
+class PasswordChangeForm(forms.Form):
+    """The current password, and the new one twice; the service checks and applies them."""
+
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label="New password, again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        new, again = data.get("new_password"), data.get("new_password_again")
+        if new and again and new != again:
+            self.add_error("new_password_again", "The two new passwords differ.")
+        return data
 
 
 class RosterForm(forms.Form):

@@ -69,7 +69,8 @@ def main() -> None:
             with page.expect_navigation():
                 start.click()
         page.locator(".plan-step", has_text="Their Topics").click()
-        page.wait_for_timeout(1500)
+        page.locator(".timer-section", has_text="Their Topics").wait_for()
+        page.wait_for_load_state("networkidle")
         print(shoot(page, "meeting-run"))
         page.goto(f"/meetings/{args.held}/?mode=wrap")
         page.wait_for_load_state("networkidle")

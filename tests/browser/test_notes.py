@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from rapport.meetings import services
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes
+from tests.browser.conftest import WAIT
 from tests.browser.screenshots import shoot
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,7 @@ def reopened_until(context, meeting: Meeting, field: str, expected: str) -> None
     database directly, so the test never holds a lock the server's write is waiting for.
     """
     tab = context.new_page()
-    deadline = time.monotonic() + 8
+    deadline = time.monotonic() + WAIT
     while True:
         tab.goto(url(meeting))
         if tab.locator(field).input_value() == expected:

@@ -182,3 +182,10 @@ def test_it_honours_the_limit_and_refuses_a_negative_one() -> None:
     assert len(suggest_questions(asked_recently=set(), limit=100)) == len(QUESTIONS)
     with pytest.raises(ValueError):
         suggest_questions(asked_recently=set(), limit=-1)
+
+
+def test_every_category_has_a_label_of_its_own() -> None:
+    labels = [category.label for category in QUESTION_CATEGORIES.values()]
+    assert len(labels) == len(set(labels))
+    assert QUESTION_CATEGORIES["blockers"].label == "Blockers"  # unique titles stay as they are
+    assert QUESTION_CATEGORIES["coaching_growth"].label == "Growth (Coaching Questions)"

@@ -36,16 +36,6 @@ def keys(messages) -> Counter:
     )
 
 
-ON_SQLITE_IN_MEMORY = pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL"),
-    reason=(
-        "SQLite's in-memory test database (shared cache) answers 'table is locked' at once "
-        "instead of waiting; a real SQLite file is covered by the two-process test below"
-    ),
-)
-
-
-@ON_SQLITE_IN_MEMORY
 def test_two_senders_at_the_same_moment_send_each_mail_once(
     transactional_db, inbox, cast, meeting
 ) -> None:

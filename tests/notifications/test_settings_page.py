@@ -78,3 +78,12 @@ def test_write_routes_refuse_get(client_for, ray):
 def test_the_header_links_to_the_settings(client_for, ray):
     page = client_for(ray).get(reverse("home")).content.decode()
     assert f'href="{reverse("settings")}"' in page
+
+
+def test_only_a_replaced_feed_is_said_to_stop_working(client_for, ray):
+    client = client_for(ray)
+    first = client.post(reverse("calendar_token"), {"action": "regenerate"}, follow=True)
+    page = first.content.decode()
+    assert "Your calendar feed is ready" in page and "no longer works" not in page
+    again = client.post(reverse("calendar_token"), {"action": "regenerate"}, follow=True)
+    assert "the old one no longer works" in again.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.framework.questions import QUESTION_CATEGORIES
 from rapport.growth import selectors, services
 from rapport.growth.models import ChecklistTick, Feedback, ImprovementPlan, QuestionAsked
 from rapport.meetings import services as meeting_services
@@ -105,6 +107,18 @@ def test_the_manager_gets_filled_suggestions_and_marks_one_asked(client_for, mia
     assert QuestionAsked.objects.filter(meeting=meeting, question_key="relative_to_level").exists()
     page = body(response)
     assert page.count("relative to Junior expectations") == 1  # listed as asked, not suggested
+
+
+def test_each_question_category_is_named_once_in_the_lists(client_for, mia, meeting):
+    page = body(client_for(mia).get(url("meeting_questions", meeting)))
+    for select in ("question-category", "org-question-category"):
+        options = re.findall(
+            r'<option value="[a-z_]+"[^>]*>([^<]+)</option>', page.split(f'id="{select}"')[1]
+        )
+        options = options[: len(QUESTION_CATEGORIES)]
+        assert len(options) == len(set(options)) == len(QUESTION_CATEGORIES)
+        assert "Growth (Assessing Current State)" in options
+        assert "Growth (Coaching Questions)" in options
 
 
 def test_the_ic_sees_what_was_asked_but_cannot_mark_questions(client_for, ray, mia, meeting):

@@ -1,31 +1,83 @@
-"""A person's own settings: the calendar feed address and which mails they get."""
+"""A person's own settings: name, timezone, password, the calendar feed and mails."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from rapport import access
 from rapport.errors import Refused
 from rapport.notifications import calendar, mail
 from rapport.notifications.models import MailKind
+from rapport.people import services as people_services
+from rapport.web.forms import OwnSettingsForm, PasswordChangeForm
 from rapport.web.views.common import person_view
 
 
 @person_view("GET")
 def settings(request: HttpRequest) -> HttpResponse:
-    """The settings page: feed address with copy, regenerate and revoke; mail kinds on/off."""
-    viewer = request.user
+    """The settings page: own details and password; feed address; mail kinds on/off."""
+    return _settings_page(request)
+
+
+def _settings_page(
+    request: HttpRequest,
+    *,
+    profile_form: OwnSettingsForm | None = None,
+    password_form: PasswordChangeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    viewer = request.user  # the services check everything before they change anything
     preferences = mail.mail_preferences(viewer)
     context = {
+        "profile_form": profile_form or OwnSettingsForm.for_person(viewer),
+        "password_form": password_form or PasswordChangeForm(),
         "feed_url": calendar.feed_url(viewer),
         "kinds": [(kind, MailKind(kind).label, preferences[kind]) for kind in MailKind.values],
         "viewer": viewer,
     }
-    return render(request, "web/account/settings.html", context)
+    return render(request, "web/account/settings.html", context, status=status)
+
+
+@person_view("POST")
+def profile(request: HttpRequest) -> HttpResponse:
+    """Save the person's own name, timezone and remote or co-located."""
+    form = OwnSettingsForm.for_person(request.user, request.POST)
+    if form.is_valid():
+        try:
+            people_services.person_update_own(actor=request.user, **form.cleaned_data)
+        except Refused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your details are saved.")
+            return redirect("settings")
+    return _settings_page(request, profile_form=form, status=400)
+
+
+@sensitive_post_parameters("current_password", "new_password", "new_password_again")
+@person_view("POST")
+def password(request: HttpRequest) -> HttpResponse:
+    """Change the person's password; this browser stays signed in, others are signed out."""
+    form = PasswordChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            people_services.person_password_change(
+                actor=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except Refused as error:
+            form.add_error(None, str(error))
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "Your password is changed.")
+            return redirect("settings")
+    return _settings_page(request, password_form=form, status=400)
 
 
 @person_view("POST")
@@ -33,8 +85,14 @@ def calendar_token(request: HttpRequest) -> HttpResponse:
     """Regenerate (action=regenerate) or revoke (action=revoke) the feed address."""
     action = request.POST.get("action")
     if action == "regenerate":
+        replaced = bool(request.user.calendar_token)
         calendar.calendar_token_regenerate(actor=request.user)
-        messages.success(request, "Your calendar has a new address: the old one no longer works.")
+        messages.success(
+            request,
+            "Your calendar has a new address: the old one no longer works."
+            if replaced
+            else "Your calendar feed is ready: subscribe to its address below.",
+        )
     elif action == "revoke":
         calendar.calendar_token_revoke(actor=request.user)
         messages.success(request, "Your calendar feed is off: its address no longer works.")

@@ -613,13 +613,27 @@
     }
   }
 
-  // Moving the timer replaces the plan's buttons: keep keyboard focus on the current part.
+  // Moving the timer replaces the plan's buttons, and so does a poll that answers
+  // meanwhile: keep keyboard focus on the current part, or on the part that had it.
+  var focusedPart = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "timer-live") return;
+    var active = document.activeElement;
+    var form = active && target.contains(active) ? active.closest("form") : null;
+    var section = form && form.querySelector('input[name="section"]');
+    focusedPart = section ? section.value : null;
+  });
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (!target || target.id !== "timer-live") return; // not a swap of an htmx request
-    if (!(event.detail.requestConfig && event.detail.requestConfig.verb === "post")) return;
-    var current = target.querySelector('[aria-current="step"]');
-    if (current) current.focus();
+    var posted = event.detail.requestConfig && event.detail.requestConfig.verb === "post";
+    var button = posted
+      ? target.querySelector('[aria-current="step"]')
+      : focusedPart &&
+        target.querySelector('input[name="section"][value="' + CSS.escape(focusedPart) + '"] ~ button');
+    focusedPart = null;
+    if (button) button.focus();
   });
 
   // Correct for the browser's clock: the server says what time it was when it answered.
