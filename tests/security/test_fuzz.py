@@ -15,12 +15,15 @@ from urllib.parse import quote_from_bytes
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import SharedNotes
 from rapport.people.models import Absence
+from rapport.people.services import setup_token
 from tests.test_access import ROUTES, route_url
 
 POST_ROUTES = sorted(name for name, rule in ROUTES.items() if "post" in rule)
@@ -166,6 +169,33 @@ def test_no_hostile_post_gets_a_server_error(world, client_for) -> None:
             response = post(clients[turn], url, data, htmx=index % 3 == 1)
             if response.status_code >= 500:
                 failures.append((url, FUZZERS[turn], label, response.status_code))
+    assert failures == []
+
+
+def test_the_signed_out_forms_take_hostile_values_without_a_server_error(world) -> None:
+    # What anybody on the network can post to: sign-in, reset, first setup, token links.
+    urls = [
+        reverse("login"),
+        reverse("logout"),
+        reverse("password_reset"),
+        reverse("setup", kwargs={"token": setup_token()}),
+        reverse("setup", kwargs={"token": "x" * 300}),
+        reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "set-password"}),
+        reverse("password_reset_confirm", kwargs={"uidb64": "\u00e9" * 50, "token": "x"}),
+        reverse("mail_off", kwargs={"token": "forged.token:value"}),
+        reverse("calendar_feed", kwargs={"token": "forged"}),
+    ]
+    extra = ("username", "password", "new_password1", "new_password2", "organisation_name")
+    failures = []
+    for url in urls:
+        client = Client()
+        for label, data in cases():
+            if isinstance(data, dict) and data:
+                value = next(iter(data.values()))
+                data = {**data, **dict.fromkeys(extra, value)}
+            response = post(client, url, data)
+            if response.status_code >= 500:
+                failures.append((url, label, response.status_code))
     assert failures == []
 
 
