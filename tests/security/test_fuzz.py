@@ -9,10 +9,8 @@ a run is the same every time.
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import quote_from_bytes
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -20,9 +18,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rapport.meetings import services as meeting_services
 from rapport.meetings.models import SharedNotes
-from rapport.people.models import Absence
 from rapport.people.services import setup_token
 from tests.test_access import ROUTES, route_url
 
@@ -76,27 +72,6 @@ HOSTILE = (
 )
 # Bytes a browser could send that are not UTF-8 text: lone surrogates and stray bytes.
 INVALID_UTF8 = (b"\xed\xa0\x80", b"\xff\xfe\xfd", b"\xc0\xaf", b"\x80" * 50)
-
-
-@pytest.fixture
-def world(cast, series, meeting):
-    """Objects of every kind the routes name, owned by mia and ray."""
-    topic = meeting_services.topic_add(actor=cast.ray, meeting=meeting, text="My growth plan")
-    item = meeting_services.action_item_add(
-        actor=cast.mia, meeting=meeting, text="Book the conference", owner=cast.ray
-    )
-    absence = Absence.objects.create(
-        person=cast.ray, starts_on=dt.date(2099, 1, 5), ends_on=dt.date(2099, 1, 9)
-    )
-    ids = {
-        "absence_id": absence.pk,
-        "meeting_id": meeting.pk,
-        "series_id": series.pk,
-        "topic_id": topic.pk,
-        "item_id": item.pk,
-        "person_id": cast.ray.pk,
-    }
-    return cast, ids
 
 
 def post(client, url: str, data: dict | bytes, *, htmx: bool = False):
