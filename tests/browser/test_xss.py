@@ -27,7 +27,7 @@ SCAN = r"""() => {
   for (const element of document.querySelectorAll("*")) {
     const tag = element.tagName.toLowerCase();
     if (["iframe", "object", "embed", "frame", "base"].includes(tag)) found.push("element " + tag);
-    if (tag === "script" && (!element.src || element.textContent.includes("xss"))) {
+    if (tag === "script" && (!element.src || element.textContent.includes("__xss"))) {
       found.push("script " + (element.src || element.textContent.slice(0, 60)));
     }
     if (tag === "meta" && element.httpEquiv) found.push("meta " + element.httpEquiv);
@@ -35,7 +35,8 @@ SCAN = r"""() => {
       const name = attribute.name.toLowerCase();
       const value = attribute.value;
       if (name.startsWith("on")) found.push(tag + " " + name + "=" + value.slice(0, 60));
-      if (/^(data-)?hx-/.test(name) && /xss/i.test(value)) {
+      // The payloads' own markers: a random token (CSRF) can spell "xss" by chance.
+      if (/^(data-)?hx-/.test(name) && (value.includes("xss-probe") || value.includes("__xss"))) {
         found.push(tag + " " + name + "=" + value.slice(0, 60));
       }
       if (urlAttributes.includes(name) && /^\s*(javascript|vbscript|data):/i.test(value)) {
@@ -66,7 +67,7 @@ class Watch:
         dialog.dismiss()
 
     def _request(self, request) -> None:
-        if PROBE in request.url or "xss" in request.url.lower():
+        if PROBE in request.url or "__xss" in request.url:
             self.found.append(f"request {request.method} {request.url}")
 
 
