@@ -227,3 +227,10 @@ def test_random_mixtures_of_fields_never_get_a_server_error(
     url = route_url(name, ids)
     response = post(client_for(getattr(cast, persona)), url, data)
     assert response.status_code < 500, (url, persona, data, response.status_code)
+
+
+def test_an_over_long_sign_in_address_gets_a_message(db) -> None:
+    # Before the limit was enforced it reached the lockout records: a 500 on PostgreSQL.
+    response = Client().post(reverse("login"), {"username": "a" * 300, "password": "x"})
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
