@@ -24,9 +24,21 @@ ADMINS_ONLY = "Only organisation admins can change people."
 AUTHOR_ONLY = "Only the person who added this topic can change its text."
 
 
+# The largest id a database keeps (a 64-bit integer): a bigger number in an address is
+# missing like any other, and must not reach the database, which refuses it with an error.
+LARGEST_ID = 2**63 - 1
+
+
+def _id(value: object) -> int:
+    number = int(value)  # type: ignore[call-overload]
+    if not 0 < number <= LARGEST_ID:
+        raise ValueError(value)
+    return number
+
+
 def _one(queryset: QuerySet, pk: object) -> object:
     try:
-        return queryset.get(pk=int(pk))
+        return queryset.get(pk=_id(pk))
     except (ValueError, TypeError, queryset.model.DoesNotExist):
         raise Http404(NOT_FOUND) from None
 
@@ -145,7 +157,7 @@ def shared_notes_for(person: Person, meeting_id: object) -> SharedNotes:
         Q(meeting__series__manager=person) | Q(meeting__series__report=person)
     ).select_related("meeting__series")
     try:
-        return queryset.get(meeting_id=int(meeting_id))
+        return queryset.get(meeting_id=_id(meeting_id))
     except (ValueError, TypeError, SharedNotes.DoesNotExist):
         raise Http404(NOT_FOUND) from None
 

@@ -99,14 +99,15 @@ def test_database_url_switches_to_postgresql(tmp_path: Path) -> None:
     assert not (tmp_path / "rapport.sqlite3").exists()
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+def check_deploy(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]:
     env = environment(
         tmp_path,
         SITE_URL="https://rapport.example.com",
         ALLOWED_HOSTS="rapport.example.com",
         SECRET_KEY=secrets.token_urlsafe(50),
     )
-    result = subprocess.run(
+    env.update(overrides)
+    return subprocess.run(
         [sys.executable, "-m", "rapport.cli", "manage", "check", "--deploy",
          "--fail-level", "WARNING"],
         capture_output=True,
@@ -116,8 +117,27 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )  # fmt: skip
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+    result = check_deploy(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_is_clean_on_postgresql_too(tmp_path: Path) -> None:
+    result = check_deploy(
+        tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/rapport_elsewhere"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_catches_debug_left_on(tmp_path: Path) -> None:
+    # The clean runs above mean something only if the check does fail on a real mistake.
+    result = check_deploy(tmp_path, DEBUG="1")
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr
 
 
 WRITE_AND_LIST_MODES = (

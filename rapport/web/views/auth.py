@@ -12,6 +12,7 @@ from django.contrib.auth import login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.core.mail import EmailMessage
+from django.core.validators import MaxLengthValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -30,8 +31,20 @@ TOO_MANY_RESETS = (
 )
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's sign-in form, its address length enforced: Django only tells the browser.
+    A longer address is nobody's, and must reach neither the database nor the lockout
+    records, which refuse it with an error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
 class LoginView(auth_views.LoginView):
     template_name = "web/account/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
