@@ -271,3 +271,11 @@ def person_for_calendar_token(token: str) -> Person:
 def person_for_mail_link(person_id: object) -> Person:
     """The active person a signed mail link names (the signature was checked first), else 404."""
     return _one(Person.objects.filter(is_active=True), person_id)
+
+
+# Whose voice a page speaks in ------------------------------------------------------
+
+
+def is_series_manager(person: Person, series: Series) -> bool:
+    """Whether the person is this 1:1's manager (else its report): pages are worded by it."""
+    return series.manager_id == person.pk

@@ -68,7 +68,7 @@ def main() -> None:
         if start.count():
             with page.expect_navigation():
                 start.click()
-        page.locator(".plan-step", has_text="Their Topics").click()
+        page.locator(".plan-step", has_text="’s topics").click()  # the report's part
         page.wait_for_timeout(1500)
         print(shoot(page, "meeting-run"))
         page.goto(f"/meetings/{args.held}/?mode=wrap")

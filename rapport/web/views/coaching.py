@@ -15,6 +15,7 @@ from rapport.framework.playbooks import PLAYBOOKS
 from rapport.framework.questions import QUESTION_CATEGORIES, QUESTION_GROUPS
 from rapport.growth import services
 from rapport.growth.models import Feedback
+from rapport.meetings import wording
 from rapport.meetings.models import Meeting
 from rapport.meetings.services import ServiceError
 from rapport.people.models import Person
@@ -23,7 +24,7 @@ from rapport.web.views.common import parse_date, person_view, refuse
 
 def _roles(viewer: Person, meeting: Meeting) -> dict[str, Any]:
     series = meeting.series
-    is_manager = viewer.pk == series.manager_id
+    is_manager = access.is_series_manager(viewer, series)
     return {
         "meeting": meeting,
         "series": series,
@@ -31,6 +32,7 @@ def _roles(viewer: Person, meeting: Meeting) -> dict[str, Any]:
         "is_manager": is_manager,
         "other": series.report if is_manager else series.manager,
         "can_change": series.is_open,
+        "voice": wording.voice_for(viewer, series),
     }
 
 
@@ -63,7 +65,7 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if request.method == "POST":
         access.meeting_check_change(viewer, meeting)
         try:
-            if viewer.pk == meeting.series.manager_id or "item_key" in request.POST:
+            if access.is_series_manager(viewer, meeting.series) or "item_key" in request.POST:
                 services.checklist_tick(
                     actor=viewer,
                     meeting=meeting,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_for_level
-from rapport.meetings import rescheduling, scheduling, selectors, services
+from rapport.meetings import rescheduling, scheduling, selectors, services, wording
 from rapport.meetings.models import ActionItem, Meeting, Series
 from rapport.people.models import Person
 from rapport.web.forms import WEEKDAYS, CadenceForm
@@ -80,13 +80,14 @@ def _suggestions(request: HttpRequest, series: Series) -> dict[str, Any]:
 
 def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str, Any]:
     viewer = request.user
-    is_manager = viewer.pk == series.manager_id
+    is_manager = access.is_series_manager(viewer, series)
     timeline = _timeline(viewer, series, show_all=request.GET.get("all") == "1")
     context = {
         "series": series,
         "viewer": viewer,
         "other": series.report if is_manager else series.manager,
         "is_manager": is_manager,
+        "voice": wording.voice_for(viewer, series),
         "editable": series.is_open,
         "today": timezone.localdate(),
         "open_items": list(
