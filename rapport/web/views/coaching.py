@@ -38,6 +38,8 @@ def _roles(viewer: Person, meeting: Meeting) -> dict[str, Any]:
 
 # Prepare -------------------------------------------------------------------------
 
+TOPICS_CHANGED = "rapport-topics-changed"
+
 
 def _prepare_context(viewer: Person, meeting: Meeting, phase: str) -> dict[str, Any]:
     context = _roles(viewer, meeting)
@@ -82,7 +84,13 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 )
         except (services.GrowthError, ServiceError) as error:
             return refuse(str(error))
-    return render(request, "web/coaching/prepare.html", _prepare_context(viewer, meeting, phase))
+    response = render(
+        request, "web/coaching/prepare.html", _prepare_context(viewer, meeting, phase)
+    )
+    if request.method == "POST" and "prompt" in request.POST:
+        # The home page's "1 topic from you" listens for this and refreshes itself.
+        response["HX-Trigger"] = TOPICS_CHANGED
+    return response
 
 
 # Questions -------------------------------------------------------------------------
