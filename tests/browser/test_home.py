@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import axe_violations
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -36,24 +35,13 @@ def test_the_topic_count_follows_topics_added_through_the_prompts(page_for, ray,
     assert meeting.topics.filter(author=ray).count() == 2
 
 
-def test_deactivating_someone_asks_first_even_without_javascript(
-    browser, live_server, ada, ray
-) -> None:
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.set_default_timeout(10_000)
-    try:
-        page = context.new_page()
-        page.goto("/login/")
-        page.get_by_label("Email").fill(ada.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.goto(f"/people/{ray.pk}/")
-        confirm = page.get_by_role("button", name="Yes, deactivate Ray")
-        assert not confirm.is_visible()
-        page.get_by_text("Deactivate Ray…").click()
-        confirm.click()
-        page.get_by_text("Ray Report is deactivated").wait_for()
-        ray.refresh_from_db()
-        assert not ray.is_active
-    finally:
-        context.close()
+def test_deactivating_someone_asks_first_even_without_javascript(page_for, ada, ray) -> None:
+    page = page_for(ada, javascript=False)
+    page.goto(f"/people/{ray.pk}/")
+    confirm = page.get_by_role("button", name="Yes, deactivate Ray")
+    assert not confirm.is_visible()
+    page.get_by_text("Deactivate Ray…").click()
+    confirm.click()
+    page.get_by_text("Ray Report is deactivated").wait_for()
+    ray.refresh_from_db()
+    assert not ray.is_active
