@@ -132,6 +132,12 @@ class Voice:
             return "Other topics"
         return self.part_title(section.key, section.title)
 
+    def flat_note_title(self, section: NoteSection) -> str:
+        """A shared-notes field's title where no group heading names whose topics they are."""
+        if section.key == "my_topics":
+            return self.manager_topics
+        return self.note_title(section)
+
     def note_hint(self, section: NoteSection) -> str:
         """A shared-notes field's hint, naming who brought what."""
         if section.key == "their_topics":
