@@ -35,7 +35,10 @@ def crowded(mia, ray, meeting):
     services.action_item_add(actor=mia, meeting=meeting, text=unbroken(450, "todo"), owner=ray)
     notes = SharedNotes.objects.get_or_create(meeting=meeting)[0]
     services.shared_notes_save(
-        actor=mia, notes=notes, sections={"their_topics": unbroken(600, "note")}, version=0
+        actor=mia,
+        notes=notes,
+        sections={"their_topics": unbroken(600, "note")},
+        bases=notes.sections(),
     )
     services.meeting_start(actor=mia, meeting=meeting)
     growth.feedback_give(

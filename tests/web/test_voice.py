@@ -61,7 +61,7 @@ def written(mia, ray, meeting) -> Meeting:
         actor=mia,
         notes=notes,
         sections={"their_topics": "Parser: pair on Friday", "my_topics": "Reorg in March"},
-        version=0,
+        bases=notes.sections(),
     )
     services.meeting_start(actor=mia, meeting=meeting)
     return meeting
