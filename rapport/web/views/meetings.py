@@ -647,7 +647,7 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def _presence(viewer: Person, meeting: Meeting, present: set[int]) -> str:
     """The sentence the page shows for who else has it open."""
     series = meeting.series
-    other = series.report if viewer.pk == series.manager_id else series.manager
+    other = series.report if access.is_series_manager(viewer, series) else series.manager
     if other.pk in present:
         return f"{other.first_name} is on this page too"
     return f"{other.first_name} is not on this page right now"
