@@ -200,3 +200,13 @@ def test_the_report_page_speaks_to_each_side(client_for, mia, ray, series) -> No
     assert coaching_in(report) == []
     manager = text_of(client_for(mia).get(reverse("series", args=[series.pk])))
     assert "No level set for Ray" in manager
+
+
+def test_the_talk_panel_keeps_the_70_30_coaching_for_the_manager(
+    client_for, mia, ray, written
+) -> None:
+    url = reverse("meeting_talk", args=[written.pk])
+    report = text_of(client_for(ray).get(url, headers=HTMX))
+    assert coaching_in(report) == []
+    manager = text_of(client_for(mia).get(url, headers=HTMX))
+    assert "Who did the talking" in manager
