@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 WHY_DOCUMENT: tuple[str, ...] = (
@@ -120,8 +121,13 @@ def recap_markdown(
     date: str,
     sections: dict[str, str],
     action_items: list[tuple[str, str, str | None, bool]],
+    headings: Mapping[str, str] | None = None,
 ) -> str:
-    """Render shared notes and action items in the seed's template; never private notes."""
+    """Render shared notes and action items in the seed's template; never private notes.
+
+    `headings` renames template headings for whoever writes the recap (the
+    template speaks as the manager: "Their Topics", "My Topics").
+    """
     unknown = sorted(set(sections) - set(NOTE_SECTION_KEYS))
     if unknown:
         # Refusing unknown keys means a private note passed here by mistake
@@ -134,7 +140,8 @@ def recap_markdown(
         else:
             lines = _section_lines(heading, sections)
         if lines:
-            blocks.append("\n".join([f"### {heading}", *lines]))
+            title = (headings or {}).get(heading, heading)
+            blocks.append("\n".join([f"### {_one_line(title)}", *lines]))
     return "\n\n".join(blocks) + "\n"
 
 

@@ -60,7 +60,7 @@ def talk_refusal(meeting: Meeting) -> str:
 
 def talk_panel_for(viewer: Person, meeting: Meeting) -> TalkPanel:
     """The talk share of a meeting the viewer takes part in (fetched through access first)."""
-    is_manager = viewer.pk == meeting.series.manager_id
+    is_manager = access.is_manager_in(viewer, meeting.series)
     measure = TalkMeasure.objects.filter(meeting=meeting).first()
     share = meeting.manager_talk_share
     timed = measure is not None and measure.manager_seconds is not None

@@ -24,6 +24,7 @@ from rapport.framework.cadence import (
 )
 from rapport.framework.documentation import recap_markdown
 from rapport.framework.levels import level_or_default
+from rapport.meetings import wording
 from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
 from rapport.people.models import Organisation, Person
 from rapport.people.selectors import days_away_of
@@ -312,11 +313,25 @@ def report_share(topics: list[Topic], report_id: int) -> int | None:
     return round(100 * sum(1 for t in topics if t.author_id == report_id) / len(topics))
 
 
-def recap(meeting: Meeting, notes: SharedNotes, items: Iterable[ActionItem]) -> str:
-    """The shared recap in the seed's documentation template: shared notes and action items."""
-    other = meeting.series.report
+def recap(
+    meeting: Meeting,
+    notes: SharedNotes,
+    items: Iterable[ActionItem],
+    *,
+    viewer: Person | None = None,
+) -> str:
+    """The shared recap in the seed's documentation template, written for the viewer.
+
+    The manager's recap is the guide's template ("1:1 with Ray", "Their Topics");
+    the report's names the manager and calls the report's topics "My Topics".
+    Without a viewer, the manager's.
+    """
+    series = meeting.series
+    voice = wording.voice_for(viewer or series.manager, series)
+    other = series.report if voice.is_manager else series.manager
     return recap_markdown(
         name=other.name,
+        headings=voice.recap_headings(),
         date=timezone.localtime(meeting.scheduled_at).date().isoformat(),
         sections=notes.sections(),
         action_items=[

@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from rapport.errors import Refused
 from rapport.framework.checklists import PRE_MEETING
+from rapport.framework.documentation import NOTE_SECTIONS
+from rapport.meetings import wording
 from rapport.meetings.models import ActionItem, Meeting, SharedNotes
 from rapport.notifications.calendar import meeting_title
 from rapport.notifications.models import Delivery, MailKind, MailPreference
@@ -217,16 +219,9 @@ def _recap_builder(meeting: Meeting, person: Person) -> Callable[[], EmailMessag
         notes = SharedNotes.objects.filter(meeting=meeting).first()
         sections = []
         if notes is not None:
-            titles = {
-                "their_topics": "Their topics",
-                "my_topics": "Manager's topics",
-                "feedback": "Feedback",
-                "context": "Context",
-                "career_progress": "Career progress",
-                "career_goals": "Career goals",
-                "career_next_focus": "Next focus",
-                "follow_up": "Follow-up",
-            }
+            # Each person's recap names the two sides of the agenda for them.
+            voice = wording.voice_for(person, meeting.series)
+            titles = {section.key: voice.flat_note_title(section) for section in NOTE_SECTIONS}
             sections = [(titles[name], text) for name, text in notes.sections().items() if text]
         items = list(meeting.action_items.select_related("owner").order_by("due_on", "pk"))
         return compose(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from jinja2 import Environment
 from markupsafe import Markup
 
+from rapport import access
 from rapport.framework.levels import LEVEL_LABELS
 from rapport.web.markdown import render_markdown
 
@@ -74,6 +75,8 @@ def environment(**options: Any) -> Environment:
         level_labels=LEVEL_LABELS,
         email_enabled=LiveSetting("EMAIL_ENABLED"),
         now=timezone.now,
+        # Whose side of a 1:1 the viewer is on, decided in one place for every template.
+        is_manager_in=access.is_manager_in,
     )
     env.filters.update(local=local, day=day, relative=relative, markdown=markdown)
     return env

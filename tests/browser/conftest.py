@@ -128,9 +128,11 @@ def page_for(browser, live_server, served) -> Iterator[Callable[..., object]]:
     """A signed-in page in its own browser context (own cookies), one per person."""
     contexts = []
 
-    def make(person, *, viewport: dict[str, int] | None = None):
+    def make(person, *, viewport: dict[str, int] | None = None, javascript: bool = True):
         context = browser.new_context(
-            base_url=live_server.url, viewport=viewport or {"width": 1280, "height": 900}
+            base_url=live_server.url,
+            viewport=viewport or {"width": 1280, "height": 900},
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(int(WAIT * 1000))
         contexts.append(context)

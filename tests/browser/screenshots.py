@@ -68,8 +68,8 @@ def main() -> None:
         if start.count():
             with page.expect_navigation():
                 start.click()
-        page.locator(".plan-step", has_text="Their Topics").click()
-        page.locator(".timer-section", has_text="Their Topics").wait_for()
+        page.locator(".plan-step", has_text="’s topics").click()  # the report's part
+        page.locator(".timer-section", has_text="’s topics").wait_for()
         page.wait_for_load_state("networkidle")
         print(shoot(page, "meeting-run"))
         page.goto(f"/meetings/{args.held}/?mode=wrap")

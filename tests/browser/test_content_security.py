@@ -145,10 +145,11 @@ def test_a_whole_1_1_and_the_main_pages_run_without_a_violation(
     manager.get_by_role("button", name="Start meeting").click()
     manager.wait_for_selector("#timer-clock")
     panels_loaded(manager)
-    manager.locator(".plan-step", has_text="Their Topics").click()
-    manager.locator(".timer-section", has_text="Their Topics").wait_for()
+    # Each reads the part in their own words: Ray's topics are "Your topics" to Ray.
+    manager.locator(".plan-step", has_text="Ray’s topics").click()
+    manager.locator(".timer-section", has_text="Ray’s topics").wait_for()
     visit(report, meeting_url(meeting, "run"))
-    report.locator(".timer-section", has_text="Their Topics").wait_for()
+    report.locator(".timer-section", has_text="Your topics").wait_for()
     with report.expect_response(lambda response: "/mood/" in response.url):
         report.locator("#mood input[type=radio]").first.check()
     manager.locator("#notes-their_topics").fill("Add a canary stage")

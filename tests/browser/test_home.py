@@ -20,3 +20,28 @@ def test_the_home_page_fits_a_phone(page_for, ray) -> None:
     assert page.get_by_role("heading", name="Your 1:1 with Mia Manager").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_the_topic_count_follows_topics_added_through_the_prompts(page_for, ray, meeting) -> None:
+    page = page_for(ray)
+    counts = page.locator(f"#topic-counts-{meeting.pk}")
+    assert "You have not added topics yet" in counts.inner_text()
+    page.get_by_label("Topics you want to discuss", exact=True).fill("Pairing on the parser")
+    page.get_by_role("button", name="Add to the agenda: Topics you want to discuss").click()
+    counts.get_by_text("1 topic from you").wait_for()
+    page.get_by_label("Wins to share", exact=True).fill("Shipped the importer")
+    page.get_by_role("button", name="Add to the agenda: Wins to share").click()
+    counts.get_by_text("2 topics from you").wait_for()
+    assert meeting.topics.filter(author=ray).count() == 2
+
+
+def test_deactivating_someone_asks_first_even_without_javascript(page_for, ada, ray) -> None:
+    page = page_for(ada, javascript=False)
+    page.goto(f"/people/{ray.pk}/")
+    confirm = page.get_by_role("button", name="Yes, deactivate Ray")
+    assert not confirm.is_visible()
+    page.get_by_text("Deactivate Ray…").click()
+    confirm.click()
+    page.get_by_text("Ray Report is deactivated").wait_for()
+    ray.refresh_from_db()
+    assert not ray.is_active

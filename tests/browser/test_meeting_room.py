@@ -49,19 +49,20 @@ def test_a_manager_and_a_report_run_a_whole_regular_1_1(
     manager.get_by_role("button", name="Start meeting").click()
     manager.wait_for_selector("#timer-clock")
     assert "Run" in manager.locator('[aria-current="page"]').inner_text()
-    manager.locator(".plan-step", has_text="Their Topics").click()
-    manager.locator(".timer-section", has_text="Their Topics").wait_for()
+    # Each reads the part in their own words: Ray's topics are "Your topics" to Ray.
+    manager.locator(".plan-step", has_text="Ray’s topics").click()
+    manager.locator(".timer-section", has_text="Ray’s topics").wait_for()
     report.goto(url(meeting))
-    report.locator(".timer-section", has_text="Their Topics").wait_for()
+    report.locator(".timer-section", has_text="Your topics").wait_for()
     started = manager.locator("#timer-clock").get_attribute("data-started")
     assert started and report.locator("#timer-clock").get_attribute("data-started") == started
     counting = "document.querySelector('[data-timer-display]').textContent"
     report.wait_for_function(f"() => /^14:[0-5][0-9]$/.test({counting})")  # it counts
     # Ray moves on; Mia's page follows within seconds, and keeps it after a reload.
-    report.locator(".plan-step", has_text="Your Topics").click()
-    manager.locator(".timer-section", has_text="Your Topics").wait_for(timeout=LIVE)
+    report.locator(".plan-step", has_text="Mia’s topics").click()
+    manager.locator(".timer-section", has_text="Your topics").wait_for(timeout=LIVE)
     manager.reload()
-    manager.locator(".timer-section", has_text="Your Topics").wait_for()
+    manager.locator(".timer-section", has_text="Your topics").wait_for()
     no_serious_violations(manager)
 
     # Notes: both type in different sections at once; both are kept.
@@ -106,7 +107,7 @@ def test_a_manager_and_a_report_run_a_whole_regular_1_1(
     report.get_by_role("button", name="Copy as Markdown").click()
     report.get_by_text("Recap copied as Markdown.").wait_for()
     recap = report.locator("#recap-markdown").input_value()
-    assert recap.startswith("## 1:1 with Ray Report")
+    assert recap.startswith("## 1:1 with Mia Manager")  # Ray's own recap names his manager
     assert "Friday deploys: add a canary stage" in recap
     assert "Ray Report will Set up the canary stage by 2026-12-08" in recap
     assert "MIA-ONLY" not in recap and "MIA-ONLY" not in report.content()

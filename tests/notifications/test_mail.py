@@ -69,7 +69,7 @@ def test_the_recap_has_shared_notes_and_items_and_never_a_private_note(
     services.shared_notes_save(
         actor=mia,
         notes=notes,
-        sections={"feedback": "SHARED-FB-5521 great demo"},
+        sections={"feedback": "SHARED-FB-5521 great demo", "their_topics": "Parser"},
         bases=notes.sections(),
     )
     services.action_item_add(actor=mia, meeting=meeting, text="Write the RFC", owner=ray)
@@ -82,6 +82,10 @@ def test_the_recap_has_shared_notes_and_items_and_never_a_private_note(
         text = body(only(inbox.to(address), "Recap: 1:1 Mia Manager / Ray Report"))
         assert "SHARED-FB-5521 great demo" in text
         assert "Write the RFC (Ray Report" in text
+    # Each reads the report's topics named for them.
+    assert "YOUR TOPICS\r\nParser" in body(only(inbox.to("ray@acme.test"), "Recap:"))
+    assert "RAY’S TOPICS\r\nParser" in body(only(inbox.to("mia@acme.test"), "Recap:"))
+    assert "THEIR TOPICS" not in body(only(inbox.to("ray@acme.test"), "Recap:"))
     raw = b"".join(m.as_bytes() for m in inbox.messages)
     assert b"PRIV-MIA" not in raw and b"PRIV-RAY" not in raw
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rapport.meetings import selectors, services
+from rapport.meetings import selectors, services, wording
 from rapport.meetings.models import Meeting, SharedNotes
 
 HTMX = {"HX-Request": "true"}
@@ -121,7 +121,7 @@ def test_run_mode_loads_questions_and_playbooks_for_the_manager_only(
 
 def test_run_mode_shows_the_plan_and_the_career_check(client_for, mia, meeting) -> None:
     html = page(client_for(mia), meeting, "run")
-    for box in selectors.plan_for(meeting):
+    for box in wording.voice_for(mia, meeting.series).plan(selectors.plan_for(meeting)):
         assert box.title in html
     assert "The 5-minute career check" in html
 
@@ -151,8 +151,8 @@ def test_the_off_record_pad_can_never_be_sent(client_for, mia, meeting) -> None:
     assert before.count("<form") == before.count("</form>")
 
 
-def test_the_documenting_lists_are_beside_the_notes(client_for, ray, meeting) -> None:
-    html = page(client_for(ray), meeting, "run")
+def test_the_documenting_lists_are_beside_the_notes(client_for, mia, meeting) -> None:
+    html = page(client_for(mia), meeting, "run")
     assert "Documenting with care" in html
     assert "Information they explicitly ask to keep off-record" in html
 
@@ -175,7 +175,7 @@ def test_moving_the_timer_is_shared_and_polled(client_for, mia, ray, meeting) ->
     seen = client_for(mia).get(timer_url, {"since": since}, headers=HTMX)
     assert seen.status_code == 200
     body = seen.content.decode()
-    assert "Their Topics" in body
+    assert "Ray’s topics" in body
     assert f'data-started="{int(meeting.section_started_at.timestamp() * 1000)}"' in body
 
 
@@ -366,16 +366,16 @@ def test_a_section_both_changed_shows_both_versions_and_saves_the_rest(
     assert SharedNotes.objects.get(meeting=meeting).context == "Mia's view"
 
 
-def test_a_note_about_health_asks_for_care_without_blocking(client_for, ray, meeting) -> None:
+def test_a_note_about_health_asks_for_care_without_blocking(client_for, mia, meeting) -> None:
     empty = dict.fromkeys(SharedNotes.SECTIONS, "")
     sections = {**empty, "context": "Off next week for a doctor visit with family"}
-    response = save(client_for(ray), meeting, sections, empty)
+    response = save(client_for(mia), meeting, sections, empty)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Document carefully: only if relevant to work." in html
     assert "doctor, family" in html
     assert SharedNotes.objects.get(meeting=meeting).context.startswith("Off next week")
-    plain = save(client_for(ray), meeting, {**sections, "context": "Deploys"}, sections)
+    plain = save(client_for(mia), meeting, {**sections, "context": "Deploys"}, sections)
     assert "Document carefully" not in plain.content.decode()
 
 

@@ -357,7 +357,7 @@ def test_a_non_admin_cannot_change_a_person(client_for, mia, ray) -> None:
 
 def test_deactivating_and_reactivating_someone(client_for, ada, ray, series) -> None:
     client = client_for(ada)
-    response = client.post(reverse("person_deactivate", args=[ray.pk]))
+    response = client.post(reverse("person_deactivate", args=[ray.pk]), {"confirm": "yes"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Ray Report is deactivated" in page and "Reactivate Ray" in page
@@ -370,7 +370,7 @@ def test_deactivating_and_reactivating_someone(client_for, ada, ray, series) -> 
 
 
 def test_someone_who_still_manages_people_is_not_deactivated(client_for, ada, mia) -> None:
-    response = client_for(ada).post(reverse("person_deactivate", args=[mia.pk]))
+    response = client_for(ada).post(reverse("person_deactivate", args=[mia.pk]), {"confirm": "yes"})
     assert response.status_code == 400
     assert "Mia Manager still manages people" in response.content.decode()
     mia.refresh_from_db()
@@ -384,8 +384,8 @@ def test_person_actions_are_for_admins_of_a_visible_person_by_post(
     name, client_for, mia, ray, zed, ada
 ) -> None:
     url = reverse(name, args=[ray.pk])
-    assert client_for(mia).post(url).status_code == 403
-    assert client_for(zed).post(url).status_code == 404
+    assert client_for(mia).post(url, {"confirm": "yes"}).status_code == 403
+    assert client_for(zed).post(url, {"confirm": "yes"}).status_code == 404
     assert client_for(ada).get(url).status_code == 405
     anonymous = client_for(None).post(url)
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
@@ -405,7 +405,7 @@ def test_an_admin_makes_a_new_set_password_link(client_for, ada) -> None:
 
 def test_no_link_is_made_for_a_deactivated_person(client_for, ada, olga) -> None:
     client = client_for(ada)
-    client.post(reverse("person_deactivate", args=[olga.pk]))
+    client.post(reverse("person_deactivate", args=[olga.pk]), {"confirm": "yes"})
     response = client.post(reverse("person_invite_link", args=[olga.pk]))
     assert response.status_code == 400
     assert "reactivate them first" in response.content.decode()
@@ -421,3 +421,21 @@ def test_teams_follow_the_org_chart_from_the_top(client_for, ada) -> None:
 def test_an_ic_is_not_told_how_big_their_managers_team_is(client_for, ray, mia) -> None:
     assert "manages 2" in client_for(mia).get(reverse("people")).content.decode()
     assert "manages" not in client_for(ray).get(reverse("people")).content.decode()
+
+
+def test_deactivating_asks_for_confirmation_first(client_for, ada, ray, series) -> None:
+    client = client_for(ada)
+    page = client.get(reverse("person", args=[ray.pk])).content.decode()
+    assert '<details class="confirm-step" id="deactivate" >' in page
+    assert 'name="confirm" value="yes"' in page and "Yes, deactivate Ray" in page
+    unconfirmed = client.post(reverse("person_deactivate", args=[ray.pk]))
+    assert unconfirmed.status_code == 302
+    assert unconfirmed["Location"].endswith("?confirm=deactivate#deactivate")
+    ray.refresh_from_db()
+    assert ray.is_active
+    asked = client.get(unconfirmed["Location"]).content.decode()
+    assert '<details class="confirm-step" id="deactivate" open>' in asked
+    assert "Deactivate Ray Report?" in asked
+    client.post(reverse("person_deactivate", args=[ray.pk]), {"confirm": "yes"})
+    ray.refresh_from_db()
+    assert not ray.is_active

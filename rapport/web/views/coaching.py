@@ -16,6 +16,7 @@ from rapport.framework.playbooks import PLAYBOOKS
 from rapport.framework.questions import QUESTION_CATEGORIES, QUESTION_GROUPS
 from rapport.growth import selectors, services
 from rapport.growth.models import Feedback
+from rapport.meetings import wording
 from rapport.meetings.models import Meeting
 from rapport.people.models import Person
 from rapport.web.views.common import parse_date, person_view, refuse
@@ -31,10 +32,13 @@ def _roles(viewer: Person, meeting: Meeting) -> dict[str, Any]:
         "is_manager": is_manager,
         "other": series.report if is_manager else series.manager,
         "can_change": series.is_open,
+        "voice": wording.voice_for(viewer, series),
     }
 
 
 # Prepare -------------------------------------------------------------------------
+
+TOPICS_CHANGED = "rapport-topics-changed"
 
 
 def _prepare_context(viewer: Person, meeting: Meeting, phase: str) -> dict[str, Any]:
@@ -80,7 +84,13 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 )
         except Refused as error:
             return refuse(str(error))
-    return render(request, "web/coaching/prepare.html", _prepare_context(viewer, meeting, phase))
+    response = render(
+        request, "web/coaching/prepare.html", _prepare_context(viewer, meeting, phase)
+    )
+    if request.method == "POST" and "prompt" in request.POST:
+        # The home page's "1 topic from you" listens for this and refreshes itself.
+        response["HX-Trigger"] = TOPICS_CHANGED
+    return response
 
 
 # Questions -------------------------------------------------------------------------

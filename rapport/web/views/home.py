@@ -8,9 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from rapport.framework.checklists import IC_PREPARATION
-from rapport.growth.services import preparation_status
-from rapport.meetings import selectors
+from rapport.growth.services import ic_prompts, preparation_status
+from rapport.meetings import selectors, wording
 from rapport.web.views.common import person_view
 
 
@@ -35,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_items": selectors.open_items_of(viewer),
         "past_meetings": selectors.past_meetings_of(viewer, as_report=True),
         "ended_series": selectors.ended_series_of(viewer),
-        "ic_preparation": IC_PREPARATION,
+        "ic_preparation": ic_prompts(),
+        "own_meeting": wording.OWN_MEETING,
     }
     return render(request, "web/home.html", context)

@@ -19,7 +19,7 @@ from rapport.framework.agenda import MOOD_MAX, MOOD_MIN, held_minutes_from
 from rapport.framework.documentation import NOTE_SECTIONS
 from rapport.growth import selectors as growth_selectors
 from rapport.growth import services as growth
-from rapport.meetings import selectors, services
+from rapport.meetings import selectors, services, wording
 from rapport.meetings.models import Meeting, SharedNotes, Topic, agenda_order
 from rapport.meetings.selectors import meetings_on_days_away
 from rapport.people.models import Person
@@ -87,13 +87,15 @@ def _note_groups(notes: SharedNotes, sections: dict[str, str] | None = None) -> 
 
 def _people(viewer: Person, meeting: Meeting) -> dict[str, Any]:
     series = meeting.series
+    is_manager = access.is_manager_in(viewer, series)
     return {
         "viewer": viewer,
         "series": series,
         "report": series.report,
         "manager": series.manager,
-        "other": series.report if access.is_manager_in(viewer, series) else series.manager,
-        "is_manager": access.is_manager_in(viewer, series),
+        "other": series.report if is_manager else series.manager,
+        "is_manager": is_manager,
+        "voice": wording.voice_for(viewer, series),
         "editable": series.is_open,
         "today": timezone.localdate(),
     }
@@ -105,8 +107,9 @@ def _page_context(viewer: Person, meeting: Meeting, **overrides: Any) -> dict[st
     items = access.action_items_visible_to(viewer)
     notes = access.shared_notes_for(viewer, meeting.pk)
     started = meeting.started_at
+    people = _people(viewer, meeting)
     context = {
-        **_people(viewer, meeting),
+        **people,
         **_agenda(viewer, meeting),
         "meeting": meeting,
         "previous": meetings.before(meeting).first(),
@@ -133,11 +136,11 @@ def _page_context(viewer: Person, meeting: Meeting, **overrides: Any) -> dict[st
         "cancel_form": CancelForm(),
         "mood_labels": MOOD_LABELS,
         "structure": agenda_rules,
-        "plan": selectors.plan_for(meeting),
+        "plan": people["voice"].plan(selectors.plan_for(meeting)),
         "split": agenda_rules.TIME_SPLITS.get(meeting.series.report.level),
         "modes": selectors.MODE_TITLES,
         "mode": selectors.default_mode(meeting),
-        "timer": _timer(meeting),
+        "timer": _timer(meeting, people["voice"]),
         "documentation": documentation,
         "on_day_away": meeting.is_open and meeting.pk in meetings_on_days_away([meeting]),
         "notes_conflict": None,
@@ -163,14 +166,14 @@ def _wrap_context(viewer: Person, meeting: Meeting, context: dict[str, Any]) -> 
     return {
         "split_rows": selectors.actual_split(meeting.series.report.level, topics),
         "report_share": selectors.report_share(topics, meeting.series.report_id),
-        "recap": selectors.recap(meeting, context["notes"], items),
+        "recap": selectors.recap(meeting, context["notes"], items, viewer=viewer),
         "undated_items": [item for item in items if item.due_on is None and item.is_open],
     }
 
 
-def _timer(meeting: Meeting) -> dict[str, Any]:
+def _timer(meeting: Meeting, voice: wording.Voice) -> dict[str, Any]:
     """The shared timer: the current section of the plan, its box, and since when (server time)."""
-    boxes = {box.key: box for box in selectors.plan_for(meeting)}
+    boxes = {box.key: box for box in voice.plan(selectors.plan_for(meeting))}
     box = boxes.get(meeting.section)
     started = meeting.section_started_at
     running = meeting.status == Meeting.Status.SCHEDULED and meeting.started_at is not None
@@ -370,7 +373,11 @@ def shared_notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if not is_htmx(request):
         messages.success(request, "Shared notes saved.")
         return _back(found, "#notes")
-    return render(request, "web/meeting/notes_saved.html", _saved_context(merge.notes, mine))
+    context = {
+        **_saved_context(merge.notes, mine),
+        "voice": wording.voice_for(request.user, found.series),
+    }
+    return render(request, "web/meeting/notes_saved.html", context)
 
 
 def _saved_context(current: SharedNotes, mine: dict[str, str]) -> dict[str, Any]:
@@ -413,7 +420,8 @@ def _shared_conflict(
 ) -> HttpResponse:
     """Sections both people changed: both versions side by side, the others saved."""
     stored = current.sections()
-    titles = {section.key: section.title for section in NOTE_SECTIONS}
+    voice = wording.voice_for(request.user, meeting.series)
+    titles = {section.key: voice.note_title(section) for section in NOTE_SECTIONS}
     rows = [
         {"key": key, "title": titles[key], "theirs": stored[key], "mine": mine[key]}
         for key in conflicts
@@ -433,6 +441,7 @@ def _shared_conflict(
         )
     context = {
         **_saved_context(current, mine),
+        "voice": voice,
         "rows": rows,
         "who": who,
         "current_version": current.version,
@@ -611,7 +620,7 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def _presence(viewer: Person, meeting: Meeting, present: set[int]) -> str:
     """The sentence the page shows for who else has it open."""
     series = meeting.series
-    other = series.report if viewer.pk == series.manager_id else series.manager
+    other = series.report if access.is_manager_in(viewer, series) else series.manager
     if other.pk in present:
         return f"{other.first_name} is on this page too"
     return f"{other.first_name} is not on this page right now"
@@ -673,15 +682,16 @@ def _live_hash(state: dict[str, Any], items: list[Any]) -> str:
 
 def _timer_response(request: HttpRequest, found: Meeting) -> HttpResponse:
     items = list(access.action_items_visible_to(request.user).filter(meeting=found).order_by("pk"))
-    state = _timer(found)
+    people = _people(request.user, found)
+    state = _timer(found, people["voice"])
     since_hash = _live_hash(state, items)
     if request.GET.get("since") == since_hash:
         return HttpResponse(status=204)
     context = {
-        **_people(request.user, found),
+        **people,
         "meeting": found,
         "timer": state,
-        "plan": selectors.plan_for(found),
+        "plan": people["voice"].plan(selectors.plan_for(found)),
         "timer_hash": since_hash,
         "meeting_items": items,
         "show_series": False,
@@ -742,5 +752,5 @@ def recap(request: HttpRequest, meeting_id: int) -> HttpResponse:
         .select_related("owner")
         .order_by("pk")
     )
-    text = selectors.recap(found, notes, items)
+    text = selectors.recap(found, notes, items, viewer=request.user)
     return HttpResponse(text, content_type="text/markdown; charset=utf-8")

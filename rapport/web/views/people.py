@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from rapport import access
 from rapport.errors import Refused
@@ -192,7 +193,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     subject = access.person_for(viewer, person_id)
     if request.method == "GET":
-        return _person_page(request, subject)
+        return _person_page(request, subject, confirm=request.GET.get("confirm", ""))
     subject = access.person_for_admin(viewer, person_id)
     form = PersonForm(request.POST, managers=_managers(viewer, person=subject))
     if form.is_valid():
@@ -229,9 +230,12 @@ def _updated_message(person: Person, old_manager: Person | None) -> str:
 
 @person_view("POST")
 def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Stop someone signing in; their history stays."""
+    """Stop someone signing in, once confirmed; their history stays."""
     viewer = request.user
-    subject = access.person_for(viewer, person_id)
+    subject = access.person_for_admin(viewer, person_id)
+    if request.POST.get("confirm") != "yes":
+        # Without the confirmation step's answer nothing happens: ask on the person's page.
+        return redirect(reverse("person", args=[subject.pk]) + "?confirm=deactivate#deactivate")
     try:
         reporting.person_deactivate(actor=viewer, person=subject)
     except Refused as error:
@@ -312,6 +316,7 @@ def _person_page(
         "error": None,
         "invite_link": None,
         "link_lifetime": services.link_lifetime(),
+        "confirm": "",
         **extra,
     }
     if viewer.is_org_admin:

@@ -16,7 +16,7 @@ from rapport.errors import Refused
 from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_departs, cadence_for_level
 from rapport.framework.levels import level_or_default
 from rapport.growth import selectors as growth_selectors
-from rapport.meetings import scheduling, selectors, services
+from rapport.meetings import scheduling, selectors, services, wording
 from rapport.meetings.models import ActionItem, Meeting, Series
 from rapport.people.models import Person
 from rapport.web.forms import WEEKDAYS, CadenceForm
@@ -90,6 +90,7 @@ def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str
         "viewer": viewer,
         "other": series.report if is_manager else series.manager,
         "is_manager": is_manager,
+        "voice": wording.voice_for(viewer, series),
         "editable": series.is_open,
         "today": timezone.localdate(),
         "open_items": list(
