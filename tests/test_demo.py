@@ -249,3 +249,17 @@ def test_it_loads_goals_feedback_questions_and_an_open_improvement_plan(db: None
     assert QuestionAsked.objects.count() >= 7
     plan = ImprovementPlan.objects.get()
     assert plan.series.report.email == "dev3@example.com" and plan.status == "open"
+
+
+def test_the_demo_writes_only_through_services() -> None:
+    """No model write, bulk insert, raw SQL or timestamp rewriting in the demo's code."""
+    from pathlib import Path
+
+    import rapport.demo
+
+    forbidden = (".update(", ".save(", "bulk_create", "bulk_update", "objects.create", "cursor",
+                 ".delete(", "executemany", "stamp(")  # fmt: skip
+    for path in Path(rapport.demo.__file__).parent.glob("*.py"):
+        text = path.read_text()
+        found = [word for word in forbidden if word in text]
+        assert not found, (path.name, found)
