@@ -16,6 +16,7 @@ import socket
 import sqlite3
 import stat
 import sys
+import time
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -244,14 +245,45 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_demo(commands: argparse._SubParsersAction) -> None:
-    _command(
+    command = _command(
         commands,
         "demo",
         demo_command,
         "load the demo organisation and print its logins",
-        "example:\n  rapport demo && rapport serve\n\n"
-        "Running it twice changes nothing. It refuses a database holding real data.",
+        "examples:\n  rapport demo && rapport serve\n"
+        "  rapport demo --people 2000 --years 3 --seed 7\n\n"
+        "Running it twice changes nothing. It refuses a database holding real data.\n"
+        "With --people, it generates a larger organisation instead (levels, cadences,\n"
+        "cancellations, notes, action items, feedback) into an empty database.",
     )
+    command.add_argument(
+        "--people", metavar="N", type=_count_of("people"), help="generate N people instead"
+    )
+    command.add_argument(
+        "--years", metavar="Y", type=_years, default=1.0, help="of history (default 1)"
+    )
+    command.add_argument(
+        "--seed", metavar="S", type=_count_of("seed", low=0), default=1, help="same seed, same data"
+    )
+
+
+def _count_of(what: str, *, low: int = 1) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if not value.isdigit() or int(value) < low:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number for {what}")
+        return int(value)
+
+    return parse
+
+
+def _years(value: str) -> float:
+    try:
+        years = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of years") from None
+    if not 0 < years <= 10 or years != years:
+        raise argparse.ArgumentTypeError(f"{value!r}: choose up to 10 years of history")
+    return years
 
 
 def _add_import_roster(commands: argparse._SubParsersAction) -> None:
@@ -513,10 +545,53 @@ def remind_command(args: argparse.Namespace) -> None:
 
 
 def demo_command(args: argparse.Namespace) -> None:
-    """Load the demo organisation and print how to sign in."""
+    """Load the demo organisation (or generate a large one) and print how to sign in."""
     setup_django()
     migrate()
-    load_demo()
+    if args.people is None:
+        load_demo()
+        return
+    from rapport import demo
+    from rapport.demo import large
+
+    began = time.perf_counter()
+    try:
+        built = large.organisation_generate(
+            people_count=args.people, years=args.years, seed=args.seed, progress=_progress_bar()
+        )
+    except demo.DemoRefused as error:
+        raise CliError(str(error)) from None
+    seconds = time.perf_counter() - began
+    counts = built.counts
+    total = sum(counts.get(fate, 0) for fate in ("held", "cancelled", "moved"))
+    print(
+        f"Generated {args.people:,} people and {total:,} past meetings over {args.years:g} "
+        f"years in {seconds:.1f} s ({total / seconds:,.0f} meetings/s): "
+        + ", ".join(f"{n:,} {key}" for key, n in counts.items())
+        + "."
+    )
+    print(f"Sign in with any of these; the password is {demo.DEMO_PASSWORD}")
+    width = max(len(email) for email, _ in large.LOGINS)
+    for email, role in large.LOGINS:
+        print(f"  {email:<{width}}  {role}")
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A bar on standard error when it is a terminal; nothing in a pipe or a log."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done != total and done % 20:
+            return
+        width = 40
+        filled = width * done // total
+        sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done:,}/{total:,} 1:1s")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
 
 
 def load_demo() -> None:

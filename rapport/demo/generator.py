@@ -319,11 +319,13 @@ class _History:
                 assert moved.scheduled_at < self.cutoff
                 bisect.insort(queue, moved, key=lambda m: m.scheduled_at)
                 plan.append(moved)
-        done = series_backfill(actor=self.manager, series=self.series, meetings=plan, now=self.now)
+        series_backfill(actor=self.manager, series=self.series, meetings=plan, now=self.now)
         self.built.series[self.persona.email] = self.series
-        self.built.held[self.persona.email] = [
-            row for row in done.meetings if row.status == Meeting.Status.HELD
-        ]
+        self.built.held[self.persona.email] = list(
+            self.series.meetings.filter(status=Meeting.Status.HELD)
+            .select_related("series__manager", "series__report")
+            .order_by("scheduled_at")
+        )
         self._prepare_next()
 
     # The series --------------------------------------------------------------------

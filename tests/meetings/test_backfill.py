@@ -83,8 +83,8 @@ def test_it_writes_held_cancelled_and_moved_meetings_and_carries_what_was_not_di
 
     done = series_backfill(actor=cast.mia, series=series, meetings=plan, now=NOW)
 
-    first, called_off, second = done.meetings
-    assert [m.status for m in done.meetings] == ["held", "rescheduled", "held"]
+    first, called_off, second = (Meeting.objects.get(pk=pk) for pk in done.meetings)
+    assert [m.status for m in (first, called_off, second)] == ["held", "rescheduled", "held"]
     assert first.held_minutes == 30 and first.mood == 3
     called_off.refresh_from_db()
     assert called_off.moved_to_id == second.pk and called_off.notice_hours == 30

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from rapport import access
@@ -38,6 +39,9 @@ from rapport.people import keys
 from rapport.people.models import Person
 
 REASON_LIMIT = 300
+TOPIC_KINDS = frozenset(Topic.Kind.values)
+ITEM_STATUSES = frozenset(ActionItem.Status.values)
+SECTIONS = frozenset(SharedNotes.SECTIONS)
 
 
 @dataclass(slots=True)
@@ -111,9 +115,9 @@ class PastMeeting:
 
 @dataclass(frozen=True, slots=True)
 class Backfilled:
-    """What was written: the meetings in the plan's order (with their ids), and counts."""
+    """What was written: the meetings' ids in the plan's order (by time), and counts."""
 
-    meetings: list[Meeting]
+    meetings: list[int]
     topics: int
     items: int
     private_notes: int
@@ -166,29 +170,39 @@ def series_backfill(
     people = {series.manager_id, series.report_id}
     _check_plan(plan, series, people, now)
     past = series.meetings.filter(scheduled_at__lt=now)
-    if (
-        past.exclude(status=Meeting.Status.SCHEDULED).exists()
-        or past.exclude(pk__in=_untouched(past.filter(status=Meeting.Status.SCHEDULED))).exists()
-    ):
-        raise Refused("This 1:1 already has a history: it is laid out only once.")
-    Meeting.objects.filter(pk__in=list(_untouched(past).values_list("pk", flat=True))).delete()
+    if past_ids := list(past.values_list("pk", flat=True)):
+        untouched = set(
+            _untouched(past.filter(status=Meeting.Status.SCHEDULED)).values_list("pk", flat=True)
+        )
+        if untouched != set(past_ids):
+            raise Refused("This 1:1 already has a history: it is laid out only once.")
+        Meeting.objects.filter(pk__in=past_ids).delete()
+    first_day = plan[0].scheduled_at.astimezone(ZoneInfo(series.timezone)).date() if plan else None
+    if first_day is not None and first_day < series.started_on:
+        series.started_on = first_day
+        series.save(update_fields=["started_on"])
+    else:
+        series.save(update_fields=["started_on"])  # takes the write lock before ids are drawn
+    ids = _meetings_write(plan, series, now)
+    topics, pending = _topics_write(plan, ids)
+    items = _items_write(plan, ids, series, actor)
+    notes = _private_notes_write(plan, ids, series)
+    ahead = series.meetings.filter(status=Meeting.Status.SCHEDULED, scheduled_at__gt=now)
+    if not ahead.exists():
+        series_schedule(series=series, now=now)
     if plan:
-        first_day = plan[0].scheduled_at.astimezone(ZoneInfo(series.timezone)).date()
-        if first_day < series.started_on:
-            series.started_on = first_day
-            series.save(update_fields=["started_on"])
-    rows = _meetings_write(plan, series, now)
-    topics, last_topics = _topics_write(plan, rows, series)
-    items = _items_write(plan, rows, series, actor)
-    notes = _private_notes_write(plan, rows, series)
-    series_schedule(series=series, now=now)
-    if plan:
-        last, last_row = plan[-1], rows[-1]
-        if last_topics:
-            topics_carry_over(meeting=last_row, now=last.closed_at)
+        last = plan[-1]
+        row = Meeting(
+            pk=ids[-1],
+            series=series,
+            scheduled_at=last.scheduled_at,
+            kind=Meeting.Kind.CAREER if last.career else Meeting.Kind.REGULAR,
+        )
+        if pending:
+            topics_carry_over(meeting=row, now=last.closed_at)
         if not last.held and last.moved_to is None and last.career:
-            _career_hand_over(last_row)
-    return Backfilled(rows, topics, items, notes)
+            _career_hand_over(row)
+    return Backfilled(ids, topics, items, notes)
 
 
 # Rules ------------------------------------------------------------------------------
@@ -232,7 +246,7 @@ def _check_held(meeting: PastMeeting, people: set[int], today: dt.date) -> None:
         )
     if meeting.mood is not None and not is_mood(meeting.mood):
         raise Refused(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
-    unknown = set(meeting.notes) - set(SharedNotes.SECTIONS)
+    unknown = meeting.notes.keys() - SECTIONS
     if unknown:
         raise Refused(f"Unknown notes section: {', '.join(sorted(unknown))}.")
     if any(len(text) > NOTE_LIMIT for text in meeting.notes.values()):
@@ -246,7 +260,7 @@ def _check_held(meeting: PastMeeting, people: set[int], today: dt.date) -> None:
     for item in meeting.items:
         if item.owner.pk not in people:
             raise Refused("The owner is one of the two people in this 1:1.")
-        if item.status not in ActionItem.Status.values:
+        if item.status not in ITEM_STATUSES:
             raise Refused("Status is open, done or dropped.")
         if (item.status == ActionItem.Status.DONE) != (item.done_on is not None):
             raise Refused("A done action item has the day it was done, and only a done one.")
@@ -279,7 +293,7 @@ def _check_called_off(
 def _check_topic(meeting: PastMeeting, topic: PastTopic, people: set[int]) -> None:
     if topic.author.pk not in people:
         raise Refused("Only the two people of a 1:1 add to its agenda.")
-    if topic.kind and topic.kind not in Topic.Kind.values:
+    if topic.kind and topic.kind not in TOPIC_KINDS:
         raise Refused("Unknown topic kind.")
     if topic.at > meeting.closed_at:
         raise Refused("This meeting is closed: add the topic to the next one.")
@@ -289,173 +303,230 @@ def _check_topic(meeting: PastMeeting, topic: PastTopic, people: set[int]) -> No
 
 
 # Writes -----------------------------------------------------------------------------
+# Rows go in with one executemany per table and generation: the plan was checked above,
+# and building a model object per row would cost more than everything else together.
 
 
-def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -> list[Meeting]:
+def _moment_value():
+    """How a datetime goes into the database: naive UTC text on SQLite (as Django stores it)."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+    utc = dt.UTC
+
+    def text(value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(utc).replace(tzinfo=None).isoformat(" ")
+
+    return text
+
+
+class _Table:
+    """INSERTs into one model's table: the columns given per row, the rest at their default."""
+
+    def __init__(self, model: type[Model], columns: Sequence[str]) -> None:
+        self.model = model
+        fields = {field.column: field for field in model._meta.concrete_fields}
+        rest = [c for c in fields if c not in columns and c != model._meta.pk.column]
+        self.tail = tuple(
+            fields[c].get_db_prep_save(fields[c].get_default(), connection) for c in rest
+        )
+        names = ["id", *columns, *rest]
+        quote = connection.ops.quote_name
+        self.sql = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, names))}) "
+            f"VALUES ({', '.join(['%s'] * len(names))})"
+        )
+
+    def ids(self, count: int) -> list[int]:
+        """Draw `count` new ids (the transaction already holds the write lock on SQLite)."""
+        if not count:
+            return []
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, count],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            quote = connection.ops.quote_name
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")
+            top = cursor.fetchone()[0]
+            # AUTOINCREMENT never reuses an id, even one whose row was deleted.
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            seq = cursor.fetchone()
+            top = max(top, seq[0] if seq else 0)
+            return list(range(top + 1, top + 1 + count))
+
+    def insert(self, rows: list[tuple]) -> None:
+        if rows:
+            tail = self.tail
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, [row + tail for row in rows])
+
+
+def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -> list[int]:
+    at = _moment_value()
     start = dt.datetime.combine(series.started_on, dt.time(0), tzinfo=ZoneInfo(series.timezone))
     ahead = dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
+    table = _Table(Meeting, MEETING_COLUMNS)
+    ids = table.ids(len(plan))
+    id_of = {id(meeting): pk for meeting, pk in zip(plan, ids, strict=True)}
     moved_from = {id(m.moved_to): m for m in plan if m.moved_to is not None}
-    rows = []
-    for meeting in plan:
-        minutes = meeting.duration_minutes or (
-            scheduling.career_minutes(series.duration_minutes)
-            if meeting.career
-            else series.duration_minutes
-        )
+    minutes, career_minutes = (
+        series.duration_minutes,
+        scheduling.career_minutes(series.duration_minutes),
+    )
+    rows, notes = [], []
+    for meeting, pk in zip(plan, ids, strict=True):
+        length = meeting.duration_minutes or (career_minutes if meeting.career else minutes)
         source = moved_from.get(id(meeting))
         # Planned within the scheduler's horizon (or when it was moved), never before the
-        # series began.
-        created = source.cancelled_at if source else max(start, meeting.scheduled_at - ahead)
-        row = Meeting(
-            series=series,
-            scheduled_at=meeting.scheduled_at,
-            duration_minutes=minutes,
-            kind=Meeting.Kind.CAREER if meeting.career else Meeting.Kind.REGULAR,
-            created_at=min(created, now),
+        # series began, never after now.
+        created = min(
+            source.cancelled_at if source else max(start, meeting.scheduled_at - ahead), now
         )
+        kind = (Meeting.Kind.CAREER if meeting.career else Meeting.Kind.REGULAR).value
         if meeting.held:
-            row.status = Meeting.Status.HELD
-            row.started_at = meeting.started_at or meeting.scheduled_at
-            row.ended_at = meeting.ended_at
-            row.held_minutes = round((meeting.closed_at - row.started_at).total_seconds() / 60)
-            row.mood = meeting.mood
+            started = meeting.started_at or meeting.scheduled_at
+            held_minutes = round((meeting.closed_at - started).total_seconds() / 60)
+            row = (pk, series.pk, at(meeting.scheduled_at), length, kind, Meeting.Status.HELD.value,
+                   at(started), at(meeting.ended_at), held_minutes, meeting.mood, None, None, "",
+                   None, 0, None, at(created))  # fmt: skip
         else:
-            row.status = (
-                Meeting.Status.RESCHEDULED if meeting.moved_to else Meeting.Status.CANCELLED
-            )
-            row.cancelled_by = meeting.cancelled_by
-            row.cancelled_at = meeting.cancelled_at
-            row.cancel_reason = " ".join(meeting.reason.split())
-            row.notice_hours = int(
-                (meeting.scheduled_at - row.cancelled_at).total_seconds() // 3600
-            )
-            row.sequence = 1
+            moved = meeting.moved_to
+            status = (Meeting.Status.RESCHEDULED if moved else Meeting.Status.CANCELLED).value
+            notice = int((meeting.scheduled_at - meeting.closed_at).total_seconds() // 3600)
+            row = (pk, series.pk, at(meeting.scheduled_at), length, kind, status, None, None,
+                   None, None, meeting.cancelled_by.pk, at(meeting.cancelled_at),
+                   " ".join(meeting.reason.split()), notice, 1,
+                   id_of[id(moved)] if moved else None, at(created))  # fmt: skip
         rows.append(row)
-    Meeting.objects.bulk_create(rows, batch_size=500)
-    index = {id(m): row for m, row in zip(plan, rows, strict=True)}
-    moved = [index[id(m)] for m in plan if m.moved_to is not None]
-    for row, meeting in zip(rows, plan, strict=True):
-        if meeting.moved_to is not None:
-            row.moved_to = index[id(meeting.moved_to)]
-    if moved:
-        Meeting.objects.bulk_update(moved, ["moved_to"], batch_size=500)
-    SharedNotes.objects.bulk_create(
-        (
-            SharedNotes(
-                meeting=row,
-                version=1 if any(meeting.notes.values()) else 0,
-                updated_by_id=series.manager_id if any(meeting.notes.values()) else None,
-                updated_at=meeting.closed_at if any(meeting.notes.values()) else row.created_at,
-                **meeting.notes,
+        written = any(meeting.notes.values())
+        sections = meeting.notes
+        notes.append(
+            (
+                pk,
+                *(sections.get(key, "") for key in SharedNotes.SECTIONS),
+                1 if written else 0,
+                series.manager_id if written else None,
+                at(meeting.closed_at if written else created),
             )
-            for meeting, row in zip(plan, rows, strict=True)
-        ),
-        batch_size=500,
-    )
-    return rows
+        )
+    # A moved meeting points at its new occurrence, written in the same batch: the
+    # constraint is checked at commit.
+    table.insert(rows)
+    shared = _Table(SharedNotes, NOTES_COLUMNS)
+    shared.insert([(pk, *row) for pk, row in zip(shared.ids(len(notes)), notes, strict=True)])
+    return ids
 
 
-def _topics_write(
-    plan: list[PastMeeting], rows: list[Meeting], series: Series
-) -> tuple[int, list[Topic]]:
-    """New topics, then each generation of carried copies; returns the count and the
-    last meeting's undiscussed topics (they roll into the first meeting ahead)."""
-    following = {}
+MEETING_COLUMNS = (
+    "series_id", "scheduled_at", "duration_minutes", "kind", "status", "started_at",
+    "ended_at", "held_minutes", "mood", "cancelled_by_id", "cancelled_at", "cancel_reason",
+    "notice_hours", "sequence", "moved_to_id", "created_at",
+)  # fmt: skip
+NOTES_COLUMNS = ("meeting_id", *SharedNotes.SECTIONS, "version", "updated_by_id", "updated_at")
+TOPIC_COLUMNS = (
+    "meeting_id", "author_id", "text", "kind", "position", "added_before_start", "discussed",
+    "carried_from_id", "created_at",
+)  # fmt: skip
+ITEM_COLUMNS = (
+    "series_id", "meeting_id", "owner_id", "text", "due_on", "status", "done_on",
+    "created_by_id", "created_at",
+)  # fmt: skip
+PRIVATE_COLUMNS = ("meeting_id", "author_id", "sealed_body", "version", "updated_at")
+
+
+def _topics_write(plan: list[PastMeeting], ids: list[int]) -> tuple[int, int]:
+    """New topics, then each generation of carried copies; returns the count and how many
+    of the last meeting's topics are still undiscussed (they roll into the next meeting)."""
+    at = _moment_value()
+    table = _Table(Topic, TOPIC_COLUMNS)
+    index_of = {id(meeting): index for index, meeting in enumerate(plan)}
+    following: dict[int, int] = {}
     for index, meeting in enumerate(plan):
         if meeting.moved_to is not None:
-            following[index] = plan.index(meeting.moved_to)
+            following[index] = index_of[id(meeting.moved_to)]
         elif index + 1 < len(plan):
             following[index] = index + 1
     positions = [0] * len(plan)
-    generation: list[tuple[int, Topic]] = []
-    for index, (meeting, row) in enumerate(zip(plan, rows, strict=True)):
-        started = row.started_at or row.scheduled_at
+    # (meeting index, author, text, kind, discussed, carried from) per topic of a generation
+    generation: list[tuple] = []
+    for index, meeting in enumerate(plan):
+        started = meeting.started_at or meeting.scheduled_at
         for topic in sorted(meeting.topics, key=lambda t: t.at):
             positions[index] += 1
             generation.append(
-                (
-                    index,
-                    Topic(
-                        meeting=row,
-                        author_id=topic.author.pk,
-                        text=topic.text,
-                        kind=topic.kind,
-                        position=positions[index],
-                        added_before_start=topic.at < started,
-                        discussed=topic.discussed,
-                        created_at=topic.at,
-                    ),
-                )
-            )
-    total, last_pending = 0, []
+                (index, topic.author.pk, topic.text, topic.kind, positions[index],
+                 topic.at < started, topic.discussed, None, topic.at)
+            )  # fmt: skip
+    total, pending = 0, 0
     while generation:
-        Topic.objects.bulk_create([topic for _, topic in generation], batch_size=500)
+        topic_ids = table.ids(len(generation))
+        table.insert(
+            [
+                (pk, ids[index], author, text, kind, position, before, discussed, source, at(when))
+                for pk, (
+                    index,
+                    author,
+                    text,
+                    kind,
+                    position,
+                    before,
+                    discussed,
+                    source,
+                    when,
+                ) in zip(topic_ids, generation, strict=True)
+            ]
+        )
         total += len(generation)
-        carried: list[tuple[int, Topic]] = []
-        for index, topic in generation:
-            if topic.discussed:
+        carried = []
+        for pk, (index, author, text, kind, *_rest, discussed, _source, _when) in zip(
+            topic_ids, generation, strict=True
+        ):
+            if discussed:
                 continue
             target = following.get(index)
             if target is None:
-                last_pending.append(topic)
+                pending += 1
                 continue
             positions[target] += 1
             meeting = plan[target]
             carried.append(
-                (
-                    target,
-                    Topic(
-                        meeting=rows[target],
-                        author_id=topic.author_id,
-                        text=topic.text,
-                        kind=topic.kind,
-                        position=positions[target],
-                        added_before_start=True,
-                        discussed=meeting.held and meeting.carried_discussed,
-                        carried_from=topic,
-                        created_at=plan[index].closed_at,
-                    ),
-                )
-            )
+                (target, author, text, kind, positions[target], True,
+                 meeting.held and meeting.carried_discussed, pk, plan[index].closed_at)
+            )  # fmt: skip
         generation = carried
-    return total, last_pending
+    return total, pending
 
 
-def _items_write(plan: list[PastMeeting], rows: list[Meeting], series: Series, actor: Person):
-    items = [
-        ActionItem(
-            series=series,
-            meeting=row,
-            owner_id=item.owner.pk,
-            text=_clean_text(item.text, what="An action item"),
-            due_on=item.due_on,
-            status=item.status,
-            done_on=item.done_on,
-            created_by=actor,
-            created_at=meeting.closed_at,
-        )
-        for meeting, row in zip(plan, rows, strict=True)
+def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor: Person) -> int:
+    at = _moment_value()
+    day = connection.ops.adapt_datefield_value
+    table = _Table(ActionItem, ITEM_COLUMNS)
+    rows = [
+        (series.pk, pk, item.owner.pk, _clean_text(item.text, what="An action item"),
+         day(item.due_on), str(item.status), day(item.done_on), actor.pk, at(meeting.closed_at))
+        for meeting, pk in zip(plan, ids, strict=True)
         for item in meeting.items
-    ]
-    ActionItem.objects.bulk_create(items, batch_size=500)
-    return len(items)
+    ]  # fmt: skip
+    table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
+    return len(rows)
 
 
-def _private_notes_write(plan: list[PastMeeting], rows: list[Meeting], series: Series) -> int:
+def _private_notes_write(plan: list[PastMeeting], ids: list[int], series: Series) -> int:
+    at = _moment_value()
     organisation_id = series.organisation_id
-    notes = [
-        PrivateNote(
-            meeting=row,
-            author_id=note.author.pk,
-            # Sealed for its author at once, like every private note.
-            sealed_body=keys.seal(
-                note.body, organisation_id=organisation_id, author_id=note.author.pk
-            ),
-            version=1,
-            updated_at=note.at,
-        )
-        for meeting, row in zip(plan, rows, strict=True)
+    table = _Table(PrivateNote, PRIVATE_COLUMNS)
+    rows = [
+        # Sealed for its author at once, like every private note.
+        (pk, note.author.pk,
+         keys.seal(note.body, organisation_id=organisation_id, author_id=note.author.pk),
+         1, at(note.at))
+        for meeting, pk in zip(plan, ids, strict=True)
         for note in meeting.private_notes
-    ]
-    PrivateNote.objects.bulk_create(notes, batch_size=500)
-    return len(notes)
+    ]  # fmt: skip
+    table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
+    return len(rows)
