@@ -17,7 +17,7 @@ import sqlite3
 import stat
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any, TextIO
@@ -31,20 +31,6 @@ class CliError(Exception):
 
 
 Handler = Callable[[argparse.Namespace], None]
-
-PERSON_EXPORT_FIELDS = (
-    "id",
-    "email",
-    "name",
-    "level",
-    "manager_id",
-    "timezone",
-    "remote",
-    "is_org_admin",
-    "is_active",
-    "date_joined",
-)
-
 
 # Entry point ---------------------------------------------------------------------
 
@@ -750,56 +736,34 @@ def read_password(*, from_stdin: bool, stdin: TextIO | None = None) -> str:
 
 
 def export_command(args: argparse.Namespace) -> None:
-    """Write the organisation's data as JSON, without any private note."""
+    """Stream the organisation's data as JSON, without any private note."""
     setup_django()
+    from rapport.meetings.exports import organisation_export
+
     organisation = choose_organisation(args.org)
-    data = organisation_export(organisation)
-    text = json.dumps(data, cls=_json_encoder(), indent=2, ensure_ascii=False) + "\n"
+    export = organisation_export(organisation)
     if args.output is None:
-        sys.stdout.write(text)
+        for chunk in export.chunks():
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
         return
-    write_private(args.output, text)
-    counts = ", ".join(f"{len(rows)} {key.replace('_', ' ')}" for key, rows in _rows(data))
+    try:
+        write_private(args.output, export.chunks())
+    except BaseException:
+        args.output.unlink(missing_ok=True)  # no half-written export left behind
+        raise
+    counts = ", ".join(f"{n} {key.replace('_', ' ')}" for key, n in export.counts.items())
     print(
         f"Exported {organisation.name} to {args.output}: {counts}. Private notes are not exported."
     )
 
 
-def organisation_export(organisation: Any) -> dict[str, Any]:
-    """The organisation's records as plain data; private notes stay out."""
-    from rapport import access
-
-    records = access.organisation_records_for_operator(organisation)
-    data: dict[str, Any] = {
-        "format": "rapport-export",
-        "version": 1,
-        "rapport": __version__,
-        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "organisation": {"id": organisation.pk, "name": organisation.name},
-        "private_notes": "not exported: a private note is readable by its author only",
-    }
-    for key, queryset in records.items():
-        fields = PERSON_EXPORT_FIELDS if key == "people" else ()
-        data[key] = list(queryset.values(*fields))
-    return data
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write the file readable by its owner only (0600), even if it existed before."""
+def write_private(path: Path, text: str | Iterable[str]) -> None:
+    """Write the file (or the chunks) readable by its owner only (0600), even over an older one."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
-
-
-def _rows(data: dict[str, Any]) -> list[tuple[str, list]]:
-    return [(key, value) for key, value in data.items() if isinstance(value, list)]
-
-
-def _json_encoder() -> type[json.JSONEncoder]:
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    return DjangoJSONEncoder
+        file.writelines([text] if isinstance(text, str) else text)
 
 
 # backup ------------------------------------------------------------------------------------

@@ -265,7 +265,8 @@ def _people(count: int, years: float, now: dt.datetime, rng: random.Random) -> G
     ics = count - 1 - directors - managers
     for number in range(ics):
         # The first manager gets the first eight: a known login with a full team.
-        manager = manager_emails[0] if number < SPAN else manager_emails[number % managers]
+        others = manager_emails[1:] or manager_emails
+        manager = manager_emails[0] if number < SPAN else others[number % len(others)]
         email = LOGINS[3][0] if number == 0 else f"engineer{number}@example.com"
         level = "junior" if number == 0 else _weighted(rng, LEVEL_SHARES)
         line(email, level, manager)
