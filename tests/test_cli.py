@@ -518,3 +518,12 @@ def test_export_streams_the_indented_format_whatever_the_batch_size(
     assert small.counts == {key: len(data[key]) for key in small.counts}
     assert small.counts["people"] == 7 and small.counts["topics"] >= 1
     assert 'Quotes " and }, {\\n' in [t["text"] for t in data["topics"]]
+    # The same values as Django's JSON encoder gives for each record (times, booleans...).
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from rapport import access
+    from rapport.meetings.exports import PERSON_FIELDS
+
+    for key, queryset in access.organisation_records_for_operator(cast.acme).items():
+        rows = list(queryset.values(*(PERSON_FIELDS if key == "people" else ())))
+        assert data[key] == json.loads(json.dumps(rows, cls=DjangoJSONEncoder)), key
