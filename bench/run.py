@@ -1,14 +1,14 @@
-"""Time Rapport's main pages on generated data: `python bench/run.py --reports 40`.
+"""Time Rapport's main pages on generated data: `python bench/run.py --people 200 --years 1`.
 
-Builds a throwaway organisation (SQLite in a temporary data folder, or the
-PostgreSQL of DATABASE_URL), then renders each page many times through Django's
-test client and prints the median and 95th percentile time and the query count.
+Generates a throwaway organisation as `rapport demo --people` does (SQLite in a
+temporary data folder, or the empty PostgreSQL database of DATABASE_URL), then
+renders each page many times through Django's test client and prints the median
+and 95th percentile time and the query count.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import statistics
 import sys
@@ -27,64 +27,19 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from rapport.meetings import services as meetings  # noqa: E402
-from rapport.meetings.services import person_invite  # noqa: E402
-from rapport.people.models import Organisation, Person  # noqa: E402
+from rapport.demo import large  # noqa: E402
+from rapport.meetings.models import Meeting  # noqa: E402
+from rapport.people.models import Person  # noqa: E402
 
 
-def generate(reports: int, weeks: int) -> tuple[Person, Person, int]:
-    """One manager with `reports` reports, each with `weeks` weeks of held 1:1s."""
-    organisation = Organisation.objects.create(name=f"Bench {time.time_ns()}")
-    admin = Person(
-        organisation=organisation,
-        email=f"admin{time.time_ns()}@bench.test",
-        name="Admin",
-        is_org_admin=True,
-    )
-    admin.save()
-    manager = person_invite(actor=admin, email=f"m{time.time_ns()}@bench.test", name="Manager")
-    start = timezone.localdate() - dt.timedelta(weeks=weeks)
-    report = None
-    meeting_id = 0
-    for number in range(reports):
-        report = person_invite(
-            actor=admin,
-            email=f"r{number}-{time.time_ns()}@bench.test",
-            name=f"Report {number}",
-            level="junior",
-        )
-        report.manager = manager
-        report.save(update_fields=["manager"])
-        series = meetings.series_start(manager=manager, report=report, on=start)
-        # The schedule plans ahead of "now": walk "now" through the past to lay out history.
-        for week in range(0, weeks, 4):
-            moment = timezone.now() - dt.timedelta(weeks=weeks - week)
-            meetings.series_schedule(series=series, now=moment)
-        past = list(series.meetings.filter(scheduled_at__lt=timezone.now()))
-        for meeting in past:
-            meetings.topic_add(
-                actor=report,
-                meeting=meeting,
-                text="How is the project going?",
-                now=meeting.scheduled_at - dt.timedelta(days=1),
-            )
-            meetings.action_item_add(
-                actor=manager,
-                meeting=meeting,
-                text="Follow up",
-                owner=report,
-                due_on=meeting.scheduled_at.date(),
-            )
-            meetings.meeting_complete(
-                actor=manager,
-                meeting=meeting,
-                held_minutes=30,
-                now=meeting.scheduled_at + dt.timedelta(minutes=30),
-            )
-            meeting_id = meeting.pk
-    return manager, report, meeting_id
+def generate(people: int, years: float) -> tuple[Person, Person, int]:
+    """The generated organisation of `rapport demo --people`: its manager, IC and a meeting."""
+    large.organisation_generate(people_count=people, years=years, seed=1)
+    manager = Person.objects.get(email="manager@example.com")
+    report = Person.objects.get(email="junior@example.com")
+    meeting = Meeting.objects.filter(series__report=report, status="held").latest("scheduled_at")
+    return manager, report, meeting.pk
 
 
 def measure(client: Client, url: str, runs: int) -> tuple[float, float, int]:
@@ -108,21 +63,21 @@ def measure(client: Client, url: str, runs: int) -> tuple[float, float, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=40)
-    parser.add_argument("--weeks", type=int, default=12)
+    parser.add_argument("--people", type=int, default=200)
+    parser.add_argument("--years", type=float, default=1.0)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args(argv)
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    manager, report, meeting_id = generate(args.reports, args.weeks)
+    manager, report, meeting_id = generate(args.people, args.years)
     print(
-        f"generated {args.reports} reports x {args.weeks} weeks "
+        f"generated {args.people} people x {args.years:g} years "
         f"in {time.perf_counter() - started:.1f} s on {connection.vendor}"
     )
     manager_client, report_client = Client(), Client()
     manager_client.force_login(manager)
     report_client.force_login(report)
-    series_id = report.series.get().pk
+    series_id = report.series.get(ended_on__isnull=True).pk
     pages = [
         ("healthz", manager_client, "/healthz"),
         ("manager home", manager_client, reverse("home")),

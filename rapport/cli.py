@@ -16,7 +16,8 @@ import socket
 import sqlite3
 import stat
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any, TextIO
@@ -30,20 +31,6 @@ class CliError(Exception):
 
 
 Handler = Callable[[argparse.Namespace], None]
-
-PERSON_EXPORT_FIELDS = (
-    "id",
-    "email",
-    "name",
-    "level",
-    "manager_id",
-    "timezone",
-    "remote",
-    "is_org_admin",
-    "is_active",
-    "date_joined",
-)
-
 
 # Entry point ---------------------------------------------------------------------
 
@@ -244,14 +231,45 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_demo(commands: argparse._SubParsersAction) -> None:
-    _command(
+    command = _command(
         commands,
         "demo",
         demo_command,
         "load the demo organisation and print its logins",
-        "example:\n  rapport demo && rapport serve\n\n"
-        "Running it twice changes nothing. It refuses a database holding real data.",
+        "examples:\n  rapport demo && rapport serve\n"
+        "  rapport demo --people 2000 --years 3 --seed 7\n\n"
+        "Running it twice changes nothing. It refuses a database holding real data.\n"
+        "With --people, it generates a larger organisation instead (levels, cadences,\n"
+        "cancellations, notes, action items, feedback) into an empty database.",
     )
+    command.add_argument(
+        "--people", metavar="N", type=_count_of("people"), help="generate N people instead"
+    )
+    command.add_argument(
+        "--years", metavar="Y", type=_years, default=1.0, help="of history (default 1)"
+    )
+    command.add_argument(
+        "--seed", metavar="S", type=_count_of("seed", low=0), default=1, help="same seed, same data"
+    )
+
+
+def _count_of(what: str, *, low: int = 1) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if not value.isdigit() or int(value) < low:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number for {what}")
+        return int(value)
+
+    return parse
+
+
+def _years(value: str) -> float:
+    try:
+        years = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of years") from None
+    if not 0 < years <= 10 or years != years:
+        raise argparse.ArgumentTypeError(f"{value!r}: choose up to 10 years of history")
+    return years
 
 
 def _add_import_roster(commands: argparse._SubParsersAction) -> None:
@@ -513,10 +531,53 @@ def remind_command(args: argparse.Namespace) -> None:
 
 
 def demo_command(args: argparse.Namespace) -> None:
-    """Load the demo organisation and print how to sign in."""
+    """Load the demo organisation (or generate a large one) and print how to sign in."""
     setup_django()
     migrate()
-    load_demo()
+    if args.people is None:
+        load_demo()
+        return
+    from rapport import demo
+    from rapport.demo import large
+
+    began = time.perf_counter()
+    try:
+        built = large.organisation_generate(
+            people_count=args.people, years=args.years, seed=args.seed, progress=_progress_bar()
+        )
+    except demo.DemoRefused as error:
+        raise CliError(str(error)) from None
+    seconds = time.perf_counter() - began
+    counts = built.counts
+    total = sum(counts.get(fate, 0) for fate in ("held", "cancelled", "moved"))
+    print(
+        f"Generated {args.people:,} people and {total:,} past meetings over {args.years:g} "
+        f"years in {seconds:.1f} s ({total / seconds:,.0f} meetings/s): "
+        + ", ".join(f"{n:,} {key}" for key, n in counts.items())
+        + "."
+    )
+    print(f"Sign in with any of these; the password is {demo.DEMO_PASSWORD}")
+    width = max(len(email) for email, _ in large.LOGINS)
+    for email, role in large.LOGINS:
+        print(f"  {email:<{width}}  {role}")
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A bar on standard error when it is a terminal; nothing in a pipe or a log."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done != total and done % 20:
+            return
+        width = 40
+        filled = width * done // total
+        sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done:,}/{total:,} 1:1s")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
 
 
 def load_demo() -> None:
@@ -675,56 +736,34 @@ def read_password(*, from_stdin: bool, stdin: TextIO | None = None) -> str:
 
 
 def export_command(args: argparse.Namespace) -> None:
-    """Write the organisation's data as JSON, without any private note."""
+    """Stream the organisation's data as JSON, without any private note."""
     setup_django()
+    from rapport.meetings.exports import organisation_export
+
     organisation = choose_organisation(args.org)
-    data = organisation_export(organisation)
-    text = json.dumps(data, cls=_json_encoder(), indent=2, ensure_ascii=False) + "\n"
+    export = organisation_export(organisation)
     if args.output is None:
-        sys.stdout.write(text)
+        for chunk in export.chunks():
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
         return
-    write_private(args.output, text)
-    counts = ", ".join(f"{len(rows)} {key.replace('_', ' ')}" for key, rows in _rows(data))
+    try:
+        write_private(args.output, export.chunks())
+    except BaseException:
+        args.output.unlink(missing_ok=True)  # no half-written export left behind
+        raise
+    counts = ", ".join(f"{n} {key.replace('_', ' ')}" for key, n in export.counts.items())
     print(
         f"Exported {organisation.name} to {args.output}: {counts}. Private notes are not exported."
     )
 
 
-def organisation_export(organisation: Any) -> dict[str, Any]:
-    """The organisation's records as plain data; private notes stay out."""
-    from rapport import access
-
-    records = access.organisation_records_for_operator(organisation)
-    data: dict[str, Any] = {
-        "format": "rapport-export",
-        "version": 1,
-        "rapport": __version__,
-        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "organisation": {"id": organisation.pk, "name": organisation.name},
-        "private_notes": "not exported: a private note is readable by its author only",
-    }
-    for key, queryset in records.items():
-        fields = PERSON_EXPORT_FIELDS if key == "people" else ()
-        data[key] = list(queryset.values(*fields))
-    return data
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write the file readable by its owner only (0600), even if it existed before."""
+def write_private(path: Path, text: str | Iterable[str]) -> None:
+    """Write the file (or the chunks) readable by its owner only (0600), even over an older one."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
-
-
-def _rows(data: dict[str, Any]) -> list[tuple[str, list]]:
-    return [(key, value) for key, value in data.items() if isinstance(value, list)]
-
-
-def _json_encoder() -> type[json.JSONEncoder]:
-    from django.core.serializers.json import DjangoJSONEncoder
-
-    return DjangoJSONEncoder
+        file.writelines([text] if isinstance(text, str) else text)
 
 
 # backup ------------------------------------------------------------------------------------

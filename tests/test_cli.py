@@ -6,6 +6,7 @@ the ones that need a real data folder run `python -m rapport.cli` in a subproces
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -261,6 +262,42 @@ def test_demo_refuses_a_database_with_real_people(
     assert _row_counts() == before
 
 
+def test_demo_with_people_generates_an_organisation_and_prints_its_logins(
+    capsys: pytest.CaptureFixture[str], db: None
+) -> None:
+    from rapport.demo import large
+
+    result = run(capsys, "demo", "--people", "12", "--years", "0.3", "--seed", "4")
+    assert result.code == 0, result.err
+    assert "Generated 12 people" in result.out and "meetings/s" in result.out
+    assert result.err == "", "no progress bar outside a terminal"
+    for email, _role in large.LOGINS:
+        assert email in result.out
+    assert Person.objects.count() == 12
+    assert Meeting.objects.filter(status="held").count() > 30
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [(["--people", "2"], "between 4"), (["--people", "12", "--years", "20"], "10 years")],
+)
+def test_demo_with_people_refuses_sizes_out_of_range(
+    capsys: pytest.CaptureFixture[str], db: None, arguments: list[str], message: str
+) -> None:
+    result = run(capsys, "demo", *arguments)
+    assert result.code != 0
+    assert message in result.err
+    assert not Person.objects.exists()
+
+
+def test_demo_with_people_refuses_a_database_with_real_people(
+    capsys: pytest.CaptureFixture[str], cast: SimpleNamespace
+) -> None:
+    before = _row_counts()
+    assert_one_error_line(run(capsys, "demo", "--people", "12"), "not Rapport's demo")
+    assert _row_counts() == before
+
+
 # export -----------------------------------------------------------------------------
 
 
@@ -462,3 +499,31 @@ def test_a_line_with_several_problems_counts_as_one_bad_line(
     lines = result.err.strip().splitlines()
     assert len([line for line in lines if line.startswith(f"{roster}:2: ")]) == 4
     assert lines[-1] == f"Error: {roster}: 1 bad line, nothing was imported."
+
+
+def test_export_streams_the_indented_format_whatever_the_batch_size(
+    cast: SimpleNamespace, meeting: Meeting
+) -> None:
+    from rapport.meetings.exports import organisation_export
+
+    meeting_services.topic_add(actor=cast.ray, meeting=meeting, text='Quotes " and }, {\\n')
+    moment = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    whole = "".join(organisation_export(cast.acme, now=moment).chunks())
+    small = organisation_export(cast.acme, now=moment, batch=2)
+    assert "".join(small.chunks()) == whole
+    # Exactly what json.dumps(indent=2) writes for the same data.
+    data = json.loads(whole)
+    assert whole == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    assert data["exported_at"] == "2025-01-02T03:04:05+00:00"
+    assert small.counts == {key: len(data[key]) for key in small.counts}
+    assert small.counts["people"] == 7 and small.counts["topics"] >= 1
+    assert 'Quotes " and }, {\\n' in [t["text"] for t in data["topics"]]
+    # The same values as Django's JSON encoder gives for each record (times, booleans...).
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from rapport import access
+    from rapport.meetings.exports import PERSON_FIELDS
+
+    for key, queryset in access.organisation_records_for_operator(cast.acme).items():
+        rows = list(queryset.values(*(PERSON_FIELDS if key == "people" else ())))
+        assert data[key] == json.loads(json.dumps(rows, cls=DjangoJSONEncoder)), key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -249,3 +250,139 @@ def test_it_loads_goals_feedback_questions_and_an_open_improvement_plan(db: None
     assert QuestionAsked.objects.count() >= 7
     plan = ImprovementPlan.objects.get()
     assert plan.series.report.email == "dev3@example.com" and plan.status == "open"
+
+
+def test_the_demo_writes_only_through_services() -> None:
+    """No model write, bulk insert, raw SQL or timestamp rewriting in the demo's code."""
+    from pathlib import Path
+
+    import rapport.demo
+
+    forbidden = (".update(", ".save(", "bulk_create", "bulk_update", "objects.create", "cursor",
+                 ".delete(", "executemany", "stamp(")  # fmt: skip
+    for path in Path(rapport.demo.__file__).parent.glob("*.py"):
+        text = path.read_text()
+        found = [word for word in forbidden if word in text]
+        assert not found, (path.name, found)
+
+
+# The large generated organisation ----------------------------------------------------
+
+
+def generated_fingerprint() -> dict[str, object]:
+    """What a generated organisation holds, without the random nonces of sealed notes."""
+    from rapport.growth.models import Feedback
+
+    return {
+        "rows": {k: v for k, v in row_counts().items() if not k.startswith(("sessions", "axes"))},
+        "people": sorted(
+            Person.objects.values_list("email", "name", "level", "manager__email", "timezone")
+        ),
+        "meetings": list(
+            Meeting.objects.order_by("series__report__email", "scheduled_at").values_list(
+                "series__report__email", "scheduled_at", "status", "kind", "mood", "held_minutes"
+            )
+        ),
+        "topics": list(Topic.objects.order_by("pk").values_list("text", "discussed", "kind")),
+        "items": list(ActionItem.objects.order_by("pk").values_list("text", "status", "done_on")),
+        "feedback": list(Feedback.objects.order_by("pk").values_list("kind", "situation")),
+    }
+
+
+def generate_and_roll_back(**arguments: object) -> dict[str, object]:
+    from rapport.demo import large
+
+    with transaction.atomic():
+        large.organisation_generate(now=NOW, **arguments)
+        fingerprint = generated_fingerprint()
+        transaction.set_rollback(True)
+    return fingerprint
+
+
+def test_the_same_seed_generates_the_same_organisation_and_another_seed_another(
+    db: None,
+) -> None:
+    first = generate_and_roll_back(people_count=20, years=0.4, seed=5)
+    assert generate_and_roll_back(people_count=20, years=0.4, seed=5) == first
+    other = generate_and_roll_back(people_count=20, years=0.4, seed=6)
+    assert other["rows"]["people.Person"] == first["rows"]["people.Person"] == 20
+    assert other["meetings"] != first["meetings"]
+
+
+@pytest.fixture(scope="class")
+def generated(django_db_setup: None, django_db_blocker) -> Iterator[object]:
+    """A 90-person organisation with a year of history, for a class of read-only tests."""
+    from rapport.demo import large
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield large.organisation_generate(people_count=90, years=1, seed=3, now=NOW)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.mark.usefixtures("db")
+class TestTheGeneratedOrganisation:
+    def test_levels_come_in_realistic_proportions_with_a_manager_for_about_eight(
+        self, generated
+    ) -> None:
+        assert Person.objects.count() == 90
+        managers = Person.objects.filter(reports__isnull=False).distinct().count()
+        assert 10 <= managers <= 14
+        ics = Person.objects.filter(reports__isnull=True)
+        levels = Counter(ics.values_list("level", flat=True))
+        assert set(levels) == {"junior", "confirmed", "senior", "staff"}
+        assert levels["confirmed"] > levels["staff"] and levels["senior"] > levels["staff"]
+        assert person("manager@example.com").reports.count() == 8
+        assert authenticate(username="junior@example.com", password=demo.DEMO_PASSWORD)
+
+    def test_each_level_meets_at_its_cadence_over_the_year(self, generated) -> None:
+        for series in Series.objects.select_related("report"):
+            weekly = series.frequency_weeks == 1
+            if series.report.level == "junior":
+                assert weekly, series
+            if series.report.level == "senior":
+                assert series.frequency_weeks == 2, series
+            # One per slot: a moved meeting's new occurrence is the same slot.
+            past = series.meetings.exclude(status=Meeting.Status.SCHEDULED)
+            past = past.filter(moved_from__isnull=True).count()
+            expected = 52 / series.frequency_weeks
+            assert 0.85 * expected <= past <= 1.15 * expected, (series, past)
+            assert 360 <= (TODAY - series.started_on).days <= 372
+            assert series.meetings.filter(status="scheduled", scheduled_at__gt=NOW).exists()
+
+    def test_meetings_are_mostly_held_some_cancelled_or_moved_by_either_side(
+        self, generated
+    ) -> None:
+        past = Meeting.objects.filter(scheduled_at__lt=NOW)
+        statuses = Counter(past.values_list("status", flat=True))
+        past = sum(statuses.values())
+        assert 0.05 * past <= statuses["cancelled"] + statuses["rescheduled"] <= 0.2 * past
+        assert statuses["rescheduled"] and statuses["cancelled"]
+        assert generated.counts["held"] == statuses["held"]
+        cancelled = Meeting.objects.filter(status="cancelled").select_related("series")
+        assert {m.cancelled_by_id == m.series.manager_id for m in cancelled} == {True, False}
+        assert not Meeting.objects.filter(status="held", mood__isnull=True).exists()
+
+    def test_topics_notes_items_and_feedback_look_like_real_use(self, generated) -> None:
+        from rapport.growth.models import Feedback
+
+        topics = Topic.objects.select_related("meeting__series")
+        by_ic = sum(1 for t in topics if t.author_id == t.meeting.series.report_id)
+        assert by_ic > topics.count() - by_ic > 0
+        assert topics.filter(carried_from__isnull=False).exists()
+        assert SharedNotes.objects.filter(meeting__status="held").exclude(feedback="").exists()
+        notes = PrivateNote.objects.all()
+        assert notes.exists()
+        assert all(note.body and note.body not in note.sealed_body for note in notes[:50])
+        items = ActionItem.objects.all()
+        assert items.filter(status="open", due_on__lt=TODAY).exists()
+        assert items.filter(status="done").exists() and items.filter(status="dropped").exists()
+        assert not items.filter(done_on__gt=TODAY).exists()
+        assert Feedback.objects.filter(acknowledged_at__isnull=False).exists()
+        stamps = ((Topic, "created_at"), (SharedNotes, "updated_at"), (ActionItem, "created_at"))
+        for model, name in stamps:
+            assert not model.objects.filter(**{f"{name}__gt": NOW}).exists(), model

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
@@ -275,16 +276,27 @@ def organisation_create(*, name: str, now: dt.datetime | None = None) -> Organis
 
 @transaction.atomic
 def organisation_setup(
-    *, organisation_name: str, name: str, email: str, password: str, now: dt.datetime | None = None
+    *,
+    organisation_name: str,
+    name: str,
+    email: str,
+    password: str,
+    is_demo: bool = False,
+    now: dt.datetime | None = None,
 ) -> Person:
-    """Create the organisation and its first org admin; only while nobody exists."""
+    """Create the organisation and its first org admin; only while nobody exists.
+
+    `is_demo` marks Rapport's own demo organisation, which never mixes with real data.
+    """
     if Person.objects.exists():
         raise Refused("Rapport is already set up: sign in instead.")
     if not organisation_name.strip() or not name.strip():
         raise Refused("Give the organisation's name and yours.")
     email = check_email(email)
     now = now or clock.now()
-    organisation = Organisation.objects.create(name=organisation_name.strip(), created_at=now)
+    organisation = Organisation.objects.create(
+        name=organisation_name.strip(), created_at=now, is_demo=is_demo
+    )
     person = Person(
         organisation=organisation,
         email=email,
@@ -296,6 +308,21 @@ def organisation_setup(
     person.set_password(password)
     person.save()
     return person
+
+
+@transaction.atomic
+def demo_password_share(
+    *, organisation: Organisation, password: str, now: dt.datetime | None = None
+) -> int:
+    """Give everyone in the demo organisation the demo password, hashed once; returns how many.
+
+    Hashing is deliberately slow and it is the same password for all. Refused for any
+    organisation but the demo: real people choose their own.
+    """
+    if not organisation.is_demo:
+        raise Refused("Only the demo organisation shares one password.")
+    hashed = make_password(password)
+    return Person.objects.filter(organisation=organisation).update(password=hashed)
 
 
 # People ----------------------------------------------------------------------------

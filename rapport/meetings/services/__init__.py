@@ -10,6 +10,14 @@ from rapport.meetings.services.action_items import (
     action_item_set_status,
     action_item_update,
 )
+from rapport.meetings.services.backfill import (
+    PastItem,
+    PastMeeting,
+    PastPrivateNote,
+    PastTopic,
+    series_backfill,
+    series_past_slots,
+)
 from rapport.meetings.services.meetings import (
     SUMMARY_LIMIT,
     manager_clash,
@@ -56,6 +64,10 @@ __all__ = [
     "DEFAULT_WEEKDAY",
     "NOTE_LIMIT",
     "SUMMARY_LIMIT",
+    "PastItem",
+    "PastMeeting",
+    "PastPrivateNote",
+    "PastTopic",
     "action_item_add",
     "action_item_set_status",
     "action_item_update",
@@ -74,9 +86,11 @@ __all__ = [
     "person_update",
     "private_note_save",
     "roster_import",
+    "series_backfill",
     "series_end",
     "series_follow_level",
     "series_follow_manager",
+    "series_past_slots",
     "series_schedule",
     "series_start",
     "series_update_cadence",

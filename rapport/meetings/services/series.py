@@ -255,11 +255,13 @@ def series_schedule(*, series: Series, now: dt.datetime | None = None) -> list[M
             every_weeks=series.career_every_weeks,
         )
         # Planned now, or then when history is laid out; never later than the present.
-        meeting = _meeting_create(
-            series, moment, career=career, created_at=min(now, timezone.now())
-        )
+        meeting = _meeting_build(series, moment, career=career, created_at=min(now, timezone.now()))
         existing.append(meeting)
         created.append(meeting)
+    Meeting.objects.bulk_create(created)
+    SharedNotes.objects.bulk_create(
+        SharedNotes(meeting=meeting, updated_at=meeting.created_at) for meeting in created
+    )
     return created
 
 
@@ -275,21 +277,28 @@ def _last_career_before(meetings: list[Meeting], moment: dt.datetime) -> dt.date
     )
 
 
-def _meeting_create(
+def _meeting_build(
     series: Series, moment: dt.datetime, *, career: bool, created_at: dt.datetime | None = None
 ) -> Meeting:
-    created_at = created_at or timezone.now()
+    """A planned occurrence, not saved yet."""
     duration = series.duration_minutes
     if career:
         duration = scheduling.career_minutes(duration)
-    meeting = Meeting.objects.create(
+    return Meeting(
         series=series,
         scheduled_at=moment,
         kind=Meeting.Kind.CAREER if career else Meeting.Kind.REGULAR,
         duration_minutes=duration,
-        created_at=created_at,
+        created_at=created_at or timezone.now(),
     )
-    SharedNotes.objects.create(meeting=meeting, updated_at=created_at)
+
+
+def _meeting_create(
+    series: Series, moment: dt.datetime, *, career: bool, created_at: dt.datetime | None = None
+) -> Meeting:
+    meeting = _meeting_build(series, moment, career=career, created_at=created_at)
+    meeting.save()
+    SharedNotes.objects.create(meeting=meeting, updated_at=meeting.created_at)
     return meeting
 
 

@@ -1,0 +1,532 @@
+"""Laying out a series' past: meetings held, cancelled and moved, with what was written in them.
+
+One service, `series_backfill`, for whoever brings history in: the demo, the large generated
+organisation, an import. It applies the rules of the one-at-a-time services (who may do
+what, the mood scale, the real length, a reason for every cancellation, "reschedule at
+once", career never dropped, undiscussed topics roll over, private notes sealed for their
+author) to a whole plan at once, and writes it in a few bulk inserts per table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from rapport import access
+from rapport.errors import Refused
+from rapport.framework.agenda import (
+    HELD_MINUTES_MAX,
+    HELD_MINUTES_MIN,
+    MOOD_MAX,
+    MOOD_MIN,
+    is_held_minutes,
+    is_mood,
+)
+from rapport.framework.cadence import reschedule_refusal
+from rapport.meetings import scheduling
+from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
+from rapport.meetings.services.common import _clean_text
+from rapport.meetings.services.meetings import _career_hand_over, topics_carry_over
+from rapport.meetings.services.notes import NOTE_LIMIT
+from rapport.meetings.services.series import _untouched, series_schedule
+from rapport.people import keys
+from rapport.people.models import Person
+
+REASON_LIMIT = 300
+TOPIC_KINDS = frozenset(Topic.Kind.values)
+ITEM_STATUSES = frozenset(ActionItem.Status.values)
+SECTIONS = frozenset(SharedNotes.SECTIONS)
+
+
+@dataclass(slots=True)
+class PastTopic:
+    """A talking point added to a past meeting at `at`, by one of the two people."""
+
+    author: Person
+    text: str
+    at: dt.datetime
+    kind: str = ""
+    discussed: bool = False
+
+
+@dataclass(slots=True)
+class PastItem:
+    """An action item agreed in a past meeting, and how it turned out by now."""
+
+    owner: Person
+    text: str
+    due_on: dt.date | None = None
+    status: str = ActionItem.Status.OPEN
+    done_on: dt.date | None = None
+
+
+@dataclass(slots=True)
+class PastPrivateNote:
+    """What one participant wrote for themselves on a past meeting, and when."""
+
+    author: Person
+    body: str
+    at: dt.datetime
+
+
+@dataclass(eq=False, slots=True)
+class PastMeeting:
+    """One past occurrence: held (`ended_at` set) or called off (`cancelled_by` set).
+
+    A moved meeting names its new occurrence in `moved_to`, which is in the same plan.
+    Topics carried over from the meeting before arrive by themselves; `carried_discussed`
+    says whether they were reached this time.
+    """
+
+    scheduled_at: dt.datetime
+    career: bool = False
+    duration_minutes: int | None = None  # the series' (or a career 1:1's) length if None
+    topics: list[PastTopic] = field(default_factory=list)
+    carried_discussed: bool = True
+    # Held
+    started_at: dt.datetime | None = None  # on time if None
+    ended_at: dt.datetime | None = None
+    mood: int | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+    private_notes: list[PastPrivateNote] = field(default_factory=list)
+    items: list[PastItem] = field(default_factory=list)
+    # Called off
+    cancelled_by: Person | None = None
+    cancelled_at: dt.datetime | None = None
+    reason: str = ""
+    moved_to: PastMeeting | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def closed_at(self) -> dt.datetime:
+        closed = self.ended_at if self.held else self.cancelled_at
+        assert closed is not None
+        return closed
+
+
+@dataclass(frozen=True, slots=True)
+class Backfilled:
+    """What was written: the meetings' ids in the plan's order (by time), and counts."""
+
+    meetings: list[int]
+    topics: int
+    items: int
+    private_notes: int
+
+
+def series_past_slots(series: Series, *, since: dt.date, until: dt.datetime) -> list[tuple]:
+    """The series' occurrences from `since` to `until` and whether each is career-focused.
+
+    The scheduler's own pieces (occurrences, career_is_due): the slots a plan starts from.
+    """
+    slots, last_career = [], None
+    for moment in scheduling.occurrences(
+        anchor=since,
+        weekday=series.weekday,
+        start_time=series.start_time,
+        timezone=series.timezone,
+        frequency_weeks=series.frequency_weeks,
+        after=dt.datetime.combine(since, dt.time(0), tzinfo=ZoneInfo(series.timezone)),
+    ):
+        if moment >= until:
+            break
+        career = scheduling.career_is_due(
+            last_career=last_career,
+            series_start=since,
+            on=moment.date(),
+            every_weeks=series.career_every_weeks,
+        )
+        last_career = moment.date() if career else last_career
+        slots.append((moment, career))
+    return slots
+
+
+@transaction.atomic
+def series_backfill(
+    *,
+    actor: Person,
+    series: Series,
+    meetings: Sequence[PastMeeting],
+    now: dt.datetime | None = None,
+) -> Backfilled:
+    """Write the series' past as planned, then plan ahead from `now`; all or nothing.
+
+    Only the series' manager may, and only on a series without history yet: meetings
+    planned in the past that nobody touched are replaced by the plan. The series begins
+    on its first past meeting's day if that is earlier than its start.
+    """
+    access.series_check_manager(actor, series)
+    now = now or timezone.now()
+    plan = sorted(meetings, key=lambda m: m.scheduled_at)
+    people = {series.manager_id, series.report_id}
+    _check_plan(plan, series, people, now)
+    past = series.meetings.filter(scheduled_at__lt=now)
+    if past_ids := list(past.values_list("pk", flat=True)):
+        untouched = set(
+            _untouched(past.filter(status=Meeting.Status.SCHEDULED)).values_list("pk", flat=True)
+        )
+        if untouched != set(past_ids):
+            raise Refused("This 1:1 already has a history: it is laid out only once.")
+        Meeting.objects.filter(pk__in=past_ids).delete()
+    first_day = plan[0].scheduled_at.astimezone(ZoneInfo(series.timezone)).date() if plan else None
+    if first_day is not None and first_day < series.started_on:
+        series.started_on = first_day
+        series.save(update_fields=["started_on"])
+    else:
+        series.save(update_fields=["started_on"])  # takes the write lock before ids are drawn
+    ids = _meetings_write(plan, series, now)
+    topics, pending = _topics_write(plan, ids)
+    items = _items_write(plan, ids, series, actor)
+    notes = _private_notes_write(plan, ids, series)
+    ahead = series.meetings.filter(status=Meeting.Status.SCHEDULED, scheduled_at__gt=now)
+    if not ahead.exists():
+        series_schedule(series=series, now=now)
+    if plan:
+        last = plan[-1]
+        row = Meeting(
+            pk=ids[-1],
+            series=series,
+            scheduled_at=last.scheduled_at,
+            kind=Meeting.Kind.CAREER if last.career else Meeting.Kind.REGULAR,
+        )
+        if pending:
+            topics_carry_over(meeting=row, now=last.closed_at)
+        if not last.held and last.moved_to is None and last.career:
+            _career_hand_over(row)
+    return Backfilled(ids, topics, items, notes)
+
+
+# Rules ------------------------------------------------------------------------------
+
+
+def _check_plan(
+    plan: list[PastMeeting], series: Series, people: set[int], now: dt.datetime
+) -> None:
+    in_plan = {id(m) for m in plan}
+    today = timezone.localdate(now)
+    previous: dt.datetime | None = None
+    for index, meeting in enumerate(plan):
+        when = meeting.scheduled_at
+        if timezone.is_naive(when):
+            raise Refused("A past meeting's time needs its timezone.")
+        if previous is not None and when == previous:
+            raise Refused(f"Two past meetings at {when:%d %B %Y, %H:%M}.")
+        previous = when
+        if meeting.held == (meeting.cancelled_by is not None):
+            raise Refused(f"The meeting of {when:%d %B %Y} was either held or called off.")
+        if meeting.closed_at > now or when >= now:
+            raise Refused("History lies in the past: nothing is held or cancelled after now.")
+        if meeting.duration_minutes is not None and not is_held_minutes(meeting.duration_minutes):
+            raise Refused("A planned length is between 1 and 480 minutes.")
+        if meeting.held:
+            _check_held(meeting, people, today)
+        else:
+            _check_called_off(meeting, people, in_plan, plan[index + 1 :])
+        for topic in meeting.topics:
+            _check_topic(meeting, topic, people)
+        if meeting.moved_to is not None and meeting.moved_to.scheduled_at <= meeting.closed_at:
+            raise Refused("The new time must be in the future.")
+
+
+def _check_held(meeting: PastMeeting, people: set[int], today: dt.date) -> None:
+    started = meeting.started_at or meeting.scheduled_at
+    minutes = round((meeting.closed_at - started).total_seconds() / 60)
+    if not is_held_minutes(minutes):
+        raise Refused(
+            f"The real length must be between {HELD_MINUTES_MIN} and {HELD_MINUTES_MAX} minutes."
+        )
+    if meeting.mood is not None and not is_mood(meeting.mood):
+        raise Refused(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
+    unknown = meeting.notes.keys() - SECTIONS
+    if unknown:
+        raise Refused(f"Unknown notes section: {', '.join(sorted(unknown))}.")
+    if any(len(text) > NOTE_LIMIT for text in meeting.notes.values()):
+        raise Refused(f"A notes section is limited to {NOTE_LIMIT:,} characters.")
+    authors = [note.author.pk for note in meeting.private_notes]
+    if len(set(authors)) != len(authors) or not set(authors) <= people:
+        raise Refused("A private note belongs to one of the two people, one note each.")
+    for note in meeting.private_notes:
+        if len(note.body) > NOTE_LIMIT:
+            raise Refused(f"A note is limited to {NOTE_LIMIT:,} characters.")
+    for item in meeting.items:
+        if item.owner.pk not in people:
+            raise Refused("The owner is one of the two people in this 1:1.")
+        if item.status not in ITEM_STATUSES:
+            raise Refused("Status is open, done or dropped.")
+        if (item.status == ActionItem.Status.DONE) != (item.done_on is not None):
+            raise Refused("A done action item has the day it was done, and only a done one.")
+        if item.done_on is not None and item.done_on > today:
+            raise Refused("An action item is done by today, not later.")
+
+
+def _check_called_off(
+    meeting: PastMeeting, people: set[int], in_plan: set[int], later: list[PastMeeting]
+) -> None:
+    assert meeting.cancelled_by is not None
+    if meeting.cancelled_by.pk not in people or meeting.cancelled_at is None:
+        raise Refused("A meeting is called off by one of its two people, at a given time.")
+    if " ".join(meeting.reason.split()) == "":
+        raise Refused("Say briefly why: the other person deserves to know.")
+    if len(meeting.reason) > REASON_LIMIT:
+        raise Refused("Keep the reason under 300 characters.")
+    moved = meeting.moved_to
+    if refusal := reschedule_refusal(new_time_given=moved is not None, skip=moved is None):
+        raise Refused(refusal)
+    if moved is not None and id(moved) not in in_plan:
+        raise Refused("A moved meeting's new occurrence is part of the plan.")
+    if meeting.notes or meeting.private_notes or meeting.items:
+        raise Refused("A meeting that did not take place has no notes or action items.")
+    if moved is None and meeting.career and later and not later[0].career:
+        # Career is never dropped: a skipped career 1:1 hands its focus to the next one.
+        raise Refused("A skipped career 1:1 makes the next one career-focused.")
+
+
+def _check_topic(meeting: PastMeeting, topic: PastTopic, people: set[int]) -> None:
+    if topic.author.pk not in people:
+        raise Refused("Only the two people of a 1:1 add to its agenda.")
+    if topic.kind and topic.kind not in TOPIC_KINDS:
+        raise Refused("Unknown topic kind.")
+    if topic.at > meeting.closed_at:
+        raise Refused("This meeting is closed: add the topic to the next one.")
+    if topic.discussed and not meeting.held:
+        raise Refused("Nothing is discussed in a meeting that did not take place.")
+    topic.text = _clean_text(topic.text)
+
+
+# Writes -----------------------------------------------------------------------------
+# Rows go in with one executemany per table and generation: the plan was checked above,
+# and building a model object per row would cost more than everything else together.
+
+
+def _moment_value():
+    """How a datetime goes into the database: naive UTC text on SQLite (as Django stores it)."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+    utc = dt.UTC
+
+    def text(value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(utc).replace(tzinfo=None).isoformat(" ")
+
+    return text
+
+
+class _Table:
+    """INSERTs into one model's table: the columns given per row, the rest at their default."""
+
+    def __init__(self, model: type[Model], columns: Sequence[str]) -> None:
+        self.model = model
+        fields = {field.column: field for field in model._meta.concrete_fields}
+        rest = [c for c in fields if c not in columns and c != model._meta.pk.column]
+        self.tail = tuple(
+            fields[c].get_db_prep_save(fields[c].get_default(), connection) for c in rest
+        )
+        names = ["id", *columns, *rest]
+        quote = connection.ops.quote_name
+        self.sql = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, names))}) "
+            f"VALUES ({', '.join(['%s'] * len(names))})"
+        )
+
+    def ids(self, count: int) -> list[int]:
+        """Draw `count` new ids (the transaction already holds the write lock on SQLite)."""
+        if not count:
+            return []
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, count],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            quote = connection.ops.quote_name
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")
+            top = cursor.fetchone()[0]
+            # AUTOINCREMENT never reuses an id, even one whose row was deleted.
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            seq = cursor.fetchone()
+            top = max(top, seq[0] if seq else 0)
+            return list(range(top + 1, top + 1 + count))
+
+    def insert(self, rows: list[tuple]) -> None:
+        if rows:
+            tail = self.tail
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, [row + tail for row in rows])
+
+
+def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -> list[int]:
+    at = _moment_value()
+    start = dt.datetime.combine(series.started_on, dt.time(0), tzinfo=ZoneInfo(series.timezone))
+    ahead = dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
+    table = _Table(Meeting, MEETING_COLUMNS)
+    ids = table.ids(len(plan))
+    id_of = {id(meeting): pk for meeting, pk in zip(plan, ids, strict=True)}
+    moved_from = {id(m.moved_to): m for m in plan if m.moved_to is not None}
+    minutes, career_minutes = (
+        series.duration_minutes,
+        scheduling.career_minutes(series.duration_minutes),
+    )
+    rows, notes = [], []
+    for meeting, pk in zip(plan, ids, strict=True):
+        length = meeting.duration_minutes or (career_minutes if meeting.career else minutes)
+        source = moved_from.get(id(meeting))
+        # Planned within the scheduler's horizon (or when it was moved), never before the
+        # series began, never after now.
+        created = min(
+            source.cancelled_at if source else max(start, meeting.scheduled_at - ahead), now
+        )
+        kind = (Meeting.Kind.CAREER if meeting.career else Meeting.Kind.REGULAR).value
+        if meeting.held:
+            started = meeting.started_at or meeting.scheduled_at
+            held_minutes = round((meeting.closed_at - started).total_seconds() / 60)
+            row = (pk, series.pk, at(meeting.scheduled_at), length, kind, Meeting.Status.HELD.value,
+                   at(started), at(meeting.ended_at), held_minutes, meeting.mood, None, None, "",
+                   None, 0, None, at(created))  # fmt: skip
+        else:
+            moved = meeting.moved_to
+            status = (Meeting.Status.RESCHEDULED if moved else Meeting.Status.CANCELLED).value
+            notice = int((meeting.scheduled_at - meeting.closed_at).total_seconds() // 3600)
+            row = (pk, series.pk, at(meeting.scheduled_at), length, kind, status, None, None,
+                   None, None, meeting.cancelled_by.pk, at(meeting.cancelled_at),
+                   " ".join(meeting.reason.split()), notice, 1,
+                   id_of[id(moved)] if moved else None, at(created))  # fmt: skip
+        rows.append(row)
+        written = any(meeting.notes.values())
+        sections = meeting.notes
+        notes.append(
+            (
+                pk,
+                *(sections.get(key, "") for key in SharedNotes.SECTIONS),
+                1 if written else 0,
+                series.manager_id if written else None,
+                at(meeting.closed_at if written else created),
+            )
+        )
+    # A moved meeting points at its new occurrence, written in the same batch: the
+    # constraint is checked at commit.
+    table.insert(rows)
+    shared = _Table(SharedNotes, NOTES_COLUMNS)
+    shared.insert([(pk, *row) for pk, row in zip(shared.ids(len(notes)), notes, strict=True)])
+    return ids
+
+
+MEETING_COLUMNS = (
+    "series_id", "scheduled_at", "duration_minutes", "kind", "status", "started_at",
+    "ended_at", "held_minutes", "mood", "cancelled_by_id", "cancelled_at", "cancel_reason",
+    "notice_hours", "sequence", "moved_to_id", "created_at",
+)  # fmt: skip
+NOTES_COLUMNS = ("meeting_id", *SharedNotes.SECTIONS, "version", "updated_by_id", "updated_at")
+TOPIC_COLUMNS = (
+    "meeting_id", "author_id", "text", "kind", "position", "added_before_start", "discussed",
+    "carried_from_id", "created_at",
+)  # fmt: skip
+ITEM_COLUMNS = (
+    "series_id", "meeting_id", "owner_id", "text", "due_on", "status", "done_on",
+    "created_by_id", "created_at",
+)  # fmt: skip
+PRIVATE_COLUMNS = ("meeting_id", "author_id", "sealed_body", "version", "updated_at")
+
+
+def _topics_write(plan: list[PastMeeting], ids: list[int]) -> tuple[int, int]:
+    """New topics, then each generation of carried copies; returns the count and how many
+    of the last meeting's topics are still undiscussed (they roll into the next meeting)."""
+    at = _moment_value()
+    table = _Table(Topic, TOPIC_COLUMNS)
+    index_of = {id(meeting): index for index, meeting in enumerate(plan)}
+    following: dict[int, int] = {}
+    for index, meeting in enumerate(plan):
+        if meeting.moved_to is not None:
+            following[index] = index_of[id(meeting.moved_to)]
+        elif index + 1 < len(plan):
+            following[index] = index + 1
+    positions = [0] * len(plan)
+    # (meeting index, author, text, kind, discussed, carried from) per topic of a generation
+    generation: list[tuple] = []
+    for index, meeting in enumerate(plan):
+        started = meeting.started_at or meeting.scheduled_at
+        for topic in sorted(meeting.topics, key=lambda t: t.at):
+            positions[index] += 1
+            generation.append(
+                (index, topic.author.pk, topic.text, topic.kind, positions[index],
+                 topic.at < started, topic.discussed, None, topic.at)
+            )  # fmt: skip
+    total, pending = 0, 0
+    while generation:
+        topic_ids = table.ids(len(generation))
+        table.insert(
+            [
+                (pk, ids[index], author, text, kind, position, before, discussed, source, at(when))
+                for pk, (
+                    index,
+                    author,
+                    text,
+                    kind,
+                    position,
+                    before,
+                    discussed,
+                    source,
+                    when,
+                ) in zip(topic_ids, generation, strict=True)
+            ]
+        )
+        total += len(generation)
+        carried = []
+        for pk, (index, author, text, kind, *_rest, discussed, _source, _when) in zip(
+            topic_ids, generation, strict=True
+        ):
+            if discussed:
+                continue
+            target = following.get(index)
+            if target is None:
+                pending += 1
+                continue
+            positions[target] += 1
+            meeting = plan[target]
+            carried.append(
+                (target, author, text, kind, positions[target], True,
+                 meeting.held and meeting.carried_discussed, pk, plan[index].closed_at)
+            )  # fmt: skip
+        generation = carried
+    return total, pending
+
+
+def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor: Person) -> int:
+    at = _moment_value()
+    day = connection.ops.adapt_datefield_value
+    table = _Table(ActionItem, ITEM_COLUMNS)
+    rows = [
+        (series.pk, pk, item.owner.pk, _clean_text(item.text, what="An action item"),
+         day(item.due_on), str(item.status), day(item.done_on), actor.pk, at(meeting.closed_at))
+        for meeting, pk in zip(plan, ids, strict=True)
+        for item in meeting.items
+    ]  # fmt: skip
+    table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
+    return len(rows)
+
+
+def _private_notes_write(plan: list[PastMeeting], ids: list[int], series: Series) -> int:
+    at = _moment_value()
+    organisation_id = series.organisation_id
+    table = _Table(PrivateNote, PRIVATE_COLUMNS)
+    rows = [
+        # Sealed for its author at once, like every private note.
+        (pk, note.author.pk,
+         keys.seal(note.body, organisation_id=organisation_id, author_id=note.author.pk),
+         1, at(note.at))
+        for meeting, pk in zip(plan, ids, strict=True)
+        for note in meeting.private_notes
+    ]  # fmt: skip
+    table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
+    return len(rows)
