@@ -95,6 +95,9 @@ def breaks_talk_rule(manager_share_percent: float) -> bool:
 
 # The opening's "Check-in on mood/energy", recorded from 1 (drained) to 5 (energised).
 MOOD_MIN, MOOD_MAX = 1, 5
+MOOD_LABELS: Mapping[int, str] = MappingProxyType(
+    {1: "Drained", 2: "Low", 3: "Okay", 4: "Good", 5: "Energised"}
+)
 # How long a held 1:1 may be recorded as lasting: a minute to a working day.
 HELD_MINUTES_MIN, HELD_MINUTES_MAX = 1, 480
 

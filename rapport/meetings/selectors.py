@@ -7,6 +7,7 @@ number of queries however many reports, meetings or items there are.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,10 +23,17 @@ from rapport.framework.cadence import (
     is_career_overdue,
     too_many_cancellations,
 )
-from rapport.framework.documentation import recap_markdown
+from rapport.framework.documentation import NOTE_SECTIONS, NoteSection, recap_markdown
 from rapport.framework.levels import level_or_default
 from rapport.meetings import wording
-from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
+from rapport.meetings.models import (
+    ActionItem,
+    Meeting,
+    Series,
+    SharedNotes,
+    Topic,
+    agenda_order,
+)
 from rapport.people.models import Organisation, Person
 from rapport.people.selectors import days_away_of
 
@@ -343,4 +351,226 @@ def recap(
             )
             for item in items
         ],
+    )
+
+
+# The meeting page's parts ----------------------------------------------------------
+# Each part is what one region of the meeting page (or its live fragment) draws; the
+# whole page is `growth.selectors.meeting_page`, which adds presence and the career panels.
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingPeople:
+    """Who is on the page: the viewer, the two participants, and how to speak to the viewer."""
+
+    viewer: Person
+    series: Series
+    report: Person
+    manager: Person
+    other: Person
+    is_manager: bool
+    voice: wording.Voice
+    editable: bool
+    today: dt.date
+
+
+def meeting_people(viewer: Person, meeting: Meeting) -> MeetingPeople:
+    series = meeting.series
+    is_manager = access.is_manager_in(viewer, series)
+    return MeetingPeople(
+        viewer=viewer,
+        series=series,
+        report=series.report,
+        manager=series.manager,
+        other=series.report if is_manager else series.manager,
+        is_manager=is_manager,
+        voice=wording.voice_for(viewer, series),
+        editable=series.is_open,
+        today=timezone.localdate(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingAgenda:
+    """The agenda, the report's topics first, with what the page needs to draw it."""
+
+    topics: list[Topic]
+    report_topics: list[Topic]
+    manager_topics: list[Topic]
+    # What the live poll compares: any change to a topic or the meeting's status.
+    agenda_hash: str
+    carried: list[Topic]
+    agenda_open: bool
+    topic_kinds: list[tuple[str, str]]
+
+
+def meeting_agenda(viewer: Person, meeting: Meeting) -> MeetingAgenda:
+    report_id = meeting.series.report_id
+    topics = agenda_order(
+        access.topics_visible_to(viewer)
+        .filter(meeting=meeting)
+        .select_related("carried_from__meeting", "carried_to__meeting"),
+        report_id=report_id,
+    )
+    fingerprint = repr(
+        [meeting.status]
+        + [(t.pk, t.text, t.kind, t.discussed, t.position, t.author_id) for t in topics]
+    )
+    return MeetingAgenda(
+        topics=topics,
+        report_topics=[t for t in topics if t.author_id == report_id],
+        manager_topics=[t for t in topics if t.author_id != report_id],
+        agenda_hash=hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest(),
+        carried=[target for t in topics if (target := _carried_to(t)) is not None],
+        agenda_open=meeting.series.is_open and meeting.is_open,
+        topic_kinds=list(Topic.Kind.choices),
+    )
+
+
+def _carried_to(topic: Topic) -> Topic | None:
+    try:
+        return topic.carried_to
+    except Topic.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteEntry:
+    section: NoteSection
+    text: str
+    # The stored text a save starts from (posted back as `base_<section>`).
+    base: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteGroup:
+    heading: str
+    sections: list[NoteEntry]
+
+
+def note_groups(
+    notes: SharedNotes,
+    sections: dict[str, str] | None = None,
+    *,
+    layout: tuple[NoteSection, ...] = NOTE_SECTIONS,
+) -> list[NoteGroup]:
+    """The editor's headings, each with its sections, text and base, in the given layout."""
+    stored = notes.sections()
+    values = sections if sections is not None else stored
+    groups: list[NoteGroup] = []
+    for section in layout:
+        if not groups or groups[-1].heading != section.heading:
+            groups.append(NoteGroup(section.heading, []))
+        groups[-1].sections.append(
+            NoteEntry(section, values.get(section.key, ""), stored.get(section.key, ""))
+        )
+    return groups
+
+
+@dataclass(frozen=True, slots=True)
+class TimerState:
+    """The shared timer: the current part of the plan, its box, and since when (server time)."""
+
+    box: agenda_rules.Timebox | None
+    running: bool
+    started_epoch_ms: int | None
+    hash: str
+    # The browser corrects its own clock with this, so both people see the same time.
+    server_now_ms: int
+
+
+def meeting_timer(
+    meeting: Meeting, voice: wording.Voice, *, now: dt.datetime | None = None
+) -> TimerState:
+    boxes = {box.key: box for box in voice.plan(plan_for(meeting))}
+    box = boxes.get(meeting.section)
+    started = meeting.section_started_at
+    running = meeting.status == Meeting.Status.SCHEDULED and meeting.started_at is not None
+    stamp = f"{meeting.section}@{started.timestamp() if started else ''}@{running}"
+    return TimerState(
+        box=box,
+        running=running,
+        started_epoch_ms=int(started.timestamp() * 1000) if started and box else None,
+        hash=hashlib.sha1(stamp.encode(), usedforsecurity=False).hexdigest()[:16],
+        server_now_ms=int((now or timezone.now()).timestamp() * 1000),
+    )
+
+
+def live_hash(timer: TimerState, items: Iterable[ActionItem]) -> str:
+    """What the timer poll compares: the part and its start, and the meeting's items."""
+    fingerprint = timer.hash + repr([(i.pk, i.text, i.status, i.due_on, i.owner_id) for i in items])
+    return hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+def meeting_items(viewer: Person, meeting: Meeting) -> list[ActionItem]:
+    """The action items agreed in this meeting, in the order they were written."""
+    return list(
+        access.action_items_visible_to(viewer)
+        .filter(meeting=meeting)
+        .select_related("owner")
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TimerFragment:
+    """What the live timer fragment draws: the timer, the plan and the meeting's items."""
+
+    people: MeetingPeople
+    meeting: Meeting
+    timer: TimerState
+    plan: tuple[agenda_rules.Timebox, ...]
+    timer_hash: str
+    meeting_items: list[ActionItem]
+
+
+def meeting_timer_fragment(viewer: Person, meeting: Meeting) -> TimerFragment:
+    people = meeting_people(viewer, meeting)
+    items = meeting_items(viewer, meeting)
+    state = meeting_timer(meeting, people.voice)
+    return TimerFragment(
+        people=people,
+        meeting=meeting,
+        timer=state,
+        plan=people.voice.plan(plan_for(meeting)),
+        timer_hash=live_hash(state, items),
+        meeting_items=items,
+    )
+
+
+def presence_sentence(people: MeetingPeople, present: set[int]) -> str:
+    """The sentence the page shows for who else has it open."""
+    if people.other.pk in present:
+        return f"{people.other.first_name} is on this page too"
+    return f"{people.other.first_name} is not on this page right now"
+
+
+def live_since(notes: SharedNotes, present: set[int]) -> str:
+    """What the live poll compares: the notes' version and who else is on the page."""
+    return f"{notes.version}.{'.'.join(str(pk) for pk in sorted(present))}"
+
+
+@dataclass(frozen=True, slots=True)
+class WrapUp:
+    """Wrap mode's extras: how the time went, the report's share, the recap."""
+
+    split_rows: list[SplitRow]
+    report_share: int | None
+    recap: str
+    undated_items: list[ActionItem]
+
+
+def meeting_wrap_up(
+    viewer: Person,
+    meeting: Meeting,
+    *,
+    topics: list[Topic],
+    notes: SharedNotes,
+    items: list[ActionItem],
+) -> WrapUp:
+    return WrapUp(
+        split_rows=actual_split(meeting.series.report.level, topics),
+        report_share=report_share(topics, meeting.series.report_id),
+        recap=recap(meeting, notes, items, viewer=viewer),
+        undated_items=[item for item in items if item.due_on is None and item.is_open],
     )
