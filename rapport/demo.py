@@ -20,6 +20,7 @@ from rapport.growth.models import Feedback, Goal, ImprovementPlan
 from rapport.meetings import scheduling
 from rapport.meetings import services as meetings
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
+from rapport.meetings.selectors import plan_for
 from rapport.people import services as people
 from rapport.people.models import Organisation, Person
 
@@ -1438,6 +1439,7 @@ class _History:
         self._notes(meeting, topics, ended)
         self._private_notes(meeting, ended, last=last)
         self._action_items(meeting, ended)
+        self._through_the_parts(meeting, started, ended)
         mood = persona.mood + rng.choice((-1, 0, 0, 0, 1)) - (1 if slipping else 0)
         meetings.meeting_complete(
             actor=self.manager,
@@ -1448,6 +1450,20 @@ class _History:
         )
         self.last_end = ended
         self.pending = {topic.text for topic in topics if not topic.discussed}
+
+    def _through_the_parts(self, meeting: Meeting, started: dt.datetime, ended: dt.datetime):
+        """The shared timer moved through the plan, each part stretched to the real length."""
+        plan = plan_for(meeting)
+        if not plan:
+            return
+        if meeting.started_at is None:  # on time: marking it held records the same start
+            meetings.meeting_start(actor=self.manager, meeting=meeting, now=started)
+        scale = (ended - started) / dt.timedelta(minutes=meeting.duration_minutes)
+        for box in plan:
+            at = started + dt.timedelta(minutes=box.start_minute * scale)
+            meetings.meeting_set_section(
+                actor=self.manager, meeting=meeting, section=box.key, now=at
+            )
 
     def _add_before(self, meeting: Meeting, *, prepares: float) -> None:
         """Topics written ahead: mostly the IC's, sometimes one of the manager's."""

@@ -14,7 +14,7 @@ from rapport.framework import documentation
 from rapport.framework.agenda import held_minutes_from
 from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_departs
 from rapport.framework.levels import level_or_default
-from rapport.growth.models import ImprovementPlan, MeetingVisit
+from rapport.growth.models import Feedback, Goal, ImprovementPlan, MeetingVisit
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes
 from rapport.people.models import Person
@@ -142,6 +142,37 @@ def people_on_meeting_page(
 
 
 @dataclass(frozen=True, slots=True)
+class CareerNeeds:
+    """What a career 1:1's parts show beside them: the current goal, recent feedback, the plan.
+
+    Each part's side panel is a small template (`web/meeting/career/<part>.html`) that reads
+    these; more (a ladder, progress) can join them without touching the page.
+    """
+
+    goal: Goal | None
+    recent_feedback: list[Feedback]
+    plan: ImprovementPlan | None
+
+
+RECENT_FEEDBACK = 3
+
+
+def career_needs(viewer: Person, meeting: Meeting) -> CareerNeeds:
+    series = meeting.series
+    return CareerNeeds(
+        goal=Goal.objects.filter(series=series, achieved_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .first(),
+        recent_feedback=list(
+            access.feedback_visible_to(viewer)
+            .filter(series=series)
+            .order_by("-created_at", "-pk")[:RECENT_FEEDBACK]
+        ),
+        plan=open_plan_for(series),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingPage:
     """Everything the meeting page shows, in a fixed number of queries.
 
@@ -175,6 +206,7 @@ class MeetingPage:
     # What the "Mark held" form proposes: the minutes since the start, else as planned.
     held_minutes_guess: int
     wrap_up: meeting_selectors.WrapUp | None = None
+    career: CareerNeeds | None = None
     notes_conflict: dict[str, Any] | None = None
     private_conflict: dict[str, Any] | None = None
     private_draft: str | None = None
@@ -234,7 +266,9 @@ def meeting_page(
         cancelled_by=meeting.cancelled_by if meeting.cancelled_by_id else None,
         notes=notes,
         note_groups=meeting_selectors.note_groups(
-            notes, {**notes.sections(), **typed_notes} if typed_notes is not None else None
+            notes,
+            {**notes.sections(), **typed_notes} if typed_notes is not None else None,
+            career=meeting.is_career,
         ),
         notes_written=any(notes.sections().values()),
         private_note=access.private_note_for(viewer, meeting),
@@ -253,10 +287,17 @@ def meeting_page(
         if started
         else meeting.duration_minutes,
         wrap_up=meeting_selectors.meeting_wrap_up(
-            viewer, meeting, topics=agenda.topics, notes=notes, items=meeting_items
+            viewer,
+            meeting,
+            topics=agenda.topics,
+            notes=notes,
+            items=meeting_items,
+            plan=people.voice.plan(meeting_selectors.plan_for(meeting)),
+            now=now,
         )
         if mode == "wrap"
         else None,
+        career=career_needs(viewer, meeting) if meeting.is_career else None,
         notes_conflict=notes_conflict,
         private_conflict=private_conflict,
         private_draft=private_draft,

@@ -23,7 +23,12 @@ from rapport.framework.cadence import (
     is_career_overdue,
     too_many_cancellations,
 )
-from rapport.framework.documentation import NOTE_SECTIONS, NoteSection, recap_markdown
+from rapport.framework.documentation import (
+    NOTE_SECTIONS,
+    NoteSection,
+    career_note_layout,
+    recap_markdown,
+)
 from rapport.framework.levels import level_or_default
 from rapport.meetings import wording
 from rapport.meetings.models import (
@@ -298,20 +303,63 @@ class SplitRow:
     actual: int | None
 
 
-def actual_split(level: str, topics: Iterable[Topic]) -> list[SplitRow]:
-    """The level's target split beside the split of discussed topics tagged by kind."""
+def actual_split(
+    level: str, topics: Iterable[Topic], *, seconds_by_kind: dict[str, float] | None = None
+) -> list[SplitRow]:
+    """The level's target split beside the actual one.
+
+    Measured from the timer when it recorded time (`seconds_by_kind`), else from the
+    discussed topics tagged by kind.
+    """
     split = agenda_rules.TIME_SPLITS.get(level_or_default(level), ())
-    counts = Counter(topic.kind for topic in topics if topic.discussed and topic.kind)
-    tagged = sum(counts[part.key] for part in split)
+    if seconds_by_kind and sum(seconds_by_kind.values()) > 0:
+        counts: Counter[str] | dict[str, float] = seconds_by_kind
+    else:
+        counts = Counter(topic.kind for topic in topics if topic.discussed and topic.kind)
+    tagged = sum(counts.get(part.key, 0) for part in split)
     return [
         SplitRow(
             part.key,
             part.label,
             part.percent,
-            round(100 * counts[part.key] / tagged) if tagged else None,
+            round(100 * counts.get(part.key, 0) / tagged) if tagged else None,
         )
         for part in split
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class PartRow:
+    """One part of the plan: the minutes planned and the minutes the timer spent in it."""
+
+    key: str
+    title: str
+    planned: int
+    actual: int | None
+
+
+def part_seconds(meeting: Meeting, *, now: dt.datetime | None = None) -> dict[str, float]:
+    """Seconds the shared timer spent in each part (a part still current counts to now)."""
+    now = now or timezone.now()
+    spent: dict[str, float] = {}
+    for part, started, ended in meeting.part_times.values_list("part", "started_at", "ended_at"):
+        spent[part] = spent.get(part, 0.0) + max(0.0, ((ended or now) - started).total_seconds())
+    return spent
+
+
+def _topic_kinds_per_part(topics: Iterable[Topic], report_id: int) -> dict[str, dict[str, int]]:
+    """For the topic parts, how many discussed topics of each kind each held."""
+    parts: dict[str, dict[str, int]] = {
+        agenda_rules.THEIR_TOPICS.key: {},
+        agenda_rules.MY_TOPICS.key: {},
+    }
+    for topic in topics:
+        if not topic.discussed:
+            continue
+        side = agenda_rules.THEIR_TOPICS if topic.author_id == report_id else agenda_rules.MY_TOPICS
+        kinds = parts[side.key]
+        kinds[topic.kind or "tactical"] = kinds.get(topic.kind or "tactical", 0) + 1
+    return parts
 
 
 def report_share(topics: list[Topic], report_id: int) -> int | None:
@@ -446,24 +494,33 @@ class NoteEntry:
 class NoteGroup:
     heading: str
     sections: list[NoteEntry]
+    # A career 1:1's groups are titled by their part even when they hold one section.
+    titled: bool = False
 
 
 def note_groups(
-    notes: SharedNotes,
-    sections: dict[str, str] | None = None,
-    *,
-    layout: tuple[NoteSection, ...] = NOTE_SECTIONS,
+    notes: SharedNotes, sections: dict[str, str] | None = None, *, career: bool = False
 ) -> list[NoteGroup]:
-    """The editor's headings, each with its sections, text and base, in the given layout."""
+    """The editor's headings, each with its sections, text and base.
+
+    A regular 1:1 follows the documentation template; a career 1:1 its four parts.
+    """
     stored = notes.sections()
     values = sections if sections is not None else stored
+
+    def entries(group: Iterable[NoteSection]) -> list[NoteEntry]:
+        return [NoteEntry(s, values.get(s.key, ""), stored.get(s.key, "")) for s in group]
+
+    if career:
+        return [
+            NoteGroup(heading, entries(group), titled=True)
+            for heading, group in career_note_layout()
+        ]
     groups: list[NoteGroup] = []
-    for section in layout:
+    for section in NOTE_SECTIONS:
         if not groups or groups[-1].heading != section.heading:
             groups.append(NoteGroup(section.heading, []))
-        groups[-1].sections.append(
-            NoteEntry(section, values.get(section.key, ""), stored.get(section.key, ""))
-        )
+        groups[-1].sections.extend(entries([section]))
     return groups
 
 
@@ -555,6 +612,9 @@ class WrapUp:
     """Wrap mode's extras: how the time went, the report's share, the recap."""
 
     split_rows: list[SplitRow]
+    # What the actual split was measured from: "timer", or "topics" (their tags).
+    split_by: str
+    part_rows: list[PartRow]
     report_share: int | None
     recap: str
     undated_items: list[ActionItem]
@@ -567,9 +627,27 @@ def meeting_wrap_up(
     topics: list[Topic],
     notes: SharedNotes,
     items: list[ActionItem],
+    plan: tuple[agenda_rules.Timebox, ...],
+    now: dt.datetime | None = None,
 ) -> WrapUp:
+    spent = part_seconds(meeting, now=now)
+    by_kind = agenda_rules.time_by_kind(
+        spent, _topic_kinds_per_part(topics, meeting.series.report_id)
+    )
     return WrapUp(
-        split_rows=actual_split(meeting.series.report.level, topics),
+        split_rows=actual_split(meeting.series.report.level, topics, seconds_by_kind=by_kind),
+        split_by="timer" if spent else "topics",
+        part_rows=[
+            PartRow(
+                box.key,
+                box.title,
+                box.minutes,
+                round(spent[box.key] / 60) if box.key in spent else None,
+            )
+            for box in plan
+        ]
+        if spent
+        else [],
         report_share=report_share(topics, meeting.series.report_id),
         recap=recap(meeting, notes, items, viewer=viewer),
         undated_items=[item for item in items if item.due_on is None and item.is_open],

@@ -265,7 +265,7 @@ def _shared_notes_view(
         **_people(request.user, meeting),
         "meeting": meeting,
         "notes": notes,
-        "note_groups": selectors.note_groups(notes, sections),
+        "note_groups": selectors.note_groups(notes, sections, career=meeting.is_career),
         "notes_written": any(sections.values()),
         "reloaded": True,
     }

@@ -375,7 +375,7 @@
       if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       var link = event.target.closest && event.target.closest("a[href]");
       if (!link || link.target || link.hasAttribute("download")) return;
-      if (link.hasAttribute("data-tool") && link.closest(".is-tabbed")) return; // a tab, not a way out
+      if (link.hasAttribute("data-tool") && document.querySelector(".is-tabbed")) return; // a tab
       if (link.hasAttribute("data-discard")) {
         discarding = true; // "Take theirs": what is typed here is meant to go
         return;
@@ -706,10 +706,11 @@
   }
 
   document.addEventListener("click", function (event) {
-    var tab = event.target.closest && event.target.closest(".is-tabbed [data-tool]");
-    if (!tab) return;
+    var tab = event.target.closest && event.target.closest("a[data-tool]");
+    var tools = document.querySelector("[data-tools].is-tabbed");
+    if (!tab || !tools) return;
     event.preventDefault();
-    showTool(tab.closest("[data-tools]"), tab.dataset.tool, true);
+    showTool(tools, tab.dataset.tool, true); // a link elsewhere on the page opens its tab too
   });
 
   document.addEventListener("keydown", function (event) {
