@@ -95,6 +95,9 @@ def breaks_talk_rule(manager_share_percent: float) -> bool:
 
 # The opening's "Check-in on mood/energy", recorded from 1 (drained) to 5 (energised).
 MOOD_MIN, MOOD_MAX = 1, 5
+MOOD_LABELS: Mapping[int, str] = MappingProxyType(
+    {1: "Drained", 2: "Low", 3: "Okay", 4: "Good", 5: "Energised"}
+)
 # How long a held 1:1 may be recorded as lasting: a minute to a working day.
 HELD_MINUTES_MIN, HELD_MINUTES_MAX = 1, 480
 
@@ -445,3 +448,56 @@ def _apportion(total: int, weights: tuple[int, ...]) -> tuple[int, ...]:
     for index in by_remainder[: total - sum(shares)]:
         shares[index] += 1
     return tuple(shares)
+
+
+# --- How the time went ----------------------------------------------------------
+
+# The kind of talk each part of a plan is, for the level's tactical / skills / career
+# split measured from the timer. The opening and closing review and confirm action
+# items (tactical); the 5-minute career check is career. A career 1:1's progress review
+# and forward planning are career, its feedback exchange is skill development and its
+# action items tactical. Topic parts ("their" and "your" topics) hold what was on the
+# agenda: their time goes to the kinds of the topics discussed in them (None here).
+PART_KINDS: Mapping[str, str | None] = MappingProxyType(
+    {
+        OPENING.key: "tactical",
+        THEIR_TOPICS.key: None,
+        MY_TOPICS.key: None,
+        "career_check": "career",
+        CLOSING.key: "tactical",
+        "progress_review": "career",
+        "feedback_exchange": "skills",
+        "forward_planning": "career",
+        "action_items": "tactical",
+    }
+)
+
+
+def time_by_kind(
+    part_seconds: Mapping[str, float], topic_kinds: Mapping[str, Mapping[str, int]]
+) -> dict[str, float]:
+    """Seconds per kind of talk (tactical, skills, career) from the seconds spent per part.
+
+    `topic_kinds` gives, for a topic part, how many discussed topics of each kind it held;
+    its time is shared among them in proportion (untagged or status topics count as
+    tactical, and so does a topic part with no topic discussed).
+    """
+    totals = dict.fromkeys(TIME_SPLIT_KEYS, 0.0)
+    for part, seconds in part_seconds.items():
+        if seconds < 0:
+            raise ValueError(f"A part cannot last {seconds} seconds.")
+        kind = PART_KINDS.get(part, "tactical")
+        if kind is not None:
+            totals[kind] += seconds
+            continue
+        counts = {k: n for k, n in topic_kinds.get(part, {}).items() if n > 0}
+        weights = dict.fromkeys(TIME_SPLIT_KEYS, 0)
+        for topic_kind, n in counts.items():
+            weights[topic_kind if topic_kind in weights else "tactical"] += n
+        total = sum(weights.values())
+        if not total:
+            totals["tactical"] += seconds
+            continue
+        for key, weight in weights.items():
+            totals[key] += seconds * weight / total
+    return totals

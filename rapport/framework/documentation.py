@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rapport.framework.agenda import CAREER_PARTS
+
 WHY_DOCUMENT: tuple[str, ...] = (
     "Track patterns over time",
     "Remember commitments",
@@ -256,3 +258,27 @@ def _covered(span: tuple[int, int], term: str, found: dict[str, list[tuple[int, 
         if other != term
         for other_start, other_end in other_spans
     )
+
+
+# A career-focused 1:1's notes follow its four parts (the guide's "Structure for Career
+# 1:1"): each part's sections under the part's title, then what else came up. The recap
+# keeps the documentation template's headings either way.
+CAREER_NOTE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("progress_review", ("career_progress",)),
+    ("feedback_exchange", ("feedback",)),
+    ("forward_planning", ("career_goals", "career_next_focus")),
+    ("action_items", ("follow_up",)),
+)
+ALSO_DISCUSSED_HEADING = "Also discussed"
+
+
+def career_note_layout() -> tuple[tuple[str, tuple[NoteSection, ...]], ...]:
+    """The career 1:1's note groups: (heading, sections), every section exactly once."""
+    by_key = {section.key: section for section in NOTE_SECTIONS}
+    titles = {part.key: part.title for part in CAREER_PARTS}
+    groups = [
+        (titles[part], tuple(by_key[key] for key in keys)) for part, keys in CAREER_NOTE_PARTS
+    ]
+    placed = {key for _, keys in CAREER_NOTE_PARTS for key in keys}
+    rest = tuple(section for section in NOTE_SECTIONS if section.key not in placed)
+    return (*groups, (ALSO_DISCUSSED_HEADING, rest))

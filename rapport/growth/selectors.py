@@ -1,16 +1,22 @@
-"""Reads of growth: a series' open plan, and what the data suggests for its cadence."""
+"""Reads of growth: a series' open plan, cadence suggestions, and the meeting page."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from django.utils import timezone
 
+from rapport import access
+from rapport.framework import agenda as agenda_rules
+from rapport.framework import documentation
+from rapport.framework.agenda import held_minutes_from
 from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_departs
 from rapport.framework.levels import level_or_default
-from rapport.growth.models import ImprovementPlan, MeetingVisit
-from rapport.meetings.models import Meeting, Series
+from rapport.growth.models import Feedback, Goal, ImprovementPlan, MeetingVisit
+from rapport.meetings import selectors as meeting_selectors
+from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes
 from rapport.people.models import Person
 
 # How long a visit counts as "on the page": the page renews it while it is open and visible.
@@ -129,4 +135,170 @@ def people_on_meeting_page(
         MeetingVisit.objects.filter(
             meeting=meeting, person_id__in=others, last_seen_at__gte=now - PRESENT_FOR
         ).values_list("person_id", flat=True)
+    )
+
+
+# The meeting page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CareerNeeds:
+    """What a career 1:1's parts show beside them: the current goal, recent feedback, the plan.
+
+    Each part's side panel is a small template (`web/meeting/career/<part>.html`) that reads
+    these; more (a ladder, progress) can join them without touching the page.
+    """
+
+    goal: Goal | None
+    recent_feedback: list[Feedback]
+    plan: ImprovementPlan | None
+
+
+RECENT_FEEDBACK = 3
+
+
+def career_needs(viewer: Person, meeting: Meeting) -> CareerNeeds:
+    series = meeting.series
+    return CareerNeeds(
+        goal=Goal.objects.filter(series=series, achieved_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .first(),
+        recent_feedback=list(
+            access.feedback_visible_to(viewer)
+            .filter(series=series)
+            .order_by("-created_at", "-pk")[:RECENT_FEEDBACK]
+        ),
+        plan=open_plan_for(series),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingPage:
+    """Everything the meeting page shows, in a fixed number of queries.
+
+    Built from the meeting parts of `meetings.selectors` plus what growth knows
+    (who else is on the page). The template renders its fields by name (`context()`).
+    """
+
+    people: meeting_selectors.MeetingPeople
+    agenda: meeting_selectors.MeetingAgenda
+    meeting: Meeting
+    mode: str
+    previous: Meeting | None
+    next: Meeting | None
+    moved_to: Meeting | None
+    moved_from: Meeting | None
+    cancelled_by: Person | None
+    notes: SharedNotes
+    note_groups: list[meeting_selectors.NoteGroup]
+    notes_written: bool
+    private_note: PrivateNote | None
+    opening_items: list[ActionItem]
+    meeting_items: list[ActionItem]
+    plan: tuple[agenda_rules.Timebox, ...]
+    split: tuple[agenda_rules.SplitPart, ...] | None
+    timer: meeting_selectors.TimerState
+    timer_hash: str
+    on_day_away: bool
+    live_since: str
+    other_present: bool
+    presence: str
+    # What the "Mark held" form proposes: the minutes since the start, else as planned.
+    held_minutes_guess: int
+    wrap_up: meeting_selectors.WrapUp | None = None
+    career: CareerNeeds | None = None
+    notes_conflict: dict[str, Any] | None = None
+    private_conflict: dict[str, Any] | None = None
+    private_draft: str | None = None
+
+    def context(self) -> dict[str, Any]:
+        """The page's fields by name, its parts flattened, as the templates read them."""
+        names = {f.name for f in fields(self)} - {"people", "agenda", "wrap_up"}
+        flat: dict[str, Any] = {name: getattr(self, name) for name in names}
+        # The framework's constants the page quotes.
+        flat.update(
+            mood_labels=agenda_rules.MOOD_LABELS,
+            structure=agenda_rules,
+            documentation=documentation,
+            modes=meeting_selectors.MODE_TITLES,
+        )
+        for part in (self.people, self.agenda, self.wrap_up):
+            if part is not None:
+                flat.update({f.name: getattr(part, f.name) for f in fields(part)})
+        return flat
+
+
+def meeting_page(
+    viewer: Person,
+    meeting: Meeting,
+    *,
+    mode: str = "",
+    notes_conflict: dict[str, Any] | None = None,
+    typed_notes: dict[str, str] | None = None,
+    private_conflict: dict[str, Any] | None = None,
+    private_draft: str | None = None,
+    now: dt.datetime | None = None,
+) -> MeetingPage:
+    """The meeting page in one of its modes (default: the meeting's own), for the viewer.
+
+    `typed_notes` overlays the editor with text the viewer typed (after a conflict).
+    """
+    now = now or timezone.now()
+    meetings = access.meetings_visible_to(viewer)
+    items = access.action_items_visible_to(viewer)
+    notes = access.shared_notes_for(viewer, meeting.pk)
+    people = meeting_selectors.meeting_people(viewer, meeting)
+    agenda = meeting_selectors.meeting_agenda(viewer, meeting)
+    meeting_items = meeting_selectors.meeting_items(viewer, meeting)
+    timer = meeting_selectors.meeting_timer(meeting, people.voice, now=now)
+    present = people_on_meeting_page(viewer=viewer, meeting=meeting, now=now)
+    mode = mode if mode in meeting_selectors.MODES else meeting_selectors.default_mode(meeting)
+    started = meeting.started_at
+    return MeetingPage(
+        people=people,
+        agenda=agenda,
+        meeting=meeting,
+        mode=mode,
+        previous=meetings.before(meeting).first(),
+        next=meetings.after(meeting).first(),
+        moved_to=meetings.filter(pk=meeting.moved_to_id).first() if meeting.moved_to_id else None,
+        moved_from=meetings.filter(moved_to=meeting).select_related("cancelled_by").first(),
+        cancelled_by=meeting.cancelled_by if meeting.cancelled_by_id else None,
+        notes=notes,
+        note_groups=meeting_selectors.note_groups(
+            notes,
+            {**notes.sections(), **typed_notes} if typed_notes is not None else None,
+            career=meeting.is_career,
+        ),
+        notes_written=any(notes.sections().values()),
+        private_note=access.private_note_for(viewer, meeting),
+        opening_items=list(items.in_opening_of(meeting)),
+        meeting_items=meeting_items,
+        plan=people.voice.plan(meeting_selectors.plan_for(meeting)),
+        split=agenda_rules.TIME_SPLITS.get(meeting.series.report.level),
+        timer=timer,
+        timer_hash=meeting_selectors.live_hash(timer, meeting_items),
+        on_day_away=meeting.is_open
+        and meeting.pk in meeting_selectors.meetings_on_days_away([meeting]),
+        live_since=meeting_selectors.live_since(notes, present),
+        other_present=bool(present),
+        presence=meeting_selectors.presence_sentence(people, present),
+        held_minutes_guess=held_minutes_from((now - started).total_seconds())
+        if started
+        else meeting.duration_minutes,
+        wrap_up=meeting_selectors.meeting_wrap_up(
+            viewer,
+            meeting,
+            topics=agenda.topics,
+            notes=notes,
+            items=meeting_items,
+            plan=people.voice.plan(meeting_selectors.plan_for(meeting)),
+            now=now,
+        )
+        if mode == "wrap"
+        else None,
+        career=career_needs(viewer, meeting) if meeting.is_career else None,
+        notes_conflict=notes_conflict,
+        private_conflict=private_conflict,
+        private_draft=private_draft,
     )

@@ -165,6 +165,25 @@ class Meeting(models.Model):
         return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
 
 
+class PartTime(models.Model):
+    """A stretch of a running meeting spent in one part of its plan, from the shared timer.
+
+    Moving the timer closes the open stretch and opens the next; marking the meeting held
+    closes the last. "How the time went" adds them up per part and per kind of talk.
+    """
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="part_times")
+    part = models.CharField(max_length=32)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.part} from {self.started_at:%H:%M}"
+
+
 class Topic(models.Model):
     class Kind(models.TextChoices):
         TACTICAL = "tactical", "Tactical"

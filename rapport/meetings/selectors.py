@@ -7,6 +7,7 @@ number of queries however many reports, meetings or items there are.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,10 +23,22 @@ from rapport.framework.cadence import (
     is_career_overdue,
     too_many_cancellations,
 )
-from rapport.framework.documentation import recap_markdown
+from rapport.framework.documentation import (
+    NOTE_SECTIONS,
+    NoteSection,
+    career_note_layout,
+    recap_markdown,
+)
 from rapport.framework.levels import level_or_default
 from rapport.meetings import wording
-from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
+from rapport.meetings.models import (
+    ActionItem,
+    Meeting,
+    Series,
+    SharedNotes,
+    Topic,
+    agenda_order,
+)
 from rapport.people.models import Organisation, Person
 from rapport.people.selectors import days_away_of
 
@@ -290,20 +303,63 @@ class SplitRow:
     actual: int | None
 
 
-def actual_split(level: str, topics: Iterable[Topic]) -> list[SplitRow]:
-    """The level's target split beside the split of discussed topics tagged by kind."""
+def actual_split(
+    level: str, topics: Iterable[Topic], *, seconds_by_kind: dict[str, float] | None = None
+) -> list[SplitRow]:
+    """The level's target split beside the actual one.
+
+    Measured from the timer when it recorded time (`seconds_by_kind`), else from the
+    discussed topics tagged by kind.
+    """
     split = agenda_rules.TIME_SPLITS.get(level_or_default(level), ())
-    counts = Counter(topic.kind for topic in topics if topic.discussed and topic.kind)
-    tagged = sum(counts[part.key] for part in split)
+    if seconds_by_kind and sum(seconds_by_kind.values()) > 0:
+        counts: Counter[str] | dict[str, float] = seconds_by_kind
+    else:
+        counts = Counter(topic.kind for topic in topics if topic.discussed and topic.kind)
+    tagged = sum(counts.get(part.key, 0) for part in split)
     return [
         SplitRow(
             part.key,
             part.label,
             part.percent,
-            round(100 * counts[part.key] / tagged) if tagged else None,
+            round(100 * counts.get(part.key, 0) / tagged) if tagged else None,
         )
         for part in split
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class PartRow:
+    """One part of the plan: the minutes planned and the minutes the timer spent in it."""
+
+    key: str
+    title: str
+    planned: int
+    actual: int | None
+
+
+def part_seconds(meeting: Meeting, *, now: dt.datetime | None = None) -> dict[str, float]:
+    """Seconds the shared timer spent in each part (a part still current counts to now)."""
+    now = now or timezone.now()
+    spent: dict[str, float] = {}
+    for part, started, ended in meeting.part_times.values_list("part", "started_at", "ended_at"):
+        spent[part] = spent.get(part, 0.0) + max(0.0, ((ended or now) - started).total_seconds())
+    return spent
+
+
+def _topic_kinds_per_part(topics: Iterable[Topic], report_id: int) -> dict[str, dict[str, int]]:
+    """For the topic parts, how many discussed topics of each kind each held."""
+    parts: dict[str, dict[str, int]] = {
+        agenda_rules.THEIR_TOPICS.key: {},
+        agenda_rules.MY_TOPICS.key: {},
+    }
+    for topic in topics:
+        if not topic.discussed:
+            continue
+        side = agenda_rules.THEIR_TOPICS if topic.author_id == report_id else agenda_rules.MY_TOPICS
+        kinds = parts[side.key]
+        kinds[topic.kind or "tactical"] = kinds.get(topic.kind or "tactical", 0) + 1
+    return parts
 
 
 def report_share(topics: list[Topic], report_id: int) -> int | None:
@@ -343,4 +399,256 @@ def recap(
             )
             for item in items
         ],
+    )
+
+
+# The meeting page's parts ----------------------------------------------------------
+# Each part is what one region of the meeting page (or its live fragment) draws; the
+# whole page is `growth.selectors.meeting_page`, which adds presence and the career panels.
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingPeople:
+    """Who is on the page: the viewer, the two participants, and how to speak to the viewer."""
+
+    viewer: Person
+    series: Series
+    report: Person
+    manager: Person
+    other: Person
+    is_manager: bool
+    voice: wording.Voice
+    editable: bool
+    today: dt.date
+
+
+def meeting_people(viewer: Person, meeting: Meeting) -> MeetingPeople:
+    series = meeting.series
+    is_manager = access.is_manager_in(viewer, series)
+    return MeetingPeople(
+        viewer=viewer,
+        series=series,
+        report=series.report,
+        manager=series.manager,
+        other=series.report if is_manager else series.manager,
+        is_manager=is_manager,
+        voice=wording.voice_for(viewer, series),
+        editable=series.is_open,
+        today=timezone.localdate(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingAgenda:
+    """The agenda, the report's topics first, with what the page needs to draw it."""
+
+    topics: list[Topic]
+    report_topics: list[Topic]
+    manager_topics: list[Topic]
+    # What the live poll compares: any change to a topic or the meeting's status.
+    agenda_hash: str
+    carried: list[Topic]
+    agenda_open: bool
+    topic_kinds: list[tuple[str, str]]
+
+
+def meeting_agenda(viewer: Person, meeting: Meeting) -> MeetingAgenda:
+    report_id = meeting.series.report_id
+    topics = agenda_order(
+        access.topics_visible_to(viewer)
+        .filter(meeting=meeting)
+        .select_related("carried_from__meeting", "carried_to__meeting"),
+        report_id=report_id,
+    )
+    fingerprint = repr(
+        [meeting.status]
+        + [(t.pk, t.text, t.kind, t.discussed, t.position, t.author_id) for t in topics]
+    )
+    return MeetingAgenda(
+        topics=topics,
+        report_topics=[t for t in topics if t.author_id == report_id],
+        manager_topics=[t for t in topics if t.author_id != report_id],
+        agenda_hash=hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest(),
+        carried=[target for t in topics if (target := _carried_to(t)) is not None],
+        agenda_open=meeting.series.is_open and meeting.is_open,
+        topic_kinds=list(Topic.Kind.choices),
+    )
+
+
+def _carried_to(topic: Topic) -> Topic | None:
+    try:
+        return topic.carried_to
+    except Topic.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteEntry:
+    section: NoteSection
+    text: str
+    # The stored text a save starts from (posted back as `base_<section>`).
+    base: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteGroup:
+    heading: str
+    sections: list[NoteEntry]
+    # A career 1:1's groups are titled by their part even when they hold one section.
+    titled: bool = False
+
+
+def note_groups(
+    notes: SharedNotes, sections: dict[str, str] | None = None, *, career: bool = False
+) -> list[NoteGroup]:
+    """The editor's headings, each with its sections, text and base.
+
+    A regular 1:1 follows the documentation template; a career 1:1 its four parts.
+    """
+    stored = notes.sections()
+    values = sections if sections is not None else stored
+
+    def entries(group: Iterable[NoteSection]) -> list[NoteEntry]:
+        return [NoteEntry(s, values.get(s.key, ""), stored.get(s.key, "")) for s in group]
+
+    if career:
+        return [
+            NoteGroup(heading, entries(group), titled=True)
+            for heading, group in career_note_layout()
+        ]
+    groups: list[NoteGroup] = []
+    for section in NOTE_SECTIONS:
+        if not groups or groups[-1].heading != section.heading:
+            groups.append(NoteGroup(section.heading, []))
+        groups[-1].sections.extend(entries([section]))
+    return groups
+
+
+@dataclass(frozen=True, slots=True)
+class TimerState:
+    """The shared timer: the current part of the plan, its box, and since when (server time)."""
+
+    box: agenda_rules.Timebox | None
+    running: bool
+    started_epoch_ms: int | None
+    hash: str
+    # The browser corrects its own clock with this, so both people see the same time.
+    server_now_ms: int
+
+
+def meeting_timer(
+    meeting: Meeting, voice: wording.Voice, *, now: dt.datetime | None = None
+) -> TimerState:
+    boxes = {box.key: box for box in voice.plan(plan_for(meeting))}
+    box = boxes.get(meeting.section)
+    started = meeting.section_started_at
+    running = meeting.status == Meeting.Status.SCHEDULED and meeting.started_at is not None
+    stamp = f"{meeting.section}@{started.timestamp() if started else ''}@{running}"
+    return TimerState(
+        box=box,
+        running=running,
+        started_epoch_ms=int(started.timestamp() * 1000) if started and box else None,
+        hash=hashlib.sha1(stamp.encode(), usedforsecurity=False).hexdigest()[:16],
+        server_now_ms=int((now or timezone.now()).timestamp() * 1000),
+    )
+
+
+def live_hash(timer: TimerState, items: Iterable[ActionItem]) -> str:
+    """What the timer poll compares: the part and its start, and the meeting's items."""
+    fingerprint = timer.hash + repr([(i.pk, i.text, i.status, i.due_on, i.owner_id) for i in items])
+    return hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+def meeting_items(viewer: Person, meeting: Meeting) -> list[ActionItem]:
+    """The action items agreed in this meeting, in the order they were written."""
+    return list(
+        access.action_items_visible_to(viewer)
+        .filter(meeting=meeting)
+        .select_related("owner")
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TimerFragment:
+    """What the live timer fragment draws: the timer, the plan and the meeting's items."""
+
+    people: MeetingPeople
+    meeting: Meeting
+    timer: TimerState
+    plan: tuple[agenda_rules.Timebox, ...]
+    timer_hash: str
+    meeting_items: list[ActionItem]
+
+
+def meeting_timer_fragment(viewer: Person, meeting: Meeting) -> TimerFragment:
+    people = meeting_people(viewer, meeting)
+    items = meeting_items(viewer, meeting)
+    state = meeting_timer(meeting, people.voice)
+    return TimerFragment(
+        people=people,
+        meeting=meeting,
+        timer=state,
+        plan=people.voice.plan(plan_for(meeting)),
+        timer_hash=live_hash(state, items),
+        meeting_items=items,
+    )
+
+
+def presence_sentence(people: MeetingPeople, present: set[int]) -> str:
+    """The sentence the page shows for who else has it open."""
+    if people.other.pk in present:
+        return f"{people.other.first_name} is on this page too"
+    return f"{people.other.first_name} is not on this page right now"
+
+
+def live_since(notes: SharedNotes, present: set[int]) -> str:
+    """What the live poll compares: the notes' version and who else is on the page."""
+    return f"{notes.version}.{'.'.join(str(pk) for pk in sorted(present))}"
+
+
+@dataclass(frozen=True, slots=True)
+class WrapUp:
+    """Wrap mode's extras: how the time went, the report's share, the recap."""
+
+    split_rows: list[SplitRow]
+    # What the actual split was measured from: "timer", or "topics" (their tags).
+    split_by: str
+    part_rows: list[PartRow]
+    report_share: int | None
+    recap: str
+    undated_items: list[ActionItem]
+
+
+def meeting_wrap_up(
+    viewer: Person,
+    meeting: Meeting,
+    *,
+    topics: list[Topic],
+    notes: SharedNotes,
+    items: list[ActionItem],
+    plan: tuple[agenda_rules.Timebox, ...],
+    now: dt.datetime | None = None,
+) -> WrapUp:
+    spent = part_seconds(meeting, now=now)
+    by_kind = agenda_rules.time_by_kind(
+        spent, _topic_kinds_per_part(topics, meeting.series.report_id)
+    )
+    return WrapUp(
+        split_rows=actual_split(meeting.series.report.level, topics, seconds_by_kind=by_kind),
+        split_by="timer" if spent else "topics",
+        part_rows=[
+            PartRow(
+                box.key,
+                box.title,
+                box.minutes,
+                round(spent[box.key] / 60) if box.key in spent else None,
+            )
+            for box in plan
+        ]
+        if spent
+        else [],
+        report_share=report_share(topics, meeting.series.report_id),
+        recap=recap(meeting, notes, items, viewer=viewer),
+        undated_items=[item for item in items if item.due_on is None and item.is_open],
     )

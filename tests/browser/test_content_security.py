@@ -162,9 +162,12 @@ def test_a_whole_1_1_and_the_main_pages_run_without_a_violation(
     report.locator("#meeting-items", has_text="Set up the canary").wait_for(timeout=LIVE)
     manager.wait_for_function("() => document.getElementById('new-item-text').value === ''")
 
-    # The coaching panels: questions by category, and a playbook's wording copied.
+    # The coaching panels, each a tab beside the notes: questions by category, and a
+    # playbook's wording copied.
+    manager.get_by_role("tab", name="Questions").click()
     with manager.expect_response(lambda response: "/questions/" in response.url):
         manager.locator("#question-category").select_option(index=1)
+    manager.get_by_role("tab", name="Playbooks").click()
     playbook = manager.locator(".coaching-playbook").first
     playbook.locator("summary").click()
     playbook.get_by_role("button", name="Copy wording").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -99,7 +100,7 @@ def test_it_writes_held_cancelled_and_moved_meetings_and_carries_what_was_not_di
     assert "MIA-ONLY-5512" not in note.sealed_body and note.body == "MIA-ONLY-5512"
     assert ActionItem.objects.filter(status="done").get().done_on == week(4).date()
     series.refresh_from_db()
-    assert series.started_on == week(5).date()
+    assert series.started_on == week(5).astimezone(ZoneInfo(series.timezone)).date()
     # Planned ahead from now, and nothing dated after it but the schedule.
     assert Meeting.objects.filter(series=series, status="scheduled", scheduled_at__gt=NOW).exists()
     assert not Meeting.objects.filter(series=series, scheduled_at__lt=NOW, created_at__gt=NOW)
@@ -216,3 +217,26 @@ def test_only_the_manager_lays_out_the_past_and_only_once(
     with pytest.raises(Refused, match="already has a history"):
         series_backfill(actor=cast.mia, series=series, meetings=[held(week(4))], now=NOW)
     assert row_counts() == before
+
+
+def test_each_held_meeting_records_its_timer_through_the_plan(
+    cast: SimpleNamespace, series: Series
+) -> None:
+    from rapport.meetings.models import PartTime
+
+    start = week(4)
+    plan = [
+        PastMeeting(scheduled_at=start, ended_at=start + dt.timedelta(minutes=60), mood=3),
+        PastMeeting(
+            scheduled_at=week(2), cancelled_by=cast.mia, cancelled_at=week(3), reason="Offsite"
+        ),
+    ]
+    done = series_backfill(actor=cast.mia, series=series, meetings=plan, now=NOW)
+    held_id = done.meetings[0]
+    stretches = list(PartTime.objects.filter(meeting_id=held_id).order_by("started_at"))
+    assert len(stretches) >= 2
+    assert stretches[0].started_at == start
+    assert stretches[-1].ended_at == start + dt.timedelta(minutes=60)
+    for before, after in itertools.pairwise(stretches):
+        assert before.ended_at == after.started_at
+    assert not PartTime.objects.filter(meeting_id=done.meetings[1]).exists()

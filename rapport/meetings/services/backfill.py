@@ -25,12 +25,22 @@ from rapport.framework.agenda import (
     HELD_MINUTES_MIN,
     MOOD_MAX,
     MOOD_MIN,
+    agenda_plan,
     is_held_minutes,
     is_mood,
 )
 from rapport.framework.cadence import reschedule_refusal
+from rapport.framework.levels import level_or_default
 from rapport.meetings import scheduling
-from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
+from rapport.meetings.models import (
+    ActionItem,
+    Meeting,
+    PartTime,
+    PrivateNote,
+    Series,
+    SharedNotes,
+    Topic,
+)
 from rapport.meetings.services.common import _clean_text
 from rapport.meetings.services.meetings import _career_hand_over, topics_carry_over
 from rapport.meetings.services.notes import NOTE_LIMIT
@@ -187,6 +197,7 @@ def series_backfill(
     topics, pending = _topics_write(plan, ids)
     items = _items_write(plan, ids, series, actor)
     notes = _private_notes_write(plan, ids, series)
+    _part_times_write(plan, ids, series)
     ahead = series.meetings.filter(status=Meeting.Status.SCHEDULED, scheduled_at__gt=now)
     if not ahead.exists():
         series_schedule(series=series, now=now)
@@ -422,6 +433,33 @@ def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -
     return ids
 
 
+def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -> None:
+    """The shared timer moved through each held meeting's plan, stretched to its real length."""
+    at = _moment_value()
+    level = level_or_default(series.report.level)
+    rows = []
+    for meeting, pk in zip(plan, ids, strict=True):
+        if not meeting.held:
+            continue
+        kind = (Meeting.Kind.CAREER if meeting.career else Meeting.Kind.REGULAR).value
+        length = meeting.duration_minutes or (
+            scheduling.career_minutes(series.duration_minutes)
+            if meeting.career
+            else series.duration_minutes
+        )
+        try:
+            boxes = agenda_plan(duration_minutes=length, kind=kind, level=level)
+        except ValueError:  # a length outside what the framework plans for
+            continue
+        started = meeting.started_at or meeting.scheduled_at
+        scale = (meeting.closed_at - started) / dt.timedelta(minutes=length)
+        edges = [started + dt.timedelta(minutes=box.start_minute * scale) for box in boxes]
+        for box, begin, end in zip(boxes, edges, [*edges[1:], meeting.closed_at], strict=True):
+            rows.append((pk, box.key, at(begin), at(end)))
+    table = _Table(PartTime, PART_TIME_COLUMNS)
+    table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
+
+
 MEETING_COLUMNS = (
     "series_id", "scheduled_at", "duration_minutes", "kind", "status", "started_at",
     "ended_at", "held_minutes", "mood", "cancelled_by_id", "cancelled_at", "cancel_reason",
@@ -436,6 +474,7 @@ ITEM_COLUMNS = (
     "series_id", "meeting_id", "owner_id", "text", "due_on", "status", "done_on",
     "created_by_id", "created_at",
 )  # fmt: skip
+PART_TIME_COLUMNS = ("meeting_id", "part", "started_at", "ended_at")
 PRIVATE_COLUMNS = ("meeting_id", "author_id", "sealed_body", "version", "updated_at")
 
 

@@ -24,7 +24,7 @@ from rapport.framework.agenda import (
 )
 from rapport.framework.cadence import SERIES_MINUTES, reschedule_refusal
 from rapport.meetings import scheduling
-from rapport.meetings.models import Meeting, PrivateNote, SharedNotes, Topic
+from rapport.meetings.models import Meeting, PartTime, PrivateNote, SharedNotes, Topic
 from rapport.meetings.selectors import plan_for
 from rapport.meetings.services.series import _meeting_create, next_meeting
 from rapport.people.models import Person
@@ -72,6 +72,7 @@ def meeting_complete(
     if mood is not None:
         meeting.mood = mood
     meeting.save(update_fields=["status", "started_at", "ended_at", "held_minutes", "mood"])
+    _part_times_close(meeting, now=now)
     topics_carry_over(meeting=meeting, now=now)
     return meeting
 
@@ -274,10 +275,18 @@ def meeting_set_section(
     keys = [box.key for box in plan_for(meeting)]
     if section not in keys:
         raise Refused("That is not a part of this meeting's plan.")
+    now = now or timezone.now()
+    _part_times_close(meeting, now=now)
+    PartTime.objects.create(meeting=meeting, part=section, started_at=now)
     meeting.section = section
-    meeting.section_started_at = now or timezone.now()
+    meeting.section_started_at = now
     meeting.save(update_fields=["section", "section_started_at"])
     return meeting
+
+
+def _part_times_close(meeting: Meeting, *, now: dt.datetime) -> None:
+    """End the stretch of the timer's current part (the record of how the time went)."""
+    PartTime.objects.filter(meeting=meeting, ended_at__isnull=True).update(ended_at=now)
 
 
 @transaction.atomic

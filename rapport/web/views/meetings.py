@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -13,183 +13,55 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Conflict, Refused
-from rapport.framework import agenda as agenda_rules
 from rapport.framework import documentation
-from rapport.framework.agenda import MOOD_MAX, MOOD_MIN, held_minutes_from
+from rapport.framework.agenda import MOOD_LABELS, MOOD_MAX, MOOD_MIN
 from rapport.framework.documentation import NOTE_SECTIONS
 from rapport.growth import selectors as growth_selectors
 from rapport.growth import services as growth
 from rapport.meetings import selectors, services, wording
-from rapport.meetings.models import Meeting, SharedNotes, Topic, agenda_order
-from rapport.meetings.selectors import meetings_on_days_away
+from rapport.meetings.models import Meeting, SharedNotes
 from rapport.people.models import Person
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
 from rapport.web.views.common import first_error, is_htmx, person_view, refused
 
-MOOD_LABELS = {1: "Drained", 2: "Low", 3: "Okay", 4: "Good", 5: "Energised"}
-
-
 # Reading ---------------------------------------------------------------------------
-
-
-def _agenda(viewer: Person, meeting: Meeting) -> dict[str, Any]:
-    """The agenda, the report's topics first, with what the page needs to draw it."""
-    topics = agenda_order(
-        access.topics_visible_to(viewer)
-        .filter(meeting=meeting)
-        .select_related("carried_from__meeting", "carried_to__meeting"),
-        report_id=meeting.series.report_id,
-    )
-    report_id = meeting.series.report_id
-    fingerprint = repr(
-        [meeting.status]
-        + [(t.pk, t.text, t.kind, t.discussed, t.position, t.author_id) for t in topics]
-    )
-    carried = [target for t in topics if (target := _carried_to(t)) is not None]
-    return {
-        "topics": topics,
-        "report_topics": [t for t in topics if t.author_id == report_id],
-        "manager_topics": [t for t in topics if t.author_id != report_id],
-        "agenda_hash": hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest(),
-        "carried": carried,
-        "agenda_open": meeting.series.is_open and meeting.is_open,
-        "topic_kinds": Topic.Kind.choices,
-    }
-
-
-def _carried_to(topic: Topic) -> Topic | None:
-    try:
-        return topic.carried_to
-    except Topic.DoesNotExist:
-        return None
-
-
-def _note_groups(notes: SharedNotes, sections: dict[str, str] | None = None) -> list[dict]:
-    """The template's headings, each with its sections, titles, hints, text and base.
-
-    The base is the stored text a save starts from (posted back as `base_<section>`).
-    """
-    values = sections if sections is not None else notes.sections()
-    stored = notes.sections()
-    groups: list[dict] = []
-    for section in NOTE_SECTIONS:
-        if not groups or groups[-1]["heading"] != section.heading:
-            groups.append({"heading": section.heading, "sections": []})
-        groups[-1]["sections"].append(
-            {
-                "section": section,
-                "text": values.get(section.key, ""),
-                "base": stored.get(section.key, ""),
-            }
-        )
-    return groups
+# Every page and fragment here is one selector: `growth.selectors.meeting_page` for the
+# page, the meeting parts of `meetings.selectors` for the live fragments.
 
 
 def _people(viewer: Person, meeting: Meeting) -> dict[str, Any]:
-    series = meeting.series
-    is_manager = access.is_manager_in(viewer, series)
-    return {
-        "viewer": viewer,
-        "series": series,
-        "report": series.report,
-        "manager": series.manager,
-        "other": series.report if is_manager else series.manager,
-        "is_manager": is_manager,
-        "voice": wording.voice_for(viewer, series),
-        "editable": series.is_open,
-        "today": timezone.localdate(),
-    }
+    return _fields(selectors.meeting_people(viewer, meeting))
 
 
-def _page_context(viewer: Person, meeting: Meeting, **overrides: Any) -> dict[str, Any]:
-    """Everything the meeting page shows, in a fixed number of queries."""
-    meetings = access.meetings_visible_to(viewer)
-    items = access.action_items_visible_to(viewer)
-    notes = access.shared_notes_for(viewer, meeting.pk)
-    started = meeting.started_at
-    people = _people(viewer, meeting)
+def _fields(part: Any) -> dict[str, Any]:
+    return {f.name: getattr(part, f.name) for f in dataclasses.fields(part)}
+
+
+def _page_response(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    status: int = 200,
+    mode: str = "",
+    complete_form: CompleteForm | None = None,
+    cancel_form: CancelForm | None = None,
+    open_panel: str = "",
+    **page_options: Any,
+) -> HttpResponse:
+    """The meeting page: one selector, the forms, rendered."""
+    page = growth_selectors.meeting_page(request.user, meeting, mode=mode, **page_options)
     context = {
-        **people,
-        **_agenda(viewer, meeting),
-        "meeting": meeting,
-        "previous": meetings.before(meeting).first(),
-        "next": meetings.after(meeting).first(),
-        "moved_to": meetings.filter(pk=meeting.moved_to_id).first()
-        if meeting.moved_to_id
-        else None,
-        "moved_from": meetings.filter(moved_to=meeting).select_related("cancelled_by").first(),
-        "cancelled_by": meeting.cancelled_by if meeting.cancelled_by_id else None,
-        "notes": notes,
-        "note_groups": _note_groups(notes),
-        "notes_written": any(notes.sections().values()),
-        "private_note": access.private_note_for(viewer, meeting),
-        "opening_items": list(items.in_opening_of(meeting)),
-        "meeting_items": list(items.filter(meeting=meeting).order_by("pk")),
+        **page.context(),
         "item_form": ActionItemForm(series=meeting.series),
         "topic_form": TopicForm(),
-        "complete_form": CompleteForm(
-            initial={
-                "held_minutes": _minutes_since(started) if started else meeting.duration_minutes,
-                "mood": meeting.mood,
-            }
-        ),
-        "cancel_form": CancelForm(),
-        "mood_labels": MOOD_LABELS,
-        "structure": agenda_rules,
-        "plan": people["voice"].plan(selectors.plan_for(meeting)),
-        "split": agenda_rules.TIME_SPLITS.get(meeting.series.report.level),
-        "modes": selectors.MODE_TITLES,
-        "mode": selectors.default_mode(meeting),
-        "timer": _timer(meeting, people["voice"]),
-        "documentation": documentation,
-        "on_day_away": meeting.is_open and meeting.pk in meetings_on_days_away([meeting]),
-        "notes_conflict": None,
-        "private_conflict": None,
-        "private_draft": None,
-        "open_panel": "",
+        "complete_form": complete_form
+        or CompleteForm(initial={"held_minutes": page.held_minutes_guess, "mood": meeting.mood}),
+        "cancel_form": cancel_form or CancelForm(),
+        "open_panel": open_panel,
         "show_series": False,
         "htmx": False,
     }
-    context.update(overrides)
-    context["timer_hash"] = _live_hash(context["timer"], context["meeting_items"])
-    present = growth_selectors.people_on_meeting_page(viewer=viewer, meeting=meeting)
-    context["live_since"] = _live_since(context["notes"], present)
-    context["other_present"] = bool(present)
-    context["presence"] = _presence(viewer, meeting, present)
-    return context
-
-
-def _wrap_context(viewer: Person, meeting: Meeting, context: dict[str, Any]) -> dict[str, Any]:
-    """Wrap mode's extras: split of discussed topics, the report's share, the recap."""
-    topics = context["topics"]
-    items = context["meeting_items"]
-    return {
-        "split_rows": selectors.actual_split(meeting.series.report.level, topics),
-        "report_share": selectors.report_share(topics, meeting.series.report_id),
-        "recap": selectors.recap(meeting, context["notes"], items, viewer=viewer),
-        "undated_items": [item for item in items if item.due_on is None and item.is_open],
-    }
-
-
-def _timer(meeting: Meeting, voice: wording.Voice) -> dict[str, Any]:
-    """The shared timer: the current section of the plan, its box, and since when (server time)."""
-    boxes = {box.key: box for box in voice.plan(selectors.plan_for(meeting))}
-    box = boxes.get(meeting.section)
-    started = meeting.section_started_at
-    running = meeting.status == Meeting.Status.SCHEDULED and meeting.started_at is not None
-    stamp = f"{meeting.section}@{started.timestamp() if started else ''}@{running}"
-    return {
-        "box": box,
-        "running": running,
-        "started_epoch_ms": int(started.timestamp() * 1000) if started and box else None,
-        "hash": hashlib.sha1(stamp.encode(), usedforsecurity=False).hexdigest()[:16],
-        # The browser corrects its own clock with this, so both people see the same time.
-        "server_now_ms": int(timezone.now().timestamp() * 1000),
-    }
-
-
-def _minutes_since(moment: Any) -> int:
-    return held_minutes_from((timezone.now() - moment).total_seconds())
+    return render(request, "web/meeting/meeting.html", context, status=status)
 
 
 def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
@@ -204,38 +76,29 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting page in one of its modes: prepare, run or wrap up (?mode=)."""
     found = access.meeting_for(request.user, meeting_id)
     growth.meeting_seen(actor=request.user, meeting=found)
-    context = _page_context(request.user, found)
-    asked = request.GET.get("mode", "")
-    if asked in selectors.MODES:
-        context["mode"] = asked
-    if context["mode"] == "wrap":
-        context.update(_wrap_context(request.user, found, context))
-    return render(request, "web/meeting/meeting.html", context)
-
-
-def _render_page(
-    request: HttpRequest, meeting: Meeting, status: int, **overrides: Any
-) -> HttpResponse:
-    context = _page_context(request.user, meeting, **overrides)
-    if context["mode"] == "wrap":
-        context.update(_wrap_context(request.user, meeting, context))
-    return render(request, "web/meeting/meeting.html", context, status=status)
+    return _page_response(request, found, mode=request.GET.get("mode", ""))
 
 
 # Agenda ----------------------------------------------------------------------------
 
 
+def _agenda_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    return {
+        **_people(request.user, meeting),
+        **_fields(selectors.meeting_agenda(request.user, meeting)),
+        "meeting": meeting,
+    }
+
+
 def _agenda_response(request: HttpRequest, meeting: Meeting) -> HttpResponse:
-    context = {**_people(request.user, meeting), **_agenda(request.user, meeting)}
-    context["meeting"] = meeting
-    return render(request, "web/meeting/meeting_agenda.html", context)
+    return render(request, "web/meeting/meeting_agenda.html", _agenda_context(request, meeting))
 
 
 @person_view("GET")
 def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The live agenda fragment; 204 when nothing changed since the caller's copy."""
     found = access.meeting_for(request.user, meeting_id)
-    context = {**_people(request.user, found), **_agenda(request.user, found), "meeting": found}
+    context = _agenda_context(request, found)
     since = request.GET.get("since")
     if since and since == context["agenda_hash"]:
         return HttpResponse(status=204)
@@ -402,7 +265,7 @@ def _shared_notes_view(
         **_people(request.user, meeting),
         "meeting": meeting,
         "notes": notes,
-        "note_groups": _note_groups(notes, sections),
+        "note_groups": selectors.note_groups(notes, sections, career=meeting.is_career),
         "notes_written": any(sections.values()),
         "reloaded": True,
     }
@@ -431,13 +294,13 @@ def _shared_conflict(
         who = "You (in another tab or window)"
     if not is_htmx(request):
         # The form comes back with their text as each base: saving it again keeps mine.
-        return _render_page(
+        return _page_response(
             request,
             meeting,
-            409,
+            status=409,
             mode="run",
             notes_conflict={"rows": rows, "who": who, "current": current},
-            note_groups=_note_groups(current, {**stored, **mine}),
+            typed_notes=mine,
         )
     context = {
         **_saved_context(current, mine),
@@ -481,10 +344,10 @@ def private_note(request: HttpRequest, meeting_id: int) -> HttpResponse:
     except Conflict as conflict:
         rows = [{"title": "Private note", "theirs": conflict.current.body, "mine": body}]
         if not is_htmx(request):
-            return _render_page(
+            return _page_response(
                 request,
                 found,
-                409,
+                status=409,
                 mode="run",
                 private_conflict={"rows": rows, "current": conflict.current},
                 private_draft=body,
@@ -541,7 +404,7 @@ def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, _held_message(request.user, found))
             return _back(found)
-    return _render_page(request, found, 400, complete_form=form, mode="wrap")
+    return _page_response(request, found, status=400, complete_form=form, mode="wrap")
 
 
 def _held_message(viewer: Person, meeting: Meeting) -> str:
@@ -581,7 +444,9 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 return _back(moved)
             messages.success(request, "Meeting cancelled: open topics moved to the next 1:1.")
             return _back(found)
-    return _render_page(request, found, 400, cancel_form=form, open_panel="cancel", mode="prepare")
+    return _page_response(
+        request, found, status=400, cancel_form=form, open_panel="cancel", mode="prepare"
+    )
 
 
 # Action items ----------------------------------------------------------------------
@@ -605,9 +470,7 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     context = {
         **_people(request.user, found),
         "meeting": found,
-        "meeting_items": list(
-            access.action_items_visible_to(request.user).filter(meeting=found).order_by("pk")
-        ),
+        "meeting_items": selectors.meeting_items(request.user, found),
         "show_series": False,
         "next_url": reverse("meeting", args=[found.pk]),
     }
@@ -615,20 +478,6 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 # Live notes and presence -----------------------------------------------------------
-
-
-def _presence(viewer: Person, meeting: Meeting, present: set[int]) -> str:
-    """The sentence the page shows for who else has it open."""
-    series = meeting.series
-    other = series.report if access.is_manager_in(viewer, series) else series.manager
-    if other.pk in present:
-        return f"{other.first_name} is on this page too"
-    return f"{other.first_name} is not on this page right now"
-
-
-def _live_since(notes: SharedNotes, present: set[int]) -> str:
-    """What the live poll compares: the notes' version and who else is on the page."""
-    return f"{notes.version}.{'.'.join(str(pk) for pk in sorted(present))}"
 
 
 @person_view("GET", "POST")
@@ -644,7 +493,7 @@ def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
     growth.meeting_visit_renew(actor=request.user, meeting=found)
     notes = access.shared_notes_for(request.user, found.pk)
     present = growth_selectors.people_on_meeting_page(viewer=request.user, meeting=found)
-    since = _live_since(notes, present)
+    since = selectors.live_since(notes, present)
     if request.GET.get("since") == since:
         return HttpResponse(status=204)
     by = notes.updated_by if notes.updated_by_id else None
@@ -652,7 +501,9 @@ def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
         {
             "since": since,
             "present": sorted(present),
-            "presence": _presence(request.user, found, present),
+            "presence": selectors.presence_sentence(
+                selectors.meeting_people(request.user, found), present
+            ),
             "notes": {
                 "version": notes.version,
                 "sections": notes.sections(),
@@ -672,28 +523,13 @@ def timer(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _timer_response(request, access.meeting_for(request.user, meeting_id))
 
 
-def _live_hash(state: dict[str, Any], items: list[Any]) -> str:
-    """What the timer poll compares: the section and its start, and the meeting's items."""
-    fingerprint = state["hash"] + repr(
-        [(i.pk, i.text, i.status, i.due_on, i.owner_id) for i in items]
-    )
-    return hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest()[:20]
-
-
 def _timer_response(request: HttpRequest, found: Meeting) -> HttpResponse:
-    items = list(access.action_items_visible_to(request.user).filter(meeting=found).order_by("pk"))
-    people = _people(request.user, found)
-    state = _timer(found, people["voice"])
-    since_hash = _live_hash(state, items)
-    if request.GET.get("since") == since_hash:
+    fragment = selectors.meeting_timer_fragment(request.user, found)
+    if request.GET.get("since") == fragment.timer_hash:
         return HttpResponse(status=204)
     context = {
-        **people,
-        "meeting": found,
-        "timer": state,
-        "plan": people["voice"].plan(selectors.plan_for(found)),
-        "timer_hash": since_hash,
-        "meeting_items": items,
+        **_fields(fragment.people),
+        **{name: value for name, value in _fields(fragment).items() if name != "people"},
         "show_series": False,
         "next_url": reverse("meeting", args=[found.pk]) + "?mode=run",
         "live": "since" in request.GET or request.method == "POST",
@@ -746,11 +582,6 @@ def recap(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The recap as Markdown, in the seed's template: shared notes and action items only."""
     found = access.meeting_for(request.user, meeting_id)
     notes = access.shared_notes_for(request.user, found.pk)
-    items = (
-        access.action_items_visible_to(request.user)
-        .filter(meeting=found)
-        .select_related("owner")
-        .order_by("pk")
-    )
+    items = selectors.meeting_items(request.user, found)
     text = selectors.recap(found, notes, items, viewer=request.user)
     return HttpResponse(text, content_type="text/markdown; charset=utf-8")

@@ -375,6 +375,7 @@
       if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       var link = event.target.closest && event.target.closest("a[href]");
       if (!link || link.target || link.hasAttribute("download")) return;
+      if (link.hasAttribute("data-tool") && document.querySelector(".is-tabbed")) return; // a tab
       if (link.hasAttribute("data-discard")) {
         discarding = true; // "Take theirs": what is typed here is meant to go
         return;
@@ -652,5 +653,91 @@
     }
     tick();
     window.setInterval(tick, 1000);
+  });
+  // --- Run mode: the sticky run bar and the side panels, one tab at a time -------------
+  // Without JavaScript every panel shows, one after the other, and each tab is a plain link.
+  var TOOL_DEFAULT = "private";
+
+  function toolKey() {
+    return "rapport:tool:" + window.location.pathname;
+  }
+
+  function showTool(tools, key, focus) {
+    var tabs = tools.querySelectorAll("[data-tool]");
+    var known = Array.prototype.some.call(tabs, function (tab) {
+      return tab.dataset.tool === key;
+    });
+    if (!known) key = TOOL_DEFAULT;
+    tabs.forEach(function (tab) {
+      var selected = tab.dataset.tool === key;
+      tab.setAttribute("aria-selected", selected ? "true" : "false");
+      tab.tabIndex = selected ? 0 : -1;
+      if (selected && focus) tab.focus();
+    });
+    tools.querySelectorAll("[data-tool-panel]").forEach(function (panel) {
+      panel.hidden = panel.dataset.toolPanel !== key;
+    });
+    try {
+      window.sessionStorage.setItem(toolKey(), key);
+    } catch (error) {
+      /* private browsing: the first tab shows next time */
+    }
+  }
+
+  function startTools() {
+    var tools = document.querySelector("[data-tools]");
+    if (!tools) return;
+    var nav = tools.querySelector("[data-tool-tabs]");
+    nav.setAttribute("role", "tablist");
+    tools.querySelectorAll("[data-tool]").forEach(function (tab) {
+      tab.setAttribute("role", "tab");
+    });
+    tools.querySelectorAll("[data-tool-panel]").forEach(function (panel) {
+      panel.setAttribute("role", "tabpanel");
+    });
+    tools.classList.add("is-tabbed");
+    var stored = null;
+    try {
+      stored = window.sessionStorage.getItem(toolKey());
+    } catch (error) {
+      stored = null;
+    }
+    showTool(tools, stored || TOOL_DEFAULT, false);
+  }
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest && event.target.closest("a[data-tool]");
+    var tools = document.querySelector("[data-tools].is-tabbed");
+    if (!tab || !tools) return;
+    event.preventDefault();
+    showTool(tools, tab.dataset.tool, true); // a link elsewhere on the page opens its tab too
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target.closest && event.target.closest(".is-tabbed [data-tool]");
+    if (!tab) return;
+    var step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    var tabs = Array.prototype.slice.call(tab.closest("[data-tool-tabs]").querySelectorAll("[data-tool]"));
+    var index = tabs.indexOf(tab);
+    if (step) index = (index + step + tabs.length) % tabs.length;
+    else if (event.key === "Home") index = 0;
+    else if (event.key === "End") index = tabs.length - 1;
+    else return;
+    event.preventDefault();
+    showTool(tab.closest("[data-tools]"), tabs[index].dataset.tool, true);
+  });
+
+  // The side column and the page's anchors keep clear of the sticky run bar.
+  function measureBar() {
+    var bar = document.querySelector("[data-room-bar]");
+    if (!bar) return;
+    document.documentElement.style.setProperty("--room-bar-height", bar.offsetHeight + "px");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    startTools();
+    measureBar();
+    var bar = document.querySelector("[data-room-bar]");
+    if (bar && window.ResizeObserver) new window.ResizeObserver(measureBar).observe(bar);
   });
 })();
