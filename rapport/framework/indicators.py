@@ -411,8 +411,14 @@ def judge(
     # Career.
     days = figures.get("days_since_career")
     interval = cadence_for_level(level).career_interval_days
+    never = days is None or bool(figures.get("career_never"))
     if is_career_overdue(level, days, grace_days=int(t.get("overdue_grace_days", 0))):
-        what = "never discussed" if days is None else f"last discussed {days} days ago"
+        if days is None:
+            what = "never discussed"
+        elif never:
+            what = f"not discussed in the {days} days since the 1:1s began"
+        else:
+            what = f"last discussed {days} days ago"
         put(
             "career_rarely_discussed",
             ATTENTION,
@@ -422,7 +428,11 @@ def judge(
         put(
             "career_rarely_discussed",
             GOOD,
-            f"Career was last discussed {days} days ago (every {interval} days for the level).",
+            (
+                f"The 1:1s began {days} days ago; career comes every {interval} days for the level."
+                if never
+                else f"Career was last discussed {days} days ago (every {interval} days)."
+            ),
         )
     goals = figures.get("goal_progress_share")
     if goals is None:

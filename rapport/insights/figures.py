@@ -15,8 +15,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Avg, Count, F, Max, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from rapport import access
@@ -93,6 +93,7 @@ class Relationship:
     planned_days: int = 0
     last_career: dt.datetime | None = None
     days_since_career: int | None = None
+    career_never: bool = False
     goals: tuple[int, int] | None = None
     review_constructive: int | None = None
     review_on: dt.date | None = None
@@ -224,6 +225,7 @@ class Relationship:
             "mood_drop": self.mood_drop,
             "cancellations": self.cancellations,
             "days_since_career": self.days_since_career,
+            "career_never": self.career_never,
             "goal_progress_share": self.goal_progress_share,
         }
 
@@ -392,6 +394,9 @@ def relationships(
         rel.planned_days = max(0, (today - since).days // (7 * series.frequency_weeks))
         if rel.last_career is not None:
             rel.days_since_career = (now - rel.last_career).days
+        else:  # never discussed: counted from the 1:1's start, as the series warnings do
+            rel.career_never = True
+            rel.days_since_career = (today - series.started_on).days
         if goals is not None:
             rel.goals = goals.get(series.pk)
         if ratings is not None:
@@ -442,6 +447,10 @@ class FigureCard:
     rows: str  # which table of rows is behind it: "meetings", "items", "feedback", or ""
 
 
+def days_ago(days: int) -> str:
+    return "today" if days == 0 else ("yesterday" if days == 1 else f"{days} days ago")
+
+
 def _pct_text(value: int | None) -> str:
     return "—" if value is None else f"{value}%"
 
@@ -456,9 +465,7 @@ def figure_cards(rel: Relationship) -> list[FigureCard]:
     elif rel.mood_drop is not None and rel.mood_drop < 0:
         mood += f", up {-rel.mood_drop:.1f}"
     career = (
-        "never in the record"
-        if rel.days_since_career is None
-        else f"{rel.days_since_career} days ago"
+        "never in the record" if rel.days_since_career is None else days_ago(rel.days_since_career)
     )
     feedback = rel.feedback
     goals = NO_GOALS if rel.goals is None else f"{rel.goals[1]} of {rel.goals[0]} goals"
@@ -505,7 +512,9 @@ def figure_cards(rel: Relationship) -> list[FigureCard]:
         "retrospectives": (retro, "all retrospectives", ""),
         "status_share": (_pct_text(rel.status_share), meetings, "meetings"),
         "talk_share": (
-            f"{_pct_text(rel.talk_share)} over {len(rel.talk_points)} measured 1:1s",
+            "not measured yet"
+            if rel.talk_share is None
+            else f"{rel.talk_share}% over {len(rel.talk_points)} measured 1:1s",
             meetings,
             "meetings",
         ),
@@ -515,3 +524,103 @@ def figure_cards(rel: Relationship) -> list[FigureCard]:
         FigureCard(key, definition.title, values[key][0], definition.formula, *values[key][1:])
         for key, definition in indicators.FIGURES.items()
     ]
+
+
+# Trends: month by month, for one relationship or a whole team -------------------
+
+TREND_MONTHS = 6
+
+
+def _months(today: dt.date, count: int) -> list[tuple[int, int]]:
+    year, month = today.year, today.month
+    found = []
+    for _ in range(count):
+        found.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found[::-1]
+
+
+def _key(value: dt.date | dt.datetime) -> tuple[int, int]:
+    return value.year, value.month
+
+
+def trends(
+    series_ids: list[int], *, now: dt.datetime | None = None, months: int = TREND_MONTHS
+) -> dict[str, list[tuple[str, float | None]]]:
+    """Per calendar month: IC agenda share, manager talk share, mood, items done on time and
+    manager cancellations of these series (already checked visible), in three queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    keys = _months(today, months)
+    first = dt.date(*keys[0], 1)
+    start = dt.datetime.combine(first, dt.time(), tzinfo=timezone.get_current_timezone())
+    held = Q(status=Meeting.Status.HELD)
+    meetings = {
+        _key(row["month"]): row
+        for row in Meeting.objects.filter(
+            series_id__in=series_ids, scheduled_at__gte=start, scheduled_at__lte=now
+        )
+        .annotate(month=TruncMonth("scheduled_at"))
+        .values("month")
+        .annotate(
+            mood=Avg("mood", filter=held),
+            talk=Avg("manager_talk_share", filter=held),
+            # Called off by the manager, as the series warnings count them.
+            cancelled=Count(
+                "pk",
+                filter=Q(
+                    status__in=[Meeting.Status.CANCELLED, Meeting.Status.RESCHEDULED],
+                    cancelled_by=F("series__manager"),
+                ),
+            ),
+        )
+        .order_by()
+    }
+    topics = {
+        _key(row["month"]): row
+        for row in Topic.objects.filter(
+            meeting__series_id__in=series_ids,
+            meeting__status=Meeting.Status.HELD,
+            meeting__scheduled_at__gte=start,
+            meeting__scheduled_at__lte=now,
+        )
+        .annotate(month=TruncMonth("meeting__scheduled_at"))
+        .values("month")
+        .annotate(
+            total=Count("pk"), ic=Count("pk", filter=Q(author_id=F("meeting__series__report_id")))
+        )
+        .order_by()
+    }
+    items = {
+        _key(row["month"]): row
+        for row in ActionItem.objects.filter(
+            series_id__in=series_ids, due_on__gte=first, due_on__lt=today
+        )
+        .exclude(status=ActionItem.Status.DROPPED)
+        .annotate(month=TruncMonth("due_on"))
+        .values("month")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count("pk", filter=Q(status=ActionItem.Status.DONE, done_on__lte=F("due_on"))),
+        )
+        .order_by()
+    }
+    labels = [dt.date(year, month, 1).strftime("%b") for year, month in keys]
+
+    def series(values: list[float | None]) -> list[tuple[str, float | None]]:
+        return list(zip(labels, values, strict=True))
+
+    def rounded(value: float | None, digits: int = 0) -> float | None:
+        return None if value is None else round(value, digits)
+
+    return {
+        "agenda": series(
+            [_percent(topics[k]["ic"], topics[k]["total"]) if k in topics else None for k in keys]
+        ),
+        "talk": series([rounded(meetings[k]["talk"]) if k in meetings else None for k in keys]),
+        "mood": series([rounded(meetings[k]["mood"], 1) if k in meetings else None for k in keys]),
+        "on_time": series(
+            [_percent(items[k]["on_time"], items[k]["due"]) if k in items else None for k in keys]
+        ),
+        "cancellations": series([meetings[k]["cancelled"] if k in meetings else 0 for k in keys]),
+    }

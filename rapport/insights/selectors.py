@@ -133,6 +133,7 @@ class TeamView:
     rows: list[figures.Relationship]
     patterns: ManagerPatterns
     thresholds: dict[str, int]
+    trends: dict[str, list[tuple[str, float | None]]]
 
 
 def team_view(viewer: Person, *, sort: str = "signs", now: dt.datetime | None = None) -> TeamView:
@@ -160,7 +161,8 @@ def team_view(viewer: Person, *, sort: str = "signs", now: dt.datetime | None = 
         talk_measured=len(shares),
         talk_limit=limit,
     )
-    return TeamView(rows=rows, patterns=patterns, thresholds=thresholds)
+    trends = figures.trends([row.series.pk for row in rows], now=now)
+    return TeamView(rows=rows, patterns=patterns, thresholds=thresholds, trends=trends)
 
 
 def own_relationships(viewer: Person, *, now: dt.datetime | None = None):
@@ -187,7 +189,7 @@ def relationship_view(viewer: Person, series: Series, *, now: dt.datetime | None
         .filter(series=series, created_at__gte=start)
         .order_by("created_at")
     )
-    return rel, items, feedback
+    return rel, items, feedback, figures.trends([series.pk], now=now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ looks like and what they can bring to it. No sign, no badge, no "warning" here.
 
 from __future__ import annotations
 
-from rapport.insights.figures import Relationship
+from rapport.insights.figures import Relationship, days_ago
 
 
 def invitations(rel: Relationship) -> list[str]:
@@ -35,11 +35,11 @@ def invitations(rel: Relationship) -> list[str]:
         if other is not None:
             parts.append(f"{manager} finished {other}% of theirs")
         lines.append("In the last " + f"{rel.window_days} days " + " and ".join(parts) + ".")
-    if rel.days_since_career is None:
+    if rel.days_since_career is None or rel.career_never:
         lines.append(f"Career has not been discussed yet: you can ask {manager} for a career 1:1.")
     else:
         lines.append(
-            f"Your career was last discussed {rel.days_since_career} days ago "
+            f"Your career was last discussed {days_ago(rel.days_since_career)} "
             f"(every {rel.career_interval_days} days at your level): ask for a career 1:1 any time."
         )
     if rel.mood_average is not None:

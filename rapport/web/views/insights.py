@@ -11,9 +11,34 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.framework import indicators
 from rapport.insights import figures, selectors, services, wording
+from rapport.web import charts
 from rapport.web.views.common import person_view
 
 SORTS = ("signs", "name")
+
+# Each trend: its title, and how it is drawn (a line on a scale with an optional limit, or bars).
+TRENDS = (
+    ("agenda", "IC agenda share by month", {"maximum": 100, "unit": "%"}),
+    ("talk", "Manager talk share by month", {"maximum": 100, "unit": "%", "limit": 30}),
+    ("mood", "Average mood by month (1–5)", {"maximum": 5, "unit": ""}),
+    ("on_time", "Action items done by their date, by month", {"maximum": 100, "unit": "%"}),
+    ("cancellations", "Manager cancellations by month", None),
+)
+
+
+def trend_charts(trends: dict, prefix: str, thresholds: dict | None = None) -> list:
+    """The trends as (title, SVG chart) pairs, each chart with its numbers in words."""
+    drawn = []
+    for key, title, line in TRENDS:
+        chart_id = f"{prefix}-{key}"
+        if line is None:
+            drawn.append((title, charts.bar_chart(title, trends[key], chart_id=chart_id)))
+            continue
+        options = dict(line)
+        if key == "talk" and thresholds:
+            options["limit"] = thresholds["manager_talk_share_max"]
+        drawn.append((title, charts.line_chart(title, trends[key], chart_id=chart_id, **options)))
+    return drawn
 
 
 def next_step_url(step: indicators.NextStep, rel: figures.Relationship) -> str:
@@ -43,6 +68,7 @@ def insights(request: HttpRequest) -> HttpResponse:
     team = selectors.team_view(viewer, sort=sort) if access.sees_team_insights(viewer) else None
     context = {
         "team": team,
+        "team_charts": trend_charts(team.trends, "team", team.thresholds) if team else [],
         "sort": sort,
         "own": selectors.own_relationships(viewer),
         "aggregates": selectors.aggregates_for(viewer) if access.sees_aggregates(viewer) else None,
@@ -60,13 +86,14 @@ def relationship(request: HttpRequest, series_id: int) -> HttpResponse:
     """One relationship's figures with formula, window and the rows behind each."""
     viewer = request.user
     series = access.insight_series_for(viewer, series_id)
-    rel, items, feedback = selectors.relationship_view(viewer, series)
+    rel, items, feedback, trends = selectors.relationship_view(viewer, series)
     is_manager = access.is_manager_in(viewer, series)
     context = {
         "rel": rel,
         "series": series,
         "is_manager": is_manager,
         "cards": figures.figure_cards(rel),
+        "charts": trend_charts(trends, "rel"),
         "items": items,
         "feedback": feedback,
         "next_step_url": next_step_url,
