@@ -210,7 +210,7 @@ def aggregates_for(viewer: Person, *, now: dt.datetime | None = None) -> list[Ag
     today = timezone.localdate(now)
     thresholds = figures.thresholds_for(viewer.organisation)
     start = now - dt.timedelta(days=thresholds["window_days"])
-    series_qs = access.aggregate_series_for(viewer).select_related("manager")
+    series_qs = access.aggregate_series_for(viewer).select_related("manager", "report")
     overviews = series_overviews(viewer, series_qs, now=now)
     ids = [o.series.pk for o in overviews]
     held = dict(

@@ -94,6 +94,7 @@ def relationship(request: HttpRequest, series_id: int) -> HttpResponse:
         "is_manager": is_manager,
         "cards": figures.figure_cards(rel),
         "charts": trend_charts(trends, "rel"),
+        "figure_titles": indicators.FIGURES,
         "items": items,
         "feedback": feedback,
         "next_step_url": next_step_url,
