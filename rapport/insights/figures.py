@@ -86,6 +86,7 @@ class Relationship:
     level: str
     window_meetings: int
     window_days: int
+    goal_weeks: int = 6
     meetings: list[MeetingPoint] = field(default_factory=list)  # oldest first
     items: dict[str, dict[str, int]] = field(default_factory=dict)  # "ic"/"manager"
     feedback: dict[str, int] = field(default_factory=dict)
@@ -275,6 +276,7 @@ def relationships(
             level=level_or_default(overview.series.report.level),
             window_meetings=thresholds["window_meetings"],
             window_days=window_days,
+            goal_weeks=thresholds["goal_progress_weeks"],
         )
         for overview in overviews
     }
@@ -518,7 +520,7 @@ def figure_cards(rel: Relationship) -> list[FigureCard]:
             meetings,
             "meetings",
         ),
-        "goal_progress": (goals, "the last 6 weeks", ""),
+        "goal_progress": (goals, f"the last {rel.goal_weeks} weeks", ""),
     }
     return [
         FigureCard(key, definition.title, values[key][0], definition.formula, *values[key][1:])

@@ -88,9 +88,11 @@ def test_feedback_counts_kinds_and_the_share_acknowledged_and_acted_on(mia, seri
 
 
 def test_career_counts_a_career_meeting_or_a_discussed_career_topic(mia, ray, series, past) -> None:
-    assert relationship_for(mia, series, now=NOW).days_since_career is None
+    never = relationship_for(mia, series, now=NOW)
+    assert never.career_never and never.days_since_career == (NOW.date() - series.started_on).days
     topic(past[2], ray, kind=Topic.Kind.CAREER)
-    assert relationship_for(mia, series, now=NOW).days_since_career == 14
+    rel = relationship_for(mia, series, now=NOW)
+    assert not rel.career_never and rel.days_since_career == 14
     held(series, 2, kind=Meeting.Kind.CAREER)
     assert relationship_for(mia, series, now=NOW).days_since_career == 2
 

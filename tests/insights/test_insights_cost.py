@@ -159,3 +159,16 @@ def test_the_directors_aggregates_over_250_managers_cost_a_fixed_number_of_queri
     page = client.get(url).content.decode()
     assert page.count('<th scope="row">Manager ') == 250
     assert "M1 Report" not in page  # never a single report
+
+
+def test_the_thresholds_page_costs_the_same_with_every_threshold_tuned(client_for, ada) -> None:
+    from rapport.framework.thresholds import THRESHOLDS
+
+    client = client_for(ada)
+    url = reverse("insights_thresholds")
+    before = queries_of(client, url)
+    values = {
+        t.key: str(t.minimum if t.key != "window_meetings" else t.maximum) for t in THRESHOLDS
+    }
+    assert client.post(url, values).status_code == 302
+    assert queries_of(client, url) == before
