@@ -369,3 +369,56 @@ def person_for_calendar_token(token: str) -> Person:
 def person_for_mail_link(person_id: object) -> Person:
     """The active person a signed mail link names (the signature was checked first), else 404."""
     return _one(Person.objects.filter(is_active=True), person_id)
+
+
+# Insights: figures of a relationship, a team, an organisation ---------------------
+
+
+def insight_series_for(person: Person, series_id: object) -> Series:
+    """A relationship's figures are its two people's: the manager and the report, else 404."""
+    return series_for(person, series_id)
+
+
+def sees_team_insights(person: Person) -> bool:
+    """The team view is for someone with reports of their own."""
+    return Person.objects.filter(manager=person, is_active=True).exists()
+
+
+def team_series_for_insights(person: Person) -> QuerySet[Series]:
+    """The open 1:1s the person runs as a manager: their team view's rows."""
+    return series_visible_to(person).filter(manager=person, ended_on__isnull=True)
+
+
+def sees_aggregates(person: Person) -> bool:
+    """Aggregates across teams are for the org admins and the managers of managers."""
+    return person.is_org_admin or manages_managers(person)
+
+
+def aggregate_series_for(person: Person) -> QuerySet[Series]:
+    """The open 1:1s whose counts a person reads as aggregates only (never one of them).
+
+    An org admin reads the whole organisation; a manager's manager the teams of the
+    managers below them, two levels down. Anyone else reads none.
+    """
+    open_series = Series.objects.filter(
+        organisation_id=person.organisation_id, ended_on__isnull=True
+    )
+    if person.is_org_admin:
+        return open_series
+    if manages_managers(person):
+        return open_series.filter(Q(manager__manager=person) | Q(manager__manager__manager=person))
+    return open_series.none()
+
+
+def team_figures_shown(report_count: int) -> bool:
+    """A team's aggregate is shown only when no single report can be read out of it."""
+    from rapport.framework.indicators import AGGREGATE_MIN_REPORTS
+
+    return report_count >= AGGREGATE_MIN_REPORTS
+
+
+def thresholds_organisation_for(person: Person) -> Organisation:
+    """The organisation whose thresholds an org admin tunes; 404 for anyone else."""
+    if not person.is_org_admin:
+        raise Http404(NOT_FOUND)
+    return person.organisation

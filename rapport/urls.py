@@ -12,6 +12,7 @@ from rapport.web.views import (
     coaching,
     framework,
     home,
+    insights,
     meetings,
     people,
     series,
@@ -84,6 +85,10 @@ urlpatterns = [
     path(
         "meetings/<int:meeting_id>/talk/estimate/", talk.talk_estimate, name="meeting_talk_estimate"
     ),
+    # Insights: the figures and signs of each relationship, a team, an organisation
+    path("insights/", insights.insights, name="insights"),
+    path("insights/series/<int:series_id>/", insights.relationship, name="insights_series"),
+    path("insights/thresholds/", insights.thresholds, name="insights_thresholds"),
     # Sacred time: days away (1:1s on them are flagged to move)
     path("away/", away.away, name="away"),
     path("away/<int:absence_id>/remove/", away.away_remove, name="away_remove"),

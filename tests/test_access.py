@@ -81,6 +81,10 @@ ROUTES: dict[str, dict[str, object]] = {
     "meeting_talk_upload": {"post": {"mia"}, "sees": PAIR},
     "meeting_talk_sides": {"post": {"mia"}, "sees": PAIR},
     "meeting_talk_estimate": {"post": {"mia"}, "sees": PAIR},
+    # Insights: everyone reads what concerns them; a relationship is its pair's; admins tune.
+    "insights": {"get": EVERYONE},
+    "insights_series": {"get": PAIR},
+    "insights_thresholds": {"get": {"ada", "zed"}, "post": {"ada", "zed"}, "sees": {"ada", "zed"}},
     # Days away: everyone has their own page; an entry is its author's alone (ray's here).
     "away": {"get": EVERYONE, "post": EVERYONE, "sees": EVERYONE},
     "away_remove": {"post": {"ray"}, "sees": {"ray"}},
@@ -244,6 +248,7 @@ SENSITIVE = {
     "ActionItem",
     "TalkMeasure",
     "SpeakerSide",
+    "Threshold",
 }
 # Every model of a domain app is fetched through access.py or a selector, never directly.
 DOMAIN_MODELS = SENSITIVE | {

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
+from rapport.framework.cadence import cadence_for_level, is_career_overdue, too_many_cancellations
 from rapport.framework.items import Item
 
 WHY_ONE_ON_ONES: tuple[str, ...] = (
@@ -69,4 +72,460 @@ RETROSPECTIVE_QUESTIONS: tuple[Item, ...] = (
     Item("more_valuable", "What would make them more valuable?"),
     Item("right_things", "Are we spending time on the right things?"),
     Item("more_or_less", "What should we do more/less of?"),
+)
+
+
+# How each sign is judged -------------------------------------------------------
+#
+# A relationship's figures (computed by rapport.insights.selectors) are plain
+# numbers in a mapping; each of the 16 signs reads one or two of them against a
+# threshold of rapport.framework.thresholds. A sign without enough data behind it
+# says so instead of firing or staying silent.
+
+GOOD, ATTENTION, NO_DATA = "good", "attention", "no_data"
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """One suggested next step: a bank question category, a playbook or a scheduling action."""
+
+    kind: str  # "question" | "playbook" | "schedule"
+    target: str  # a question category key, a playbook key, or a scheduling action key
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One sign judged for one relationship."""
+
+    key: str
+    text: str
+    is_warning: bool
+    state: str
+    sentence: str
+    figures: tuple[str, ...]
+    next_step: NextStep | None
+
+    @property
+    def fires(self) -> bool:
+        """A warning sign that shows (an indicator that fails is not counted as a sign)."""
+        return self.is_warning and self.state == ATTENTION
+
+    @property
+    def no_data(self) -> bool:
+        return self.state == NO_DATA
+
+
+# The figure each sign is measured by, as the figure keys of the relationship page.
+SIGN_FIGURES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "ics_drive_agenda": ("ic_agenda_share",),
+        "open_conversations": ("status_share",),
+        "career_progress_visible": ("goal_progress",),
+        "issues_surface_early": ("feedback",),
+        "strong_trust": ("mood",),
+        "ics_prepare": ("ic_preparation",),
+        "action_items_completed": ("items_on_time",),
+        "feedback_valued": ("feedback",),
+        "manager_talks_most": ("talk_share",),
+        "transactional": ("status_share",),
+        "career_rarely_discussed": ("career",),
+        "review_surprises": ("review_feedback",),
+        "distant_relationship": ("cancellations", "mood"),
+        "ics_unprepared": ("ic_preparation",),
+        "action_items_forgotten": ("items_on_time",),
+        "feedback_ignored": ("feedback",),
+    }
+)
+
+NEXT_STEPS: Mapping[str, NextStep] = MappingProxyType(
+    {
+        "ics_drive_agenda": NextStep(
+            "schedule", "add_topics", "Invite them to add their topics first"
+        ),
+        "open_conversations": NextStep("question", "motivation", "Ask a motivation question"),
+        "career_progress_visible": NextStep(
+            "question", "short_term", "Ask about this quarter’s goals"
+        ),
+        "issues_surface_early": NextStep("question", "blockers", "Ask what gets in the way"),
+        "strong_trust": NextStep("question", "reflection", "Ask a reflection question"),
+        "ics_prepare": NextStep("schedule", "add_topics", "Invite them to add their topics first"),
+        "action_items_completed": NextStep("schedule", "review_items", "Review open action items"),
+        "feedback_valued": NextStep("question", "reflection", "Ask how the feedback landed"),
+        "manager_talks_most": NextStep(
+            "question", "problem_solving", "Ask an open question and listen"
+        ),
+        "transactional": NextStep("question", "motivation", "Ask a motivation question"),
+        "career_rarely_discussed": NextStep("schedule", "career", "Plan a career 1:1"),
+        "review_surprises": NextStep(
+            "question", "framework", "Share how you see their performance"
+        ),
+        "distant_relationship": NextStep("schedule", "cadence", "Keep the next 1:1 where it is"),
+        "ics_unprepared": NextStep(
+            "schedule", "add_topics", "Invite them to add their topics first"
+        ),
+        "action_items_forgotten": NextStep("schedule", "review_items", "Review open action items"),
+        "feedback_ignored": NextStep("playbook", "disengaged", "Open the disengagement playbook"),
+    }
+)
+
+
+def _no_data(meetings: int) -> str:
+    return f"Not enough data yet ({meetings} meeting{'s' if meetings != 1 else ''})."
+
+
+def judge(
+    figures: Mapping[str, object], thresholds: Mapping[str, int], *, level: str
+) -> list[Reading]:
+    """The 8 indicators then the 8 warning signs of one relationship, each with its sentence.
+
+    `figures` holds: held (int), ic_agenda_share, ic_preparation, status_share,
+    talk_share (int % or None), talk_measured (int), items_due, items_on_time_share,
+    overdue_items, feedback_count, feedback_valued_share, constructive_count,
+    review_constructive (None when no review date exists), mood_average (float|None),
+    mood_drop (float|None), cancellations (int), days_since_career (int|None),
+    goal_progress_share (None until goals exist).
+    """
+    t = thresholds
+    held = int(figures.get("held") or 0)
+    enough = held >= t["min_meetings"]
+    readings: dict[str, tuple[str, str]] = {}
+
+    def put(key: str, state: str, sentence: str) -> None:
+        readings[key] = (state, sentence)
+
+    # Agenda share and preparation: meeting figures.
+    share = figures.get("ic_agenda_share")
+    if not enough or share is None:
+        put("ics_drive_agenda", NO_DATA, _no_data(held))
+    elif share >= t["ic_agenda_share_min"]:
+        put(
+            "ics_drive_agenda",
+            GOOD,
+            f"The IC added {share}% of the topics (at least {t['ic_agenda_share_min']}%).",
+        )
+    else:
+        put(
+            "ics_drive_agenda",
+            ATTENTION,
+            f"The IC added {share}% of the topics, under {t['ic_agenda_share_min']}%.",
+        )
+
+    prep = figures.get("ic_preparation")
+    if not enough or prep is None:
+        put("ics_prepare", NO_DATA, _no_data(held))
+        put("ics_unprepared", NO_DATA, _no_data(held))
+    elif prep >= t["ic_preparation_min"]:
+        sentence = (
+            f"The IC added a topic before the start of {prep}% of "
+            f"the 1:1s (at least {t['ic_preparation_min']}%)."
+        )
+        put("ics_prepare", GOOD, sentence)
+        put("ics_unprepared", GOOD, sentence)
+    else:
+        sentence = (
+            f"The IC added a topic before the start of only {prep}% "
+            f"of the 1:1s, under {t['ic_preparation_min']}%."
+        )
+        put("ics_prepare", ATTENTION, sentence)
+        put("ics_unprepared", ATTENTION, sentence)
+
+    status = figures.get("status_share")
+    if not enough or status is None:
+        put("open_conversations", NO_DATA, _no_data(held))
+        put("transactional", NO_DATA, _no_data(held))
+    elif status <= t["status_share_max"]:
+        sentence = (
+            f"{status}% of the topics were only status updates (at most {t['status_share_max']}%)."
+        )
+        put("open_conversations", GOOD, sentence)
+        put("transactional", GOOD, sentence)
+    else:
+        sentence = (
+            f"{status}% of the topics were only status updates, over {t['status_share_max']}%."
+        )
+        put("open_conversations", ATTENTION, sentence)
+        put("transactional", ATTENTION, sentence)
+
+    talk = figures.get("talk_share")
+    measured = int(figures.get("talk_measured") or 0)
+    if talk is None or measured == 0:
+        put(
+            "manager_talks_most",
+            NO_DATA,
+            "Not enough data yet (no 1:1 with a talk share recorded).",
+        )
+    elif talk > t["manager_talk_share_max"]:
+        put(
+            "manager_talks_most",
+            ATTENTION,
+            f"The manager talked {talk}% of the time over {measured} measured "
+            f"1:1s; the rule is at most {t['manager_talk_share_max']}%.",
+        )
+    else:
+        put(
+            "manager_talks_most",
+            GOOD,
+            f"The manager talked {talk}% of the time over {measured} measured "
+            f"1:1s (at most {t['manager_talk_share_max']}%).",
+        )
+
+    # Action items: dated figures.
+    due = int(figures.get("items_due") or 0)
+    on_time = figures.get("items_on_time_share")
+    if due == 0 or on_time is None:
+        put(
+            "action_items_completed",
+            NO_DATA,
+            "Not enough data yet (no action item came due in the window).",
+        )
+    elif on_time >= t["on_time_share_min"]:
+        put(
+            "action_items_completed",
+            GOOD,
+            f"{on_time}% of the {due} items due were done by their "
+            f"date (at least {t['on_time_share_min']}%).",
+        )
+    else:
+        put(
+            "action_items_completed",
+            ATTENTION,
+            f"Only {on_time}% of the {due} items due were done "
+            f"by their date, under {t['on_time_share_min']}%.",
+        )
+    overdue = int(figures.get("overdue_items") or 0)
+    if overdue > t["overdue_items_max"]:
+        put(
+            "action_items_forgotten",
+            ATTENTION,
+            f"{overdue} action item{'s are' if overdue != 1 else ' is'} still open past due.",
+        )
+    elif due == 0 and overdue == 0:
+        put(
+            "action_items_forgotten",
+            NO_DATA,
+            "Not enough data yet (no action item came due in the window).",
+        )
+    else:
+        put(
+            "action_items_forgotten",
+            GOOD,
+            f"{overdue} action items open past due (at most {t['overdue_items_max']}).",
+        )
+
+    # Feedback.
+    given = int(figures.get("feedback_count") or 0)
+    valued = figures.get("feedback_valued_share")
+    if given == 0 or valued is None:
+        put("feedback_valued", NO_DATA, "Not enough data yet (no feedback recorded in the window).")
+        put(
+            "feedback_ignored", NO_DATA, "Not enough data yet (no feedback recorded in the window)."
+        )
+    elif valued >= t["feedback_valued_min"]:
+        sentence = (
+            f"{valued}% of {given} feedback records were acknowledged "
+            f"and acted on (at least {t['feedback_valued_min']}%)."
+        )
+        put("feedback_valued", GOOD, sentence)
+        put("feedback_ignored", GOOD, sentence)
+    else:
+        sentence = (
+            f"Only {valued}% of {given} feedback records were acknowledged "
+            f"and acted on, under {t['feedback_valued_min']}%."
+        )
+        put("feedback_valued", ATTENTION, sentence)
+        put("feedback_ignored", ATTENTION, sentence)
+    constructive = int(figures.get("constructive_count") or 0)
+    if not enough:
+        put("issues_surface_early", NO_DATA, _no_data(held))
+    elif constructive >= t["constructive_min"]:
+        put(
+            "issues_surface_early",
+            GOOD,
+            f"{constructive} constructive feedback records in "
+            f"the window (at least {t['constructive_min']}).",
+        )
+    else:
+        put(
+            "issues_surface_early",
+            ATTENTION,
+            f"{constructive} constructive feedback records in "
+            f"the window, under {t['constructive_min']}.",
+        )
+    review = figures.get("review_constructive")
+    if review is None:
+        put("review_surprises", NO_DATA, "Not enough data yet: no review date is recorded.")
+    elif review >= t["constructive_min"]:
+        put(
+            "review_surprises",
+            GOOD,
+            f"{review} constructive feedback records in the {t['review_lookback_days']} "
+            f"days before the review.",
+        )
+    else:
+        put(
+            "review_surprises",
+            ATTENTION,
+            f"Only {review} constructive feedback records in the {t['review_lookback_days']} "
+            f"days before the review.",
+        )
+
+    # Trust: mood and cancellations.
+    mood = figures.get("mood_average")
+    drop = figures.get("mood_drop")
+    cancelled = int(figures.get("cancellations") or 0)
+    falling = drop is not None and drop > t["mood_drop_max"]
+    # The series warnings' own rule (one implementation): 3+ in the window by default.
+    too_many = too_many_cancellations(cancelled, threshold=t["cancellation_warning_count"])
+    if mood is None or not enough:
+        put("strong_trust", NO_DATA, _no_data(held))
+    elif mood >= t["mood_min"] and not falling:
+        put("strong_trust", GOOD, f"The mood averages {mood:.1f} out of 5 and is not falling.")
+    else:
+        why = (
+            f"fell by {drop:.1f} points"
+            if falling
+            else f"averages {mood:.1f}, under {t['mood_min']}"
+        )
+        put("strong_trust", ATTENTION, f"The mood {why}.")
+    if too_many or falling:
+        parts = []
+        if too_many:
+            parts.append(
+                f"the manager cancelled {cancelled} times in {t['cancellation_warning_days']} "
+                f"days (warning at {t['cancellation_warning_count']})"
+            )
+        if falling:
+            parts.append(f"the mood fell by {drop:.1f} points")
+        put("distant_relationship", ATTENTION, " and ".join(parts).capitalize() + ".")
+    elif not enough:
+        put("distant_relationship", NO_DATA, _no_data(held))
+    else:
+        put(
+            "distant_relationship",
+            GOOD,
+            f"{cancelled} manager cancellations in {t['cancellation_warning_days']} "
+            f"days and no falling mood.",
+        )
+
+    # Career.
+    days = figures.get("days_since_career")
+    interval = cadence_for_level(level).career_interval_days
+    never = days is None or bool(figures.get("career_never"))
+    if is_career_overdue(level, days, grace_days=int(t.get("overdue_grace_days", 0))):
+        if days is None:
+            what = "never discussed"
+        elif never:
+            what = f"not discussed in the {days} days since the 1:1s began"
+        else:
+            what = f"last discussed {days} days ago"
+        put(
+            "career_rarely_discussed",
+            ATTENTION,
+            f"Career was {what}; the level asks for every {interval} days.",
+        )
+    else:
+        put(
+            "career_rarely_discussed",
+            GOOD,
+            (
+                f"The 1:1s began {days} days ago; career comes every {interval} days for the level."
+                if never
+                else f"Career was last discussed {days} days ago (every {interval} days)."
+            ),
+        )
+    goals = figures.get("goal_progress_share")
+    if goals is None:
+        put("career_progress_visible", NO_DATA, "No goals recorded yet.")
+    elif goals >= t["goal_progress_min"]:
+        put(
+            "career_progress_visible",
+            GOOD,
+            f"{goals}% of goals show progress in the last {t['goal_progress_weeks']} weeks.",
+        )
+    else:
+        put(
+            "career_progress_visible",
+            ATTENTION,
+            f"Only {goals}% of goals show progress in the last {t['goal_progress_weeks']} weeks.",
+        )
+
+    result = []
+    for is_warning, items in ((False, POSITIVE_INDICATORS), (True, WARNING_SIGNS)):
+        for item in items:
+            state, sentence = readings[item.key]
+            result.append(
+                Reading(
+                    key=item.key,
+                    text=item.text,
+                    is_warning=is_warning,
+                    state=state,
+                    sentence=sentence,
+                    figures=SIGN_FIGURES[item.key],
+                    next_step=NEXT_STEPS[item.key] if state == ATTENTION else None,
+                )
+            )
+    return result
+
+
+# An aggregate over fewer reports than this would show one person's figures: it is withheld.
+AGGREGATE_MIN_REPORTS = 3
+
+
+class FigureDefinition(NamedTuple):
+    """A figure the signs are measured by: its title and its formula."""
+
+    title: str
+    formula: str
+
+
+# The figures the signs are measured by, one copy for every page that names them.
+FIGURES: Mapping[str, FigureDefinition] = MappingProxyType(
+    {
+        "ic_agenda_share": FigureDefinition("IC agenda share", "topics the IC added ÷ all topics"),
+        "ic_preparation": FigureDefinition(
+            "IC preparation", "1:1s with an IC topic added before the start ÷ held 1:1s"
+        ),
+        "items_on_time": FigureDefinition(
+            "Action items done by their due date",
+            "items done on or before their due date ÷ items that came due, for the IC and the "
+            "manager separately; open past due counts every open item whose date has passed",
+        ),
+        "career": FigureDefinition(
+            "Career last discussed",
+            "days since a career 1:1 was held or a career topic was discussed, against the "
+            "level's career interval",
+        ),
+        "cancellations": FigureDefinition(
+            "Manager cancellations; meetings held vs planned",
+            "1:1s the manager called off in the cancellation window; held 1:1s ÷ the cadence's "
+            "slots since the window (or the series) began",
+        ),
+        "feedback": FigureDefinition(
+            "Feedback given",
+            "feedback records (positive, constructive); shares acknowledged, and acknowledged "
+            "and acted on",
+        ),
+        "review_feedback": FigureDefinition(
+            "Constructive feedback before a review",
+            "constructive feedback recorded in the days before the review date",
+        ),
+        "mood": FigureDefinition(
+            "Mood check-ins", "average mood (1-5); the later half against the earlier"
+        ),
+        "retrospectives": FigureDefinition(
+            "Retrospective rating trend", "ratings 1-5, oldest first"
+        ),
+        "status_share": FigureDefinition(
+            "Status-update topics", "topics of the kind “status update” ÷ all"
+        ),
+        "talk_share": FigureDefinition(
+            "Manager talk share",
+            "average manager share of talk time (a transcript, or the manager's estimate), "
+            "against the 70/30 rule",
+        ),
+        "goal_progress": FigureDefinition(
+            "Goals with recent progress", "open goals with a progress update ÷ open goals"
+        ),
+    }
 )

@@ -84,3 +84,27 @@ class TalkMeasure(models.Model):
             return None
         total = self.manager_words + self.report_words
         return round(100 * self.manager_words / total) if total else None
+
+
+class Threshold(models.Model):
+    """An organisation's own value for one threshold of rapport.framework.thresholds.
+
+    A key without a row keeps the framework's default; the cancellation thresholds
+    live on the organisation itself, where the series warnings read them.
+    """
+
+    organisation = models.ForeignKey(
+        "people.Organisation", models.CASCADE, related_name="insight_thresholds"
+    )
+    key = models.CharField(max_length=40)
+    value = models.IntegerField()
+    updated_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="one_threshold_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

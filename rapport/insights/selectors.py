@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from rapport import access
 from rapport.framework.agenda import (
@@ -12,9 +16,11 @@ from rapport.framework.agenda import (
     TALK_RULE,
     breaks_talk_rule,
 )
+from rapport.insights import figures
 from rapport.insights.models import TalkMeasure
 from rapport.insights.transcripts import FORMAT_LABELS
-from rapport.meetings.models import Meeting, Series
+from rapport.meetings.models import Meeting, Series, Topic
+from rapport.meetings.selectors import series_overviews
 from rapport.people.models import Person
 
 
@@ -92,3 +98,183 @@ def speaker_sides_remembered(
     """The side each of these speakers had in the series' last upload, for the manager."""
     rows = access.speaker_sides_visible_to(viewer).filter(series=series, speaker__in=list(names))
     return {row.speaker: row.side for row in rows}
+
+
+# Figures and signs: a team, one relationship, aggregates -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerPatterns:
+    """The manager's own habits across the team, in the guide's words."""
+
+    cancellations: int
+    cancellation_days: int
+    talk_over: int
+    talk_measured: int
+    talk_limit: int
+
+    def lines(self) -> list[str]:
+        lines = []
+        if self.cancellations:
+            times = "once" if self.cancellations == 1 else f"{self.cancellations} times"
+            lines.append(
+                f"You cancelled {times} in the last {self.cancellation_days} days across your 1:1s."
+            )
+        if self.talk_measured:
+            lines.append(
+                f"You talked more than {self.talk_limit}% of the time in {self.talk_over} "
+                f"of your last {self.talk_measured} measured 1:1s."
+            )
+        return lines
+
+
+@dataclass(frozen=True, slots=True)
+class TeamView:
+    rows: list[figures.Relationship]
+    patterns: ManagerPatterns
+    thresholds: dict[str, int]
+    trends: dict[str, list[tuple[str, float | None]]]
+
+
+def team_view(viewer: Person, *, sort: str = "signs", now: dt.datetime | None = None) -> TeamView:
+    """Every report of the viewer as a row with its signs, and the viewer's own patterns."""
+    now = now or timezone.now()
+    rows = figures.relationships(viewer, access.team_series_for_insights(viewer), now=now)
+    thresholds = figures.thresholds_for(viewer.organisation)
+    rows = figures.by_signs(rows) if sort == "signs" else rows
+    limit = thresholds["manager_talk_share_max"]
+    shares = list(
+        access.meetings_visible_to(viewer)
+        .filter(
+            series__manager=viewer,
+            status=Meeting.Status.HELD,
+            manager_talk_share__isnull=False,
+            scheduled_at__lte=now,
+        )
+        .order_by("-scheduled_at")
+        .values_list("manager_talk_share", flat=True)[: thresholds["window_meetings"]]
+    )
+    patterns = ManagerPatterns(
+        cancellations=sum(row.cancellations for row in rows),
+        cancellation_days=thresholds["cancellation_warning_days"],
+        talk_over=sum(1 for share in shares if share > limit),
+        talk_measured=len(shares),
+        talk_limit=limit,
+    )
+    trends = figures.trends([row.series.pk for row in rows], now=now)
+    return TeamView(rows=rows, patterns=patterns, thresholds=thresholds, trends=trends)
+
+
+def own_relationships(viewer: Person, *, now: dt.datetime | None = None):
+    """The viewer's own 1:1 with their manager (open series), with its figures."""
+    qs = access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True)
+    return figures.relationships(viewer, qs, now=now)
+
+
+def relationship_view(viewer: Person, series: Series, *, now: dt.datetime | None = None):
+    """One relationship's figures and the rows behind them, for one of its two people."""
+    now = now or timezone.now()
+    rel = figures.relationship_for(viewer, series, now=now)
+    start = now - dt.timedelta(days=rel.window_days)
+    today = timezone.localdate(now)
+    items = list(
+        access.action_items_visible_to(viewer)
+        .filter(series=series)
+        .exclude(status="dropped")
+        .filter(Q(due_on__gte=start.date(), due_on__lt=today) | Q(status="open", due_on__lt=today))
+        .order_by("due_on", "pk")
+    )
+    feedback = list(
+        access.feedback_visible_to(viewer)
+        .filter(series=series, created_at__gte=start)
+        .order_by("created_at")
+    )
+    return rel, items, feedback, figures.trends([series.pk], now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateRow:
+    """One manager's team, as counts and rates only; figures withheld under 3 reports."""
+
+    manager: Person
+    reports: int
+    shown: bool
+    cadence_kept: int | None
+    cancellations: int | None
+    ic_agenda_share: int | None
+
+
+def aggregates_for(viewer: Person, *, now: dt.datetime | None = None) -> list[AggregateRow]:
+    """Per manager the viewer oversees: cadence kept, cancellations, IC agenda share."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    thresholds = figures.thresholds_for(viewer.organisation)
+    start = now - dt.timedelta(days=thresholds["window_days"])
+    series_qs = access.aggregate_series_for(viewer).select_related("manager", "report")
+    overviews = series_overviews(viewer, series_qs, now=now)
+    ids = [o.series.pk for o in overviews]
+    held = dict(
+        Meeting.objects.filter(
+            series_id__in=ids,
+            status=Meeting.Status.HELD,
+            scheduled_at__gte=start,
+            scheduled_at__lte=now,
+        )
+        .values("series_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("series_id", "n")
+    )
+    topics = {
+        row["meeting__series__manager_id"]: row
+        for row in Topic.objects.filter(
+            meeting__series_id__in=ids,
+            meeting__status=Meeting.Status.HELD,
+            meeting__scheduled_at__gte=start,
+            meeting__scheduled_at__lte=now,
+        )
+        .values("meeting__series__manager_id")
+        .annotate(
+            total=Count("pk"), ic=Count("pk", filter=Q(author_id=F("meeting__series__report_id")))
+        )
+        .order_by()
+    }
+    teams: dict[int, list] = {}
+    for overview in overviews:
+        teams.setdefault(overview.series.manager_id, []).append(overview)
+    rows = []
+    for team in teams.values():
+        manager = team[0].series.manager
+        shown = access.team_figures_shown(len(team))
+        planned = kept = 0
+        for overview in team:
+            series = overview.series
+            since = max(start.date(), series.started_on)
+            slots = max(0, (today - since).days // (7 * series.frequency_weeks))
+            planned += slots
+            kept += min(held.get(series.pk, 0), slots)
+        counts = topics.get(manager.pk, {"total": 0, "ic": 0})
+        rows.append(
+            AggregateRow(
+                manager=manager,
+                reports=len(team),
+                shown=shown,
+                cadence_kept=_pct(kept, planned) if shown else None,
+                cancellations=sum(o.manager_cancellations for o in team) if shown else None,
+                ic_agenda_share=_pct(counts["ic"], counts["total"]) if shown else None,
+            )
+        )
+    return sorted(rows, key=lambda row: row.manager.name)
+
+
+def _pct(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def thresholds_page(viewer: Person) -> list[tuple[object, int]]:
+    """Each tunable threshold with the organisation's current value, for its admin."""
+    from rapport.framework.thresholds import THRESHOLDS
+
+    organisation = access.thresholds_organisation_for(viewer)
+    current = figures.thresholds_for(organisation)
+    return [(threshold, current[threshold.key]) for threshold in THRESHOLDS]

@@ -157,3 +157,40 @@ def talk_share_record_estimate(
     )
     _write_share(meeting, manager_share)
     return measure
+
+
+@transaction.atomic
+def thresholds_save(
+    *, actor: Person, values: Mapping[str, object], now: dt.datetime | None = None
+) -> dict[str, int]:
+    """An org admin's thresholds for the signs, all checked before any is written.
+
+    A value equal to the framework's default removes the organisation's own row; the
+    cancellation thresholds are kept on the organisation, where the series warnings read them.
+    """
+    from rapport.framework.thresholds import DEFAULTS, ORGANISATION_FIELDS, check_thresholds
+    from rapport.insights.models import Threshold
+
+    organisation = access.thresholds_organisation_for(actor)
+    clean, errors = check_thresholds(values)
+    if errors:
+        raise Refused(" ".join(errors.values()))
+    if clean.get("min_meetings", 0) > clean.get("window_meetings", 99):
+        raise Refused("Held 1:1s before a sign is judged cannot exceed the meetings looked at.")
+    now = now or timezone.now()
+    changed_fields = []
+    for key, value in clean.items():
+        if key in ORGANISATION_FIELDS:
+            setattr(organisation, key, value)
+            changed_fields.append(key)
+        elif value == DEFAULTS[key]:
+            Threshold.objects.filter(organisation=organisation, key=key).delete()
+        else:
+            Threshold.objects.update_or_create(
+                organisation=organisation,
+                key=key,
+                defaults={"value": value, "updated_by": actor, "updated_at": now},
+            )
+    if changed_fields:
+        organisation.save(update_fields=changed_fields)
+    return clean

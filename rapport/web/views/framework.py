@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from rapport.framework import (
     agenda,
@@ -35,4 +36,5 @@ FRAMEWORK = SimpleNamespace(
 
 @person_view("GET")
 def framework(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/framework.html", {"fw": FRAMEWORK})
+    context = {"fw": FRAMEWORK, "insights_url": reverse("insights")}
+    return render(request, "web/framework.html", context)

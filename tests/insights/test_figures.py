@@ -1,0 +1,148 @@
+"""Each figure of a relationship computed from the rows, and right again after every write."""
+
+from __future__ import annotations
+
+import pytest
+
+from rapport.insights import figures, selectors, services
+from rapport.insights.figures import relationship_for
+from rapport.meetings import services as meeting_services
+from rapport.meetings.models import Meeting, Topic
+from tests.insights.history import NOW, feedback, held, item, topic
+
+
+@pytest.fixture
+def past(series, mia, ray):
+    """Four held 1:1s: ray brings most topics, one status update, moods falling."""
+    meetings = [held(series, days, mood=mood) for days, mood in ((28, 5), (21, 5), (14, 3), (7, 2))]
+    for meeting in meetings:
+        topic(meeting, ray)
+    topic(meetings[0], mia, kind=Topic.Kind.STATUS)
+    topic(meetings[1], ray, before=False)
+    topic(meetings[2], mia)
+    return meetings
+
+
+def test_agenda_share_preparation_and_status_share_come_from_the_topics(mia, series, past) -> None:
+    rel = relationship_for(mia, series, now=NOW)
+    assert rel.held == 4
+    assert rel.ic_agenda_share == round(100 * 5 / 7)
+    assert rel.ic_preparation == 100
+    assert rel.status_share == round(100 / 7)
+
+
+def test_a_new_topic_changes_the_figures_at_once(mia, ray, series, past) -> None:
+    topic(past[3], mia, kind=Topic.Kind.STATUS)
+    topic(past[3], mia, kind=Topic.Kind.STATUS)
+    rel = relationship_for(mia, series, now=NOW)
+    assert rel.ic_agenda_share == round(100 * 5 / 9)
+    assert rel.status_share == round(100 * 3 / 9)
+
+
+def test_the_window_is_the_last_held_meetings(mia, ada, series, past) -> None:
+    old = held(series, 400, mood=1)
+    topic(old, mia)
+    services.thresholds_save(actor=ada, values={"window_meetings": "3"})
+    rel = relationship_for(mia, series, now=NOW)
+    assert [m.pk for m in rel.meetings] == [m.pk for m in past[1:]]
+
+
+def test_mood_falls_and_the_sign_shows(mia, series, past) -> None:
+    rel = relationship_for(mia, series, now=NOW)
+    assert rel.mood_average == pytest.approx(15 / 4)
+    assert rel.mood_drop == pytest.approx(2.5)
+    fired = {reading.key for reading in rel.warnings}
+    assert "distant_relationship" in fired
+
+
+def test_action_items_are_counted_by_owner_by_their_due_date(mia, ray, series, past) -> None:
+    item(series, ray, due_days_ago=10, done_days_ago=12)  # early
+    item(series, ray, due_days_ago=10, done_days_ago=5)  # late
+    item(series, mia, due_days_ago=3)  # open past due
+    rel = relationship_for(mia, series, now=NOW)
+    assert rel.on_time("ic") == 50
+    assert rel.on_time("manager") == 0
+    assert rel.overdue_items == 1
+    assert "action_items_forgotten" in {reading.key for reading in rel.warnings}
+
+
+def test_completing_an_overdue_item_clears_the_sign(mia, ray, series, past) -> None:
+    late = item(series, mia, due_days_ago=3)
+    assert relationship_for(mia, series, now=NOW).overdue_items == 1
+    meeting_services.action_item_set_status(actor=mia, item=late, status="done")
+    rel = relationship_for(mia, series, now=NOW)
+    assert rel.overdue_items == 0
+    assert "action_items_forgotten" not in {reading.key for reading in rel.warnings}
+
+
+def test_feedback_counts_kinds_and_the_share_acknowledged_and_acted_on(mia, series, past) -> None:
+    feedback(past[0], kind="positive", acknowledged=True, acted=True)
+    feedback(past[1], kind="constructive", acknowledged=True)
+    feedback(past[2], kind="constructive")
+    rel = relationship_for(mia, series, now=NOW)
+    assert rel.feedback["count"] == 3
+    assert rel.feedback["positive"] == 1 and rel.feedback["constructive"] == 2
+    assert rel.feedback_acknowledged_share == 67
+    assert rel.feedback_valued_share == 33
+    assert "feedback_ignored" in {reading.key for reading in rel.warnings}
+
+
+def test_career_counts_a_career_meeting_or_a_discussed_career_topic(mia, ray, series, past) -> None:
+    never = relationship_for(mia, series, now=NOW)
+    assert never.career_never and never.days_since_career == (NOW.date() - series.started_on).days
+    topic(past[2], ray, kind=Topic.Kind.CAREER)
+    rel = relationship_for(mia, series, now=NOW)
+    assert not rel.career_never and rel.days_since_career == 14
+    held(series, 2, kind=Meeting.Kind.CAREER)
+    assert relationship_for(mia, series, now=NOW).days_since_career == 2
+
+
+def test_talk_share_averages_the_measured_meetings(mia, series, past) -> None:
+    Meeting.objects.filter(pk=past[2].pk).update(manager_talk_share=50)
+    Meeting.objects.filter(pk=past[3].pk).update(manager_talk_share=40)
+    rel = relationship_for(mia, series, now=NOW)
+    assert rel.talk_share == 45
+    assert "manager_talks_most" in {reading.key for reading in rel.warnings}
+    view = selectors.team_view(mia, now=NOW)
+    assert view.patterns.talk_over == 2 and view.patterns.talk_measured == 2
+
+
+def test_manager_cancellations_come_from_the_series_warnings_count(mia, series, past) -> None:
+    upcoming = list(series.meetings.filter(status="scheduled").order_by("scheduled_at")[:3])
+    for meeting in upcoming:
+        meeting_services.meeting_cancel(actor=mia, meeting=meeting, reason="Offsite", skip=True)
+    rel = relationship_for(mia, series)
+    assert rel.cancellations == rel.overview.manager_cancellations == 3
+    assert "distant_relationship" in {reading.key for reading in rel.warnings}
+
+
+def test_goals_reviews_and_retrospectives_are_said_missing_until_recorded(mia, series, past):
+    rel = relationship_for(mia, series, now=NOW)
+    cards = {card.key: card for card in figures.figure_cards(rel)}
+    assert cards["goal_progress"].value == figures.NO_GOALS == "No goals recorded yet."
+    assert cards["review_feedback"].value == "No review date recorded yet."
+    assert cards["retrospectives"].value == "No retrospectives yet."
+
+
+def test_a_review_date_hook_counts_constructive_feedback_before_it(mia, series, past, monkeypatch):
+    feedback(past[1], kind="constructive")
+    review_on = NOW.date()
+    monkeypatch.setattr(figures, "review_dates_hook", lambda ids, now: {series.pk: review_on})
+    rel = relationship_for(mia, series, now=NOW)
+    assert rel.review_constructive == 1
+    assert not {reading.key for reading in rel.warnings} & {"review_surprises"}
+
+
+def test_too_few_meetings_say_so(mia, rita) -> None:
+    series = rita.series.get()
+    rel = relationship_for(mia, series, now=NOW)
+    reading = next(r for r in rel.readings if r.key == "ics_unprepared")
+    assert reading.sentence == "Not enough data yet (0 meetings)."
+
+
+def test_the_team_view_sorts_by_the_number_of_signs(mia, ray, rita, series, past) -> None:
+    item(series, mia, due_days_ago=3)
+    rows = selectors.team_view(mia, now=NOW).rows
+    assert [row.series.report for row in rows] == [ray, rita]
+    by_name = selectors.team_view(mia, sort="name", now=NOW).rows
+    assert [row.series.report.name for row in by_name] == sorted([ray.name, rita.name])

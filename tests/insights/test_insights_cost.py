@@ -1,0 +1,174 @@
+"""The team view and the director's aggregates cost a fixed number of queries, whatever the data.
+
+The history is built with bulk_create: it is test setup, three years of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.growth.models import Feedback
+from rapport.meetings.models import ActionItem, Meeting, Series, Topic
+from rapport.people.models import Person
+
+NOW = timezone.now()
+# Generous enough for the page's own reads, small enough that a per-row query shows.
+TEAM_QUERY_LIMIT = 40
+
+
+def team(manager: Person, reports: int, *, weeks: int, tag: str) -> list[Series]:
+    """`reports` reports of the manager, each with a weekly 1:1 held for `weeks` weeks."""
+    people = Person.objects.bulk_create(
+        Person(
+            organisation_id=manager.organisation_id,
+            email=f"{tag}-{n}@acme.test",
+            name=f"{tag.title()} Report {n:03}",
+            manager=manager,
+            level="confirmed",
+            password="!",
+        )
+        for n in range(reports)
+    )
+    start = NOW - dt.timedelta(weeks=weeks)
+    series = Series.objects.bulk_create(
+        Series(
+            organisation_id=manager.organisation_id,
+            manager=manager,
+            report=person,
+            started_on=start.date(),
+            frequency_weeks=1,
+            duration_minutes=30,
+            career_every_weeks=4,
+            start_time=dt.time(10),
+        )
+        for person in people
+    )
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            series=one,
+            scheduled_at=start + dt.timedelta(weeks=week),
+            duration_minutes=30,
+            status="cancelled" if week % 9 == 0 else "held",
+            cancelled_by=manager if week % 9 == 0 else None,
+            cancelled_at=start + dt.timedelta(weeks=week) if week % 9 == 0 else None,
+            kind="career" if week % 4 == 0 else "regular",
+            mood=3 + week % 3,
+            manager_talk_share=20 + week % 30,
+        )
+        for one in series
+        for week in range(weeks)
+    )
+    by_series = {one.pk: one for one in series}
+    Topic.objects.bulk_create(
+        Topic(
+            meeting=meeting,
+            author=by_series[meeting.series_id].report if n else manager,
+            text=f"Topic {n}",
+            kind="status" if n == 2 else "",
+            added_before_start=n != 1,
+        )
+        for meeting in meetings
+        for n in range(3)
+    )
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            series=by_series[meeting.series_id],
+            meeting=meeting,
+            owner=by_series[meeting.series_id].report,
+            created_by=manager,
+            text="Follow up",
+            due_on=(meeting.scheduled_at + dt.timedelta(days=7)).date(),
+            status="done" if meeting.pk % 2 else "open",
+            done_on=meeting.scheduled_at.date() if meeting.pk % 2 else None,
+        )
+        for meeting in meetings[::2]
+    )
+    Feedback.objects.bulk_create(
+        Feedback(
+            meeting=meeting,
+            series=by_series[meeting.series_id],
+            given_by=manager,
+            given_to=by_series[meeting.series_id].report,
+            kind="constructive" if meeting.pk % 3 else "positive",
+            situation="s",
+            behaviour="b",
+            impact="i",
+            created_at=meeting.scheduled_at,
+        )
+        for meeting in meetings[::5]
+    )
+    return series
+
+
+def queries_of(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_team_view_for_15_reports_and_3_years_costs_what_one_report_costs(
+    client_for, omar
+) -> None:
+    client = client_for(omar)
+    url = reverse("insights")
+    team(omar, 1, weeks=4, tag="small")
+    small = queries_of(client, url)
+    team(omar, 14, weeks=156, tag="big")
+    big = queries_of(client, url)
+    assert big == small
+    assert big <= TEAM_QUERY_LIMIT
+    page = client.get(url).content.decode()
+    assert page.count("Big Report") == 14
+
+
+def test_a_relationship_with_3_years_of_history_costs_what_a_month_costs(client_for, omar) -> None:
+    client = client_for(omar)
+    short = team(omar, 1, weeks=4, tag="short")[0]
+    long = team(omar, 1, weeks=156, tag="long")[0]
+    assert queries_of(client, reverse("insights_series", args=[long.pk])) == queries_of(
+        client, reverse("insights_series", args=[short.pk])
+    )
+
+
+def test_the_directors_aggregates_over_250_managers_cost_a_fixed_number_of_queries(
+    client_for, dan, ada
+) -> None:
+    client = client_for(dan)
+    url = reverse("insights")
+    before = queries_of(client, url)
+    managers = Person.objects.bulk_create(
+        Person(
+            organisation_id=dan.organisation_id,
+            email=f"manager-{n}@acme.test",
+            name=f"Manager {n:03}",
+            manager=dan,
+            password="!",
+        )
+        for n in range(250)
+    )
+    for n, manager in enumerate(managers):
+        team(manager, 3, weeks=6, tag=f"m{n}")
+    after = queries_of(client, url)
+    assert after == before
+    page = client.get(url).content.decode()
+    assert page.count('<th scope="row">Manager ') == 250
+    assert "M1 Report" not in page  # never a single report
+
+
+def test_the_thresholds_page_costs_the_same_with_every_threshold_tuned(client_for, ada) -> None:
+    from rapport.framework.thresholds import THRESHOLDS
+
+    client = client_for(ada)
+    url = reverse("insights_thresholds")
+    before = queries_of(client, url)
+    values = {
+        t.key: str(t.minimum if t.key != "window_meetings" else t.maximum) for t in THRESHOLDS
+    }
+    assert client.post(url, values).status_code == 302
+    assert queries_of(client, url) == before

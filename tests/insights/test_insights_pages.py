@@ -1,0 +1,147 @@
+"""The insights pages as each person reads them: manager, report, director, org admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from rapport.insights.models import Threshold
+from rapport.meetings.services import person_invite
+from tests.insights.history import feedback, held, item, topic
+
+TOPIC_TEXT = "Topic by Ray Report"
+
+
+@pytest.fixture
+def past(series, mia, ray):
+    meetings = [held(series, days, mood=4) for days in (28, 21, 14, 7)]
+    for meeting in meetings:
+        topic(meeting, ray, before=False)
+    feedback(meetings[0], kind="constructive")
+    item(series, mia, due_days_ago=3)
+    return meetings
+
+
+def test_the_manager_sees_each_report_with_its_signs_and_why(client_for, mia, past) -> None:
+    page = client_for(mia).get(reverse("insights")).content.decode()
+    assert "Your team" in page
+    assert "Ray Report" in page and "Rita Senior" in page
+    assert "ICs show up unprepared" in page
+    assert "The IC added a topic before the start of only 0% of the 1:1s" in page
+    assert "not enough data yet (0 meetings)" in page  # rita has no history
+
+
+def test_the_relationship_page_links_each_sign_to_its_figure_and_a_next_step(
+    client_for, mia, series, past
+) -> None:
+    page = client_for(mia).get(reverse("insights_series", args=[series.pk])).content.decode()
+    assert 'id="sign-ics_unprepared"' in page
+    assert 'href="#figure-ic_preparation"' in page and 'id="figure-ic_preparation"' in page
+    assert "Formula: 1:1s with an IC topic added before the start" in page
+    assert "Invite them to add their topics first" in page
+    assert 'href="/framework/#question-' in page or "#playbook-" in page or "/series/" in page
+    assert "<svg" in page and "<desc" in page
+
+
+def test_the_report_reads_invitations_not_judgements(client_for, ray, series, past) -> None:
+    overview = client_for(ray).get(reverse("insights")).content.decode()
+    assert "It is your meeting" in overview
+    assert "Your team" not in overview
+    page = client_for(ray).get(reverse("insights_series", args=[series.pk])).content.decode()
+    assert "What your 1:1s look like" in page
+    assert "Warning signs" not in page and "ICs show up unprepared" not in page
+    assert "Shows" not in page
+
+
+def test_the_director_sees_aggregates_only_and_withholds_small_teams(
+    client_for, dan, mia, past
+) -> None:
+    page = client_for(dan).get(reverse("insights")).content.decode()
+    assert "Teams you oversee" in page
+    assert "Mia Manager" in page
+    assert "Fewer than 3 reports: figures withheld" in page
+    assert "Ray Report" not in page
+    assert TOPIC_TEXT not in page and "FEEDBACK-TEXT-5e1" not in page
+
+
+def test_a_team_of_three_shows_its_rates(client_for, ada, dan, mia, series, past) -> None:
+    person_invite(actor=ada, email="rob@acme.test", name="Rob Third", manager=mia, level="senior")
+    page = client_for(dan).get(reverse("insights")).content.decode()
+    row = page.split('<th scope="row">Mia Manager</th>')[1].split("</tr>")[0]
+    assert "withheld" not in row
+    assert "%" in row  # cadence kept and IC agenda share as rates
+    assert "Ray Report" not in page and TOPIC_TEXT not in page
+
+
+def test_an_ic_and_an_outsider_see_no_aggregates(client_for, ray, zed, past) -> None:
+    assert "Teams you oversee" not in client_for(ray).get(reverse("insights")).content.decode()
+    page = client_for(zed).get(reverse("insights")).content.decode()
+    assert "Mia Manager" not in page and "Ray Report" not in page
+
+
+def test_the_team_view_is_sortable_by_name(client_for, mia, past) -> None:
+    page = client_for(mia).get(reverse("insights") + "?sort=name").content.decode()
+    assert page.index("Ray Report") < page.index("Rita Senior")
+    assert client_for(mia).get(reverse("insights") + "?sort=<b>").status_code == 200
+
+
+def test_an_admin_tunes_a_threshold_and_the_signs_follow(client_for, ada, mia, series, past):
+    client = client_for(ada)
+    assert client.get(reverse("insights_thresholds")).status_code == 200
+    page = client_for(mia).get(reverse("insights")).content.decode()
+    assert "ICs show up unprepared" in page
+    response = client.post(reverse("insights_thresholds"), {"ic_preparation_min": "0"})
+    assert response.status_code == 302
+    assert Threshold.objects.get(key="ic_preparation_min").value == 0
+    page = client_for(mia).get(reverse("insights")).content.decode()
+    assert "ICs show up unprepared" not in page
+
+
+def test_the_cancellation_threshold_is_the_organisations_own(client_for, ada) -> None:
+    client_for(ada).post(reverse("insights_thresholds"), {"cancellation_warning_count": "5"})
+    ada.organisation.refresh_from_db()
+    assert ada.organisation.cancellation_warning_count == 5
+    assert not Threshold.objects.filter(key="cancellation_warning_count").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "is not a whole number"),
+        ("101", "outside 0–100"),
+        ("-1", "outside 0–100"),
+        ("<script>", "is not a whole number"),
+        ("4\x00", "pasting out of another program"),  # refused before the view
+        ("9" * 5000, "is not a whole number"),
+    ],
+)
+def test_a_bad_threshold_is_refused_with_a_message_and_nothing_saved(
+    client_for, ada, value, message
+) -> None:
+    response = client_for(ada).post(
+        reverse("insights_thresholds"), {"status_share_max": "40", "ic_agenda_share_min": value}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "<script>" not in response.content.decode()
+    assert not Threshold.objects.exists()
+
+
+def test_more_meetings_to_judge_than_looked_at_is_refused(client_for, ada) -> None:
+    response = client_for(ada).post(
+        reverse("insights_thresholds"), {"min_meetings": "8", "window_meetings": "4"}
+    )
+    assert response.status_code == 400
+    assert not Threshold.objects.exists()
+
+
+def test_only_org_admins_reach_the_thresholds(client_for, mia, dan) -> None:
+    for person in (mia, dan):
+        assert client_for(person).get(reverse("insights_thresholds")).status_code == 404
+        posted = client_for(person).post(reverse("insights_thresholds"), {"mood_min": "2"})
+        assert posted.status_code == 404
+    assert not Threshold.objects.exists()
+
+
+def test_the_home_page_links_to_insights(client_for, mia) -> None:
+    assert reverse("insights") in client_for(mia).get(reverse("home")).content.decode()
