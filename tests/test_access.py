@@ -81,6 +81,17 @@ ROUTES: dict[str, dict[str, object]] = {
     "meeting_talk_upload": {"post": {"mia"}, "sees": PAIR},
     "meeting_talk_sides": {"post": {"mia"}, "sees": PAIR},
     "meeting_talk_estimate": {"post": {"mia"}, "sees": PAIR},
+    # Career: the pair reads the page; aspirations by both, ladder views by mia, the
+    # self-assessment by ray. The ladder: everyone reads their organisation's, admins change it.
+    "career": {"get": PAIR},
+    "career_aspirations": {"post": PAIR, "sees": PAIR},
+    "ladder_view": {"post": {"mia"}, "sees": PAIR},
+    "self_assessment": {"post": {"ray"}, "sees": PAIR},
+    "meeting_career": {"get": PAIR},
+    "ladder": {"get": EVERYONE},
+    "ladder_export": {"get": EVERYONE},
+    "ladder_edit": {"post": {"ada", "zed"}, "sees": EVERYONE},
+    "ladder_import": {"post": {"ada", "zed"}, "sees": EVERYONE},
     # Days away: everyone has their own page; an entry is its author's alone (ray's here).
     "away": {"get": EVERYONE, "post": EVERYONE, "sees": EVERYONE},
     "away_remove": {"post": {"ray"}, "sees": {"ray"}},
@@ -288,6 +299,10 @@ def test_the_interface_check_covers_every_domain_model() -> None:
         "MeetingVisit",
         "Organisation",
         "Delivery",
+        "AspirationVersion",
+        "LadderView",
+        "SelfAssessment",
+        "LadderDocument",
     } <= DOMAIN_MODELS
 
 
