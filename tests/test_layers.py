@@ -31,6 +31,7 @@ LAYERS = {
     "api": 5,
     "cli": 5,
     "demo": 5,
+    "demo_career": 5,
     "urls": 5,
     "server": 5,
 }
