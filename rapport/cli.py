@@ -877,10 +877,6 @@ def keys_backup_reminder() -> str:
     )
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 # ladder ------------------------------------------------------------------------------------
 
 
@@ -963,3 +959,7 @@ def ladder_import_command(args: argparse.Namespace) -> None:
         f"Imported {args.file} as the ladder of {actor.organisation.name}: "
         f"{len(ladder.areas)} areas on 4 levels."
     )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

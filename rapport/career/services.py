@@ -146,13 +146,13 @@ def ladder_edit(
     *,
     actor: Person,
     area_names: dict[str, str],
-    texts: dict[tuple[str, str], tuple[str, str]],
+    texts: dict[tuple[str, str], tuple[str | None, str | None]],
     now: dt.datetime | None = None,
 ) -> Ladder:
     """Change the names of the ladder's areas and the texts of its levels, as in the web form.
 
-    `texts` maps (level, area key) to (expected, what the next level needs); anything not
-    given keeps its text. The result is checked like an imported file.
+    `texts` maps (level, area key) to (expected, what the next level needs); None, or
+    anything not given, keeps its text. The result is checked like an imported file.
     """
     access.ladder_check_admin(actor)
     document = ladder_for(actor.organisation).to_document()
@@ -163,8 +163,9 @@ def ladder_edit(
         if level not in document["levels"] or key not in document["levels"][level]:
             raise Refused(f"The ladder has no area “{key}” at level {level}.")
         entry = document["levels"][level][key]
-        entry["expected"] = expected
-        if needs or "next_level" in entry:
+        if expected is not None:
+            entry["expected"] = expected
+        if needs is not None:
             entry["next_level"] = needs
     try:
         ladder = ladder_from_document(document)

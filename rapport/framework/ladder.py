@@ -131,8 +131,8 @@ _DEFAULT_TEXT: dict[str, dict[str, tuple[str, str]]] = {
     },
     "confirmed": {
         "delivery": (
-            "Delivers features autonomously from a brief; expands their scope to whole "
-            "parts of the product.",
+            "Delivers features from a brief with increasing autonomy, expanding scope to "
+            "whole parts of the product.",
             "Shapes and delivers multi-person projects, cutting scope to land value early.",
         ),
         "craft": (
@@ -141,7 +141,7 @@ _DEFAULT_TEXT: dict[str, dict[str, tuple[str, str]]] = {
             "Is a go-to person for a part of the system and raises its quality for everyone.",
         ),
         "collaboration": (
-            "Develops their voice: shares opinions in design discussions and recognises "
+            "Developing their voice: shares opinions in design discussions and recognises "
             "others' contributions.",
             "Influences decisions beyond their team and resolves disagreements constructively.",
         ),

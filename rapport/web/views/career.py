@@ -115,12 +115,11 @@ def ladder_edit(request: HttpRequest) -> HttpResponse:
     }
     texts = {
         (level, area.key): (
-            request.POST.get(f"expected_{level}_{area.key}", ""),
-            request.POST.get(f"next_{level}_{area.key}", ""),
+            request.POST.get(f"expected_{level}_{area.key}"),
+            request.POST.get(f"next_{level}_{area.key}"),
         )
         for level in LEVELS
         for area in page.ladder.areas
-        if f"expected_{level}_{area.key}" in request.POST
     }
     services.ladder_edit(actor=request.user, area_names=names, texts=texts)
     messages.success(request, "Ladder saved.")
