@@ -21,8 +21,8 @@ class LadderDocument(models.Model):
     """An organisation's own ladder (without one, Rapport's default applies)."""
 
     organisation = models.OneToOneField(Organisation, models.CASCADE, related_name="ladder")
-    # `Ladder.to_document()`: checked by the framework on every write and read.
-    document = models.JSONField()
+    # The ladder as its YAML file (`ladder_to_yaml`), checked on every write and read.
+    document = models.TextField()
     updated_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField()
 

@@ -21,7 +21,7 @@ from rapport.framework.ladder import (
     LadderArea,
     LadderError,
     default_ladder,
-    ladder_from_document,
+    ladder_from_yaml,
 )
 from rapport.framework.levels import LEVEL_LABELS, LEVELS, level_or_default, next_level
 from rapport.framework.questions import Question
@@ -60,7 +60,7 @@ def _ladder_of(stored: LadderDocument | None) -> Ladder:
     if stored is None:
         return default_ladder()
     try:
-        return ladder_from_document(stored.document)
+        return ladder_from_yaml(stored.document)
     except LadderError:
         # Every write is checked; a stored ladder that no longer reads is not worth a 500.
         return default_ladder()

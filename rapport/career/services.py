@@ -23,6 +23,7 @@ from rapport.framework.ladder import (
     LadderError,
     ladder_from_document,
     ladder_from_yaml,
+    ladder_to_yaml,
 )
 from rapport.framework.levels import LEVELS
 from rapport.meetings.models import Meeting, Series, SharedNotes
@@ -124,7 +125,7 @@ def ladder_save(*, actor: Person, ladder: Ladder, now: dt.datetime | None = None
     LadderDocument.objects.update_or_create(
         organisation_id=actor.organisation_id,
         defaults={
-            "document": ladder.to_document(),
+            "document": ladder_to_yaml(ladder),
             "updated_by": actor,
             "updated_at": now or timezone.now(),
         },
