@@ -83,7 +83,7 @@ def _expectation_document(level: str, expectation: Expectation) -> dict[str, str
     return document
 
 
-class LadderError(ValueError):
+class LadderError(Exception):
     """A ladder file that cannot be used: every problem, each with its line."""
 
     def __init__(self, problems: list[tuple[int, str]]) -> None:
