@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from rapport.career.models import AspirationVersion, LadderView, SelfAssessment
 from rapport.growth.models import Feedback
 from rapport.insights.models import SpeakerSide
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
@@ -313,6 +314,73 @@ def meeting_for_coaching(person: Person, meeting_id: object) -> Meeting:
     meeting = meeting_for(person, meeting_id)
     coaching_check_manager(person, meeting)
     return meeting
+
+
+# Career: aspirations, ladder views, self-assessments ---------------------------------
+#
+# The IC and their current manager read every career record of the IC; a manager whose
+# 1:1 with the IC has ended keeps, read-only, what was recorded in that 1:1; nobody else
+# reads any of it (not the manager's manager, not an org admin: they edit the ladder).
+
+LADDER_ADMINS_ONLY = "Only organisation admins can change the ladder."
+
+
+def career_series_for(person: Person, series_id: object) -> Series:
+    """The 1:1 whose career page the person reads (either side, open or ended), else 404."""
+    return series_for(person, series_id)
+
+
+def _career_records(person: Person, series: Series) -> Q:
+    if not takes_part_in(person, series):
+        return Q(pk__in=[])
+    if series.report_id == person.pk or series.is_open:
+        return Q(person_id=series.report_id)
+    return Q(series_id=series.pk)  # a previous manager: what was recorded while they managed
+
+
+def aspirations_visible_to(person: Person, series: Series) -> QuerySet[AspirationVersion]:
+    """Aspiration versions of the series' IC that the person may read on this career page."""
+    return AspirationVersion.objects.filter(_career_records(person, series)).select_related(
+        "recorded_by"
+    )
+
+
+def ladder_views_visible_to(person: Person, series: Series) -> QuerySet[LadderView]:
+    """The manager's ladder views of the series' IC that the person may read."""
+    return LadderView.objects.filter(_career_records(person, series)).select_related("recorded_by")
+
+
+def self_assessments_visible_to(person: Person, series: Series) -> QuerySet[SelfAssessment]:
+    """Self-assessments of the series' IC that the person may read."""
+    return SelfAssessment.objects.filter(_career_records(person, series))
+
+
+def career_check_change(person: Person, series: Series) -> None:
+    """Both people of an open 1:1 record aspirations; an ended one is read-only."""
+    if not takes_part_in(person, series):
+        raise Http404(NOT_FOUND)
+    if not series.is_open:
+        raise PermissionDenied(ENDED_SERIES)
+
+
+def career_check_manager(person: Person, series: Series) -> None:
+    """Only the current manager records where they see the IC on the ladder."""
+    career_check_change(person, series)
+    if series.manager_id != person.pk:
+        raise PermissionDenied("Only the manager of this 1:1 records a ladder view.")
+
+
+def career_check_report(person: Person, series: Series) -> None:
+    """Only the IC writes their self-assessment."""
+    career_check_change(person, series)
+    if series.report_id != person.pk:
+        raise PermissionDenied("Only the report of this 1:1 writes their self-assessment.")
+
+
+def ladder_check_admin(person: Person) -> None:
+    """The ladder is read by everyone in the organisation and changed by its admins."""
+    if not person.is_org_admin:
+        raise PermissionDenied(LADDER_ADMINS_ONLY)
 
 
 # Talk ratio (insights) ------------------------------------------------------------

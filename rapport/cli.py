@@ -166,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_remind(commands)
     _add_talk_ratio(commands)
     _add_rotate_keys(commands)
+    _add_ladder(commands)
     commands.add_parser(
         "manage",
         help="run a Django management command (migrate, shell, check --deploy, ...)",
@@ -912,6 +913,90 @@ def keys_backup_reminder() -> str:
     return (
         f"Private notes in it open only with the keys in {keys.keys_place()}: back that up "
         "too, stored apart from the database copies (whoever holds both reads the notes)."
+    )
+
+
+# ladder ------------------------------------------------------------------------------------
+
+
+def _add_ladder(commands: argparse._SubParsersAction) -> None:
+    command = commands.add_parser(
+        "ladder",
+        help="export or import the organisation's career ladder as YAML",
+        description="Export or import the organisation's career ladder (schema: docs/ladder.md).",
+        epilog=(
+            "examples:\n  rapport ladder export ladder.yaml --org Acme\n"
+            "  rapport ladder import ladder.yaml --as ada@acme.com\n\n"
+            "An import replaces the whole ladder; a file with any mistake is refused\n"
+            "whole, each problem as FILE:LINE: reason."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.set_defaults(handler=None)
+    actions = command.add_subparsers(title="actions", metavar="ACTION", required=True)
+    export = _command(
+        actions,
+        "export",
+        ladder_export_command,
+        "write the ladder as YAML (Rapport's default until the organisation has its own)",
+        "example:\n  rapport ladder export - --org Acme",
+    )
+    export.add_argument("file", metavar="FILE", help="where to write it, - for standard output")
+    export.add_argument(
+        "--org", metavar="NAME", help="organisation (needed when there are several)"
+    )
+    load = _command(
+        actions,
+        "import",
+        ladder_import_command,
+        "replace the organisation's ladder with a YAML file, as one of its org admins",
+        "example:\n  rapport ladder import ladder.yaml --as ada@acme.com",
+    )
+    load.add_argument("file", metavar="FILE", type=Path, help="the ladder file (YAML)")
+    load.add_argument(
+        "--as", dest="actor", metavar="ADMIN_EMAIL", required=True, help="the org admin acting"
+    )
+
+
+def ladder_export_command(args: argparse.Namespace) -> None:
+    """Write the ladder of an organisation as YAML."""
+    setup_django()
+    from rapport.career.selectors import ladder_for
+    from rapport.framework.ladder import ladder_to_yaml
+
+    organisation = choose_organisation(args.org)
+    text = ladder_to_yaml(ladder_for(organisation))
+    if args.file == "-":
+        sys.stdout.write(text)
+        return
+    Path(args.file).write_text(text, encoding="utf-8")
+    print(f"Exported the ladder of {organisation.name} to {args.file}.")
+
+
+def ladder_import_command(args: argparse.Namespace) -> None:
+    """Replace the ladder of the acting admin's organisation with a YAML file."""
+    data = read_bytes(args.file)
+    setup_django()
+    from django.core.exceptions import PermissionDenied
+
+    from rapport.career import services
+    from rapport.career.selectors import active_person_by_email
+    from rapport.framework.ladder import LadderError, ladder_from_yaml
+
+    actor = active_person_by_email(args.actor)
+    try:
+        ladder = ladder_from_yaml(data)
+    except LadderError as error:
+        for line, reason in error.problems:
+            print(f"{args.file}:{line}: {reason}", file=sys.stderr)
+        raise CliError(f"{args.file}: the ladder was not imported.") from None
+    try:
+        services.ladder_save(actor=actor, ladder=ladder)
+    except PermissionDenied as error:
+        raise CliError(str(error)) from None
+    print(
+        f"Imported {args.file} as the ladder of {actor.organisation.name}: "
+        f"{len(ladder.areas)} areas on 4 levels."
     )
 
 

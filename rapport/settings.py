@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rapport.people",
     "rapport.meetings",
+    "rapport.career",
     "rapport.growth",
     "rapport.insights",
     "rapport.notifications",

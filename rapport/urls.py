@@ -9,6 +9,7 @@ from rapport.web.views import (
     auth,
     away,
     calendar,
+    career,
     coaching,
     framework,
     home,
@@ -46,6 +47,24 @@ urlpatterns = [
     # Series: the report page, a timeline of one 1:1
     path("series/<int:series_id>/", series.series, name="series"),
     path("series/<int:series_id>/cadence/", series.cadence, name="series_cadence"),
+    # Career: the page of one 1:1 (aspirations, ladder views, self-assessments) and the ladder
+    path("series/<int:series_id>/career/", career.career, name="career"),
+    path(
+        "series/<int:series_id>/career/aspirations/",
+        career.aspirations,
+        name="career_aspirations",
+    ),
+    path("series/<int:series_id>/career/ladder-view/", career.ladder_view, name="ladder_view"),
+    path(
+        "series/<int:series_id>/career/self-assessment/",
+        career.self_assessment,
+        name="self_assessment",
+    ),
+    path("meetings/<int:meeting_id>/career/", career.meeting_career, name="meeting_career"),
+    path("ladder/", career.ladder, name="ladder"),
+    path("ladder/edit/", career.ladder_edit, name="ladder_edit"),
+    path("ladder/import/", career.ladder_import, name="ladder_import"),
+    path("ladder/export.yaml", career.ladder_export, name="ladder_export"),
     # Meetings
     path("meetings/<int:meeting_id>/", meetings.meeting, name="meeting"),
     path("meetings/<int:meeting_id>/agenda/", meetings.agenda, name="meeting_agenda"),

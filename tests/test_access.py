@@ -85,6 +85,17 @@ ROUTES: dict[str, dict[str, object]] = {
     "insights": {"get": EVERYONE},
     "insights_series": {"get": PAIR},
     "insights_thresholds": {"get": {"ada", "zed"}, "post": {"ada", "zed"}, "sees": {"ada", "zed"}},
+    # Career: the pair reads the page; aspirations by both, ladder views by mia, the
+    # self-assessment by ray. The ladder: everyone reads their organisation's, admins change it.
+    "career": {"get": PAIR},
+    "career_aspirations": {"post": PAIR, "sees": PAIR},
+    "ladder_view": {"post": {"mia"}, "sees": PAIR},
+    "self_assessment": {"post": {"ray"}, "sees": PAIR},
+    "meeting_career": {"get": PAIR},
+    "ladder": {"get": EVERYONE},
+    "ladder_export": {"get": EVERYONE},
+    "ladder_edit": {"post": {"ada", "zed"}, "sees": EVERYONE},
+    "ladder_import": {"post": {"ada", "zed"}, "sees": EVERYONE},
     # Days away: everyone has their own page; an entry is its author's alone (ray's here).
     "away": {"get": EVERYONE, "post": EVERYONE, "sees": EVERYONE},
     "away_remove": {"post": {"ray"}, "sees": {"ray"}},
@@ -294,6 +305,10 @@ def test_the_interface_check_covers_every_domain_model() -> None:
         "PartTime",
         "Organisation",
         "Delivery",
+        "AspirationVersion",
+        "LadderView",
+        "SelfAssessment",
+        "LadderDocument",
     } <= DOMAIN_MODELS
 
 

@@ -1,4 +1,4 @@
-"""Imports point down only: interfaces → growth/insights/notifications → meetings → people.
+"""Imports point down only: interfaces → growth/insights/notifications → career → meetings → people.
 
 `access.py` reads every domain model (that is its job) and no interface; `errors.py`
 and `framework/` are below everything. A lazy import inside a function counts like any other.
@@ -22,6 +22,7 @@ LAYERS = {
     "framework": 0,
     "people": 1,
     "meetings": 2,
+    "career": 2.5,  # above meetings, below growth: goals may name a ladder area
     "growth": 3,
     "insights": 3,
     "notifications": 3,

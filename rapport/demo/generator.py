@@ -35,6 +35,7 @@ from rapport.meetings.services.backfill import (
 from rapport.people import services as people
 from rapport.people.models import Organisation, Person
 
+from .career import add_career_story
 from .story import (
     CANCEL_REASONS,
     CAREER,
@@ -248,7 +249,11 @@ def improvement_plan(built: Built, now: dt.datetime) -> None:
     )
 
 
-STEPS: list[Step] = [histories, coaching, improvement_plan]
+def careers(built: Built, now: dt.datetime) -> None:
+    add_career_story(built.organisation, now)
+
+
+STEPS: list[Step] = [histories, coaching, improvement_plan, careers]
 
 
 # One series' history -----------------------------------------------------------------

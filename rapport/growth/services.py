@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from rapport import access
+from rapport.career import services as career_services
 from rapport.errors import Refused
 from rapport.framework import questions as bank
 from rapport.framework.checklists import (
@@ -438,9 +439,10 @@ def question_ask(
     meeting: Meeting,
     question_key: str = "",
     org_question_id: int | None = None,
+    answer: str = "",
     now: dt.datetime | None = None,
 ) -> QuestionAsked:
-    """Record that the manager asked a question in this meeting."""
+    """Record that the manager asked a question in this meeting, and the IC's answer if given."""
     access.coaching_check_manager(actor, meeting)
     org_question = None
     if org_question_id is not None:
@@ -452,7 +454,7 @@ def question_ask(
         question_key = ""
     elif question_key not in bank.QUESTIONS_BY_KEY:
         raise Refused("Unknown question.")
-    return QuestionAsked.objects.create(
+    asked = QuestionAsked.objects.create(
         series=meeting.series,
         meeting=meeting,
         question_key=question_key,
@@ -460,6 +462,22 @@ def question_ask(
         asked_by=actor,
         asked_at=now or timezone.now(),
     )
+    if answer.strip():
+        # An aspiration's answer becomes a new version of it; any other joins the notes.
+        question = bank.QUESTIONS_BY_KEY.get(question_key)
+        category = bank.QUESTION_CATEGORIES[
+            question.category if question else org_question.category_key
+        ]
+        career_services.meeting_answer_record(
+            actor=actor,
+            meeting=meeting,
+            question_key=question_key,
+            question_text=question.text if question else org_question.text,
+            group_key=category.group,
+            answer=answer,
+            now=now,
+        )
+    return asked
 
 
 @transaction.atomic

@@ -135,6 +135,7 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     meeting=meeting,
                     question_key=request.POST.get("question_key", ""),
                     org_question_id=int(org_id) if org_id.isdigit() else None,
+                    answer=request.POST.get("answer", ""),
                 )
         except Refused as error:
             return refuse(str(error))

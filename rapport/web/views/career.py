@@ -1,0 +1,149 @@
+"""The career page of a 1:1 (aspirations, ladder views, self-assessments) and the ladder."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from rapport import access
+from rapport.career import selectors, services
+from rapport.framework.aspirations import ASPIRATION_QUESTIONS
+from rapport.framework.ladder import ladder_to_yaml
+from rapport.framework.levels import LEVELS
+from rapport.web.uploads import upload_too_big
+from rapport.web.views.common import parse_date, person_view, refused
+
+
+def _career_url(series_id: int, anchor: str) -> str:
+    return f"{reverse('career', args=[series_id])}#{anchor}"
+
+
+@person_view("GET")
+def career(request: HttpRequest, series_id: int) -> HttpResponse:
+    """The career page: aspirations now and since a date, the ladder per area, assessments."""
+    found = access.career_series_for(request.user, series_id)
+    try:
+        since = parse_date(request.GET.get("since"))
+    except ValueError as error:
+        return refused(request, str(error))
+    page = selectors.career_page(request.user, found, since=since)
+    return render(request, "web/career/career.html", {"page": page, "series": found})
+
+
+@person_view("POST")
+def aspirations(request: HttpRequest, series_id: int) -> HttpResponse:
+    """Save the aspiration answers: each changed answer becomes a new dated version."""
+    found = access.career_series_for(request.user, series_id)
+    answers = {
+        q.key: request.POST[f"answer_{q.key}"]
+        for q in ASPIRATION_QUESTIONS
+        if f"answer_{q.key}" in request.POST
+    }
+    saved = services.aspirations_save(actor=request.user, series=found, answers=answers)
+    messages.success(
+        request,
+        f"Saved {len(saved)} changed answer{'s' if len(saved) != 1 else ''}."
+        if saved
+        else "Nothing changed: no new version was kept.",
+    )
+    return redirect(_career_url(found.pk, "aspirations"))
+
+
+@person_view("POST")
+def ladder_view(request: HttpRequest, series_id: int) -> HttpResponse:
+    """The manager records where they see the IC relative to a level in one area."""
+    found = access.career_series_for(request.user, series_id)
+    services.ladder_view_record(
+        actor=request.user,
+        series=found,
+        area_key=request.POST.get("area_key", ""),
+        level=request.POST.get("level", ""),
+        position=request.POST.get("position", ""),
+        sentence=request.POST.get("sentence", ""),
+    )
+    messages.success(request, "Ladder view recorded.")
+    return redirect(_career_url(found.pk, "ladder"))
+
+
+@person_view("POST")
+def self_assessment(request: HttpRequest, series_id: int) -> HttpResponse:
+    """The IC saves their self-assessment per ladder area."""
+    found = access.career_series_for(request.user, series_id)
+    texts = {
+        name.removeprefix("area_"): value
+        for name, value in request.POST.items()
+        if name.startswith("area_")
+    }
+    saved = services.self_assessment_save(actor=request.user, series=found, texts=texts)
+    messages.success(
+        request,
+        "Self-assessment saved." if saved else "Nothing changed: no new version was kept.",
+    )
+    return redirect(_career_url(found.pk, "ladder"))
+
+
+@person_view("GET")
+def meeting_career(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """For a career 1:1: the IC's self-assessment beside the manager's ladder view."""
+    meeting = access.meeting_for(request.user, meeting_id)
+    beside = selectors.assessment_beside_view(request.user, meeting.series)
+    return render(
+        request, "web/career/assessment_beside_view.html", {"beside": beside, "meeting": meeting}
+    )
+
+
+# The ladder --------------------------------------------------------------------------
+
+
+@person_view("GET")
+def ladder(request: HttpRequest) -> HttpResponse:
+    """The organisation's ladder: read by everyone, edited by its admins."""
+    return render(request, "web/career/ladder.html", {"page": selectors.ladder_page(request.user)})
+
+
+@person_view("POST")
+def ladder_edit(request: HttpRequest) -> HttpResponse:
+    """An org admin changes area names and the texts of the levels."""
+    access.ladder_check_admin(request.user)
+    page = selectors.ladder_page(request.user)
+    names = {
+        area.key: request.POST[f"name_{area.key}"]
+        for area in page.ladder.areas
+        if f"name_{area.key}" in request.POST
+    }
+    texts = {
+        (level, area.key): (
+            request.POST.get(f"expected_{level}_{area.key}"),
+            request.POST.get(f"next_{level}_{area.key}"),
+        )
+        for level in LEVELS
+        for area in page.ladder.areas
+    }
+    services.ladder_edit(actor=request.user, area_names=names, texts=texts)
+    messages.success(request, "Ladder saved.")
+    return redirect("ladder")
+
+
+@person_view("POST")
+def ladder_import(request: HttpRequest) -> HttpResponse:
+    """An org admin replaces the ladder with a YAML file, or the file is refused whole."""
+    access.ladder_check_admin(request.user)
+    if upload_too_big(request):
+        return refused(request, "The ladder file is too large.")
+    upload = request.FILES.get("file")
+    if upload is None:
+        return refused(request, "Choose a ladder file (YAML) to import.")
+    services.ladder_import(actor=request.user, text=upload.read())
+    messages.success(request, "Ladder imported: it replaces the previous one.")
+    return redirect("ladder")
+
+
+@person_view("GET")
+def ladder_export(request: HttpRequest) -> HttpResponse:
+    """The organisation's ladder as a YAML file, ready to edit and import again."""
+    page = selectors.ladder_page(request.user)
+    response = HttpResponse(ladder_to_yaml(page.ladder), content_type="application/yaml")
+    response["Content-Disposition"] = 'attachment; filename="ladder.yaml"'
+    return response
