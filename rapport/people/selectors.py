@@ -79,7 +79,7 @@ def _where(event: AuditEvent) -> str:
         return "from the command line"
     if event.ip:
         return f"from {event.ip}"
-    return "address not recorded"
+    return ""  # written by Rapport itself (the demo, a migration): no address to tell
 
 
 def audit_page(events: QuerySet[AuditEvent], viewer: Person, *, page: object = 1) -> AuditPage:

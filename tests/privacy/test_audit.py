@@ -185,3 +185,27 @@ def test_nothing_but_erasure_updates_or_deletes_audit_rows() -> None:
         assert not touches or relative in allowed_writers | readers, relative
     text = (ROOT / "people" / "audit.py").read_text()
     assert ".update(" not in text and ".delete(" not in text
+
+
+def test_the_privacy_page_costs_the_same_queries_however_many_rows(
+    ada, mia, ray, series, client_for
+) -> None:
+    client = client_for(ada)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("privacy")).status_code == 200
+        return len(queries)
+
+    audit_record(actor=mia, subject=ray, action="series_view", target=series)
+    few = count()
+    start = timezone.now() - dt.timedelta(days=400)
+    for number in range(40):
+        audit_record(
+            actor=mia,
+            subject=ray,
+            action=AuditEvent.Action.PREPARE_VIEW if number % 2 else AuditEvent.Action.SERIES_VIEW,
+            target=series,
+            now=start + dt.timedelta(days=10 * number),
+        )
+    assert count() == few
