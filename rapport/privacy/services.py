@@ -30,6 +30,7 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.growth.models import ChecklistTick, MeetingVisit
 from rapport.insights.models import SpeakerSide
+from rapport.meetings import services as meeting_services
 from rapport.meetings.models import PrivateNote, Series
 from rapport.notifications.models import Delivery, MailPreference
 from rapport.people import keys
@@ -116,6 +117,9 @@ def person_erase(*, actor: Person, person: Person, now: dt.datetime | None = Non
     now = now or timezone.now()
     person = Person.objects.select_for_update().get(pk=person.pk)
     erasure_check(actor, person)
+    if person.is_active:
+        # As on leaving: they can no longer sign in, and their open 1:1 ends first.
+        person = meeting_services.person_deactivate(actor=actor, person=person, now=now)
     names = _Names(person)
     PrivateNote.objects.filter(author=person).delete()
     their_series = Series.objects.filter(Q(report=person) | Q(manager=person))

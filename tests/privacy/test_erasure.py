@@ -108,11 +108,12 @@ def test_after_erasure_no_table_holds_their_name_address_or_note(
     for note in PrivateNote.objects.all():  # sealed: opened to be searched too
         text = keys.unseal(note.sealed_body, author_id=note.author_id)
         assert "Ray Report" not in text and "ray@acme.test" not in text and NOTE not in text
+    assert not Series.objects.filter(report=ray, ended_on__isnull=True).exists()
     tombstone = Person.objects.get(pk=ray.pk)
     assert tombstone.name == "A former team member" and not tombstone.has_usable_password()
     assert not tombstone.is_active and tombstone.erased_at is not None
-    # Their audit rows stay, now naming only the tombstone; the erasure itself is one more.
-    assert AuditEvent.objects.filter(subject=ray).count() == audit_before + 1
+    # Their audit rows stay, now naming only the tombstone; deactivation and erasure are two more.
+    assert AuditEvent.objects.filter(subject=ray).count() == audit_before + 2
     assert not PrivateNote.objects.filter(author=ray).exists()
     if rule == "delete":
         assert not Series.objects.filter(report=ray).exists()
