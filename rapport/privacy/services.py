@@ -93,12 +93,12 @@ def erasure_rule_set(*, actor: Person, rule: str, now: dt.datetime | None = None
 # Erasure --------------------------------------------------------------------------------
 
 
-def erasure_check(actor: Person, person: Person) -> None:
+def erasure_check(admin: Person, person: Person) -> None:
     """Whether the admin may erase this person now (Refused with the reason otherwise)."""
-    access.check_org_admin(actor)
-    if person.organisation_id != actor.organisation_id:
+    access.check_org_admin(admin)
+    if person.organisation_id != admin.organisation_id:
         raise Refused("You can manage only your own organisation.")
-    if person.pk == actor.pk:
+    if person.pk == admin.pk:
         raise Refused("You cannot erase yourself: ask another admin.")
     if person.erased_at is not None:
         raise Refused("This person's data is already erased.")
