@@ -17,7 +17,7 @@ from rapport.career.models import AspirationVersion, LadderView, SelfAssessment
 from rapport.growth.models import Feedback
 from rapport.insights.models import SpeakerSide
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
-from rapport.people.models import Absence, Organisation, Person
+from rapport.people.models import Absence, AuditEvent, Organisation, Person
 
 NOT_FOUND = "Not found."
 ENDED_SERIES = "This 1:1 has ended: its history is kept read-only."
@@ -490,3 +490,33 @@ def thresholds_organisation_for(person: Person) -> Organisation:
     if not person.is_org_admin:
         raise Http404(NOT_FOUND)
     return person.organisation
+
+
+# A person's data: the audit trail, their export, their erasure --------------------------
+
+OWN_DATA_ONLY = "Only the person themselves can export their data."
+
+
+def audit_events_visible_to(person: Person) -> QuerySet[AuditEvent]:
+    """What the audit trail says about a person: theirs alone to read, newest first."""
+    return AuditEvent.objects.filter(subject=person).order_by("-at", "-pk")
+
+
+def audit_events_counted_for(person: Person) -> QuerySet[AuditEvent]:
+    """The organisation's audit rows an org admin may count (never list): 404 for others."""
+    if not person.is_org_admin:
+        raise Http404(NOT_FOUND)
+    return AuditEvent.objects.filter(organisation_id=person.organisation_id)
+
+
+def person_check_own_export(person: Person, subject: Person) -> None:
+    """A person's export holds their private notes: it is for them alone, not even an admin."""
+    if person.pk != subject.pk:
+        raise PermissionDenied(OWN_DATA_ONLY)
+
+
+def person_for_erasure(person: Person, person_id: object) -> Person:
+    """Someone of the admin's organisation to erase; 404 for anyone but an org admin."""
+    if not person.is_org_admin:
+        raise Http404(NOT_FOUND)
+    return person_for(person, person_id)

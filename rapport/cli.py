@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import_roster(commands)
     _add_createadmin(commands)
     _add_export(commands)
+    _add_erase(commands)
     _add_backup(commands)
     _add_remind(commands)
     _add_talk_ratio(commands)
@@ -330,6 +331,7 @@ def _add_export(commands: argparse._SubParsersAction) -> None:
     command.add_argument(
         "--output", metavar="FILE", type=Path, help="write here instead of standard output"
     )
+    _add_person_export_arguments(command)
 
 
 def _add_backup(commands: argparse._SubParsersAction) -> None:
@@ -739,10 +741,13 @@ def read_password(*, from_stdin: bool, stdin: TextIO | None = None) -> str:
 def export_command(args: argparse.Namespace) -> None:
     """Stream the organisation's data as JSON, without any private note."""
     setup_django()
+    if args.person or args.acting_as:
+        return person_export_command(args)
     from rapport.meetings.exports import organisation_export
 
     organisation = choose_organisation(args.org)
     export = organisation_export(organisation)
+    organisation_export_recorded(organisation)
     if args.output is None:
         for chunk in export.chunks():
             sys.stdout.write(chunk)
@@ -765,6 +770,111 @@ def write_private(path: Path, text: str | Iterable[str]) -> None:
     os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.writelines([text] if isinstance(text, str) else text)
+
+
+# A person's data: their own export, their erasure ----------------------------------------
+
+
+def _add_person_export_arguments(command: argparse.ArgumentParser) -> None:
+    command.epilog += (
+        "\n\nA person's own data (everything, their private notes included, as a zip of\n"
+        "data.json and every 1:1 in Markdown):\n"
+        "  rapport export --person ray@acme.com --as ray@acme.com --output ray.zip\n"
+        "Only the person themselves may: --as must name them."
+    )
+    command.add_argument("--person", metavar="EMAIL", help="export this person's own data")
+    command.add_argument(
+        "--as", dest="acting_as", metavar="EMAIL", help="who runs it (must be --person)"
+    )
+
+
+def _add_erase(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "erase",
+        erase_command,
+        "erase a person's data, as an org admin",
+        "example:\n  rapport erase --person ray@acme.com --as ada@acme.com\n\n"
+        "Needs the person's request (from their settings) or their account deactivated.\n"
+        "Deletes their private notes; their shared history is anonymised or deleted by the\n"
+        "organisation's rule; their audit lines are kept without their name.",
+    )
+    command.add_argument("--person", metavar="EMAIL", required=True, help="whom to erase")
+    command.add_argument(
+        "--as", dest="acting_as", metavar="EMAIL", required=True, help="the org admin erasing"
+    )
+
+
+def _person_named(email: str, what: str) -> Any:
+    from rapport.people.selectors import person_for_operator
+
+    found = person_for_operator(email)
+    if found is None:
+        raise CliError(f"nobody has the address {email} ({what})")
+    return found
+
+
+def person_export_command(args: argparse.Namespace) -> None:
+    """Write one person's own data as a zip (data.json and every 1:1 in Markdown)."""
+    from rapport.people.audit import origin_set
+    from rapport.people.models import AuditEvent
+    from rapport.privacy.selectors import person_export
+    from rapport.privacy.services import person_export_recorded
+
+    if not (args.person and args.acting_as):
+        raise CliError("a person's export needs both --person EMAIL and --as EMAIL")
+    if args.output is None:
+        raise CliError("a person's export is a zip file: name it with --output FILE")
+    person = _person_named(args.person, "--person")
+    actor = _person_named(args.acting_as, "--as")
+    if actor.pk != person.pk:
+        raise CliError(
+            "only the person themselves may export their data (it holds their private notes): "
+            "--as must be the same person as --person"
+        )
+    found = person_export(viewer=actor, person=person)
+    with origin_set(via=AuditEvent.Via.CLI):
+        person_export_recorded(actor=actor, person=person)
+    write_private_bytes(args.output, found.zip_bytes())
+    print(
+        f"Exported {person.name}'s data to {args.output}: data.json and "
+        f"{len(found.markdown)} 1:1s in Markdown. It holds their private notes: keep it safe."
+    )
+
+
+def organisation_export_recorded(organisation: Any) -> None:
+    """Everyone in an organisation export sees it in their audit trail."""
+    from rapport.people.audit import origin_set
+    from rapport.people.models import AuditEvent
+    from rapport.privacy.services import organisation_export_recorded as record
+
+    with origin_set(via=AuditEvent.Via.CLI):
+        record(organisation=organisation)
+
+
+def write_private_bytes(path: Path, content: bytes) -> None:
+    """Write the file readable by its owner only (0600), even if it existed before."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
+
+
+def erase_command(args: argparse.Namespace) -> None:
+    """Erase a person's data as the named org admin."""
+    setup_django()
+    from rapport.people.audit import origin_set
+    from rapport.people.models import AuditEvent
+    from rapport.privacy.services import person_erase
+
+    person = _person_named(args.person, "--person")
+    actor = _person_named(args.acting_as, "--as")
+    if not actor.is_org_admin or not actor.is_active:
+        raise CliError(f"{actor.email} is not an active org admin")
+    name, rule = person.name, person.organisation.get_erasure_rule_display()
+    with origin_set(via=AuditEvent.Via.CLI):
+        person_erase(actor=actor, person=person)
+    print(f"Erased {name}: private notes deleted; shared history: {rule.lower()}.")
 
 
 # backup ------------------------------------------------------------------------------------

@@ -142,6 +142,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rapport.web.middleware.PersonTimezoneMiddleware",
+    "rapport.web.audit.AuditOriginMiddleware",
     "axes.middleware.AxesMiddleware",
     "rapport.web.middleware.SealErrorMiddleware",
 ]

@@ -16,6 +16,7 @@ from rapport.web.views import (
     insights,
     meetings,
     people,
+    privacy,
     series,
     settings,
     talk,
@@ -120,6 +121,12 @@ urlpatterns = [
     path("settings/calendar/", settings.calendar_token, name="calendar_token"),
     path("settings/mail/", settings.mail_preferences, name="mail_preferences"),
     path("mail/off/<str:token>/", settings.mail_off, name="mail_off"),
+    # A person's data: their export, their request to be erased; the admin's side of it
+    path("settings/export/", settings.export, name="settings_export"),
+    path("settings/erasure/", settings.erasure, name="settings_erasure"),
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("privacy/erasure-rule/", privacy.erasure_rule, name="erasure_rule"),
+    path("people/<int:person_id>/erase/", privacy.person_erase, name="person_erase"),
     # Action items across all my 1:1s
     path("action-items/", actions.my_action_items, name="my_action_items"),
     path("action-items/<int:item_id>/", actions.action_item_edit, name="action_item_edit"),

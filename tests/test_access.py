@@ -106,6 +106,12 @@ ROUTES: dict[str, dict[str, object]] = {
     "settings_password": {"post": EVERYONE, "sees": EVERYONE},
     "calendar_token": {"post": EVERYONE, "sees": EVERYONE},
     "mail_preferences": {"post": EVERYONE, "sees": EVERYONE},
+    # A person's data: their own export and erasure request; an org admin's counts and erasure.
+    "settings_export": {"post": EVERYONE, "sees": EVERYONE},
+    "settings_erasure": {"post": EVERYONE, "sees": EVERYONE},
+    "privacy": {"get": {"ada", "zed"}},
+    "erasure_rule": {"post": {"ada", "zed"}, "sees": EVERYONE},
+    "person_erase": {"get": {"ada"}, "post": {"ada"}, "sees": {"ada"}},
 }
 # Pages for signed-out people: reachable by all, no objects behind them.
 PUBLIC = {
@@ -260,6 +266,7 @@ SENSITIVE = {
     "TalkMeasure",
     "SpeakerSide",
     "Threshold",
+    "AuditEvent",
 }
 # Every model of a domain app is fetched through access.py or a selector, never directly.
 DOMAIN_MODELS = SENSITIVE | {
@@ -309,6 +316,7 @@ def test_the_interface_check_covers_every_domain_model() -> None:
         "LadderView",
         "SelfAssessment",
         "LadderDocument",
+        "AuditEvent",
     } <= DOMAIN_MODELS
 
 

@@ -1,4 +1,5 @@
-"""Imports point down only: interfaces → growth/insights/notifications → career → meetings → people.
+"""Imports point down only: interfaces → privacy → growth/insights/notifications → career
+→ meetings → people.
 
 `access.py` reads every domain model (that is its job) and no interface; `errors.py`
 and `framework/` are below everything. A lazy import inside a function counts like any other.
@@ -27,6 +28,7 @@ LAYERS = {
     "insights": 3,
     "notifications": 3,
     "access": 4,  # the gate: reads every model, imported by services and interfaces
+    "privacy": 4,  # a person's export and erasure read and write across every domain app
     "web": 5,
     "api": 5,
     "cli": 5,

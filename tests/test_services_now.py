@@ -20,6 +20,7 @@ SERVICE_MODULES = [
     "rapport.growth.services",
     "rapport.insights.services",
     "rapport.notifications.mail",
+    "rapport.privacy.services",
 ]
 
 

@@ -38,6 +38,7 @@ from rapport.growth.models import (
 from rapport.growth.selectors import PRESENT_FOR, open_plan_for
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
+from rapport.people.audit import Action, audit_record
 from rapport.people.models import Person
 
 # Visits ------------------------------------------------------------------------
@@ -594,6 +595,9 @@ def feedback_give(
         updated_by=actor,
         updated_at=now,
     )
+    audit_record(
+        actor=actor, subject=given_to, action=Action.FEEDBACK_GIVE, target=feedback, now=now
+    )
     return feedback
 
 
@@ -616,6 +620,7 @@ def feedback_mark(
         if acted_on and feedback.acknowledged_at is None:
             feedback.acknowledged_at = now
     feedback.save(update_fields=["acknowledged_at", "acted_on_at"])
+    audit_record(actor=actor, subject=actor, action=Action.FEEDBACK_MARK, target=feedback, now=now)
     return feedback
 
 
@@ -695,6 +700,9 @@ def plan_create(
             kind=Topic.Kind.TACTICAL,
             now=now,
         )
+    audit_record(
+        actor=actor, subject=series.report, action=Action.PLAN_CREATE, target=plan, now=now
+    )
     return plan
 
 
@@ -711,6 +719,9 @@ def plan_close(
         raise Refused("This 1:1 has no open plan.")
     plan.status = status
     plan.save(update_fields=["status"])
+    audit_record(
+        actor=actor, subject=plan.series.report, action=Action.PLAN_CLOSE, target=plan, now=now
+    )
     return plan
 
 

@@ -17,6 +17,13 @@ from rapport.framework.cadence import (
 from rapport.framework.levels import LEVEL_CHOICES
 
 
+class ErasureRule(models.TextChoices):
+    """What erasing someone does to the 1:1s they shared with others."""
+
+    ANONYMISE = "anonymise", "Keep the shared history, with them as “a former team member”"
+    DELETE = "delete", "Delete the 1:1s where they were the report"
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     is_demo = models.BooleanField(default=False)
@@ -26,6 +33,10 @@ class Organisation(models.Model):
     )
     cancellation_warning_days = models.PositiveSmallIntegerField(default=CANCELLATION_WARNING_DAYS)
     overdue_grace_days = models.PositiveSmallIntegerField(default=OVERDUE_GRACE_DAYS)
+    # What erasing someone does to their 1:1s (rapport.privacy): see ErasureRule.
+    erasure_rule = models.CharField(
+        max_length=16, choices=ErasureRule.choices, default=ErasureRule.ANONYMISE
+    )
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:
@@ -53,6 +64,10 @@ class Person(AbstractBaseUser):
     # The secret in the person's private calendar feed URL; empty until they ask for one.
     calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
     date_joined = models.DateTimeField(default=now)
+    # The person asked, in their settings, to be erased; an org admin then erases them.
+    erasure_requested_at = models.DateTimeField(null=True, blank=True)
+    # Set when erased: the row stays as "a former team member" so shared history holds.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     objects = PersonManager()
 
@@ -113,3 +128,63 @@ class ResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"reset for {self.email} from {self.address}"
+
+
+class AuditEvent(models.Model):
+    """One read of someone's data by another person, or one change to a sensitive record.
+
+    Append-only: nothing in Rapport updates or deletes a row, except erasure, which
+    pseudonymises the erased person's rows (rapport.privacy). No row holds any text
+    of a note: only who, whose, what kind of thing (type and id), when and from where.
+    """
+
+    class Action(models.TextChoices):
+        # Reads of someone else's career or meeting data
+        SERIES_VIEW = "series_view", "opened your 1:1 page"
+        PREPARE_VIEW = "prepare_view", "opened the preparation of a 1:1 with you"
+        PERSON_VIEW = "person_view", "looked at your record on the People page"
+        CAREER_VIEW = "career_view", "opened your career page"
+        PACKET_VIEW = "packet_view", "generated an evidence packet about you"
+        PEER_ANSWER_READ = "peer_answer_read", "read a colleague's answer about you"
+        ORG_EXPORT = "org_export", "exported the organisation's data, yours included"
+        PERSON_EXPORT = "person_export", "downloaded your data"
+        # Changes to sensitive records
+        PRIVATE_NOTE_CREATE = "private_note_create", "wrote a private note"
+        PRIVATE_NOTE_EDIT = "private_note_edit", "edited a private note"
+        PRIVATE_NOTE_DELETE = "private_note_delete", "emptied a private note"
+        FEEDBACK_GIVE = "feedback_give", "gave you feedback"
+        FEEDBACK_MARK = "feedback_mark", "marked feedback to you as acknowledged or acted on"
+        PLAN_CREATE = "plan_create", "started an improvement plan with you"
+        PLAN_CLOSE = "plan_close", "closed your improvement plan"
+        DEACTIVATE = "deactivate", "deactivated your account"
+        REACTIVATE = "reactivate", "reactivated your account"
+        RESET_SEND = "reset_send", "mailed you a link to choose a new password"
+        ERASURE_REQUEST = "erasure_request", "asked for your data to be erased"
+        ERASURE_WITHDRAW = "erasure_withdraw", "withdrew the request to erase your data"
+        ERASE = "erase", "erased your data"
+
+    class Via(models.TextChoices):
+        WEB = "web", "the web"
+        CLI = "cli", "the command line"
+        OTHER = "", "Rapport itself"
+
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
+    # Null when nobody signed in did it: whoever runs the server, from the command line.
+    actor = models.ForeignKey(Person, models.PROTECT, null=True, related_name="+")
+    subject = models.ForeignKey(Person, models.PROTECT, related_name="+")
+    action = models.CharField(max_length=32, choices=Action.choices)
+    target_type = models.CharField(max_length=32, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True)
+    at = models.DateTimeField()
+    ip = models.CharField(max_length=45, blank=True)
+    via = models.CharField(max_length=8, choices=Via.choices, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["subject", "-at"], name="audit_subject_newest"),
+            models.Index(fields=["actor", "action", "at"], name="audit_repeat_lookup"),
+            models.Index(fields=["organisation", "at"], name="audit_org_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"audit #{self.pk}: {self.action}"

@@ -1,12 +1,17 @@
-"""Reads of organisations and people: the operator's choice of organisation, days away."""
+"""Reads of organisations and people: the operator's choice of organisation, days away,
+the audit trail in words."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
 
 from rapport.errors import Refused
-from rapport.people.models import Absence, Organisation
+from rapport.people.models import Absence, AuditEvent, Organisation, Person
 
 
 def organisation_chosen(name: str | None, *, creatable: bool = False) -> Organisation:
@@ -29,6 +34,11 @@ def organisation_chosen(name: str | None, *, creatable: bool = False) -> Organis
     raise Refused(f"there are several organisations ({names}): choose one with --org NAME")
 
 
+def person_for_operator(email: str) -> Person | None:
+    """Whoever runs Rapport names a person by address on the command line (not an erased one)."""
+    return Person.objects.filter(email__iexact=email.strip(), erased_at__isnull=True).first()
+
+
 def days_away_of(
     people: Iterable[int], *, first: dt.date, last: dt.date
 ) -> dict[int, list[tuple[dt.date, dt.date]]]:
@@ -39,3 +49,121 @@ def days_away_of(
     ).values_list("person_id", "starts_on", "ends_on"):
         away.setdefault(person_id, []).append((starts_on, ends_on))
     return away
+
+
+# The audit trail -------------------------------------------------------------------
+
+AUDIT_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One row of "Who looked at my data", in words."""
+
+    who: str
+    what: str
+    at: dt.datetime
+    where: str
+    is_self: bool
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    lines: list[AuditLine]
+    page: int
+    has_older: bool
+
+
+def _where(event: AuditEvent) -> str:
+    if event.via == AuditEvent.Via.CLI:
+        return "from the command line"
+    if event.ip:
+        return f"from {event.ip}"
+    return ""  # written by Rapport itself (the demo, a migration): no address to tell
+
+
+def audit_page(events: QuerySet[AuditEvent], viewer: Person, *, page: object = 1) -> AuditPage:
+    """One page of the audit rows about the viewer, newest first (`events` from access)."""
+    try:
+        number = max(1, min(int(page), 10_000))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * AUDIT_PAGE_SIZE
+    rows = list(events.select_related("actor")[start : start + AUDIT_PAGE_SIZE + 1])
+    lines = [
+        AuditLine(
+            who=(
+                "You"
+                if event.actor_id == viewer.pk
+                else event.actor.name
+                if event.actor
+                else "Whoever runs Rapport"
+            ),
+            what=AuditEvent.Action(event.action).label
+            if event.action in AuditEvent.Action.values
+            else event.action,
+            at=event.at,
+            where=_where(event),
+            is_self=event.actor_id == viewer.pk,
+        )
+        for event in rows[:AUDIT_PAGE_SIZE]
+    ]
+    return AuditPage(lines=lines, page=number, has_older=len(rows) > AUDIT_PAGE_SIZE)
+
+
+A = AuditEvent.Action
+# The admin's counts speak of kinds of events, never of anyone's "you".
+COUNT_LABELS = {
+    A.SERIES_VIEW: "1:1 pages opened by someone else",
+    A.PREPARE_VIEW: "1:1 preparations opened by the manager",
+    A.PERSON_VIEW: "people's records looked at by someone else",
+    A.CAREER_VIEW: "career pages opened by someone else",
+    A.PACKET_VIEW: "evidence packets generated",
+    A.PEER_ANSWER_READ: "peer answers read",
+    A.ORG_EXPORT: "people included in an organisation export",
+    A.PERSON_EXPORT: "people who downloaded their data",
+    A.PRIVATE_NOTE_CREATE: "private notes written",
+    A.PRIVATE_NOTE_EDIT: "private note edits",
+    A.PRIVATE_NOTE_DELETE: "private notes emptied",
+    A.FEEDBACK_GIVE: "feedback given",
+    A.FEEDBACK_MARK: "feedback acknowledged or acted on",
+    A.PLAN_CREATE: "improvement plans started",
+    A.PLAN_CLOSE: "improvement plans closed",
+    A.DEACTIVATE: "accounts deactivated",
+    A.REACTIVATE: "accounts reactivated",
+    A.RESET_SEND: "password resets sent by an admin",
+    A.ERASURE_REQUEST: "requests to be erased",
+    A.ERASURE_WITHDRAW: "requests to be erased withdrawn",
+    A.ERASE: "people erased",
+}
+
+
+@dataclass(frozen=True)
+class AuditMonth:
+    month: dt.date
+    counts: list[tuple[str, int]]
+    total: int
+
+
+def audit_counts(events: QuerySet[AuditEvent]) -> list[AuditMonth]:
+    """How many audit rows of each kind, per month, newest month first: counts, never names."""
+    grouped: dict[dt.date, dict[str, int]] = {}
+    for row in (
+        events.annotate(month=TruncMonth("at"))
+        .values("month", "action")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+        grouped.setdefault(month, {})[row["action"]] = row["count"]
+    labels = COUNT_LABELS
+    return [
+        AuditMonth(
+            month=month,
+            counts=[
+                (labels.get(action, action), count) for action, count in sorted(counts.items())
+            ],
+            total=sum(counts.values()),
+        )
+        for month, counts in sorted(grouped.items(), reverse=True)
+    ]

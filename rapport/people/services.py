@@ -33,6 +33,7 @@ from django.utils.http import urlsafe_base64_encode
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
+from rapport.people.audit import Action, audit_record
 from rapport.people.models import Absence, Organisation, Person, ResetRequest
 
 T = TypeVar("T")
@@ -444,6 +445,7 @@ def person_reset_send(*, actor: Person, person: Person, now: dt.datetime | None 
     }
     with transaction.atomic():
         _mail_on_commit(person, "notifications/email/admin_reset", context)
+        audit_record(actor=actor, subject=person, action=Action.RESET_SEND, target=person, now=now)
 
 
 @transaction.atomic
@@ -497,6 +499,7 @@ def person_deactivate(*, actor: Person, person: Person, now: dt.datetime | None 
         raise Refused(f"{person.name} still manages people: give them a new manager first.")
     person.is_active = False
     person.save(update_fields=["is_active"])
+    audit_record(actor=actor, subject=person, action=Action.DEACTIVATE, target=person, now=now)
     return person
 
 
@@ -510,6 +513,7 @@ def person_reactivate(*, actor: Person, person: Person, now: dt.datetime | None 
         raise Refused(f"{person.name} is already active.")
     person.is_active = True
     person.save(update_fields=["is_active"])
+    audit_record(actor=actor, subject=person, action=Action.REACTIVATE, target=person, now=now)
     return person
 
 

@@ -53,6 +53,10 @@ def test_the_career_pages_query_count_does_not_grow_with_history(
     ]
     _grow(mia, ray, series, 1, 0)
     clients = {"mia": client_for(mia), "ray": client_for(ray)}
+    # The manager's first read of the page writes its audit line; the repeats fold into it.
+    for client in clients.values():
+        for url in urls:
+            client.get(url)
     few = {(who, url): _count(client, url) for who, client in clients.items() for url in urls}
     _grow(mia, ray, series, 6, 1)
     many = {(who, url): _count(client, url) for who, client in clients.items() for url in urls}

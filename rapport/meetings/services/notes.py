@@ -13,6 +13,7 @@ from rapport import access
 from rapport.errors import Conflict, Refused
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes
 from rapport.people import keys
+from rapport.people.audit import Action, audit_record
 from rapport.people.models import Person
 
 NOTE_LIMIT = 100_000
@@ -90,7 +91,16 @@ def private_note_save(
         ),
         updated_at=now or timezone.now(),
     )
+    had_text = bool(note.sealed_body)
     note.refresh_from_db()
     if not updated:
         raise Conflict(CHANGED_ELSEWHERE, current=note)
+    if had_text or body:
+        # Only that the author wrote, never what: the author alone sees these rows.
+        action = (
+            (Action.PRIVATE_NOTE_EDIT if body else Action.PRIVATE_NOTE_DELETE)
+            if had_text
+            else Action.PRIVATE_NOTE_CREATE
+        )
+        audit_record(actor=actor, subject=actor, action=action, target=note, now=now)
     return note

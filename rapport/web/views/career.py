@@ -12,6 +12,8 @@ from rapport.career import selectors, services
 from rapport.framework.aspirations import ASPIRATION_QUESTIONS
 from rapport.framework.ladder import ladder_to_yaml
 from rapport.framework.levels import LEVELS
+from rapport.people.models import AuditEvent
+from rapport.web.audit import record_read
 from rapport.web.uploads import upload_too_big
 from rapport.web.views.common import parse_date, person_view, refused
 
@@ -28,6 +30,7 @@ def career(request: HttpRequest, series_id: int) -> HttpResponse:
         since = parse_date(request.GET.get("since"))
     except ValueError as error:
         return refused(request, str(error))
+    record_read(request, AuditEvent.Action.CAREER_VIEW, subject=found.report, target=found)
     page = selectors.career_page(request.user, found, since=since)
     return render(request, "web/career/career.html", {"page": page, "series": found})
 

@@ -18,7 +18,8 @@ from rapport.growth import selectors, services
 from rapport.growth.models import Feedback
 from rapport.meetings import wording
 from rapport.meetings.models import Meeting
-from rapport.people.models import Person
+from rapport.people.models import AuditEvent, Person
+from rapport.web.audit import record_read
 from rapport.web.views.common import parse_date, person_view, refuse
 
 
@@ -84,6 +85,10 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 )
         except Refused as error:
             return refuse(str(error))
+    else:
+        record_read(
+            request, AuditEvent.Action.PREPARE_VIEW, subject=meeting.series.report, target=meeting
+        )
     response = render(
         request, "web/coaching/prepare.html", _prepare_context(viewer, meeting, phase)
     )

@@ -17,7 +17,8 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.meetings import services as reporting
 from rapport.people import services
-from rapport.people.models import Person
+from rapport.people.models import AuditEvent, Person
+from rapport.web.audit import record_read
 from rapport.web.forms import InviteForm, PersonForm, RosterForm
 from rapport.web.views.common import person_view
 
@@ -193,6 +194,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     subject = access.person_for(viewer, person_id)
     if request.method == "GET":
+        record_read(request, AuditEvent.Action.PERSON_VIEW, subject=subject, target=subject)
         return _person_page(request, subject, confirm=request.GET.get("confirm", ""))
     subject = access.person_for_admin(viewer, person_id)
     form = PersonForm(request.POST, managers=_managers(viewer, person=subject))

@@ -18,7 +18,8 @@ from rapport.framework.levels import level_or_default
 from rapport.growth import selectors as growth_selectors
 from rapport.meetings import scheduling, selectors, services, wording
 from rapport.meetings.models import ActionItem, Meeting, Series
-from rapport.people.models import Person
+from rapport.people.models import AuditEvent, Person
+from rapport.web.audit import record_read
 from rapport.web.forms import WEEKDAYS, CadenceForm
 from rapport.web.views.common import person_view
 
@@ -116,6 +117,7 @@ def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str
 @person_view("GET")
 def series(request: HttpRequest, series_id: int) -> HttpResponse:
     found = access.series_for(request.user, series_id)
+    record_read(request, AuditEvent.Action.SERIES_VIEW, subject=found.report, target=found)
     return render(request, "web/meeting/series.html", _context(request, found))
 
 

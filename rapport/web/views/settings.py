@@ -1,4 +1,5 @@
-"""A person's own settings: name, timezone, password, the calendar feed and mails."""
+"""A person's own settings: name, timezone, password, the calendar feed and mails, who
+looked at their data, their export and their request to be erased."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -14,7 +16,11 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.notifications import calendar, mail
 from rapport.notifications.models import MailKind
+from rapport.people import selectors as people_selectors
 from rapport.people import services as people_services
+from rapport.people.audit import FOLD_MINUTES
+from rapport.privacy import services as privacy_services
+from rapport.privacy.selectors import person_export
 from rapport.web.forms import OwnSettingsForm, PasswordChangeForm
 from rapport.web.views.common import person_view
 
@@ -30,6 +36,7 @@ def _settings_page(
     *,
     profile_form: OwnSettingsForm | None = None,
     password_form: PasswordChangeForm | None = None,
+    erasure_error: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
     viewer = request.user  # the services check everything before they change anything
@@ -40,6 +47,11 @@ def _settings_page(
         "feed_url": calendar.feed_url(viewer),
         "kinds": [(kind, MailKind(kind).label, preferences[kind]) for kind in MailKind.values],
         "viewer": viewer,
+        "seen": people_selectors.audit_page(
+            access.audit_events_visible_to(viewer), viewer, page=request.GET.get("seen", 1)
+        ),
+        "erasure_error": erasure_error,
+        "fold_minutes": FOLD_MINUTES,
     }
     return render(request, "web/account/settings.html", context, status=status)
 
@@ -109,6 +121,41 @@ def mail_preferences(request: HttpRequest) -> HttpResponse:
         mail.mail_preference_set(actor=request.user, kind=kind, enabled=kind in chosen)
     messages.success(request, "Mail settings saved.")
     return redirect("settings")
+
+
+@person_view("POST")
+def export(request: HttpRequest) -> HttpResponse:
+    """Download everything about me: data.json and every 1:1 as Markdown, in a zip."""
+    found = person_export(viewer=request.user, person=request.user)
+    privacy_services.person_export_recorded(actor=request.user, person=request.user)
+    response = HttpResponse(found.zip_bytes(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    return response
+
+
+@sensitive_post_parameters("password")
+@person_view("POST")
+def erasure(request: HttpRequest) -> HttpResponse:
+    """Ask (action=request, with the password) or stop asking (action=withdraw) to be erased."""
+    action = request.POST.get("action")
+    try:
+        if action == "request":
+            privacy_services.erasure_request(
+                actor=request.user, password=request.POST.get("password", "")
+            )
+            messages.success(
+                request,
+                "Your request is recorded: an org admin of your organisation can now erase "
+                "your data. Until then you can take it back here.",
+            )
+        elif action == "withdraw":
+            privacy_services.erasure_withdraw(actor=request.user)
+            messages.success(request, "Your request to be erased is withdrawn.")
+        else:
+            return HttpResponse("Choose request or withdraw.", status=400)
+    except Refused as error:
+        return _settings_page(request, erasure_error=str(error), status=400)
+    return redirect(reverse("settings") + "#your-data")
 
 
 # The signed token is the authority here, not a session: mail clients' one-click

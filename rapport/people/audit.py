@@ -1,0 +1,117 @@
+"""The audit trail: who read someone else's data, and who changed a sensitive record.
+
+Any domain app records with one call, inside its own transaction:
+
+    audit_record(actor=viewer, subject=ic, action=AuditEvent.Action.CAREER_VIEW, target=page)
+
+Where it came from (the client's address, web or command line) is taken from the
+current origin, which the web middleware and the command line set (`origin_set`), unless
+`ip=` is given. Rows are never updated or deleted here.
+
+Folding: a read, or an edit of a private note, repeated by the same person on the same
+thing (same subject, action and target) within FOLD_MINUTES of the last row recorded
+for it writes nothing: the earlier row stands for both. Everything else is always kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from rapport.people.models import AuditEvent, Person
+
+FOLD_MINUTES = 10
+Action = AuditEvent.Action
+
+# Repeats of these within FOLD_MINUTES are folded into the first.
+FOLDED = frozenset(
+    {
+        Action.SERIES_VIEW,
+        Action.PREPARE_VIEW,
+        Action.PERSON_VIEW,
+        Action.CAREER_VIEW,
+        Action.PACKET_VIEW,
+        Action.PEER_ANSWER_READ,
+        Action.PRIVATE_NOTE_EDIT,
+    }
+)
+# Reads of someone else's data: recorded only when the reader is not the subject.
+READS = FOLDED - {Action.PRIVATE_NOTE_EDIT} | {Action.ORG_EXPORT}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the current request or command comes from."""
+
+    via: str = AuditEvent.Via.OTHER
+    ip: str = ""
+
+
+_origin: ContextVar[Origin | None] = ContextVar("rapport_audit_origin", default=None)
+
+
+@contextlib.contextmanager
+def origin_set(*, via: str, ip: str = "") -> Iterator[None]:
+    """Within this block, audit rows say they came from here (a request, the command line)."""
+    token = _origin.set(Origin(via=via, ip=ip[:45]))
+    try:
+        yield
+    finally:
+        _origin.reset(token)
+
+
+def _target(target: models.Model | tuple[str, int | None] | None) -> tuple[str, int | None]:
+    if target is None:
+        return "", None
+    if isinstance(target, tuple):
+        return target
+    return target._meta.model_name or "", target.pk
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Person | None,
+    subject: Person,
+    action: str,
+    target: models.Model | tuple[str, int | None] | None = None,
+    ip: str | None = None,
+    now: dt.datetime | None = None,
+) -> AuditEvent | None:
+    """Append one audit row (None when it is someone's own read, or a folded repeat)."""
+    if action not in Action.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    if action in READS and actor is not None and actor.pk == subject.pk:
+        return None  # reading your own data is not someone else's read
+    now = now or timezone.now()
+    target_type, target_id = _target(target)
+    if action in FOLDED and (
+        AuditEvent.objects.filter(
+            actor=actor,
+            action=action,
+            subject=subject,
+            target_type=target_type,
+            target_id=target_id,
+            at__gt=now - dt.timedelta(minutes=FOLD_MINUTES),
+            at__lte=now,
+        ).exists()
+    ):
+        return None
+    origin = _origin.get() or Origin()
+    return AuditEvent.objects.create(
+        organisation_id=subject.organisation_id,
+        actor=actor,
+        subject=subject,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        at=now,
+        ip=(origin.ip if ip is None else ip)[:45],
+        via=origin.via,
+    )

@@ -1,0 +1,1 @@
+"""A person's data across every app: their export, and their erasure."""

@@ -1,0 +1,223 @@
+"""The audit trail: reads of someone else's data and changes to sensitive records, as the
+person reads them on their settings page, and as counts for org admins."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from pathlib import Path
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.cli import main
+from rapport.growth import services as growth_services
+from rapport.meetings import services as meeting_services
+from rapport.people.audit import FOLD_MINUTES, audit_record
+from rapport.people.models import AuditEvent
+
+NOTE = "MIA-PRIVATE-audit: Ray seems tired lately"
+ROOT = Path(__file__).resolve().parents[2] / "rapport"
+
+
+def rows_about(person) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(subject=person).order_by("pk"))
+
+
+def test_the_manager_opening_the_report_page_is_in_the_reports_trail(
+    mia, ray, series, client_for
+) -> None:
+    assert client_for(mia).get(reverse("series", args=[series.pk])).status_code == 200
+    [row] = rows_about(ray)
+    assert (row.actor, row.action, row.target_type, row.target_id) == (
+        mia,
+        AuditEvent.Action.SERIES_VIEW,
+        "series",
+        series.pk,
+    )
+    assert row.via == "web" and row.ip == "127.0.0.1"
+    page = client_for(ray).get(reverse("settings")).content.decode()
+    assert "Mia Manager" in page and "opened your 1:1 page" in page and "from 127.0.0.1" in page
+
+
+def test_reading_your_own_report_page_records_nothing(ray, series, client_for) -> None:
+    client_for(ray).get(reverse("series", args=[series.pk]))
+    assert rows_about(ray) == []
+
+
+def test_the_managers_preparation_and_a_look_at_the_record_are_recorded(
+    mia, ray, meeting, client_for
+) -> None:
+    client = client_for(mia)
+    assert client.get(reverse("meeting_prepare", args=[meeting.pk])).status_code == 200
+    assert client.get(reverse("person", args=[ray.pk])).status_code == 200
+    assert [row.action for row in rows_about(ray)] == ["prepare_view", "person_view"]
+
+
+def test_the_manager_opening_the_career_page_is_in_the_reports_trail(
+    mia, ray, series, client_for
+) -> None:
+    assert client_for(ray).get(reverse("career", args=[series.pk])).status_code == 200
+    assert rows_about(ray) == []
+    assert client_for(mia).get(reverse("career", args=[series.pk])).status_code == 200
+    [row] = rows_about(ray)
+    assert (row.actor, row.action) == (mia, AuditEvent.Action.CAREER_VIEW)
+    page = client_for(ray).get(reverse("settings")).content.decode()
+    assert "opened your career page" in page
+
+
+def test_a_repeat_read_within_the_window_folds_and_a_later_one_is_a_new_row(mia, ray, series):
+    start = timezone.now()
+    kind = AuditEvent.Action.SERIES_VIEW
+    assert audit_record(actor=mia, subject=ray, action=kind, target=series, now=start)
+    later = start + dt.timedelta(minutes=FOLD_MINUTES - 1)
+    assert audit_record(actor=mia, subject=ray, action=kind, target=series, now=later) is None
+    after = start + dt.timedelta(minutes=FOLD_MINUTES + 1)
+    assert audit_record(actor=mia, subject=ray, action=kind, target=series, now=after)
+    assert len(rows_about(ray)) == 2
+
+
+def test_behind_a_proxy_the_trail_keeps_the_clients_address(
+    mia, ray, series, client_for, settings
+) -> None:
+    settings.PROXY_COUNT = 1
+    client_for(mia).get(
+        reverse("series", args=[series.pk]), HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
+    )
+    assert rows_about(ray)[0].ip == "203.0.113.9"
+
+
+def test_a_private_note_change_is_recorded_for_its_author_only_and_never_its_text(
+    mia, ray, meeting, client_for
+) -> None:
+    note = meeting_services.private_note_save(actor=mia, meeting=meeting, body=NOTE, version=0)
+    meeting_services.private_note_save(actor=mia, meeting=meeting, body=NOTE + "!", version=1)
+    meeting_services.private_note_save(actor=mia, meeting=meeting, body="", version=2)
+    actions = [row.action for row in rows_about(mia)]
+    assert actions == ["private_note_create", "private_note_edit", "private_note_delete"]
+    assert rows_about(ray) == []
+    for row in AuditEvent.objects.values():
+        assert not any(NOTE[:20] in str(value) for value in row.values())
+    assert AuditEvent.objects.filter(target_id=note.pk, target_type="privatenote").count() == 3
+    assert "wrote a private note" not in client_for(ray).get(reverse("settings")).content.decode()
+
+
+def test_feedback_plans_and_deactivation_land_in_the_persons_trail(
+    ada, mia, ray, meeting, olga
+) -> None:
+    feedback = growth_services.feedback_give(
+        actor=mia, meeting=meeting, kind="positive", situation="s", behaviour="b", impact="i"
+    )
+    growth_services.feedback_mark(actor=ray, feedback=feedback, acknowledged=True)
+    growth_services.plan_create(
+        actor=mia,
+        meeting=meeting,
+        expectations="Ship the migration",
+        ends_on=timezone.localdate() + dt.timedelta(weeks=4),
+    )
+    growth_services.plan_close(actor=mia, meeting=meeting, status="met")
+    meeting_services.person_deactivate(actor=ada, person=olga)
+    assert [row.action for row in rows_about(ray)] == [
+        "feedback_give",
+        "feedback_mark",
+        "plan_create",
+        "plan_close",
+    ]
+    assert [(row.actor, row.action) for row in rows_about(olga)] == [(ada, "deactivate")]
+
+
+def test_who_looked_is_paginated_newest_first_at_a_cost_that_does_not_grow(
+    mia, ray, series, client_for
+) -> None:
+    start = timezone.now() - dt.timedelta(days=30)
+    for number in range(25):
+        audit_record(
+            actor=mia,
+            subject=ray,
+            action=AuditEvent.Action.SERIES_VIEW,
+            target=series,
+            now=start + dt.timedelta(hours=number),
+        )
+    client = client_for(ray)
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(reverse("settings")).content.decode()
+    assert page.count("opened your 1:1 page") == 20 and "?seen=2#seen" in page
+    older = client.get(reverse("settings") + "?seen=2").content.decode()
+    assert older.count("opened your 1:1 page") == 5 and "?seen=3" not in older
+    for number in range(25, 60):
+        audit_record(
+            actor=mia,
+            subject=ray,
+            action=AuditEvent.Action.SERIES_VIEW,
+            target=series,
+            now=start + dt.timedelta(hours=number),
+        )
+    with CaptureQueriesContext(connection) as second:
+        client.get(reverse("settings"))
+    assert len(second) == len(first)
+    assert client.get(reverse("settings") + "?seen=nonsense").status_code == 200
+
+
+def test_org_admins_see_counts_per_month_never_who_read_whom(
+    ada, mia, ray, series, client_for
+) -> None:
+    client_for(mia).get(reverse("series", args=[series.pk]))
+    page = client_for(ada).get(reverse("privacy")).content.decode()
+    assert "1:1 pages opened by someone else" in page
+    assert "Mia Manager" not in page and "Ray Report" not in page
+    assert client_for(mia).get(reverse("privacy")).status_code == 404
+
+
+def test_an_organisation_export_shows_in_everyones_trail_as_the_command_line(
+    ray, mia, tmp_path
+) -> None:
+    assert main(["export", "--org", "Acme", "--output", str(tmp_path / "acme.json")]) == 0
+    [row] = rows_about(ray)
+    assert row.action == "org_export" and row.actor is None and row.via == "cli"
+    assert len(rows_about(mia)) == 1
+
+
+def test_nothing_but_erasure_updates_or_deletes_audit_rows() -> None:
+    allowed_writers = {"people/audit.py", "privacy/services.py"}
+    readers = {"access.py", "people/selectors.py"}
+    for path in ROOT.rglob("*.py"):
+        relative = str(path.relative_to(ROOT))
+        if "migrations" in relative:
+            continue
+        tree = ast.parse(path.read_text())
+        touches = any(
+            isinstance(node, ast.Attribute)
+            and node.attr == "objects"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "AuditEvent"
+            for node in ast.walk(tree)
+        )
+        assert not touches or relative in allowed_writers | readers, relative
+    text = (ROOT / "people" / "audit.py").read_text()
+    assert ".update(" not in text and ".delete(" not in text
+
+
+def test_the_privacy_page_costs_the_same_queries_however_many_rows(
+    ada, mia, ray, series, client_for
+) -> None:
+    client = client_for(ada)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("privacy")).status_code == 200
+        return len(queries)
+
+    audit_record(actor=mia, subject=ray, action="series_view", target=series)
+    few = count()
+    start = timezone.now() - dt.timedelta(days=400)
+    for number in range(40):
+        audit_record(
+            actor=mia,
+            subject=ray,
+            action=AuditEvent.Action.PREPARE_VIEW if number % 2 else AuditEvent.Action.SERIES_VIEW,
+            target=series,
+            now=start + dt.timedelta(days=10 * number),
+        )
+    assert count() == few
