@@ -580,13 +580,13 @@ def import_roster_command(args: argparse.Namespace) -> None:
     migrate()
     from django.db import transaction
 
-    from rapport.meetings.services import roster_import
+    from rapport.meetings.services import roster_apply
     from rapport.people.services import RosterErrors
 
     try:
         with transaction.atomic():  # a new organisation goes with a failed import too
             organisation = choose_organisation(args.org, create=args.create_org, creatable=True)
-            result = roster_import(actor=None, organisation=organisation, text=text)
+            result = roster_apply(actor=None, organisation=organisation, text=text)
     except RosterErrors as errors:
         for line, reason in errors.errors:
             print(f"{args.file}:{line}: {reason}", file=sys.stderr)

@@ -1156,7 +1156,7 @@ class _Demo:
             password=DEMO_PASSWORD,
         )
         Organisation.objects.filter(pk=admin.organisation_id).update(is_demo=True)
-        admin = meetings.person_update(
+        admin = meetings.report_update(
             actor=admin,
             person=admin,
             name=admin.name,
@@ -1168,7 +1168,7 @@ class _Demo:
         )
         self.people[first.email] = admin
         for persona in others:
-            self.people[persona.email] = meetings.person_invite(
+            self.people[persona.email] = meetings.report_invite(
                 actor=admin,
                 email=persona.email,
                 name=persona.name,

@@ -54,7 +54,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST, managers=_managers(viewer))
     if form.is_valid():
         try:
-            person = reporting.person_invite(actor=viewer, **form.cleaned_data)
+            person = reporting.report_invite(actor=viewer, **form.cleaned_data)
         except Refused as error:
             form.add_error(None, str(error))
         else:
@@ -72,7 +72,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _people_page(request, roster_form=form, status=400)
     try:
-        result = reporting.roster_import(
+        result = reporting.roster_apply(
             actor=viewer,
             organisation=organisation,
             text=form.cleaned_data["file"],
@@ -199,7 +199,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     if form.is_valid():
         old_manager = subject.manager
         try:
-            reporting.person_update(actor=viewer, person=subject, **form.cleaned_data)
+            reporting.report_update(actor=viewer, person=subject, **form.cleaned_data)
         except Refused as error:
             form.add_error(None, str(error))
         else:
@@ -237,7 +237,7 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
         # Without the confirmation step's answer nothing happens: ask on the person's page.
         return redirect(reverse("person", args=[subject.pk]) + "?confirm=deactivate#deactivate")
     try:
-        reporting.person_deactivate(actor=viewer, person=subject)
+        reporting.report_deactivate(actor=viewer, person=subject)
     except Refused as error:
         return _person_page(request, subject, error=str(error), status=400)
     messages.success(
@@ -254,7 +254,7 @@ def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     subject = access.person_for(viewer, person_id)
     try:
-        reporting.person_reactivate(actor=viewer, person=subject)
+        reporting.report_reactivate(actor=viewer, person=subject)
     except Refused as error:
         return _person_page(request, subject, error=str(error), status=400)
     resumed = f" A 1:1 with {subject.manager.name} is open again." if subject.manager else ""
