@@ -93,13 +93,17 @@ def _zone(name: str) -> ZoneInfo | dt.timezone:
         return dt.UTC
 
 
+# A meeting stays "next" (and "upcoming") for a while after its start, so it can be opened
+# while it runs.
+RUNNING_GRACE = dt.timedelta(hours=2)
+
+
 def _next_meeting_subquery(now: dt.datetime) -> Subquery:
-    # A meeting stays "next" until its planned end, so it can be opened while it runs.
     return Subquery(
         Meeting.objects.filter(
             series=OuterRef("pk"),
             status=Meeting.Status.SCHEDULED,
-            scheduled_at__gte=now - dt.timedelta(hours=2),
+            scheduled_at__gte=now - RUNNING_GRACE,
         )
         .order_by("scheduled_at")
         .values("pk")[:1]
@@ -212,22 +216,29 @@ def _period(days: int) -> str:
     return f"{months} months" if months >= 2 else f"{days} days"
 
 
-def series_overview(viewer: Person, series: Series) -> SeriesOverview:
+def series_overview(
+    viewer: Person, series: Series, *, now: dt.datetime | None = None
+) -> SeriesOverview:
     """The same line as on the home page, for one series the viewer takes part in."""
-    return series_overviews(viewer, access.series_visible_to(viewer).filter(pk=series.pk))[0]
+    visible = access.series_visible_to(viewer).filter(pk=series.pk)
+    return series_overviews(viewer, visible, now=now)[0]
 
 
-def managed_overviews(viewer: Person) -> list[SeriesOverview]:
+def managed_overviews(viewer: Person, *, now: dt.datetime | None = None) -> list[SeriesOverview]:
     """The viewer's reports, as a manager."""
     return series_overviews(
-        viewer, access.series_visible_to(viewer).filter(manager=viewer, ended_on__isnull=True)
+        viewer,
+        access.series_visible_to(viewer).filter(manager=viewer, ended_on__isnull=True),
+        now=now,
     )
 
 
-def own_overviews(viewer: Person) -> list[SeriesOverview]:
+def own_overviews(viewer: Person, *, now: dt.datetime | None = None) -> list[SeriesOverview]:
     """The viewer's own 1:1 with their manager (open series)."""
     return series_overviews(
-        viewer, access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True)
+        viewer,
+        access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True),
+        now=now,
     )
 
 
