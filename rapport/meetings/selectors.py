@@ -28,6 +28,7 @@ from rapport.meetings import wording
 from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
 from rapport.people.models import Organisation, Person
 from rapport.people.selectors import days_away_of
+from rapport.people.services import link_lifetime
 
 
 @dataclass
@@ -264,6 +265,42 @@ def past_meetings_of(viewer: Person, *, as_report: bool, limit: int = 6) -> list
 def ended_series_of(viewer: Person) -> list[Series]:
     """Past 1:1s (a former manager), kept for their history."""
     return list(access.series_visible_to(viewer).filter(ended_on__isnull=False))
+
+
+# A person's page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """One person of the viewer's roster: details, reports, and the 1:1s the viewer sees."""
+
+    subject: Person
+    is_self: bool
+    is_admin: bool
+    manager_visible: bool
+    reports: list[Person]
+    series_list: list[Series]
+    has_password: bool
+    link_lifetime: str
+
+
+def person_page(viewer: Person, subject: Person) -> PersonPage:
+    """The page of someone the viewer may read (fetched through access first)."""
+    visible = access.people_visible_to(viewer)
+    return PersonPage(
+        subject=subject,
+        is_self=subject.pk == viewer.pk,
+        is_admin=viewer.is_org_admin,
+        manager_visible=bool(subject.manager_id) and visible.filter(pk=subject.manager_id).exists(),
+        reports=list(visible.filter(manager=subject).order_by("-is_active", "name")),
+        series_list=list(
+            access.series_visible_to(viewer)
+            .filter(Q(report=subject) | Q(manager=subject))
+            .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
+        ),
+        has_password=subject.has_usable_password(),
+        link_lifetime=link_lifetime(),
+    )
 
 
 # The meeting room ----------------------------------------------------------------

@@ -14,9 +14,10 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.notifications import calendar, mail
 from rapport.notifications.models import MailKind
+from rapport.notifications.selectors import settings_page
 from rapport.people import services as people_services
 from rapport.web.forms import OwnSettingsForm, PasswordChangeForm
-from rapport.web.views.common import person_view
+from rapport.web.views.common import person_view, render_page
 
 
 @person_view("GET")
@@ -33,15 +34,14 @@ def _settings_page(
     status: int = 200,
 ) -> HttpResponse:
     viewer = request.user  # the services check everything before they change anything
-    preferences = mail.mail_preferences(viewer)
-    context = {
-        "profile_form": profile_form or OwnSettingsForm.for_person(viewer),
-        "password_form": password_form or PasswordChangeForm(),
-        "feed_url": calendar.feed_url(viewer),
-        "kinds": [(kind, MailKind(kind).label, preferences[kind]) for kind in MailKind.values],
-        "viewer": viewer,
-    }
-    return render(request, "web/account/settings.html", context, status=status)
+    return render_page(
+        request,
+        "web/account/settings.html",
+        settings_page(viewer),
+        status=status,
+        profile_form=profile_form or OwnSettingsForm.for_person(viewer),
+        password_form=password_form or PasswordChangeForm(),
+    )
 
 
 @person_view("POST")
