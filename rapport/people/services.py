@@ -64,6 +64,7 @@ class RosterResult:
     unchanged: int
     # Whose manager the import changed: their 1:1s follow (meetings' `roster_apply`).
     moved: list[Person] = field(default_factory=list)
+    organisation: Organisation | None = None
 
 
 # Checking input ----------------------------------------------------------------
@@ -637,12 +638,24 @@ def _roster_row(
 def roster_import(
     *,
     actor: Person | None,
-    organisation: Organisation,
     text: str,
+    organisation: Organisation | None = None,
+    new_organisation: str = "",
     send_invites: bool = False,
     now: dt.datetime | None = None,
 ) -> RosterResult:
-    """Create or update everyone in a roster CSV: all lines or nothing."""
+    """Create or update everyone in a roster CSV: all lines or nothing.
+
+    `actor` None is the operator at the terminal. Instead of an `organisation`, the operator
+    may name a `new_organisation`: it is created in the same transaction, so a refused file
+    leaves no empty organisation behind.
+    """
+    if new_organisation:
+        if actor is not None or organisation is not None:
+            raise Refused("Only the operator creates an organisation, and only with no other.")
+        organisation = organisation_create(name=new_organisation, now=now)
+    if organisation is None:
+        raise Refused("Choose the organisation to import into.")
     if actor is not None:
         access.check_org_admin(actor)
         if actor.organisation_id != organisation.pk:
@@ -670,6 +683,7 @@ def roster_import(
     if errors:
         raise RosterErrors(sorted(errors, key=lambda error: error[0]))
     result = _roster_write(rows, existing, organisation, now=now or clock.now())
+    result.organisation = organisation
     if send_invites:
         for person in result.created:
             _invite_mail(person, invited_by=actor)

@@ -22,6 +22,7 @@ from rapport.growth.models import (
 )
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import ActionItem, Meeting, SharedNotes, Topic
+from tests.failing import refuse_inserts
 
 
 def state(person, meeting, phase="pre"):
@@ -318,22 +319,8 @@ def test_a_bad_plan_writes_nothing(mia, meeting, expectations, weeks):
 
 
 def refuse_topic_inserts() -> None:
-    """A database trigger that makes any new topic fail: a failure halfway through a plan."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION refuse_topic() RETURNS trigger AS $$ BEGIN "
-                "RAISE EXCEPTION 'no topics'; END; $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                "CREATE TRIGGER refuse_topic BEFORE INSERT ON meetings_topic "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_topic()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse_topic BEFORE INSERT ON meetings_topic "
-                "BEGIN SELECT RAISE(ABORT, 'no topics'); END"
-            )
+    """Any new topic fails: a failure halfway through a plan."""
+    refuse_inserts("meetings_topic")
 
 
 def test_a_plan_failing_halfway_rolls_everything_back(mia, series, meeting):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 
 from rapport import access
 from rapport.errors import Refused
+from rapport.meetings.models import Series
 from rapport.meetings.services import roster_apply
-from rapport.people.models import Person
+from rapport.people.models import Organisation, Person
 from rapport.people.services import RosterErrors, roster_parse
+from tests.failing import refuse_inserts
 
 HEADER = "email,name,level,manager_email,timezone,remote\n"
 
@@ -261,3 +264,40 @@ def test_a_manager_on_a_bad_line_is_not_also_called_unknown(ada) -> None:
         "nina@acme.test,Nina New,junior,noor@acme.test,UTC,no",
     )
     assert [line for line, _ in import_errors(ada, text)] == [2]
+
+
+# One transaction ---------------------------------------------------------------------
+
+
+def test_a_refused_roster_for_a_new_organisation_leaves_no_organisation_behind(db) -> None:
+    bad = csv_text("nina@acme.test,Nina New,wizard,,UTC,no")
+    with pytest.raises(RosterErrors):
+        roster_apply(actor=None, new_organisation="Initech", text=bad)
+    assert not Organisation.objects.filter(name="Initech").exists()
+    good = csv_text("nina@initech.test,Nina New,junior,,UTC,no")
+    result = roster_apply(actor=None, new_organisation="Initech", text=good)
+    assert result.organisation == Organisation.objects.get(name="Initech")
+    assert Person.objects.filter(organisation=result.organisation).count() == len(result.created)
+
+
+def test_only_the_operator_creates_an_organisation_with_a_roster(ada) -> None:
+    with pytest.raises(Refused, match="Only the operator"):
+        roster_apply(actor=ada, new_organisation="Initech", text=csv_text())
+    with pytest.raises(Refused, match="Choose the organisation"):
+        roster_apply(actor=None, text=csv_text())
+    assert not Organisation.objects.filter(name="Initech").exists()
+
+
+def test_a_roster_failing_halfway_through_its_one_on_ones_writes_nobody(ada, cast, mia) -> None:
+    before = list(Person.objects.order_by("pk").values_list("pk", "name", "level", "manager_id"))
+    series_before = list(Series.objects.order_by("pk").values_list("pk", "ended_on"))
+    text = csv_text(
+        "nina@acme.test,Nina New,junior,mia@acme.test,UTC,no",
+        "ray@acme.test,Ray Report,junior,omar@acme.test,America/New_York,yes",
+    )
+    refuse_inserts("meetings_series")  # the people are written, then their 1:1s fail
+    with pytest.raises(DatabaseError):
+        roster_apply(actor=ada, organisation=cast.acme, text=text)
+    after = list(Person.objects.order_by("pk").values_list("pk", "name", "level", "manager_id"))
+    assert after == before
+    assert list(Series.objects.order_by("pk").values_list("pk", "ended_on")) == series_before
