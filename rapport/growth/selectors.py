@@ -581,7 +581,7 @@ def series_page(
 ) -> SeriesPage:
     """The page of a series the viewer takes part in (fetched through access first)."""
     now = now or timezone.now()
-    is_manager = access.is_manager_in(viewer, series)
+    side = meeting_selectors.side_in(viewer, series)
     meetings = access.meetings_visible_to(viewer).filter(series=series)
     ahead = Q(
         status=Meeting.Status.SCHEDULED,
@@ -599,9 +599,9 @@ def series_page(
     return SeriesPage(
         series=series,
         viewer=viewer,
-        other=series.report if is_manager else series.manager,
-        is_manager=is_manager,
-        voice=wording.voice_for(viewer, series),
+        other=side.other,
+        is_manager=side.is_manager,
+        voice=side.voice,
         editable=series.is_open,
         today=timezone.localdate(now),
         now=now,
@@ -688,16 +688,15 @@ class Panel:
 
 
 def _panel(viewer: Person, meeting: Meeting) -> dict[str, object]:
-    series = meeting.series
-    is_manager = access.is_manager_in(viewer, series)
+    side = meeting_selectors.side_in(viewer, meeting.series)
     return {
         "meeting": meeting,
-        "series": series,
+        "series": meeting.series,
         "viewer": viewer,
-        "is_manager": is_manager,
-        "other": series.report if is_manager else series.manager,
-        "can_change": series.is_open,
-        "voice": wording.voice_for(viewer, series),
+        "is_manager": side.is_manager,
+        "other": side.other,
+        "can_change": meeting.series.is_open,
+        "voice": side.voice,
     }
 
 

@@ -267,6 +267,28 @@ def ended_series_of(viewer: Person) -> list[Series]:
     return list(access.series_visible_to(viewer).filter(ended_on__isnull=False))
 
 
+# The viewer's side of a 1:1 -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Side:
+    """The viewer's side of a 1:1: the manager or the report, the other person, the wording."""
+
+    is_manager: bool
+    other: Person
+    voice: wording.Voice
+
+
+def side_in(viewer: Person, series: Series) -> Side:
+    """How a page of this series speaks to the viewer (who takes part in it)."""
+    is_manager = access.is_manager_in(viewer, series)
+    return Side(
+        is_manager=is_manager,
+        other=series.report if is_manager else series.manager,
+        voice=wording.voice_for(viewer, series),
+    )
+
+
 # A person's page -----------------------------------------------------------------
 
 

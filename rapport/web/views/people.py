@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +20,8 @@ from rapport.people import selectors, services
 from rapport.people.models import Person
 from rapport.web.forms import InviteForm, PersonForm, RosterForm
 from rapport.web.views.common import person_view, render_page
+
+PersonAction = Callable[[HttpRequest, int], HttpResponse]
 
 # What a POST on the people page did, shown above the roster (nothing on a plain GET).
 NO_OUTCOME: dict[str, Any] = {
@@ -145,7 +149,22 @@ def _updated_message(person: Person, old_manager: Person | None) -> str:
     return f"{person.name} now reports to {new_manager.name}.{ended}{started}"
 
 
+def _refusals_on_the_persons_page(view: PersonAction) -> PersonAction:
+    """A refused action on someone's page is explained on that page, as saved (400)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, person_id: int) -> HttpResponse:
+        try:
+            return view(request, person_id)
+        except Refused as error:
+            subject = access.person_for(request.user, person_id)
+            return _person_page(request, subject, error=str(error), status=400)
+
+    return wrapper
+
+
 @person_view("POST")
+@_refusals_on_the_persons_page
 def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     """Stop someone signing in, once confirmed; their history stays."""
     viewer = request.user
@@ -153,10 +172,7 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         # Without the confirmation step's answer nothing happens: ask on the person's page.
         return redirect(reverse("person", args=[subject.pk]) + "?confirm=deactivate#deactivate")
-    try:
-        reporting.report_deactivate(actor=viewer, person=subject)
-    except Refused as error:
-        return _person_page(request, subject, error=str(error), status=400)
+    reporting.report_deactivate(actor=viewer, person=subject)
     messages.success(
         request,
         f"{subject.name} is deactivated: they can no longer sign in. "
@@ -166,40 +182,34 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @person_view("POST")
+@_refusals_on_the_persons_page
 def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     """Let a deactivated person sign in again."""
     viewer = request.user
     subject = access.person_for(viewer, person_id)
-    try:
-        reporting.report_reactivate(actor=viewer, person=subject)
-    except Refused as error:
-        return _person_page(request, subject, error=str(error), status=400)
+    reporting.report_reactivate(actor=viewer, person=subject)
     resumed = f" A 1:1 with {subject.manager.name} is open again." if subject.manager else ""
     messages.success(request, f"{subject.name} can sign in again.{resumed}")
     return redirect("person", subject.pk)
 
 
 @person_view("POST")
+@_refusals_on_the_persons_page
 def invite_link(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show a fresh set-password link, for someone who has not chosen a password yet."""
     viewer = request.user
     subject = access.person_for(viewer, person_id)
-    try:
-        link = services.person_invite_link(actor=viewer, person=subject)
-    except Refused as error:
-        return _person_page(request, subject, error=str(error), status=400)
+    link = services.person_invite_link(actor=viewer, person=subject)
     return _person_page(request, subject, invite_link=link)
 
 
 @person_view("POST")
+@_refusals_on_the_persons_page
 def reset_send(request: HttpRequest, person_id: int) -> HttpResponse:
     """Mail someone a link to choose a new password; only they receive it."""
     viewer = request.user
     subject = access.person_for(viewer, person_id)
-    try:
-        services.person_reset_send(actor=viewer, person=subject)
-    except Refused as error:
-        return _person_page(request, subject, error=str(error), status=400)
+    services.person_reset_send(actor=viewer, person=subject)
     messages.success(
         request,
         f"A link to choose a new password is on its way to {subject.email}; only they receive it.",
