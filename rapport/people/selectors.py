@@ -160,6 +160,8 @@ def manager_choices(viewer: Person, *, person: Person | None = None) -> QuerySet
     )
 
 
-def set_password_links(people: Sequence[Person]) -> list[tuple[Person, str]]:
-    """Each new person beside their set-password link, for the admin to pass on."""
-    return [(person, set_password_url(person)) for person in people]
+def set_password_links(
+    people: Sequence[Person], *, now: dt.datetime | None = None
+) -> list[tuple[Person, str]]:
+    """Each new person beside their set-password link (dated `now`), for the admin to pass on."""
+    return [(person, set_password_url(person, now=now)) for person in people]

@@ -365,7 +365,7 @@ def person_invite(
     )
     person.set_unusable_password()
     person.save()
-    _invite_mail(person, invited_by=actor)
+    _invite_mail(person, invited_by=actor, now=now)
     return person
 
 
@@ -686,7 +686,7 @@ def roster_import(
     result.organisation = organisation
     if send_invites:
         for person in result.created:
-            _invite_mail(person, invited_by=actor)
+            _invite_mail(person, invited_by=actor, now=now)
     return result
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Refused
@@ -50,12 +51,13 @@ def invite(request: HttpRequest) -> HttpResponse:
     access.organisation_for_admin(viewer)  # refused before the form is even read
     form = InviteForm(request.POST, managers=selectors.manager_choices(viewer))
     if form.is_valid():
+        now = timezone.now()  # one moment: the link shown is the very link mailed
         try:
-            person = reporting.report_invite(actor=viewer, **form.cleaned_data)
+            person = reporting.report_invite(actor=viewer, now=now, **form.cleaned_data)
         except Refused as error:
             form.add_error(None, str(error))
         else:
-            link = services.set_password_url(person)
+            link = services.set_password_url(person, now=now)
             return _people_page(request, invited=person, invite_link=link)
     return _people_page(request, invite_form=form, status=400)
 
@@ -68,8 +70,10 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     form = RosterForm(request.POST, request.FILES)
     if not form.is_valid():
         return _people_page(request, roster_form=form, status=400)
+    now = timezone.now()  # one moment: the links shown are the very links mailed
     try:
         result = reporting.roster_apply(
+            now=now,
             actor=viewer,
             organisation=organisation,
             text=form.cleaned_data["file"],
@@ -80,7 +84,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     except Refused as error:
         form.add_error(None, str(error))
         return _people_page(request, roster_form=form, status=400)
-    links = selectors.set_password_links(result.created)
+    links = selectors.set_password_links(result.created, now=now)
     emailed = form.cleaned_data["send_invites"] and settings.EMAIL_ENABLED
     return _people_page(request, roster_result=result, roster_links=links, roster_emailed=emailed)
 
