@@ -642,15 +642,16 @@ def import_roster_command(args: argparse.Namespace) -> None:
     text = read_text(args.file)
     setup_django()
     migrate()
-    from django.db import transaction
-
-    from rapport.meetings.services import roster_import
+    from rapport.meetings.services import roster_apply
+    from rapport.people.selectors import organisation_chosen
     from rapport.people.services import RosterErrors
 
+    # The service creates a new organisation in the import's own transaction.
+    organisation = None if args.create_org else organisation_chosen(args.org, creatable=True)
     try:
-        with transaction.atomic():  # a new organisation goes with a failed import too
-            organisation = choose_organisation(args.org, create=args.create_org, creatable=True)
-            result = roster_import(actor=None, organisation=organisation, text=text)
+        result = roster_apply(
+            actor=None, organisation=organisation, new_organisation=args.create_org or "", text=text
+        )
     except RosterErrors as errors:
         for line, reason in errors.errors:
             print(f"{args.file}:{line}: {reason}", file=sys.stderr)
@@ -660,7 +661,7 @@ def import_roster_command(args: argparse.Namespace) -> None:
             f"{args.file}: {count} bad line{'s' if count != 1 else ''}, nothing was imported."
         ) from None
     print(
-        f"Imported {args.file} into {organisation.name}: {len(result.created)} created, "
+        f"Imported {args.file} into {result.organisation.name}: {len(result.created)} created, "
         f"{len(result.updated)} updated, {result.unchanged} unchanged."
     )
     print_set_password_links(result.created)
@@ -675,17 +676,11 @@ def read_text(path: Path) -> str:
         raise CliError(f"{path}: not UTF-8 (save it as “CSV UTF-8”)") from None
 
 
-def choose_organisation(
-    name: str | None, *, create: str | None = None, creatable: bool = False
-) -> Any:
-    """The organisation named, the only one there is, or a new one when asked to create it."""
-    if create:
-        from rapport.people.services import organisation_create
-
-        return organisation_create(name=create)
+def choose_organisation(name: str | None) -> Any:
+    """The organisation named, or the only one there is (chosen in `rapport.people`)."""
     from rapport.people.selectors import organisation_chosen
 
-    return organisation_chosen(name, creatable=creatable)
+    return organisation_chosen(name)
 
 
 def print_set_password_links(people: Sequence[Any]) -> None:

@@ -12,14 +12,14 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
-from rapport.meetings.services import person_invite
+from rapport.meetings.services import report_invite
 from rapport.people.models import Organisation, Person
 
 PASSWORD = "correct horse battery staple"
 
 
 def _person(actor: Person, email: str, name: str, **fields: object) -> Person:
-    person = person_invite(actor=actor, email=email, name=name, **fields)
+    person = report_invite(actor=actor, email=email, name=name, **fields)
     person.set_password(PASSWORD)
     person.save(update_fields=["password"])
     return person

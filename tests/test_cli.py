@@ -25,6 +25,7 @@ from rapport import cli
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes, Topic
 from rapport.people.models import Organisation, Person
+from tests.failing import refuse_inserts
 
 ON_POSTGRESQL = bool(os.environ.get("DATABASE_URL"))
 HEADER = "email,name,level,manager_email,timezone,remote\n"
@@ -174,6 +175,17 @@ def test_without_an_organisation_it_creates_one_only_when_asked(
     result = run(capsys, "import-roster", str(roster), "--create-org", "Initech")
     assert result.code == 0, result.err
     assert Person.objects.filter(organisation__name="Initech").count() == 3
+
+
+def test_a_new_organisation_goes_with_an_import_that_fails_in_the_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, db: None
+) -> None:
+    refuse_inserts("meetings_series")  # the people are written, then their 1:1s fail
+    roster = write(tmp_path, "people.csv", ROSTER)
+    result = run(capsys, "import-roster", str(roster), "--create-org", "Initech")
+    assert_one_error_line(result, "database")
+    assert not Organisation.objects.exists()
+    assert not Person.objects.exists()
 
 
 def test_with_several_organisations_it_asks_which_one(

@@ -67,7 +67,7 @@ def test_people_and_series_started_in_the_past_are_dated_then(ada, mia) -> None:
     from rapport.meetings import services
 
     then = timezone.now() - dt.timedelta(weeks=30)
-    person = services.person_invite(
+    person = services.report_invite(
         actor=ada, email="new@acme.test", name="New Person", manager=mia, now=then
     )
     person.refresh_from_db()

@@ -138,7 +138,7 @@ def build_people(now: dt.datetime) -> Built:
     built = Built(admin.organisation, admin, now, random.Random(SEED))
     built.people[first.email] = admin
     for persona in others:
-        built.people[persona.email] = meetings.person_invite(
+        built.people[persona.email] = meetings.report_invite(
             actor=admin,
             email=persona.email,
             name=persona.name,
@@ -148,7 +148,7 @@ def build_people(now: dt.datetime) -> Built:
             is_org_admin=persona.admin,
             now=now - dt.timedelta(weeks=persona.joined_weeks),
         )
-    admin = meetings.person_update(
+    admin = meetings.report_update(
         actor=admin,
         person=admin,
         name=admin.name,
@@ -162,7 +162,7 @@ def build_people(now: dt.datetime) -> Built:
     for persona in others:
         if persona.manager:
             person = built.people[persona.email]
-            built.people[persona.email] = meetings.person_update(
+            built.people[persona.email] = meetings.report_update(
                 actor=admin,
                 person=person,
                 name=person.name,

@@ -275,10 +275,10 @@ def _people(count: int, years: float, now: dt.datetime, rng: random.Random) -> G
     header, *rows = lines
     joined = [header, *(",".join([*row.split(",")[:3], "", *row.split(",")[4:]]) for row in rows)]
     organisation = admin.organisation
-    meetings.roster_import(
+    meetings.roster_apply(
         actor=admin, organisation=organisation, text="\n".join(joined) + "\n", now=start
     )
-    meetings.roster_import(
+    meetings.roster_apply(
         actor=admin, organisation=organisation, text="\n".join(lines) + "\n", now=now
     )
     people.demo_password_share(organisation=admin.organisation, password=DEMO_PASSWORD, now=now)

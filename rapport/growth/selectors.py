@@ -1,22 +1,53 @@
-"""Reads of growth: a series' open plan, cadence suggestions, and the meeting page."""
+"""Reads of growth: checklists and preparation, questions in context, a series' open plan,
+what the data suggests for its cadence, and the pages built on them (home, a 1:1's page,
+the meeting page, the coaching panels), each assembled into one typed object."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from rapport import access
+from rapport.errors import Refused
 from rapport.framework import agenda as agenda_rules
 from rapport.framework import documentation
+from rapport.framework import questions as bank
+from rapport.framework import remote as remote_rules
 from rapport.framework.agenda import held_minutes_from
-from rapport.framework.cadence import ADJUSTMENT_REASONS, cadence_departs
-from rapport.framework.levels import level_or_default
-from rapport.growth.models import Feedback, Goal, ImprovementPlan, MeetingVisit
+from rapport.framework.cadence import (
+    ADJUSTMENT_REASONS,
+    Cadence,
+    cadence_departs,
+    cadence_for_level,
+)
+from rapport.framework.checklists import (
+    CHECKLIST_PHASES,
+    IC_PREPARATION,
+    MANAGER_PREPARATION,
+    MANAGER_PREPARATION_MINUTES,
+    PRE_MEETING,
+    ChecklistItem,
+)
+from rapport.framework.levels import LEVEL_LABELS, level_or_default
+from rapport.framework.playbooks import PLAYBOOKS
+from rapport.growth.models import (
+    ChecklistTick,
+    Feedback,
+    Goal,
+    ImprovementPlan,
+    MeetingVisit,
+    OrgQuestion,
+    QuestionAsked,
+)
+from rapport.meetings import scheduling, wording
 from rapport.meetings import selectors as meeting_selectors
-from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes
+from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
 from rapport.people.models import Person
 
 # How long a visit counts as "on the page": the page renews it while it is open and visible.
@@ -48,11 +79,8 @@ class CadenceSuggestion:
     def form_initial(self, series: Series) -> dict[str, object]:
         """The cadence form's values with this suggestion applied."""
         return {
+            **series_cadence(series),
             "frequency_weeks": self.frequency_weeks,
-            "duration_minutes": series.duration_minutes,
-            "career_every_weeks": series.career_every_weeks,
-            "weekday": series.weekday,
-            "start_time": series.start_time,
             "reason": self.reason,
             "note": self.why,
         }
@@ -301,4 +329,665 @@ def meeting_page(
         notes_conflict=notes_conflict,
         private_conflict=private_conflict,
         private_draft=private_draft,
+    )
+
+
+# Checklists and preparation ----------------------------------------------------
+
+# The manager's "pre" list: the seed's preparation list, plus the two lines of the
+# pre-meeting checklist it does not already cover.
+PRE_ITEMS: tuple[ChecklistItem, ...] = MANAGER_PREPARATION + tuple(
+    item for item in PRE_MEETING if item.key in ("agenda_ready", "set_aside_distractions")
+)
+
+
+PHASE_ITEMS: dict[str, tuple[ChecklistItem, ...]] = {**CHECKLIST_PHASES, "pre": PRE_ITEMS}
+
+
+# Lines that tick themselves from data, and how (shown next to them).
+AUTOMATIC: dict[str, str] = {
+    "review_last_notes": "Ticks itself once you open the last held meeting's page after it.",
+    "check_action_items": (
+        "Ticks itself once you open a meeting page of this 1:1 after the newest open "
+        "action item was added."
+    ),
+    "prepare_feedback_examples": "Ticks itself once you record feedback for this meeting.",
+    "agenda_ready": "Ticks itself once you add a topic to this meeting.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PreparationStatus:
+    """How ready a coming 1:1 is, for the manager's home page."""
+
+    manager_done: int
+    manager_total: int
+    report_topics: int
+
+    @property
+    def manager_prepared(self) -> bool:
+        return self.manager_done == self.manager_total
+
+    @property
+    def report_prepared(self) -> bool:
+        return self.report_topics > 0
+
+
+def checklist_items(phase: str) -> tuple[ChecklistItem, ...]:
+    """The lines of one checklist phase (pre, during, post); Refused for another."""
+    try:
+        return PHASE_ITEMS[phase]
+    except KeyError:
+        raise Refused("A checklist phase is pre, during or post.") from None
+
+
+def checklist_state(
+    person: Person, meeting: Meeting, phase: str
+) -> list[tuple[ChecklistItem, bool, bool]]:
+    """Each line of the person's checklist: (item, ticked, ticks itself from data)."""
+    items = checklist_items(phase)
+    hand = set(
+        ChecklistTick.objects.filter(meeting=meeting, person=person, phase=phase).values_list(
+            "item_key", flat=True
+        )
+    )
+    auto = _automatic_ticks([meeting], {meeting.pk: person.pk}) if phase == "pre" else {}
+    done = auto.get(meeting.pk, {})
+    return [(item, done.get(item.key, item.key in hand), item.key in done) for item in items]
+
+
+def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStatus]:
+    """Per meeting: how much of the manager's pre-meeting list is done, and the IC's topics.
+
+    A constant number of queries whatever the number of meetings.
+    """
+    meetings = list(meetings)
+    if not meetings:
+        return {}
+    series = {
+        row["pk"]: row
+        for row in Series.objects.filter(pk__in={m.series_id for m in meetings}).values(
+            "pk", "manager_id", "report_id"
+        )
+    }
+    managers = {m.pk: series[m.series_id]["manager_id"] for m in meetings}
+    series_of = {m.pk: m.series_id for m in meetings}
+    auto = _automatic_ticks(meetings, managers)
+    hand: dict[int, set[str]] = defaultdict(set)
+    for meeting_id, person_id, key in ChecklistTick.objects.filter(
+        meeting__in=meetings, phase="pre"
+    ).values_list("meeting_id", "person_id", "item_key"):
+        if managers[meeting_id] == person_id:
+            hand[meeting_id].add(key)
+    report_topics: dict[int, int] = defaultdict(int)
+    for meeting_id, author_id in Topic.objects.filter(meeting__in=meetings).values_list(
+        "meeting_id", "author_id"
+    ):
+        if author_id == series[series_of[meeting_id]]["report_id"]:
+            report_topics[meeting_id] += 1
+    result = {}
+    for meeting in meetings:
+        done = sum(
+            auto[meeting.pk][item.key] if item.key in AUTOMATIC else item.key in hand[meeting.pk]
+            for item in PRE_ITEMS
+        )
+        result[meeting.pk] = PreparationStatus(done, len(PRE_ITEMS), report_topics[meeting.pk])
+    return result
+
+
+def _automatic_ticks(
+    meetings: list[Meeting], person_for: dict[int, int]
+) -> dict[int, dict[str, bool]]:
+    """The self-ticking lines for each meeting, seen from one person per meeting (5 queries).
+
+    - review_last_notes: the person opened the previous held meeting's page after it ended
+      (true when there is no earlier held meeting);
+    - check_action_items: the person's latest visit to any meeting page of the series (which
+      lists the open action items) is later than the newest open item's creation (true when
+      nothing is open);
+    - prepare_feedback_examples: the person recorded feedback for this meeting;
+    - agenda_ready: the person added a topic to this meeting.
+    """
+    series_ids = {m.series_id for m in meetings}
+    latest = max(m.scheduled_at for m in meetings)
+    held = list(
+        Meeting.objects.filter(
+            series_id__in=series_ids, status=Meeting.Status.HELD, scheduled_at__lt=latest
+        ).values("pk", "series_id", "scheduled_at", "ended_at", "duration_minutes")
+    )
+    visits = list(
+        MeetingVisit.objects.filter(
+            meeting__series_id__in=series_ids, person_id__in=set(person_for.values())
+        ).values_list("person_id", "meeting_id", "meeting__series_id", "last_seen_at")
+    )
+    newest_open: dict[int, dt.datetime] = {}
+    for series_id, created in ActionItem.objects.filter(
+        series_id__in=series_ids, status=ActionItem.Status.OPEN
+    ).values_list("series_id", "created_at"):
+        newest_open[series_id] = max(created, newest_open.get(series_id, created))
+    feedback = set(
+        Feedback.objects.filter(meeting__in=meetings).values_list("meeting_id", "given_by_id")
+    )
+    topics = set(Topic.objects.filter(meeting__in=meetings).values_list("meeting_id", "author_id"))
+
+    result = {}
+    for meeting in meetings:
+        person_id = person_for[meeting.pk]
+        seen = {mid: at for pid, mid, _, at in visits if pid == person_id}
+        seen_in_series = [
+            at for pid, _, sid, at in visits if pid == person_id and sid == meeting.series_id
+        ]
+        previous = max(
+            (
+                h
+                for h in held
+                if h["series_id"] == meeting.series_id and h["scheduled_at"] < meeting.scheduled_at
+            ),
+            key=lambda h: h["scheduled_at"],
+            default=None,
+        )
+        if previous is None:
+            reviewed = True
+        else:
+            ended = previous["ended_at"] or previous["scheduled_at"] + dt.timedelta(
+                minutes=previous["duration_minutes"]
+            )
+            reviewed = seen.get(previous["pk"]) is not None and seen[previous["pk"]] >= ended
+        newest = newest_open.get(meeting.series_id)
+        checked = newest is None or any(at >= newest for at in seen_in_series)
+        result[meeting.pk] = {
+            "review_last_notes": reviewed,
+            "check_action_items": checked,
+            "prepare_feedback_examples": (meeting.pk, person_id) in feedback,
+            "agenda_ready": (meeting.pk, person_id) in topics,
+        }
+    return result
+
+
+# The seed's prompts speak about the IC; their preparation view speaks to them.
+IC_PROMPT_LABELS: dict[str, str] = {
+    "topics": "Topics you want to discuss",
+    "questions": "Questions you have",
+    "goal_updates": "Updates on your goals",
+    "blockers": "Blockers or challenges",
+    "wins": "Wins to share",
+}
+
+
+def ic_prompts() -> tuple[ChecklistItem, ...]:
+    """The seed's preparation prompts for the IC, addressed to them."""
+    return tuple(
+        ChecklistItem(item.key, IC_PROMPT_LABELS.get(item.key, item.text))
+        for item in IC_PREPARATION
+    )
+
+
+RECENT = dt.timedelta(weeks=8)
+
+
+FALLBACK_FOCUS = "your current focus"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A question ready to ask: from the bank (key) or the organisation (org_id)."""
+
+    category: str
+    text: str
+    key: str = ""
+    org_id: int | None = None
+
+
+def _asked_recently(series: Series, now: dt.datetime) -> tuple[set[str], set[int]]:
+    rows = QuestionAsked.objects.filter(series=series, asked_at__gte=now - RECENT).values_list(
+        "question_key", "org_question_id"
+    )
+    return {key for key, _ in rows if key}, {org for _, org in rows if org}
+
+
+def placeholder_values(series: Series) -> dict[str, str]:
+    """What [level], [skill] and [criterion] mean for this report, with readable fallbacks."""
+    goal = Goal.objects.filter(series=series, achieved_at__isnull=True).first()
+    focus = ""
+    if goal is not None:
+        skill, criterion = goal.skill, goal.criterion or goal.skill
+    else:
+        topic = (
+            Topic.objects.filter(meeting__series=series, kind=Topic.Kind.SKILLS)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        focus = shorten(topic.text) if topic else FALLBACK_FOCUS
+        skill = criterion = focus
+    level = series.report.level
+    return {
+        "level": LEVEL_LABELS.get(level, "your level's") if level else "your level's",
+        "skill": skill,
+        "criterion": criterion,
+    }
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """The text, cut to `limit` characters with an ellipsis when longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def question_suggestions(
+    meeting: Meeting,
+    *,
+    category: str | None = None,
+    limit: int = 5,
+    now: dt.datetime | None = None,
+) -> list[Suggestion]:
+    """Questions not asked in this series in the last 8 weeks, placeholders filled."""
+    if category is not None and category not in bank.QUESTION_CATEGORIES:
+        raise Refused("Unknown question category.")
+    now = now or timezone.now()
+    series = meeting.series
+    keys, org_ids = _asked_recently(series, now)
+    values = placeholder_values(series)
+    own = OrgQuestion.objects.filter(organisation_id=series.organisation_id).exclude(pk__in=org_ids)
+    if category is not None:
+        own = own.filter(category_key=category)
+    suggestions = [
+        Suggestion(category=q.category_key, text=q.text, org_id=q.pk) for q in own[:limit]
+    ]
+    room = max(limit - len(suggestions), 0)
+    for question in _fresh_questions(keys, category, room):
+        text = bank.fill_placeholders(question.text, **values)
+        suggestions.append(Suggestion(category=question.category, text=text, key=question.key))
+    return suggestions
+
+
+def _fresh_questions(asked: set[str], category: str | None, limit: int) -> list[bank.Question]:
+    """The bank's fresh questions: of one category in order, or one per category in turn."""
+    if category is not None:
+        return bank.suggest_questions(asked_recently=asked, category=category, limit=limit)
+    per_category = [
+        bank.suggest_questions(asked_recently=asked, category=key, limit=limit)
+        for key in bank.QUESTION_CATEGORIES
+    ]
+    mixed = [
+        q
+        for rank in range(limit)
+        for fresh in per_category
+        if rank < len(fresh)
+        for q in [fresh[rank]]
+    ]
+    return mixed[:limit]
+
+
+def questions_asked_in(meeting: Meeting) -> list[str]:
+    """The texts of the questions marked asked in this meeting, in order."""
+    values = placeholder_values(meeting.series)
+    texts = []
+    for row in (
+        QuestionAsked.objects.filter(meeting=meeting)
+        .select_related("org_question")
+        .order_by("asked_at", "pk")
+    ):
+        if row.org_question is not None:
+            texts.append(row.org_question.text)
+        elif row.question_key in bank.QUESTIONS_BY_KEY:
+            texts.append(
+                bank.fill_placeholders(bank.QUESTIONS_BY_KEY[row.question_key].text, **values)
+            )
+    return texts
+
+
+def plan_check_ins(starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
+    """Weekly check-ins after the start, the last one on the end date."""
+    dates = []
+    day = starts_on + dt.timedelta(weeks=1)
+    while day < ends_on:
+        dates.append(day)
+        day += dt.timedelta(weeks=1)
+    return [*dates, ends_on]
+
+
+def plan_check_in_count(plan: ImprovementPlan) -> int:
+    """How many weekly check-ins the plan has."""
+    return len(plan_check_ins(plan.starts_on, plan.ends_on))
+
+
+# Pages -------------------------------------------------------------------------
+# Each page is one typed object; interfaces render its fields and decide nothing.
+
+# A manager is reminded to prepare for the 1:1s of the next three days.
+UNPREPARED_WITHIN = dt.timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """Home: a manager's reports at a glance, and the person's own next 1:1 and items."""
+
+    reports: list[meeting_selectors.SeriesOverview]
+    preparation: dict[int, PreparationStatus]
+    unprepared: list[meeting_selectors.SeriesOverview]
+    needs_attention: list[meeting_selectors.SeriesOverview]
+    own: list[meeting_selectors.SeriesOverview]
+    my_items: list[ActionItem]
+    past_meetings: list[Meeting]
+    ended_series: list[Series]
+    ic_preparation: tuple[ChecklistItem, ...]
+    own_meeting: str
+
+
+def home_page(viewer: Person, now: dt.datetime | None = None) -> HomePage:
+    """The home page of one person: a constant number of queries however many reports."""
+    now = now or timezone.now()
+    reports = meeting_selectors.managed_overviews(viewer, now=now)
+    preparation = preparation_status(row.next_meeting for row in reports if row.next_meeting)
+    return HomePage(
+        reports=reports,
+        preparation=preparation,
+        unprepared=[
+            row
+            for row in reports
+            if row.next_meeting
+            and row.next_meeting.scheduled_at <= now + UNPREPARED_WITHIN
+            and not preparation[row.next_meeting.pk].manager_prepared
+        ],
+        needs_attention=[row for row in reports if row.warnings],
+        own=meeting_selectors.own_overviews(viewer, now=now),
+        my_items=meeting_selectors.open_items_of(viewer),
+        past_meetings=meeting_selectors.past_meetings_of(viewer, as_report=True),
+        ended_series=meeting_selectors.ended_series_of(viewer),
+        ic_preparation=ic_prompts(),
+        own_meeting=wording.OWN_MEETING,
+    )
+
+
+UPCOMING_COUNT = 5
+PAST_COUNT = 30
+
+
+@dataclass(frozen=True)
+class CadenceSummary:
+    """A series' cadence beside the framework's for the report's level."""
+
+    framework: Cadence
+    level_known: bool
+    departs: bool
+    reason_label: str
+    weekday_label: str
+
+
+@dataclass(frozen=True)
+class SeriesPage:
+    """A 1:1's own page: its timeline, open items, cadence, warning signs and suggestions."""
+
+    series: Series
+    viewer: Person
+    other: Person
+    is_manager: bool
+    voice: wording.Voice
+    editable: bool
+    today: dt.date
+    now: dt.datetime
+    upcoming: list[Meeting]
+    past: list[Meeting]
+    past_total: int
+    show_all: bool
+    open_items: list[ActionItem]
+    cadence: CadenceSummary
+    warnings: list[str]
+    days_away: set[int]
+    suggestions: list[CadenceSuggestion]
+    applied: CadenceSuggestion | None
+    # The cadence form's starting values: the applied suggestion's, else the series' own,
+    # its weekday and time in the viewer's timezone.
+    cadence_initial: dict[str, object]
+    show_series: bool = False
+
+
+def series_page(
+    viewer: Person,
+    series: Series,
+    *,
+    show_all: bool = False,
+    suggest: str = "",
+    now: dt.datetime | None = None,
+) -> SeriesPage:
+    """The page of a series the viewer takes part in (fetched through access first)."""
+    now = now or timezone.now()
+    side = meeting_selectors.side_in(viewer, series)
+    meetings = access.meetings_visible_to(viewer).filter(series=series)
+    ahead = Q(
+        status=Meeting.Status.SCHEDULED,
+        scheduled_at__gte=now - meeting_selectors.RUNNING_GRACE,
+    )
+    past = (
+        meetings.exclude(ahead)
+        .select_related("cancelled_by", "moved_to")
+        .annotate(topic_count=Count("topics"))
+        .order_by("-scheduled_at")
+    )
+    upcoming = list(meetings.filter(ahead).order_by("scheduled_at")[:UPCOMING_COUNT])
+    suggestions = cadence_suggestions(series)
+    applied = next((s for s in suggestions if s.key == suggest), None)
+    return SeriesPage(
+        series=series,
+        viewer=viewer,
+        other=side.other,
+        is_manager=side.is_manager,
+        voice=side.voice,
+        editable=series.is_open,
+        today=timezone.localdate(now),
+        now=now,
+        upcoming=upcoming,
+        past=list(past if show_all else past[:PAST_COUNT]),
+        past_total=past.count(),
+        show_all=show_all,
+        open_items=list(
+            access.action_items_visible_to(viewer)
+            .filter(series=series, status=ActionItem.Status.OPEN)
+            .order_by(F("due_on").asc(nulls_last=True), "pk")
+        ),
+        cadence=_cadence_summary(series),
+        warnings=(
+            meeting_selectors.series_overview(viewer, series, now=now).warnings
+            if access.can_see_warnings(viewer, series)
+            else []
+        ),
+        days_away=meeting_selectors.meetings_on_days_away(upcoming),
+        suggestions=suggestions,
+        applied=applied,
+        cadence_initial=_cadence_initial(viewer, series, applied, now=now),
+    )
+
+
+def _cadence_summary(series: Series) -> CadenceSummary:
+    level = level_or_default(series.report.level)
+    return CadenceSummary(
+        framework=cadence_for_level(level),
+        level_known=bool(series.report.level),
+        departs=cadence_departs(
+            level,
+            frequency_weeks=series.frequency_weeks,
+            duration_minutes=series.duration_minutes,
+            career_every_weeks=series.career_every_weeks,
+        ),
+        reason_label=dict(ADJUSTMENT_REASONS).get(series.cadence_reason, ""),
+        weekday_label=scheduling.WEEKDAY_NAMES[series.weekday],
+    )
+
+
+def _cadence_initial(
+    viewer: Person, series: Series, applied: CadenceSuggestion | None, *, now: dt.datetime
+) -> dict[str, object]:
+    initial = applied.form_initial(series) if applied else series_cadence(series)
+    # Forms take times in the viewer's timezone, whatever zone the series was set in.
+    initial["weekday"], initial["start_time"] = scheduling.wall_clock_in(
+        series.weekday,
+        series.start_time,
+        from_tz=series.timezone,
+        to_tz=viewer.timezone,
+        around=timezone.localdate(now),
+    )
+    return initial
+
+
+def series_cadence(series: Series) -> dict[str, object]:
+    """The series' cadence as the cadence form's values."""
+    return {
+        "frequency_weeks": series.frequency_weeks,
+        "duration_minutes": series.duration_minutes,
+        "career_every_weeks": series.career_every_weeks,
+        "weekday": series.weekday,
+        "start_time": series.start_time,
+        "reason": series.cadence_reason,
+        "note": series.cadence_note,
+    }
+
+
+# The coaching panels of the meeting page -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What every coaching panel knows: the meeting, and the viewer's side of it."""
+
+    meeting: Meeting
+    series: Series
+    viewer: Person
+    is_manager: bool
+    other: Person
+    can_change: bool
+    voice: wording.Voice
+
+
+def _panel(viewer: Person, meeting: Meeting) -> dict[str, object]:
+    side = meeting_selectors.side_in(viewer, meeting.series)
+    return {
+        "meeting": meeting,
+        "series": meeting.series,
+        "viewer": viewer,
+        "is_manager": side.is_manager,
+        "other": side.other,
+        "can_change": meeting.series.is_open,
+        "voice": side.voice,
+    }
+
+
+@dataclass(frozen=True)
+class PreparePanel(Panel):
+    """The manager's checklist for one phase, or the IC's preparation prompts and topics."""
+
+    phase: str = "pre"
+    status: PreparationStatus | None = None
+    auto_hints: dict[str, str] | None = None
+    lines: list[tuple[ChecklistItem, bool, bool]] | None = None
+    minutes: tuple[int, int] | None = None
+    prompts: tuple[ChecklistItem, ...] = ()
+    my_topics: list[Topic] | None = None
+
+
+def prepare_panel(viewer: Person, meeting: Meeting, phase: str) -> PreparePanel:
+    """The preparation panel of a meeting the viewer takes part in; Refused for a bad phase."""
+    base = _panel(viewer, meeting)
+    common = {"phase": phase, "status": preparation_status([meeting])[meeting.pk]}
+    if base["is_manager"]:
+        return PreparePanel(
+            **base,
+            **common,
+            auto_hints=AUTOMATIC,
+            lines=checklist_state(viewer, meeting, phase),
+            minutes=MANAGER_PREPARATION_MINUTES,
+        )
+    return PreparePanel(
+        **base,
+        **common,
+        auto_hints=AUTOMATIC,
+        prompts=ic_prompts(),
+        my_topics=list(access.topics_visible_to(viewer).filter(meeting=meeting, author=viewer)),
+    )
+
+
+@dataclass(frozen=True)
+class QuestionsPanel(Panel):
+    """Questions asked in the meeting, and for the manager fresh ones to ask."""
+
+    asked: list[str] | None = None
+    groups: tuple = ()
+    categories: dict | None = None
+    category: str | None = None
+    suggestions: list[Suggestion] | None = None
+    filled: dict[str, str] | None = None
+
+
+def questions_panel(viewer: Person, meeting: Meeting, category: str | None) -> QuestionsPanel:
+    """The questions panel; Refused for an unknown category."""
+    base = _panel(viewer, meeting)
+    manager = base["is_manager"]
+    return QuestionsPanel(
+        **base,
+        asked=questions_asked_in(meeting),
+        groups=bank.QUESTION_GROUPS,
+        categories=bank.QUESTION_CATEGORIES,
+        category=category,
+        suggestions=question_suggestions(meeting, category=category) if manager else None,
+        filled=placeholder_values(meeting.series) if manager else None,
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackPanel(Panel):
+    """The feedback given in this meeting."""
+
+    records: list[Feedback] | None = None
+    kinds: list[tuple[str, str]] | None = None
+
+
+def feedback_panel(viewer: Person, meeting: Meeting) -> FeedbackPanel:
+    """The feedback panel of a meeting the viewer takes part in."""
+    return FeedbackPanel(
+        **_panel(viewer, meeting),
+        records=list(access.feedback_visible_to(viewer).filter(meeting=meeting)),
+        kinds=Feedback.Kind.choices,
+    )
+
+
+@dataclass(frozen=True)
+class PlaybooksPanel(Panel):
+    """The guide's playbooks (one opened), and the series' open improvement plan if any."""
+
+    playbooks: tuple = ()
+    opened: str = ""
+    plan: ImprovementPlan | None = None
+    check_ins: list[dt.date] | None = None
+
+
+def playbooks_panel(viewer: Person, meeting: Meeting, opened: str = "") -> PlaybooksPanel:
+    """The difficult-conversations panel of a meeting the viewer takes part in."""
+    plan = open_plan_for(meeting.series)
+    return PlaybooksPanel(
+        **_panel(viewer, meeting),
+        playbooks=PLAYBOOKS,
+        opened=opened,
+        plan=plan,
+        check_ins=plan_check_ins(plan.starts_on, plan.ends_on) if plan else [],
+    )
+
+
+@dataclass(frozen=True)
+class RemotePanel(Panel):
+    """The guide's remote practices, for a 1:1 with a remote report."""
+
+    is_remote: bool = False
+    setup_do: tuple = ()
+    setup_dont: tuple = ()
+    connection: tuple = ()
+    documentation: tuple[str, ...] = ()
+
+
+def remote_panel(viewer: Person, meeting: Meeting) -> RemotePanel:
+    """The remote panel of a meeting the viewer takes part in."""
+    return RemotePanel(
+        **_panel(viewer, meeting),
+        is_remote=meeting.series.report.remote,
+        setup_do=remote_rules.SETUP_DO,
+        setup_dont=remote_rules.SETUP_DONT,
+        connection=remote_rules.CONNECTION_STRATEGIES,
+        documentation=remote_rules.DOCUMENTATION_IS_CRITICAL,
     )

@@ -1,14 +1,11 @@
 """Coaching services: every write is `<thing>_<action>(*, actor, ...)` in one transaction.
 
-Reads that pages need in bulk (`preparation_status`) take a constant number of queries.
+The reads they rest on (checklists, preparation, question suggestions) are in `selectors`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
@@ -18,14 +15,6 @@ from rapport import access
 from rapport.career import services as career_services
 from rapport.errors import Refused
 from rapport.framework import questions as bank
-from rapport.framework.checklists import (
-    CHECKLIST_PHASES,
-    IC_PREPARATION,
-    MANAGER_PREPARATION,
-    PRE_MEETING,
-    ChecklistItem,
-)
-from rapport.framework.levels import LEVEL_LABELS
 from rapport.growth.models import (
     ChecklistTick,
     Feedback,
@@ -35,9 +24,16 @@ from rapport.growth.models import (
     OrgQuestion,
     QuestionAsked,
 )
-from rapport.growth.selectors import PRESENT_FOR, open_plan_for
+from rapport.growth.selectors import (
+    AUTOMATIC,
+    PRESENT_FOR,
+    checklist_items,
+    open_plan_for,
+    plan_check_ins,
+    shorten,
+)
 from rapport.meetings import services as meeting_services
-from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
+from rapport.meetings.models import Meeting, SharedNotes, Topic
 from rapport.people.audit import Action, audit_record
 from rapport.people.models import Person
 
@@ -80,23 +76,6 @@ def meeting_visit_end(*, actor: Person, meeting: Meeting, now: dt.datetime | Non
 
 # Checklists --------------------------------------------------------------------
 
-# The manager's "pre" list: the seed's preparation list, plus the two lines of the
-# pre-meeting checklist it does not already cover.
-PRE_ITEMS: tuple[ChecklistItem, ...] = MANAGER_PREPARATION + tuple(
-    item for item in PRE_MEETING if item.key in ("agenda_ready", "set_aside_distractions")
-)
-PHASE_ITEMS: dict[str, tuple[ChecklistItem, ...]] = {**CHECKLIST_PHASES, "pre": PRE_ITEMS}
-
-# Lines that tick themselves from data, and how (shown next to them).
-AUTOMATIC: dict[str, str] = {
-    "review_last_notes": "Ticks itself once you open the last held meeting's page after it.",
-    "check_action_items": (
-        "Ticks itself once you open a meeting page of this 1:1 after the newest open "
-        "action item was added."
-    ),
-    "prepare_feedback_examples": "Ticks itself once you record feedback for this meeting.",
-    "agenda_ready": "Ticks itself once you add a topic to this meeting.",
-}
 
 # IC prompt -> (topic kind, prefix of the topic text).
 IC_PROMPT_TOPICS: dict[str, tuple[str, str]] = {
@@ -106,30 +85,6 @@ IC_PROMPT_TOPICS: dict[str, tuple[str, str]] = {
     "blockers": ("tactical", "Blocker: "),
     "wins": ("status", "Win: "),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class PreparationStatus:
-    """How ready a coming 1:1 is, for the manager's home page."""
-
-    manager_done: int
-    manager_total: int
-    report_topics: int
-
-    @property
-    def manager_prepared(self) -> bool:
-        return self.manager_done == self.manager_total
-
-    @property
-    def report_prepared(self) -> bool:
-        return self.report_topics > 0
-
-
-def _phase_items(phase: str) -> tuple[ChecklistItem, ...]:
-    try:
-        return PHASE_ITEMS[phase]
-    except KeyError:
-        raise Refused("A checklist phase is pre, during or post.") from None
 
 
 @transaction.atomic
@@ -144,7 +99,7 @@ def checklist_tick(
 ) -> None:
     """Tick (or untick) a line of the actor's own checklist for a meeting."""
     access.meeting_check_change(actor, meeting)
-    items = _phase_items(phase)
+    items = checklist_items(phase)
     if item_key not in {item.key for item in items}:
         raise Refused("That is not a line of this checklist.")
     if phase == "pre" and item_key in AUTOMATIC:
@@ -164,129 +119,6 @@ def checklist_tick(
         ticks.delete()
 
 
-def checklist_state(
-    person: Person, meeting: Meeting, phase: str
-) -> list[tuple[ChecklistItem, bool, bool]]:
-    """Each line of the person's checklist: (item, ticked, ticks itself from data)."""
-    items = _phase_items(phase)
-    hand = set(
-        ChecklistTick.objects.filter(meeting=meeting, person=person, phase=phase).values_list(
-            "item_key", flat=True
-        )
-    )
-    auto = _automatic_ticks([meeting], {meeting.pk: person.pk}) if phase == "pre" else {}
-    done = auto.get(meeting.pk, {})
-    return [(item, done.get(item.key, item.key in hand), item.key in done) for item in items]
-
-
-def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStatus]:
-    """Per meeting: how much of the manager's pre-meeting list is done, and the IC's topics.
-
-    A constant number of queries whatever the number of meetings.
-    """
-    meetings = list(meetings)
-    if not meetings:
-        return {}
-    series = {
-        row["pk"]: row
-        for row in Series.objects.filter(pk__in={m.series_id for m in meetings}).values(
-            "pk", "manager_id", "report_id"
-        )
-    }
-    managers = {m.pk: series[m.series_id]["manager_id"] for m in meetings}
-    series_of = {m.pk: m.series_id for m in meetings}
-    auto = _automatic_ticks(meetings, managers)
-    hand: dict[int, set[str]] = defaultdict(set)
-    for meeting_id, person_id, key in ChecklistTick.objects.filter(
-        meeting__in=meetings, phase="pre"
-    ).values_list("meeting_id", "person_id", "item_key"):
-        if managers[meeting_id] == person_id:
-            hand[meeting_id].add(key)
-    report_topics: dict[int, int] = defaultdict(int)
-    for meeting_id, author_id in Topic.objects.filter(meeting__in=meetings).values_list(
-        "meeting_id", "author_id"
-    ):
-        if author_id == series[series_of[meeting_id]]["report_id"]:
-            report_topics[meeting_id] += 1
-    result = {}
-    for meeting in meetings:
-        done = sum(
-            auto[meeting.pk][item.key] if item.key in AUTOMATIC else item.key in hand[meeting.pk]
-            for item in PRE_ITEMS
-        )
-        result[meeting.pk] = PreparationStatus(done, len(PRE_ITEMS), report_topics[meeting.pk])
-    return result
-
-
-def _automatic_ticks(
-    meetings: list[Meeting], person_for: dict[int, int]
-) -> dict[int, dict[str, bool]]:
-    """The self-ticking lines for each meeting, seen from one person per meeting (5 queries).
-
-    - review_last_notes: the person opened the previous held meeting's page after it ended
-      (true when there is no earlier held meeting);
-    - check_action_items: the person's latest visit to any meeting page of the series (which
-      lists the open action items) is later than the newest open item's creation (true when
-      nothing is open);
-    - prepare_feedback_examples: the person recorded feedback for this meeting;
-    - agenda_ready: the person added a topic to this meeting.
-    """
-    series_ids = {m.series_id for m in meetings}
-    latest = max(m.scheduled_at for m in meetings)
-    held = list(
-        Meeting.objects.filter(
-            series_id__in=series_ids, status=Meeting.Status.HELD, scheduled_at__lt=latest
-        ).values("pk", "series_id", "scheduled_at", "ended_at", "duration_minutes")
-    )
-    visits = list(
-        MeetingVisit.objects.filter(
-            meeting__series_id__in=series_ids, person_id__in=set(person_for.values())
-        ).values_list("person_id", "meeting_id", "meeting__series_id", "last_seen_at")
-    )
-    newest_open: dict[int, dt.datetime] = {}
-    for series_id, created in ActionItem.objects.filter(
-        series_id__in=series_ids, status=ActionItem.Status.OPEN
-    ).values_list("series_id", "created_at"):
-        newest_open[series_id] = max(created, newest_open.get(series_id, created))
-    feedback = set(
-        Feedback.objects.filter(meeting__in=meetings).values_list("meeting_id", "given_by_id")
-    )
-    topics = set(Topic.objects.filter(meeting__in=meetings).values_list("meeting_id", "author_id"))
-
-    result = {}
-    for meeting in meetings:
-        person_id = person_for[meeting.pk]
-        seen = {mid: at for pid, mid, _, at in visits if pid == person_id}
-        seen_in_series = [
-            at for pid, _, sid, at in visits if pid == person_id and sid == meeting.series_id
-        ]
-        previous = max(
-            (
-                h
-                for h in held
-                if h["series_id"] == meeting.series_id and h["scheduled_at"] < meeting.scheduled_at
-            ),
-            key=lambda h: h["scheduled_at"],
-            default=None,
-        )
-        if previous is None:
-            reviewed = True
-        else:
-            ended = previous["ended_at"] or previous["scheduled_at"] + dt.timedelta(
-                minutes=previous["duration_minutes"]
-            )
-            reviewed = seen.get(previous["pk"]) is not None and seen[previous["pk"]] >= ended
-        newest = newest_open.get(meeting.series_id)
-        checked = newest is None or any(at >= newest for at in seen_in_series)
-        result[meeting.pk] = {
-            "review_last_notes": reviewed,
-            "check_action_items": checked,
-            "prepare_feedback_examples": (meeting.pk, person_id) in feedback,
-            "agenda_ready": (meeting.pk, person_id) in topics,
-        }
-    return result
-
-
 @transaction.atomic
 def preparation_topic_add(
     *, actor: Person, meeting: Meeting, prompt: str, text: str, now: dt.datetime | None = None
@@ -303,134 +135,7 @@ def preparation_topic_add(
     )
 
 
-# The seed's prompts speak about the IC; their preparation view speaks to them.
-IC_PROMPT_LABELS: dict[str, str] = {
-    "topics": "Topics you want to discuss",
-    "questions": "Questions you have",
-    "goal_updates": "Updates on your goals",
-    "blockers": "Blockers or challenges",
-    "wins": "Wins to share",
-}
-
-
-def ic_prompts() -> tuple[ChecklistItem, ...]:
-    """The seed's preparation prompts for the IC, addressed to them."""
-    return tuple(
-        ChecklistItem(item.key, IC_PROMPT_LABELS.get(item.key, item.text))
-        for item in IC_PREPARATION
-    )
-
-
 # Questions ---------------------------------------------------------------------
-
-RECENT = dt.timedelta(weeks=8)
-FALLBACK_FOCUS = "your current focus"
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """A question ready to ask: from the bank (key) or the organisation (org_id)."""
-
-    category: str
-    text: str
-    key: str = ""
-    org_id: int | None = None
-
-
-def _asked_recently(series: Series, now: dt.datetime) -> tuple[set[str], set[int]]:
-    rows = QuestionAsked.objects.filter(series=series, asked_at__gte=now - RECENT).values_list(
-        "question_key", "org_question_id"
-    )
-    return {key for key, _ in rows if key}, {org for _, org in rows if org}
-
-
-def placeholder_values(series: Series) -> dict[str, str]:
-    """What [level], [skill] and [criterion] mean for this report, with readable fallbacks."""
-    goal = Goal.objects.filter(series=series, achieved_at__isnull=True).first()
-    focus = ""
-    if goal is not None:
-        skill, criterion = goal.skill, goal.criterion or goal.skill
-    else:
-        topic = (
-            Topic.objects.filter(meeting__series=series, kind=Topic.Kind.SKILLS)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        focus = _shorten(topic.text) if topic else FALLBACK_FOCUS
-        skill = criterion = focus
-    level = series.report.level
-    return {
-        "level": LEVEL_LABELS.get(level, "your level's") if level else "your level's",
-        "skill": skill,
-        "criterion": criterion,
-    }
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def question_suggestions(
-    meeting: Meeting,
-    *,
-    category: str | None = None,
-    limit: int = 5,
-    now: dt.datetime | None = None,
-) -> list[Suggestion]:
-    """Questions not asked in this series in the last 8 weeks, placeholders filled."""
-    if category is not None and category not in bank.QUESTION_CATEGORIES:
-        raise Refused("Unknown question category.")
-    now = now or timezone.now()
-    series = meeting.series
-    keys, org_ids = _asked_recently(series, now)
-    values = placeholder_values(series)
-    own = OrgQuestion.objects.filter(organisation_id=series.organisation_id).exclude(pk__in=org_ids)
-    if category is not None:
-        own = own.filter(category_key=category)
-    suggestions = [
-        Suggestion(category=q.category_key, text=q.text, org_id=q.pk) for q in own[:limit]
-    ]
-    room = max(limit - len(suggestions), 0)
-    for question in _fresh_questions(keys, category, room):
-        text = bank.fill_placeholders(question.text, **values)
-        suggestions.append(Suggestion(category=question.category, text=text, key=question.key))
-    return suggestions
-
-
-def _fresh_questions(asked: set[str], category: str | None, limit: int) -> list[bank.Question]:
-    """The bank's fresh questions: of one category in order, or one per category in turn."""
-    if category is not None:
-        return bank.suggest_questions(asked_recently=asked, category=category, limit=limit)
-    per_category = [
-        bank.suggest_questions(asked_recently=asked, category=key, limit=limit)
-        for key in bank.QUESTION_CATEGORIES
-    ]
-    mixed = [
-        q
-        for rank in range(limit)
-        for fresh in per_category
-        if rank < len(fresh)
-        for q in [fresh[rank]]
-    ]
-    return mixed[:limit]
-
-
-def questions_asked_in(meeting: Meeting) -> list[str]:
-    """The texts of the questions marked asked in this meeting, in order."""
-    values = placeholder_values(meeting.series)
-    texts = []
-    for row in (
-        QuestionAsked.objects.filter(meeting=meeting)
-        .select_related("org_question")
-        .order_by("asked_at", "pk")
-    ):
-        if row.org_question is not None:
-            texts.append(row.org_question.text)
-        elif row.question_key in bank.QUESTIONS_BY_KEY:
-            texts.append(
-                bank.fill_placeholders(bank.QUESTIONS_BY_KEY[row.question_key].text, **values)
-            )
-    return texts
 
 
 @transaction.atomic
@@ -629,16 +334,6 @@ def feedback_mark(
 PLAN_MAX_WEEKS = 26
 
 
-def plan_check_ins(starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
-    """Weekly check-ins after the start, the last one on the end date."""
-    dates = []
-    day = starts_on + dt.timedelta(weeks=1)
-    while day < ends_on:
-        dates.append(day)
-        day += dt.timedelta(weeks=1)
-    return [*dates, ends_on]
-
-
 @transaction.atomic
 def plan_create(
     *,
@@ -676,7 +371,7 @@ def plan_create(
         ends_on=ends_on,
         created_at=now,
     )
-    summary = _shorten(" ".join(expectations.split()), 200)
+    summary = shorten(" ".join(expectations.split()), 200)
     for day in plan_check_ins(today, ends_on):
         meeting_services.action_item_add(
             actor=actor,
@@ -723,8 +418,3 @@ def plan_close(
         actor=actor, subject=plan.series.report, action=Action.PLAN_CLOSE, target=plan, now=now
     )
     return plan
-
-
-def plan_check_in_count(plan: ImprovementPlan) -> int:
-    """How many weekly check-ins the plan has."""
-    return len(plan_check_ins(plan.starts_on, plan.ends_on))

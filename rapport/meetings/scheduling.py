@@ -14,6 +14,7 @@ HORIZON_WEEKS = 8
 # A career slot is due when its interval has passed, less a few days of slack so
 # a monthly career 1:1 is not pushed a whole cycle by a one-day drift.
 CAREER_SLACK_DAYS = 3
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def first_occurrence_date(start: dt.date, weekday: int) -> dt.date:

@@ -41,6 +41,7 @@ from rapport.meetings.models import (
 )
 from rapport.people.models import Organisation, Person
 from rapport.people.selectors import days_away_of
+from rapport.people.services import link_lifetime
 
 
 @dataclass
@@ -106,13 +107,17 @@ def _zone(name: str) -> ZoneInfo | dt.timezone:
         return dt.UTC
 
 
+# A meeting stays "next" (and "upcoming") for a while after its start, so it can be opened
+# while it runs.
+RUNNING_GRACE = dt.timedelta(hours=2)
+
+
 def _next_meeting_subquery(now: dt.datetime) -> Subquery:
-    # A meeting stays "next" until its planned end, so it can be opened while it runs.
     return Subquery(
         Meeting.objects.filter(
             series=OuterRef("pk"),
             status=Meeting.Status.SCHEDULED,
-            scheduled_at__gte=now - dt.timedelta(hours=2),
+            scheduled_at__gte=now - RUNNING_GRACE,
         )
         .order_by("scheduled_at")
         .values("pk")[:1]
@@ -225,22 +230,29 @@ def _period(days: int) -> str:
     return f"{months} months" if months >= 2 else f"{days} days"
 
 
-def series_overview(viewer: Person, series: Series) -> SeriesOverview:
+def series_overview(
+    viewer: Person, series: Series, *, now: dt.datetime | None = None
+) -> SeriesOverview:
     """The same line as on the home page, for one series the viewer takes part in."""
-    return series_overviews(viewer, access.series_visible_to(viewer).filter(pk=series.pk))[0]
+    visible = access.series_visible_to(viewer).filter(pk=series.pk)
+    return series_overviews(viewer, visible, now=now)[0]
 
 
-def managed_overviews(viewer: Person) -> list[SeriesOverview]:
+def managed_overviews(viewer: Person, *, now: dt.datetime | None = None) -> list[SeriesOverview]:
     """The viewer's reports, as a manager."""
     return series_overviews(
-        viewer, access.series_visible_to(viewer).filter(manager=viewer, ended_on__isnull=True)
+        viewer,
+        access.series_visible_to(viewer).filter(manager=viewer, ended_on__isnull=True),
+        now=now,
     )
 
 
-def own_overviews(viewer: Person) -> list[SeriesOverview]:
+def own_overviews(viewer: Person, *, now: dt.datetime | None = None) -> list[SeriesOverview]:
     """The viewer's own 1:1 with their manager (open series)."""
     return series_overviews(
-        viewer, access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True)
+        viewer,
+        access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True),
+        now=now,
     )
 
 
@@ -266,6 +278,64 @@ def past_meetings_of(viewer: Person, *, as_report: bool, limit: int = 6) -> list
 def ended_series_of(viewer: Person) -> list[Series]:
     """Past 1:1s (a former manager), kept for their history."""
     return list(access.series_visible_to(viewer).filter(ended_on__isnull=False))
+
+
+# The viewer's side of a 1:1 -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Side:
+    """The viewer's side of a 1:1: the manager or the report, the other person, the wording."""
+
+    is_manager: bool
+    other: Person
+    voice: wording.Voice
+
+
+def side_in(viewer: Person, series: Series) -> Side:
+    """How a page of this series speaks to the viewer (who takes part in it)."""
+    is_manager = access.is_manager_in(viewer, series)
+    return Side(
+        is_manager=is_manager,
+        other=series.report if is_manager else series.manager,
+        voice=wording.voice_for(viewer, series),
+    )
+
+
+# A person's page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """One person of the viewer's roster: details, reports, and the 1:1s the viewer sees."""
+
+    subject: Person
+    is_self: bool
+    is_admin: bool
+    manager_visible: bool
+    reports: list[Person]
+    series_list: list[Series]
+    has_password: bool
+    link_lifetime: str
+
+
+def person_page(viewer: Person, subject: Person) -> PersonPage:
+    """The page of someone the viewer may read (fetched through access first)."""
+    visible = access.people_visible_to(viewer)
+    return PersonPage(
+        subject=subject,
+        is_self=subject.pk == viewer.pk,
+        is_admin=viewer.is_org_admin,
+        manager_visible=bool(subject.manager_id) and visible.filter(pk=subject.manager_id).exists(),
+        reports=list(visible.filter(manager=subject).order_by("-is_active", "name")),
+        series_list=list(
+            access.series_visible_to(viewer)
+            .filter(Q(report=subject) | Q(manager=subject))
+            .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
+        ),
+        has_password=subject.has_usable_password(),
+        link_lifetime=link_lifetime(),
+    )
 
 
 # The meeting room ----------------------------------------------------------------

@@ -1,17 +1,21 @@
 """Reads of organisations and people: the operator's choice of organisation, days away,
+the people page (the roster each person may read), whom a manager may be chosen from, and
 the audit trail in words."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
+from rapport import access
 from rapport.errors import Refused
 from rapport.people.models import Absence, AuditEvent, Organisation, Person
+from rapport.people.services import link_lifetime, set_password_url
 
 
 def organisation_chosen(name: str | None, *, creatable: bool = False) -> Organisation:
@@ -167,3 +171,122 @@ def audit_counts(events: QuerySet[AuditEvent]) -> list[AuditMonth]:
         )
         for month, counts in sorted(grouped.items(), reverse=True)
     ]
+
+
+# The people page -------------------------------------------------------------------
+
+ROSTER_EXAMPLE = (
+    "email,name,level,manager_email,timezone,remote\n"
+    "dana@example.com,Dana Director,,,Europe/Paris,no\n"
+    "maya@example.com,Maya Manager,senior,dana@example.com,Europe/Paris,no\n"
+    "rui@example.com,Rui Report,junior,maya@example.com,America/New_York,yes\n"
+)
+ROSTER_ORDERS = ("team", "name")
+
+
+@dataclass(frozen=True)
+class Team:
+    """The people who report to one manager (or to nobody), for the grouped roster."""
+
+    manager: Person | None
+    people: list[Person]
+
+
+@dataclass(frozen=True)
+class RosterCounts:
+    people: int
+    managers: int
+    invited: int
+    inactive: int
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    """The roster the viewer may read, by team or by name; each person's `report_count` is
+    set where the viewer sees all of their reports (None otherwise)."""
+
+    roster: list[Person]
+    teams: list[Team]
+    order: str
+    visible_ids: set[int]
+    counts: RosterCounts
+    is_admin: bool
+    roster_example: str
+    link_lifetime: str
+
+
+def people_page(viewer: Person, *, order: str = "team") -> PeoplePage:
+    """The people page; `order` is "team" (the org chart, top down) or "name"."""
+    roster = list(access.people_visible_to(viewer).order_by("-is_active", "name", "pk"))
+    counts = access.report_counts_for(viewer, roster)
+    for person in roster:
+        person.report_count = counts[person.pk]
+    return PeoplePage(
+        roster=roster,
+        teams=_teams(roster),
+        order=order if order in ROSTER_ORDERS else "team",
+        visible_ids={person.pk for person in roster},
+        counts=_counts(roster),
+        is_admin=viewer.is_org_admin,
+        roster_example=ROSTER_EXAMPLE,
+        link_lifetime=link_lifetime(),
+    )
+
+
+def _teams(roster: list[Person]) -> list[Team]:
+    """The roster grouped by manager, teams in org-chart order (top down)."""
+    by_manager: dict[int | None, list[Person]] = defaultdict(list)
+    for person in roster:
+        by_manager[person.manager_id].append(person)
+    visible = {person.pk: person for person in roster}
+    # Teams whose manager the viewer cannot see (or who have none) start the chart.
+    tops = [key for key in by_manager if key is None or key not in visible]
+    tops.sort(key=lambda key: "" if key is None else by_manager[key][0].manager.name.lower())
+    # Any team the walk cannot reach (only a reporting cycle made outside Rapport could do
+    # that) still shows, last.
+    rest = [key for key in by_manager if key not in tops]
+    teams, stack, placed = [], [*reversed(rest), *reversed(tops)], set()
+    while stack:
+        key = stack.pop()
+        if key in placed:
+            continue
+        placed.add(key)
+        members = by_manager[key]
+        manager = visible.get(key) if key is not None else None
+        if key is not None and manager is None:
+            manager = members[0].manager
+        teams.append(Team(manager=manager, people=members))
+        # Depth first: each manager's own team follows the team they are in.
+        stack.extend(reversed([p.pk for p in members if p.pk in by_manager]))
+    return teams
+
+
+def _counts(roster: list[Person]) -> RosterCounts:
+    active = [person for person in roster if person.is_active]
+    return RosterCounts(
+        people=len(active),
+        managers=sum(1 for person in active if person.report_count),
+        invited=sum(1 for person in active if not person.has_usable_password()),
+        inactive=len(roster) - len(active),
+    )
+
+
+def manager_choices(viewer: Person, *, person: Person | None = None) -> QuerySet[Person]:
+    """Who can be chosen as a manager (of `person`, if given): active people of the roster."""
+    candidates = access.people_visible_to(viewer).filter(is_active=True)
+    if person is None:
+        return candidates.order_by("name")
+    # A deactivated current manager stays selectable so an edit does not silently drop them.
+    return (
+        access.people_visible_to(viewer)
+        .filter(Q(is_active=True) | Q(pk=person.manager_id))
+        .exclude(pk=person.pk)
+        .order_by("name")
+    )
+
+
+def set_password_links(
+    people: Sequence[Person], *, now: dt.datetime | None = None
+) -> list[tuple[Person, str]]:
+    """Each new person beside their set-password link (dated `now`), for the admin to pass on."""
+    return [(person, set_password_url(person, now=now)) for person in people]

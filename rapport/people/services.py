@@ -64,8 +64,9 @@ class RosterResult:
     created: list[Person]
     updated: list[Person]
     unchanged: int
-    # Whose manager the import changed: their 1:1s follow (rapport.meetings.services).
+    # Whose manager the import changed: their 1:1s follow (meetings' `roster_apply`).
     moved: list[Person] = field(default_factory=list)
+    organisation: Organisation | None = None
 
 
 # Checking input ----------------------------------------------------------------
@@ -365,8 +366,8 @@ def person_invite(
 ) -> Person:
     """Add a person with no password yet; they choose one through their set-password link.
 
-    The 1:1 with their manager is the meetings app's part: call
-    `rapport.meetings.services.person_invite`, which starts it.
+    The person record only: interfaces call `rapport.meetings.services.report_invite`,
+    which also starts their 1:1 with the manager.
     """
     access.check_org_admin(actor)
     email = check_email(email)
@@ -392,14 +393,19 @@ def person_invite(
     )
     person.set_unusable_password()
     person.save()
-    _invite_mail(person, invited_by=actor)
+    _invite_mail(person, invited_by=actor, now=now)
     return person
 
 
-def _check_can_link(actor: Person, person: Person) -> None:
+def _check_admin_of(actor: Person, person: Person) -> None:
+    """The actor is an org admin of the person's organisation; Refused otherwise."""
     access.check_org_admin(actor)
     if person.organisation_id != actor.organisation_id:
         raise Refused("You can manage only your own organisation.")
+
+
+def _check_can_link(actor: Person, person: Person) -> None:
+    _check_admin_of(actor, person)
     if not person.is_active:
         raise Refused(f"{person.name} is deactivated: reactivate them first.")
 
@@ -463,11 +469,9 @@ def person_update(
 ) -> Person:
     """Change someone's level, reporting line or details (the person record only).
 
-    `rapport.meetings.services.person_update` also makes their 1:1s follow.
+    Interfaces call `rapport.meetings.services.report_update`, which makes their 1:1s follow.
     """
-    access.check_org_admin(actor)
-    if person.organisation_id != actor.organisation_id:
-        raise Refused("You can manage only your own organisation.")
+    _check_admin_of(actor, person)
     if person.pk == actor.pk and not is_org_admin:
         raise Refused("You cannot remove your own admin role; ask another admin.")
     new_manager_id = manager.pk if manager is not None else None
@@ -487,10 +491,8 @@ def person_update(
 
 @transaction.atomic
 def person_deactivate(*, actor: Person, person: Person, now: dt.datetime | None = None) -> Person:
-    """Stop someone signing in; their history stays (meetings' version ends their 1:1)."""
-    access.check_org_admin(actor)
-    if person.organisation_id != actor.organisation_id:
-        raise Refused("You can manage only your own organisation.")
+    """Stop someone signing in; their history stays (`report_deactivate` ends their 1:1)."""
+    _check_admin_of(actor, person)
     if person.pk == actor.pk:
         raise Refused("You cannot deactivate yourself; ask another admin.")
     if not person.is_active:
@@ -505,10 +507,8 @@ def person_deactivate(*, actor: Person, person: Person, now: dt.datetime | None 
 
 @transaction.atomic
 def person_reactivate(*, actor: Person, person: Person, now: dt.datetime | None = None) -> Person:
-    """Let a deactivated person sign in again (meetings' version resumes their 1:1)."""
-    access.check_org_admin(actor)
-    if person.organisation_id != actor.organisation_id:
-        raise Refused("You can manage only your own organisation.")
+    """Let a deactivated person sign in again (`report_reactivate` resumes their 1:1)."""
+    _check_admin_of(actor, person)
     if person.is_active:
         raise Refused(f"{person.name} is already active.")
     person.is_active = True
@@ -669,12 +669,24 @@ def _roster_row(
 def roster_import(
     *,
     actor: Person | None,
-    organisation: Organisation,
     text: str,
+    organisation: Organisation | None = None,
+    new_organisation: str = "",
     send_invites: bool = False,
     now: dt.datetime | None = None,
 ) -> RosterResult:
-    """Create or update everyone in a roster CSV: all lines or nothing."""
+    """Create or update everyone in a roster CSV: all lines or nothing.
+
+    `actor` None is the operator at the terminal. Instead of an `organisation`, the operator
+    may name a `new_organisation`: it is created in the same transaction, so a refused file
+    leaves no empty organisation behind.
+    """
+    if new_organisation:
+        if actor is not None or organisation is not None:
+            raise Refused("Only the operator creates an organisation, and only with no other.")
+        organisation = organisation_create(name=new_organisation, now=now)
+    if organisation is None:
+        raise Refused("Choose the organisation to import into.")
     if actor is not None:
         access.check_org_admin(actor)
         if actor.organisation_id != organisation.pk:
@@ -702,9 +714,10 @@ def roster_import(
     if errors:
         raise RosterErrors(sorted(errors, key=lambda error: error[0]))
     result = _roster_write(rows, existing, organisation, now=now or clock.now())
+    result.organisation = organisation
     if send_invites:
         for person in result.created:
-            _invite_mail(person, invited_by=actor)
+            _invite_mail(person, invited_by=actor, now=now)
     return result
 
 

@@ -119,7 +119,7 @@ def person_erase(*, actor: Person, person: Person, now: dt.datetime | None = Non
     erasure_check(actor, person)
     if person.is_active:
         # As on leaving: they can no longer sign in, and their open 1:1 ends first.
-        person = meeting_services.person_deactivate(actor=actor, person=person, now=now)
+        person = meeting_services.report_deactivate(actor=actor, person=person, now=now)
     names = _Names(person)
     PrivateNote.objects.filter(author=person).delete()
     their_series = Series.objects.filter(Q(report=person) | Q(manager=person))

@@ -18,6 +18,7 @@ from rapport.framework.cadence import (
 )
 from rapport.framework.levels import LEVEL_CHOICES
 from rapport.meetings.models import Series, Topic
+from rapport.meetings.scheduling import WEEKDAY_NAMES
 from rapport.people.models import Person
 from rapport.people.services import timezone_choices
 
@@ -156,15 +157,7 @@ class RosterForm(forms.Form):
 
 # Meetings (the meeting page, the series page, action items) -----------------------
 
-WEEKDAYS = (
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-)
+WEEKDAYS = tuple(enumerate(WEEKDAY_NAMES))
 NO_KIND = ("", "No tag")
 
 
@@ -278,20 +271,6 @@ class CadenceForm(forms.Form):
         label="Note",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-    @classmethod
-    def for_series(cls, series: Series) -> CadenceForm:
-        return cls(
-            initial={
-                "frequency_weeks": series.frequency_weeks,
-                "duration_minutes": series.duration_minutes,
-                "career_every_weeks": series.career_every_weeks,
-                "weekday": series.weekday,
-                "start_time": series.start_time,
-                "reason": series.cadence_reason,
-                "note": series.cadence_note,
-            }
-        )
 
 
 # Days away (sacred time) ---------------------------------------------------------

@@ -8,11 +8,11 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from rapport.meetings.services import person_update
+from rapport.meetings.services import report_update
 
 
 def move_to_manager(ada, person, manager) -> None:
-    person_update(
+    report_update(
         actor=ada,
         person=person,
         name=person.name,

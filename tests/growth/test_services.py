@@ -22,12 +22,13 @@ from rapport.growth.models import (
 )
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import ActionItem, Meeting, SharedNotes, Topic
+from tests.failing import refuse_inserts
 
 
 def state(person, meeting, phase="pre"):
     return {
         item.key: (ticked, auto)
-        for item, ticked, auto in services.checklist_state(person, meeting, phase)
+        for item, ticked, auto in selectors.checklist_state(person, meeting, phase)
     }
 
 
@@ -134,19 +135,19 @@ def test_preparation_status_counts_and_uses_a_constant_number_of_queries(
     meetings = list(Meeting.objects.filter(series__manager=mia, status="scheduled"))
     assert len(meetings) > 2
     with CaptureQueriesContext(connection) as few:
-        services.preparation_status(meetings[:1])
+        selectors.preparation_status(meetings[:1])
     meeting_services.topic_add(actor=ray, meeting=meeting, text="Mine")
     services.checklist_tick(
         actor=mia, meeting=meeting, phase="pre", item_key="note_org_updates", ticked=True
     )
     with CaptureQueriesContext(connection) as many:
-        status = services.preparation_status(meetings)
+        status = selectors.preparation_status(meetings)
     assert len(many) == len(few)
     assert status[meeting.pk].report_prepared and status[meeting.pk].report_topics == 1
     assert not status[meeting.pk].manager_prepared
     # nothing held, nothing open: notes and action items tick themselves, plus one by hand
     assert status[meeting.pk].manager_done == 3
-    assert status[meeting.pk].manager_total == len(services.PRE_ITEMS)
+    assert status[meeting.pk].manager_total == len(selectors.PRE_ITEMS)
 
 
 def test_preparation_prompts_add_topics_of_the_right_kind(ray, meeting):
@@ -162,17 +163,17 @@ def test_preparation_prompts_add_topics_of_the_right_kind(ray, meeting):
 
 
 def test_suggestions_skip_questions_asked_in_the_last_eight_weeks(mia, meeting):
-    first = services.question_suggestions(meeting, category="long_term", limit=1)[0]
+    first = selectors.question_suggestions(meeting, category="long_term", limit=1)[0]
     services.question_ask(actor=mia, meeting=meeting, question_key=first.key)
-    keys = [s.key for s in services.question_suggestions(meeting, category="long_term")]
+    keys = [s.key for s in selectors.question_suggestions(meeting, category="long_term")]
     assert first.key not in keys
     later = timezone.now() + dt.timedelta(weeks=9)
-    keys = [s.key for s in services.question_suggestions(meeting, category="long_term", now=later)]
+    keys = [s.key for s in selectors.question_suggestions(meeting, category="long_term", now=later)]
     assert first.key in keys
 
 
 def test_placeholders_use_the_level_and_a_readable_fallback(mia, meeting):
-    texts = " ".join(s.text for s in services.question_suggestions(meeting, limit=100))
+    texts = " ".join(s.text for s in selectors.question_suggestions(meeting, limit=100))
     assert "Junior expectations" in texts
     assert "[" not in texts
     assert "your current focus" in texts
@@ -180,7 +181,7 @@ def test_placeholders_use_the_level_and_a_readable_fallback(mia, meeting):
 
 def test_placeholders_use_the_latest_goal(mia, ray, meeting):
     services.goal_set(actor=mia, meeting=meeting, skill="system design", criterion="ownership")
-    texts = [s.text for s in services.question_suggestions(meeting, limit=100)]
+    texts = [s.text for s in selectors.question_suggestions(meeting, limit=100)]
     assert "What progress have you made on system design?" in texts
     assert "How do you feel you're performing at ownership?" in texts
     assert Goal.objects.count() == 1
@@ -189,25 +190,25 @@ def test_placeholders_use_the_latest_goal(mia, ray, meeting):
 
 
 def test_without_a_category_suggestions_mix_the_categories(meeting):
-    suggestions = services.question_suggestions(meeting, limit=4)
+    suggestions = selectors.question_suggestions(meeting, limit=4)
     assert len({s.category for s in suggestions}) == 4
 
 
 def test_placeholders_fall_back_to_a_skills_topic(ray, meeting):
     meeting_services.topic_add(actor=ray, meeting=meeting, text="Testing", kind="skills")
-    texts = [s.text for s in services.question_suggestions(meeting, category="current_growth")]
+    texts = [s.text for s in selectors.question_suggestions(meeting, category="current_growth")]
     assert "What progress have you made on Testing?" in texts
 
 
 def test_organisation_questions_are_suggested_and_can_be_asked(mia, ray, zed, meeting):
     own = services.org_question_add(actor=mia, category_key="blockers", text="What slows you?")
-    first = services.question_suggestions(meeting, category="blockers")[0]
+    first = selectors.question_suggestions(meeting, category="blockers")[0]
     assert (first.text, first.org_id) == ("What slows you?", own.pk)
     services.question_ask(actor=mia, meeting=meeting, org_question_id=own.pk)
-    assert own.pk not in [s.org_id for s in services.question_suggestions(meeting)]
-    assert services.questions_asked_in(meeting) == ["What slows you?"]
+    assert own.pk not in [s.org_id for s in selectors.question_suggestions(meeting)]
+    assert selectors.questions_asked_in(meeting) == ["What slows you?"]
     other = services.org_question_add(actor=zed, category_key="blockers", text="Globex only")
-    assert "Globex only" not in [s.text for s in services.question_suggestions(meeting)]
+    assert "Globex only" not in [s.text for s in selectors.question_suggestions(meeting)]
     with pytest.raises(Refused):
         services.question_ask(actor=mia, meeting=meeting, org_question_id=other.pk)
     with pytest.raises(PermissionDenied):
@@ -318,22 +319,8 @@ def test_a_bad_plan_writes_nothing(mia, meeting, expectations, weeks):
 
 
 def refuse_topic_inserts() -> None:
-    """A database trigger that makes any new topic fail: a failure halfway through a plan."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION refuse_topic() RETURNS trigger AS $$ BEGIN "
-                "RAISE EXCEPTION 'no topics'; END; $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                "CREATE TRIGGER refuse_topic BEFORE INSERT ON meetings_topic "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_topic()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse_topic BEFORE INSERT ON meetings_topic "
-                "BEGIN SELECT RAISE(ABORT, 'no topics'); END"
-            )
+    """Any new topic fails: a failure halfway through a plan."""
+    refuse_inserts("meetings_topic")
 
 
 def test_a_plan_failing_halfway_rolls_everything_back(mia, series, meeting):

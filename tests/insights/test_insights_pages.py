@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from rapport.insights.models import Threshold
-from rapport.meetings.services import person_invite
+from rapport.meetings.services import report_invite
 from tests.insights.history import feedback, held, item, topic
 
 TOPIC_TEXT = "Topic by Ray Report"
@@ -65,7 +65,7 @@ def test_the_director_sees_aggregates_only_and_withholds_small_teams(
 
 
 def test_a_team_of_three_shows_its_rates(client_for, ada, dan, mia, series, past) -> None:
-    person_invite(actor=ada, email="rob@acme.test", name="Rob Third", manager=mia, level="senior")
+    report_invite(actor=ada, email="rob@acme.test", name="Rob Third", manager=mia, level="senior")
     page = client_for(dan).get(reverse("insights")).content.decode()
     row = page.split('<th scope="row">Mia Manager</th>')[1].split("</tr>")[0]
     assert "withheld" not in row

@@ -18,7 +18,7 @@ from rapport.growth import selectors as growth_selectors
 from rapport.growth.models import ImprovementPlan
 from rapport.meetings import scheduling, selectors, services
 from rapport.meetings.models import Meeting, Series
-from rapport.meetings.services import person_invite, person_update
+from rapport.meetings.services import report_invite, report_update
 from rapport.people import services as people_services
 from rapport.people.models import Absence
 
@@ -108,7 +108,7 @@ def test_the_default_time_falls_in_working_hours_for_both_people(series, ray) ->
 
 def test_the_default_time_avoids_the_managers_other_standing_one_on_ones(ada, mia, rita) -> None:
     assert rita.series.get().start_time == dt.time(10)  # 09:00 is mia's own 1:1 with dan
-    uma = person_invite(actor=ada, email="uma@acme.test", name="Uma New", manager=mia)
+    uma = report_invite(actor=ada, email="uma@acme.test", name="Uma New", manager=mia)
     assert uma.series.get().start_time == dt.time(11)
 
 
@@ -128,7 +128,7 @@ def test_without_shared_working_hours_the_managers_ten_oclock_is_kept() -> None:
 def test_career_meetings_fall_at_the_levels_interval(
     ada, mia, level, career_weeks, frequency
 ) -> None:
-    person = person_invite(
+    person = report_invite(
         actor=ada, email=f"{level}@acme.test", name=f"New {level}", manager=mia, level=level
     )
     series = person.series.get()
@@ -389,7 +389,7 @@ def test_warnings_cost_the_same_queries_for_one_report_or_many(ada, mia) -> None
     with CaptureQueriesContext(connection) as few:
         selectors.managed_overviews(mia)
     for n in range(3):
-        person_invite(actor=ada, email=f"x{n}@acme.test", name=f"X {n}", manager=mia)
+        report_invite(actor=ada, email=f"x{n}@acme.test", name=f"X {n}", manager=mia)
     with CaptureQueriesContext(connection) as many:
         selectors.managed_overviews(mia)
     assert len(many) == len(few)
@@ -399,7 +399,7 @@ def test_warnings_cost_the_same_queries_for_one_report_or_many(ada, mia) -> None
 
 
 def update_level(ada, person, level: str) -> None:
-    person_update(
+    report_update(
         actor=ada,
         person=person,
         name=person.name,

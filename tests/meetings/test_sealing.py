@@ -45,12 +45,12 @@ call_command("migrate", interactive=False, verbosity=0)
 from rapport.meetings import services
 from rapport.meetings.models import SharedNotes
 from rapport.people.models import Organisation, Person
-from rapport.meetings.services import person_invite
+from rapport.meetings.services import report_invite
 
 acme = Organisation.objects.create(name="Acme")
 ada = Person.objects.create(organisation=acme, email="ada@acme.test", name="Ada", is_org_admin=True)
-mia = person_invite(actor=ada, email="mia@acme.test", name="Mia", level="senior")
-ray = person_invite(actor=ada, email="ray@acme.test", name="Ray", manager=mia, level="junior")
+mia = report_invite(actor=ada, email="mia@acme.test", name="Mia", level="senior")
+ray = report_invite(actor=ada, email="ray@acme.test", name="Ray", manager=mia, level="junior")
 meeting = ray.series.get().meetings.order_by("scheduled_at").first()
 services.private_note_save(actor=mia, meeting=meeting, body=sys.argv[1], version=0)
 services.private_note_save(actor=ray, meeting=meeting, body=sys.argv[2], version=0)

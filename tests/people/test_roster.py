@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 
 from rapport import access
 from rapport.errors import Refused
-from rapport.meetings.services import roster_import
-from rapport.people.models import Person
+from rapport.meetings.models import Series
+from rapport.meetings.services import roster_apply
+from rapport.people.models import Organisation, Person
 from rapport.people.services import RosterErrors, roster_parse
+from tests.failing import refuse_inserts
 
 HEADER = "email,name,level,manager_email,timezone,remote\n"
 
@@ -22,7 +25,7 @@ def import_errors(ada: Person, text: str) -> list[tuple[int, str]]:
     """The errors a refused import reports, after checking it wrote nothing."""
     before = list(Person.objects.order_by("pk").values_list("pk", "name", "level", "manager_id"))
     with pytest.raises(RosterErrors) as refused:
-        roster_import(actor=ada, organisation=ada.organisation, text=text)
+        roster_apply(actor=ada, organisation=ada.organisation, text=text)
     after = list(Person.objects.order_by("pk").values_list("pk", "name", "level", "manager_id"))
     assert after == before
     return refused.value.errors
@@ -33,7 +36,7 @@ def test_a_new_roster_creates_everyone_with_their_reporting_lines(ada, cast) -> 
         "nina@acme.test,Nina New,junior,noor@acme.test,Europe/Berlin,yes",
         "noor@acme.test,Noor Lead,senior,dan@acme.test,,no",
     )
-    result = roster_import(actor=ada, organisation=cast.acme, text=text)
+    result = roster_apply(actor=ada, organisation=cast.acme, text=text)
     assert [p.email for p in result.created] == ["nina@acme.test", "noor@acme.test"]
     assert (result.updated, result.unchanged) == ([], 0)
     nina = Person.objects.get(email="nina@acme.test")
@@ -129,9 +132,9 @@ def test_a_cycle_across_the_file_and_existing_people_is_reported(ada, dan, ray) 
 
 
 def test_a_deactivated_manager_is_refused(ada, omar, olga) -> None:
-    from rapport.meetings.services import person_deactivate, person_update
+    from rapport.meetings.services import report_deactivate, report_update
 
-    person_update(
+    report_update(
         actor=ada,
         person=olga,
         name=olga.name,
@@ -141,7 +144,7 @@ def test_a_deactivated_manager_is_refused(ada, omar, olga) -> None:
         remote=olga.remote,
         is_org_admin=False,
     )
-    person_deactivate(actor=ada, person=omar)
+    report_deactivate(actor=ada, person=omar)
     text = csv_text("nina@acme.test,Nina New,junior,omar@acme.test,UTC,no")
     assert import_errors(ada, text) == [(2, "manager omar@acme.test is deactivated")]
 
@@ -150,7 +153,7 @@ def test_a_byte_order_mark_and_header_case_and_windows_line_ends_are_accepted(ad
     text = "\ufeffEmail, Name ,LEVEL,Manager_Email,TimeZone,Remote\r\n" + (
         "nina@acme.test,Nina New,Junior,mia@acme.test,europe/paris,Yes\r\n"
     )
-    result = roster_import(actor=ada, organisation=ada.organisation, text=text)
+    result = roster_apply(actor=ada, organisation=ada.organisation, text=text)
     nina = result.created[0]
     assert (nina.email, nina.level, nina.timezone, nina.remote) == (
         "nina@acme.test",
@@ -165,7 +168,7 @@ def test_quoted_values_and_reports_listed_before_their_manager_are_fine(ada) -> 
         'nina@acme.test,"New, Nina",junior,noor@acme.test,UTC,no',
         "noor@acme.test,Noor Lead,senior,,UTC,no",
     )
-    roster_import(actor=ada, organisation=ada.organisation, text=text)
+    roster_apply(actor=ada, organisation=ada.organisation, text=text)
     assert Person.objects.get(email="nina@acme.test").manager.name == "Noor Lead"
 
 
@@ -174,14 +177,14 @@ def test_reimporting_updates_people_instead_of_duplicating_them(ada, cast) -> No
         "ray@acme.test,Ray Report,junior,mia@acme.test,America/New_York,yes",
         "rita@acme.test,Rita Senior,senior,mia@acme.test,UTC,no",
     )
-    first = roster_import(actor=ada, organisation=cast.acme, text=text)
+    first = roster_apply(actor=ada, organisation=cast.acme, text=text)
     assert (first.created, first.updated, first.unchanged) == ([], [], 2)
     count = Person.objects.count()
     changed = csv_text(
         "ray@acme.test,Raymond Report,confirmed,omar@acme.test,America/New_York,yes",
         "rita@acme.test,Rita Senior,senior,mia@acme.test,UTC,no",
     )
-    second = roster_import(actor=ada, organisation=cast.acme, text=changed)
+    second = roster_apply(actor=ada, organisation=cast.acme, text=changed)
     assert [p.email for p in second.updated] == ["ray@acme.test"]
     assert (second.created, second.unchanged) == ([], 1)
     assert Person.objects.count() == count
@@ -193,7 +196,7 @@ def test_a_new_manager_on_reimport_ends_the_old_one_on_one_which_the_ic_still_se
     ada, cast, series
 ) -> None:
     text = csv_text("ray@acme.test,Ray Report,junior,omar@acme.test,America/New_York,yes")
-    roster_import(actor=ada, organisation=cast.acme, text=text)
+    roster_apply(actor=ada, organisation=cast.acme, text=text)
     series.refresh_from_db()
     assert series.ended_on is not None
     ray = cast.ray
@@ -204,14 +207,14 @@ def test_a_new_manager_on_reimport_ends_the_old_one_on_one_which_the_ic_still_se
 
 def test_the_command_line_imports_without_an_actor(cast) -> None:
     text = csv_text("nina@acme.test,Nina New,junior,mia@acme.test,UTC,no")
-    result = roster_import(actor=None, organisation=cast.acme, text=text)
+    result = roster_apply(actor=None, organisation=cast.acme, text=text)
     assert result.created[0].organisation == cast.acme
 
 
 def test_errors_read_as_line_and_reason_for_the_command_line(cast) -> None:
     text = csv_text("nina@acme.test,Nina New,lead,,UTC,no")
     with pytest.raises(RosterErrors) as refused:
-        roster_import(actor=None, organisation=cast.acme, text=text)
+        roster_apply(actor=None, organisation=cast.acme, text=text)
     assert (
         str(refused.value)
         == "line 2: unknown level “lead” (use junior, confirmed, senior, staff or nothing)"
@@ -220,12 +223,12 @@ def test_errors_read_as_line_and_reason_for_the_command_line(cast) -> None:
 
 def test_only_org_admins_import(mia) -> None:
     with pytest.raises(PermissionDenied):
-        roster_import(actor=mia, organisation=mia.organisation, text=csv_text())
+        roster_apply(actor=mia, organisation=mia.organisation, text=csv_text())
 
 
 def test_an_admin_imports_only_into_their_own_organisation(zed, cast) -> None:
     with pytest.raises(Refused, match="own organisation"):
-        roster_import(actor=zed, organisation=cast.acme, text=csv_text())
+        roster_apply(actor=zed, organisation=cast.acme, text=csv_text())
 
 
 def test_an_oversized_text_is_refused(ada) -> None:
@@ -239,14 +242,14 @@ def test_new_people_are_mailed_their_link_only_when_asked(
 ) -> None:
     settings.EMAIL_ENABLED = True
     with django_capture_on_commit_callbacks(execute=True):
-        roster_import(
+        roster_apply(
             actor=ada,
             organisation=ada.organisation,
             text=csv_text("nina@acme.test,Nina New,junior,,UTC,no"),
         )
     assert mailoutbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        roster_import(
+        roster_apply(
             actor=ada,
             organisation=ada.organisation,
             send_invites=True,
@@ -261,3 +264,40 @@ def test_a_manager_on_a_bad_line_is_not_also_called_unknown(ada) -> None:
         "nina@acme.test,Nina New,junior,noor@acme.test,UTC,no",
     )
     assert [line for line, _ in import_errors(ada, text)] == [2]
+
+
+# One transaction ---------------------------------------------------------------------
+
+
+def test_a_refused_roster_for_a_new_organisation_leaves_no_organisation_behind(db) -> None:
+    bad = csv_text("nina@acme.test,Nina New,wizard,,UTC,no")
+    with pytest.raises(RosterErrors):
+        roster_apply(actor=None, new_organisation="Initech", text=bad)
+    assert not Organisation.objects.filter(name="Initech").exists()
+    good = csv_text("nina@initech.test,Nina New,junior,,UTC,no")
+    result = roster_apply(actor=None, new_organisation="Initech", text=good)
+    assert result.organisation == Organisation.objects.get(name="Initech")
+    assert Person.objects.filter(organisation=result.organisation).count() == len(result.created)
+
+
+def test_only_the_operator_creates_an_organisation_with_a_roster(ada) -> None:
+    with pytest.raises(Refused, match="Only the operator"):
+        roster_apply(actor=ada, new_organisation="Initech", text=csv_text())
+    with pytest.raises(Refused, match="Choose the organisation"):
+        roster_apply(actor=None, text=csv_text())
+    assert not Organisation.objects.filter(name="Initech").exists()
+
+
+def test_a_roster_failing_halfway_through_its_one_on_ones_writes_nobody(ada, cast, mia) -> None:
+    before = list(Person.objects.order_by("pk").values_list("pk", "name", "level", "manager_id"))
+    series_before = list(Series.objects.order_by("pk").values_list("pk", "ended_on"))
+    text = csv_text(
+        "nina@acme.test,Nina New,junior,mia@acme.test,UTC,no",
+        "ray@acme.test,Ray Report,junior,omar@acme.test,America/New_York,yes",
+    )
+    refuse_inserts("meetings_series")  # the people are written, then their 1:1s fail
+    with pytest.raises(DatabaseError):
+        roster_apply(actor=ada, organisation=cast.acme, text=text)
+    after = list(Person.objects.order_by("pk").values_list("pk", "name", "level", "manager_id"))
+    assert after == before
+    assert list(Series.objects.order_by("pk").values_list("pk", "ended_on")) == series_before

@@ -13,10 +13,10 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.meetings.models import Meeting, Series
 from rapport.meetings.services import (
-    person_deactivate,
-    person_invite,
-    person_reactivate,
-    person_update,
+    report_deactivate,
+    report_invite,
+    report_reactivate,
+    report_update,
 )
 from rapport.people.models import Person
 from rapport.people.services import (
@@ -38,7 +38,7 @@ def update(actor: Person, person: Person, **changes: object) -> Person:
         "remote": person.remote,
         "is_org_admin": person.is_org_admin,
     }
-    return person_update(actor=actor, person=person, **{**fields, **changes})
+    return report_update(actor=actor, person=person, **{**fields, **changes})
 
 
 def held_meeting(series: Series) -> Meeting:
@@ -66,7 +66,7 @@ def choose_password(link_path: str) -> Client:
 
 
 def test_an_invited_person_chooses_a_password_with_their_link_then_signs_in(ada, mia) -> None:
-    nina = person_invite(actor=ada, email="Nina@Acme.test", name="Nina New", manager=mia)
+    nina = report_invite(actor=ada, email="Nina@Acme.test", name="Nina New", manager=mia)
     assert nina.email == "nina@acme.test"
     assert not nina.has_usable_password()
     browser = choose_password(set_password_path(nina))
@@ -79,7 +79,7 @@ def test_an_invited_person_chooses_a_password_with_their_link_then_signs_in(ada,
 
 
 def test_a_used_link_does_not_work_twice(ada) -> None:
-    nina = person_invite(actor=ada, email="nina@acme.test", name="Nina New")
+    nina = report_invite(actor=ada, email="nina@acme.test", name="Nina New")
     path = set_password_path(nina)
     choose_password(path)
     again = Client().get(path, follow=True)
@@ -87,7 +87,7 @@ def test_a_used_link_does_not_work_twice(ada) -> None:
 
 
 def test_an_invitation_with_a_manager_starts_their_one_on_one(ada, mia) -> None:
-    nina = person_invite(
+    nina = report_invite(
         actor=ada, email="nina@acme.test", name="Nina New", manager=mia, level="junior"
     )
     series = nina.series.get()
@@ -98,24 +98,24 @@ def test_an_invitation_with_a_manager_starts_their_one_on_one(ada, mia) -> None:
 def test_an_email_already_in_use_is_refused_whatever_its_case(ada, ray) -> None:
     before = Person.objects.count()
     with pytest.raises(Refused, match="already has an account"):
-        person_invite(actor=ada, email="RAY@acme.test", name="Ray Again")
+        report_invite(actor=ada, email="RAY@acme.test", name="Ray Again")
     with pytest.raises(Refused, match="already has an account"):
-        person_invite(actor=ada, email="zed@globex.test", name="Zed Again")
+        report_invite(actor=ada, email="zed@globex.test", name="Zed Again")
     assert Person.objects.count() == before
 
 
 def test_a_manager_from_another_organisation_is_refused(ada, zed) -> None:
     with pytest.raises(Refused, match="same organisation"):
-        person_invite(actor=ada, email="nina@acme.test", name="Nina New", manager=zed)
+        report_invite(actor=ada, email="nina@acme.test", name="Nina New", manager=zed)
     assert not Person.objects.filter(email="nina@acme.test").exists()
 
 
 def test_a_deactivated_manager_is_refused(ada, mia, ray, rita) -> None:
     update(ada, ray, manager=None)
     update(ada, rita, manager=None)
-    person_deactivate(actor=ada, person=mia)
+    report_deactivate(actor=ada, person=mia)
     with pytest.raises(Refused, match="deactivated"):
-        person_invite(actor=ada, email="nina@acme.test", name="Nina New", manager=mia)
+        report_invite(actor=ada, email="nina@acme.test", name="Nina New", manager=mia)
 
 
 @pytest.mark.parametrize(
@@ -131,12 +131,12 @@ def test_a_deactivated_manager_is_refused(ada, mia, ray, rita) -> None:
 def test_bad_details_are_refused_with_a_reason(ada, fields, message) -> None:
     values = {"email": "nina@acme.test", "name": "Nina New", **fields}
     with pytest.raises(Refused, match=message):
-        person_invite(actor=ada, **values)
+        report_invite(actor=ada, **values)
     assert not Person.objects.filter(name="Nina New").exists()
 
 
 def test_timezones_and_levels_are_stored_in_their_canonical_spelling(ada) -> None:
-    nina = person_invite(
+    nina = report_invite(
         actor=ada, email="nina@acme.test", name="Nina New", timezone="europe/paris", level="Staff+"
     )
     assert (nina.timezone, nina.level) == ("Europe/Paris", "staff")
@@ -144,7 +144,7 @@ def test_timezones_and_levels_are_stored_in_their_canonical_spelling(ada) -> Non
 
 def test_only_org_admins_invite(mia) -> None:
     with pytest.raises(PermissionDenied):
-        person_invite(actor=mia, email="nina@acme.test", name="Nina New")
+        report_invite(actor=mia, email="nina@acme.test", name="Nina New")
 
 
 def test_the_invitation_is_mailed_when_email_is_set_up(
@@ -153,7 +153,7 @@ def test_the_invitation_is_mailed_when_email_is_set_up(
     settings.EMAIL_ENABLED = True
     settings.SITE_URL = "https://rapport.acme.test"
     with django_capture_on_commit_callbacks(execute=True):
-        nina = person_invite(actor=ada, email="nina@acme.test", name="Nina New")
+        nina = report_invite(actor=ada, email="nina@acme.test", name="Nina New")
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["nina@acme.test"]
@@ -167,20 +167,20 @@ def test_nothing_is_mailed_without_email_set_up(
 ) -> None:
     settings.EMAIL_ENABLED = False
     with django_capture_on_commit_callbacks(execute=True):
-        person_invite(actor=ada, email="nina@acme.test", name="Nina New")
+        report_invite(actor=ada, email="nina@acme.test", name="Nina New")
     assert mailoutbox == []
 
 
 def test_a_new_link_can_be_made_for_someone_who_lost_theirs(ada, settings) -> None:
     settings.SITE_URL = "https://rapport.acme.test"
-    nina = person_invite(actor=ada, email="nina@acme.test", name="Nina New")
+    nina = report_invite(actor=ada, email="nina@acme.test", name="Nina New")
     link = person_invite_link(actor=ada, person=nina)
     assert link.startswith("https://rapport.acme.test/reset/")
     assert link == set_password_url(nina)
 
 
 def test_no_link_is_made_for_a_deactivated_person(ada, olga) -> None:
-    person_deactivate(actor=ada, person=olga)
+    report_deactivate(actor=ada, person=olga)
     with pytest.raises(Refused, match="reactivate them first"):
         person_invite_link(actor=ada, person=olga)
 
@@ -251,7 +251,7 @@ def test_an_admin_cannot_change_another_organisation(zed, ray) -> None:
 
 def test_deactivating_keeps_history_and_ends_the_open_one_on_one(ada, ray, mia, series) -> None:
     past = held_meeting(series)
-    person_deactivate(actor=ada, person=ray)
+    report_deactivate(actor=ada, person=ray)
     ray.refresh_from_db()
     series.refresh_from_db()
     assert not ray.is_active
@@ -263,25 +263,25 @@ def test_deactivating_keeps_history_and_ends_the_open_one_on_one(ada, ray, mia, 
 
 def test_a_deactivated_person_cannot_sign_in(ada, ray) -> None:
     assert Client().login(username=ray.email, password=PASSWORD)
-    person_deactivate(actor=ada, person=ray)
+    report_deactivate(actor=ada, person=ray)
     assert not Client().login(username=ray.email, password=PASSWORD)
 
 
 def test_someone_who_still_manages_people_is_not_deactivated(ada, mia) -> None:
     with pytest.raises(Refused, match="still manages people"):
-        person_deactivate(actor=ada, person=mia)
+        report_deactivate(actor=ada, person=mia)
     mia.refresh_from_db()
     assert mia.is_active
 
 
 def test_an_admin_cannot_deactivate_themselves(ada) -> None:
     with pytest.raises(Refused, match="yourself"):
-        person_deactivate(actor=ada, person=ada)
+        report_deactivate(actor=ada, person=ada)
 
 
 def test_reactivating_reopens_a_one_on_one_with_their_manager(ada, ray, mia) -> None:
-    person_deactivate(actor=ada, person=ray)
-    person_reactivate(actor=ada, person=ray)
+    report_deactivate(actor=ada, person=ray)
+    report_reactivate(actor=ada, person=ray)
     ray.refresh_from_db()
     assert ray.is_active
     assert ray.series.get(ended_on__isnull=True).manager == mia
@@ -290,7 +290,7 @@ def test_reactivating_reopens_a_one_on_one_with_their_manager(ada, ray, mia) -> 
 
 def test_reactivating_an_active_person_is_refused(ada, ray) -> None:
     with pytest.raises(Refused, match="already active"):
-        person_reactivate(actor=ada, person=ray)
+        report_reactivate(actor=ada, person=ray)
 
 
 def test_with_email_set_up_no_link_is_made_for_someone_with_a_password(ada, ray, settings) -> None:
@@ -309,7 +309,7 @@ def test_a_link_made_at_a_given_moment_expires_from_then(ada, settings) -> None:
     from django.contrib.auth.tokens import default_token_generator
     from django.utils import timezone
 
-    nina = person_invite(actor=ada, email="nina@acme.test", name="Nina New")
+    nina = report_invite(actor=ada, email="nina@acme.test", name="Nina New")
     long_ago = timezone.now() - dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
     stale = person_invite_link(actor=ada, person=nina, mail=False, now=long_ago)
     fresh = person_invite_link(actor=ada, person=nina, mail=False)

@@ -118,7 +118,7 @@ def test_feedback_plans_and_deactivation_land_in_the_persons_trail(
         ends_on=timezone.localdate() + dt.timedelta(weeks=4),
     )
     growth_services.plan_close(actor=mia, meeting=meeting, status="met")
-    meeting_services.person_deactivate(actor=ada, person=olga)
+    meeting_services.report_deactivate(actor=ada, person=olga)
     assert [row.action for row in rows_about(ray)] == [
         "feedback_give",
         "feedback_mark",

@@ -131,7 +131,7 @@ def test_their_own_addresses_leave_the_trail_and_others_rows_stay(mia, ray, seri
     with origin_set(via="web", ip="198.51.100.7"):
         audit_record(actor=ray, subject=ray, action="erasure_request", target=ray)
         audit_record(actor=mia, subject=ray, action="series_view", target=series)
-    meeting_services.person_deactivate(actor=ada, person=ray)
+    meeting_services.report_deactivate(actor=ada, person=ray)
     services.person_erase(actor=ada, person=ray)
     own = AuditEvent.objects.get(actor=ray)
     assert own.ip == ""
@@ -178,7 +178,7 @@ def test_the_person_asks_in_settings_with_their_password_and_can_take_it_back(
 
 
 def test_the_command_line_erases_a_person_who_left(ada, olga, capsys) -> None:
-    meeting_services.person_deactivate(actor=ada, person=olga)
+    meeting_services.report_deactivate(actor=ada, person=olga)
     assert main(["erase", "--person", "olga@acme.test", "--as", "ada@acme.test"]) == 0
     assert "Erased Olga Report" in capsys.readouterr().out
     assert traces("Olga Report", "olga@acme.test") == []

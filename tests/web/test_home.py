@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.meetings import services as meeting_services
-from rapport.meetings.services import person_invite
+from rapport.meetings.services import report_invite
 
 
 def home_queries(client) -> int:
@@ -87,7 +87,7 @@ def test_its_queries_do_not_grow_with_reports_meetings_or_items(
     client = client_for(mia)
     before = home_queries(client)
     for number in range(8):
-        report = person_invite(
+        report = report_invite(
             actor=ada,
             email=f"new{number}@acme.test",
             name=f"New {number}",

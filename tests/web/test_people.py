@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rapport.meetings.services import person_invite
+from rapport.meetings.services import report_invite
 from rapport.people.models import Person
 
 HEADER = "email,name,level,manager_email,timezone,remote\n"
@@ -126,7 +126,7 @@ def test_the_roster_page_makes_as_many_queries_for_a_large_organisation(client_f
     small = count()
     manager = Person.objects.get(email="mia@acme.test")
     for number in range(12):
-        person_invite(
+        report_invite(
             actor=ada,
             email=f"p{number}@acme.test",
             name=f"P {number}",
@@ -394,7 +394,7 @@ def test_person_actions_are_for_admins_of_a_visible_person_by_post(
 
 
 def test_an_admin_makes_a_new_set_password_link(client_for, ada) -> None:
-    nina = person_invite(actor=ada, email="nina@acme.test", name="Nina New")
+    nina = report_invite(actor=ada, email="nina@acme.test", name="Nina New")
     response = client_for(ada).post(reverse("person_invite_link", args=[nina.pk]))
     page = response.content.decode()
     assert response.status_code == 200

@@ -32,11 +32,11 @@ from rapport.meetings.services.meetings import (
 )
 from rapport.meetings.services.notes import NOTE_LIMIT, private_note_save, shared_notes_save
 from rapport.meetings.services.reporting import (
-    person_deactivate,
-    person_invite,
-    person_reactivate,
-    person_update,
-    roster_import,
+    report_deactivate,
+    report_invite,
+    report_reactivate,
+    report_update,
+    roster_apply,
     series_follow_manager,
 )
 from rapport.meetings.services.series import (
@@ -80,12 +80,12 @@ __all__ = [
     "meeting_set_video_link",
     "meeting_start",
     "next_meeting",
-    "person_deactivate",
-    "person_invite",
-    "person_reactivate",
-    "person_update",
     "private_note_save",
-    "roster_import",
+    "report_deactivate",
+    "report_invite",
+    "report_reactivate",
+    "report_update",
+    "roster_apply",
     "series_backfill",
     "series_end",
     "series_follow_level",

@@ -1,60 +1,24 @@
 """Coaching panels the meeting page loads with htmx: prepare, questions in context, feedback,
-difficult conversations and remote. Each answers a fragment; each POST answers the panel again."""
+difficult conversations and remote. Each answers a fragment; each POST answers the panel again.
+
+The panels are assembled in `rapport.growth.selectors`; here requests are read and answered."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from rapport import access
 from rapport.errors import Refused
-from rapport.framework import remote as remote_rules
-from rapport.framework.checklists import MANAGER_PREPARATION_MINUTES
-from rapport.framework.playbooks import PLAYBOOKS
-from rapport.framework.questions import QUESTION_CATEGORIES, QUESTION_GROUPS
+from rapport.framework.questions import QUESTION_CATEGORIES
 from rapport.growth import selectors, services
-from rapport.growth.models import Feedback
-from rapport.meetings import wording
-from rapport.meetings.models import Meeting
-from rapport.people.models import AuditEvent, Person
+from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
-from rapport.web.views.common import parse_date, person_view, refuse
-
-
-def _roles(viewer: Person, meeting: Meeting) -> dict[str, Any]:
-    series = meeting.series
-    is_manager = access.is_manager_in(viewer, series)
-    return {
-        "meeting": meeting,
-        "series": series,
-        "viewer": viewer,
-        "is_manager": is_manager,
-        "other": series.report if is_manager else series.manager,
-        "can_change": series.is_open,
-        "voice": wording.voice_for(viewer, series),
-    }
-
+from rapport.web.views.common import parse_date, person_view, refuse, render_page
 
 # Prepare -------------------------------------------------------------------------
 
 TOPICS_CHANGED = "rapport-topics-changed"
-
-
-def _prepare_context(viewer: Person, meeting: Meeting, phase: str) -> dict[str, Any]:
-    context = _roles(viewer, meeting)
-    status = services.preparation_status([meeting])[meeting.pk]
-    context.update(phase=phase, status=status, auto_hints=services.AUTOMATIC)
-    if context["is_manager"]:
-        context["lines"] = services.checklist_state(viewer, meeting, phase)
-        context["minutes"] = MANAGER_PREPARATION_MINUTES
-    else:
-        context["prompts"] = services.ic_prompts()
-        context["my_topics"] = list(
-            access.topics_visible_to(viewer).filter(meeting=meeting, author=viewer)
-        )
-    return context
 
 
 @person_view("GET", "POST")
@@ -63,7 +27,7 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
     viewer = request.user
     meeting = access.meeting_for(viewer, meeting_id)
     phase = request.POST.get("phase") or request.GET.get("phase") or "pre"
-    if phase not in services.PHASE_ITEMS:
+    if phase not in selectors.PHASE_ITEMS:
         return refuse("A checklist phase is pre, during or post.")
     if request.method == "POST":
         meeting = access.meeting_for_change(viewer, meeting_id)
@@ -89,9 +53,8 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
         record_read(
             request, AuditEvent.Action.PREPARE_VIEW, subject=meeting.series.report, target=meeting
         )
-    response = render(
-        request, "web/coaching/prepare.html", _prepare_context(viewer, meeting, phase)
-    )
+    panel = selectors.prepare_panel(viewer, meeting, phase)
+    response = render_page(request, "web/coaching/prepare.html", panel)
     if request.method == "POST" and "prompt" in request.POST:
         # The home page's "1 topic from you" listens for this and refreshes itself.
         response["HX-Trigger"] = TOPICS_CHANGED
@@ -99,20 +62,6 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 # Questions -------------------------------------------------------------------------
-
-
-def _questions_context(viewer: Person, meeting: Meeting, category: str | None) -> dict[str, Any]:
-    context = _roles(viewer, meeting)
-    context.update(
-        asked=services.questions_asked_in(meeting),
-        groups=QUESTION_GROUPS,
-        categories=QUESTION_CATEGORIES,
-        category=category,
-    )
-    if context["is_manager"]:
-        context["suggestions"] = services.question_suggestions(meeting, category=category)
-        context["filled"] = services.placeholder_values(meeting.series)
-    return context
 
 
 @person_view("GET", "POST")
@@ -144,9 +93,8 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 )
         except Refused as error:
             return refuse(str(error))
-    return render(
-        request, "web/coaching/questions.html", _questions_context(viewer, meeting, category)
-    )
+    panel = selectors.questions_panel(viewer, meeting, category)
+    return render_page(request, "web/coaching/questions.html", panel)
 
 
 @person_view("POST")
@@ -164,19 +112,11 @@ def org_questions(request: HttpRequest) -> HttpResponse:
         return refuse(str(error))
     if meeting is None:
         return redirect("framework")
-    return render(
-        request, "web/coaching/questions.html", _questions_context(viewer, meeting, category)
-    )
+    panel = selectors.questions_panel(viewer, meeting, category)
+    return render_page(request, "web/coaching/questions.html", panel)
 
 
 # Feedback --------------------------------------------------------------------------
-
-
-def _feedback_context(viewer: Person, meeting: Meeting) -> dict[str, Any]:
-    context = _roles(viewer, meeting)
-    context["records"] = list(access.feedback_visible_to(viewer).filter(meeting=meeting))
-    context["kinds"] = Feedback.Kind.choices
-    return context
 
 
 @person_view("GET", "POST")
@@ -207,32 +147,19 @@ def feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 )
         except Refused as error:
             return refuse(str(error))
-    return render(request, "web/coaching/feedback.html", _feedback_context(viewer, meeting))
+    panel = selectors.feedback_panel(viewer, meeting)
+    return render_page(request, "web/coaching/feedback.html", panel)
 
 
 # Difficult conversations -------------------------------------------------------------
-
-
-def _playbooks_context(viewer: Person, meeting: Meeting, opened: str = "") -> dict[str, Any]:
-    context = _roles(viewer, meeting)
-    plan = selectors.open_plan_for(meeting.series)
-    context.update(
-        playbooks=PLAYBOOKS,
-        opened=opened,
-        plan=plan,
-        check_ins=services.plan_check_ins(plan.starts_on, plan.ends_on) if plan else [],
-    )
-    return context
 
 
 @person_view("GET")
 def playbooks(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The four playbooks for the manager; the IC sees only their open plan, if any."""
     meeting = access.meeting_for(request.user, meeting_id)
-    opened = request.GET.get("playbook", "")
-    return render(
-        request, "web/coaching/playbooks.html", _playbooks_context(request.user, meeting, opened)
-    )
+    panel = selectors.playbooks_panel(request.user, meeting, request.GET.get("playbook", ""))
+    return render_page(request, "web/coaching/playbooks.html", panel)
 
 
 @person_view("POST")
@@ -252,11 +179,8 @@ def plan(request: HttpRequest, meeting_id: int) -> HttpResponse:
             )
     except (ValueError, Refused) as error:
         return refuse(str(error))
-    return render(
-        request,
-        "web/coaching/playbooks.html",
-        _playbooks_context(viewer, meeting, "underperforming"),
-    )
+    panel = selectors.playbooks_panel(viewer, meeting, "underperforming")
+    return render_page(request, "web/coaching/playbooks.html", panel)
 
 
 # Remote ------------------------------------------------------------------------------
@@ -266,12 +190,5 @@ def plan(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def remote(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The seed's remote practices, for a 1:1 with a remote report."""
     meeting = access.meeting_for(request.user, meeting_id)
-    context = _roles(request.user, meeting)
-    context.update(
-        is_remote=meeting.series.report.remote,
-        setup_do=remote_rules.SETUP_DO,
-        setup_dont=remote_rules.SETUP_DONT,
-        connection=remote_rules.CONNECTION_STRATEGIES,
-        documentation=remote_rules.DOCUMENTATION_IS_CRITICAL,
-    )
-    return render(request, "web/coaching/remote.html", context)
+    panel = selectors.remote_panel(request.user, meeting)
+    return render_page(request, "web/coaching/remote.html", panel)

@@ -6,6 +6,7 @@ one that a view lets through into a 4xx carrying its message.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
@@ -77,3 +78,12 @@ def parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"“{value}” is not a date (use YYYY-MM-DD).") from None
+
+
+def render_page(
+    request: HttpRequest, template: str, page: Any, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """Render a selector's page object: its fields are the template's names (shallow, as
+    they are), beside the forms the view made for it."""
+    context = {field.name: getattr(page, field.name) for field in dataclasses.fields(page)}
+    return render(request, template, {**context, **forms}, status=status)

@@ -16,13 +16,12 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.notifications import calendar, mail
 from rapport.notifications.models import MailKind
-from rapport.people import selectors as people_selectors
+from rapport.notifications.selectors import settings_page
 from rapport.people import services as people_services
-from rapport.people.audit import FOLD_MINUTES
 from rapport.privacy import services as privacy_services
 from rapport.privacy.selectors import person_export
 from rapport.web.forms import OwnSettingsForm, PasswordChangeForm
-from rapport.web.views.common import person_view
+from rapport.web.views.common import person_view, render_page
 
 
 @person_view("GET")
@@ -40,20 +39,15 @@ def _settings_page(
     status: int = 200,
 ) -> HttpResponse:
     viewer = request.user  # the services check everything before they change anything
-    preferences = mail.mail_preferences(viewer)
-    context = {
-        "profile_form": profile_form or OwnSettingsForm.for_person(viewer),
-        "password_form": password_form or PasswordChangeForm(),
-        "feed_url": calendar.feed_url(viewer),
-        "kinds": [(kind, MailKind(kind).label, preferences[kind]) for kind in MailKind.values],
-        "viewer": viewer,
-        "seen": people_selectors.audit_page(
-            access.audit_events_visible_to(viewer), viewer, page=request.GET.get("seen", 1)
-        ),
-        "erasure_error": erasure_error,
-        "fold_minutes": FOLD_MINUTES,
-    }
-    return render(request, "web/account/settings.html", context, status=status)
+    return render_page(
+        request,
+        "web/account/settings.html",
+        settings_page(viewer, seen_page=request.GET.get("seen", 1)),
+        status=status,
+        profile_form=profile_form or OwnSettingsForm.for_person(viewer),
+        password_form=password_form or PasswordChangeForm(),
+        erasure_error=erasure_error,
+    )
 
 
 @person_view("POST")
