@@ -198,6 +198,55 @@ def cadence_departs(
     )
 
 
+def cadence_refusal(
+    level: str,
+    *,
+    frequency_weeks: int,
+    duration_minutes: int,
+    career_every_weeks: int,
+    weekday: int,
+    reason: str,
+) -> str | None:
+    """Why a series cadence cannot be saved, in words, or None when it can."""
+    shortest, longest = SERIES_MINUTES
+    if not shortest <= duration_minutes <= longest:
+        return f"A 1:1 lasts between {shortest} and {longest} minutes."
+    weeks, career_weeks = SERIES_FREQUENCY_WEEKS, SERIES_CAREER_EVERY_WEEKS
+    if not (
+        weeks[0] <= frequency_weeks <= weeks[1]
+        and career_weeks[0] <= career_every_weeks <= career_weeks[1]
+    ):
+        return (
+            f"Choose a frequency of {weeks[0]} to {weeks[1]} weeks and a career interval "
+            f"up to {career_weeks[1]}."
+        )
+    if not 0 <= weekday <= 6:
+        return "Choose a weekday from Monday to Sunday."
+    if reason and reason not in dict(ADJUSTMENT_REASONS):
+        return "Choose one of the framework's reasons to adjust a cadence."
+    if career_every_weeks <= frequency_weeks:
+        # Every meeting would fall due as the career one: no regular 1:1 would be left.
+        return (
+            f"With a 1:1 every {_weeks(frequency_weeks)}, a career-focused 1:1 every "
+            f"{_weeks(career_every_weeks)} would make every meeting a career 1:1: choose a "
+            f"career interval longer than the frequency (every {2 * frequency_weeks} weeks "
+            f"keeps one regular 1:1 between two career ones)."
+        )
+    departs = cadence_departs(
+        level,
+        frequency_weeks=frequency_weeks,
+        duration_minutes=duration_minutes,
+        career_every_weeks=career_every_weeks,
+    )
+    if departs and not reason:
+        return "This cadence differs from the framework's for the level: choose a reason."
+    return None
+
+
+def _weeks(count: int) -> str:
+    return "week" if count == 1 else f"{count} weeks"
+
+
 def too_many_cancellations(count: int, *, threshold: int = CANCELLATION_WARNING_COUNT) -> bool:
     """Say whether this many manager cancellations in the window is a warning sign."""
     if count < 0:

@@ -13,7 +13,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -48,6 +54,27 @@ def first_error(form: Form) -> str:
         label = form.fields[name].label if name in form.fields else ""
         return f"{label}: {errors[0]}" if label else str(errors[0])
     return "Check the form."
+
+
+def see_other(url: str) -> HttpResponse:
+    """A 303: the browser GETs the page, so reloading it never resends the form."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def see_other_with(url: str, form: Form, *, anchor: str = "", **extra: str) -> HttpResponse:
+    """A 303 to a page carrying a form's state in its query, so errors show at its own URL.
+
+    For short forms without secrets only: the values end up in the address bar.
+    """
+    query = QueryDict(mutable=True)
+    for name in form.fields:
+        for value in form.data.getlist(name) if hasattr(form.data, "getlist") else []:
+            query.appendlist(name, value.replace("\x00", ""))
+    for name, value in extra.items():
+        query[name] = value
+    return see_other(f"{url}?{query.urlencode()}" + (f"#{anchor}" if anchor else ""))
 
 
 def person_view(

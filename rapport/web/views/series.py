@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from rapport import access
@@ -20,7 +21,7 @@ from rapport.meetings import scheduling, selectors, services, wording
 from rapport.meetings.models import ActionItem, Meeting, Series
 from rapport.people.models import Person
 from rapport.web.forms import WEEKDAYS, CadenceForm
-from rapport.web.views.common import person_view
+from rapport.web.views.common import person_view, see_other_with
 
 UPCOMING_COUNT = 5
 PAST_COUNT = 30
@@ -113,10 +114,27 @@ def _context(request: HttpRequest, series: Series, **overrides: Any) -> dict[str
     return context
 
 
+def _cadence_preview(request: HttpRequest, series: Series) -> dict[str, Any]:
+    """`?preview=1&<cadence fields>`: the next meetings a cadence would give, or its errors."""
+    if "preview" not in request.GET or not access.is_manager_in(request.user, series):
+        return {}
+    form = CadenceForm(request.GET)
+    planned: list[services.PlannedMeeting] = []
+    if form.is_valid():
+        try:
+            planned = services.series_cadence_preview(
+                actor=request.user, series=series, **form.cleaned_data
+            )
+        except Refused as error:
+            form.add_error(None, str(error))
+    return {"cadence_form": form, "cadence_preview": planned}
+
+
 @person_view("GET")
 def series(request: HttpRequest, series_id: int) -> HttpResponse:
     found = access.series_for(request.user, series_id)
-    return render(request, "web/meeting/series.html", _context(request, found))
+    context = _context(request, found, **_cadence_preview(request, found))
+    return render(request, "web/meeting/series.html", context)
 
 
 @person_view("POST")
@@ -126,11 +144,11 @@ def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.series_update_cadence(actor=request.user, series=found, **form.cleaned_data)
-        except Refused as error:
-            form.add_error(None, str(error))
+        except Refused:
+            pass  # the preview below says why, on the page's own address
         else:
             messages.success(request, "Cadence saved: the upcoming meetings follow it.")
             return redirect("series", found.pk)
-        found = access.series_for(request.user, series_id)  # undo the service's in-memory edits
-    context = _context(request, found, cadence_form=form)
-    return render(request, "web/meeting/series.html", context, status=400)
+    return see_other_with(
+        reverse("series", args=[found.pk]), form, anchor="cadence-form", preview="1"
+    )
