@@ -334,6 +334,7 @@ def recap(
         headings=voice.recap_headings(),
         date=timezone.localtime(meeting.scheduled_at).date().isoformat(),
         sections=notes.sections(),
+        summary=meeting.summary,
         action_items=[
             (
                 item.owner.name,

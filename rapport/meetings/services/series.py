@@ -194,6 +194,7 @@ class PlannedMeeting:
     kept: bool
 
 
+@transaction.atomic  # one consistent view of the meetings it plans around
 def series_cadence_preview(
     *,
     actor: Person,
