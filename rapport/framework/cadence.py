@@ -168,6 +168,9 @@ SACRED_TIME_WARNING_SIGNS: tuple[Item, ...] = (
 CANCELLATION_WARNING_COUNT = 3
 # "2 months" as a rolling window: 61 days covers any two consecutive calendar months.
 CANCELLATION_WARNING_DAYS = 61
+# A move with less notice than this counts toward the warning sign beside the
+# cancellations ("give advance notice"); a move made in good time does not.
+LATE_MOVE_NOTICE_HOURS = 24
 # Days a 1:1 or a career talk may run late before it is called overdue.
 OVERDUE_GRACE_DAYS = 3
 
@@ -252,6 +255,28 @@ def too_many_cancellations(count: int, *, threshold: int = CANCELLATION_WARNING_
     if count < 0:
         raise ValueError(f"A cancellation count cannot be negative (got {count}).")
     return count >= threshold
+
+
+def cancellation_warning(
+    cancellations: int,
+    late_moves: int,
+    *,
+    period: str,
+    threshold: int = CANCELLATION_WARNING_COUNT,
+    late_hours: int = LATE_MOVE_NOTICE_HOURS,
+) -> str | None:
+    """The sacred-time warning for a manager's cancellations and late moves, or None."""
+    if not too_many_cancellations(cancellations + late_moves, threshold=threshold):
+        return None
+    parts = []
+    if cancellations:
+        parts.append(f"{cancellations} cancellation{'s' if cancellations != 1 else ''}")
+    if late_moves:
+        parts.append(
+            f"{late_moves} late move{'s' if late_moves != 1 else ''} "
+            f"(under {late_hours} hours' notice)"
+        )
+    return f"{' and '.join(parts)} by the manager in the last {period}: 1:1s should be sacred"
 
 
 def cancellation_window_start(today: date, *, days: int = CANCELLATION_WARNING_DAYS) -> date:

@@ -356,6 +356,41 @@ def test_two_cancellations_by_the_manager_raise_no_warning_and_three_do(mia, ser
     )
 
 
+def move_next(series: Series, actor, count: int, *, notice: dt.timedelta) -> None:
+    for meeting in scheduled(series)[:count]:
+        services.meeting_cancel(
+            actor=actor,
+            meeting=meeting,
+            reason="Clash",
+            new_time=meeting.scheduled_at + dt.timedelta(days=1),
+            now=meeting.scheduled_at - notice,
+        )
+
+
+def test_moves_with_notice_do_not_count_as_cancellations(mia, series) -> None:
+    move_next(series, mia, 3, notice=dt.timedelta(days=3))
+    assert not any("by the manager" in w for w in warnings(mia, series))
+
+
+def test_late_moves_count_beside_cancellations_and_the_warning_says_which(mia, series) -> None:
+    cancel_next(series, mia, 2)
+    move_next(series, mia, 1, notice=dt.timedelta(hours=5))
+    assert (
+        "2 cancellations and 1 late move (under 24 hours' notice) by the manager in the last "
+        "2 months: 1:1s should be sacred"
+    ) in warnings(mia, series)
+
+
+def test_what_counts_as_a_late_move_is_the_organisations(mia, series, cast) -> None:
+    cast.acme.late_move_notice_hours = 72
+    cast.acme.save()
+    mia.refresh_from_db()
+    move_next(series, mia, 3, notice=dt.timedelta(hours=48))
+    assert "3 late moves (under 72 hours' notice) by the manager in the last 2 months: " in (
+        " ".join(warnings(mia, series))
+    )
+
+
 def test_the_reports_own_cancellations_do_not_count(mia, ray, series) -> None:
     cancel_next(series, ray, 3)
     assert not any("cancellations" in w for w in warnings(mia, series))
