@@ -171,6 +171,9 @@ CANCELLATION_WARNING_DAYS = 61
 # A move with less notice than this counts toward the warning sign beside the
 # cancellations ("give advance notice"); a move made in good time does not.
 LATE_MOVE_NOTICE_HOURS = 24
+# Starting or marking held a 1:1 more than this many hours before its time asks to
+# confirm first: a click weeks early is far likelier a mistake than a real 1:1.
+EARLY_START_CONFIRM_HOURS = 2
 # Days a 1:1 or a career talk may run late before it is called overdue.
 OVERDUE_GRACE_DAYS = 3
 

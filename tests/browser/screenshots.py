@@ -68,6 +68,10 @@ def main() -> None:
         if start.count():
             with page.expect_navigation():
                 start.click()
+            early = page.get_by_role("button", name="Start it now")
+            if early.count():  # more than two hours ahead: Rapport asks first
+                with page.expect_navigation():
+                    early.click()
         page.locator(".plan-step", has_text="’s topics").click()  # the report's part
         page.locator(".timer-section", has_text="’s topics").wait_for()
         page.wait_for_load_state("networkidle")

@@ -10,6 +10,7 @@ from rapport.meetings.services.action_items import (
     action_item_set_status,
     action_item_update,
 )
+from rapport.meetings.services.common import NeedsConfirmation
 from rapport.meetings.services.meetings import (
     SUMMARY_LIMIT,
     manager_clash,
@@ -58,6 +59,7 @@ __all__ = [
     "DEFAULT_WEEKDAY",
     "NOTE_LIMIT",
     "SUMMARY_LIMIT",
+    "NeedsConfirmation",
     "PlannedMeeting",
     "action_item_add",
     "action_item_set_status",

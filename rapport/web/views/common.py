@@ -48,6 +48,40 @@ def refusal(request: HttpRequest, error: Refused) -> HttpResponse:
     return refused(request, str(error), error.status)
 
 
+CONFIRMED = "confirmed"  # the field a confirmation page adds to the form it sends again
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    return request.POST.get(CONFIRMED) == "1"
+
+
+def confirm_page(
+    request: HttpRequest, question: str, *, title: str, confirm_label: str, back: str
+) -> HttpResponse:
+    """Ask before doing something unusual: the same form again, with the confirmation.
+
+    htmx calls get the question as a refusal (409), shown in place.
+    """
+    if is_htmx(request):
+        return refuse(question, 409)
+    fields = [
+        (name, value)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", CONFIRMED)
+        for value in request.POST.getlist(name)
+    ]
+    context = {
+        "title": title,
+        "question": question,
+        "action": request.path,
+        "fields": fields,
+        "confirm_field": CONFIRMED,
+        "confirm_label": confirm_label,
+        "back": back,
+    }
+    return render(request, "web/confirm.html", context, status=409)
+
+
 def first_error(form: Form) -> str:
     """The first thing wrong with a form, in words, with its field's label."""
     for name, errors in form.errors.items():
