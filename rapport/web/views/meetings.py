@@ -24,7 +24,14 @@ from rapport.meetings.models import Meeting, SharedNotes, Topic, agenda_order
 from rapport.meetings.selectors import meetings_on_days_away
 from rapport.people.models import Person
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
-from rapport.web.views.common import first_error, is_htmx, person_view, refused
+from rapport.web.views.common import (
+    confirm_page,
+    first_error,
+    is_confirmed,
+    is_htmx,
+    person_view,
+    refused,
+)
 
 MOOD_LABELS = {1: "Drained", 2: "Low", 3: "Okay", 4: "Good", 5: "Energised"}
 
@@ -524,7 +531,15 @@ def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @person_view("POST")
 def start(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = access.meeting_for_manager(request.user, meeting_id)
-    services.meeting_start(actor=request.user, meeting=found)
+    try:
+        services.meeting_start(
+            actor=request.user, meeting=found, ask_if_early=not is_confirmed(request)
+        )
+    except services.NeedsConfirmation as question:
+        back = reverse("meeting", args=[found.pk])
+        return confirm_page(
+            request, str(question), title="Start early?", confirm_label="Start it now", back=back
+        )
     messages.success(request, "Meeting started: topics added from now on count as added during it.")
     return _back(found)
 
@@ -535,7 +550,21 @@ def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
-            services.meeting_complete(actor=request.user, meeting=found, **form.cleaned_data)
+            services.meeting_complete(
+                actor=request.user,
+                meeting=found,
+                ask_if_early=not is_confirmed(request),
+                **form.cleaned_data,
+            )
+        except services.NeedsConfirmation as question:
+            back = reverse("meeting", args=[found.pk]) + "?mode=wrap#held"
+            return confirm_page(
+                request,
+                str(question),
+                title="Mark held early?",
+                confirm_label="Mark it held",
+                back=back,
+            )
         except Refused as error:
             form.add_error(None, str(error))
         else:
