@@ -583,3 +583,25 @@ def test_moving_a_career_one_on_one_keeps_the_next_one_regular(mia, series) -> N
     assert moved.kind == "career"
     following.refresh_from_db()
     assert following.kind == "regular"
+
+
+def test_moving_a_meeting_takes_its_whole_agenda_discussed_topics_included(
+    mia, ray, series
+) -> None:
+    meeting = scheduled(series)[0]
+    ticked = services.topic_add(actor=ray, meeting=meeting, text="Already talked over")
+    services.topic_set_discussed(actor=mia, topic=ticked, discussed=True)
+    open_topic = services.topic_add(actor=ray, meeting=meeting, text="Still to talk about")
+    item = services.action_item_add(actor=mia, meeting=meeting, text="Book a room", owner=mia)
+    moved = services.meeting_cancel(
+        actor=mia,
+        meeting=meeting,
+        reason="Clash",
+        new_time=meeting.scheduled_at + dt.timedelta(days=1),
+    )
+    assert list(meeting.topics.all()) == []
+    texts = {(t.text, t.discussed) for t in moved.topics.all()}
+    assert texts == {("Already talked over", True), ("Still to talk about", False)}
+    assert {t.pk for t in moved.topics.all()} == {ticked.pk, open_topic.pk}
+    item.refresh_from_db()
+    assert item.meeting_id == moved.pk

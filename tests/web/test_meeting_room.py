@@ -434,3 +434,11 @@ def test_the_rendered_recap_has_the_summary_and_boxes_not_brackets(
     assert "<b>" not in rendered and "&lt;b&gt;bold&lt;/b&gt;" in rendered
     text = client_for(ray).get(reverse("meeting_recap", args=[meeting.pk])).content.decode()
     assert "- [ ] Ray drafts the RFC" in text and "\\<b\\>bold\\</b\\>" in text
+
+
+def test_a_cancelled_meeting_shows_no_wrap_up_cards(client_for, mia, meeting) -> None:
+    services.meeting_cancel(actor=mia, meeting=meeting, reason="Offsite", skip=True)
+    html = page(client_for(mia), meeting, "wrap")
+    assert "nothing to wrap up" in html
+    for card in ('id="held"', 'id="summary"', 'id="items"', 'id="split"', 'id="recap"'):
+        assert card not in html

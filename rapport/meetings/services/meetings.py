@@ -208,10 +208,12 @@ def meeting_cancel(
             "sequence",
         ]
     )
-    topics_carry_over(meeting=meeting, to=moved, now=now)
     if moved is not None:
+        _agenda_move(meeting, moved)
         _notes_move(meeting, moved)
-    elif meeting.is_career:
+    else:
+        topics_carry_over(meeting=meeting, now=now)
+    if moved is None and meeting.is_career:
         _career_hand_over(meeting)
     return moved
 
@@ -282,6 +284,15 @@ def manager_clash(meeting: Meeting, start: dt.datetime, minutes: int) -> Meeting
         .order_by("scheduled_at")
     )
     return next((m for m in candidates if m.planned_end > start), None)
+
+
+def _agenda_move(source: Meeting, target: Meeting) -> None:
+    """A moved meeting takes its whole agenda along, discussed topics included, and its items."""
+    source.topics.update(meeting=target)
+    source.action_items.update(meeting=target)
+    if source.summary and not target.summary:
+        target.summary = source.summary
+        target.save(update_fields=["summary"])
 
 
 def _notes_move(source: Meeting, target: Meeting) -> None:
