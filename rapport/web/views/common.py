@@ -51,18 +51,37 @@ def refusal(request: HttpRequest, error: Refused) -> HttpResponse:
 CONFIRMED = "confirmed"  # the field a confirmation page adds to the form it sends again
 
 
-def is_confirmed(request: HttpRequest) -> bool:
-    return request.POST.get(CONFIRMED) == "1"
+_ASKED = "rapport_asked"  # session key: questions put to htmx calls, answered by resending
+
+
+def is_confirmed(request: HttpRequest, asked: str = "") -> bool:
+    """Confirmed on the confirmation page, or (htmx) the question `asked` was put and resent."""
+    if request.POST.get(CONFIRMED) == "1":
+        return True
+    pending = request.session.get(_ASKED, []) if asked and is_htmx(request) else []
+    if asked in pending:
+        request.session[_ASKED] = [key for key in pending if key != asked]
+        return True
+    return False
 
 
 def confirm_page(
-    request: HttpRequest, question: str, *, title: str, confirm_label: str, back: str
+    request: HttpRequest,
+    question: str,
+    *,
+    title: str,
+    confirm_label: str,
+    back: str,
+    asked: str = "",
 ) -> HttpResponse:
     """Ask before doing something unusual: the same form again, with the confirmation.
 
-    htmx calls get the question as a refusal (409), shown in place.
+    htmx calls get the question in place (409); sending the same form again is the yes.
     """
     if is_htmx(request):
+        if asked:
+            request.session[_ASKED] = [*request.session.get(_ASKED, [])[-9:], asked]
+            question = f"{question} Send it again to keep it, or change it."
         return refuse(question, 409)
     fields = [
         (name, value)
