@@ -85,3 +85,27 @@ def test_a_bad_host_on_a_post_gets_the_same_plain_400(client) -> None:
     response = client.post("/login/", {"username": "a"}, headers={"Host": "evil.example"})
     assert response.status_code == 400
     assert "does not answer to that host name" in response.content.decode()
+
+
+def test_reloading_a_post_only_address_gets_a_page_that_leads_back_to_the_form(
+    client_for, mia, meeting
+) -> None:
+    response = client_for(mia).get(reverse("meeting_complete", args=[meeting.pk]))
+    html = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "Nothing to show here" in html
+    assert f'href="{reverse("meeting", args=[meeting.pk])}">Back to the page' in html
+
+
+def test_a_post_only_address_without_a_page_above_still_gets_a_page(client_for, mia) -> None:
+    response = client_for(mia).get(reverse("person_invite"))
+    assert response.status_code == 405
+    assert 'href="/people/">Back to the page' in response.content.decode()
+
+
+def test_a_json_client_gets_a_json_405(client_for, mia, meeting) -> None:
+    response = client_for(mia).get(
+        reverse("meeting_cancel", args=[meeting.pk]), headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 405
+    assert json.loads(response.content) == {"error": "This address does not answer that method."}

@@ -21,7 +21,6 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
 
 from rapport.errors import Refused
 
@@ -136,14 +135,23 @@ def person_view(
     """Signed-in only, only these HTTP methods (others are 405); a refusal becomes a 4xx."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        allowed = [method.upper() for method in methods]
+        if "GET" in allowed and "HEAD" not in allowed:
+            allowed.append("HEAD")
+
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                from rapport.web.views.errors import method_not_allowed  # errors uses this module
+
+                return method_not_allowed(request, allowed)
             try:
                 return view(request, *args, **kwargs)
             except Refused as error:
                 return refusal(request, error)
 
-        return login_required(require_http_methods(list(methods))(wrapper))
+        wrapper.allowed_methods = tuple(allowed)  # type: ignore[attr-defined]
+        return login_required(wrapper)
 
     return decorate
 
