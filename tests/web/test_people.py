@@ -439,3 +439,17 @@ def test_deactivating_asks_for_confirmation_first(client_for, ada, ray, series) 
     client.post(reverse("person_deactivate", args=[ray.pk]), {"confirm": "yes"})
     ray.refresh_from_db()
     assert not ray.is_active
+
+
+def test_a_bad_roster_counts_lines_not_problems(client_for, ada) -> None:
+    text = HEADER + (
+        "not-an-email,Noor Lead,wizard,,Mars/Olympus,no\n"  # three problems on one line
+        "dan@acme.test,Dan Director,wizard,,UTC,no\n"
+    )
+    response = client_for(ada).post(reverse("roster_import"), {"file": roster_file(text)})
+    page = response.content.decode()
+    assert response.status_code == 400
+    lines = len(set(re.findall(r"line (\d+)</span>", page)))
+    problems = len(re.findall(r"line \d+</span>", page))
+    assert (lines, problems > lines) == (2, True)
+    assert f"Fix these 2 lines ({problems} problems)" in page
