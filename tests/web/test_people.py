@@ -453,3 +453,21 @@ def test_a_bad_roster_counts_lines_not_problems(client_for, ada) -> None:
     problems = len(re.findall(r"line \d+</span>", page))
     assert (lines, problems > lines) == (2, True)
     assert f"Fix these 2 lines ({problems} problems)" in page
+
+
+def test_a_name_of_200_characters_is_accepted_and_201_gets_a_form_message(
+    client_for, ada
+) -> None:
+    long_name = "N" * 200
+    client = client_for(ada)
+    response = client.post(reverse("person_invite"), invite_data(name=long_name), follow=True)
+    assert response.status_code == 200
+    assert Person.objects.filter(name=long_name).exists()
+    response = client.post(
+        reverse("person_invite"), invite_data(email="ovr@acme.test", name="N" * 201)
+    )
+    assert response.status_code == 400
+    assert "at most 200 characters (it has 201)" in response.content.decode()
+    text = HEADER + f"long@acme.test,{'L' * 201},junior,,UTC,no\n"
+    response = client.post(reverse("roster_import"), {"file": roster_file(text)})
+    assert response.status_code == 400 and "line 2</span>" in response.content.decode()

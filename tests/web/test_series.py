@@ -318,3 +318,30 @@ def test_the_cadence_form_takes_the_time_in_the_managers_current_timezone(
     assert (series.timezone, series.start_time) == ("America/New_York", dt.time(9))
     first = series.meetings.filter(status="scheduled").order_by("scheduled_at").first()
     assert first.scheduled_at.astimezone(ZoneInfo("Europe/Paris")).hour in (14, 15)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"frequency_weeks": "abc"},
+        {"weekday": "99"},
+        {"duration_minutes": "9" * 40},
+        {"career_every_weeks": "-3"},
+        {"start_time": "<script>"},
+        {"note": "<b>x</b>" * 100},
+        {"reason": "\u202e"},
+        {},
+    ],
+)
+def test_a_hostile_cadence_preview_is_a_form_error_never_a_server_error(
+    client_for, series, mia, changes
+) -> None:
+    query = {**CADENCE, **changes, "preview": "1"}
+    if not changes:
+        query = {"preview": "1"}
+    response = client_for(mia).get(reverse("series", args=[series.pk]), query)
+    assert response.status_code in (200, 400)
+    html = response.content.decode()
+    assert "Save this cadence" not in html and "<b>x</b>" not in html
+    series.refresh_from_db()
+    assert series.weekday == 1
