@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.growth.services import IC_PROMPT_TOPICS
 from rapport.meetings import services as meeting_services
 from rapport.meetings.services import person_invite
 
@@ -157,8 +158,6 @@ def test_the_ic_prepares_from_home_with_the_framework_prompts(client_for, ray, m
 def test_a_topic_added_through_a_prompt_updates_the_ic_homes_topic_badge(
     client_for, ray, meeting
 ) -> None:
-    from rapport.growth.services import IC_PROMPT_TOPICS  # noqa: PLC0415
-
     client = client_for(ray)
     home = client.get(reverse("home")).content.decode()
     assert "You have not added topics yet" in home

@@ -455,9 +455,7 @@ def test_a_bad_roster_counts_lines_not_problems(client_for, ada) -> None:
     assert f"Fix these 2 lines ({problems} problems)" in page
 
 
-def test_a_name_of_200_characters_is_accepted_and_201_gets_a_form_message(
-    client_for, ada
-) -> None:
+def test_a_name_of_200_characters_is_accepted_and_201_gets_a_form_message(client_for, ada) -> None:
     long_name = "N" * 200
     client = client_for(ada)
     response = client.post(reverse("person_invite"), invite_data(name=long_name), follow=True)
