@@ -168,6 +168,12 @@ SACRED_TIME_WARNING_SIGNS: tuple[Item, ...] = (
 CANCELLATION_WARNING_COUNT = 3
 # "2 months" as a rolling window: 61 days covers any two consecutive calendar months.
 CANCELLATION_WARNING_DAYS = 61
+# A move with less notice than this counts toward the warning sign beside the
+# cancellations ("give advance notice"); a move made in good time does not.
+LATE_MOVE_NOTICE_HOURS = 24
+# Starting or marking held a 1:1 more than this many hours before its time asks to
+# confirm first: a click weeks early is far likelier a mistake than a real 1:1.
+EARLY_START_CONFIRM_HOURS = 2
 # Days a 1:1 or a career talk may run late before it is called overdue.
 OVERDUE_GRACE_DAYS = 3
 
@@ -198,11 +204,82 @@ def cadence_departs(
     )
 
 
+def cadence_refusal(
+    level: str,
+    *,
+    frequency_weeks: int,
+    duration_minutes: int,
+    career_every_weeks: int,
+    weekday: int,
+    reason: str,
+) -> str | None:
+    """Why a series cadence cannot be saved, in words, or None when it can."""
+    shortest, longest = SERIES_MINUTES
+    if not shortest <= duration_minutes <= longest:
+        return f"A 1:1 lasts between {shortest} and {longest} minutes."
+    weeks, career_weeks = SERIES_FREQUENCY_WEEKS, SERIES_CAREER_EVERY_WEEKS
+    if not (
+        weeks[0] <= frequency_weeks <= weeks[1]
+        and career_weeks[0] <= career_every_weeks <= career_weeks[1]
+    ):
+        return (
+            f"Choose a frequency of {weeks[0]} to {weeks[1]} weeks and a career interval "
+            f"up to {career_weeks[1]}."
+        )
+    if not 0 <= weekday <= 6:
+        return "Choose a weekday from Monday to Sunday."
+    if reason and reason not in dict(ADJUSTMENT_REASONS):
+        return "Choose one of the framework's reasons to adjust a cadence."
+    if career_every_weeks <= frequency_weeks:
+        # Every meeting would fall due as the career one: no regular 1:1 would be left.
+        return (
+            f"With a 1:1 every {_weeks(frequency_weeks)}, a career-focused 1:1 every "
+            f"{_weeks(career_every_weeks)} would make every meeting a career 1:1: choose a "
+            f"career interval longer than the frequency (every {2 * frequency_weeks} weeks "
+            f"keeps one regular 1:1 between two career ones)."
+        )
+    departs = cadence_departs(
+        level,
+        frequency_weeks=frequency_weeks,
+        duration_minutes=duration_minutes,
+        career_every_weeks=career_every_weeks,
+    )
+    if departs and not reason:
+        return "This cadence differs from the framework's for the level: choose a reason."
+    return None
+
+
+def _weeks(count: int) -> str:
+    return "week" if count == 1 else f"{count} weeks"
+
+
 def too_many_cancellations(count: int, *, threshold: int = CANCELLATION_WARNING_COUNT) -> bool:
     """Say whether this many manager cancellations in the window is a warning sign."""
     if count < 0:
         raise ValueError(f"A cancellation count cannot be negative (got {count}).")
     return count >= threshold
+
+
+def cancellation_warning(
+    cancellations: int,
+    late_moves: int,
+    *,
+    period: str,
+    threshold: int = CANCELLATION_WARNING_COUNT,
+    late_hours: int = LATE_MOVE_NOTICE_HOURS,
+) -> str | None:
+    """The sacred-time warning for a manager's cancellations and late moves, or None."""
+    if not too_many_cancellations(cancellations + late_moves, threshold=threshold):
+        return None
+    parts = []
+    if cancellations:
+        parts.append(f"{cancellations} cancellation{'s' if cancellations != 1 else ''}")
+    if late_moves:
+        parts.append(
+            f"{late_moves} late move{'s' if late_moves != 1 else ''} "
+            f"(under {late_hours} hours' notice)"
+        )
+    return f"{' and '.join(parts)} by the manager in the last {period}: 1:1s should be sacred"
 
 
 def cancellation_window_start(today: date, *, days: int = CANCELLATION_WARNING_DAYS) -> date:

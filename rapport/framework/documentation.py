@@ -107,6 +107,8 @@ NOTE_SECTIONS: tuple[NoteSection, ...] = (
 
 NOTE_SECTION_KEYS: tuple[str, ...] = tuple(section.key for section in NOTE_SECTIONS)
 _ACTION_ITEMS_HEADING = "Action Items"
+# Rapport's addition to the template: the meeting's summary of key points, first.
+SUMMARY_HEADING = "Summary of key points"
 # Action items sit between the career discussion and the follow-up, as in the template.
 _HEADINGS: tuple[str, ...] = (
     "Their Topics",
@@ -124,18 +126,26 @@ def recap_markdown(
     sections: dict[str, str],
     action_items: list[tuple[str, str, str | None, bool]],
     headings: Mapping[str, str] | None = None,
+    summary: str = "",
 ) -> str:
     """Render shared notes and action items in the seed's template; never private notes.
 
     `headings` renames template headings for whoever writes the recap (the
-    template speaks as the manager: "Their Topics", "My Topics").
+    template speaks as the manager: "Their Topics", "My Topics"). `summary` is
+    the meeting's summary of key points, put first. Everything people wrote is
+    escaped: pasted into another Markdown tool, it reads as typed and injects no
+    HTML, link or heading.
     """
     unknown = sorted(set(sections) - set(NOTE_SECTION_KEYS))
     if unknown:
         # Refusing unknown keys means a private note passed here by mistake
         # fails loudly instead of being dropped or, worse, rendered.
         raise ValueError(f"Unknown note sections {unknown}; expected some of {NOTE_SECTION_KEYS}.")
-    blocks = [f"## 1:1 with {_one_line(name)} - {_one_line(date)}"]
+    blocks = [f"## 1:1 with {markdown_escape(_one_line(name))} - {_one_line(date)}"]
+    key_points = [f"- {entry}" for entry in _entries(summary)]
+    if key_points:
+        title = (headings or {}).get(SUMMARY_HEADING, SUMMARY_HEADING)
+        blocks.append("\n".join([f"### {_one_line(title)}", *key_points]))
     for heading in _HEADINGS:
         if heading == _ACTION_ITEMS_HEADING:
             lines = [_action_line(*item) for item in action_items]
@@ -166,24 +176,47 @@ def _section_lines(heading: str, sections: dict[str, str]) -> list[str]:
 
 
 def _entries(text: str) -> list[str]:
-    """Split a note into bullet entries, dropping blank lines and existing bullet marks."""
+    """Split a note into escaped bullet entries, dropping blank lines and bullet marks."""
     entries = []
     for line in text.splitlines():
         entry = re.sub(r"^\s*[-*+]\s+", "", line).strip()
         if entry:
-            entries.append(entry)
+            entries.append(markdown_escape(entry))
     return entries
 
 
 def _action_line(owner: str, action: str, due: str | None, done: bool) -> str:
     box = "[x]" if done else "[ ]"
     deadline = f" by {_one_line(due)}" if due and due.strip() else ""
-    return f"- {box} {_one_line(owner)} will {_one_line(action)}{deadline}"
+    return f"- {box} {_who_will(_one_line(owner), _one_line(action))}{deadline}"
+
+
+def _who_will(owner: str, action: str) -> str:
+    """ "Ray Report will send the notes"; an action that already names its owner stands alone."""
+    first = owner.split(" ", 1)[0]
+    for name in (owner, first):
+        if name and re.match(rf"{re.escape(name)}(?:'s|’s)?\b", action, re.IGNORECASE):
+            return markdown_escape(action)
+    if re.match(r"[A-Z][a-z]", action):
+        action = action[0].lower() + action[1:]  # "Send the notes" after "will"
+    return f"{markdown_escape(owner)} will {markdown_escape(action)}"
 
 
 def _one_line(text: str) -> str:
     # A newline in a name or an action would break the Markdown structure.
     return " ".join(text.split())
+
+
+# Every character CommonMark gives a meaning to inline: backslash-escaped, each
+# reads as itself (no HTML, no link, no emphasis, no entity, no task box).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text as typed, safe to put inside Markdown: it renders as itself, never as markup."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    # A line starting "1. " or "- " would become a list inside the bullet.
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", re.sub(r"^([-=])", r"\\\1", escaped))
 
 
 # --- Sensitive matters ----------------------------------------------------------

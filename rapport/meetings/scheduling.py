@@ -46,6 +46,52 @@ def occurrences(
         day += step
 
 
+def planned(
+    *,
+    anchor: dt.date,
+    weekday: int,
+    start_time: dt.time,
+    timezone: str,
+    frequency_weeks: int,
+    career_every_weeks: int,
+    after: dt.datetime,
+    existing: list[tuple[dt.datetime, bool]],
+) -> Iterator[tuple[dt.datetime, bool]]:
+    """The cadence's new meetings after `after` as (moment, is_career), endlessly.
+
+    `existing` holds the meetings already there as (moment, counts as a career 1:1);
+    a slot closer than half a period to one of them is the same slot and is skipped.
+    """
+    taken = list(existing)
+    too_close = dt.timedelta(days=frequency_weeks * 7 / 2)
+    for moment in occurrences(
+        anchor=anchor,
+        weekday=weekday,
+        start_time=start_time,
+        timezone=timezone,
+        frequency_weeks=frequency_weeks,
+        after=after,
+    ):
+        if any(abs(other - moment) < too_close for other, _ in taken):
+            continue
+        last_career = max(
+            (
+                other.astimezone(moment.tzinfo).date()
+                for other, career in taken
+                if career and other < moment
+            ),
+            default=None,
+        )
+        career = career_is_due(
+            last_career=last_career,
+            series_start=anchor,
+            on=moment.date(),
+            every_weeks=career_every_weeks,
+        )
+        taken.append((moment, career))
+        yield moment, career
+
+
 def career_is_due(
     *, last_career: dt.date | None, series_start: dt.date, on: dt.date, every_weeks: int
 ) -> bool:

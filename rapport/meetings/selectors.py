@@ -19,9 +19,9 @@ from django.utils import timezone
 from rapport import access
 from rapport.framework import agenda as agenda_rules
 from rapport.framework.cadence import (
+    cancellation_warning,
     cancellation_window_start,
     is_career_overdue,
-    too_many_cancellations,
 )
 from rapport.framework.documentation import (
     NOTE_SECTIONS,
@@ -53,6 +53,8 @@ class SeriesOverview:
     last_held: dt.datetime | None = None
     last_career: dt.datetime | None = None
     manager_cancellations: int = 0
+    # Moves by the manager with less notice than the organisation's late-move hours.
+    manager_late_moves: int = 0
     warnings: list[str] = field(default_factory=list)
     # The next meeting falls on a day away of either person: it should be moved.
     next_on_day_away: bool = False
@@ -146,9 +148,18 @@ def series_overviews(
             manager_cancellations=Count(
                 "meetings",
                 filter=Q(
-                    meetings__status__in=[Meeting.Status.CANCELLED, Meeting.Status.RESCHEDULED],
+                    meetings__status=Meeting.Status.CANCELLED,
                     meetings__cancelled_by=F("manager"),
                     meetings__cancelled_at__gte=window,
+                ),
+            ),
+            manager_late_moves=Count(
+                "meetings",
+                filter=Q(
+                    meetings__status=Meeting.Status.RESCHEDULED,
+                    meetings__cancelled_by=F("manager"),
+                    meetings__cancelled_at__gte=window,
+                    meetings__notice_hours__lt=viewer.organisation.late_move_notice_hours,
                 ),
             ),
         ).order_by("report__name")
@@ -182,6 +193,7 @@ def series_overviews(
             last_held=row.last_held,
             last_career=row.last_career,
             manager_cancellations=row.manager_cancellations,
+            manager_late_moves=row.manager_late_moves,
             next_on_day_away=row.next_meeting_id in away,
         )
         overview.warnings = series_warnings(overview, organisation=viewer.organisation, now=now)
@@ -195,13 +207,15 @@ def series_warnings(
     """The framework's warning signs this relationship shows, in words."""
     series = overview.series
     warnings = []
-    if too_many_cancellations(
-        overview.manager_cancellations, threshold=organisation.cancellation_warning_count
-    ):
-        warnings.append(
-            f"{overview.manager_cancellations} cancellations by the manager in the last "
-            f"{_period(organisation.cancellation_warning_days)}: 1:1s should be sacred"
-        )
+    sacred = cancellation_warning(
+        overview.manager_cancellations,
+        overview.manager_late_moves,
+        period=_period(organisation.cancellation_warning_days),
+        threshold=organisation.cancellation_warning_count,
+        late_hours=organisation.late_move_notice_hours,
+    )
+    if sacred:
+        warnings.append(sacred)
     grace = dt.timedelta(weeks=series.frequency_weeks, days=organisation.overdue_grace_days)
     since = overview.last_held or dt.datetime.combine(series.started_on, dt.time(), tzinfo=dt.UTC)
     if now - since > grace:
@@ -460,6 +474,7 @@ def recap(
         headings=voice.recap_headings(),
         date=timezone.localtime(meeting.scheduled_at).date().isoformat(),
         sections=notes.sections(),
+        summary=meeting.summary,
         action_items=[
             (
                 item.owner.name,

@@ -12,6 +12,7 @@ from django.utils.timezone import now
 from rapport.framework.cadence import (
     CANCELLATION_WARNING_COUNT,
     CANCELLATION_WARNING_DAYS,
+    LATE_MOVE_NOTICE_HOURS,
     OVERDUE_GRACE_DAYS,
 )
 from rapport.framework.levels import LEVEL_CHOICES
@@ -37,6 +38,7 @@ class Organisation(models.Model):
     erasure_rule = models.CharField(
         max_length=16, choices=ErasureRule.choices, default=ErasureRule.ANONYMISE
     )
+    late_move_notice_hours = models.PositiveSmallIntegerField(default=LATE_MOVE_NOTICE_HOURS)
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

@@ -40,12 +40,19 @@ ALLOWED_TAGS = {
 }
 
 
+# A task list item ("- [ ] ...", "- [x] ...") shows a box, not its brackets.
+_TASK_BOXES = {"<li>[ ] ": "<li>☐ ", "<li>[x] ": "<li>☑ ", "<li>[X] ": "<li>☑ "}
+
+
 def render_markdown(text: str) -> str:
     """Markdown to safe HTML: links keep only http(s) and mailto, and open safely."""
-    return nh3.clean(
+    html = nh3.clean(
         _parser.render(text),
         tags=ALLOWED_TAGS,
         attributes={"a": {"href", "title"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+    for brackets, box in _TASK_BOXES.items():
+        html = html.replace(brackets, box)
+    return html

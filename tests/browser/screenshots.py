@@ -103,6 +103,10 @@ def main() -> None:
         if start.count():
             with manager.expect_navigation():
                 start.click()
+            early = manager.get_by_role("button", name="Start it now")
+            if early.count():  # more than two hours ahead: Rapport asks first
+                with manager.expect_navigation():
+                    early.click()
         manager.locator(".plan-step", has_text="’s topics").first.click()  # the report's part
         manager.locator(".timer-section", has_text="’s topics").wait_for()
         report.goto(run)
@@ -130,6 +134,10 @@ def main() -> None:
         if start.count():
             with manager.expect_navigation():
                 start.click()
+            early = manager.get_by_role("button", name="Start it now")
+            if early.count():
+                with manager.expect_navigation():
+                    early.click()
         manager.locator(".plan-step", has_text="Progress Review").click()
         manager.locator(".timer-section", has_text="Progress Review").wait_for()
         settle(manager)

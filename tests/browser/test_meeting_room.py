@@ -47,6 +47,7 @@ def test_a_manager_and_a_report_run_a_whole_regular_1_1(
 
     # Run: Mia starts; both land in run mode; the timer is shared and survives a reload.
     manager.get_by_role("button", name="Start meeting").click()
+    manager.get_by_role("button", name="Start it now").click()  # a week early: asked first
     manager.wait_for_selector("#timer-clock")
     assert "Run" in manager.locator('[aria-current="page"]').inner_text()
     # Each reads the part in their own words: Ray's topics are "Your topics" to Ray.
@@ -109,7 +110,7 @@ def test_a_manager_and_a_report_run_a_whole_regular_1_1(
     recap = report.locator("#recap-markdown").input_value()
     assert recap.startswith("## 1:1 with Mia Manager")  # Ray's own recap names his manager
     assert "Friday deploys: add a canary stage" in recap
-    assert "Ray Report will Set up the canary stage by 2026-12-08" in recap
+    assert "Ray Report will set up the canary stage by 2026-12-08" in recap
     assert "MIA-ONLY" not in recap and "MIA-ONLY" not in report.content()
     no_serious_violations(report)
 
@@ -124,6 +125,7 @@ def test_a_whole_career_1_1_follows_the_four_parts(page_for, mia, ray, meeting) 
     for title in titles:
         assert manager.locator(".plan-steps", has_text=title).count() == 1
     manager.get_by_role("button", name="Start meeting").click()
+    manager.get_by_role("button", name="Start it now").click()  # a week early: asked first
     report.goto(url(meeting))
     for title in titles:  # with the keyboard: focus stays on the current part
         manager.locator(".plan-step", has_text=title).focus()

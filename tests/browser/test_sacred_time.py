@@ -31,7 +31,7 @@ def test_the_series_page_with_warnings_and_suggestions_is_accessible(page_for, m
         series=series,
         frequency_weeks=2,
         duration_minutes=30,
-        career_every_weeks=2,
+        career_every_weeks=4,
         weekday=series.weekday,
         start_time=series.start_time,
         reason="current_projects",

@@ -96,7 +96,7 @@ def fill_everything(cast, series, meeting, refused: list[str]) -> None:
         posted(report, f"{at}/prepare/", {"prompt": "topics", "text": payload}, refused=refused)
     posted(manager, f"{at}/questions/", {"focus_skill": PAYLOADS[0],
            "focus_criterion": PAYLOADS[10]}, refused=refused)  # fmt: skip
-    posted(manager, f"{at}/start/", {}, refused=refused)
+    posted(manager, f"{at}/start/", {"confirmed": "1"}, refused=refused)
     notes = SharedNotes.objects.get(meeting=meeting)
     bases = {f"base_{section}": getattr(notes, section) for section in SharedNotes.SECTIONS}
     posted(manager, f"{at}/notes/", {**dict.fromkeys(SharedNotes.SECTIONS, DOCUMENT), **bases,

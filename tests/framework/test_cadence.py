@@ -16,6 +16,7 @@ from rapport.framework.cadence import (
     SACRED_TIME_PRINCIPLE,
     SACRED_TIME_WARNING_SIGNS,
     cadence_for_level,
+    cadence_refusal,
     cancellation_window_start,
     is_career_overdue,
     is_duration_allowed,
@@ -216,3 +217,32 @@ def test_it_calls_career_overdue_past_the_level_interval() -> None:
 
 def test_it_calls_career_overdue_when_it_was_never_discussed() -> None:
     assert is_career_overdue("senior", None)
+
+
+@pytest.mark.parametrize(("frequency", "career"), [(2, 2), (2, 1), (4, 4), (1, 1)])
+def test_a_career_interval_not_longer_than_the_frequency_is_refused(frequency, career) -> None:
+    refusal = cadence_refusal(
+        "staff",
+        frequency_weeks=frequency,
+        duration_minutes=30,
+        career_every_weeks=career,
+        weekday=1,
+        reason="remote",
+    )
+    assert refusal is not None and "every meeting a career 1:1" in refusal
+
+
+def test_the_levels_own_cadence_needs_no_reason() -> None:
+    for level in LEVELS:
+        row = cadence_for_level(level)
+        assert (
+            cadence_refusal(
+                level,
+                frequency_weeks=row.default_frequency_weeks,
+                duration_minutes=row.default_duration_minutes,
+                career_every_weeks=row.career_interval_weeks,
+                weekday=1,
+                reason="",
+            )
+            is None
+        )

@@ -78,7 +78,8 @@ def test_it_renders_the_seed_template_exactly_minus_private_notes(seed: Block) -
     recap = recap_markdown(
         name="[Name]", date="[Date]", sections=TEMPLATE_SECTIONS, action_items=TEMPLATE_ACTIONS
     )
-    assert recap == template_without_private_notes(seed)
+    # The placeholders pass as people's text, so their brackets come escaped.
+    assert recap.replace("\\", "") == template_without_private_notes(seed)
 
 
 def test_it_never_renders_a_private_notes_section() -> None:
@@ -152,9 +153,60 @@ def test_it_keeps_names_and_actions_on_one_line() -> None:
         sections={},
         action_items=[("Ray", "fix\n### the build", "Friday", False)],
     )
-    assert recap.splitlines()[0] == "## 1:1 with Ray ## injected - 2025-03-04"
-    assert "- [ ] Ray will fix ### the build by Friday" in recap
+    assert recap.splitlines()[0] == "## 1:1 with Ray \\#\\# injected - 2025-03-04"
+    assert "- [ ] Ray will fix \\#\\#\\# the build by Friday" in recap
     assert recap.count("\n### ") == 1
+
+
+def test_it_puts_the_summary_of_key_points_first() -> None:
+    recap = recap_markdown(
+        name="Ray",
+        date="2025-03-04",
+        sections={"their_topics": "Roadmap"},
+        action_items=[],
+        summary="Agreed on the migration plan\nRay leads the RFC",
+    )
+    assert recap.startswith(
+        "## 1:1 with Ray - 2025-03-04\n\n### Summary of key points\n"
+        "- Agreed on the migration plan\n- Ray leads the RFC\n\n### Their Topics\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["Ingrid drafts the RFC", "Ingrid Larsen drafts the RFC", "ingrid's draft goes to review"],
+)
+def test_an_action_that_names_its_owner_is_not_prefixed_with_the_name_again(action) -> None:
+    recap = recap_markdown(
+        name="Ray", date="today", sections={}, action_items=[("Ingrid Larsen", action, None, False)]
+    )
+    assert f"- [ ] {action}\n" in recap
+    assert "will Ingrid" not in recap and "will ingrid" not in recap
+
+
+def test_an_action_in_the_imperative_reads_as_a_sentence_after_will() -> None:
+    recap = recap_markdown(
+        name="Ray", date="today", sections={}, action_items=[("Ray", "Send the notes", None, False)]
+    )
+    assert "- [ ] Ray will send the notes\n" in recap
+
+
+def test_markdown_people_wrote_is_escaped_so_it_injects_no_html_or_link() -> None:
+    from markdown_it import MarkdownIt
+
+    hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold** &lt; `x`"
+    recap = recap_markdown(
+        name="<b>Ray</b>",
+        date="today",
+        sections={"their_topics": hostile, "follow_up": "1. not a list\n# not a heading"},
+        action_items=[("Ray", hostile, None, False)],
+        summary=hostile,
+    )
+    html = MarkdownIt("commonmark", {"html": True}).render(recap)
+    for markup in ("<img", "<a ", "<strong>", "<b>", "<code>", "<ol", "<h1"):
+        assert markup not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&amp;lt;" in html  # an entity people typed stays as typed
 
 
 def test_it_flags_health_and_family_matters() -> None:

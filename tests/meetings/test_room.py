@@ -169,5 +169,5 @@ def test_the_recap_carries_shared_notes_and_items_never_private_notes(mia, ray, 
     text = selectors.recap(meeting, notes, meeting.action_items.all())
     assert text.startswith(f"## 1:1 with {ray.name}")
     assert "- Deploys" in text
-    assert f"- [ ] {ray.name} will Write the RFC by 2026-12-05" in text
+    assert f"- [ ] {ray.name} will write the RFC by 2026-12-05" in text
     assert "PRIVATE-xyz" not in text

@@ -356,6 +356,41 @@ def test_two_cancellations_by_the_manager_raise_no_warning_and_three_do(mia, ser
     )
 
 
+def move_next(series: Series, actor, count: int, *, notice: dt.timedelta) -> None:
+    for meeting in scheduled(series)[:count]:
+        services.meeting_cancel(
+            actor=actor,
+            meeting=meeting,
+            reason="Clash",
+            new_time=meeting.scheduled_at + dt.timedelta(days=1),
+            now=meeting.scheduled_at - notice,
+        )
+
+
+def test_moves_with_notice_do_not_count_as_cancellations(mia, series) -> None:
+    move_next(series, mia, 3, notice=dt.timedelta(days=3))
+    assert not any("by the manager" in w for w in warnings(mia, series))
+
+
+def test_late_moves_count_beside_cancellations_and_the_warning_says_which(mia, series) -> None:
+    cancel_next(series, mia, 2)
+    move_next(series, mia, 1, notice=dt.timedelta(hours=5))
+    assert (
+        "2 cancellations and 1 late move (under 24 hours' notice) by the manager in the last "
+        "2 months: 1:1s should be sacred"
+    ) in warnings(mia, series)
+
+
+def test_what_counts_as_a_late_move_is_the_organisations(mia, series, cast) -> None:
+    cast.acme.late_move_notice_hours = 72
+    cast.acme.save()
+    mia.refresh_from_db()
+    move_next(series, mia, 3, notice=dt.timedelta(hours=48))
+    assert "3 late moves (under 72 hours' notice) by the manager in the last 2 months: " in (
+        " ".join(warnings(mia, series))
+    )
+
+
 def test_the_reports_own_cancellations_do_not_count(mia, ray, series) -> None:
     cancel_next(series, ray, 3)
     assert not any("cancellations" in w for w in warnings(mia, series))
@@ -427,14 +462,14 @@ def test_a_level_change_keeps_an_overridden_cadence(ada, mia, ray, series) -> No
         series=series,
         frequency_weeks=2,
         duration_minutes=30,
-        career_every_weeks=2,
+        career_every_weeks=4,
         weekday=series.weekday,
         start_time=series.start_time,
         reason="remote",
     )
     update_level(ada, ray, "staff")
     series.refresh_from_db()
-    assert (series.frequency_weeks, series.career_every_weeks) == (2, 2)
+    assert (series.frequency_weeks, series.career_every_weeks) == (2, 4)
 
 
 def suggestion_keys(series: Series) -> list[str]:
@@ -466,13 +501,14 @@ def test_a_junior_or_remote_report_met_every_other_week_gets_weekly_suggested(mi
         series=series,
         frequency_weeks=2,
         duration_minutes=30,
-        career_every_weeks=2,
+        career_every_weeks=4,
         weekday=series.weekday,
         start_time=series.start_time,
         reason="current_projects",
     )
     junior, remote = growth_selectors.cadence_suggestions(series)
-    assert (junior.key, junior.reason) == ("junior", "")  # back to the framework: no reason
+    # Weekly again, but a career 1:1 every 4 weeks still departs: the reason stays.
+    assert (junior.key, junior.reason) == ("junior", "current_projects")
     assert (remote.key, remote.reason) == ("remote", "remote")
 
 
@@ -547,3 +583,25 @@ def test_moving_a_career_one_on_one_keeps_the_next_one_regular(mia, series) -> N
     assert moved.kind == "career"
     following.refresh_from_db()
     assert following.kind == "regular"
+
+
+def test_moving_a_meeting_takes_its_whole_agenda_discussed_topics_included(
+    mia, ray, series
+) -> None:
+    meeting = scheduled(series)[0]
+    ticked = services.topic_add(actor=ray, meeting=meeting, text="Already talked over")
+    services.topic_set_discussed(actor=mia, topic=ticked, discussed=True)
+    open_topic = services.topic_add(actor=ray, meeting=meeting, text="Still to talk about")
+    item = services.action_item_add(actor=mia, meeting=meeting, text="Book a room", owner=mia)
+    moved = services.meeting_cancel(
+        actor=mia,
+        meeting=meeting,
+        reason="Clash",
+        new_time=meeting.scheduled_at + dt.timedelta(days=1),
+    )
+    assert list(meeting.topics.all()) == []
+    texts = {(t.text, t.discussed) for t in moved.topics.all()}
+    assert texts == {("Already talked over", True), ("Still to talk about", False)}
+    assert {t.pk for t in moved.topics.all()} == {ticked.pk, open_topic.pk}
+    item.refresh_from_db()
+    assert item.meeting_id == moved.pk

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -181,13 +182,62 @@ def test_the_manager_moves_the_1_1_to_another_weekday_and_time(series, mia) -> N
 
 def test_departing_from_the_levels_cadence_needs_a_reason(series, mia) -> None:
     with pytest.raises(Refused, match="choose a reason"):
-        cadence_change(series, mia, frequency_weeks=2)
+        cadence_change(series, mia, frequency_weeks=2, career_every_weeks=4)
     series.refresh_from_db()
     assert series.frequency_weeks == 1
-    cadence_change(series, mia, frequency_weeks=2, reason="individual_needs", note="Asked for it")
+    cadence_change(
+        series,
+        mia,
+        frequency_weeks=2,
+        career_every_weeks=4,
+        reason="individual_needs",
+        note="Asked for it",
+    )
     series.refresh_from_db()
     assert (series.frequency_weeks, series.cadence_reason) == (2, "individual_needs")
     assert gaps_in_days(upcoming(series)) == {14}
+
+
+def test_a_junior_met_every_2_weeks_keeping_career_every_2_weeks_is_refused(series, mia) -> None:
+    with pytest.raises(Refused, match="every meeting a career 1:1"):
+        cadence_change(series, mia, frequency_weeks=2, reason="individual_needs")
+    series.refresh_from_db()
+    assert (series.frequency_weeks, series.career_every_weeks) == (1, 2)
+    assert not all(m.is_career for m in upcoming(series))
+
+
+def test_the_cadence_preview_lists_the_next_6_meetings_and_writes_nothing(series, mia) -> None:
+    before = list(series.meetings.values_list("pk", "scheduled_at", "kind"))
+    fields = {
+        "frequency_weeks": 2,
+        "duration_minutes": 30,
+        "career_every_weeks": 4,
+        "weekday": series.weekday,
+        "start_time": series.start_time,
+        "reason": "individual_needs",
+    }
+    planned = services.series_cadence_preview(actor=mia, series=series, **fields)
+    assert len(planned) == 6
+    assert {(b.at - a.at).days for a, b in itertools.pairwise(planned)} == {14}
+    assert [p.career for p in planned].count(True) == 3  # every other meeting
+    assert list(series.meetings.values_list("pk", "scheduled_at", "kind")) == before
+    services.series_update_cadence(actor=mia, series=series, **fields)
+    saved = [(m.scheduled_at, m.is_career) for m in upcoming(series)]
+    assert saved == [(p.at, p.career) for p in planned][: len(saved)]
+
+
+def test_the_cadence_preview_refuses_what_saving_would(series, mia) -> None:
+    with pytest.raises(Refused, match="every meeting a career 1:1"):
+        services.series_cadence_preview(
+            actor=mia,
+            series=series,
+            frequency_weeks=2,
+            duration_minutes=30,
+            career_every_weeks=2,
+            weekday=1,
+            start_time=dt.time(10),
+            reason="remote",
+        )
 
 
 def test_an_unknown_reason_is_refused(series, mia) -> None:

@@ -33,7 +33,9 @@ def test_an_unknown_page_is_a_404_page_with_the_same_words(client_for, ray) -> N
 
 def test_a_refusal_from_a_service_becomes_a_400_with_its_message(client_for, mia, meeting) -> None:
     client = client_for(mia)
-    client.post(reverse("meeting_complete", args=[meeting.pk]), {"held_minutes": 30})
+    client.post(
+        reverse("meeting_complete", args=[meeting.pk]), {"held_minutes": 30, "confirmed": 1}
+    )
     response = client.post(reverse("meeting_start", args=[meeting.pk]), headers=HTMX)
     assert response.status_code == 400
     assert json.loads(response.content)["error"] == "Only a scheduled meeting can be started."
@@ -83,3 +85,27 @@ def test_a_bad_host_on_a_post_gets_the_same_plain_400(client) -> None:
     response = client.post("/login/", {"username": "a"}, headers={"Host": "evil.example"})
     assert response.status_code == 400
     assert "does not answer to that host name" in response.content.decode()
+
+
+def test_reloading_a_post_only_address_gets_a_page_that_leads_back_to_the_form(
+    client_for, mia, meeting
+) -> None:
+    response = client_for(mia).get(reverse("meeting_complete", args=[meeting.pk]))
+    html = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "Nothing to show here" in html
+    assert f'href="{reverse("meeting", args=[meeting.pk])}">Back to the page' in html
+
+
+def test_a_post_only_address_without_a_page_above_still_gets_a_page(client_for, mia) -> None:
+    response = client_for(mia).get(reverse("person_invite"))
+    assert response.status_code == 405
+    assert 'href="/people/">Back to the page' in response.content.decode()
+
+
+def test_a_json_client_gets_a_json_405(client_for, mia, meeting) -> None:
+    response = client_for(mia).get(
+        reverse("meeting_cancel", args=[meeting.pk]), headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 405
+    assert json.loads(response.content) == {"error": "This address does not answer that method."}

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.growth.services import IC_PROMPT_TOPICS
 from rapport.meetings import services as meeting_services
 from rapport.meetings.services import report_invite
 
@@ -152,3 +153,22 @@ def test_the_ic_prepares_from_home_with_the_framework_prompts(client_for, ray, m
     page = client_for(ray).get(reverse("home")).content.decode()
     assert reverse("meeting_prepare", args=[meeting.pk]) in page
     assert "Topics you want to discuss" in page
+
+
+def test_a_topic_added_through_a_prompt_updates_the_ic_homes_topic_badge(
+    client_for, ray, meeting
+) -> None:
+    client = client_for(ray)
+    home = client.get(reverse("home")).content.decode()
+    assert "You have not added topics yet" in home
+    response = client.post(
+        reverse("meeting_prepare", args=[meeting.pk]),
+        {"prompt": next(iter(IC_PROMPT_TOPICS)), "text": "Pairing on the parser"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "rapport-topics-changed"
+    home = client.get(reverse("home")).content.decode()
+    badge = home.split(f'id="topic-counts-{meeting.pk}"')[1].split("</p>")[0]
+    assert 'hx-trigger="rapport-topics-changed from:body"' in badge
+    assert "1 topic from you" in badge

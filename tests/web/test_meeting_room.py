@@ -293,7 +293,7 @@ def test_the_recap_is_ready_to_copy_and_never_has_a_private_note(
         download = client_for(viewer).get(reverse("meeting_recap", args=[meeting.pk]))
         assert download["Content-Type"].startswith("text/markdown")
         text = download.content.decode()
-        assert "Share slides" in text and MIA_SECRET not in text
+        assert "will share slides" in text and MIA_SECRET not in text
 
 
 def test_the_report_never_sees_the_managers_private_note_in_any_mode(
@@ -418,3 +418,27 @@ def test_the_timer_poll_costs_the_same_queries_however_many_items(
     with CaptureQueriesContext(connection) as many:
         client.get(url, {"since": "x"}, headers=HTMX)
     assert len(many) == len(few)
+
+
+def test_the_rendered_recap_has_the_summary_and_boxes_not_brackets(
+    client_for, mia, ray, meeting
+) -> None:
+    services.meeting_set_summary(actor=mia, meeting=meeting, summary="We agreed on the plan")
+    services.action_item_add(actor=mia, meeting=meeting, text="Ray drafts the RFC", owner=ray)
+    services.action_item_add(actor=mia, meeting=meeting, text="<b>bold</b> move", owner=mia)
+    html = page(client_for(mia), meeting, "wrap")
+    rendered = html.split('class="rendered recap-rendered">')[1].split("</div>")[0]
+    assert "Summary of key points" in rendered and "We agreed on the plan" in rendered
+    assert "[ ]" not in rendered and "☐" in rendered
+    assert "Ray Report will Ray" not in rendered and "☐ Ray drafts the RFC" in rendered
+    assert "<b>" not in rendered and "&lt;b&gt;bold&lt;/b&gt;" in rendered
+    text = client_for(ray).get(reverse("meeting_recap", args=[meeting.pk])).content.decode()
+    assert "- [ ] Ray drafts the RFC" in text and "\\<b\\>bold\\</b\\>" in text
+
+
+def test_a_cancelled_meeting_shows_no_wrap_up_cards(client_for, mia, meeting) -> None:
+    services.meeting_cancel(actor=mia, meeting=meeting, reason="Offsite", skip=True)
+    html = page(client_for(mia), meeting, "wrap")
+    assert "nothing to wrap up" in html
+    for card in ('id="held"', 'id="summary"', 'id="items"', 'id="split"', 'id="recap"'):
+        assert card not in html

@@ -464,6 +464,7 @@ def test_either_person_records_the_mood(client_for, ray, meeting) -> None:
 
 def test_the_manager_starts_and_marks_the_meeting_held(client_for, mia, meeting, topic) -> None:
     client = client_for(mia)
+    Meeting.objects.filter(pk=meeting.pk).update(scheduled_at=timezone.now())
     assert client.post(reverse("meeting_start", args=[meeting.pk])).status_code == 302
     response = client.post(
         reverse("meeting_complete", args=[meeting.pk]), {"held_minutes": 40, "mood": 3}, follow=True
@@ -471,6 +472,45 @@ def test_the_manager_starts_and_marks_the_meeting_held(client_for, mia, meeting,
     assert "1 topic not discussed carried over to the next 1:1" in response.content.decode()
     meeting.refresh_from_db()
     assert (meeting.status, meeting.held_minutes, meeting.mood) == ("held", 40, 3)
+
+
+def test_starting_days_before_the_meeting_asks_to_confirm_first(client_for, mia, meeting) -> None:
+    client = client_for(mia)
+    url = reverse("meeting_start", args=[meeting.pk])
+    response = client.post(url)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "This 1:1 is planned for" in html and "Start it now anyway?" in html
+    assert 'name="confirmed" value="1"' in html and f'action="{url}"' in html
+    meeting.refresh_from_db()
+    assert meeting.started_at is None
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.started_at is not None
+
+
+def test_marking_held_days_early_asks_to_confirm_and_keeps_what_was_typed(
+    client_for, mia, meeting
+) -> None:
+    client = client_for(mia)
+    url = reverse("meeting_complete", args=[meeting.pk])
+    response = client.post(url, {"held_minutes": 41, "mood": 2})
+    html = response.content.decode()
+    assert response.status_code == 409 and "Mark it held now anyway?" in html
+    assert 'name="held_minutes" value="41"' in html and 'name="mood" value="2"' in html
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+    client.post(url, {"held_minutes": 41, "mood": 2, "confirmed": "1"})
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.held_minutes) == ("held", 41)
+
+
+def test_a_meeting_within_two_hours_of_its_time_starts_without_a_question(
+    client_for, mia, meeting
+) -> None:
+    soon = timezone.now() + dt.timedelta(minutes=110)
+    Meeting.objects.filter(pk=meeting.pk).update(scheduled_at=soon)
+    assert client_for(mia).post(reverse("meeting_start", args=[meeting.pk])).status_code == 302
 
 
 def test_a_bare_edit_is_a_rewrite_and_only_the_author_may(client_for, mia, topic) -> None:
@@ -628,3 +668,14 @@ def test_the_agenda_fragment_costs_the_same_queries_however_long(
     few = _queries(client, url)
     _grow(series, mia, ray, meeting, 20)
     assert _queries(client, url) == few
+
+
+def test_a_meeting_held_early_reads_its_held_time_in_the_header(client_for, mia, meeting) -> None:
+    held_at = timezone.now() - dt.timedelta(minutes=40)
+    services.meeting_start(actor=mia, meeting=meeting, now=held_at)
+    services.meeting_complete(actor=mia, meeting=meeting, held_minutes=34)
+    html = client_for(mia).get(reverse("meeting", args=[meeting.pk])).content.decode()
+    head = html.split('class="meeting-when"')[1].split("</p>")[0]
+    assert "held 40 minutes ago" in head and "34 min held" in head
+    assert "in " not in head.split("·")[1]  # never "in 18 hours" for a meeting already held
+    assert "planned for" in head

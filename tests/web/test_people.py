@@ -439,3 +439,33 @@ def test_deactivating_asks_for_confirmation_first(client_for, ada, ray, series) 
     client.post(reverse("person_deactivate", args=[ray.pk]), {"confirm": "yes"})
     ray.refresh_from_db()
     assert not ray.is_active
+
+
+def test_a_bad_roster_counts_lines_not_problems(client_for, ada) -> None:
+    text = HEADER + (
+        "not-an-email,Noor Lead,wizard,,Mars/Olympus,no\n"  # three problems on one line
+        "dan@acme.test,Dan Director,wizard,,UTC,no\n"
+    )
+    response = client_for(ada).post(reverse("roster_import"), {"file": roster_file(text)})
+    page = response.content.decode()
+    assert response.status_code == 400
+    lines = len(set(re.findall(r"line (\d+)</span>", page)))
+    problems = len(re.findall(r"line \d+</span>", page))
+    assert (lines, problems > lines) == (2, True)
+    assert f"Fix these 2 lines ({problems} problems)" in page
+
+
+def test_a_name_of_200_characters_is_accepted_and_201_gets_a_form_message(client_for, ada) -> None:
+    long_name = "N" * 200
+    client = client_for(ada)
+    response = client.post(reverse("person_invite"), invite_data(name=long_name), follow=True)
+    assert response.status_code == 200
+    assert Person.objects.filter(name=long_name).exists()
+    response = client.post(
+        reverse("person_invite"), invite_data(email="ovr@acme.test", name="N" * 201)
+    )
+    assert response.status_code == 400
+    assert "at most 200 characters (it has 201)" in response.content.decode()
+    text = HEADER + f"long@acme.test,{'L' * 201},junior,,UTC,no\n"
+    response = client.post(reverse("roster_import"), {"file": roster_file(text)})
+    assert response.status_code == 400 and "line 2</span>" in response.content.decode()

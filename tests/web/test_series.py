@@ -119,14 +119,14 @@ def test_the_manager_changes_the_weekday_and_time(client_for, series, mia) -> No
 
 def test_departing_from_the_framework_needs_a_reason(client_for, series, mia) -> None:
     url = reverse("series_cadence", args=[series.pk])
-    response = client_for(mia).post(url, {**CADENCE, "frequency_weeks": 2})
-    assert response.status_code == 400
+    change = {**CADENCE, "frequency_weeks": 2, "career_every_weeks": 4}
+    response = client_for(mia).post(url, change, follow=True)
+    assert response.redirect_chain[0][1] == 303
+    assert response.request["PATH_INFO"] == reverse("series", args=[series.pk])
     assert "choose a reason" in response.content.decode()
     series.refresh_from_db()
     assert series.frequency_weeks == 1
-    response = client_for(mia).post(
-        url, {**CADENCE, "frequency_weeks": 2, "reason": "individual_needs", "note": "Asked"}
-    )
+    response = client_for(mia).post(url, {**change, "reason": "individual_needs", "note": "Asked"})
     assert response.status_code == 302
     series.refresh_from_db()
     assert (series.frequency_weeks, series.cadence_reason, series.cadence_note) == (
@@ -144,18 +144,52 @@ def test_departing_from_the_framework_needs_a_reason(client_for, series, mia) ->
         ("frequency_weeks", "12", "Select a valid choice"),
         ("start_time", "25:99", "Enter a valid time"),
         ("reason", "because", "Select a valid choice"),
+        ("note", "x" * 501, "at most 500 characters"),
     ],
 )
-def test_bad_cadence_input_shows_the_form_with_errors(
+def test_bad_cadence_input_shows_the_form_with_errors_on_the_page_s_own_url(
     client_for, series, mia, field: str, value: str, message: str
 ) -> None:
     response = client_for(mia).post(
-        reverse("series_cadence", args=[series.pk]), {**CADENCE, field: value}
+        reverse("series_cadence", args=[series.pk]), {**CADENCE, field: value}, follow=True
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == reverse("series", args=[series.pk])
     assert message in response.content.decode()
     series.refresh_from_db()
     assert series.weekday == 1
+
+
+def test_the_cadence_form_previews_the_next_6_meetings_before_saving(
+    client_for, series, mia
+) -> None:
+    query = {**CADENCE, "frequency_weeks": 2, "career_every_weeks": 4, "reason": "remote"}
+    response = client_for(mia).get(reverse("series", args=[series.pk]), {**query, "preview": 1})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The next 6 meetings with this cadence" in html
+    listed = html.split("cadence-preview", 1)[1].split("</ol>", 1)[0]
+    assert listed.count("<li>") == 6
+    # Career every 4 weeks on a 2-weekly 1:1: at most every other meeting, never all.
+    assert listed.count("Career-focused") in (2, 3)
+    assert "Save this cadence" in html
+    series.refresh_from_db()
+    assert (series.frequency_weeks, series.weekday) == (1, 1)
+
+
+def test_a_junior_met_every_2_weeks_with_career_every_2_weeks_is_refused_in_the_preview(
+    client_for, series, mia
+) -> None:
+    query = {**CADENCE, "frequency_weeks": 2, "reason": "individual_needs", "preview": 1}
+    html = client_for(mia).get(reverse("series", args=[series.pk]), query).content.decode()
+    assert "every meeting a career 1:1" in html
+    assert "Save this cadence" not in html
+
+
+def test_the_report_never_gets_a_cadence_preview(client_for, series, ray) -> None:
+    query = {**CADENCE, "preview": 1}
+    html = client_for(ray).get(reverse("series", args=[series.pk]), query).content.decode()
+    assert "Save this cadence" not in html and "Change the cadence" not in html
 
 
 def test_an_ended_series_is_history_only(client_for, series, mia, ray) -> None:
@@ -241,7 +275,7 @@ def test_a_suggestion_applies_to_the_cadence_form_in_one_click(client_for, serie
         series=series,
         frequency_weeks=2,
         duration_minutes=30,
-        career_every_weeks=2,
+        career_every_weeks=4,
         weekday=series.weekday,
         start_time=series.start_time,
         reason="current_projects",
@@ -285,3 +319,30 @@ def test_the_cadence_form_takes_the_time_in_the_managers_current_timezone(
     assert (series.timezone, series.start_time) == ("America/New_York", dt.time(9))
     first = series.meetings.filter(status="scheduled").order_by("scheduled_at").first()
     assert first.scheduled_at.astimezone(ZoneInfo("Europe/Paris")).hour in (14, 15)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"frequency_weeks": "abc"},
+        {"weekday": "99"},
+        {"duration_minutes": "9" * 40},
+        {"career_every_weeks": "-3"},
+        {"start_time": "<script>"},
+        {"note": "<b>x</b>" * 100},
+        {"reason": "\u202e"},
+        {},
+    ],
+)
+def test_a_hostile_cadence_preview_is_a_form_error_never_a_server_error(
+    client_for, series, mia, changes
+) -> None:
+    query = {**CADENCE, **changes, "preview": "1"}
+    if not changes:
+        query = {"preview": "1"}
+    response = client_for(mia).get(reverse("series", args=[series.pk]), query)
+    assert response.status_code in (200, 400)
+    html = response.content.decode()
+    assert "Save this cadence" not in html and "<b>x</b>" not in html
+    series.refresh_from_db()
+    assert series.weekday == 1

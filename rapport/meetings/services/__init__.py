@@ -18,6 +18,7 @@ from rapport.meetings.services.backfill import (
     series_backfill,
     series_past_slots,
 )
+from rapport.meetings.services.common import NeedsConfirmation
 from rapport.meetings.services.meetings import (
     SUMMARY_LIMIT,
     manager_clash,
@@ -42,7 +43,9 @@ from rapport.meetings.services.reporting import (
 from rapport.meetings.services.series import (
     DEFAULT_START_TIME,
     DEFAULT_WEEKDAY,
+    PlannedMeeting,
     next_meeting,
+    series_cadence_preview,
     series_end,
     series_follow_level,
     series_schedule,
@@ -64,10 +67,12 @@ __all__ = [
     "DEFAULT_WEEKDAY",
     "NOTE_LIMIT",
     "SUMMARY_LIMIT",
+    "NeedsConfirmation",
     "PastItem",
     "PastMeeting",
     "PastPrivateNote",
     "PastTopic",
+    "PlannedMeeting",
     "action_item_add",
     "action_item_set_status",
     "action_item_update",
@@ -87,6 +92,7 @@ __all__ = [
     "report_update",
     "roster_apply",
     "series_backfill",
+    "series_cadence_preview",
     "series_end",
     "series_follow_level",
     "series_follow_manager",

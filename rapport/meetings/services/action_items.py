@@ -10,7 +10,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.errors import Refused
 from rapport.meetings.models import ActionItem, Meeting
-from rapport.meetings.services.common import _clean_text
+from rapport.meetings.services.common import NeedsConfirmation, _clean_text
 from rapport.people.models import Person
 
 
@@ -22,10 +22,13 @@ def action_item_add(
     text: str,
     owner: Person,
     due_on: dt.date | None = None,
+    ask_if_past: bool = False,
     now: dt.datetime | None = None,
 ) -> ActionItem:
-    """Record a commitment: who will do what, by when."""
+    """Record a commitment: who will do what, by when (a past date, with `ask_if_past`, asks)."""
     access.meeting_check_change(actor, meeting)
+    if ask_if_past:
+        _ask_if_past(due_on, now=now)
     series = meeting.series
     if owner.pk not in (series.manager_id, series.report_id):
         raise Refused("The owner is one of the two people in this 1:1.")
@@ -67,10 +70,13 @@ def action_item_update(
     text: str,
     owner: Person,
     due_on: dt.date | None,
+    ask_if_past: bool = False,
     now: dt.datetime | None = None,
 ) -> ActionItem:
-    """Change an action item's text, owner or due date."""
+    """Change an action item's text, owner or due date (a new past one asks, with ask_if_past)."""
     access.action_item_check_change(actor, item)
+    if ask_if_past and due_on != item.due_on:
+        _ask_if_past(due_on, now=now)
     if owner.pk not in (item.series.manager_id, item.series.report_id):
         raise Refused("The owner is one of the two people in this 1:1.")
     item.text = _clean_text(text, what="An action item")
@@ -78,3 +84,11 @@ def action_item_update(
     item.due_on = due_on
     item.save(update_fields=["text", "owner", "due_on"])
     return item
+
+
+def _ask_if_past(due_on: dt.date | None, *, now: dt.datetime | None) -> None:
+    """A due date already gone is usually a typo (the wrong year, the wrong month): ask."""
+    if due_on is not None and due_on < timezone.localdate(now):
+        raise NeedsConfirmation(
+            f"The due date {due_on.strftime('%A %d %B %Y')} is already past. Keep it?"
+        )

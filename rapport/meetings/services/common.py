@@ -1,4 +1,4 @@
-"""What the meetings services share: how they clean text."""
+"""What the meetings services share: how they clean text, the question they may ask."""
 
 from __future__ import annotations
 
@@ -12,3 +12,9 @@ def _clean_text(text: str, *, limit: int = 500, what: str = "A topic") -> str:
     if len(text) > limit:
         raise Refused(f"{what} is limited to {limit} characters.")
     return text
+
+
+class NeedsConfirmation(Refused):
+    """Allowed but unusual enough to ask first: confirmed, the same call goes through."""
+
+    status = 409

@@ -22,22 +22,51 @@ from rapport.framework.agenda import (
     is_held_minutes,
     is_mood,
 )
-from rapport.framework.cadence import SERIES_MINUTES, reschedule_refusal
+from rapport.framework.cadence import (
+    EARLY_START_CONFIRM_HOURS,
+    SERIES_MINUTES,
+    reschedule_refusal,
+)
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, PartTime, PrivateNote, SharedNotes, Topic
 from rapport.meetings.selectors import plan_for
+from rapport.meetings.services.common import NeedsConfirmation
 from rapport.meetings.services.series import _meeting_create, next_meeting
 from rapport.people.models import Person
 
 
+def _ask_if_early(actor: Person, meeting: Meeting, now: dt.datetime, doing: str) -> None:
+    """Ask before starting or closing a 1:1 well before its time (usually a wrong click)."""
+    ahead = meeting.scheduled_at - now
+    if meeting.started_at is not None or ahead <= dt.timedelta(hours=EARLY_START_CONFIRM_HOURS):
+        return
+    when = meeting.scheduled_at.astimezone(ZoneInfo(actor.timezone)).strftime("%A %d %B, %H:%M")
+    hours = ahead.total_seconds() / 3600
+    distance = f"{int(hours // 24)} days" if hours >= 48 else f"{int(hours)} hours"
+    raise NeedsConfirmation(f"This 1:1 is planned for {when}, in {distance}. {doing} now anyway?")
+
+
 @transaction.atomic
-def meeting_start(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
-    """Open the meeting: topics added from now on count as added during it."""
+def meeting_start(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    ask_if_early: bool = False,
+    now: dt.datetime | None = None,
+) -> Meeting:
+    """Open the meeting: topics added from now on count as added during it.
+
+    With `ask_if_early`, more than EARLY_START_CONFIRM_HOURS before its time it
+    raises NeedsConfirmation instead; the same call without it starts the meeting.
+    """
     access.meeting_check_manager(actor, meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Refused("Only a scheduled meeting can be started.")
+    now = now or timezone.now()
+    if ask_if_early:
+        _ask_if_early(actor, meeting, now, "Start it")
     if meeting.started_at is None:
-        meeting.started_at = now or timezone.now()
+        meeting.started_at = now
         meeting.save(update_fields=["started_at"])
     return meeting
 
@@ -49,13 +78,20 @@ def meeting_complete(
     meeting: Meeting,
     held_minutes: int | None = None,
     mood: int | None = None,
+    ask_if_early: bool = False,
     now: dt.datetime | None = None,
 ) -> Meeting:
-    """Mark the meeting held; topics not discussed roll into the next meeting."""
+    """Mark the meeting held; topics not discussed roll into the next meeting.
+
+    With `ask_if_early`, a meeting never started and more than
+    EARLY_START_CONFIRM_HOURS ahead raises NeedsConfirmation instead.
+    """
     access.meeting_check_manager(actor, meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Refused("This meeting is already closed.")
     now = now or timezone.now()
+    if ask_if_early:
+        _ask_if_early(actor, meeting, now, "Mark it held")
     if mood is not None and not is_mood(mood):
         raise Refused(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
     started = meeting.started_at or meeting.scheduled_at
@@ -173,10 +209,12 @@ def meeting_cancel(
             "sequence",
         ]
     )
-    topics_carry_over(meeting=meeting, to=moved, now=now)
     if moved is not None:
+        _agenda_move(meeting, moved)
         _notes_move(meeting, moved)
-    elif meeting.is_career:
+    else:
+        topics_carry_over(meeting=meeting, now=now)
+    if moved is None and meeting.is_career:
         _career_hand_over(meeting)
     return moved
 
@@ -247,6 +285,15 @@ def manager_clash(meeting: Meeting, start: dt.datetime, minutes: int) -> Meeting
         .order_by("scheduled_at")
     )
     return next((m for m in candidates if m.planned_end > start), None)
+
+
+def _agenda_move(source: Meeting, target: Meeting) -> None:
+    """A moved meeting takes its whole agenda along, discussed topics included, and its items."""
+    source.topics.update(meeting=target)
+    source.action_items.update(meeting=target)
+    if source.summary and not target.summary:
+        target.summary = source.summary
+        target.save(update_fields=["summary"])
 
 
 def _notes_move(source: Meeting, target: Meeting) -> None:

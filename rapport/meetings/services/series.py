@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -11,15 +15,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Refused
-from rapport.framework.cadence import (
-    ADJUSTMENT_REASONS,
-    SERIES_CAREER_EVERY_WEEKS,
-    SERIES_FREQUENCY_WEEKS,
-    SERIES_MINUTES,
-    Cadence,
-    cadence_departs,
-    cadence_for_level,
-)
+from rapport.framework.cadence import Cadence, cadence_for_level, cadence_refusal
 from rapport.framework.levels import level_or_default
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, Series, SharedNotes
@@ -27,6 +23,8 @@ from rapport.people.models import Person
 
 DEFAULT_START_TIME = dt.time(10, 0)
 DEFAULT_WEEKDAY = 1  # Tuesday: clear of Monday planning and Friday wind-down
+CADENCE_NOTE_LIMIT = 500
+PREVIEW_COUNT = 6  # meetings shown before a cadence change is saved
 
 
 @transaction.atomic
@@ -129,34 +127,15 @@ def series_update_cadence(
 ) -> Series:
     """Change when and how often a 1:1 happens; a departure from the level needs a reason."""
     access.series_check_manager(actor, series)
-    shortest, longest = SERIES_MINUTES
-    if not shortest <= duration_minutes <= longest:
-        raise Refused(f"A 1:1 lasts between {shortest} and {longest} minutes.")
-    weeks, career_weeks = SERIES_FREQUENCY_WEEKS, SERIES_CAREER_EVERY_WEEKS
-    if not (
-        weeks[0] <= frequency_weeks <= weeks[1]
-        and career_weeks[0] <= career_every_weeks <= career_weeks[1]
-    ):
-        raise Refused(
-            f"Choose a frequency of {weeks[0]} to {weeks[1]} weeks and a career interval "
-            f"up to {career_weeks[1]}."
-        )
-    if not 0 <= weekday <= 6:
-        raise Refused("Choose a weekday from Monday to Sunday.")
-    if reason and reason not in dict(ADJUSTMENT_REASONS):
-        raise Refused("Choose one of the framework's reasons to adjust a cadence.")
-    if len(note) > 500:
-        raise Refused("The note is limited to 500 characters.")
-    if (
-        cadence_departs(
-            level_or_default(series.report.level),
-            frequency_weeks=frequency_weeks,
-            duration_minutes=duration_minutes,
-            career_every_weeks=career_every_weeks,
-        )
-        and not reason
-    ):
-        raise Refused("This cadence differs from the framework's for the level: choose a reason.")
+    _check_cadence(
+        series,
+        frequency_weeks=frequency_weeks,
+        duration_minutes=duration_minutes,
+        career_every_weeks=career_every_weeks,
+        weekday=weekday,
+        reason=reason,
+        note=note,
+    )
     series.frequency_weeks = frequency_weeks
     series.duration_minutes = duration_minutes
     series.career_every_weeks = career_every_weeks
@@ -180,6 +159,84 @@ def series_update_cadence(
     )
     _reschedule_future(series, now=now)
     return series
+
+
+def _check_cadence(
+    series: Series,
+    *,
+    frequency_weeks: int,
+    duration_minutes: int,
+    career_every_weeks: int,
+    weekday: int,
+    reason: str,
+    note: str,
+) -> None:
+    refusal = cadence_refusal(
+        level_or_default(series.report.level),
+        frequency_weeks=frequency_weeks,
+        duration_minutes=duration_minutes,
+        career_every_weeks=career_every_weeks,
+        weekday=weekday,
+        reason=reason,
+    )
+    if refusal:
+        raise Refused(refusal)
+    if len(note) > CADENCE_NOTE_LIMIT:
+        raise Refused(f"The note is limited to {CADENCE_NOTE_LIMIT} characters.")
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMeeting:
+    """One meeting a cadence would give: when, whether career-focused, kept from before."""
+
+    at: dt.datetime
+    career: bool
+    kept: bool
+
+
+@transaction.atomic  # one consistent view of the meetings it plans around
+def series_cadence_preview(
+    *,
+    actor: Person,
+    series: Series,
+    frequency_weeks: int,
+    duration_minutes: int,
+    career_every_weeks: int,
+    weekday: int,
+    start_time: dt.time,
+    reason: str,
+    note: str = "",
+    count: int = PREVIEW_COUNT,
+    now: dt.datetime | None = None,
+) -> list[PlannedMeeting]:
+    """A dry run of series_update_cadence: the next meetings it would leave; writes nothing."""
+    access.series_check_manager(actor, series)
+    _check_cadence(
+        series,
+        frequency_weeks=frequency_weeks,
+        duration_minutes=duration_minutes,
+        career_every_weeks=career_every_weeks,
+        weekday=weekday,
+        reason=reason,
+        note=note,
+    )
+    now = now or timezone.now()
+    future = series.meetings.filter(status=Meeting.Status.SCHEDULED, scheduled_at__gt=now)
+    dropped = set(_untouched(future).values_list("pk", flat=True))
+    existing = [m for m in series.meetings.order_by("scheduled_at") if m.pk not in dropped]
+    draft = copy.copy(series)
+    draft.frequency_weeks, draft.career_every_weeks = frequency_weeks, career_every_weeks
+    draft.weekday, draft.start_time, draft.timezone = weekday, start_time, actor.timezone
+    kept = [
+        PlannedMeeting(m.scheduled_at, m.is_career, kept=True)
+        for m in existing
+        if m.scheduled_at > now and m.is_open
+    ]
+    new = [
+        PlannedMeeting(moment, career, kept=False)
+        for moment, career in itertools.islice(_planned(draft, existing, after=now), count)
+    ]
+    return sorted(kept + new, key=lambda planned: planned.at)[:count]
 
 
 @transaction.atomic
@@ -233,30 +290,12 @@ def series_schedule(*, series: Series, now: dt.datetime | None = None) -> list[M
     horizon = now + dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
     existing = list(series.meetings.order_by("scheduled_at"))
     upcoming = any(m.scheduled_at > now and m.is_open for m in existing)
-    # Two meetings closer than half a period would be the same slot twice.
-    too_close = dt.timedelta(days=series.frequency_weeks * 7 / 2)
     created: list[Meeting] = []
-    for moment in scheduling.occurrences(
-        anchor=series.started_on,
-        weekday=series.weekday,
-        start_time=series.start_time,
-        timezone=series.timezone,
-        frequency_weeks=series.frequency_weeks,
-        after=now,
-    ):
+    for moment, career in _planned(series, existing, after=now):
         if moment > horizon and (created or upcoming):
             break
-        if any(abs(m.scheduled_at - moment) < too_close for m in existing):
-            continue
-        career = scheduling.career_is_due(
-            last_career=_last_career_before(existing, moment),
-            series_start=series.started_on,
-            on=moment.date(),
-            every_weeks=series.career_every_weeks,
-        )
         # Planned now, or then when history is laid out; never later than the present.
         meeting = _meeting_build(series, moment, career=career, created_at=min(now, timezone.now()))
-        existing.append(meeting)
         created.append(meeting)
     Meeting.objects.bulk_create(created)
     SharedNotes.objects.bulk_create(
@@ -265,15 +304,20 @@ def series_schedule(*, series: Series, now: dt.datetime | None = None) -> list[M
     return created
 
 
-def _last_career_before(meetings: list[Meeting], moment: dt.datetime) -> dt.date | None:
-    """The day of the last career-focused meeting before `moment` that was not called off."""
-    return max(
-        (
-            m.scheduled_at.astimezone(moment.tzinfo).date()
-            for m in meetings
-            if m.is_career and m.scheduled_at < moment and not m.is_called_off
-        ),
-        default=None,
+def _planned(
+    series: Series, existing: list[Meeting], *, after: dt.datetime
+) -> Iterator[tuple[dt.datetime, bool]]:
+    """The series' next new meetings as (moment, is_career), around the existing ones."""
+    return scheduling.planned(
+        anchor=series.started_on,
+        weekday=series.weekday,
+        start_time=series.start_time,
+        timezone=series.timezone,
+        frequency_weeks=series.frequency_weeks,
+        career_every_weeks=series.career_every_weeks,
+        after=after,
+        # A called-off career 1:1 did not happen: the next slot takes its place.
+        existing=[(m.scheduled_at, m.is_career and not m.is_called_off) for m in existing],
     )
 
 

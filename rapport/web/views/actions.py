@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -12,7 +13,14 @@ from rapport import access
 from rapport.meetings import services
 from rapport.meetings.models import ActionItem
 from rapport.web.forms import ActionItemForm
-from rapport.web.views.common import first_error, is_htmx, person_view, refused
+from rapport.web.views.common import (
+    confirm_page,
+    first_error,
+    is_confirmed,
+    is_htmx,
+    person_view,
+    refused,
+)
 
 FILTERS = ("all", "mine")
 
@@ -76,11 +84,26 @@ def action_item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     form = ActionItemForm(request.POST, series=item.series)
     if not form.is_valid():
         return refused(request, first_error(form))
-    services.action_item_update(
-        actor=request.user,
-        item=item,
-        text=form.cleaned_data["text"],
-        owner=form.owner_person(),
-        due_on=form.cleaned_data["due_on"],
-    )
+    asked = f"past-due:item-{item.pk}:{form.cleaned_data['due_on']}"
+    try:
+        services.action_item_update(
+            actor=request.user,
+            item=item,
+            text=form.cleaned_data["text"],
+            owner=form.owner_person(),
+            due_on=form.cleaned_data["due_on"],
+            ask_if_past=not is_confirmed(request, asked),
+        )
+    except services.NeedsConfirmation as question:
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("my_action_items")
+        return confirm_page(
+            request,
+            str(question),
+            title="A date in the past?",
+            confirm_label="Keep this date",
+            back=back,
+            asked=asked,
+        )
     return _row(request, item)

@@ -14,9 +14,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
 
 from rapport.errors import Refused
 
@@ -43,6 +48,59 @@ def refusal(request: HttpRequest, error: Refused) -> HttpResponse:
     return refused(request, str(error), error.status)
 
 
+CONFIRMED = "confirmed"  # the field a confirmation page adds to the form it sends again
+
+
+_ASKED = "rapport_asked"  # session key: questions put to htmx calls, answered by resending
+
+
+def is_confirmed(request: HttpRequest, asked: str = "") -> bool:
+    """Confirmed on the confirmation page, or (htmx) the question `asked` was put and resent."""
+    if request.POST.get(CONFIRMED) == "1":
+        return True
+    pending = request.session.get(_ASKED, []) if asked and is_htmx(request) else []
+    if asked in pending:
+        request.session[_ASKED] = [key for key in pending if key != asked]
+        return True
+    return False
+
+
+def confirm_page(
+    request: HttpRequest,
+    question: str,
+    *,
+    title: str,
+    confirm_label: str,
+    back: str,
+    asked: str = "",
+) -> HttpResponse:
+    """Ask before doing something unusual: the same form again, with the confirmation.
+
+    htmx calls get the question in place (409); sending the same form again is the yes.
+    """
+    if is_htmx(request):
+        if asked:
+            request.session[_ASKED] = [*request.session.get(_ASKED, [])[-9:], asked]
+            question = f"{question} Send it again to keep it, or change it."
+        return refuse(question, 409)
+    fields = [
+        (name, value)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", CONFIRMED)
+        for value in request.POST.getlist(name)
+    ]
+    context = {
+        "title": title,
+        "question": question,
+        "action": request.path,
+        "fields": fields,
+        "confirm_field": CONFIRMED,
+        "confirm_label": confirm_label,
+        "back": back,
+    }
+    return render(request, "web/confirm.html", context, status=409)
+
+
 def first_error(form: Form) -> str:
     """The first thing wrong with a form, in words, with its field's label."""
     for name, errors in form.errors.items():
@@ -51,20 +109,50 @@ def first_error(form: Form) -> str:
     return "Check the form."
 
 
+def see_other(url: str) -> HttpResponse:
+    """A 303: the browser GETs the page, so reloading it never resends the form."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def see_other_with(url: str, form: Form, *, anchor: str = "", **extra: str) -> HttpResponse:
+    """A 303 to a page carrying a form's state in its query, so errors show at its own URL.
+
+    For short forms without secrets only: the values end up in the address bar.
+    """
+    query = QueryDict(mutable=True)
+    for name in form.fields:
+        for value in form.data.getlist(name) if hasattr(form.data, "getlist") else []:
+            query.appendlist(name, value.replace("\x00", ""))
+    for name, value in extra.items():
+        query[name] = value
+    return see_other(f"{url}?{query.urlencode()}" + (f"#{anchor}" if anchor else ""))
+
+
 def person_view(
     *methods: str,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Signed-in only, only these HTTP methods (others are 405); a refusal becomes a 4xx."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        allowed = [method.upper() for method in methods]
+        if "GET" in allowed and "HEAD" not in allowed:
+            allowed.append("HEAD")
+
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                from rapport.web.views.errors import method_not_allowed  # errors uses this module
+
+                return method_not_allowed(request, allowed)
             try:
                 return view(request, *args, **kwargs)
             except Refused as error:
                 return refusal(request, error)
 
-        return login_required(require_http_methods(list(methods))(wrapper))
+        wrapper.allowed_methods = tuple(allowed)  # type: ignore[attr-defined]
+        return login_required(wrapper)
 
     return decorate
 

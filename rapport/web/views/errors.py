@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
 from rapport.access import NOT_FOUND
 from rapport.people.keys import UNAVAILABLE
@@ -54,6 +55,38 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if wants_json(request):
         return refuse(NOT_FOUND, 404)
     return _error(request, 404, NOT_FOUND, "Check the address, or start again from the home page.")
+
+
+def method_not_allowed(request: HttpRequest, allowed: list[str]) -> HttpResponse:
+    """A 405 people can act on: this address takes a form, the page it belongs to is a link."""
+    if wants_json(request):
+        response = refuse("This address does not answer that method.", 405)
+    else:
+        context = {
+            "status": 405,
+            "title": "Nothing to show here",
+            "message": "This address only receives a form when you send it, so there is "
+            "nothing to reload. Go back to the page the form is on.",
+            "back": _page_above(request.path),
+        }
+        response = render(request, "web/error.html", context, status=405)
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+def _page_above(path: str) -> str:
+    """The nearest address above `path` that shows a page (the form's own page), or ''."""
+    parts = [part for part in path.split("/") if part]
+    while parts:
+        parts.pop()
+        candidate = "/" + "/".join(parts) + ("/" if parts else "")
+        try:
+            match = resolve(candidate)
+        except Resolver404:
+            continue
+        if "GET" in getattr(match.func, "allowed_methods", ("GET",)):
+            return candidate
+    return ""
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -22,7 +22,14 @@ from rapport.meetings import selectors, services, wording
 from rapport.meetings.models import Meeting, SharedNotes
 from rapport.people.models import Person
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
-from rapport.web.views.common import first_error, is_htmx, person_view, refused
+from rapport.web.views.common import (
+    confirm_page,
+    first_error,
+    is_confirmed,
+    is_htmx,
+    person_view,
+    refused,
+)
 
 # Reading ---------------------------------------------------------------------------
 # Every page and fragment here is one selector: `growth.selectors.meeting_page` for the
@@ -387,7 +394,15 @@ def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @person_view("POST")
 def start(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = access.meeting_for_manager(request.user, meeting_id)
-    services.meeting_start(actor=request.user, meeting=found)
+    try:
+        services.meeting_start(
+            actor=request.user, meeting=found, ask_if_early=not is_confirmed(request)
+        )
+    except services.NeedsConfirmation as question:
+        back = reverse("meeting", args=[found.pk])
+        return confirm_page(
+            request, str(question), title="Start early?", confirm_label="Start it now", back=back
+        )
     messages.success(request, "Meeting started: topics added from now on count as added during it.")
     return _back(found)
 
@@ -398,7 +413,21 @@ def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
-            services.meeting_complete(actor=request.user, meeting=found, **form.cleaned_data)
+            services.meeting_complete(
+                actor=request.user,
+                meeting=found,
+                ask_if_early=not is_confirmed(request),
+                **form.cleaned_data,
+            )
+        except services.NeedsConfirmation as question:
+            back = reverse("meeting", args=[found.pk]) + "?mode=wrap#held"
+            return confirm_page(
+                request,
+                str(question),
+                title="Mark held early?",
+                confirm_label="Mark it held",
+                back=back,
+            )
         except Refused as error:
             form.add_error(None, str(error))
         else:
@@ -458,13 +487,26 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = ActionItemForm(request.POST, series=found.series)
     if not form.is_valid():
         return refused(request, first_error(form))
-    services.action_item_add(
-        actor=request.user,
-        meeting=found,
-        text=form.cleaned_data["text"],
-        owner=form.owner_person(),
-        due_on=form.cleaned_data["due_on"],
-    )
+    asked = f"past-due:meeting-{found.pk}:{form.cleaned_data['due_on']}"
+    try:
+        services.action_item_add(
+            actor=request.user,
+            meeting=found,
+            text=form.cleaned_data["text"],
+            owner=form.owner_person(),
+            due_on=form.cleaned_data["due_on"],
+            ask_if_past=not is_confirmed(request, asked),
+        )
+    except services.NeedsConfirmation as question:
+        back = reverse("meeting", args=[found.pk]) + "#items"
+        return confirm_page(
+            request,
+            str(question),
+            title="A date in the past?",
+            confirm_label="Keep this date",
+            back=back,
+            asked=asked,
+        )
     if not is_htmx(request):
         return _back(found, "#items")
     context = {

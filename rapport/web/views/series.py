@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from rapport import access
 from rapport.errors import Refused
@@ -14,21 +17,42 @@ from rapport.meetings.models import Series
 from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
 from rapport.web.forms import CadenceForm
-from rapport.web.views.common import person_view, render_page
+from rapport.web.views.common import person_view, render_page, see_other_with
 
 
-def _page(
-    request: HttpRequest, series: Series, form: CadenceForm | None = None, *, status: int = 200
-) -> HttpResponse:
-    """The series page; `?all=1` lists every past meeting, `?suggest=<key>` fills the form."""
+def _page(request: HttpRequest, series: Series) -> HttpResponse:
+    """The series page; `?all=1` lists every past meeting, `?suggest=<key>` fills the form,
+    `?preview=1` shows the next meetings of the cadence in the query."""
     page = series_page(
         request.user,
         series,
         show_all=request.GET.get("all") == "1",
         suggest=request.GET.get("suggest", ""),
     )
-    form = form or CadenceForm(initial=page.cadence_initial)
-    return render_page(request, "web/meeting/series.html", page, cadence_form=form, status=status)
+    preview = _cadence_preview(request, series)
+    return render_page(
+        request,
+        "web/meeting/series.html",
+        page,
+        cadence_form=preview.get("cadence_form") or CadenceForm(initial=page.cadence_initial),
+        cadence_preview=preview.get("cadence_preview"),
+    )
+
+
+def _cadence_preview(request: HttpRequest, series: Series) -> dict[str, Any]:
+    """`?preview=1&<cadence fields>`: the next meetings a cadence would give, or its errors."""
+    if "preview" not in request.GET or not access.is_manager_in(request.user, series):
+        return {}
+    form = CadenceForm(request.GET)
+    planned: list[services.PlannedMeeting] = []
+    if form.is_valid():
+        try:
+            planned = services.series_cadence_preview(
+                actor=request.user, series=series, **form.cleaned_data
+            )
+        except Refused as error:
+            form.add_error(None, str(error))
+    return {"cadence_form": form, "cadence_preview": planned}
 
 
 @person_view("GET")
@@ -45,10 +69,11 @@ def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.series_update_cadence(actor=request.user, series=found, **form.cleaned_data)
-        except Refused as error:
-            form.add_error(None, str(error))
+        except Refused:
+            pass  # the preview below says why, on the page's own address
         else:
             messages.success(request, "Cadence saved: the upcoming meetings follow it.")
             return redirect("series", found.pk)
-        found = access.series_for(request.user, series_id)  # undo the service's in-memory edits
-    return _page(request, found, form, status=400)
+    return see_other_with(
+        reverse("series", args=[found.pk]), form, anchor="cadence-form", preview="1"
+    )
