@@ -35,9 +35,41 @@ from rapport.growth.models import (
     QuestionAsked,
 )
 from rapport.growth.selectors import PRESENT_FOR, open_plan_for
+from rapport.growth.services.career import (
+    area_key,
+    development_plan_update,
+    goal_action_item_link,
+    goal_create,
+    goal_progress_add,
+    goal_update,
+    plan_changed_during,
+)
+from rapport.growth.services.peers import (
+    peer_request_answer,
+    peer_request_create,
+    peer_request_decline,
+    peer_request_expired,
+    peer_summary_write,
+)
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes, Topic
 from rapport.people.models import Person
+
+# The career writes live in their own modules and are reached through this package too.
+__all__ = [
+    "area_key",
+    "development_plan_update",
+    "goal_action_item_link",
+    "goal_create",
+    "goal_progress_add",
+    "goal_update",
+    "peer_request_answer",
+    "peer_request_create",
+    "peer_request_decline",
+    "peer_request_expired",
+    "peer_summary_write",
+    "plan_changed_during",
+]
 
 # Visits ------------------------------------------------------------------------
 
@@ -94,6 +126,12 @@ AUTOMATIC: dict[str, str] = {
     ),
     "prepare_feedback_examples": "Ticks itself once you record feedback for this meeting.",
     "agenda_ready": "Ticks itself once you add a topic to this meeting.",
+}
+
+# The post-meeting line the development plan ticks (when it changed during the meeting).
+PLAN_LINE = "updated_development_plan"
+AUTOMATIC_POST: dict[str, str] = {
+    PLAN_LINE: "Ticked itself: the development plan changed during this meeting.",
 }
 
 # IC prompt -> (topic kind, prefix of the topic text).
@@ -174,7 +212,16 @@ def checklist_state(
     )
     auto = _automatic_ticks([meeting], {meeting.pk: person.pk}) if phase == "pre" else {}
     done = auto.get(meeting.pk, {})
-    return [(item, done.get(item.key, item.key in hand), item.key in done) for item in items]
+    lines = [(item, done.get(item.key, item.key in hand), item.key in done) for item in items]
+    if phase == "post" and access.is_manager_in(person, meeting.series):
+        # "Updated development plan if needed": ticks itself when the plan changed in the
+        # meeting; ticked by hand when no change was needed.
+        changed = plan_changed_during(meeting)
+        lines = [
+            (item, ticked or changed, changed) if item.key == PLAN_LINE else (item, ticked, auto)
+            for item, ticked, auto in lines
+        ]
+    return lines
 
 
 def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStatus]:
@@ -344,10 +391,10 @@ def _asked_recently(series: Series, now: dt.datetime) -> tuple[set[str], set[int
 
 def placeholder_values(series: Series) -> dict[str, str]:
     """What [level], [skill] and [criterion] mean for this report, with readable fallbacks."""
-    goal = Goal.objects.filter(series=series, achieved_at__isnull=True).first()
+    goal = Goal.objects.filter(owner_id=series.report_id, status=Goal.Status.ACTIVE).first()
     focus = ""
     if goal is not None:
-        skill, criterion = goal.skill, goal.criterion or goal.skill
+        skill, criterion = goal.title, goal.criterion or goal.title
     else:
         topic = (
             Topic.objects.filter(meeting__series=series, kind=Topic.Kind.SKILLS)
@@ -493,18 +540,18 @@ def goal_set(
     criterion: str = "",
     now: dt.datetime | None = None,
 ) -> Goal:
-    """Name what the report is working on: the questions' [skill] and [criterion]."""
+    """Name what the report is working on: a new goal, the questions' [skill] and [criterion]."""
     access.coaching_check_manager(actor, meeting)
-    series = meeting.series
     skill = " ".join(skill.split())
     if not skill or len(skill) > 120:
         raise Refused("A goal names a skill in up to 120 characters.")
-    return Goal.objects.create(
-        series=series,
-        skill=skill,
+    return goal_create(
+        actor=actor,
+        series=meeting.series,
+        title=skill,
+        area=skill,
         criterion=" ".join(criterion.split())[:120],
-        created_by=actor,
-        created_at=now or timezone.now(),
+        now=now,
     )
 
 
@@ -586,18 +633,27 @@ def feedback_mark(
     feedback: Feedback,
     acknowledged: bool | None = None,
     acted_on: bool | None = None,
+    note: str | None = None,
     now: dt.datetime | None = None,
 ) -> Feedback:
-    """The recipient says the feedback was acknowledged, or acted upon (or takes it back)."""
+    """The recipient says the feedback was acknowledged, or acted upon with a note of what
+    they did (or takes it back)."""
     access.feedback_check_recipient(actor, feedback)
     now = now or timezone.now()
+    if note is not None:
+        note = " ".join(note.split())
+        if len(note) > FEEDBACK_LIMIT:
+            raise Refused(f"What you did is limited to {FEEDBACK_LIMIT:,} characters.")
+        feedback.acted_on_note = note
     if acknowledged is not None:
         feedback.acknowledged_at = now if acknowledged else None
     if acted_on is not None:
         feedback.acted_on_at = now if acted_on else None
         if acted_on and feedback.acknowledged_at is None:
             feedback.acknowledged_at = now
-    feedback.save(update_fields=["acknowledged_at", "acted_on_at"])
+    if acted_on is False:
+        feedback.acted_on_note = ""
+    feedback.save(update_fields=["acknowledged_at", "acted_on_at", "acted_on_note"])
     return feedback
 
 
