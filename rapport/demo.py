@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from rapport.demo_goals import add_goals_story
 from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
 from rapport.framework.questions import QUESTIONS
 from rapport.growth import services as growth
@@ -1078,6 +1079,7 @@ class _Demo:
                 _History(self, persona).run()
         self._growth(admin.organisation)
         self._fix_stamps(admin.organisation)
+        add_goals_story(admin.organisation, self.now)
 
     # Coaching: goals, feedback, questions asked, one improvement plan ----------------
 

@@ -30,6 +30,7 @@ LAYERS = {
     "api": 5,
     "cli": 5,
     "demo": 5,
+    "demo_goals": 5,
     "urls": 5,
     "server": 5,
 }
