@@ -180,3 +180,23 @@ def add_goals_story(organisation: Organisation, now: dt.datetime) -> None:
     )
     for series in open_series:
         _story(series, now)
+    _pending_for_a_demo_login(list(open_series), now)
+
+
+# Signed in as the junior, one sees a request waiting for an answer on the home page.
+PENDING_FOR = "junior@example.com"
+
+
+def _pending_for_a_demo_login(open_series: list[Series], now: dt.datetime) -> None:
+    for series in open_series:
+        colleague = access.peer_colleagues_for(series.manager, series).filter(email=PENDING_FOR)
+        colleague = colleague.exclude(manager=series.manager).first()
+        if colleague is not None:
+            growth.peer_request_create(
+                actor=series.manager,
+                series=series,
+                colleague_ids=[colleague.pk],
+                message="You worked with them on the platform migration.",
+                now=now - dt.timedelta(days=2),
+            )
+            return

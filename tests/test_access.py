@@ -96,7 +96,7 @@ ROUTES: dict[str, dict[str, object]] = {
     # Career: the IC and their current manager; peer answers for the manager who asked (mia)
     # and the page to answer for the colleague asked (omar); nobody else.
     "series_goals": {"get": PAIR, "post": PAIR, "sees": PAIR},
-    "development_plan": {"post": PAIR, "sees": PAIR},
+    "development_plan": {"get": PAIR, "post": PAIR, "sees": PAIR},
     "goal_edit": {"post": PAIR, "sees": PAIR},
     "goal_progress": {"post": PAIR, "sees": PAIR},
     "goal_action_items": {"post": PAIR, "sees": PAIR},

@@ -305,3 +305,30 @@ def test_a_request_mails_the_colleague_a_link_when_mail_is_on(
     (message,) = inbox.to(omar.email)
     assert "Ray Report" in str(message["Subject"])
     assert f"http://rapport.test/peer-requests/{request.pk}/" in body(message)
+
+
+# The migration from the focus-skill goal --------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_focus_skills_into_the_ics_goals(cast, series) -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("growth", "0002_timestamps_set_by_services")]
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("growth")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before[0]).apps.get_model("growth", "Goal")
+        old.objects.create(series_id=series.pk, skill="API design", criterion="clear RFCs")
+        old.objects.create(series_id=series.pk, skill="Estimation", achieved_at=NOW)
+        MigrationExecutor(connection).migrate(latest)
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+    rows = set(Goal.objects.values_list("title", "criterion", "owner_id", "status"))
+    assert rows == {
+        ("API design", "clear RFCs", cast.ray.pk, "active"),
+        ("Estimation", "", cast.ray.pk, "achieved"),
+    }
+    assert services.placeholder_values(series)["skill"] == "API design"

@@ -172,3 +172,17 @@ def test_a_colleague_answers_from_their_home_and_only_the_manager_reads_it(
             reverse("home"),
         ):
             assert secret not in client.get(url).content.decode(), (persona, url)
+
+
+def test_the_forward_planning_slot_loads_the_plan_and_its_change_ticks_the_post_line(
+    client_for, mia, series, meeting
+) -> None:
+    client = client_for(mia)
+    url = reverse("development_plan", args=[series.pk])
+    partial = client.get(url, {"meeting_id": meeting.pk}).content.decode()
+    assert f'name="meeting_id" value="{meeting.pk}"' in partial
+    prepare = reverse("meeting_prepare", args=[meeting.pk])
+    hint = "the development plan changed during this meeting"
+    assert hint not in client.get(prepare, {"phase": "post"}).content.decode()
+    client.post(url, {"focus_areas": "craft", "meeting_id": meeting.pk}, HTTP_HX_REQUEST="true")
+    assert hint in client.get(prepare, {"phase": "post"}).content.decode()

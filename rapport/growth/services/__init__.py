@@ -128,11 +128,10 @@ AUTOMATIC: dict[str, str] = {
     "agenda_ready": "Ticks itself once you add a topic to this meeting.",
 }
 
-# The post-meeting line the development plan ticks (when it changed during the meeting).
+# The post-meeting line the development plan ticks (when it changed during the meeting);
+# its hint joins the others'.
 PLAN_LINE = "updated_development_plan"
-AUTOMATIC_POST: dict[str, str] = {
-    PLAN_LINE: "Ticked itself: the development plan changed during this meeting.",
-}
+AUTOMATIC[PLAN_LINE] = "Ticked itself: the development plan changed during this meeting."
 
 # IC prompt -> (topic kind, prefix of the topic text).
 IC_PROMPT_TOPICS: dict[str, tuple[str, str]] = {
@@ -549,7 +548,6 @@ def goal_set(
         actor=actor,
         series=meeting.series,
         title=skill,
-        area=skill,
         criterion=" ".join(criterion.split())[:120],
         now=now,
     )

@@ -25,6 +25,7 @@ ANSWER_LIMIT = 2000
 MESSAGE_LIMIT = 500
 SUMMARY_LIMIT = 4000
 COLLEAGUES_LIMIT = 10
+LARGEST_ID = access.LARGEST_ID
 
 
 def peer_request_expired(request: PeerRequest, *, now: dt.datetime | None = None) -> bool:
@@ -66,6 +67,8 @@ def peer_request_create(
     now = now or timezone.now()
     today = timezone.localdate(now)
     ids = list(dict.fromkeys(colleague_ids))
+    if any(not 0 < number <= LARGEST_ID for number in ids):
+        raise Refused("Choose colleagues of your organisation (not yourself, not the report).")
     if not ids:
         raise Refused("Choose at least one colleague to ask.")
     if len(ids) > COLLEAGUES_LIMIT:

@@ -150,10 +150,23 @@ def _current_series(viewer: Person, owner: Person) -> Series | None:
     return access.series_visible_to(viewer).filter(report=owner, ended_on__isnull=True).first()
 
 
-@person_view("POST")
+def _plan_partial(request: HttpRequest, series: Series, meeting_id: str) -> HttpResponse:
+    context = _roles(request.user, series)
+    context.update(page=selectors.goals_page(request.user, series), meeting_id=meeting_id)
+    return render(request, "web/growth/_plan.html", context)
+
+
+@person_view("GET", "POST")
 def development_plan(request: HttpRequest, series_id: int) -> HttpResponse:
-    """Set the development plan's focus areas, next review date and notes (logged)."""
+    """The development plan as a partial (GET, `?meeting_id=` from a career 1:1); POST sets
+    its focus areas, next review date and notes, each change logged."""
     viewer = request.user
+    if request.method == "GET":
+        series = access.series_for(viewer, series_id)
+        meeting_id = request.GET.get("meeting_id", "")
+        if meeting_id:
+            access.meeting_for(viewer, meeting_id)
+        return _plan_partial(request, series, meeting_id)
     series = access.series_for_career_change(viewer, series_id)
     meeting_id = request.POST.get("meeting_id", "")
     try:
@@ -173,9 +186,7 @@ def development_plan(request: HttpRequest, series_id: int) -> HttpResponse:
             return refuse(str(error))
         return _goals_response(request, series, str(error), 400)
     if is_htmx(request):
-        context = _roles(viewer, series)
-        context.update(page=selectors.goals_page(viewer, series), meeting_id=meeting_id)
-        return render(request, "web/growth/_plan.html", context)
+        return _plan_partial(request, series, meeting_id)
     return _back(request, reverse("series_goals", args=[series.pk]))
 
 
