@@ -122,7 +122,9 @@ def _story(series: Series, now: dt.datetime) -> None:
 
 
 def _peers(series: Series, now: dt.datetime) -> None:
-    colleagues = list(access.peer_colleagues_for(series.manager, series).exclude(manager=None))
+    # Peers of the IC: people with a manager, not the IC's own reports, on another team first.
+    candidates = access.peer_colleagues_for(series.manager, series).exclude(manager=None)
+    colleagues = list(candidates.exclude(manager=series.report))
     colleagues = [c for c in colleagues if c.manager_id != series.manager_id][:2] or colleagues[:2]
     if not colleagues:
         return
@@ -153,21 +155,23 @@ def _peers(series: Series, now: dt.datetime) -> None:
 
 
 def _feedback(series: Series, now: dt.datetime) -> None:
-    records = list(
-        access.feedback_visible_to(series.report).filter(
-            series=series, given_to=series.report, acted_on_at__isnull=True
-        )
+    """What the IC did with the feedback acted on, and the rest acknowledged (not acted on)."""
+    records = access.feedback_visible_to(series.report).filter(
+        series=series, given_to=series.report
     )
-    for number, record in enumerate(records):
-        moment = min(record.created_at + dt.timedelta(days=2), now)
-        growth.feedback_mark(actor=series.report, feedback=record, acknowledged=True, now=moment)
-        if number == 0:
+    for record in records:
+        if record.acted_on_at is not None:
             growth.feedback_mark(
                 actor=series.report,
                 feedback=record,
                 acted_on=True,
                 note=ACTED_ON[series.pk % len(ACTED_ON)],
-                now=moment,
+                now=record.acted_on_at,
+            )
+        elif record.acknowledged_at is None:
+            moment = min(record.created_at + dt.timedelta(days=1), now)
+            growth.feedback_mark(
+                actor=series.report, feedback=record, acknowledged=True, now=moment
             )
 
 
@@ -190,7 +194,8 @@ PENDING_FOR = "junior@example.com"
 def _pending_for_a_demo_login(open_series: list[Series], now: dt.datetime) -> None:
     for series in open_series:
         colleague = access.peer_colleagues_for(series.manager, series).filter(email=PENDING_FOR)
-        colleague = colleague.exclude(manager=series.manager).first()
+        colleague = colleague.exclude(manager=series.manager).exclude(manager=series.report)
+        colleague = colleague.first()
         if colleague is not None:
             growth.peer_request_create(
                 actor=series.manager,
