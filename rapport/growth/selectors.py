@@ -241,7 +241,6 @@ def _goal_views(viewer: Person, series: Series, now: dt.datetime) -> list[GoalVi
     changes = access.goal_changes_visible_to(viewer).select_related("changed_by")
     if cutoff is not None:
         progress = progress.filter(written_at__lt=cutoff)
-        changes = changes.filter(changed_at__lt=cutoff)
     goals = goals.prefetch_related(
         Prefetch("progress", queryset=progress.order_by("written_at", "pk"), to_attr="_progress"),
         Prefetch("changes", queryset=changes.order_by("changed_at", "pk"), to_attr="_changes"),
@@ -253,6 +252,8 @@ def _goal_views(viewer: Person, series: Series, now: dt.datetime) -> list[GoalVi
     ).order_by("-created_at", "-pk")
     views = []
     for goal in goals:
+        if cutoff is not None:
+            _as_it_was(goal, cutoff)
         last = goal._progress[-1].written_at if goal._progress else goal.created_at
         stale = (
             goal.status == Goal.Status.ACTIVE
@@ -261,6 +262,22 @@ def _goal_views(viewer: Person, series: Series, now: dt.datetime) -> list[GoalVi
         )
         views.append(GoalView(goal, goal._progress, goal._changes, goal._items, stale))
     return views
+
+
+AS_OF_FIELDS = ("title", "why", "area", "criterion", "status")
+
+
+def _as_it_was(goal: Goal, cutoff: dt.datetime) -> None:
+    """Put the goal back as it was at the cutoff (in memory): what a previous manager saw."""
+    later = [change for change in goal._changes if change.changed_at >= cutoff]
+    goal._changes = [change for change in goal._changes if change.changed_at < cutoff]
+    for change in reversed(later):  # the earliest later change holds the value at the cutoff
+        if change.field in AS_OF_FIELDS:
+            setattr(goal, change.field, change.before)
+        elif change.field == "target_on":
+            goal.target_on = dt.date.fromisoformat(change.before) if change.before else None
+    if goal.status != Goal.Status.ACHIEVED:
+        goal.achieved_at = None
 
 
 def _plan_view(viewer: Person, series: Series, goals: list[GoalView]) -> PlanView:

@@ -139,16 +139,23 @@ def test_a_previous_manager_keeps_what_they_saw_read_only(goal, mia, omar, ray, 
     assert not old_series.is_open
     after = timezone.now() + dt.timedelta(days=2)
     services.goal_progress_add(actor=ray, goal=goal, text="With Omar now", now=after)
-    # mia still reads the goal and the progress of her time, and nothing after it.
+    services.goal_update(
+        actor=ray, goal=goal, changes={"title": "Renamed later", "status": "achieved"}, now=after
+    )
+    # mia still reads the goal as it was and the progress of her time, nothing after it.
     page = selectors.goals_page(mia, old_series)
-    assert [p.text for p in page.goals[0].progress] == ["Before the move"]
+    (seen,) = page.goals
+    assert [p.text for p in seen.progress] == ["Before the move"]
+    assert (seen.goal.title, seen.goal.status) == ("Run the team's incident review", "active")
+    assert [c.field for c in seen.changes] == ["created"]
     with pytest.raises(PermissionDenied):
         services.goal_progress_add(actor=mia, goal=goal, text="Still mine?")
     # omar, the new manager, sees the whole goal and changes it.
     new_series = ray.series.get(ended_on__isnull=True)
-    texts = [p.text for p in selectors.goals_page(omar, new_series).goals[0].progress]
-    assert texts == ["Before the move", "With Omar now"]
-    services.goal_update(actor=omar, goal=goal, changes={"status": "achieved"})
+    current = selectors.goals_page(omar, new_series).goals[0]
+    assert [p.text for p in current.progress] == ["Before the move", "With Omar now"]
+    assert current.goal.title == "Renamed later"
+    services.goal_update(actor=omar, goal=goal, changes={"status": "active"})
 
 
 # The development plan ---------------------------------------------------------------
