@@ -172,7 +172,8 @@ class DevelopmentPlan(models.Model):
     """The IC's development plan in one 1:1: focus areas, next review; goals sit under areas."""
 
     series = models.OneToOneField(Series, models.CASCADE, related_name="development_plan")
-    focus_areas = models.JSONField(default=list, blank=True)
+    # The focus areas' keys, comma-separated (an area key never holds a comma).
+    focus = models.CharField(max_length=500, blank=True)
     next_review_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     updated_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
@@ -180,6 +181,10 @@ class DevelopmentPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Development plan of {self.series}"
+
+    @property
+    def focus_areas(self) -> list[str]:
+        return [key for key in self.focus.split(",") if key]
 
 
 class PlanChange(models.Model):

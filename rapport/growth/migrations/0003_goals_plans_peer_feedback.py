@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             name='DevelopmentPlan',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('focus_areas', models.JSONField(blank=True, default=list)),
+                ('focus', models.CharField(blank=True, max_length=500)),
                 ('next_review_on', models.DateField(blank=True, null=True)),
                 ('notes', models.TextField(blank=True)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),

@@ -222,7 +222,7 @@ def goal_action_item_link(
 def _focus_areas(values: list[str]) -> list[str]:
     areas: list[str] = []
     for value in values:
-        key = area_key(value)
+        key = area_key(str(value).replace(",", " "))
         if key and key not in areas:
             areas.append(key)
     if len(areas) > FOCUS_AREAS_LIMIT:
@@ -247,7 +247,7 @@ def development_plan_update(
         raise Refused("That meeting belongs to another 1:1.")
     now = now or timezone.now()
     values = {
-        "focus_areas": _focus_areas(focus_areas),
+        "focus": ",".join(_focus_areas(focus_areas)),
         "next_review_on": next_review_on,
         "notes": _text(notes, limit=TEXT_LIMIT, what="the plan's notes"),
     }
@@ -268,9 +268,9 @@ def development_plan_update(
                 changed_by=actor,
                 changed_at=now,
                 meeting=meeting,
-                field=field,
-                before=", ".join(before) if field == "focus_areas" else _shown(before),
-                after=", ".join(value) if field == "focus_areas" else _shown(value),
+                field="focus_areas" if field == "focus" else field,
+                before=_shown(before).replace(",", ", ") if field == "focus" else _shown(before),
+                after=_shown(value).replace(",", ", ") if field == "focus" else _shown(value),
             )
         )
     if not logged:
