@@ -14,7 +14,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from rapport.career.models import AspirationVersion, LadderView, SelfAssessment
-from rapport.growth.models import Feedback
+from rapport.growth.models import (
+    DevelopmentPlan,
+    Feedback,
+    Goal,
+    GoalChange,
+    GoalProgress,
+    PeerAnswer,
+    PeerRequest,
+    PeerSummary,
+    PlanChange,
+)
 from rapport.insights.models import SpeakerSide
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
 from rapport.people.models import Absence, AuditEvent, Organisation, Person
@@ -356,11 +366,12 @@ def self_assessments_visible_to(person: Person, series: Series) -> QuerySet[Self
 
 
 def career_check_change(person: Person, series: Series) -> None:
-    """Both people of an open 1:1 record aspirations; an ended one is read-only."""
+    """Both people of an open 1:1 change its career records (aspirations, goals, the plan);
+    an ended one is read-only."""
     if not takes_part_in(person, series):
         raise Http404(NOT_FOUND)
     if not series.is_open:
-        raise PermissionDenied(ENDED_SERIES)
+        raise PermissionDenied(CAREER_READ_ONLY)
 
 
 def career_check_manager(person: Person, series: Series) -> None:
@@ -381,6 +392,129 @@ def ladder_check_admin(person: Person) -> None:
     """The ladder is read by everyone in the organisation and changed by its admins."""
     if not person.is_org_admin:
         raise PermissionDenied(LADDER_ADMINS_ONLY)
+
+
+# Career (growth): goals, development plan, feedback log, peer feedback --------------
+#
+# The IC and their current manager see all of the IC's goals; a previous manager keeps,
+# read-only, the goals of the 1:1 they ran; nobody else (not the manager's manager, not
+# org admins). Peer answers: the manager who asked, only.
+
+CAREER_READ_ONLY = "This 1:1 has ended: what you saw of this career is kept read-only."
+
+
+def _current_reports_of(person: Person) -> QuerySet:
+    return Series.objects.filter(manager=person, ended_on__isnull=True).values("report_id")
+
+
+def goals_visible_to(person: Person) -> QuerySet[Goal]:
+    """The person's own goals, their current reports' goals, and those of 1:1s they ran."""
+    return Goal.objects.filter(
+        Q(owner=person) | Q(owner_id__in=_current_reports_of(person)) | Q(series__manager=person)
+    ).select_related("owner", "series")
+
+
+def goal_for(person: Person, goal_id: object) -> Goal:
+    """One goal the person may see, else 404."""
+    return _one(goals_visible_to(person), goal_id)
+
+
+def may_change_career_of(person: Person, owner: Person) -> bool:
+    """The IC themself, or their current manager (in an open 1:1 with them)."""
+    return person.pk == owner.pk or (
+        Series.objects.filter(manager=person, report=owner, ended_on__isnull=True).exists()
+    )
+
+
+def goal_check_change(person: Person, goal: Goal) -> None:
+    """The IC and their current manager change a goal; a previous manager only reads it."""
+    if not goals_visible_to(person).filter(pk=goal.pk).exists():
+        raise Http404(NOT_FOUND)
+    if not may_change_career_of(person, goal.owner):
+        raise PermissionDenied(CAREER_READ_ONLY)
+
+
+def goal_for_change(person: Person, goal_id: object) -> Goal:
+    """One goal the person may change: 404 if hidden, 403 for a previous manager."""
+    goal = goal_for(person, goal_id)
+    goal_check_change(person, goal)
+    return goal
+
+
+def series_for_career_change(person: Person, series_id: object) -> Series:
+    """One open 1:1 whose goals and plan the person changes: 404 if hidden, 403 once ended."""
+    series = series_for(person, series_id)
+    career_check_change(person, series)
+    return series
+
+
+def goal_changes_visible_to(person: Person) -> QuerySet[GoalChange]:
+    """The change log of the goals the person may see."""
+    return GoalChange.objects.filter(goal__in=goals_visible_to(person).values("pk"))
+
+
+def goal_progress_visible_to(person: Person) -> QuerySet[GoalProgress]:
+    """The progress updates of the goals the person may see."""
+    return GoalProgress.objects.filter(goal__in=goals_visible_to(person).values("pk"))
+
+
+def development_plans_visible_to(person: Person) -> QuerySet[DevelopmentPlan]:
+    """Plans of the 1:1s the person takes part in (a previous manager: theirs, read-only)."""
+    return DevelopmentPlan.objects.filter(Q(series__manager=person) | Q(series__report=person))
+
+
+def plan_changes_visible_to(person: Person) -> QuerySet[PlanChange]:
+    """The change log of the plans the person may see."""
+    return PlanChange.objects.filter(plan__in=development_plans_visible_to(person).values("pk"))
+
+
+def peer_requests_visible_to(person: Person) -> QuerySet[PeerRequest]:
+    """Requests the person made (as the manager) or received (as the colleague asked)."""
+    return PeerRequest.objects.filter(Q(requested_by=person) | Q(colleague=person)).select_related(
+        "about", "requested_by", "colleague", "series"
+    )
+
+
+def peer_request_for(person: Person, request_id: object) -> PeerRequest:
+    """One peer request the person made or was asked to answer, else 404."""
+    return _one(peer_requests_visible_to(person), request_id)
+
+
+def peer_request_check_answer(person: Person, request: PeerRequest) -> None:
+    """Only the colleague asked answers (or declines) a request."""
+    if not peer_requests_visible_to(person).filter(pk=request.pk).exists():
+        raise Http404(NOT_FOUND)
+    if request.colleague_id != person.pk:
+        raise PermissionDenied("Only the colleague who was asked can answer this request.")
+
+
+def peer_request_check_ask(person: Person, series: Series) -> None:
+    """The manager of an open 1:1 asks colleagues about their report."""
+    if not takes_part_in(person, series):
+        raise Http404(NOT_FOUND)
+    if not is_manager_in(person, series):
+        raise PermissionDenied("Only the manager of this 1:1 asks for peer feedback.")
+    if not series.is_open:
+        raise PermissionDenied(ENDED_SERIES)
+
+
+def peer_answers_visible_to(person: Person) -> QuerySet[PeerAnswer]:
+    """Peer answers are readable by the manager who asked for them, and nobody else."""
+    return PeerAnswer.objects.filter(request__requested_by=person)
+
+
+def peer_summaries_visible_to(person: Person) -> QuerySet[PeerSummary]:
+    """The manager's summaries of peer feedback: for both people of the 1:1."""
+    return PeerSummary.objects.filter(Q(series__manager=person) | Q(series__report=person))
+
+
+def peer_colleagues_for(person: Person, series: Series) -> QuerySet[Person]:
+    """Whom a manager may ask about their report: active people of the same organisation."""
+    return (
+        Person.objects.filter(organisation_id=series.organisation_id, is_active=True)
+        .exclude(pk__in=[series.manager_id, series.report_id])
+        .order_by("name", "pk")
+    )
 
 
 # Talk ratio (insights) ------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.db import transaction
 from django.urls import URLPattern, get_resolver, reverse
 
+from rapport.growth import services as growth_services
 from rapport.meetings import services as meeting_services
 from rapport.people.models import Absence
 from rapport.people.services import setup_token
@@ -23,6 +24,7 @@ from rapport.people.services import setup_token
 PERSONAS = ("anonymous", "ray", "olga", "mia", "omar", "dan", "ada", "zed")
 MANAGER_SECRET = "MIA-PRIVATE-7f3a: worried about Ray's review"
 REPORT_SECRET = "RAY-PRIVATE-91bc: thinking about leaving"
+PEER_SECRET = "OMAR-PEER-5d2e: strong in incidents"
 
 EVERYONE = set(PERSONAS) - {"anonymous"}
 PAIR = {"ray", "mia"}
@@ -112,6 +114,20 @@ ROUTES: dict[str, dict[str, object]] = {
     "privacy": {"get": {"ada", "zed"}},
     "erasure_rule": {"post": {"ada", "zed"}, "sees": EVERYONE},
     "person_erase": {"get": {"ada"}, "post": {"ada"}, "sees": {"ada"}},
+    # Career: the IC and their current manager; peer answers for the manager who asked (mia)
+    # and the page to answer for the colleague asked (omar); nobody else.
+    "series_goals": {"get": PAIR, "post": PAIR, "sees": PAIR},
+    "development_plan": {"get": PAIR, "post": PAIR, "sees": PAIR},
+    "goal_edit": {"post": PAIR, "sees": PAIR},
+    "goal_progress": {"post": PAIR, "sees": PAIR},
+    "goal_action_items": {"post": PAIR, "sees": PAIR},
+    "meeting_goals": {"get": PAIR},
+    "series_feedback": {"get": PAIR},
+    "feedback_mark": {"post": {"ray"}, "sees": PAIR},
+    "series_peer": {"get": PAIR, "post": {"mia"}, "sees": PAIR},
+    "peer_summary": {"post": {"mia"}, "sees": PAIR},
+    "peer_requests": {"get": EVERYONE},
+    "peer_request": {"get": {"mia", "omar"}, "post": {"omar"}, "sees": {"mia", "omar"}},
 }
 # Pages for signed-out people: reachable by all, no objects behind them.
 PUBLIC = {
@@ -154,6 +170,21 @@ def world(cast, series, meeting):
     meeting_services.private_note_save(
         actor=cast.ray, meeting=meeting, body=REPORT_SECRET, version=0
     )
+    goal = growth_services.goal_create(actor=cast.ray, series=series, title="Lead a design review")
+    feedback = growth_services.feedback_give(
+        actor=cast.mia,
+        meeting=meeting,
+        kind="positive",
+        situation="In the demo",
+        behaviour="You explained the trade-off",
+        impact="The team chose quickly",
+    )
+    peer = growth_services.peer_request_create(
+        actor=cast.mia, series=series, colleague_ids=[cast.omar.pk]
+    )[0]
+    growth_services.peer_request_answer(
+        actor=cast.omar, request=peer, strengths=PEER_SECRET, change="Speak up earlier"
+    )
     absence = Absence.objects.create(
         person=cast.ray, starts_on=dt.date(2099, 1, 5), ends_on=dt.date(2099, 1, 9)
     )
@@ -164,6 +195,9 @@ def world(cast, series, meeting):
         "topic_id": topic.pk,
         "item_id": item.pk,
         "person_id": cast.ray.pk,
+        "goal_id": goal.pk,
+        "feedback_id": feedback.pk,
+        "request_id": peer.pk,
     }
     return cast, ids
 
@@ -220,6 +254,8 @@ def test_no_page_ever_shows_someone_elses_private_note(name, world, client_for) 
             assert MANAGER_SECRET not in body, (persona, url)
         if persona != "ray":
             assert REPORT_SECRET not in body, (persona, url)
+        if persona != "mia":
+            assert PEER_SECRET not in body, (persona, url)
 
 
 def test_the_author_does_see_their_own_private_note(world, client_for) -> None:
@@ -317,6 +353,13 @@ def test_the_interface_check_covers_every_domain_model() -> None:
         "SelfAssessment",
         "LadderDocument",
         "AuditEvent",
+        "GoalChange",
+        "GoalProgress",
+        "DevelopmentPlan",
+        "PlanChange",
+        "PeerRequest",
+        "PeerAnswer",
+        "PeerSummary",
     } <= DOMAIN_MODELS
 
 

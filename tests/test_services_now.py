@@ -18,6 +18,8 @@ SERVICE_MODULES = [
     "rapport.meetings.services.reporting",
     "rapport.people.services",
     "rapport.growth.services",
+    "rapport.growth.services.career",
+    "rapport.growth.services.peers",
     "rapport.insights.services",
     "rapport.notifications.mail",
     "rapport.privacy.services",

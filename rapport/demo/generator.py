@@ -36,6 +36,7 @@ from rapport.people import services as people
 from rapport.people.models import Organisation, Person
 
 from .career import add_career_story
+from .goals import add_goals_story
 from .story import (
     CANCEL_REASONS,
     CAREER,
@@ -251,6 +252,7 @@ def improvement_plan(built: Built, now: dt.datetime) -> None:
 
 def careers(built: Built, now: dt.datetime) -> None:
     add_career_story(built.organisation, now)
+    add_goals_story(built.organisation, now)
 
 
 STEPS: list[Step] = [histories, coaching, improvement_plan, careers]

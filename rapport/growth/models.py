@@ -1,4 +1,4 @@
-"""Coaching around a 1:1: who opened what, checklists, questions asked, feedback, plans."""
+"""Coaching around a 1:1: visits, checklists, questions, goals, plans, feedback, peers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
 
-from rapport.meetings.models import Meeting, Series
+from rapport.meetings.models import ActionItem, Meeting, Series
 from rapport.people.models import Organisation, Person
 
 
@@ -95,20 +95,174 @@ class QuestionAsked(models.Model):
 
 
 class Goal(models.Model):
-    """A growth goal of a report: what the questions' [skill] and [criterion] refer to."""
+    """A development goal of an IC: what the questions' [skill] and [criterion] refer to.
+
+    The goal belongs to the IC (`owner`) and follows them from one manager to the next;
+    `series` is the 1:1 where it was set.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "Dropped"
 
     series = models.ForeignKey(Series, models.CASCADE, related_name="goals")
-    skill = models.CharField(max_length=120)
+    owner = models.ForeignKey(Person, models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    why = models.TextField(blank=True)
+    # A ladder area key ("delivery", "craft"...) or a skill in words.
+    area = models.CharField(max_length=64, blank=True)
     criterion = models.CharField(max_length=120, blank=True)
+    target_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=now)
     achieved_at = models.DateTimeField(null=True, blank=True)
+    # The last change or progress update: what the 6-week flag counts from.
+    touched_at = models.DateTimeField(default=now)
+    action_items = models.ManyToManyField(ActionItem, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "status"])]
 
     def __str__(self) -> str:
-        return self.skill
+        return self.title
+
+
+class GoalChange(models.Model):
+    """One field of a goal changed: who, when, from what to what."""
+
+    goal = models.ForeignKey(Goal, models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField()
+    field = models.CharField(max_length=32)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field} of goal {self.goal_id}"
+
+
+class GoalProgress(models.Model):
+    """A dated progress update on a goal, with an optional share done (0-100 %)."""
+
+    goal = models.ForeignKey(Goal, models.CASCADE, related_name="progress")
+    written_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
+    written_at = models.DateTimeField()
+    text = models.TextField()
+    percent = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__lte=100), name="progress_percent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"progress on goal {self.goal_id}"
+
+
+class DevelopmentPlan(models.Model):
+    """The IC's development plan in one 1:1: focus areas, next review; goals sit under areas."""
+
+    series = models.OneToOneField(Series, models.CASCADE, related_name="development_plan")
+    # The focus areas' keys, comma-separated (an area key never holds a comma).
+    focus = models.CharField(max_length=500, blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    updated_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"Development plan of {self.series}"
+
+    @property
+    def focus_areas(self) -> list[str]:
+        return [key for key in self.focus.split(",") if key]
+
+
+class PlanChange(models.Model):
+    """One change to a development plan: who, when, what, and in which meeting if any."""
+
+    plan = models.ForeignKey(DevelopmentPlan, models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField()
+    meeting = models.ForeignKey(Meeting, models.SET_NULL, null=True, blank=True, related_name="+")
+    field = models.CharField(max_length=32)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field} of plan {self.plan_id}"
+
+
+class PeerRequest(models.Model):
+    """A manager asks a colleague for feedback about their report, until a date."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ANSWERED = "answered", "Answered"
+        DECLINED = "declined", "Declined"
+
+    series = models.ForeignKey(Series, models.CASCADE, related_name="peer_requests")
+    requested_by = models.ForeignKey(Person, models.CASCADE, related_name="+")
+    about = models.ForeignKey(Person, models.CASCADE, related_name="+")
+    colleague = models.ForeignKey(Person, models.CASCADE, related_name="peer_requests")
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    expires_on = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["colleague", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(colleague=models.F("about")) & ~Q(colleague=models.F("requested_by")),
+                name="peer_request_from_a_third_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"peer request #{self.pk}"
+
+
+class PeerAnswer(models.Model):
+    """A colleague's answer to a peer request: readable by the manager who asked, only."""
+
+    request = models.OneToOneField(PeerRequest, models.CASCADE, related_name="answer")
+    strengths = models.TextField()
+    change = models.TextField()
+    example = models.TextField(blank=True)
+    answered_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"answer to peer request {self.request_id}"
+
+
+class PeerSummary(models.Model):
+    """The manager's summary of the peer feedback, shared with the IC once written."""
+
+    series = models.ForeignKey(Series, models.CASCADE, related_name="peer_summaries")
+    written_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
+    text = models.TextField()
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"peer summary #{self.pk}"
 
 
 class Feedback(models.Model):
@@ -128,6 +282,8 @@ class Feedback(models.Model):
     impact = models.CharField(max_length=1000)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acted_on_at = models.DateTimeField(null=True, blank=True)
+    # What the recipient did with it, in their words.
+    acted_on_note = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=now)
 
     class Meta:

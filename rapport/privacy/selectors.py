@@ -222,8 +222,12 @@ def _series_data(
         "goals": [
             {
                 "id": g.pk,
-                "skill": g.skill,
+                "title": g.title,
+                "why": g.why,
+                "area": g.area,
                 "criterion": g.criterion,
+                "target_on": g.target_on,
+                "status": g.status,
                 "created_at": g.created_at,
                 "achieved_at": g.achieved_at,
             }

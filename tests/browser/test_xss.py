@@ -135,10 +135,42 @@ def fill_everything(cast, series, meeting, refused: list[str]) -> None:
     roster_file = io.BytesIO(roster.getvalue().encode())
     roster_file.name = "roster.csv"
     posted(admin, "/people/import/", {"file": roster_file}, refused=refused)
+    fill_career(cast, series, manager, report, refused)
     for person, payload in ((cast.ray, PAYLOADS[10]), (cast.mia, PAYLOADS[40])):
         posted(admin, f"/people/{person.pk}/", {"name": payload, "level": person.level,
                "manager": person.manager_id, "timezone": person.timezone,
                "remote": "on" if person.remote else ""}, refused=refused)  # fmt: skip
+
+
+def fill_career(cast, series, manager: Client, report: Client, refused: list[str]) -> None:
+    """Goals, progress, the development plan, feedback notes and peer feedback."""
+    from rapport.growth.models import Feedback, Goal, PeerRequest
+
+    goals = f"/series/{series.pk}/goals/"
+    for payload in PAYLOADS:
+        posted(report, goals, {"title": payload[:200], "why": payload, "area": payload[:64]},
+               refused=refused)  # fmt: skip
+    goal = Goal.objects.filter(owner=cast.ray).order_by("pk").last()
+    for payload in PAYLOADS:
+        posted(manager, f"/goals/{goal.pk}/progress/", {"text": payload, "percent": "40"},
+               refused=refused)  # fmt: skip
+    areas = ",".join(p[:60].replace(",", " ") for p in WITHOUT_NUL[:4])
+    posted(manager, f"/series/{series.pk}/plan/", {"focus_areas": ["craft"],
+           "notes": DOCUMENT[:2000], "other_areas": areas}, refused=refused)  # fmt: skip
+    for record, payload in zip(
+        Feedback.objects.filter(given_to=cast.ray), WITHOUT_NUL, strict=False
+    ):
+        posted(report, f"/feedback/{record.pk}/", {"mark": "acted_on", "value": "1",
+               "note": payload[:1000]}, refused=refused)  # fmt: skip
+    posted(manager, f"/series/{series.pk}/peer-feedback/", {"colleague": cast.omar.pk,
+           "message": WITHOUT_NUL[3][:500]}, refused=refused)  # fmt: skip
+    request = PeerRequest.objects.get(colleague=cast.omar)
+    colleague = Client()
+    colleague.force_login(cast.omar)
+    posted(colleague, f"/peer-requests/{request.pk}/", {"strengths": DOCUMENT[:2000],
+           "change": WITHOUT_NUL[5], "example": WITHOUT_NUL[6]}, refused=refused)  # fmt: skip
+    posted(manager, f"/series/{series.pk}/peer-feedback/summary/", {"text": DOCUMENT[:4000]},
+           refused=refused)  # fmt: skip
 
 
 def transcript() -> bytes:
@@ -173,6 +205,9 @@ def test_no_payload_runs_in_any_field_for_either_person(page_for, cast, series, 
         meeting_page,
         meeting_page + "?mode=run",
         meeting_page + "?mode=wrap",
+        f"/series/{series.pk}/goals/",
+        f"/series/{series.pk}/feedback/",
+        f"/series/{series.pk}/peer-feedback/",
     ]
     for page in (manager, report):
         for path in shared:

@@ -38,6 +38,9 @@ FIELDS = (
     "level", "timezone", "remote", "is_org_admin", "manager", "send_invites", "token",
     "side_0", "side_1", "manager_share", "frequency_weeks", "duration_minutes",
     "career_every_weeks", "weekday", "start_time", "action", "kinds",
+    "title", "why", "area", "criterion", "target_on", "percent", "item_id", "linked",
+    "focus_areas", "other_areas", "next_review_on", "notes", "colleague", "expires_on",
+    "message", "strengths", "change", "example", "decline",
 )  # fmt: skip
 HOSTILE = (
     "",

@@ -32,10 +32,40 @@ from rapport.growth.selectors import (
     plan_check_ins,
     shorten,
 )
+from rapport.growth.services.career import (
+    area_key,
+    development_plan_update,
+    goal_action_item_link,
+    goal_create,
+    goal_progress_add,
+    goal_update,
+)
+from rapport.growth.services.peers import (
+    peer_request_answer,
+    peer_request_create,
+    peer_request_decline,
+    peer_request_expired,
+    peer_summary_write,
+)
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import Meeting, SharedNotes, Topic
 from rapport.people.audit import Action, audit_record
 from rapport.people.models import Person
+
+# The career writes live in their own modules and are reached through this package too.
+__all__ = [
+    "area_key",
+    "development_plan_update",
+    "goal_action_item_link",
+    "goal_create",
+    "goal_progress_add",
+    "goal_update",
+    "peer_request_answer",
+    "peer_request_create",
+    "peer_request_decline",
+    "peer_request_expired",
+    "peer_summary_write",
+]
 
 # Visits ------------------------------------------------------------------------
 
@@ -217,18 +247,17 @@ def goal_set(
     criterion: str = "",
     now: dt.datetime | None = None,
 ) -> Goal:
-    """Name what the report is working on: the questions' [skill] and [criterion]."""
+    """Name what the report is working on: a new goal, the questions' [skill] and [criterion]."""
     access.coaching_check_manager(actor, meeting)
-    series = meeting.series
     skill = " ".join(skill.split())
     if not skill or len(skill) > 120:
         raise Refused("A goal names a skill in up to 120 characters.")
-    return Goal.objects.create(
-        series=series,
-        skill=skill,
+    return goal_create(
+        actor=actor,
+        series=meeting.series,
+        title=skill,
         criterion=" ".join(criterion.split())[:120],
-        created_by=actor,
-        created_at=now or timezone.now(),
+        now=now,
     )
 
 
@@ -313,18 +342,27 @@ def feedback_mark(
     feedback: Feedback,
     acknowledged: bool | None = None,
     acted_on: bool | None = None,
+    note: str | None = None,
     now: dt.datetime | None = None,
 ) -> Feedback:
-    """The recipient says the feedback was acknowledged, or acted upon (or takes it back)."""
+    """The recipient says the feedback was acknowledged, or acted upon with a note of what
+    they did (or takes it back)."""
     access.feedback_check_recipient(actor, feedback)
     now = now or timezone.now()
+    if note is not None:
+        note = " ".join(note.split())
+        if len(note) > FEEDBACK_LIMIT:
+            raise Refused(f"What you did is limited to {FEEDBACK_LIMIT:,} characters.")
+        feedback.acted_on_note = note
     if acknowledged is not None:
         feedback.acknowledged_at = now if acknowledged else None
     if acted_on is not None:
         feedback.acted_on_at = now if acted_on else None
         if acted_on and feedback.acknowledged_at is None:
             feedback.acknowledged_at = now
-    feedback.save(update_fields=["acknowledged_at", "acted_on_at"])
+    if acted_on is False:
+        feedback.acted_on_note = ""
+    feedback.save(update_fields=["acknowledged_at", "acted_on_at", "acted_on_note"])
     audit_record(actor=actor, subject=actor, action=Action.FEEDBACK_MARK, target=feedback, now=now)
     return feedback
 

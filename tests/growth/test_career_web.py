@@ -1,0 +1,188 @@
+"""The career pages of a 1:1: goals, the feedback log, peer feedback, as people use them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rapport.growth import services
+from rapport.growth.models import Goal, GoalProgress
+from rapport.meetings import services as meeting_services
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _grow(mia, ray, series, meeting, size: int) -> None:
+    for number in range(size):
+        goal = services.goal_create(actor=ray, series=series, title=f"Goal {number}", area="craft")
+        for step in range(3):
+            services.goal_progress_add(actor=mia, goal=goal, text=f"Step {step}", percent=step * 10)
+        item = meeting_services.action_item_add(
+            actor=mia, meeting=meeting, text=f"Item {number}", owner=ray
+        )
+        services.goal_action_item_link(actor=ray, goal=goal, item=item)
+        services.feedback_give(
+            actor=mia, meeting=meeting, kind="positive", situation="S", behaviour="B", impact="I"
+        )
+        services.development_plan_update(
+            actor=mia, series=series, focus_areas=["craft"], next_review_on=None, notes=f"n{number}"
+        )
+
+
+def test_each_career_page_costs_the_same_queries_however_much_data(
+    client_for, mia, ray, omar, series, meeting
+) -> None:
+    urls = [
+        reverse("series_goals", args=[series.pk]),
+        reverse("series_feedback", args=[series.pk]),
+        reverse("series_peer", args=[series.pk]),
+        reverse("meeting_goals", args=[meeting.pk]),
+        reverse("peer_requests"),
+    ]
+    _grow(mia, ray, series, meeting, 1)
+    services.peer_request_create(actor=mia, series=series, colleague_ids=[omar.pk])
+    before = {(who.pk, url): _queries(client_for(who), url) for who in (mia, ray) for url in urls}
+    _grow(mia, ray, series, meeting, 6)
+    services.peer_summary_write(actor=mia, series=series, text="Summary")
+    after = {(who.pk, url): _queries(client_for(who), url) for who in (mia, ray) for url in urls}
+    assert after == before
+
+
+def test_the_ic_adds_a_goal_and_a_progress_update_on_the_goals_page(
+    client_for, ray, series
+) -> None:
+    client = client_for(ray)
+    url = reverse("series_goals", args=[series.pk])
+    response = client.post(
+        url, {"title": "Give a talk", "why": "Visibility", "area": "leadership", "target_on": ""}
+    )
+    assert response.status_code == 302
+    goal = Goal.objects.get(title="Give a talk")
+    client.post(reverse("goal_progress", args=[goal.pk]), {"text": "Outline done", "percent": "25"})
+    page = client.get(url).content.decode()
+    assert "Give a talk" in page and "Outline done" in page and "25 % done" in page
+
+
+def test_bad_goal_input_answers_a_message_and_writes_nothing(client_for, ray, series) -> None:
+    client = client_for(ray)
+    url = reverse("series_goals", args=[series.pk])
+    for data in ({"title": ""}, {"title": "x" * 5000}, {"title": "ok", "target_on": "tomorrow"}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert 'role="alert"' in response.content.decode()
+    assert not Goal.objects.exists()
+    goal = services.goal_create(actor=ray, series=series, title="Real")
+    response = client.post(
+        reverse("goal_progress", args=[goal.pk]), {"text": "x", "percent": "lots"}
+    )
+    assert response.status_code == 400 and not GoalProgress.objects.exists()
+
+
+def test_the_meeting_aside_shows_active_goals_and_flags_a_quiet_one(
+    client_for, mia, ray, series, meeting
+) -> None:
+    long_ago = meeting.scheduled_at - dt.timedelta(weeks=10)
+    services.goal_create(actor=ray, series=series, title="Quiet goal", now=long_ago)
+    services.goal_create(actor=ray, series=series, title="Fresh goal")
+    body = client_for(mia).get(reverse("meeting_goals", args=[meeting.pk])).content.decode()
+    assert "Quiet goal" in body and "Fresh goal" in body
+    assert body.count("No update for 6 weeks") == 1
+    page = client_for(ray).get(reverse("meeting", args=[meeting.pk])).content.decode()
+    assert reverse("meeting_goals", args=[meeting.pk]) in page
+
+
+def test_the_plan_form_in_a_meeting_answers_the_plan_partial(
+    client_for, mia, series, meeting
+) -> None:
+    response = client_for(mia).post(
+        reverse("development_plan", args=[series.pk]),
+        {"focus_areas": ["craft", "delivery"], "meeting_id": meeting.pk, "next_review_on": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="development-plan"' in body
+    assert "Craft" in body and "<html" not in body
+
+
+def test_the_ic_marks_feedback_acted_on_with_a_note_on_the_log(
+    client_for, mia, ray, series, meeting
+) -> None:
+    record = services.feedback_give(
+        actor=mia, meeting=meeting, kind="constructive", situation="S", behaviour="B", impact="I"
+    )
+    client = client_for(ray)
+    client.post(
+        reverse("feedback_mark", args=[record.pk]),
+        {"mark": "acted_on", "value": "1", "note": "Wrote the runbook"},
+    )
+    body = client_for(mia).get(reverse("series_feedback", args=[series.pk])).content.decode()
+    assert "Wrote the runbook" in body and "100 %" in body
+    filtered = client.get(reverse("series_feedback", args=[series.pk]), {"state": "waiting"})
+    assert "Wrote the runbook" not in filtered.content.decode()
+    assert (
+        client.get(reverse("series_feedback", args=[series.pk]), {"kind": "bad"}).status_code == 400
+    )
+
+
+def test_an_expired_request_says_so_and_refuses_an_answer(client_for, mia, omar, series) -> None:
+    request = services.peer_request_create(
+        actor=mia,
+        series=series,
+        colleague_ids=[omar.pk],
+        expires_on=dt.date(2026, 1, 10),
+        now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )[0]
+    client = client_for(omar)
+    url = reverse("peer_request", args=[request.pk])
+    assert "can no longer be answered" in client.get(url).content.decode()
+    response = client.post(url, {"strengths": "a", "change": "b"})
+    assert response.status_code == 400 and "expired on 10 January 2026" in response.content.decode()
+
+
+def test_a_colleague_answers_from_their_home_and_only_the_manager_reads_it(
+    client_for, cast, series
+) -> None:
+    request = services.peer_request_create(
+        actor=cast.mia, series=series, colleague_ids=[cast.omar.pk]
+    )[0]
+    omar = client_for(cast.omar)
+    assert reverse("peer_requests") in omar.get(reverse("home")).content.decode()
+    pending = omar.get(reverse("peer_requests"), HTTP_HX_REQUEST="true").content.decode()
+    assert reverse("peer_request", args=[request.pk]) in pending
+    secret = "SECRET-STRENGTH-31"
+    omar.post(reverse("peer_request", args=[request.pk]), {"strengths": secret, "change": "c"})
+    assert secret not in omar.get(reverse("peer_request", args=[request.pk])).content.decode()
+    mia = client_for(cast.mia)
+    assert secret in mia.get(reverse("series_peer", args=[series.pk])).content.decode()
+    for persona in ("ray", "omar", "dan", "ada", "olga", "rita", "zed"):
+        client = client_for(getattr(cast, persona))
+        for url in (
+            reverse("series_peer", args=[series.pk]),
+            reverse("peer_request", args=[request.pk]),
+            reverse("peer_requests"),
+            reverse("series_goals", args=[series.pk]),
+            reverse("home"),
+        ):
+            assert secret not in client.get(url).content.decode(), (persona, url)
+
+
+def test_the_forward_planning_slot_loads_the_plan_and_its_change_ticks_the_post_line(
+    client_for, mia, series, meeting
+) -> None:
+    client = client_for(mia)
+    url = reverse("development_plan", args=[series.pk])
+    partial = client.get(url, {"meeting_id": meeting.pk}).content.decode()
+    assert f'name="meeting_id" value="{meeting.pk}"' in partial
+    prepare = reverse("meeting_prepare", args=[meeting.pk])
+    hint = "the development plan changed during this meeting"
+    assert hint not in client.get(prepare, {"phase": "post"}).content.decode()
+    client.post(url, {"focus_areas": "craft", "meeting_id": meeting.pk}, HTTP_HX_REQUEST="true")
+    assert hint in client.get(prepare, {"phase": "post"}).content.decode()
