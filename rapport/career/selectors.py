@@ -32,9 +32,9 @@ from rapport.people.models import Organisation, Person
 # progress, the development plan, the feedback log): slot key -> (title, template). A slot
 # whose template is empty is left out of the page.
 CAREER_PAGE_SLOTS: dict[str, tuple[str, str]] = {
-    "goals": ("Goals and progress", ""),
-    "plan": ("Development plan", ""),
-    "feedback_log": ("Feedback log", ""),
+    "goals": ("Goals and progress", "web/career/_slot_goals.html"),
+    "plan": ("Development plan", "web/career/_slot_plan.html"),
+    "feedback_log": ("Feedback log", "web/career/_slot_feedback.html"),
 }
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from rapport import access
+from rapport.career import selectors as career_selectors
 from rapport.errors import Refused
 from rapport.framework import agenda as agenda_rules
 from rapport.framework import documentation
@@ -1380,3 +1381,30 @@ def pending_peer_requests_for(
 def peer_answer_for(viewer: Person, request: PeerRequest) -> PeerAnswer | None:
     """The answer to a request, for the manager who asked; None for anyone else."""
     return access.peer_answers_visible_to(viewer).filter(request=request).first()
+
+
+# The career page: the career app's page with the goals, the plan and the feedback log ---
+
+
+@dataclass(frozen=True, slots=True)
+class CareerOverview:
+    """Everything the career page of one relationship shows, each part from its own app."""
+
+    page: career_selectors.CareerPage
+    goals: GoalsPage
+    log: FeedbackLog
+    series: Series
+    viewer: Person
+
+
+def career_overview(
+    viewer: Person, series: Series, *, since: dt.date | None = None, now: dt.datetime | None = None
+) -> CareerOverview:
+    """The career page: aspirations, the ladder, goals and progress, the plan, the feedback."""
+    return CareerOverview(
+        page=career_selectors.career_page(viewer, series, since=since),
+        goals=goals_page(viewer, series, now=now),
+        log=feedback_log(viewer, series, now=now),
+        series=series,
+        viewer=viewer,
+    )

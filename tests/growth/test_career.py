@@ -125,7 +125,7 @@ def test_nobody_else_sees_or_changes_a_goal(goal, dan, ada, omar, olga, zed) -> 
 def test_a_previous_manager_keeps_what_they_saw_read_only(goal, mia, omar, ray, ada) -> None:
     services.goal_progress_add(actor=ray, goal=goal, text="Before the move", now=NOW)
     old_series = goal.series
-    meeting_services.person_update(
+    meeting_services.report_update(
         actor=ada,
         person=ray,
         manager=omar,

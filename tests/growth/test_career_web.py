@@ -186,3 +186,22 @@ def test_the_forward_planning_slot_loads_the_plan_and_its_change_ticks_the_post_
     assert hint not in client.get(prepare, {"phase": "post"}).content.decode()
     client.post(url, {"focus_areas": "craft", "meeting_id": meeting.pk}, HTTP_HX_REQUEST="true")
     assert hint in client.get(prepare, {"phase": "post"}).content.decode()
+
+
+def test_the_career_page_gathers_goals_the_plan_and_the_feedback_log(
+    client_for, mia, ray, series, meeting
+) -> None:
+    _grow(mia, ray, series, meeting, 2)
+    url = reverse("career", args=[series.pk])
+    for who in (mia, ray):
+        page = client_for(who).get(url).content.decode()
+        assert 'id="career-goals"' in page and "Goal 1" in page and "Step 2" in page
+        assert 'id="career-plan"' in page and "Development plan" in page
+        assert (
+            'id="career-feedback_log"' in page
+            and reverse("series_feedback", args=[series.pk]) in page
+        )
+    client_for(mia).get(url)  # the manager's first read writes its audit line; repeats fold
+    few = _queries(client_for(mia), url)
+    _grow(mia, ray, series, meeting, 5)
+    assert _queries(client_for(mia), url) == few

@@ -12,10 +12,11 @@ from rapport.career import selectors, services
 from rapport.framework.aspirations import ASPIRATION_QUESTIONS
 from rapport.framework.ladder import ladder_to_yaml
 from rapport.framework.levels import LEVELS
+from rapport.growth import selectors as growth_selectors
 from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
 from rapport.web.uploads import upload_too_big
-from rapport.web.views.common import parse_date, person_view, refused
+from rapport.web.views.common import parse_date, person_view, refused, render_page
 
 
 def _career_url(series_id: int, anchor: str) -> str:
@@ -31,8 +32,8 @@ def career(request: HttpRequest, series_id: int) -> HttpResponse:
     except ValueError as error:
         return refused(request, str(error))
     record_read(request, AuditEvent.Action.CAREER_VIEW, subject=found.report, target=found)
-    page = selectors.career_page(request.user, found, since=since)
-    return render(request, "web/career/career.html", {"page": page, "series": found})
+    overview = growth_selectors.career_overview(request.user, found, since=since)
+    return render_page(request, "web/career/career.html", overview)
 
 
 @person_view("POST")
