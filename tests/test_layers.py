@@ -25,7 +25,7 @@ LAYERS = {
     "meetings": 2,
     "career": 2.5,  # above meetings, below growth: goals may name a ladder area
     "growth": 3,
-    "insights": 3,
+    "insights": 3.5,  # above growth: the figures read goals and development plans
     "notifications": 3,
     "access": 4,  # the gate: reads every model, imported by services and interfaces
     "privacy": 4,  # a person's export and erasure read and write across every domain app

@@ -24,6 +24,7 @@ from rapport.framework import indicators
 from rapport.framework.cadence import cadence_for_level
 from rapport.framework.levels import level_or_default
 from rapport.framework.thresholds import ORGANISATION_FIELDS, thresholds_with
+from rapport.growth.models import DevelopmentPlan, Goal
 from rapport.insights.models import Threshold
 from rapport.meetings.models import ActionItem, Meeting, Series, Topic
 from rapport.meetings.selectors import SeriesOverview, series_overviews
@@ -43,8 +44,35 @@ def _not_recorded_yet(*_args: object) -> None:
     return None
 
 
-goal_progress_hook: GoalsHook = _not_recorded_yet
-review_dates_hook: ReviewsHook = _not_recorded_yet
+def _goal_progress(ids: list[int], now: dt.datetime, weeks: int) -> dict[int, tuple[int, int]]:
+    """Per series whose IC has active goals: how many, and how many had a progress update
+    within the last `weeks` weeks (1 query)."""
+    reports = dict(Series.objects.filter(pk__in=ids).values_list("pk", "report_id"))
+    since = now - dt.timedelta(weeks=weeks)
+    rows = (
+        Goal.objects.filter(owner_id__in=set(reports.values()), status=Goal.Status.ACTIVE)
+        .values("owner_id")
+        .annotate(
+            active=Count("pk", distinct=True),
+            updated=Count("pk", filter=Q(progress__written_at__gte=since), distinct=True),
+        )
+        .order_by()
+    )
+    by_owner = {row["owner_id"]: (row["active"], row["updated"]) for row in rows}
+    return {pk: by_owner[report] for pk, report in reports.items() if report in by_owner}
+
+
+def _review_dates(ids: list[int], _now: dt.datetime) -> dict[int, dt.date]:
+    """The next review date of each series' development plan, where one is set (1 query)."""
+    return dict(
+        DevelopmentPlan.objects.filter(series_id__in=ids, next_review_on__isnull=False).values_list(
+            "series_id", "next_review_on"
+        )
+    )
+
+
+goal_progress_hook: GoalsHook = _goal_progress
+review_dates_hook: ReviewsHook = _review_dates
 retrospective_ratings_hook: RetrospectivesHook = _not_recorded_yet
 
 NO_GOALS = "No goals recorded yet."

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from rapport.growth import services as growth_services
 from rapport.insights import figures, selectors, services
 from rapport.insights.figures import relationship_for
 from rapport.meetings import services as meeting_services
@@ -124,13 +127,39 @@ def test_goals_reviews_and_retrospectives_are_said_missing_until_recorded(mia, s
     assert cards["retrospectives"].value == "No retrospectives yet."
 
 
-def test_a_review_date_hook_counts_constructive_feedback_before_it(mia, series, past, monkeypatch):
+def test_the_plans_review_date_counts_constructive_feedback_before_it(mia, series, past):
     feedback(past[1], kind="constructive")
-    review_on = NOW.date()
-    monkeypatch.setattr(figures, "review_dates_hook", lambda ids, now: {series.pk: review_on})
+    growth_services.development_plan_update(
+        actor=mia,
+        series=series,
+        focus_areas=["craft"],
+        next_review_on=NOW.date(),
+        notes="",
+        now=NOW,
+    )
     rel = relationship_for(mia, series, now=NOW)
     assert rel.review_constructive == 1
     assert not {reading.key for reading in rel.warnings} & {"review_surprises"}
+
+
+def test_goal_progress_counts_the_ics_active_goals_updated_in_the_window(
+    mia, ray, series, past
+) -> None:
+    fresh = growth_services.goal_create(
+        actor=ray, series=series, title="Lead the design review", now=NOW - dt.timedelta(weeks=10)
+    )
+    growth_services.goal_create(
+        actor=ray, series=series, title="Write the runbook", now=NOW - dt.timedelta(weeks=10)
+    )
+    rel = relationship_for(mia, series, now=NOW)
+    assert rel.goals == (2, 0)
+    growth_services.goal_progress_add(
+        actor=ray, goal=fresh, text="First review led", now=NOW - dt.timedelta(days=3)
+    )
+    rel = relationship_for(mia, series, now=NOW)
+    assert rel.goals == (2, 1) and rel.goal_progress_share == 50
+    cards = {card.key: card for card in figures.figure_cards(rel)}
+    assert cards["goal_progress"].value == "1 of 2 goals"
 
 
 def test_too_few_meetings_say_so(mia, rita) -> None:
