@@ -94,4 +94,6 @@ def test_without_javascript_every_panel_shows_and_each_tab_is_a_plain_link(
     checklist = page.get_by_role("link", name="Checklist")
     assert checklist.get_attribute("href") == f"/meetings/{meeting.pk}/prepare/?phase=during"
     checklist.click()
-    assert page.get_by_role("heading", name="During the meeting").is_visible()
+    during = page.get_by_role("heading", name="During the meeting")
+    during.wait_for()
+    assert during.is_visible()

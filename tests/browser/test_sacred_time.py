@@ -14,12 +14,16 @@ def test_a_report_marks_days_away_and_sees_the_one_on_one_to_move(page_for, ray,
     day = meeting.scheduled_at.astimezone(ZoneInfo(ray.timezone)).date().isoformat()
     page = page_for(ray)
     page.get_by_role("link", name="Days away").click()
-    assert page.get_by_role("heading", name="Days away", level=1).is_visible()
+    heading = page.get_by_role("heading", name="Days away", level=1)
+    heading.wait_for()
+    assert heading.is_visible()
     page.get_by_label("First day away").fill(day)
     page.get_by_label("Last day away").fill(day)
     page.get_by_label("Note (only you see it)").fill("Dentist")
     page.get_by_role("button", name="Save days away").click()
-    assert page.get_by_text("Days away saved").is_visible()
+    saved = page.get_by_text("Days away saved")
+    saved.wait_for()
+    assert saved.is_visible()
     assert page.locator(".list .pill.bad", has_text="On a day away").count() == 1
     page.reload()  # base.html's flash list (role=status on a <ul>) is checked apart
     assert axe_violations(page) == []
@@ -41,8 +45,11 @@ def test_the_series_page_with_warnings_and_suggestions_is_accessible(page_for, m
     page = page_for(mia)
     page.goto(f"/series/{series.pk}/")
     assert page.get_by_text("Warning signs").is_visible()
-    page.get_by_role("link", name="Apply: every week").first.click()
-    assert page.get_by_text("Suggestion filled in").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Apply: every week").first.click()
+    filled = page.get_by_text("Suggestion filled in")
+    filled.wait_for()  # the page after the link, not the one before it
+    assert filled.is_visible()
     assert page.get_by_label("Frequency").input_value() == "1"
     page.screenshot(path="/tmp/sacred-series.png", full_page=True)
     assert axe_violations(page) == []

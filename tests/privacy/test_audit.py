@@ -221,3 +221,18 @@ def test_the_privacy_page_costs_the_same_queries_however_many_rows(
             now=start + dt.timedelta(days=10 * number),
         )
     assert count() == few
+
+
+def test_the_manager_reading_a_colleagues_answer_is_in_the_reports_trail(
+    mia, ray, omar, series, client_for
+) -> None:
+    from rapport.growth import services as growth
+
+    [request] = growth.peer_request_create(actor=mia, series=series, colleague_ids=[omar.pk])
+    growth.peer_request_answer(actor=omar, request=request, strengths="Calm", change="Delegate")
+    url = reverse("series_peer", args=[series.pk])
+    assert client_for(ray).get(url).status_code == 200  # the IC reads no answer, nothing logged
+    assert rows_about(ray) == []
+    assert client_for(mia).get(url).status_code == 200
+    assert [row.action for row in rows_about(ray)] == [AuditEvent.Action.PEER_ANSWER_READ]
+    assert "answer about you" in client_for(ray).get(reverse("settings")).content.decode()

@@ -15,7 +15,8 @@ from rapport.framework.goals import GOAL_STALE_AFTER
 from rapport.growth import selectors, services
 from rapport.meetings import wording
 from rapport.meetings.models import Series
-from rapport.people.models import Person
+from rapport.people.models import AuditEvent, Person
+from rapport.web.audit import record_read
 from rapport.web.views.common import is_htmx, parse_date, person_view, refuse
 
 # Fields of the goal form, as the page posts them.
@@ -248,7 +249,12 @@ def _peer_response(
     request: HttpRequest, series: Series, error: str = "", status: int = 200
 ) -> HttpResponse:
     context = _roles(request.user, series)
-    context.update(page=selectors.peer_page(request.user, series), error=error)
+    page = selectors.peer_page(request.user, series)
+    for answer in page.answers.values():  # only ever the asking manager's
+        record_read(
+            request, AuditEvent.Action.PEER_ANSWER_READ, subject=series.report, target=answer
+        )
+    context.update(page=page, error=error)
     return render(request, "web/growth/peer.html", context, status=status)
 
 
