@@ -16,6 +16,7 @@ from django.apps import apps
 from django.db import transaction
 from django.urls import URLPattern, get_resolver, reverse
 
+from rapport.insights import services as insight_services
 from rapport.meetings import services as meeting_services
 from rapport.people.models import Absence
 from rapport.people.services import setup_token
@@ -84,6 +85,9 @@ ROUTES: dict[str, dict[str, object]] = {
     # Insights: everyone reads what concerns them; a relationship is its pair's; admins tune.
     "insights": {"get": EVERYONE},
     "insights_series": {"get": PAIR},
+    # Retrospectives: the pair reads them; ray answers, mia replies (403 the other way round).
+    "retrospectives": {"get": PAIR, "post": PAIR - {"mia"}, "sees": PAIR},
+    "retrospective_reply": {"post": {"mia"}, "sees": PAIR},
     "insights_thresholds": {"get": {"ada", "zed"}, "post": {"ada", "zed"}, "sees": {"ada", "zed"}},
     # Days away: everyone has their own page; an entry is its author's alone (ray's here).
     "away": {"get": EVERYONE, "post": EVERYONE, "sees": EVERYONE},
@@ -140,7 +144,11 @@ def world(cast, series, meeting):
     absence = Absence.objects.create(
         person=cast.ray, starts_on=dt.date(2099, 1, 5), ends_on=dt.date(2099, 1, 9)
     )
+    retro = insight_services.retrospective_answer(
+        actor=cast.ray, series=series, answers={"working": "Mostly well"}, rating=4
+    )
     ids = {
+        "retrospective_id": retro.pk,
         "absence_id": absence.pk,
         "meeting_id": meeting.pk,
         "series_id": series.pk,
@@ -249,6 +257,7 @@ SENSITIVE = {
     "TalkMeasure",
     "SpeakerSide",
     "Threshold",
+    "Retrospective",
 }
 # Every model of a domain app is fetched through access.py or a selector, never directly.
 DOMAIN_MODELS = SENSITIVE | {

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from rapport.growth.services import ic_prompts, preparation_status
+from rapport.insights.selectors import retrospective_prompt_for
 from rapport.meetings import selectors, wording
 from rapport.web.views.common import person_view
 
@@ -36,5 +37,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "ended_series": selectors.ended_series_of(viewer),
         "ic_preparation": ic_prompts(),
         "own_meeting": wording.OWN_MEETING,
+        "retrospective_prompt": retrospective_prompt_for(viewer),
     }
     return render(request, "web/home.html", context)

@@ -1,0 +1,134 @@
+"""Retrospectives: when one is due, the home prompt, answers, the manager's reply, who sees what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.errors import Refused
+from rapport.framework import retrospectives as rules
+from rapport.insights import figures, selectors, services
+from rapport.insights.models import Retrospective
+
+
+def _answer(actor, series, rating=4, now=None, text="Going well"):
+    return services.retrospective_answer(
+        actor=actor, series=series, answers={"working": text}, rating=rating, now=now
+    )
+
+
+def test_a_retrospective_falls_due_the_set_number_of_weeks_after_the_last_one() -> None:
+    start = dt.date(2026, 1, 1)
+    assert not rules.is_due(started_on=start, last_on=None, weeks=12, today=dt.date(2026, 3, 25))
+    assert rules.is_due(started_on=start, last_on=None, weeks=12, today=dt.date(2026, 3, 26))
+    last = dt.date(2026, 4, 1)
+    assert not rules.is_due(started_on=start, last_on=last, weeks=12, today=dt.date(2026, 6, 1))
+
+
+def test_the_home_page_asks_the_report_when_one_is_due_and_not_after_answering(
+    cast, series, client_for
+) -> None:
+    series.started_on = timezone.localdate() - dt.timedelta(weeks=13)
+    series.save(update_fields=["started_on"])
+    home = client_for(cast.ray).get(reverse("home")).content.decode()
+    assert "Answer the retrospective" in home
+    assert (
+        "Answer the retrospective" not in client_for(cast.mia).get(reverse("home")).content.decode()
+    )
+    _answer(cast.ray, series)
+    assert (
+        "Answer the retrospective" not in client_for(cast.ray).get(reverse("home")).content.decode()
+    )
+
+
+def test_the_home_page_does_not_ask_before_the_weeks_have_passed(cast, series, client_for) -> None:
+    series.started_on = timezone.localdate() - dt.timedelta(weeks=2)
+    series.save(update_fields=["started_on"])
+    assert (
+        "Answer the retrospective" not in client_for(cast.ray).get(reverse("home")).content.decode()
+    )
+
+
+def test_the_organisation_sets_how_many_weeks_apart_retrospectives_are(cast, series) -> None:
+    series.started_on = timezone.localdate() - dt.timedelta(weeks=5)
+    series.save(update_fields=["started_on"])
+    assert selectors.retrospective_prompt_for(cast.ray) is None
+    services.thresholds_save(actor=cast.ada, values={"retrospective_weeks": "4"})
+    cast.ray.refresh_from_db()
+    assert selectors.retrospective_prompt_for(cast.ray) is not None
+
+
+def test_a_report_can_answer_unprompted_and_the_manager_sees_it_and_replies(
+    cast, series, client_for
+) -> None:
+    url = reverse("retrospectives", args=[series.pk])
+    posted = client_for(cast.ray).post(
+        url, {"working": "Good <b>mostly</b>", "more_less": "More career talk", "rating": "4"}
+    )
+    assert posted.status_code == 302
+    retro = Retrospective.objects.get(series=series)
+    page = client_for(cast.mia).get(url).content.decode()
+    assert "More career talk" in page and "&lt;b&gt;mostly" in page
+    client_for(cast.mia).post(reverse("retrospective_reply", args=[retro.pk]), {"reply": "Deal."})
+    assert "Deal." in client_for(cast.ray).get(url).content.decode()
+
+
+def test_bad_answers_are_refused_and_nothing_is_written(cast, series, client_for) -> None:
+    url = reverse("retrospectives", args=[series.pk])
+    for data in ({"working": "", "rating": "4"}, {"working": "x", "rating": "9"},
+                 {"working": "x" * 3000, "rating": "3"}):  # fmt: skip
+        got = client_for(cast.ray).post(url, data)
+        assert got.status_code == 400
+    assert not Retrospective.objects.exists()
+    with pytest.raises(Refused):
+        services.retrospective_reply(
+            actor=cast.mia, retrospective=_answer(cast.ray, series), reply="   "
+        )
+
+
+def test_only_the_report_and_their_manager_read_retrospectives(cast, series) -> None:
+    retro = _answer(cast.ray, series)
+    from rapport import access
+
+    readers = {
+        name
+        for name in ("ray", "mia", "rita", "omar", "olga", "dan", "ada", "zed")
+        if access.retrospectives_visible_to(getattr(cast, name)).filter(pk=retro.pk).exists()
+    }
+    assert readers == {"ray", "mia"}
+
+
+def test_the_ratings_feed_the_figures_and_the_strong_trust_sign(cast, series) -> None:
+    now = timezone.now()
+    _answer(cast.ray, series, rating=4, now=now - dt.timedelta(days=90))
+    _answer(cast.ray, series, rating=2, now=now - dt.timedelta(days=1))
+    rel = figures.relationship_for(cast.mia, series, now=now)
+    assert rel.retrospectives == [4, 2]
+    trust = next(r for r in rel.readings if r.key == "strong_trust")
+    assert trust.state == "attention" and "2 out of 5" in trust.sentence
+
+
+def test_directors_see_the_average_rating_only_for_teams_of_three_or_more(cast, series) -> None:
+    _answer(cast.ray, series, rating=2)
+    rows = {row.manager.pk: row for row in selectors.aggregates_for(cast.ada)}
+    assert rows[cast.mia.pk].retrospective_average is None  # mia has 2 reports
+
+
+def test_the_retrospectives_page_takes_the_same_queries_with_more_answers(
+    cast, series, client_for, django_assert_max_num_queries
+) -> None:
+    url = reverse("retrospectives", args=[series.pk])
+    client = client_for(cast.mia)
+    _answer(cast.ray, series)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for rating in (1, 2, 3, 5, 4):
+        _answer(cast.ray, series, rating=rating)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).status_code == 200
