@@ -12,6 +12,22 @@ from rapport.errors import Refused
 from rapport.framework import retrospectives as rules
 from rapport.insights import figures, selectors, services
 from rapport.insights.models import Retrospective
+from tests.notifications.conftest import Inbox, free_port, smtp_on
+
+
+@pytest.fixture
+def mailbox(db):
+    """The project's real SMTP server on loopback (aiosmtpd), Django sending through it."""
+    from aiosmtpd.controller import Controller
+
+    received, port = Inbox(), free_port()
+    controller = Controller(received, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with smtp_on(port):
+            yield received
+    finally:
+        controller.stop()
 
 
 def _answer(actor, series, rating=4, now=None, text="Going well"):
@@ -132,3 +148,61 @@ def test_the_retrospectives_page_takes_the_same_queries_with_more_answers(
         _answer(cast.ray, series, rating=rating)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def _retro_mails(mailbox) -> list:
+    return [m for m in mailbox.messages if "working for you" in str(m["Subject"])]
+
+
+def _started_weeks_ago(series, weeks: float) -> None:
+    series.started_on = timezone.localdate() - dt.timedelta(weeks=weeks)
+    series.save(update_fields=["started_on"])
+
+
+def test_an_unanswered_retrospective_is_mailed_once_a_week_after_it_falls_due(
+    mailbox, cast, series
+) -> None:
+    from rapport.notifications import mail
+
+    _started_weeks_ago(series, 12.5)
+    mail.send_due()
+    assert _retro_mails(mailbox) == []  # due, but not a week ago yet
+    _started_weeks_ago(series, 14)
+    mail.send_due()
+    mail.send_due()
+    sent = _retro_mails(mailbox)
+    assert [str(m["To"]) for m in sent] == [cast.ray.email]
+    body = sent[0].get_content()
+    assert "What should we do more/less of?" in body
+    assert reverse("retrospectives", args=[series.pk]) in body
+
+
+def test_no_reminder_goes_out_once_the_retrospective_is_answered(mailbox, cast, series) -> None:
+    from rapport.notifications import mail
+
+    _started_weeks_ago(series, 14)
+    _answer(cast.ray, series)
+    mail.send_due()
+    assert _retro_mails(mailbox) == []
+
+
+def test_rapport_remind_sends_the_retrospective_reminder(mailbox, cast, series, capsys) -> None:
+    from rapport import cli
+
+    _started_weeks_ago(series, 14)
+    assert cli.main(["remind"]) == 0
+    assert f"retrospective to {cast.ray.email}" in capsys.readouterr().out
+    assert len(_retro_mails(mailbox)) == 1
+
+
+def test_the_demo_has_answered_retrospectives_and_asks_maya_for_her_next(db) -> None:
+    from rapport.demo import demo_load
+    from rapport.people.models import Person
+
+    demo_load()
+    maya = Person.objects.get(email="junior@example.com")
+    assert selectors.retrospective_prompt_for(maya) is not None
+    assert Retrospective.objects.filter(series__report=maya).count() == 1
+    assert Retrospective.objects.exclude(reply="").exists()
+    others = Retrospective.objects.exclude(series__report=maya)
+    assert others.count() >= 2 * others.values("series").distinct().count()
