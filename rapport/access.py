@@ -25,7 +25,7 @@ from rapport.growth.models import (
     PeerSummary,
     PlanChange,
 )
-from rapport.insights.models import SpeakerSide
+from rapport.insights.models import Retrospective, SpeakerSide
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
 from rapport.people.models import Absence, AuditEvent, Organisation, Person
 
@@ -654,3 +654,36 @@ def person_for_erasure(person: Person, person_id: object) -> Person:
     if not person.is_org_admin:
         raise Http404(NOT_FOUND)
     return person_for(person, person_id)
+
+
+# Retrospectives ------------------------------------------------------------------
+
+
+def retrospectives_visible_to(person: Person) -> QuerySet[Retrospective]:
+    """A report's retrospectives: theirs, and their current manager's to read and reply to."""
+    return Retrospective.objects.filter(
+        Q(series__report=person)
+        | Q(series__manager=person, series__report__manager=person, series__ended_on__isnull=True)
+    ).select_related("series__manager", "series__report")
+
+
+def retrospective_for(person: Person, retrospective_id: object) -> Retrospective:
+    """One retrospective the person may read, else 404 (missing and hidden alike)."""
+    return _one(retrospectives_visible_to(person), retrospective_id)
+
+
+def retrospective_check_answer(person: Person, series: Series) -> None:
+    """Only the report of a 1:1 answers its retrospective (its manager reads it)."""
+    if series.manager_id == person.pk:
+        raise PermissionDenied("Only your report answers the retrospective of your 1:1s.")
+    if series.report_id != person.pk:
+        raise Http404(NOT_FOUND)
+
+
+def retrospective_check_reply(person: Person, retrospective: Retrospective) -> None:
+    """Only the report's current manager replies."""
+    series = retrospective.series
+    if series.report_id == person.pk:
+        raise PermissionDenied("Your manager replies to your retrospective.")
+    if series.manager_id != person.pk or series.report.manager_id != person.pk:
+        raise Http404(NOT_FOUND)

@@ -18,6 +18,7 @@ from rapport.web.views import (
     meetings,
     people,
     privacy,
+    retrospectives,
     series,
     settings,
     talk,
@@ -110,6 +111,16 @@ urlpatterns = [
     path("insights/", insights.insights, name="insights"),
     path("insights/series/<int:series_id>/", insights.relationship, name="insights_series"),
     path("insights/thresholds/", insights.thresholds, name="insights_thresholds"),
+    path(
+        "insights/series/<int:series_id>/retrospectives/",
+        retrospectives.retrospectives,
+        name="retrospectives",
+    ),
+    path(
+        "insights/retrospectives/<int:retrospective_id>/reply/",
+        retrospectives.retrospective_reply,
+        name="retrospective_reply",
+    ),
     # Sacred time: days away (1:1s on them are flagged to move)
     path("away/", away.away, name="away"),
     path("away/<int:absence_id>/remove/", away.away_remove, name="away_remove"),

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import URLPattern, get_resolver, reverse
 
 from rapport.growth import services as growth_services
+from rapport.insights import services as insight_services
 from rapport.meetings import services as meeting_services
 from rapport.people.models import Absence
 from rapport.people.services import setup_token
@@ -86,6 +87,9 @@ ROUTES: dict[str, dict[str, object]] = {
     # Insights: everyone reads what concerns them; a relationship is its pair's; admins tune.
     "insights": {"get": EVERYONE},
     "insights_series": {"get": PAIR},
+    # Retrospectives: the pair reads them; ray answers, mia replies (403 the other way round).
+    "retrospectives": {"get": PAIR, "post": PAIR - {"mia"}, "sees": PAIR},
+    "retrospective_reply": {"post": {"mia"}, "sees": PAIR},
     "insights_thresholds": {"get": {"ada", "zed"}, "post": {"ada", "zed"}, "sees": {"ada", "zed"}},
     # Career: the pair reads the page; aspirations by both, ladder views by mia, the
     # self-assessment by ray. The ladder: everyone reads their organisation's, admins change it.
@@ -188,7 +192,11 @@ def world(cast, series, meeting):
     absence = Absence.objects.create(
         person=cast.ray, starts_on=dt.date(2099, 1, 5), ends_on=dt.date(2099, 1, 9)
     )
+    retro = insight_services.retrospective_answer(
+        actor=cast.ray, series=series, answers={"working": "Mostly well"}, rating=4
+    )
     ids = {
+        "retrospective_id": retro.pk,
         "absence_id": absence.pk,
         "meeting_id": meeting.pk,
         "series_id": series.pk,
@@ -303,6 +311,7 @@ SENSITIVE = {
     "SpeakerSide",
     "Threshold",
     "AuditEvent",
+    "Retrospective",
 }
 # Every model of a domain app is fetched through access.py or a selector, never directly.
 DOMAIN_MODELS = SENSITIVE | {

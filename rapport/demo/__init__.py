@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from rapport.demo import retrospectives as _retrospectives  # noqa: F401 (adds its step)
 from rapport.demo.generator import STEPS, Built, DemoRefused, demo_exists, demo_load
 from rapport.demo.story import DEMO_LOGINS, DEMO_ORGANISATION, DEMO_PASSWORD, PERSONAS
 

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from rapport.framework.cadence import cadence_for_level, is_career_overdue, too_many_cancellations
 from rapport.framework.items import Item
+from rapport.framework.retrospectives import RETROSPECTIVE_RATING_MIN
 
 WHY_ONE_ON_ONES: tuple[str, ...] = (
     "Building trust and psychological safety",
@@ -123,7 +124,7 @@ SIGN_FIGURES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "open_conversations": ("status_share",),
         "career_progress_visible": ("goal_progress",),
         "issues_surface_early": ("feedback",),
-        "strong_trust": ("mood",),
+        "strong_trust": ("mood", "retrospectives"),
         "ics_prepare": ("ic_preparation",),
         "action_items_completed": ("items_on_time",),
         "feedback_valued": ("feedback",),
@@ -184,7 +185,7 @@ def judge(
     overdue_items, feedback_count, feedback_valued_share, constructive_count,
     review_constructive (None when no review date exists), mood_average (float|None),
     mood_drop (float|None), cancellations (int), days_since_career (int|None),
-    goal_progress_share (None until goals exist).
+    goal_progress_share (None until goals exist), retrospective_latest (1-5 or None).
     """
     t = thresholds
     held = int(figures.get("held") or 0)
@@ -377,10 +378,22 @@ def judge(
     falling = drop is not None and drop > t["mood_drop_max"]
     # The series warnings' own rule (one implementation): 3+ in the window by default.
     too_many = too_many_cancellations(cancelled, threshold=t["cancellation_warning_count"])
-    if mood is None or not enough:
-        put("strong_trust", NO_DATA, _no_data(held))
+    retro = figures.get("retrospective_latest")
+    retro_min = t.get("retrospective_rating_min", RETROSPECTIVE_RATING_MIN)
+    if retro is not None and retro < retro_min:
+        put("strong_trust", ATTENTION, f"The last retrospective rated the 1:1s {retro} out of 5.")
+    elif mood is None or not enough:
+        if retro is None:
+            put("strong_trust", NO_DATA, _no_data(held))
+        else:
+            put("strong_trust", GOOD, f"The last retrospective rated the 1:1s {retro} out of 5.")
     elif mood >= t["mood_min"] and not falling:
-        put("strong_trust", GOOD, f"The mood averages {mood:.1f} out of 5 and is not falling.")
+        rated = "" if retro is None else f"; the last retrospective rated the 1:1s {retro} out of 5"
+        put(
+            "strong_trust",
+            GOOD,
+            f"The mood averages {mood:.1f} out of 5 and is not falling{rated}.",
+        )
     else:
         why = (
             f"fell by {drop:.1f} points"

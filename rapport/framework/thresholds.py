@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from rapport.framework.agenda import MANAGER_TALK_SHARE
 from rapport.framework.cadence import CANCELLATION_WARNING_COUNT, CANCELLATION_WARNING_DAYS
+from rapport.framework.retrospectives import RETROSPECTIVE_RATING_MIN, RETROSPECTIVE_WEEKS
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,24 @@ THRESHOLDS: tuple[Threshold, ...] = (
         7,
         365,
         GUIDE,
+    ),
+    Threshold(
+        "retrospective_weeks",
+        "Weeks between retrospectives",
+        "weeks",
+        RETROSPECTIVE_WEEKS,
+        2,
+        52,
+        DEFAULT,
+    ),
+    Threshold(
+        "retrospective_rating_min",
+        "Lowest last retrospective rating (1–5)",
+        "points",
+        RETROSPECTIVE_RATING_MIN,
+        1,
+        5,
+        DEFAULT,
     ),
 )
 THRESHOLDS_BY_KEY: Mapping[str, Threshold] = MappingProxyType({t.key: t for t in THRESHOLDS})

@@ -25,7 +25,7 @@ from rapport.framework.cadence import cadence_for_level
 from rapport.framework.levels import level_or_default
 from rapport.framework.thresholds import ORGANISATION_FIELDS, thresholds_with
 from rapport.growth.models import DevelopmentPlan, Goal
-from rapport.insights.models import Threshold
+from rapport.insights.models import Retrospective, Threshold
 from rapport.meetings.models import ActionItem, Meeting, Series, Topic
 from rapport.meetings.selectors import SeriesOverview, series_overviews
 from rapport.people.models import Organisation, Person
@@ -73,7 +73,22 @@ def _review_dates(ids: list[int], _now: dt.datetime) -> dict[int, dt.date]:
 
 goal_progress_hook: GoalsHook = _goal_progress
 review_dates_hook: ReviewsHook = _review_dates
-retrospective_ratings_hook: RetrospectivesHook = _not_recorded_yet
+
+
+def retrospective_ratings(series_ids: list[int], now: dt.datetime) -> dict[int, list[int]]:
+    """The retrospective ratings of each series, oldest first (one query)."""
+    ratings: dict[int, list[int]] = {}
+    rows = (
+        Retrospective.objects.filter(series_id__in=series_ids, answered_at__lte=now)
+        .order_by("answered_at", "pk")
+        .values_list("series_id", "rating")
+    )
+    for series_id, rating in rows:
+        ratings.setdefault(series_id, []).append(rating)
+    return ratings
+
+
+retrospective_ratings_hook: RetrospectivesHook = retrospective_ratings
 
 NO_GOALS = "No goals recorded yet."
 NO_REVIEW = "No review date recorded yet."
@@ -256,6 +271,7 @@ class Relationship:
             "days_since_career": self.days_since_career,
             "career_never": self.career_never,
             "goal_progress_share": self.goal_progress_share,
+            "retrospective_latest": self.retrospectives[-1] if self.retrospectives else None,
         }
 
 

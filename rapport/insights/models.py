@@ -108,3 +108,32 @@ class Threshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class Retrospective(models.Model):
+    """The report's answers to the guide's four retrospective questions, a rating, a reply.
+
+    Read by the report and their current manager only; directors see the average
+    rating of teams of 3 or more, never an answer.
+    """
+
+    series = models.ForeignKey(Series, models.CASCADE, related_name="retrospectives")
+    working = models.TextField()
+    valuable = models.TextField(blank=True)
+    right_things = models.TextField(blank=True)
+    more_less = models.TextField(blank=True)
+    rating = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField()
+    reply = models.CharField(max_length=300, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["answered_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="retrospective_rating_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Retrospective of {self.series_id} on {self.answered_at:%Y-%m-%d}"

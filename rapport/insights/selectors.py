@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Avg, Count, F, Max, Q
+from django.http import Http404
 from django.utils import timezone
 
 from rapport import access
@@ -202,6 +203,7 @@ class AggregateRow:
     cadence_kept: int | None
     cancellations: int | None
     ic_agenda_share: int | None
+    retrospective_average: float | None = None
 
 
 def aggregates_for(viewer: Person, *, now: dt.datetime | None = None) -> list[AggregateRow]:
@@ -239,6 +241,17 @@ def aggregates_for(viewer: Person, *, now: dt.datetime | None = None) -> list[Ag
         )
         .order_by()
     }
+    from rapport.insights.models import Retrospective
+
+    retro_avg = dict(
+        Retrospective.objects.filter(
+            series_id__in=ids, answered_at__gte=start, answered_at__lte=now
+        )
+        .values("series__manager_id")
+        .annotate(avg=Avg("rating"))
+        .order_by()
+        .values_list("series__manager_id", "avg")
+    )
     teams: dict[int, list] = {}
     for overview in overviews:
         teams.setdefault(overview.series.manager_id, []).append(overview)
@@ -262,6 +275,11 @@ def aggregates_for(viewer: Person, *, now: dt.datetime | None = None) -> list[Ag
                 cadence_kept=_pct(kept, planned) if shown else None,
                 cancellations=sum(o.manager_cancellations for o in team) if shown else None,
                 ic_agenda_share=_pct(counts["ic"], counts["total"]) if shown else None,
+                retrospective_average=(
+                    round(retro_avg[manager.pk], 1)
+                    if shown and retro_avg.get(manager.pk) is not None
+                    else None
+                ),
             )
         )
     return sorted(rows, key=lambda row: row.manager.name)
@@ -278,3 +296,77 @@ def thresholds_page(viewer: Person) -> list[tuple[object, int]]:
     organisation = access.thresholds_organisation_for(viewer)
     current = figures.thresholds_for(organisation)
     return [(threshold, current[threshold.key]) for threshold in THRESHOLDS]
+
+
+# Retrospectives ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RetrospectivePrompt:
+    """The report's open 1:1 whose retrospective is due, and since when."""
+
+    series: Series
+    due_on: dt.date
+
+
+def retrospective_weeks(organisation) -> int:
+    return figures.thresholds_for(organisation)["retrospective_weeks"]
+
+
+def retrospective_prompt_for(
+    viewer: Person, *, now: dt.datetime | None = None
+) -> RetrospectivePrompt | None:
+    """The 1:1 with their manager whose retrospective the viewer is asked for, if one is due."""
+    from rapport.framework import retrospectives as rules
+
+    today = timezone.localdate(now or timezone.now())
+    series = (
+        access.series_visible_to(viewer)
+        .filter(report=viewer, ended_on__isnull=True)
+        .annotate(last_retro=Max("retrospectives__answered_at"))
+        .order_by("-started_on", "-pk")
+        .first()
+    )
+    if series is None:
+        return None
+    weeks = retrospective_weeks(viewer.organisation)
+    last_on = timezone.localdate(series.last_retro) if series.last_retro else None
+    if not rules.is_due(started_on=series.started_on, last_on=last_on, weeks=weeks, today=today):
+        return None
+    due_on = rules.next_due_on(started_on=series.started_on, last_on=last_on, weeks=weeks)
+    return RetrospectivePrompt(series, due_on)
+
+
+@dataclass(frozen=True, slots=True)
+class RetrospectivePage:
+    series: Series
+    is_manager: bool
+    can_answer: bool
+    retrospectives: list  # newest first
+    ratings: list[tuple[str, float | None]]  # oldest first, for the trend chart
+    next_due_on: dt.date
+
+
+def retrospective_page(
+    viewer: Person, series: Series, *, now: dt.datetime | None = None
+) -> RetrospectivePage:
+    """A relationship's retrospectives for the report or their current manager (404 otherwise)."""
+    from rapport.framework import retrospectives as rules
+
+    is_manager = access.is_manager_in(viewer, series)
+    if is_manager and series.report.manager_id != viewer.pk:
+        raise Http404(access.NOT_FOUND)
+    found = list(access.retrospectives_visible_to(viewer).filter(series=series))
+    last_on = timezone.localdate(found[-1].answered_at) if found else None
+    return RetrospectivePage(
+        series=series,
+        is_manager=is_manager,
+        can_answer=not is_manager and series.is_open,
+        retrospectives=list(reversed(found)),
+        ratings=[(f"{r.answered_at:%d %b %Y}", float(r.rating)) for r in found],
+        next_due_on=rules.next_due_on(
+            started_on=series.started_on,
+            last_on=last_on,
+            weeks=retrospective_weeks(viewer.organisation),
+        ),
+    )

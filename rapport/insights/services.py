@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Refused
-from rapport.insights.models import Side, SpeakerSide, TalkMeasure
+from rapport.framework import retrospectives as rules
+from rapport.insights.models import Retrospective, Side, SpeakerSide, TalkMeasure
 from rapport.insights.selectors import talk_refusal
 from rapport.insights.transcripts import FORMAT_LABELS, SpeakerTalk
-from rapport.meetings.models import Meeting
+from rapport.meetings.models import Meeting, Series
 from rapport.people.models import Person
 
 
@@ -194,3 +195,58 @@ def thresholds_save(
     if changed_fields:
         organisation.save(update_fields=changed_fields)
     return clean
+
+
+# Retrospectives: the report answers, the manager replies in a line ------------------
+
+
+def _clean(text: object, limit: int, label: str) -> str:
+    value = str(text or "").replace("\x00", "").strip()
+    if len(value) > limit:
+        raise Refused(f"{label} is {len(value)} characters long: keep it under {limit}.")
+    return value
+
+
+@transaction.atomic
+def retrospective_answer(
+    *,
+    actor: Person,
+    series: Series,
+    answers: Mapping[str, object],
+    rating: object,
+    now: dt.datetime | None = None,
+) -> Retrospective:
+    """The report's retrospective of their open 1:1 (due or not: one may always start one)."""
+    access.retrospective_check_answer(actor, series)
+    if not series.is_open:
+        raise Refused("This 1:1 has ended: there is nothing left to look back on together.")
+    clean = {
+        key: _clean(answers.get(key), rules.ANSWER_MAX_CHARS, f"“{question}”")
+        for key, question in rules.QUESTIONS
+    }
+    if not any(clean.values()):
+        raise Refused("Answer at least one of the questions.")
+    try:
+        number = int(str(rating).strip())
+    except (TypeError, ValueError):
+        number = 0
+    if not rules.RATING_MIN <= number <= rules.RATING_MAX:
+        raise Refused(f"Rate your 1:1s from {rules.RATING_MIN} to {rules.RATING_MAX}.")
+    return Retrospective.objects.create(
+        series=series, rating=number, answered_at=now or timezone.now(), **clean
+    )
+
+
+@transaction.atomic
+def retrospective_reply(
+    *, actor: Person, retrospective: Retrospective, reply: object, now: dt.datetime | None = None
+) -> Retrospective:
+    """The manager's one-line reply, shown to the report under their answers."""
+    access.retrospective_check_reply(actor, retrospective)
+    text = " ".join(_clean(reply, rules.REPLY_MAX_CHARS, "Your reply").split())
+    if not text:
+        raise Refused("Write your reply in a line.")
+    retrospective.reply = text
+    retrospective.replied_at = now or timezone.now()
+    retrospective.save(update_fields=["reply", "replied_at"])
+    return retrospective

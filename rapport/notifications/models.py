@@ -17,6 +17,10 @@ class MailKind(models.TextChoices):
     ACTION_DUE = "action_due", "Action items due today"
     ACTION_OVERDUE = "action_overdue", "Action items overdue (once, the day after)"
     CANCELLED = "cancelled", "Notice when the other person cancels or moves a 1:1"
+    RETROSPECTIVE = (
+        "retrospective",
+        "Reminder to answer the retrospective of your 1:1s (once, a week after it is due)",
+    )
 
 
 class MailPreference(models.Model):
