@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from rapport.career.models import AspirationVersion, LadderView, SelfAssessment
@@ -162,11 +162,16 @@ def topic_check_edit(person: Person, topic: Topic) -> None:
         raise PermissionDenied(AUTHOR_ONLY)
 
 
+def shared_notes_visible_to(person: Person) -> QuerySet[SharedNotes]:
+    """Shared notes of the meetings a person takes part in."""
+    return SharedNotes.objects.filter(
+        Q(meeting__series__manager=person) | Q(meeting__series__report=person)
+    )
+
+
 def shared_notes_for(person: Person, meeting_id: object) -> SharedNotes:
     """The shared notes of a meeting the person takes part in, else 404."""
-    queryset = SharedNotes.objects.filter(
-        Q(meeting__series__manager=person) | Q(meeting__series__report=person)
-    ).select_related("meeting__series")
+    queryset = shared_notes_visible_to(person).select_related("meeting__series")
     try:
         return queryset.get(meeting_id=_id(meeting_id))
     except (ValueError, TypeError, SharedNotes.DoesNotExist):
@@ -338,6 +343,18 @@ LADDER_ADMINS_ONLY = "Only organisation admins can change the ladder."
 def career_series_for(person: Person, series_id: object) -> Series:
     """The 1:1 whose career page the person reads (either side, open or ended), else 404."""
     return series_for(person, series_id)
+
+
+def career_series_of(person: Person, ic: Person) -> Series | None:
+    """The 1:1 through which the person reads the IC's career: the IC's own (the open one,
+    else the latest), or the one the person manages or managed with them (the open one
+    first); None for anyone else (not the manager's manager, not an org admin)."""
+    return (
+        series_visible_to(person)
+        .filter(report=ic)
+        .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "-pk")
+        .first()
+    )
 
 
 def _career_records(person: Person, series: Series) -> Q:

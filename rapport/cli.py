@@ -168,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_talk_ratio(commands)
     _add_rotate_keys(commands)
     _add_ladder(commands)
+    _add_packet(commands)
     commands.add_parser(
         "manage",
         help="run a Django management command (migrate, shell, check --deploy, ...)",
@@ -1102,6 +1103,82 @@ def ladder_import_command(args: argparse.Namespace) -> None:
     print(
         f"Imported {args.file} as the ladder of {actor.organisation.name}: "
         f"{len(ladder.areas)} areas on 4 levels."
+    )
+
+
+# packet ------------------------------------------------------------------------------------
+
+
+def _add_packet(commands: argparse._SubParsersAction) -> None:
+    command = _command(
+        commands,
+        "packet",
+        packet_command,
+        "write an IC's evidence packet for a period (Markdown or PDF), as the IC or their manager",
+        "example:\n  rapport packet ray@acme.com --from 2026-06-01 --to 2026-11-30 "
+        "--format pdf --output ray.pdf --as mia@acme.com\n\n"
+        "Only what both people share goes in; --private adds the --as person's own private\n"
+        "notes, each marked. Without --from/--to: the six months up to today.",
+    )
+    command.add_argument("email", metavar="EMAIL", help="the IC the packet is about")
+    command.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day")
+    command.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day")
+    command.add_argument(
+        "--format", choices=("md", "pdf"), default="md", help="md (default) or pdf"
+    )
+    command.add_argument(
+        "--output", metavar="FILE", type=Path, required=True, help="where to write"
+    )
+    command.add_argument(
+        "--as", dest="acting_as", metavar="EMAIL", required=True, help="the IC or their manager"
+    )
+    command.add_argument(
+        "--private", action="store_true", help="add your own private notes, each marked"
+    )
+
+
+def _cli_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def packet_command(args: argparse.Namespace) -> None:
+    """Write the evidence packet of an IC, as the IC or one of their managers."""
+    start, end = _cli_date(args.start, "--from"), _cli_date(args.end, "--to")
+    setup_django()
+    from django.utils import timezone
+
+    from rapport import access
+    from rapport.career.selectors import active_person_by_email
+    from rapport.growth import selectors
+    from rapport.growth.packet import packet_markdown, packet_pdf
+    from rapport.people.audit import audit_record, origin_set
+    from rapport.people.models import AuditEvent
+
+    actor = active_person_by_email(args.acting_as)
+    ic = _person_named(args.email, "EMAIL")
+    series = access.career_series_of(actor, ic)
+    if series is None:
+        raise CliError(f"{actor.email} is neither {ic.email} nor their manager: no packet")
+    today = timezone.localdate(timezone.now(), actor.tzinfo)
+    start, end = selectors.packet_period(start, end, today=today)
+    packet = selectors.evidence_packet(
+        actor, series, start=start, end=end, include_own_private=args.private
+    )
+    content = (
+        packet_pdf(packet) if args.format == "pdf" else packet_markdown(packet).encode("utf-8")
+    )
+    with origin_set(via=AuditEvent.Via.CLI):
+        audit_record(actor=actor, subject=ic, action=AuditEvent.Action.PACKET_VIEW, target=series)
+    write_private_bytes(args.output, content)
+    private = f", with your {len(packet.private_notes)} private notes" if args.private else ""
+    print(
+        f"Wrote the evidence packet of {ic.name} for {start} to {end} to {args.output} "
+        f"({args.format}{private})."
     )
 
 

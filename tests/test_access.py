@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import re
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,10 @@ ROUTES: dict[str, dict[str, object]] = {
     "ladder_view": {"post": {"mia"}, "sees": PAIR},
     "self_assessment": {"post": {"ray"}, "sees": PAIR},
     "meeting_career": {"get": PAIR},
+    # The evidence packet (page, Markdown, PDF): the pair, each their own copy.
+    "career_packet": {"get": PAIR},
+    "career_packet_md": {"get": PAIR},
+    "career_packet_pdf": {"get": PAIR},
     "ladder": {"get": EVERYONE},
     "ladder_export": {"get": EVERYONE},
     "ladder_edit": {"post": {"ada", "zed"}, "sees": EVERYONE},
@@ -252,12 +257,21 @@ def test_each_persona_gets_what_the_access_table_says(name, world, client_for) -
                 assert posted.status_code == 404, (persona, url, posted.status_code)
 
 
+def readable(response) -> str:
+    """The text of a response as a person reads it (a PDF's extracted text)."""
+    if response.get("Content-Type") == "application/pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    return response.content.decode()
+
+
 @pytest.mark.parametrize("name", sorted(name for name, rule in ROUTES.items() if "get" in rule))
 def test_no_page_ever_shows_someone_elses_private_note(name, world, client_for) -> None:
     cast, ids = world
     url = route_url(name, ids)
     for persona in EVERYONE:
-        body = request_as(client_for, cast, persona, "get", url).content.decode()
+        body = readable(request_as(client_for, cast, persona, "get", url))
         if persona != "mia":
             assert MANAGER_SECRET not in body, (persona, url)
         if persona != "ray":

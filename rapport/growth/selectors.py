@@ -22,6 +22,7 @@ from rapport.framework import documentation
 from rapport.framework import questions as bank
 from rapport.framework import remote as remote_rules
 from rapport.framework.agenda import held_minutes_from
+from rapport.framework.aspirations import ASPIRATION_QUESTIONS
 from rapport.framework.cadence import (
     ADJUSTMENT_REASONS,
     Cadence,
@@ -37,6 +38,7 @@ from rapport.framework.checklists import (
     ChecklistItem,
 )
 from rapport.framework.goals import DEFAULT_AREAS, GOAL_STALE_AFTER, area_label, goal_is_stale
+from rapport.framework.ladder import POSITIONS
 from rapport.framework.levels import LEVEL_LABELS, level_or_default
 from rapport.framework.playbooks import PLAYBOOKS
 from rapport.growth.models import (
@@ -1407,4 +1409,345 @@ def career_overview(
         log=feedback_log(viewer, series, now=now),
         series=series,
         viewer=viewer,
+    )
+
+
+# The evidence packet -------------------------------------------------------------------
+#
+# A period of a career as one document for a review: goals and their progress, wins,
+# feedback and what was done with it, completed action items, career discussions, how the
+# aspirations changed, the manager's ladder views. Only what both people share goes in;
+# the viewer's own private notes only when they choose to add them, each marked.
+
+PACKET_MAX_DAYS = 3 * 366
+PACKET_PRIVATE_MARK = "private — your eyes only"
+
+
+@dataclass(frozen=True)
+class PacketProgress:
+    on: dt.date
+    by: str
+    text: str
+    percent: int | None
+
+
+@dataclass(frozen=True)
+class PacketGoal:
+    title: str
+    why: str
+    area: str
+    status: str
+    created_on: dt.date
+    target_on: dt.date | None
+    achieved_on: dt.date | None
+    percent: int | None
+    progress: tuple[PacketProgress, ...]
+
+
+@dataclass(frozen=True)
+class PacketWin:
+    on: dt.date
+    text: str
+    by: str
+
+
+@dataclass(frozen=True)
+class PacketFeedback:
+    on: dt.date
+    kind: str
+    given_by: str
+    situation: str
+    behaviour: str
+    impact: str
+    acknowledged_on: dt.date | None
+    acted_on_on: dt.date | None
+    acted_on_note: str
+
+
+@dataclass(frozen=True)
+class PacketItem:
+    on: dt.date
+    text: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class PacketDiscussion:
+    on: dt.date
+    summary: str
+    # (label, text) of the career parts of the shared notes that hold something.
+    notes: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PacketAspiration:
+    question: str
+    before: str  # as it stood when the period began ("" if not answered yet)
+    after: str  # as it stood when the period ended
+    changed_on: dt.date
+
+
+@dataclass(frozen=True)
+class PacketLadderView:
+    on: dt.date
+    area: str
+    position: str
+    level: str
+    sentence: str
+    by: str
+
+
+@dataclass(frozen=True)
+class PacketPrivateNote:
+    on: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
+class EvidencePacket:
+    """One period of an IC's career as the viewer may see it, ready to render."""
+
+    series: Series
+    viewer: Person
+    ic_name: str
+    ic_email: str
+    manager_name: str
+    level_label: str
+    start: dt.date
+    end: dt.date
+    generated_on: dt.date
+    include_private: bool
+    goals: tuple[PacketGoal, ...]
+    wins: tuple[PacketWin, ...]
+    feedback: tuple[PacketFeedback, ...]
+    items_done: tuple[PacketItem, ...]
+    discussions: tuple[PacketDiscussion, ...]
+    aspirations: tuple[PacketAspiration, ...]
+    ladder_views: tuple[PacketLadderView, ...]
+    private_notes: tuple[PacketPrivateNote, ...]
+    private_mark: str = PACKET_PRIVATE_MARK
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.goals
+            or self.wins
+            or self.feedback
+            or self.items_done
+            or self.discussions
+            or self.aspirations
+            or self.ladder_views
+            or self.private_notes
+        )
+
+    @property
+    def title(self) -> str:
+        return f"Evidence packet: {self.ic_name}"
+
+
+def packet_period(
+    start: dt.date | None, end: dt.date | None, *, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The period of a packet: by default the six months up to today; Refused when the
+    dates make no sense (end before start, more than three years, in the future)."""
+    end = end or today
+    start = start or six_months_before(end)
+    if start > end:
+        raise Refused(f"The period starts ({start}) after it ends ({end}): swap the dates.")
+    if (end - start).days > PACKET_MAX_DAYS:
+        raise Refused("A packet covers at most three years: choose a shorter period.")
+    if start > today:
+        raise Refused(f"The period starts in the future ({start}): nothing is recorded there.")
+    return start, end
+
+
+def six_months_before(day: dt.date) -> dt.date:
+    """The same day six months earlier (the last day of the month when it has fewer)."""
+    month = day.month - 6
+    year = day.year + (month <= 0) * -1
+    month = month + 12 if month <= 0 else month
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def evidence_packet(
+    viewer: Person,
+    series: Series,
+    *,
+    start: dt.date,
+    end: dt.date,
+    include_own_private: bool = False,
+    now: dt.datetime | None = None,
+) -> EvidencePacket:
+    """The evidence packet of the series' IC for the period (both days included), as the
+    viewer may see it, in a constant number of queries. The viewer's own private notes go
+    in only with `include_own_private`; nobody else's ever do."""
+    now = now or timezone.now()
+    tz = viewer.tzinfo
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+    def day(moment: dt.datetime) -> dt.date:
+        return moment.astimezone(tz).date()
+
+    def within(moment: dt.datetime | None) -> bool:
+        return moment is not None and since <= moment < until
+
+    goals = []
+    for view in _goal_views(viewer, series, now):
+        goal = view.goal
+        progress = [p for p in view.progress if within(p.written_at)]
+        if goal.created_at >= until:
+            continue
+        # A goal closed before the period, untouched in it, belongs to an earlier packet.
+        touched = progress or within(goal.created_at) or within(goal.achieved_at)
+        if goal.status != Goal.Status.ACTIVE and not touched:
+            continue
+        goals.append(
+            PacketGoal(
+                title=goal.title,
+                why=goal.why,
+                area=view.area_label,
+                status=goal.get_status_display(),
+                created_on=day(goal.created_at),
+                target_on=goal.target_on,
+                achieved_on=day(goal.achieved_at) if goal.achieved_at else None,
+                percent=view.percent,
+                progress=tuple(
+                    PacketProgress(
+                        day(p.written_at),
+                        p.written_by.name if p.written_by else "",
+                        p.text,
+                        p.percent,
+                    )
+                    for p in progress
+                ),
+            )
+        )
+
+    meetings_in_period = Q(meeting__scheduled_at__gte=since, meeting__scheduled_at__lt=until)
+    from rapport.growth.services import IC_PROMPT_TOPICS  # services import these selectors
+
+    win_prefix = IC_PROMPT_TOPICS["wins"][1]
+    wins = [
+        PacketWin(
+            day(topic.meeting.scheduled_at), topic.text.removeprefix(win_prefix), topic.author.name
+        )
+        for topic in access.topics_visible_to(viewer)
+        .filter(meetings_in_period, meeting__series=series, text__startswith=win_prefix)
+        .exclude(meeting__status__in=[Meeting.Status.CANCELLED, Meeting.Status.RESCHEDULED])
+        .order_by("meeting__scheduled_at", "pk")
+    ]
+    feedback = [
+        PacketFeedback(
+            on=day(record.created_at),
+            kind=record.get_kind_display(),
+            given_by=record.given_by.name,
+            situation=record.situation,
+            behaviour=record.behaviour,
+            impact=record.impact,
+            acknowledged_on=day(record.acknowledged_at) if record.acknowledged_at else None,
+            acted_on_on=day(record.acted_on_at) if record.acted_on_at else None,
+            acted_on_note=record.acted_on_note,
+        )
+        for record in access.feedback_visible_to(viewer)
+        .filter(series=series, created_at__gte=since, created_at__lt=until)
+        .order_by("created_at", "pk")
+    ]
+    items = [
+        PacketItem(item.done_on, item.text, item.owner.name)
+        for item in access.action_items_visible_to(viewer)
+        .filter(series=series, status=ActionItem.Status.DONE, done_on__gte=start, done_on__lte=end)
+        .order_by("done_on", "pk")
+    ]
+    discussions = []
+    labels = {s.key: s.title for s in documentation.NOTE_SECTIONS}
+    for notes in (
+        access.shared_notes_visible_to(viewer)
+        .filter(meetings_in_period, meeting__series=series, meeting__kind=Meeting.Kind.CAREER)
+        .filter(meeting__status=Meeting.Status.HELD)
+        .select_related("meeting")
+        .order_by("meeting__scheduled_at", "pk")
+    ):
+        parts = tuple(
+            (labels[key], getattr(notes, key).strip())
+            for key in ("career_progress", "career_goals", "career_next_focus")
+            if getattr(notes, key).strip()
+        )
+        discussions.append(
+            PacketDiscussion(day(notes.meeting.scheduled_at), notes.meeting.summary.strip(), parts)
+        )
+    questions = {q.key: q.text for q in ASPIRATION_QUESTIONS}
+    before: dict[str, str] = {}
+    changes: dict[str, PacketAspiration] = {}
+    for version in (
+        access.aspirations_visible_to(viewer, series)
+        .filter(recorded_at__lt=until)
+        .order_by("recorded_at", "pk")
+    ):
+        key = version.question_key
+        if version.recorded_at < since:
+            before[key] = version.answer
+        elif version.answer != (changes[key].after if key in changes else before.get(key, "")):
+            changes[key] = PacketAspiration(
+                question=questions.get(key, key),
+                before=before.get(key, ""),
+                after=version.answer,
+                changed_on=day(version.recorded_at),
+            )
+    order = {q.key: n for n, q in enumerate(ASPIRATION_QUESTIONS)}
+    aspirations = [
+        change
+        for key, change in sorted(changes.items(), key=lambda pair: order.get(pair[0], 99))
+        if change.after != change.before
+    ]
+    positions = dict(POSITIONS)
+    views = [
+        PacketLadderView(
+            on=day(view.recorded_at),
+            area=view.area_name,
+            position=positions.get(view.position, view.position),
+            level=LEVEL_LABELS.get(view.level, view.level),
+            sentence=view.sentence,
+            by=view.recorded_by.name,
+        )
+        for view in access.ladder_views_visible_to(viewer, series)
+        .filter(recorded_at__gte=since, recorded_at__lt=until)
+        .order_by("recorded_at", "pk")
+    ]
+    private = []
+    if include_own_private:
+        private = [
+            PacketPrivateNote(day(note.meeting.scheduled_at), note.body.strip())
+            for note in access.private_notes_visible_to(viewer)
+            .filter(meetings_in_period, meeting__series=series)
+            .select_related("meeting")
+            .order_by("meeting__scheduled_at", "pk")
+            if note.sealed_body
+        ]
+        private = [note for note in private if note.text]
+    level = level_or_default(series.report.level)
+    return EvidencePacket(
+        series=series,
+        viewer=viewer,
+        ic_name=series.report.name,
+        ic_email=series.report.email,
+        manager_name=series.manager.name,
+        level_label=LEVEL_LABELS[level],
+        start=start,
+        end=end,
+        generated_on=day(now),
+        include_private=include_own_private,
+        goals=tuple(goals),
+        wins=tuple(wins),
+        feedback=tuple(feedback),
+        items_done=tuple(items),
+        discussions=tuple(discussions),
+        aspirations=tuple(aspirations),
+        ladder_views=tuple(views),
+        private_notes=tuple(private),
     )

@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from rapport import access
 from rapport.career import selectors, services
+from rapport.errors import Refused
 from rapport.framework.aspirations import ASPIRATION_QUESTIONS
 from rapport.framework.ladder import ladder_to_yaml
 from rapport.framework.levels import LEVELS
 from rapport.growth import selectors as growth_selectors
+from rapport.growth.packet import packet_filename, packet_markdown, packet_page, packet_pdf
 from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
 from rapport.web.uploads import upload_too_big
@@ -151,3 +154,51 @@ def ladder_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(ladder_to_yaml(page.ladder), content_type="application/yaml")
     response["Content-Disposition"] = 'attachment; filename="ladder.yaml"'
     return response
+
+
+# The evidence packet -----------------------------------------------------------------
+
+
+@person_view("GET")
+def packet(request: HttpRequest, series_id: int, fmt: str = "html") -> HttpResponse:
+    """The evidence packet for a period: a page, a Markdown file or a PDF."""
+    found = access.career_series_for(request.user, series_id)
+    include = request.GET.get("private") == "1"
+    today = timezone.localdate(timezone.now(), request.user.tzinfo)
+    try:
+        start, end = growth_selectors.packet_period(
+            parse_date(request.GET.get("from")), parse_date(request.GET.get("to")), today=today
+        )
+    except (ValueError, Refused) as error:
+        if fmt != "html":
+            return refused(request, str(error))
+        form = packet_page(
+            found,
+            start=request.GET.get("from", ""),
+            end=request.GET.get("to", ""),
+            include_private=include,
+            error=str(error),
+        )
+        return render_page(request, "web/career/packet.html", form, status=400)
+    found_packet = growth_selectors.evidence_packet(
+        request.user, found, start=start, end=end, include_own_private=include
+    )
+    record_read(request, AuditEvent.Action.PACKET_VIEW, subject=found.report, target=found)
+    if fmt in ("md", "pdf"):
+        if fmt == "md":
+            response = HttpResponse(
+                packet_markdown(found_packet), content_type="text/markdown; charset=utf-8"
+            )
+        else:
+            response = HttpResponse(packet_pdf(found_packet), content_type="application/pdf")
+        name = packet_filename(found_packet, fmt)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    page = packet_page(
+        found,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        include_private=include,
+        packet=found_packet,
+    )
+    return render_page(request, "web/career/packet.html", page)
