@@ -155,7 +155,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "web" / "templates", BASE_DIR / "notifications" / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "rapport.web.jinja.environment"},
+        "OPTIONS": {
+            "environment": "rapport.web.jinja.environment",
+            "context_processors": ["rapport.web.jinja.csrf_once"],
+        },
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

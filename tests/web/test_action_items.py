@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -273,3 +275,24 @@ def test_editing_an_item_to_a_past_due_date_asks_first(client_for, mia, item) ->
     client.post(url, {**data, "confirmed": "1"})
     item.refresh_from_db()
     assert item.due_on == days(-5)
+
+
+def test_every_form_of_the_list_carries_one_token_that_a_post_accepts(mia, ray) -> None:
+    for i in range(3):
+        services.action_item_add(
+            actor=mia, meeting=next_meeting_of(ray), text=f"Item {i}", owner=ray, due_on=days(3)
+        )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(mia)
+    page = listing(client)
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) >= 3
+    assert len(set(tokens)) == 1  # computed once for the whole page
+    item = ActionItem.objects.filter(text="Item 0").get()
+    response = client.post(
+        reverse("action_item_status", args=[item.pk]),
+        {"status": "done", "csrfmiddlewaretoken": tokens[0]},
+    )
+    assert response.status_code in (200, 302)
+    item.refresh_from_db()
+    assert item.status == "done"
