@@ -254,20 +254,23 @@ def series_overview(
 
 def managed_overviews(viewer: Person, *, now: dt.datetime | None = None) -> list[SeriesOverview]:
     """The viewer's reports, as a manager."""
-    return series_overviews(
-        viewer,
-        access.series_visible_to(viewer).filter(manager=viewer, ended_on__isnull=True),
-        now=now,
-    )
+    return home_overviews(viewer, now=now)[0]
 
 
-def own_overviews(viewer: Person, *, now: dt.datetime | None = None) -> list[SeriesOverview]:
-    """The viewer's own 1:1 with their manager (open series)."""
-    return series_overviews(
+def home_overviews(
+    viewer: Person, *, now: dt.datetime | None = None
+) -> tuple[list[SeriesOverview], list[SeriesOverview]]:
+    """The viewer's open 1:1s in one pass: with their reports (as the manager), and with
+    their own manager (as the report)."""
+    rows = series_overviews(
         viewer,
-        access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True),
+        access.series_visible_to(viewer).filter(
+            Q(manager=viewer) | Q(report=viewer), ended_on__isnull=True
+        ),
         now=now,
     )
+    managed = [row for row in rows if row.series.manager_id == viewer.pk]
+    return managed, [row for row in rows if row.series.manager_id != viewer.pk]
 
 
 def open_items_of(viewer: Person, *, limit: int = 8) -> list[ActionItem]:
