@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rapport import access
@@ -126,6 +127,12 @@ def _next_meeting_subquery(now: dt.datetime) -> Subquery:
     )
 
 
+def _count(meetings: QuerySet[Meeting]) -> Coalesce:
+    """How many of these meetings there are, as a subquery (0 for none)."""
+    counted = meetings.order_by().values("series").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def series_overviews(
     viewer: Person, series_qs, *, now: dt.datetime | None = None
 ) -> list[SeriesOverview]:
@@ -137,30 +144,22 @@ def series_overviews(
         dt.time(),
         tzinfo=timezone.get_current_timezone(),
     )
-    held = Q(meetings__status=Meeting.Status.HELD)
+    # Each figure is a subquery on one series' meetings (the (series, scheduled_at) index),
+    # not a join of every meeting of every series grouped afterwards.
+    of_series = Meeting.objects.filter(series=OuterRef("pk"))
+    held = of_series.filter(status=Meeting.Status.HELD).order_by("-scheduled_at")
+    by_manager = of_series.filter(cancelled_by=OuterRef("manager"), cancelled_at__gte=window)
     rows = list(
         series_qs.annotate(
             next_meeting_id=_next_meeting_subquery(now),
-            last_held=Max("meetings__scheduled_at", filter=held),
-            last_career=Max(
-                "meetings__scheduled_at", filter=held & Q(meetings__kind=Meeting.Kind.CAREER)
-            ),
-            manager_cancellations=Count(
-                "meetings",
-                filter=Q(
-                    meetings__status=Meeting.Status.CANCELLED,
-                    meetings__cancelled_by=F("manager"),
-                    meetings__cancelled_at__gte=window,
-                ),
-            ),
-            manager_late_moves=Count(
-                "meetings",
-                filter=Q(
-                    meetings__status=Meeting.Status.RESCHEDULED,
-                    meetings__cancelled_by=F("manager"),
-                    meetings__cancelled_at__gte=window,
-                    meetings__notice_hours__lt=viewer.organisation.late_move_notice_hours,
-                ),
+            last_held=Subquery(held.values("scheduled_at")[:1]),
+            last_career=Subquery(held.filter(kind=Meeting.Kind.CAREER).values("scheduled_at")[:1]),
+            manager_cancellations=_count(by_manager.filter(status=Meeting.Status.CANCELLED)),
+            manager_late_moves=_count(
+                by_manager.filter(
+                    status=Meeting.Status.RESCHEDULED,
+                    notice_hours__lt=viewer.organisation.late_move_notice_hours,
+                )
             ),
         ).order_by("report__name")
     )
