@@ -41,7 +41,7 @@ from rapport.meetings.models import (
     agenda_order,
 )
 from rapport.people.models import Organisation, Person
-from rapport.people.selectors import days_away_of
+from rapport.people.selectors import days_away_of, page_number
 from rapport.people.services import link_lifetime
 
 
@@ -288,6 +288,70 @@ def past_meetings_of(viewer: Person, *, as_report: bool, limit: int = 6) -> list
         access.meetings_visible_to(viewer)
         .filter(side, status=Meeting.Status.HELD)
         .order_by("-scheduled_at")[:limit]
+    )
+
+
+# Overdue items older than this fold behind a link on the action items page; each view of
+# the page lists this many items at a time.
+FOLD_OVERDUE_AFTER = dt.timedelta(weeks=4)
+ITEMS_PER_PAGE = 30
+
+
+@dataclass(frozen=True)
+class ActionItemsPage:
+    """The viewer's open items across their open 1:1s, overdue first, one page at a time:
+    items overdue for longer than FOLD_OVERDUE_AFTER only when `older` is asked for."""
+
+    show: str
+    older: bool
+    overdue: list[ActionItem]
+    upcoming: list[ActionItem]
+    overdue_total: int
+    upcoming_total: int
+    folded: int
+    page: int
+    pages: int
+    fold_weeks: int
+    today: dt.date
+
+
+def action_items_page(
+    viewer: Person, *, show: str = "all", older: bool = False, page: object = 1
+) -> ActionItemsPage:
+    """The action items page; `show` is "all" or "mine" (the viewer's own)."""
+    today = timezone.localdate()
+    cutoff = today - FOLD_OVERDUE_AFTER
+    items = access.action_items_visible_to(viewer).filter(
+        status=ActionItem.Status.OPEN, series__ended_on__isnull=True
+    )
+    if show == "mine":
+        items = items.filter(owner=viewer)
+    old = Q(due_on__lt=cutoff)
+    shown = items.filter(old) if older else items.exclude(old)
+    figures = items.aggregate(
+        folded=Count("pk", filter=old),
+        overdue=Count("pk", filter=Q(due_on__lt=today) & (old if older else ~old)),
+        shown=Count("pk", filter=old if older else ~old),
+    )
+    pages = max(1, -(-figures["shown"] // ITEMS_PER_PAGE))
+    number = min(max(page_number(page), 1), pages)
+    first = (number - 1) * ITEMS_PER_PAGE
+    # Overdue items have the earliest due dates, so due date order puts them first.
+    rows = list(
+        shown.order_by(F("due_on").asc(nulls_last=True), "pk")[first : first + ITEMS_PER_PAGE]
+    )
+    return ActionItemsPage(
+        show=show,
+        older=older,
+        overdue=[item for item in rows if item.is_overdue(today)],
+        upcoming=[item for item in rows if not item.is_overdue(today)],
+        overdue_total=figures["overdue"],
+        upcoming_total=figures["shown"] - figures["overdue"],
+        folded=0 if older else figures["folded"],
+        page=number,
+        pages=pages,
+        fold_weeks=FOLD_OVERDUE_AFTER.days // 7,
+        today=today,
     )
 
 

@@ -247,7 +247,7 @@ def people_page(
     if order == "team":
         rows = [row for _, members in _team_order(rows) for row in members]
     pages = max(1, -(-len(rows) // PEOPLE_PER_PAGE))
-    number = min(max(_whole(page), 1), pages)
+    number = min(max(page_number(page), 1), pages)
     shown = rows[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE]
     loaded = visible.in_bulk([pk for pk, _, _ in shown])
     roster = [loaded[pk] for pk, _, _ in shown]
@@ -277,7 +277,8 @@ def _linkable(visible: QuerySet[Person], roster: list[Person]) -> set[int]:
     return shown | {person.pk for person in roster}
 
 
-def _whole(value: object) -> int:
+def page_number(value: object) -> int:
+    """A page number as asked in a query string; 1 for anything but a whole number."""
     try:
         return int(str(value))
     except ValueError:
