@@ -71,6 +71,7 @@ from rapport.meetings import scheduling, wording
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
 from rapport.people.models import Person
+from rapport.people.selectors import page_number
 
 # How long a visit counts as "on the page": the page renews it while it is open and visible.
 PRESENT_FOR = dt.timedelta(seconds=12)
@@ -801,7 +802,8 @@ class SeriesPage:
     upcoming: list[Meeting]
     past: list[Meeting]
     past_total: int
-    show_all: bool
+    past_page: int
+    past_pages: int
     open_items: list[ActionItem]
     cadence: CadenceSummary
     warnings: list[str]
@@ -818,11 +820,12 @@ def series_page(
     viewer: Person,
     series: Series,
     *,
-    show_all: bool = False,
+    past_page: object = 1,
     suggest: str = "",
     now: dt.datetime | None = None,
 ) -> SeriesPage:
-    """The page of a series the viewer takes part in (fetched through access first)."""
+    """The page of a series the viewer takes part in (fetched through access first); its
+    history PAST_COUNT meetings at a time, newest first, page `past_page`."""
     now = now or timezone.now()
     side = meeting_selectors.side_in(viewer, series)
     meetings = access.meetings_visible_to(viewer).filter(series=series)
@@ -837,6 +840,10 @@ def series_page(
         .order_by("-scheduled_at")
     )
     upcoming = list(meetings.filter(ahead).order_by("scheduled_at")[:UPCOMING_COUNT])
+    past_total = past.count()
+    past_pages = max(1, -(-past_total // PAST_COUNT))
+    number = min(max(page_number(past_page), 1), past_pages)
+    first = (number - 1) * PAST_COUNT
     suggestions = cadence_suggestions(series)
     applied = next((s for s in suggestions if s.key == suggest), None)
     return SeriesPage(
@@ -849,9 +856,10 @@ def series_page(
         today=timezone.localdate(now),
         now=now,
         upcoming=upcoming,
-        past=list(past if show_all else past[:PAST_COUNT]),
-        past_total=past.count(),
-        show_all=show_all,
+        past=list(past[first : first + PAST_COUNT]),
+        past_total=past_total,
+        past_page=number,
+        past_pages=past_pages,
         open_items=list(
             access.action_items_visible_to(viewer)
             .filter(series=series, status=ActionItem.Status.OPEN)
