@@ -246,7 +246,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "rapport.web.storage.HashedStaticFiles"},
 }
 WHITENOISE_USE_FINDERS = True
 # Files a browser asks for at the site's root (the favicon), served like static files.
