@@ -23,7 +23,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rapport import access
@@ -452,27 +454,19 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
     meetings = list(meetings)
     if not meetings:
         return {}
-    series = {
-        row["pk"]: row
-        for row in Series.objects.filter(pk__in={m.series_id for m in meetings}).values(
-            "pk", "manager_id", "report_id"
-        )
-    }
-    managers = {m.pk: series[m.series_id]["manager_id"] for m in meetings}
-    series_of = {m.pk: m.series_id for m in meetings}
-    auto = _automatic_ticks(meetings, managers)
+    # The meetings come with their series (access.meetings_visible_to joins it), else one
+    # query fetches them all.
+    prefetch_related_objects([m for m in meetings if not Meeting.series.is_cached(m)], "series")
+    managers = {m.pk: m.series.manager_id for m in meetings}
+    facts = _meeting_facts(meetings, managers)
+    auto = _ticks(meetings, facts)
     hand: dict[int, set[str]] = defaultdict(set)
     for meeting_id, person_id, key in ChecklistTick.objects.filter(
         meeting__in=meetings, phase="pre"
     ).values_list("meeting_id", "person_id", "item_key"):
         if managers[meeting_id] == person_id:
             hand[meeting_id].add(key)
-    report_topics: dict[int, int] = defaultdict(int)
-    for meeting_id, author_id in Topic.objects.filter(meeting__in=meetings).values_list(
-        "meeting_id", "author_id"
-    ):
-        if author_id == series[series_of[meeting_id]]["report_id"]:
-            report_topics[meeting_id] += 1
+    report_topics = {pk: row["report_topics"] for pk, row in facts.items()}
     result = {}
     for meeting in meetings:
         done = sum(
@@ -486,8 +480,14 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
 def _automatic_ticks(
     meetings: list[Meeting], person_for: dict[int, int]
 ) -> dict[int, dict[str, bool]]:
-    """The self-ticking lines for each meeting, seen from one person per meeting (1 query,
-    reading only the rows it uses, whatever the length of the history).
+    """The self-ticking lines for each meeting, seen from one person per meeting."""
+    return _ticks(meetings, _meeting_facts(meetings, person_for))
+
+
+def _meeting_facts(meetings: list[Meeting], person_for: dict[int, int]) -> dict[int, dict]:
+    """What the checklist reads of each meeting, seen from one person per meeting, and its
+    report's topic count (1 query, reading only the rows it uses, whatever the length of
+    the history). The self-ticking lines it feeds:
 
     - review_last_notes: the person opened the previous held meeting's page after it ended
       (true when there is no earlier held meeting);
@@ -543,6 +543,18 @@ def _automatic_ticks(
             added_topic=Exists(
                 Topic.objects.filter(meeting_id=OuterRef("pk"), author_id=OuterRef("viewer"))
             ),
+            report_topics=Coalesce(
+                Subquery(
+                    Topic.objects.filter(
+                        meeting_id=OuterRef("pk"), author_id=OuterRef("series__report_id")
+                    )
+                    .order_by()
+                    .values("meeting_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
         )
         .values(
             "pk",
@@ -555,8 +567,14 @@ def _automatic_ticks(
             "seen_latest",
             "gave_feedback",
             "added_topic",
+            "report_topics",
         )
     }
+    return context
+
+
+def _ticks(meetings: list[Meeting], context: dict[int, dict]) -> dict[int, dict[str, bool]]:
+    """The self-ticking lines of each meeting, from its facts."""
 
     result = {}
     for meeting in meetings:
