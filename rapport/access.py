@@ -232,15 +232,17 @@ def people_visible_to(person: Person) -> QuerySet[Person]:
 
 
 def report_counts_for(person: Person, roster: list[Person]) -> dict[int, int | None]:
-    """Active reports per person of the roster; None where the roster may hide some of them.
-
-    `roster` is what `people_visible_to` gave the person: someone reads every report of
-    their own, and of anyone once they read the whole organisation.
+    """Active reports of each person of `roster` (some of what `people_visible_to` gave
+    the person, in one query); None where the person may not read all of them: someone
+    reads every report of their own, and of anyone once they read the whole organisation.
     """
-    whole_org = person.is_org_admin or any(
-        other.manager is not None and other.manager.manager_id == person.pk for other in roster
+    whole_org = sees_whole_roster(person)
+    counted = [other.pk for other in roster if whole_org or other.pk == person.pk]
+    counts = Counter(
+        Person.objects.filter(manager_id__in=counted, is_active=True).values_list(
+            "manager_id", flat=True
+        )
     )
-    counts = Counter(other.manager_id for other in roster if other.is_active)
     return {
         other.pk: counts[other.pk] if whole_org or other.pk == person.pk else None
         for other in roster

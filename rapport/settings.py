@@ -155,7 +155,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "web" / "templates", BASE_DIR / "notifications" / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "rapport.web.jinja.environment"},
+        "OPTIONS": {
+            "environment": "rapport.web.jinja.environment",
+            "context_processors": ["rapport.web.jinja.csrf_once"],
+        },
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -243,7 +246,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "rapport.web.storage.HashedStaticFiles"},
 }
 WHITENOISE_USE_FINDERS = True
 # Files a browser asks for at the site's root (the favicon), served like static files.

@@ -187,6 +187,20 @@ def test_serve_runs_gunicorn_and_serves_static_files_itself(served: Served) -> N
 
 
 @SERVE_SKIP
+def test_pages_link_static_files_by_hashed_names_cached_for_a_year(served: Served) -> None:
+    _status, _headers, page = get(served.url + "/login/")
+    match = re.search(rb'href="(/static/rapport/rapport\.[0-9a-f]{12}\.css)"', page)
+    assert match, page[:2000]
+    status, headers, body = get(served.url + match.group(1).decode())
+    assert status == 200
+    assert "immutable" in headers["Cache-Control"]
+    assert "max-age=315360000" in headers["Cache-Control"]
+    assert (
+        body == (Path(__file__).parents[1] / "rapport/web/static/rapport/rapport.css").read_bytes()
+    )
+
+
+@SERVE_SKIP
 def test_serve_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     with serving(tmp_path) as served:
         served.process.terminate()

@@ -196,3 +196,10 @@ def test_link_lifetime_is_tunable_in_hours(tmp_path: Path) -> None:
     assert python(code, environment(tmp_path, RAPPORT_LINK_HOURS="12")).stdout.strip() == "43200"
     wrong = python(code, environment(tmp_path, RAPPORT_LINK_HOURS="soon"))
     assert "RAPPORT_LINK_HOURS must be a whole number, not 'soon'." in wrong.stderr
+
+
+def test_static_files_keep_their_plain_names_until_collectstatic_ran() -> None:
+    from django.templatetags.static import static
+
+    # The tests never collect: pages link the package's files, which the finders serve.
+    assert static("rapport/rapport.css") == "/static/rapport/rapport.css"

@@ -11,7 +11,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rapport import access
@@ -61,6 +75,7 @@ from rapport.meetings import scheduling, wording
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
 from rapport.people.models import Person
+from rapport.people.selectors import page_number
 
 # How long a visit counts as "on the page": the page renews it while it is open and visible.
 PRESENT_FOR = dt.timedelta(seconds=12)
@@ -441,27 +456,19 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
     meetings = list(meetings)
     if not meetings:
         return {}
-    series = {
-        row["pk"]: row
-        for row in Series.objects.filter(pk__in={m.series_id for m in meetings}).values(
-            "pk", "manager_id", "report_id"
-        )
-    }
-    managers = {m.pk: series[m.series_id]["manager_id"] for m in meetings}
-    series_of = {m.pk: m.series_id for m in meetings}
-    auto = _automatic_ticks(meetings, managers)
+    # The meetings come with their series (access.meetings_visible_to joins it), else one
+    # query fetches them all.
+    prefetch_related_objects([m for m in meetings if not Meeting.series.is_cached(m)], "series")
+    managers = {m.pk: m.series.manager_id for m in meetings}
+    facts = _meeting_facts(meetings, managers)
+    auto = _ticks(meetings, facts)
     hand: dict[int, set[str]] = defaultdict(set)
     for meeting_id, person_id, key in ChecklistTick.objects.filter(
         meeting__in=meetings, phase="pre"
     ).values_list("meeting_id", "person_id", "item_key"):
         if managers[meeting_id] == person_id:
             hand[meeting_id].add(key)
-    report_topics: dict[int, int] = defaultdict(int)
-    for meeting_id, author_id in Topic.objects.filter(meeting__in=meetings).values_list(
-        "meeting_id", "author_id"
-    ):
-        if author_id == series[series_of[meeting_id]]["report_id"]:
-            report_topics[meeting_id] += 1
+    report_topics = {pk: row["report_topics"] for pk, row in facts.items()}
     result = {}
     for meeting in meetings:
         done = sum(
@@ -475,7 +482,14 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
 def _automatic_ticks(
     meetings: list[Meeting], person_for: dict[int, int]
 ) -> dict[int, dict[str, bool]]:
-    """The self-ticking lines for each meeting, seen from one person per meeting (5 queries).
+    """The self-ticking lines for each meeting, seen from one person per meeting."""
+    return _ticks(meetings, _meeting_facts(meetings, person_for))
+
+
+def _meeting_facts(meetings: list[Meeting], person_for: dict[int, int]) -> dict[int, dict]:
+    """What the checklist reads of each meeting, seen from one person per meeting, and its
+    report's topic count (1 query, reading only the rows it uses, whatever the length of
+    the history). The self-ticking lines it feeds:
 
     - review_last_notes: the person opened the previous held meeting's page after it ended
       (true when there is no earlier held meeting);
@@ -485,58 +499,101 @@ def _automatic_ticks(
     - prepare_feedback_examples: the person recorded feedback for this meeting;
     - agenda_ready: the person added a topic to this meeting.
     """
-    series_ids = {m.series_id for m in meetings}
-    latest = max(m.scheduled_at for m in meetings)
-    held = list(
-        Meeting.objects.filter(
-            series_id__in=series_ids, status=Meeting.Status.HELD, scheduled_at__lt=latest
-        ).values("pk", "series_id", "scheduled_at", "ended_at", "duration_minutes")
+    # One query, each meeting's facts read in SQL from the side of its person: a long
+    # history costs no more than a short one.
+    viewer = Case(
+        *(When(pk=pk, then=Value(person_id)) for pk, person_id in person_for.items()),
+        output_field=IntegerField(),
     )
-    visits = list(
+    earlier = Meeting.objects.filter(
+        series_id=OuterRef("series_id"),
+        status=Meeting.Status.HELD,
+        scheduled_at__lt=OuterRef("scheduled_at"),
+    ).order_by("-scheduled_at")
+    newest_item = (
+        ActionItem.objects.filter(series_id=OuterRef("series_id"), status=ActionItem.Status.OPEN)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    seen_previous = MeetingVisit.objects.filter(
+        meeting_id=OuterRef("previous"), person_id=OuterRef("viewer")
+    ).values("last_seen_at")[:1]
+    seen_latest = (
         MeetingVisit.objects.filter(
-            meeting__series_id__in=series_ids, person_id__in=set(person_for.values())
-        ).values_list("person_id", "meeting_id", "meeting__series_id", "last_seen_at")
+            meeting__series_id=OuterRef("series_id"), person_id=OuterRef("viewer")
+        )
+        .order_by("-last_seen_at")
+        .values("last_seen_at")[:1]
     )
-    newest_open: dict[int, dt.datetime] = {}
-    for series_id, created in ActionItem.objects.filter(
-        series_id__in=series_ids, status=ActionItem.Status.OPEN
-    ).values_list("series_id", "created_at"):
-        newest_open[series_id] = max(created, newest_open.get(series_id, created))
-    feedback = set(
-        Feedback.objects.filter(meeting__in=meetings).values_list("meeting_id", "given_by_id")
-    )
-    topics = set(Topic.objects.filter(meeting__in=meetings).values_list("meeting_id", "author_id"))
+    context = {
+        row["pk"]: row
+        for row in Meeting.objects.filter(pk__in=list(person_for))
+        .annotate(
+            viewer=viewer,
+            previous=Subquery(earlier.values("pk")[:1]),
+            previous_at=Subquery(earlier.values("scheduled_at")[:1]),
+            previous_ended=Subquery(earlier.values("ended_at")[:1]),
+            previous_minutes=Subquery(earlier.values("duration_minutes")[:1]),
+            newest_open=Subquery(newest_item),
+        )
+        .annotate(
+            seen_previous=Subquery(seen_previous),
+            seen_latest=Subquery(seen_latest),
+            gave_feedback=Exists(
+                Feedback.objects.filter(meeting_id=OuterRef("pk"), given_by_id=OuterRef("viewer"))
+            ),
+            added_topic=Exists(
+                Topic.objects.filter(meeting_id=OuterRef("pk"), author_id=OuterRef("viewer"))
+            ),
+            report_topics=Coalesce(
+                Subquery(
+                    Topic.objects.filter(
+                        meeting_id=OuterRef("pk"), author_id=OuterRef("series__report_id")
+                    )
+                    .order_by()
+                    .values("meeting_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+        )
+        .values(
+            "pk",
+            "previous",
+            "previous_at",
+            "previous_ended",
+            "previous_minutes",
+            "newest_open",
+            "seen_previous",
+            "seen_latest",
+            "gave_feedback",
+            "added_topic",
+            "report_topics",
+        )
+    }
+    return context
+
+
+def _ticks(meetings: list[Meeting], context: dict[int, dict]) -> dict[int, dict[str, bool]]:
+    """The self-ticking lines of each meeting, from its facts."""
 
     result = {}
     for meeting in meetings:
-        person_id = person_for[meeting.pk]
-        seen = {mid: at for pid, mid, _, at in visits if pid == person_id}
-        seen_in_series = [
-            at for pid, _, sid, at in visits if pid == person_id and sid == meeting.series_id
-        ]
-        previous = max(
-            (
-                h
-                for h in held
-                if h["series_id"] == meeting.series_id and h["scheduled_at"] < meeting.scheduled_at
-            ),
-            key=lambda h: h["scheduled_at"],
-            default=None,
-        )
-        if previous is None:
+        row = context[meeting.pk]
+        if row["previous"] is None:
             reviewed = True
         else:
-            ended = previous["ended_at"] or previous["scheduled_at"] + dt.timedelta(
-                minutes=previous["duration_minutes"]
+            ended = row["previous_ended"] or row["previous_at"] + dt.timedelta(
+                minutes=row["previous_minutes"]
             )
-            reviewed = seen.get(previous["pk"]) is not None and seen[previous["pk"]] >= ended
-        newest = newest_open.get(meeting.series_id)
-        checked = newest is None or any(at >= newest for at in seen_in_series)
+            reviewed = row["seen_previous"] is not None and row["seen_previous"] >= ended
+        newest, last = row["newest_open"], row["seen_latest"]
         result[meeting.pk] = {
             "review_last_notes": reviewed,
-            "check_action_items": checked,
-            "prepare_feedback_examples": (meeting.pk, person_id) in feedback,
-            "agenda_ready": (meeting.pk, person_id) in topics,
+            "check_action_items": newest is None or (last is not None and last >= newest),
+            "prepare_feedback_examples": row["gave_feedback"],
+            "agenda_ready": row["added_topic"],
         }
     return result
 
@@ -713,7 +770,7 @@ class HomePage:
 def home_page(viewer: Person, now: dt.datetime | None = None) -> HomePage:
     """The home page of one person: a constant number of queries however many reports."""
     now = now or timezone.now()
-    reports = meeting_selectors.managed_overviews(viewer, now=now)
+    reports, own = meeting_selectors.home_overviews(viewer, now=now)
     preparation = preparation_status(row.next_meeting for row in reports if row.next_meeting)
     return HomePage(
         reports=reports,
@@ -726,7 +783,7 @@ def home_page(viewer: Person, now: dt.datetime | None = None) -> HomePage:
             and not preparation[row.next_meeting.pk].manager_prepared
         ],
         needs_attention=[row for row in reports if row.warnings],
-        own=meeting_selectors.own_overviews(viewer, now=now),
+        own=own,
         my_items=meeting_selectors.open_items_of(viewer),
         past_meetings=meeting_selectors.past_meetings_of(viewer, as_report=True),
         ended_series=meeting_selectors.ended_series_of(viewer),
@@ -765,7 +822,8 @@ class SeriesPage:
     upcoming: list[Meeting]
     past: list[Meeting]
     past_total: int
-    show_all: bool
+    past_page: int
+    past_pages: int
     open_items: list[ActionItem]
     cadence: CadenceSummary
     warnings: list[str]
@@ -782,11 +840,12 @@ def series_page(
     viewer: Person,
     series: Series,
     *,
-    show_all: bool = False,
+    past_page: object = 1,
     suggest: str = "",
     now: dt.datetime | None = None,
 ) -> SeriesPage:
-    """The page of a series the viewer takes part in (fetched through access first)."""
+    """The page of a series the viewer takes part in (fetched through access first); its
+    history PAST_COUNT meetings at a time, newest first, page `past_page`."""
     now = now or timezone.now()
     side = meeting_selectors.side_in(viewer, series)
     meetings = access.meetings_visible_to(viewer).filter(series=series)
@@ -801,6 +860,10 @@ def series_page(
         .order_by("-scheduled_at")
     )
     upcoming = list(meetings.filter(ahead).order_by("scheduled_at")[:UPCOMING_COUNT])
+    past_total = past.count()
+    past_pages = max(1, -(-past_total // PAST_COUNT))
+    number = min(max(page_number(past_page), 1), past_pages)
+    first = (number - 1) * PAST_COUNT
     suggestions = cadence_suggestions(series)
     applied = next((s for s in suggestions if s.key == suggest), None)
     return SeriesPage(
@@ -813,9 +876,10 @@ def series_page(
         today=timezone.localdate(now),
         now=now,
         upcoming=upcoming,
-        past=list(past if show_all else past[:PAST_COUNT]),
-        past_total=past.count(),
-        show_all=show_all,
+        past=list(past[first : first + PAST_COUNT]),
+        past_total=past_total,
+        past_page=number,
+        past_pages=past_pages,
         open_items=list(
             access.action_items_visible_to(viewer)
             .filter(series=series, status=ActionItem.Status.OPEN)

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rapport import access
@@ -40,7 +41,7 @@ from rapport.meetings.models import (
     agenda_order,
 )
 from rapport.people.models import Organisation, Person
-from rapport.people.selectors import days_away_of
+from rapport.people.selectors import days_away_of, page_number
 from rapport.people.services import link_lifetime
 
 
@@ -126,6 +127,12 @@ def _next_meeting_subquery(now: dt.datetime) -> Subquery:
     )
 
 
+def _count(meetings: QuerySet[Meeting]) -> Coalesce:
+    """How many of these meetings there are, as a subquery (0 for none)."""
+    counted = meetings.order_by().values("series").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def series_overviews(
     viewer: Person, series_qs, *, now: dt.datetime | None = None
 ) -> list[SeriesOverview]:
@@ -137,30 +144,22 @@ def series_overviews(
         dt.time(),
         tzinfo=timezone.get_current_timezone(),
     )
-    held = Q(meetings__status=Meeting.Status.HELD)
+    # Each figure is a subquery on one series' meetings (the (series, scheduled_at) index),
+    # not a join of every meeting of every series grouped afterwards.
+    of_series = Meeting.objects.filter(series=OuterRef("pk"))
+    held = of_series.filter(status=Meeting.Status.HELD).order_by("-scheduled_at")
+    by_manager = of_series.filter(cancelled_by=OuterRef("manager"), cancelled_at__gte=window)
     rows = list(
         series_qs.annotate(
             next_meeting_id=_next_meeting_subquery(now),
-            last_held=Max("meetings__scheduled_at", filter=held),
-            last_career=Max(
-                "meetings__scheduled_at", filter=held & Q(meetings__kind=Meeting.Kind.CAREER)
-            ),
-            manager_cancellations=Count(
-                "meetings",
-                filter=Q(
-                    meetings__status=Meeting.Status.CANCELLED,
-                    meetings__cancelled_by=F("manager"),
-                    meetings__cancelled_at__gte=window,
-                ),
-            ),
-            manager_late_moves=Count(
-                "meetings",
-                filter=Q(
-                    meetings__status=Meeting.Status.RESCHEDULED,
-                    meetings__cancelled_by=F("manager"),
-                    meetings__cancelled_at__gte=window,
-                    meetings__notice_hours__lt=viewer.organisation.late_move_notice_hours,
-                ),
+            last_held=Subquery(held.values("scheduled_at")[:1]),
+            last_career=Subquery(held.filter(kind=Meeting.Kind.CAREER).values("scheduled_at")[:1]),
+            manager_cancellations=_count(by_manager.filter(status=Meeting.Status.CANCELLED)),
+            manager_late_moves=_count(
+                by_manager.filter(
+                    status=Meeting.Status.RESCHEDULED,
+                    notice_hours__lt=viewer.organisation.late_move_notice_hours,
+                )
             ),
         ).order_by("report__name")
     )
@@ -254,20 +253,23 @@ def series_overview(
 
 def managed_overviews(viewer: Person, *, now: dt.datetime | None = None) -> list[SeriesOverview]:
     """The viewer's reports, as a manager."""
-    return series_overviews(
-        viewer,
-        access.series_visible_to(viewer).filter(manager=viewer, ended_on__isnull=True),
-        now=now,
-    )
+    return home_overviews(viewer, now=now)[0]
 
 
-def own_overviews(viewer: Person, *, now: dt.datetime | None = None) -> list[SeriesOverview]:
-    """The viewer's own 1:1 with their manager (open series)."""
-    return series_overviews(
+def home_overviews(
+    viewer: Person, *, now: dt.datetime | None = None
+) -> tuple[list[SeriesOverview], list[SeriesOverview]]:
+    """The viewer's open 1:1s in one pass: with their reports (as the manager), and with
+    their own manager (as the report)."""
+    rows = series_overviews(
         viewer,
-        access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True),
+        access.series_visible_to(viewer).filter(
+            Q(manager=viewer) | Q(report=viewer), ended_on__isnull=True
+        ),
         now=now,
     )
+    managed = [row for row in rows if row.series.manager_id == viewer.pk]
+    return managed, [row for row in rows if row.series.manager_id != viewer.pk]
 
 
 def open_items_of(viewer: Person, *, limit: int = 8) -> list[ActionItem]:
@@ -286,6 +288,70 @@ def past_meetings_of(viewer: Person, *, as_report: bool, limit: int = 6) -> list
         access.meetings_visible_to(viewer)
         .filter(side, status=Meeting.Status.HELD)
         .order_by("-scheduled_at")[:limit]
+    )
+
+
+# Overdue items older than this fold behind a link on the action items page; each view of
+# the page lists this many items at a time.
+FOLD_OVERDUE_AFTER = dt.timedelta(weeks=4)
+ITEMS_PER_PAGE = 30
+
+
+@dataclass(frozen=True)
+class ActionItemsPage:
+    """The viewer's open items across their open 1:1s, overdue first, one page at a time:
+    items overdue for longer than FOLD_OVERDUE_AFTER only when `older` is asked for."""
+
+    show: str
+    older: bool
+    overdue: list[ActionItem]
+    upcoming: list[ActionItem]
+    overdue_total: int
+    upcoming_total: int
+    folded: int
+    page: int
+    pages: int
+    fold_weeks: int
+    today: dt.date
+
+
+def action_items_page(
+    viewer: Person, *, show: str = "all", older: bool = False, page: object = 1
+) -> ActionItemsPage:
+    """The action items page; `show` is "all" or "mine" (the viewer's own)."""
+    today = timezone.localdate()
+    cutoff = today - FOLD_OVERDUE_AFTER
+    items = access.action_items_visible_to(viewer).filter(
+        status=ActionItem.Status.OPEN, series__ended_on__isnull=True
+    )
+    if show == "mine":
+        items = items.filter(owner=viewer)
+    old = Q(due_on__lt=cutoff)
+    shown = items.filter(old) if older else items.exclude(old)
+    figures = items.aggregate(
+        folded=Count("pk", filter=old),
+        overdue=Count("pk", filter=Q(due_on__lt=today) & (old if older else ~old)),
+        shown=Count("pk", filter=old if older else ~old),
+    )
+    pages = max(1, -(-figures["shown"] // ITEMS_PER_PAGE))
+    number = min(max(page_number(page), 1), pages)
+    first = (number - 1) * ITEMS_PER_PAGE
+    # Overdue items have the earliest due dates, so due date order puts them first.
+    rows = list(
+        shown.order_by(F("due_on").asc(nulls_last=True), "pk")[first : first + ITEMS_PER_PAGE]
+    )
+    return ActionItemsPage(
+        show=show,
+        older=older,
+        overdue=[item for item in rows if item.is_overdue(today)],
+        upcoming=[item for item in rows if not item.is_overdue(today)],
+        overdue_total=figures["overdue"],
+        upcoming_total=figures["shown"] - figures["overdue"],
+        folded=0 if older else figures["folded"],
+        page=number,
+        pages=pages,
+        fold_weeks=FOLD_OVERDUE_AFTER.days // 7,
+        today=today,
     )
 
 

@@ -9,7 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from rapport import access
@@ -202,12 +203,17 @@ class RosterCounts:
 
 @dataclass(frozen=True)
 class PeoplePage:
-    """The roster the viewer may read, by team or by name; each person's `report_count` is
-    set where the viewer sees all of their reports (None otherwise)."""
+    """One page of the roster the viewer may read, by team or by name, matching `query`;
+    each person's `report_count` is set where the viewer sees all of their reports (None
+    otherwise). `counts` are the whole roster's, whatever the page or the search."""
 
     roster: list[Person]
     teams: list[Team]
     order: str
+    query: str
+    page: int
+    pages: int
+    matches: int
     visible_ids: set[int]
     counts: RosterCounts
     is_admin: bool
@@ -215,33 +221,82 @@ class PeoplePage:
     link_lifetime: str
 
 
-def people_page(viewer: Person, *, order: str = "team") -> PeoplePage:
-    """The people page; `order` is "team" (the org chart, top down) or "name"."""
-    roster = list(access.people_visible_to(viewer).order_by("-is_active", "name", "pk"))
+# Rows per page of the People page: a few screens, a few tens of kilobytes at any size.
+PEOPLE_PER_PAGE = 50
+
+
+def people_page(
+    viewer: Person, *, order: str = "team", query: str = "", page: object = 1
+) -> PeoplePage:
+    """The people page; `order` is "team" (the org chart, top down) or "name"; `query`
+    keeps the people whose name or email holds it; `page` counts from 1.
+
+    The roster's order is worked out on slim rows (ids, names, managers); only the
+    page's people are loaded whole, so the page costs the same at any size."""
+    order = order if order in ROSTER_ORDERS else "team"
+    query = query.strip()[:200]
+    visible = access.people_visible_to(viewer)
+    matching = visible
+    if query:
+        matching = visible.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    rows = list(
+        matching.order_by("-is_active", "name", "pk").values_list(
+            "pk", "manager_id", "manager__name"
+        )
+    )
+    if order == "team":
+        rows = [row for _, members in _team_order(rows) for row in members]
+    pages = max(1, -(-len(rows) // PEOPLE_PER_PAGE))
+    number = min(max(page_number(page), 1), pages)
+    shown = rows[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE]
+    loaded = visible.in_bulk([pk for pk, _, _ in shown])
+    roster = [loaded[pk] for pk, _, _ in shown]
     counts = access.report_counts_for(viewer, roster)
     for person in roster:
         person.report_count = counts[person.pk]
     return PeoplePage(
         roster=roster,
-        teams=_teams(roster),
-        order=order if order in ROSTER_ORDERS else "team",
-        visible_ids={person.pk for person in roster},
-        counts=_counts(roster),
+        teams=_teams(roster) if order == "team" else [],
+        order=order,
+        query=query,
+        page=number,
+        pages=pages,
+        matches=len(rows),
+        visible_ids=_linkable(visible, roster),
+        counts=_counts(viewer, visible),
         is_admin=viewer.is_org_admin,
         roster_example=ROSTER_EXAMPLE,
         link_lifetime=link_lifetime(),
     )
 
 
-def _teams(roster: list[Person]) -> list[Team]:
-    """The roster grouped by manager, teams in org-chart order (top down)."""
-    by_manager: dict[int | None, list[Person]] = defaultdict(list)
-    for person in roster:
-        by_manager[person.manager_id].append(person)
-    visible = {person.pk: person for person in roster}
-    # Teams whose manager the viewer cannot see (or who have none) start the chart.
-    tops = [key for key in by_manager if key is None or key not in visible]
-    tops.sort(key=lambda key: "" if key is None else by_manager[key][0].manager.name.lower())
+def _linkable(visible: QuerySet[Person], roster: list[Person]) -> set[int]:
+    """The page's people and those of their managers the viewer may open."""
+    managers = {person.manager_id for person in roster} - {None}
+    shown = set(visible.filter(pk__in=managers).values_list("pk", flat=True)) if managers else set()
+    return shown | {person.pk for person in roster}
+
+
+def page_number(value: object) -> int:
+    """A page number as asked in a query string; 1 for anything but a whole number."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return 1
+
+
+Row = tuple[int, int | None, str | None]  # a person's id, their manager's id and name
+
+
+def _team_order(rows: list[Row]) -> list[tuple[int | None, list[Row]]]:
+    """The rows grouped by manager, teams in org-chart order (top down)."""
+    by_manager: dict[int | None, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_manager[row[1]].append(row)
+    listed = {row[0] for row in rows}
+    # Teams whose manager is not listed (hidden, filtered out, or nobody) start the chart.
+    tops = [key for key in by_manager if key is None or key not in listed]
+    tops.sort(key=lambda key: "" if key is None else (by_manager[key][0][2] or "").lower())
     # Any team the walk cannot reach (only a reporting cycle made outside Rapport could do
     # that) still shows, last.
     rest = [key for key in by_manager if key not in tops]
@@ -252,23 +307,37 @@ def _teams(roster: list[Person]) -> list[Team]:
             continue
         placed.add(key)
         members = by_manager[key]
-        manager = visible.get(key) if key is not None else None
-        if key is not None and manager is None:
-            manager = members[0].manager
-        teams.append(Team(manager=manager, people=members))
+        teams.append((key, members))
         # Depth first: each manager's own team follows the team they are in.
-        stack.extend(reversed([p.pk for p in members if p.pk in by_manager]))
+        stack.extend(reversed([row[0] for row in members if row[0] in by_manager]))
     return teams
 
 
-def _counts(roster: list[Person]) -> RosterCounts:
-    active = [person for person in roster if person.is_active]
-    return RosterCounts(
-        people=len(active),
-        managers=sum(1 for person in active if person.report_count),
-        invited=sum(1 for person in active if not person.has_usable_password()),
-        inactive=len(roster) - len(active),
+def _teams(roster: list[Person]) -> list[Team]:
+    """A page of the roster in team order, cut into its teams (a team a page break cuts
+    shows its heading again on the next page)."""
+    teams: list[Team] = []
+    for person in roster:
+        if teams and teams[-1].people[0].manager_id == person.manager_id:
+            teams[-1].people.append(person)
+        else:
+            teams.append(Team(manager=person.manager, people=[person]))
+    return teams
+
+
+def _counts(viewer: Person, visible: QuerySet[Person]) -> RosterCounts:
+    """The whole roster's counts, in one query."""
+    active = Q(is_active=True)
+    with_reports = Exists(Person.objects.filter(manager=OuterRef("pk"), is_active=True))
+    if not access.sees_whole_roster(viewer):
+        with_reports &= Q(pk=viewer.pk)  # the reports of others on the roster are not all seen
+    figures = visible.annotate(manages=with_reports).aggregate(
+        people=Count("pk", filter=active),
+        managers=Count("pk", filter=active & Q(manages=True)),
+        invited=Count("pk", filter=active & Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)),
+        inactive=Count("pk", filter=~active),
     )
+    return RosterCounts(**figures)
 
 
 def manager_choices(viewer: Person, *, person: Person | None = None) -> QuerySet[Person]:
@@ -283,6 +352,15 @@ def manager_choices(viewer: Person, *, person: Person | None = None) -> QuerySet
         .exclude(pk=person.pk)
         .order_by("name")
     )
+
+
+def manager_suggestions(viewer: Person) -> list[tuple[str, str]]:
+    """(email, name) of the active people who manage someone now: what the manager box
+    suggests (anyone else of the roster may still be typed in)."""
+    managing = access.people_visible_to(viewer).filter(
+        is_active=True, pk__in=Person.objects.filter(is_active=True).values("manager_id")
+    )
+    return list(managing.order_by("name").values_list("email", "name"))
 
 
 def set_password_links(

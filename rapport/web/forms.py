@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from rapport.framework.agenda import HELD_MINUTES_MAX, HELD_MINUTES_MIN, MOOD_MAX, MOOD_MIN
 from rapport.framework.cadence import (
@@ -35,9 +39,75 @@ class SetupForm(forms.Form):
 ROSTER_MAX_BYTES = 1_000_000
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.name} ({obj.email})"
+class ManagerInput(forms.TextInput):
+    """An email box with the organisation's managers suggested (a <datalist>): the page
+    stays small however many people there are, and anyone else is typed in full."""
+
+    input_type = "email"
+
+    def __init__(self, suggested: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__(attrs={"autocomplete": "off"})
+        self.suggested = suggested
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+        options = f"{(attrs or {}).get('id') or name}-choices"
+        box = super().render(name, value, {**(attrs or {}), "list": options}, renderer)
+        return box + format_html(
+            '<datalist id="{}">{}</datalist>',
+            options,
+            format_html_join("", '<option value="{}">{}</option>', self.suggested),
+        )
+
+
+class ManagerField(forms.ModelChoiceField):
+    """A manager given by email (or id), checked against whom the admin may choose."""
+
+    default_error_messages = {
+        "invalid_choice": "Nobody active in your organisation has this email: "
+        "type the email of someone on the roster, or leave it empty for no manager."
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=None, widget=ManagerInput(), **kwargs)
+
+    def to_python(self, value: Any) -> Person | None:
+        text = str(value).strip() if value not in self.empty_values else ""
+        if not text:
+            return None
+        found = self.queryset.filter(pk=int(text)) if text.isdigit() else None
+        if found is None:
+            found = self.queryset.filter(email__iexact=text)
+        people = list(found[:2])
+        if len(people) != 1:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return people[0]
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, Person):
+            return value.email
+        return "" if value is None else str(value)
+
+
+OPTION = '<option value="{}">{}</option>'
+SELECTED = '<option value="{}" selected>{}</option>'
+
+
+class PlainSelect(forms.Select):
+    """A <select> written in one pass: Django's widget templates render each of the six
+    hundred time zones through a template, the slowest part of a page that shows one."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            "{}",
+            (
+                (format_html(SELECTED if str(key) == chosen else OPTION, key, label),)
+                for key, label in self.choices
+            ),
+        )
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 def _timezone_field_choices(current: str | None) -> list[tuple[str, str]]:
@@ -56,29 +126,44 @@ class PersonForm(forms.Form):
         required=False,
         label="Level",
     )
-    manager = PersonChoiceField(
-        queryset=None, required=False, empty_label="No manager", label="Manager"
+    manager = ManagerField(
+        required=False,
+        label="Manager",
+        help_text="Their email; empty for no manager. Current managers are suggested.",
     )
-    timezone = forms.ChoiceField(label="Timezone")
+    timezone = forms.ChoiceField(label="Timezone", widget=PlainSelect)
     remote = forms.BooleanField(required=False, label="Works remotely")
     is_org_admin = forms.BooleanField(required=False, label="Organisation admin")
 
-    def __init__(self, *args: Any, managers: QuerySet[Person], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        managers: QuerySet[Person],
+        suggested: Sequence[tuple[str, str]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = managers
+        self.fields["manager"].widget.suggested = suggested
         self.fields["timezone"].choices = _timezone_field_choices(self.initial.get("timezone"))
 
     @classmethod
-    def for_person(cls, person: Person, *, managers: QuerySet[Person]) -> PersonForm:
+    def for_person(
+        cls,
+        person: Person,
+        *,
+        managers: QuerySet[Person],
+        suggested: Sequence[tuple[str, str]] = (),
+    ) -> PersonForm:
         initial = {
             "name": person.name,
             "level": person.level,
-            "manager": person.manager_id,
+            "manager": person.manager,
             "timezone": person.timezone,
             "remote": person.remote,
             "is_org_admin": person.is_org_admin,
         }
-        return cls(initial=initial, managers=managers)
+        return cls(initial=initial, managers=managers, suggested=suggested)
 
 
 class InviteForm(PersonForm):
@@ -90,7 +175,7 @@ class OwnSettingsForm(forms.Form):
     """What a person changes about themselves on their settings page."""
 
     name = forms.CharField(max_length=200, label="Name")
-    timezone = forms.ChoiceField(label="Timezone")
+    timezone = forms.ChoiceField(label="Timezone", widget=PlainSelect)
     remote = forms.BooleanField(required=False, label="I work remotely")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -273,3 +275,55 @@ def test_editing_an_item_to_a_past_due_date_asks_first(client_for, mia, item) ->
     client.post(url, {**data, "confirmed": "1"})
     item.refresh_from_db()
     assert item.due_on == days(-5)
+
+
+def test_every_form_of_the_list_carries_one_token_that_a_post_accepts(mia, ray) -> None:
+    for i in range(3):
+        services.action_item_add(
+            actor=mia, meeting=next_meeting_of(ray), text=f"Item {i}", owner=ray, due_on=days(3)
+        )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(mia)
+    page = listing(client)
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) >= 3
+    assert len(set(tokens)) == 1  # computed once for the whole page
+    item = ActionItem.objects.filter(text="Item 0").get()
+    response = client.post(
+        reverse("action_item_status", args=[item.pk]),
+        {"status": "done", "csrfmiddlewaretoken": tokens[0]},
+    )
+    assert response.status_code in (200, 302)
+    item.refresh_from_db()
+    assert item.status == "done"
+
+
+def test_items_overdue_for_more_than_four_weeks_fold_behind_a_link(client_for, mia, ray) -> None:
+    for text, due in (("Long forgotten", days(-40)), ("Just late", days(-3)), ("Soon", days(2))):
+        services.action_item_add(
+            actor=mia, meeting=next_meeting_of(ray), text=text, owner=ray, due_on=due
+        )
+    client = client_for(mia)
+    page = listing(client)
+    assert "Just late" in page and "Soon" in page
+    assert "Long forgotten" not in page
+    assert "1 item has been overdue for more than 4 weeks and is folded away." in page
+    older = listing(client, older="1")
+    assert "Long forgotten" in older
+    assert "Just late" not in older and "Soon" not in older
+    assert "Back to the recent items" in older
+
+
+def test_a_long_list_of_items_is_shown_thirty_at_a_time(client_for, mia, ray) -> None:
+    for i in range(35):
+        services.action_item_add(
+            actor=mia, meeting=next_meeting_of(ray), text=f"Task {i:02}", owner=ray, due_on=days(i)
+        )
+    client = client_for(mia)
+    first = listing(client)
+    assert "Task 29" in first and "Task 30" not in first
+    assert "Page 1 of 2" in first
+    assert '<span class="pill">35</span>' in first  # the count is the whole list's
+    second = listing(client, page="2")
+    assert "Task 30" in second and "Task 34" in second and "Task 00" not in second
+    assert listing(client, page="nine").count("Task ") == listing(client).count("Task ")

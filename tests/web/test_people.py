@@ -51,6 +51,17 @@ def edit_data(person: Person, **changes: object) -> dict[str, object]:
     }
 
 
+def _many(ada: Person, manager: Person, count: int) -> None:
+    for number in range(count):
+        report_invite(
+            actor=ada,
+            email=f"many{number:03}@acme.test",
+            name=f"Many {number:03}",
+            manager=manager,
+            level="confirmed",
+        )
+
+
 def shown_link(page: str) -> str:
     """The full set-password link shown on the page, on the configured site."""
     match = re.search(r'value="(' + re.escape(settings.SITE_URL) + r'/reset/[^"]+)"', page)
@@ -124,15 +135,7 @@ def test_the_roster_page_makes_as_many_queries_for_a_large_organisation(client_f
         return len(queries)
 
     small = count()
-    manager = Person.objects.get(email="mia@acme.test")
-    for number in range(12):
-        report_invite(
-            actor=ada,
-            email=f"p{number}@acme.test",
-            name=f"P {number}",
-            manager=manager,
-            level="confirmed",
-        )
+    _many(ada, Person.objects.get(email="mia@acme.test"), 12)
     assert count() == small
 
 
@@ -469,3 +472,104 @@ def test_a_name_of_200_characters_is_accepted_and_201_gets_a_form_message(client
     text = HEADER + f"long@acme.test,{'L' * 201},junior,,UTC,no\n"
     response = client.post(reverse("roster_import"), {"file": roster_file(text)})
     assert response.status_code == 400 and "line 2</span>" in response.content.decode()
+
+
+# A large roster: pages, search, the manager box ------------------------------------------
+
+
+def _rows(page: str) -> int:
+    return page.count('<tr class="inactive"') + page.count("<tr>\n  <td>")
+
+
+def test_the_roster_shows_fifty_people_a_page_and_links_the_next(client_for, ada, mia) -> None:
+    _many(ada, mia, 60)  # 7 people in the cast of Acme, 67 in all
+    first = client_for(ada).get(reverse("people"), {"order": "name"}).content.decode()
+    assert _rows(first) == 50
+    assert "Page 1 of 2" in first
+    assert 'href="/people/?order=name&amp;page=2"' in first
+    second = client_for(ada).get(reverse("people"), {"order": "name", "page": 2}).content.decode()
+    assert _rows(second) == 17
+    assert "Page 2 of 2" in second
+    # The counts are the whole roster's, on every page.
+    assert "67 people" in second
+
+
+def test_a_page_number_out_of_range_or_not_a_number_shows_a_page_that_exists(
+    client_for, ada, mia
+) -> None:
+    _many(ada, mia, 60)
+    for asked, shown in (("99", "Page 2 of 2"), ("0", "Page 1 of 2"), ("two", "Page 1 of 2")):
+        response = client_for(ada).get(reverse("people"), {"page": asked})
+        assert response.status_code == 200
+        assert shown in response.content.decode()
+
+
+def test_a_team_cut_by_a_page_break_keeps_its_heading_on_the_next_page(
+    client_for, ada, mia
+) -> None:
+    _many(ada, mia, 60)
+    second = client_for(ada).get(reverse("people"), {"page": 2}).content.decode()
+    assert "Reports to <a" in second
+    assert "Mia Manager" in second
+
+
+def test_searching_keeps_the_people_whose_name_or_email_matches(client_for, ada) -> None:
+    by_name = client_for(ada).get(reverse("people"), {"q": "report"}).content.decode()
+    assert "Ray Report" in by_name and "Olga Report" in by_name
+    assert "Rita Senior" not in by_name
+    assert "2 people match “report”" in by_name
+    by_email = client_for(ada).get(reverse("people"), {"q": "RITA@"}).content.decode()
+    assert "Rita Senior" in by_email and "Ray Report" not in by_email
+
+
+def test_searching_never_shows_people_outside_the_viewers_roster(client_for, mia, zed) -> None:
+    page = client_for(mia).get(reverse("people"), {"q": "o"}).content.decode()
+    assert "Zed Stranger" not in page
+    assert "Olga Report" not in page  # in Omar's team, which Mia does not read
+    assert "Ray Report" in page
+
+
+def test_the_page_stays_small_however_many_people(client_for, ada, mia) -> None:
+    _many(ada, mia, 120)
+    page = client_for(ada).get(reverse("people"))
+    assert len(page.content) < 100_000
+
+
+def test_the_manager_box_suggests_current_managers_only(client_for, ada) -> None:
+    page = client_for(ada).get(reverse("people")).content.decode()
+    suggestions = re.search(r'<datalist id="id_manager-choices">(.*?)</datalist>', page, re.S)
+    assert suggestions is not None
+    listed = suggestions.group(1)
+    assert 'value="mia@acme.test"' in listed and 'value="omar@acme.test"' in listed
+    assert "ray@acme.test" not in listed  # manages nobody
+    assert "zed@globex.test" not in listed
+
+
+def test_a_manager_is_chosen_by_email_in_any_case(client_for, ada, rita) -> None:
+    response = client_for(ada).post(
+        reverse("person_invite"), invite_data(manager=" RITA@acme.test ")
+    )
+    assert response.status_code == 200
+    assert Person.objects.get(email="nina@acme.test").manager == rita
+
+
+def test_a_manager_from_another_organisation_is_refused_by_email(client_for, ada, zed) -> None:
+    response = client_for(ada).post(reverse("person_invite"), invite_data(manager=zed.email))
+    assert response.status_code == 400
+    assert "Nobody active in your organisation has this email" in response.content.decode()
+    assert not Person.objects.filter(email="nina@acme.test").exists()
+
+
+def test_an_unknown_manager_email_is_refused_with_words(client_for, ada, ray) -> None:
+    response = client_for(ada).post(
+        reverse("person", args=[ray.pk]), edit_data(ray, manager="nobody@acme.test")
+    )
+    assert response.status_code == 400
+    assert "Nobody active in your organisation has this email" in response.content.decode()
+    ray.refresh_from_db()
+    assert ray.manager.email == "mia@acme.test"
+
+
+def test_the_edit_form_shows_the_current_manager_by_email(client_for, ada, ray) -> None:
+    page = client_for(ada).get(reverse("person", args=[ray.pk])).content.decode()
+    assert re.search(r'<input type="email" name="manager" value="mia@acme.test"', page)

@@ -346,3 +346,22 @@ def test_a_hostile_cadence_preview_is_a_form_error_never_a_server_error(
     assert "Save this cadence" not in html and "<b>x</b>" not in html
     series.refresh_from_db()
     assert series.weekday == 1
+
+
+def test_the_history_shows_thirty_meetings_a_page_newest_first(client_for, series, mia) -> None:
+    for week in range(1, 40):
+        services.series_schedule(series=series, now=timezone.now() + dt.timedelta(weeks=week))
+    held = list(series.meetings.filter(status="scheduled").order_by("scheduled_at"))[:32]
+    for meeting in held:
+        services.meeting_complete(actor=mia, meeting=meeting, held_minutes=30)
+    client = client_for(mia)
+    url = reverse("series", args=[series.pk])
+    first = client.get(url).content.decode()
+    assert "Page 1 of 2" in first and "32 meetings" in first
+    newest, oldest = held[-1], held[0]
+    assert reverse("meeting", args=[newest.pk]) in first
+    assert reverse("meeting", args=[oldest.pk]) not in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second
+    assert reverse("meeting", args=[oldest.pk]) in second
+    assert client.get(url, {"page": "x"}).status_code == 200

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from rapport import access
-from rapport.meetings import services
+from rapport.meetings import selectors, services
 from rapport.meetings.models import ActionItem
 from rapport.web.forms import ActionItemForm
 from rapport.web.views.common import (
@@ -20,6 +19,7 @@ from rapport.web.views.common import (
     is_htmx,
     person_view,
     refused,
+    render_page,
 )
 
 FILTERS = ("all", "mine")
@@ -27,28 +27,16 @@ FILTERS = ("all", "mine")
 
 @person_view("GET")
 def my_action_items(request: HttpRequest) -> HttpResponse:
-    viewer = request.user
     show = request.GET.get("show", "all")
-    if show not in FILTERS:
-        show = "all"
-    items = access.action_items_visible_to(viewer).filter(
-        status=ActionItem.Status.OPEN, series__ended_on__isnull=True
+    page = selectors.action_items_page(
+        request.user,
+        show=show if show in FILTERS else "all",
+        older=request.GET.get("older") == "1",
+        page=request.GET.get("page", 1),
     )
-    if show == "mine":
-        items = items.filter(owner=viewer)
-    # Overdue items have the earliest due dates, so due date order puts them first.
-    rows = list(items.order_by(F("due_on").asc(nulls_last=True), "pk"))
-    today = timezone.localdate()
-    context = {
-        "show": show,
-        "overdue": [item for item in rows if item.is_overdue(today)],
-        "upcoming": [item for item in rows if not item.is_overdue(today)],
-        "total": len(rows),
-        "viewer": viewer,
-        "today": today,
-        "show_series": True,
-    }
-    return render(request, "web/actions/action_items.html", context)
+    return render_page(
+        request, "web/actions/action_items.html", page, viewer=request.user, show_series=True
+    )
 
 
 def _row(request: HttpRequest, item: ActionItem) -> HttpResponse:

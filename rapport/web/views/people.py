@@ -50,7 +50,11 @@ def invite(request: HttpRequest) -> HttpResponse:
     """Invite one person; the page then shows their set-password link."""
     viewer = request.user
     access.organisation_for_admin(viewer)  # refused before the form is even read
-    form = InviteForm(request.POST, managers=selectors.manager_choices(viewer))
+    form = InviteForm(
+        request.POST,
+        managers=selectors.manager_choices(viewer),
+        suggested=selectors.manager_suggestions(viewer),
+    )
     if form.is_valid():
         now = timezone.now()  # one moment: the link shown is the very link mailed
         try:
@@ -99,11 +103,18 @@ def _people_page(
     **outcome: Any,
 ) -> HttpResponse:
     viewer = request.user
-    page = selectors.people_page(viewer, order=request.GET.get("order", "team"))
+    page = selectors.people_page(
+        viewer,
+        order=request.GET.get("order", "team"),
+        query=request.GET.get("q", ""),
+        page=request.GET.get("page", 1),
+    )
     forms: dict[str, Any] = {}
     if page.is_admin:
         forms["invite_form"] = invite_form or InviteForm(
-            managers=selectors.manager_choices(viewer), initial={"timezone": viewer.timezone}
+            managers=selectors.manager_choices(viewer),
+            suggested=selectors.manager_suggestions(viewer),
+            initial={"timezone": viewer.timezone},
         )
         forms["roster_form"] = roster_form or RosterForm()
     shown = NO_OUTCOME | outcome | forms
@@ -122,7 +133,11 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         record_read(request, AuditEvent.Action.PERSON_VIEW, subject=subject, target=subject)
         return _person_page(request, subject, confirm=request.GET.get("confirm", ""))
     subject = access.person_for_admin(viewer, person_id)
-    form = PersonForm(request.POST, managers=selectors.manager_choices(viewer, person=subject))
+    form = PersonForm(
+        request.POST,
+        managers=selectors.manager_choices(viewer, person=subject),
+        suggested=selectors.manager_suggestions(viewer),
+    )
     if form.is_valid():
         old_manager = subject.manager
         try:
@@ -236,6 +251,8 @@ def _person_page(
     shown = {"error": None, "invite_link": None, "confirm": "", **outcome}
     if page.is_admin:
         shown["form"] = form or PersonForm.for_person(
-            subject, managers=selectors.manager_choices(viewer, person=subject)
+            subject,
+            managers=selectors.manager_choices(viewer, person=subject),
+            suggested=selectors.manager_suggestions(viewer),
         )
     return render_page(request, "web/people/person.html", page, status=status, **shown)

@@ -21,12 +21,12 @@ from rapport.web.views.common import person_view, render_page, see_other_with
 
 
 def _page(request: HttpRequest, series: Series) -> HttpResponse:
-    """The series page; `?all=1` lists every past meeting, `?suggest=<key>` fills the form,
+    """The series page; `?page=<n>` shows older meetings, `?suggest=<key>` fills the form,
     `?preview=1` shows the next meetings of the cadence in the query."""
     page = series_page(
         request.user,
         series,
-        show_all=request.GET.get("all") == "1",
+        past_page=request.GET.get("page", 1),
         suggest=request.GET.get("suggest", ""),
     )
     preview = _cadence_preview(request, series)
