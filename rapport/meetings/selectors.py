@@ -126,11 +126,9 @@ def _next_meeting_subquery(now: dt.datetime) -> Subquery:
     )
 
 
-def series_overviews(
-    viewer: Person, series_qs, *, now: dt.datetime | None = None
-) -> list[SeriesOverview]:
-    """One line per series: next meeting, open and overdue items, warning signs."""
-    now = now or timezone.now()
+def series_counted(viewer: Person, series_qs, *, now: dt.datetime) -> list[Series]:
+    """The series, each annotated in one query with its next meeting's id, last held and
+    last career 1:1, and the manager's cancellations and late moves in the warnings window."""
     today = timezone.localdate(now)
     window = dt.datetime.combine(
         cancellation_window_start(today, days=viewer.organisation.cancellation_warning_days),
@@ -138,7 +136,7 @@ def series_overviews(
         tzinfo=timezone.get_current_timezone(),
     )
     held = Q(meetings__status=Meeting.Status.HELD)
-    rows = list(
+    return list(
         series_qs.annotate(
             next_meeting_id=_next_meeting_subquery(now),
             last_held=Max("meetings__scheduled_at", filter=held),
@@ -164,6 +162,15 @@ def series_overviews(
             ),
         ).order_by("report__name")
     )
+
+
+def series_overviews(
+    viewer: Person, series_qs, *, now: dt.datetime | None = None
+) -> list[SeriesOverview]:
+    """One line per series: next meeting, open and overdue items, warning signs."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = series_counted(viewer, series_qs, now=now)
     meetings = {
         meeting.pk: meeting
         for meeting in access.meetings_visible_to(viewer)

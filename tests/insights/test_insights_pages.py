@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from rapport.framework.retrospectives import QUESTIONS
+from rapport.insights.services import retrospective_answer
 
 from rapport.insights.models import Threshold
 from rapport.meetings.services import report_invite
@@ -145,3 +149,13 @@ def test_only_org_admins_reach_the_thresholds(client_for, mia, dan) -> None:
 
 def test_the_home_page_links_to_insights(client_for, mia) -> None:
     assert reverse("insights") in client_for(mia).get(reverse("home")).content.decode()
+
+
+def test_the_team_view_charts_the_retrospective_rating_by_month_on_a_1_to_5_scale(
+    client_for, mia, ray, series, past
+) -> None:
+    answers = {key: "Fine" for key, _ in QUESTIONS}
+    retrospective_answer(actor=ray, series=series, answers=answers, rating=2)
+    page = client_for(mia).get(reverse("insights")).content.decode()
+    assert '<title id="team-retrospectives-title">' in page
+    assert f"{timezone.localdate():%b}: 2." in page
