@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from zoneinfo import ZoneInfo
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.http import Http404
@@ -17,12 +18,15 @@ from rapport.framework.agenda import (
     TALK_RULE,
     breaks_talk_rule,
 )
+from rapport.framework.thresholds import thresholds_with
+from rapport.growth.selectors import HomePage
+from rapport.growth.selectors import home_page as growth_home_page
 from rapport.insights import figures
 from rapport.insights.models import TalkMeasure
 from rapport.insights.transcripts import FORMAT_LABELS
 from rapport.meetings.models import Meeting, Series, Topic
 from rapport.meetings.selectors import series_overviews
-from rapport.people.models import Person
+from rapport.people.models import Organisation, Person
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +388,54 @@ def retrospective_prompt_for(
         return None
     due_on = rules.next_due_on(started_on=series.started_on, last_on=last_on, weeks=weeks)
     return RetrospectivePrompt(series, due_on)
+
+
+def retrospectives_to_remind(now: dt.datetime) -> list[tuple[Series, dt.date]]:
+    """Each open 1:1 whose retrospective fell due a reminder's delay ago unanswered, with
+    the day it fell due (in the report's timezone), for the reminder mail."""
+    from rapport.framework import retrospectives as rules
+
+    own_weeks = dict(
+        Organisation.objects.filter(insight_thresholds__key="retrospective_weeks").values_list(
+            "pk", "insight_thresholds__value"
+        )
+    )
+    default_weeks = thresholds_with({})["retrospective_weeks"]
+    open_series = (
+        Series.objects.filter(ended_on__isnull=True, report__is_active=True)
+        .annotate(last_retro=Max("retrospectives__answered_at"))
+        .select_related("manager", "report")
+    )
+    found = []
+    for series in open_series:
+        today = now.astimezone(_zone(series.report.timezone)).date()
+        last_on = series.last_retro.date() if series.last_retro else None
+        weeks = own_weeks.get(series.organisation_id, default_weeks)
+        due_on = rules.next_due_on(started_on=series.started_on, last_on=last_on, weeks=weeks)
+        if today >= due_on + rules.REMINDER_AFTER:
+            found.append((series, due_on))
+    return found
+
+
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name or "UTC")
+
+
+@dataclass(frozen=True)
+class HomeWithPrompt(HomePage):
+    """Home, with the report's retrospective prompt when one is due."""
+
+    retrospective_prompt: RetrospectivePrompt | None = None
+
+
+def home_page(viewer: Person, *, now: dt.datetime | None = None) -> HomeWithPrompt:
+    """The home page of one person (growth's), with their retrospective prompt."""
+    now = now or timezone.now()
+    base = growth_home_page(viewer, now=now)
+    return HomeWithPrompt(
+        **{field.name: getattr(base, field.name) for field in fields(base)},
+        retrospective_prompt=retrospective_prompt_for(viewer, now=now),
+    )
 
 
 @dataclass(frozen=True, slots=True)
