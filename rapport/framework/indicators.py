@@ -171,6 +171,11 @@ NEXT_STEPS: Mapping[str, NextStep] = MappingProxyType(
 )
 
 
+def _count(number: int, noun: str) -> str:
+    """ "1 feedback record", "0 feedback records": the figure, then the noun in agreement."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _no_data(meetings: int) -> str:
     return f"Not enough data yet ({meetings} meeting{'s' if meetings != 1 else ''})."
 
@@ -311,7 +316,7 @@ def judge(
         put(
             "action_items_forgotten",
             GOOD,
-            f"{overdue} action items open past due (at most {t['overdue_items_max']}).",
+            f"{_count(overdue, 'action item')} open past due (at most {t['overdue_items_max']}).",
         )
 
     # Feedback.
@@ -324,14 +329,14 @@ def judge(
         )
     elif valued >= t["feedback_valued_min"]:
         sentence = (
-            f"{valued}% of {given} feedback records were acknowledged "
+            f"{valued}% of {_count(given, 'feedback record')} were acknowledged "
             f"and acted on (at least {t['feedback_valued_min']}%)."
         )
         put("feedback_valued", GOOD, sentence)
         put("feedback_ignored", GOOD, sentence)
     else:
         sentence = (
-            f"Only {valued}% of {given} feedback records were acknowledged "
+            f"Only {valued}% of {_count(given, 'feedback record')} were acknowledged "
             f"and acted on, under {t['feedback_valued_min']}%."
         )
         put("feedback_valued", ATTENTION, sentence)
@@ -343,14 +348,14 @@ def judge(
         put(
             "issues_surface_early",
             GOOD,
-            f"{constructive} constructive feedback records in "
+            f"{_count(constructive, 'constructive feedback record')} in "
             f"the window (at least {t['constructive_min']}).",
         )
     else:
         put(
             "issues_surface_early",
             ATTENTION,
-            f"{constructive} constructive feedback records in "
+            f"{_count(constructive, 'constructive feedback record')} in "
             f"the window, under {t['constructive_min']}.",
         )
     review = figures.get("review_constructive")
@@ -360,15 +365,16 @@ def judge(
         put(
             "review_surprises",
             GOOD,
-            f"{review} constructive feedback records in the {t['review_lookback_days']} "
-            f"days before the review.",
+            f"{_count(review, 'constructive feedback record')} in the "
+            f"{t['review_lookback_days']} days before the review.",
         )
     else:
         put(
             "review_surprises",
             ATTENTION,
-            f"Only {review} constructive feedback records in the {t['review_lookback_days']} "
-            f"days before the review.",
+            f"{_count(review, 'constructive feedback record')} in the "
+            f"{t['review_lookback_days']} days before the review, under {t['constructive_min']}: "
+            "the review may hold surprises.",
         )
 
     # Trust: mood and cancellations.

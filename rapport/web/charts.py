@@ -43,7 +43,7 @@ def _frame(chart_id: str, title: str, text: str, body: str) -> Markup:
 
 
 def _axes(
-    maximum: float, unit: str, labels: Sequence[str], pad: float = 8, minimum: float = 0
+    maximum: float, unit: str, labels: Sequence[str], pad: float = 16, minimum: float = 0
 ) -> list[str]:
     plot_h = HEIGHT - TOP - BOTTOM
     out = [
@@ -55,15 +55,20 @@ def _axes(
         f'<text x="{LEFT - 4}" y="{TOP + plot_h}" text-anchor="end">'
         f"{escape(_number(minimum, unit))}</text>",
     ]
+    last = len(labels) - 1
     for index, label in enumerate(labels):
         x = _x(index, len(labels), pad)
+        # The outer labels grow inwards, so a long one (a date) stays inside the frame.
+        anchor = "middle" if last == 0 else {0: "start", last: "end"}.get(index, "middle")
+        if anchor != "middle":
+            x = LEFT if anchor == "start" else WIDTH - RIGHT
         out.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="middle">{escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{escape(label)}</text>'
         )
     return out
 
 
-def _x(index: int, total: int, pad: float = 8) -> float:
+def _x(index: int, total: int, pad: float = 16) -> float:
     plot_w = WIDTH - LEFT - RIGHT
     if total <= 1:
         return LEFT + plot_w / 2
