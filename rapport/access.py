@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from rapport.career.models import AspirationVersion, LadderView, SelfAssessment
@@ -603,6 +603,16 @@ def insight_series_for(person: Person, series_id: object) -> Series:
 def sees_team_insights(person: Person) -> bool:
     """The team view is for someone with reports of their own."""
     return Person.objects.filter(manager=person, is_active=True).exists()
+
+
+def insight_views(person: Person) -> tuple[bool, bool]:
+    """Whether the person sees a team view, and aggregates, answered in one query: the
+    same rules as `sees_team_insights` and `sees_aggregates`."""
+    found = Person.objects.filter(manager=person).aggregate(
+        team=Count("pk", filter=Q(is_active=True), distinct=True),
+        managers=Count("reports", distinct=True),
+    )
+    return bool(found["team"]), person.is_org_admin or bool(found["managers"])
 
 
 def team_series_for_insights(person: Person) -> QuerySet[Series]:

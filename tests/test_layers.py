@@ -1,4 +1,4 @@
-"""Imports point down only: interfaces → privacy → growth/insights/notifications → career
+"""Imports point down only: interfaces → privacy → notifications → insights → growth → career
 → meetings → people.
 
 `access.py` reads every domain model (that is its job) and no interface; `errors.py`
@@ -26,7 +26,7 @@ LAYERS = {
     "career": 2.5,  # above meetings, below growth: goals may name a ladder area
     "growth": 3,
     "insights": 3.5,  # above growth: the figures read goals and development plans
-    "notifications": 3,
+    "notifications": 3.75,  # above insights: the retrospective reminder reads its selector
     "access": 4,  # the gate: reads every model, imported by services and interfaces
     "privacy": 4,  # a person's export and erasure read and write across every domain app
     "web": 5,

@@ -171,6 +171,11 @@ NEXT_STEPS: Mapping[str, NextStep] = MappingProxyType(
 )
 
 
+def _count(number: int, noun: str) -> str:
+    """ "1 feedback record", "0 feedback records": the figure, then the noun in agreement."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _no_data(meetings: int) -> str:
     return f"Not enough data yet ({meetings} meeting{'s' if meetings != 1 else ''})."
 
@@ -195,58 +200,41 @@ def judge(
     def put(key: str, state: str, sentence: str) -> None:
         readings[key] = (state, sentence)
 
+    def put_all(keys: tuple[str, ...], missing: str, holds: bool, good: str, bad: str) -> None:
+        """One figure judges these signs alike: no data (`missing`), holds, or not."""
+        state, sentence = (
+            (NO_DATA, missing) if missing else (GOOD, good) if holds else (ATTENTION, bad)
+        )
+        for key in keys:
+            put(key, state, sentence)
+
     # Agenda share and preparation: meeting figures.
     share = figures.get("ic_agenda_share")
-    if not enough or share is None:
-        put("ics_drive_agenda", NO_DATA, _no_data(held))
-    elif share >= t["ic_agenda_share_min"]:
-        put(
-            "ics_drive_agenda",
-            GOOD,
-            f"The IC added {share}% of the topics (at least {t['ic_agenda_share_min']}%).",
-        )
-    else:
-        put(
-            "ics_drive_agenda",
-            ATTENTION,
-            f"The IC added {share}% of the topics, under {t['ic_agenda_share_min']}%.",
-        )
-
+    put_all(
+        ("ics_drive_agenda",),
+        _no_data(held) if not enough or share is None else "",
+        share is not None and share >= t["ic_agenda_share_min"],
+        f"The IC added {share}% of the topics (at least {t['ic_agenda_share_min']}%).",
+        f"The IC added {share}% of the topics, under {t['ic_agenda_share_min']}%.",
+    )
     prep = figures.get("ic_preparation")
-    if not enough or prep is None:
-        put("ics_prepare", NO_DATA, _no_data(held))
-        put("ics_unprepared", NO_DATA, _no_data(held))
-    elif prep >= t["ic_preparation_min"]:
-        sentence = (
-            f"The IC added a topic before the start of {prep}% of "
-            f"the 1:1s (at least {t['ic_preparation_min']}%)."
-        )
-        put("ics_prepare", GOOD, sentence)
-        put("ics_unprepared", GOOD, sentence)
-    else:
-        sentence = (
-            f"The IC added a topic before the start of only {prep}% "
-            f"of the 1:1s, under {t['ic_preparation_min']}%."
-        )
-        put("ics_prepare", ATTENTION, sentence)
-        put("ics_unprepared", ATTENTION, sentence)
-
+    put_all(
+        ("ics_prepare", "ics_unprepared"),
+        _no_data(held) if not enough or prep is None else "",
+        prep is not None and prep >= t["ic_preparation_min"],
+        f"The IC added a topic before the start of {prep}% of "
+        f"the 1:1s (at least {t['ic_preparation_min']}%).",
+        f"The IC added a topic before the start of only {prep}% "
+        f"of the 1:1s, under {t['ic_preparation_min']}%.",
+    )
     status = figures.get("status_share")
-    if not enough or status is None:
-        put("open_conversations", NO_DATA, _no_data(held))
-        put("transactional", NO_DATA, _no_data(held))
-    elif status <= t["status_share_max"]:
-        sentence = (
-            f"{status}% of the topics were only status updates (at most {t['status_share_max']}%)."
-        )
-        put("open_conversations", GOOD, sentence)
-        put("transactional", GOOD, sentence)
-    else:
-        sentence = (
-            f"{status}% of the topics were only status updates, over {t['status_share_max']}%."
-        )
-        put("open_conversations", ATTENTION, sentence)
-        put("transactional", ATTENTION, sentence)
+    put_all(
+        ("open_conversations", "transactional"),
+        _no_data(held) if not enough or status is None else "",
+        status is not None and status <= t["status_share_max"],
+        f"{status}% of the topics were only status updates (at most {t['status_share_max']}%).",
+        f"{status}% of the topics were only status updates, over {t['status_share_max']}%.",
+    )
 
     talk = figures.get("talk_share")
     measured = int(figures.get("talk_measured") or 0)
@@ -311,65 +299,43 @@ def judge(
         put(
             "action_items_forgotten",
             GOOD,
-            f"{overdue} action items open past due (at most {t['overdue_items_max']}).",
+            f"{_count(overdue, 'action item')} open past due (at most {t['overdue_items_max']}).",
         )
 
     # Feedback.
     given = int(figures.get("feedback_count") or 0)
     valued = figures.get("feedback_valued_share")
-    if given == 0 or valued is None:
-        put("feedback_valued", NO_DATA, "Not enough data yet (no feedback recorded in the window).")
-        put(
-            "feedback_ignored", NO_DATA, "Not enough data yet (no feedback recorded in the window)."
-        )
-    elif valued >= t["feedback_valued_min"]:
-        sentence = (
-            f"{valued}% of {given} feedback records were acknowledged "
-            f"and acted on (at least {t['feedback_valued_min']}%)."
-        )
-        put("feedback_valued", GOOD, sentence)
-        put("feedback_ignored", GOOD, sentence)
-    else:
-        sentence = (
-            f"Only {valued}% of {given} feedback records were acknowledged "
-            f"and acted on, under {t['feedback_valued_min']}%."
-        )
-        put("feedback_valued", ATTENTION, sentence)
-        put("feedback_ignored", ATTENTION, sentence)
+    put_all(
+        ("feedback_valued", "feedback_ignored"),
+        "Not enough data yet (no feedback recorded in the window)."
+        if given == 0 or valued is None
+        else "",
+        valued is not None and valued >= t["feedback_valued_min"],
+        f"{valued}% of {_count(given, 'feedback record')} were acknowledged "
+        f"and acted on (at least {t['feedback_valued_min']}%).",
+        f"Only {valued}% of {_count(given, 'feedback record')} were acknowledged "
+        f"and acted on, under {t['feedback_valued_min']}%.",
+    )
     constructive = int(figures.get("constructive_count") or 0)
-    if not enough:
-        put("issues_surface_early", NO_DATA, _no_data(held))
-    elif constructive >= t["constructive_min"]:
-        put(
-            "issues_surface_early",
-            GOOD,
-            f"{constructive} constructive feedback records in "
-            f"the window (at least {t['constructive_min']}).",
-        )
-    else:
-        put(
-            "issues_surface_early",
-            ATTENTION,
-            f"{constructive} constructive feedback records in "
-            f"the window, under {t['constructive_min']}.",
-        )
+    put_all(
+        ("issues_surface_early",),
+        "" if enough else _no_data(held),
+        constructive >= t["constructive_min"],
+        f"{_count(constructive, 'constructive feedback record')} in "
+        f"the window (at least {t['constructive_min']}).",
+        f"{_count(constructive, 'constructive feedback record')} in "
+        f"the window, under {t['constructive_min']}.",
+    )
     review = figures.get("review_constructive")
-    if review is None:
-        put("review_surprises", NO_DATA, "Not enough data yet: no review date is recorded.")
-    elif review >= t["constructive_min"]:
-        put(
-            "review_surprises",
-            GOOD,
-            f"{review} constructive feedback records in the {t['review_lookback_days']} "
-            f"days before the review.",
-        )
-    else:
-        put(
-            "review_surprises",
-            ATTENTION,
-            f"Only {review} constructive feedback records in the {t['review_lookback_days']} "
-            f"days before the review.",
-        )
+    before_review = f"{_count(review or 0, 'constructive feedback record')} in the "
+    put_all(
+        ("review_surprises",),
+        "Not enough data yet: no review date is recorded." if review is None else "",
+        review is not None and review >= t["constructive_min"],
+        f"{before_review}{t['review_lookback_days']} days before the review.",
+        f"{before_review}{t['review_lookback_days']} days before the review, "
+        f"under {t['constructive_min']}: the review may hold surprises.",
+    )
 
     # Trust: mood and cancellations.
     mood = figures.get("mood_average")
@@ -448,20 +414,13 @@ def judge(
             ),
         )
     goals = figures.get("goal_progress_share")
-    if goals is None:
-        put("career_progress_visible", NO_DATA, "No goals recorded yet.")
-    elif goals >= t["goal_progress_min"]:
-        put(
-            "career_progress_visible",
-            GOOD,
-            f"{goals}% of goals show progress in the last {t['goal_progress_weeks']} weeks.",
-        )
-    else:
-        put(
-            "career_progress_visible",
-            ATTENTION,
-            f"Only {goals}% of goals show progress in the last {t['goal_progress_weeks']} weeks.",
-        )
+    put_all(
+        ("career_progress_visible",),
+        "No goals recorded yet." if goals is None else "",
+        goals is not None and goals >= t["goal_progress_min"],
+        f"{goals}% of goals show progress in the last {t['goal_progress_weeks']} weeks.",
+        f"Only {goals}% of goals show progress in the last {t['goal_progress_weeks']} weeks.",
+    )
 
     result = []
     for is_warning, items in ((False, POSITIVE_INDICATORS), (True, WARNING_SIGNS)):

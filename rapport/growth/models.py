@@ -130,10 +130,9 @@ class Goal(models.Model):
         return self.title
 
 
-class GoalChange(models.Model):
-    """One field of a goal changed: who, when, from what to what."""
+class FieldChange(models.Model):
+    """One field of something changed: who, when, from what to what (a trail's row)."""
 
-    goal = models.ForeignKey(Goal, models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
     changed_at = models.DateTimeField()
     field = models.CharField(max_length=32)
@@ -141,7 +140,17 @@ class GoalChange(models.Model):
     after = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["changed_at", "pk"]
+
+
+class GoalChange(FieldChange):
+    """One field of a goal changed: who, when, from what to what."""
+
+    goal = models.ForeignKey(Goal, models.CASCADE, related_name="changes")
+
+    class Meta(FieldChange.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.field} of goal {self.goal_id}"
@@ -187,19 +196,14 @@ class DevelopmentPlan(models.Model):
         return [key for key in self.focus.split(",") if key]
 
 
-class PlanChange(models.Model):
+class PlanChange(FieldChange):
     """One change to a development plan: who, when, what, and in which meeting if any."""
 
     plan = models.ForeignKey(DevelopmentPlan, models.CASCADE, related_name="changes")
-    changed_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
-    changed_at = models.DateTimeField()
     meeting = models.ForeignKey(Meeting, models.SET_NULL, null=True, blank=True, related_name="+")
-    field = models.CharField(max_length=32)
-    before = models.TextField(blank=True)
-    after = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["changed_at", "pk"]
+    class Meta(FieldChange.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.field} of plan {self.plan_id}"

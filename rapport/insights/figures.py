@@ -12,10 +12,23 @@ the organisation's cancellation window, through the series warnings' own count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Max, Q, QuerySet, Window
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
@@ -24,71 +37,64 @@ from rapport.framework import indicators
 from rapport.framework.cadence import cadence_for_level
 from rapport.framework.levels import level_or_default
 from rapport.framework.thresholds import ORGANISATION_FIELDS, thresholds_with
-from rapport.growth.models import DevelopmentPlan, Goal
+from rapport.growth.models import Goal
 from rapport.insights.models import Retrospective, Threshold
 from rapport.meetings.models import ActionItem, Meeting, Series, Topic
-from rapport.meetings.selectors import SeriesOverview, series_overviews
+from rapport.meetings.selectors import series_counted
 from rapport.people.models import Organisation, Person
 
-# Hooks wired at merge by the parts of Rapport that record these things. Each takes the
-# series ids and `now` and returns {series_id: value}; None means "not recorded yet".
-# goals: (goals open, goals with a progress update within the window).
-GoalsHook = Callable[[list[int], dt.datetime, int], dict[int, tuple[int, int]] | None]
-# reviews: the latest review date of each series that has one.
-ReviewsHook = Callable[[list[int], dt.datetime], dict[int, dt.date] | None]
-# retrospectives: the ratings (1-5) of each series, oldest first.
-RetrospectivesHook = Callable[[list[int], dt.datetime], dict[int, list[int]] | None]
+
+class _Count(Subquery):
+    """How many distinct rows a correlated queryset (filtered on an OuterRef) has."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet) -> None:
+        super().__init__(queryset.order_by().values("pk").distinct())
 
 
-def _not_recorded_yet(*_args: object) -> None:
-    return None
-
-
-def _goal_progress(ids: list[int], now: dt.datetime, weeks: int) -> dict[int, tuple[int, int]]:
-    """Per series whose IC has active goals: how many, and how many had a progress update
-    within the last `weeks` weeks (1 query)."""
-    reports = dict(Series.objects.filter(pk__in=ids).values_list("pk", "report_id"))
-    since = now - dt.timedelta(weeks=weeks)
-    rows = (
-        Goal.objects.filter(owner_id__in=set(reports.values()), status=Goal.Status.ACTIVE)
-        .values("owner_id")
-        .annotate(
-            active=Count("pk", distinct=True),
-            updated=Count("pk", filter=Q(progress__written_at__gte=since), distinct=True),
-        )
-        .order_by()
+def _annotated(
+    series_qs: QuerySet[Series], *, now: dt.datetime, start: dt.datetime, goal_weeks: int
+) -> QuerySet[Series]:
+    """The series with what the figures read of each, as subqueries of the one series query:
+    1:1s held in the window, the last career topic discussed, the next review date, and the
+    report's active goals with how many had a progress update within `goal_weeks` weeks."""
+    held = Meeting.objects.filter(
+        series=OuterRef("pk"), status=Meeting.Status.HELD, scheduled_at__lte=now
     )
-    by_owner = {row["owner_id"]: (row["active"], row["updated"]) for row in rows}
-    return {pk: by_owner[report] for pk, report in reports.items() if report in by_owner}
-
-
-def _review_dates(ids: list[int], _now: dt.datetime) -> dict[int, dt.date]:
-    """The next review date of each series' development plan, where one is set (1 query)."""
-    return dict(
-        DevelopmentPlan.objects.filter(series_id__in=ids, next_review_on__isnull=False).values_list(
-            "series_id", "next_review_on"
-        )
+    career_topics = Topic.objects.filter(
+        meeting__series=OuterRef("pk"),
+        kind=Topic.Kind.CAREER,
+        discussed=True,
+        meeting__status=Meeting.Status.HELD,
+        meeting__scheduled_at__lte=now,
+    ).order_by("-meeting__scheduled_at")
+    goals = Goal.objects.filter(owner=OuterRef("report_id"), status=Goal.Status.ACTIVE)
+    since = now - dt.timedelta(weeks=goal_weeks)
+    return series_qs.select_related("report", "manager").annotate(
+        held_in_window=_Count(held.filter(scheduled_at__gte=start)),
+        last_career_topic=Subquery(career_topics.values("meeting__scheduled_at")[:1]),
+        review_on=F("development_plan__next_review_on"),
+        goals_active=_Count(goals),
+        goals_updated=_Count(goals.filter(progress__written_at__gte=since)),
     )
 
 
-goal_progress_hook: GoalsHook = _goal_progress
-review_dates_hook: ReviewsHook = _review_dates
-
-
-def retrospective_ratings(series_ids: list[int], now: dt.datetime) -> dict[int, list[int]]:
-    """The retrospective ratings of each series, oldest first (one query)."""
-    ratings: dict[int, list[int]] = {}
+def retrospective_points(
+    series_ids: list[int], now: dt.datetime
+) -> dict[int, list[tuple[dt.datetime, int]]]:
+    """When each series' retrospectives were answered, and their ratings, oldest first."""
+    points: dict[int, list[tuple[dt.datetime, int]]] = {}
     rows = (
         Retrospective.objects.filter(series_id__in=series_ids, answered_at__lte=now)
         .order_by("answered_at", "pk")
-        .values_list("series_id", "rating")
+        .values_list("series_id", "answered_at", "rating")
     )
-    for series_id, rating in rows:
-        ratings.setdefault(series_id, []).append(rating)
-    return ratings
+    for series_id, answered_at, rating in rows:
+        points.setdefault(series_id, []).append((answered_at, rating))
+    return points
 
-
-retrospective_ratings_hook: RetrospectivesHook = retrospective_ratings
 
 NO_GOALS = "No goals recorded yet."
 NO_REVIEW = "No review date recorded yet."
@@ -125,7 +131,7 @@ class Relationship:
     """Every figure of one 1:1 relationship, and the 16 signs judged from them."""
 
     series: Series
-    overview: SeriesOverview
+    overview: Series  # the series as the series warnings count it (series_counted)
     level: str
     window_meetings: int
     window_days: int
@@ -142,6 +148,9 @@ class Relationship:
     review_constructive: int | None = None
     review_on: dt.date | None = None
     retrospectives: list[int] | None = None
+    retrospective_dates: list[dt.datetime] = field(default_factory=list)
+    # Per month of the trends: action items due, and done by their date.
+    items_by_month: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     readings: list[indicators.Reading] = field(default_factory=list)
 
     # Meeting figures ------------------------------------------------------------
@@ -301,74 +310,94 @@ def held_window(series_ids: list[int], *, last: int, now: dt.datetime) -> QueryS
 
 
 def relationships(
-    viewer: Person, series_qs: QuerySet[Series], *, now: dt.datetime | None = None
+    viewer: Person,
+    series_qs: QuerySet[Series],
+    *,
+    now: dt.datetime | None = None,
+    thresholds: dict[str, int] | None = None,
 ) -> list[Relationship]:
     """Every figure of these series (visible to the viewer), in a fixed number of queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    thresholds = thresholds_for(viewer.organisation)
-    overviews = series_overviews(viewer, series_qs, now=now)
-    ids = [overview.series.pk for overview in overviews]
-    if not ids:
-        return []
+    thresholds = thresholds or thresholds_for(viewer.organisation)
     window_days = thresholds["window_days"]
     start = _window_start(now, window_days)
+    counted = series_counted(
+        viewer,
+        _annotated(series_qs, now=now, start=start, goal_weeks=thresholds["goal_progress_weeks"]),
+        now=now,
+    )
+    ids = [series.pk for series in counted]
+    if not ids:
+        return []
     found = {
-        overview.series.pk: Relationship(
-            series=overview.series,
-            overview=overview,
-            level=level_or_default(overview.series.report.level),
+        series.pk: Relationship(
+            series=series,
+            overview=series,
+            level=level_or_default(series.report.level),
             window_meetings=thresholds["window_meetings"],
             window_days=window_days,
             goal_weeks=thresholds["goal_progress_weeks"],
         )
-        for overview in overviews
+        for series in counted
     }
 
-    # 1. The window's held meetings, then their agenda counts per meeting.
-    points: dict[int, MeetingPoint] = {}
-    rows = held_window(ids, last=thresholds["window_meetings"], now=now).values_list(
-        "pk", "series_id", "scheduled_at", "kind", "mood", "manager_talk_share"
-    )
-    for pk, series_id, at, kind, mood, talk in sorted(rows, key=lambda row: (row[2], row[0])):
-        point = MeetingPoint(pk=pk, scheduled_at=at, kind=kind, mood=mood, talk_share=talk)
-        points[pk] = point
-        found[series_id].meetings.append(point)
-    if points:
-        ic = Q(author_id=F("meeting__series__report_id"))
-        counts = (
-            Topic.objects.filter(meeting_id__in=list(points))
-            .values("meeting_id")
-            .annotate(
-                total=Count("pk"),
-                ic=Count("pk", filter=ic),
-                ic_before=Count("pk", filter=ic & Q(added_before_start=True)),
-                status=Count("pk", filter=Q(kind=Topic.Kind.STATUS)),
-            )
-            .order_by()
+    # 1. The window's held meetings with their agenda counts.
+    ic = Q(topics__author_id=F("series__report_id"))
+    rows = (
+        held_window(ids, last=thresholds["window_meetings"], now=now)
+        .annotate(
+            topic_count=Count("topics"),
+            ic_count=Count("topics", filter=ic),
+            ic_before=Count("topics", filter=ic & Q(topics__added_before_start=True)),
+            status_count=Count("topics", filter=Q(topics__kind=Topic.Kind.STATUS)),
         )
-        for row in counts:
-            point = points[row["meeting_id"]]
-            point.topics, point.ic_topics = row["total"], row["ic"]
-            point.ic_before_start, point.status_topics = row["ic_before"], row["status"]
+        .values_list(
+            "pk",
+            "series_id",
+            "scheduled_at",
+            "kind",
+            "mood",
+            "manager_talk_share",
+            "topic_count",
+            "ic_count",
+            "ic_before",
+            "status_count",
+        )
+    )
+    for row in sorted(rows, key=lambda row: (row[2], row[0])):
+        pk, series_id, at, kind, mood, talk, topics, ic_topics, ic_before, status = row
+        found[series_id].meetings.append(
+            MeetingPoint(
+                pk=pk,
+                scheduled_at=at,
+                kind=kind,
+                mood=mood,
+                talk_share=talk,
+                topics=topics,
+                ic_topics=ic_topics,
+                ic_before_start=ic_before,
+                status_topics=status,
+            )
+        )
 
-    # 2. Action items: due in the window (done by their date or not), open past due.
+    # 2. Action items: due in the window (done by their date or not), open past due; and
+    #    per month of the trends, those due and those done by their date.
+    first = _trend_start(today)
+    on_time = Q(status=ActionItem.Status.DONE, done_on__lte=F("due_on"))
+    in_window = Q(due_on__gte=start.date(), due_on__lt=today)
+    in_trend = Q(due_on__gte=first, due_on__lt=today)
     items = (
         ActionItem.objects.filter(series_id__in=ids)
         .exclude(status=ActionItem.Status.DROPPED)
-        .values("series_id", "owner_id")
+        .annotate(month=Case(When(in_trend, then=TruncMonth("due_on")), output_field=DateField()))
+        .values("series_id", "owner_id", "month")
         .annotate(
-            due=Count("pk", filter=Q(due_on__gte=start.date(), due_on__lt=today)),
-            on_time=Count(
-                "pk",
-                filter=Q(
-                    due_on__gte=start.date(),
-                    due_on__lt=today,
-                    status=ActionItem.Status.DONE,
-                    done_on__lte=F("due_on"),
-                ),
-            ),
+            due=Count("pk", filter=in_window),
+            on_time=Count("pk", filter=in_window & on_time),
             overdue=Count("pk", filter=Q(status=ActionItem.Status.OPEN, due_on__lt=today)),
+            month_due=Count("pk", filter=in_trend),
+            month_on_time=Count("pk", filter=in_trend & on_time),
         )
         .order_by()
     )
@@ -378,6 +407,10 @@ def relationships(
         bucket = rel.items.setdefault(side, {"due": 0, "on_time": 0, "overdue": 0})
         for key in ("due", "on_time", "overdue"):
             bucket[key] += row[key]
+        if row["month"] is not None:
+            month = rel.items_by_month.setdefault(_key(row["month"]), [0, 0])
+            month[0] += row["month_due"]
+            month[1] += row["month_on_time"]
 
     # 3. Feedback of the window (through the viewer's access: participants only).
     feedback = (
@@ -396,46 +429,18 @@ def relationships(
     for row in feedback:
         found[row["series_id"]].feedback = {k: v for k, v in row.items() if k != "series_id"}
 
-    # 4. Held vs planned in the window, and the last career talk: a career 1:1 held,
-    #    or a career topic discussed in a held 1:1.
-    held = Q(status=Meeting.Status.HELD, scheduled_at__lte=now)
-    for row in (
-        Meeting.objects.filter(series_id__in=ids)
-        .values("series_id")
-        .annotate(
-            held_days=Count("pk", filter=held & Q(scheduled_at__gte=start)),
-            last_career=Max("scheduled_at", filter=held & Q(kind=Meeting.Kind.CAREER)),
-        )
-        .order_by()
-    ):
-        rel = found[row["series_id"]]
-        rel.held_days, rel.last_career = row["held_days"], row["last_career"]
-    for row in (
-        Topic.objects.filter(
-            meeting__series_id__in=ids,
-            kind=Topic.Kind.CAREER,
-            discussed=True,
-            meeting__status=Meeting.Status.HELD,
-            meeting__scheduled_at__lte=now,
-        )
-        .values("meeting__series_id")
-        .annotate(last=Max("meeting__scheduled_at"))
-        .order_by()
-    ):
-        rel = found[row["meeting__series_id"]]
-        if rel.last_career is None or row["last"] > rel.last_career:
-            rel.last_career = row["last"]
-
-    # 5. What other parts of Rapport record (goals, reviews, retrospectives): hooks.
-    goals = goal_progress_hook(ids, now, thresholds["goal_progress_weeks"])
-    reviews = review_dates_hook(ids, now)
-    ratings = retrospective_ratings_hook(ids, now)
-
+    # 4. Retrospectives; constructive feedback before a review date, where one is set.
+    ratings = retrospective_points(ids, now)
+    reviews = {series.pk: series.review_on for series in counted if series.review_on}
     if reviews:
         _review_feedback(viewer, found, reviews, thresholds["review_lookback_days"])
 
-    for rel in found.values():
-        series = rel.series
+    for series in counted:
+        rel = found[series.pk]
+        # The last career talk: a career 1:1 held, or a career topic discussed in a held 1:1.
+        career = [at for at in (series.last_career, series.last_career_topic) if at is not None]
+        rel.last_career = max(career) if career else None
+        rel.held_days = series.held_in_window
         since = max(start.date(), series.started_on)
         rel.planned_days = max(0, (today - since).days // (7 * series.frequency_weeks))
         if rel.last_career is not None:
@@ -443,10 +448,11 @@ def relationships(
         else:  # never discussed: counted from the 1:1's start, as the series warnings do
             rel.career_never = True
             rel.days_since_career = (today - series.started_on).days
-        if goals is not None:
-            rel.goals = goals.get(series.pk)
-        if ratings is not None:
-            rel.retrospectives = ratings.get(series.pk, [])
+        if series.goals_active:
+            rel.goals = (series.goals_active, series.goals_updated)
+        answered = ratings.get(series.pk, [])
+        rel.retrospectives = [rating for _, rating in answered]
+        rel.retrospective_dates = [at for at, _ in answered]
         rel.readings = indicators.judge(rel.figures(), thresholds, level=rel.level)
     return [found[pk] for pk in ids]
 
@@ -577,6 +583,11 @@ def figure_cards(rel: Relationship) -> list[FigureCard]:
 TREND_MONTHS = 6
 
 
+def _trend_start(today: dt.date, months: int = TREND_MONTHS) -> dt.date:
+    """The first day of the trends' first month."""
+    return dt.date(*_months(today, months)[0], 1)
+
+
 def _months(today: dt.date, count: int) -> list[tuple[int, int]]:
     year, month = today.year, today.month
     found = []
@@ -591,14 +602,16 @@ def _key(value: dt.date | dt.datetime) -> tuple[int, int]:
 
 
 def trends(
-    series_ids: list[int], *, now: dt.datetime | None = None, months: int = TREND_MONTHS
+    rows: list[Relationship], *, now: dt.datetime | None = None
 ) -> dict[str, list[tuple[str, float | None]]]:
-    """Per calendar month: IC agenda share, manager talk share, mood, items done on time and
-    manager cancellations of these series (already checked visible), in three queries."""
+    """Per calendar month: IC agenda share, manager talk share, mood, items done on time,
+    manager cancellations and the average retrospective rating of these relationships
+    (already checked visible), in two queries: the items and ratings are the rows' own."""
     now = now or timezone.now()
+    series_ids = [rel.series.pk for rel in rows]
     today = timezone.localdate(now)
-    keys = _months(today, months)
-    first = dt.date(*keys[0], 1)
+    keys = _months(today, TREND_MONTHS)
+    first = _trend_start(today)
     start = dt.datetime.combine(first, dt.time(), tzinfo=timezone.get_current_timezone())
     held = Q(status=Meeting.Status.HELD)
     meetings = {
@@ -637,20 +650,19 @@ def trends(
         )
         .order_by()
     }
-    items = {
-        _key(row["month"]): row
-        for row in ActionItem.objects.filter(
-            series_id__in=series_ids, due_on__gte=first, due_on__lt=today
-        )
-        .exclude(status=ActionItem.Status.DROPPED)
-        .annotate(month=TruncMonth("due_on"))
-        .values("month")
-        .annotate(
-            due=Count("pk"),
-            on_time=Count("pk", filter=Q(status=ActionItem.Status.DONE, done_on__lte=F("due_on"))),
-        )
-        .order_by()
-    }
+    items: dict[tuple[int, int], dict[str, int]] = {}
+    for rel in rows:
+        for key, (due, on_time) in rel.items_by_month.items():
+            month = items.setdefault(key, {"due": 0, "on_time": 0})
+            month["due"] += due
+            month["on_time"] += on_time
+    monthly: dict[tuple[int, int], list[int]] = {}
+    for rel in rows:
+        for at, rating in zip(rel.retrospective_dates, rel.retrospectives or [], strict=True):
+            local = timezone.localtime(at)
+            if local >= start:
+                monthly.setdefault(_key(local), []).append(rating)
+    ratings = {key: sum(values) / len(values) for key, values in monthly.items()}
     labels = [dt.date(year, month, 1).strftime("%b") for year, month in keys]
 
     def series(values: list[float | None]) -> list[tuple[str, float | None]]:
@@ -669,4 +681,5 @@ def trends(
             [_percent(items[k]["on_time"], items[k]["due"]) if k in items else None for k in keys]
         ),
         "cancellations": series([meetings[k]["cancelled"] if k in meetings else 0 for k in keys]),
+        "retrospectives": series([rounded(ratings.get(k), 1) for k in keys]),
     }

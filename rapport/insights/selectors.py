@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, F, Max, Q
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,12 +18,15 @@ from rapport.framework.agenda import (
     TALK_RULE,
     breaks_talk_rule,
 )
+from rapport.framework.thresholds import thresholds_with
+from rapport.growth.selectors import HomePage
+from rapport.growth.selectors import home_page as growth_home_page
 from rapport.insights import figures
 from rapport.insights.models import TalkMeasure
 from rapport.insights.transcripts import FORMAT_LABELS
 from rapport.meetings.models import Meeting, Series, Topic
 from rapport.meetings.selectors import series_overviews
-from rapport.people.models import Person
+from rapport.people.models import Organisation, Person
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,39 +141,86 @@ class TeamView:
     trends: dict[str, list[tuple[str, float | None]]]
 
 
-def team_view(viewer: Person, *, sort: str = "signs", now: dt.datetime | None = None) -> TeamView:
-    """Every report of the viewer as a row with its signs, and the viewer's own patterns."""
+def team_view(
+    viewer: Person,
+    *,
+    sort: str = "signs",
+    now: dt.datetime | None = None,
+    rows: list[figures.Relationship] | None = None,
+    thresholds: dict[str, int] | None = None,
+) -> TeamView:
+    """Every report of the viewer as a row with its signs, and the viewer's own patterns.
+
+    The manager's talk pattern reads the team's window of held 1:1s (the rows' meetings):
+    of the last measured ones across the team, how many went over the limit."""
     now = now or timezone.now()
-    rows = figures.relationships(viewer, access.team_series_for_insights(viewer), now=now)
-    thresholds = figures.thresholds_for(viewer.organisation)
+    thresholds = thresholds or figures.thresholds_for(viewer.organisation)
+    if rows is None:
+        rows = figures.relationships(
+            viewer, access.team_series_for_insights(viewer), now=now, thresholds=thresholds
+        )
     rows = figures.by_signs(rows) if sort == "signs" else rows
     limit = thresholds["manager_talk_share_max"]
-    shares = list(
-        access.meetings_visible_to(viewer)
-        .filter(
-            series__manager=viewer,
-            status=Meeting.Status.HELD,
-            manager_talk_share__isnull=False,
-            scheduled_at__lte=now,
-        )
-        .order_by("-scheduled_at")
-        .values_list("manager_talk_share", flat=True)[: thresholds["window_meetings"]]
-    )
+    measured = sorted(
+        (point for row in rows for point in row.meetings if point.talk_share is not None),
+        key=lambda point: (point.scheduled_at, point.pk),
+        reverse=True,
+    )[: thresholds["window_meetings"]]
     patterns = ManagerPatterns(
         cancellations=sum(row.cancellations for row in rows),
         cancellation_days=thresholds["cancellation_warning_days"],
-        talk_over=sum(1 for share in shares if share > limit),
-        talk_measured=len(shares),
+        talk_over=sum(1 for point in measured if point.talk_share > limit),
+        talk_measured=len(measured),
         talk_limit=limit,
     )
-    trends = figures.trends([row.series.pk for row in rows], now=now)
+    trends = figures.trends(rows, now=now)
     return TeamView(rows=rows, patterns=patterns, thresholds=thresholds, trends=trends)
 
 
 def own_relationships(viewer: Person, *, now: dt.datetime | None = None):
     """The viewer's own 1:1 with their manager (open series), with its figures."""
-    qs = access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True)
-    return figures.relationships(viewer, qs, now=now)
+    return figures.relationships(viewer, _own_series(viewer), now=now)
+
+
+def _own_series(viewer: Person) -> QuerySet[Series]:
+    return access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True)
+
+
+@dataclass(frozen=True, slots=True)
+class InsightsPage:
+    """What the insights page shows the viewer: their team, their own 1:1, the teams below."""
+
+    team: TeamView | None
+    own: list[figures.Relationship]
+    aggregates: list[AggregateRow] | None
+    is_admin: bool
+
+
+def insights_page(
+    viewer: Person, *, sort: str = "signs", now: dt.datetime | None = None
+) -> InsightsPage:
+    """The team view, the viewer's own 1:1 and the aggregates, the figures read in one pass."""
+    now = now or timezone.now()
+    thresholds = figures.thresholds_for(viewer.organisation)
+    has_team, has_aggregates = access.insight_views(viewer)
+    series_qs = _own_series(viewer)
+    if has_team:
+        series_qs = series_qs | access.team_series_for_insights(viewer)
+    rows = figures.relationships(viewer, series_qs, now=now, thresholds=thresholds)
+    team_rows = [row for row in rows if row.series.manager_id == viewer.pk]
+    team = (
+        team_view(viewer, sort=sort, now=now, rows=team_rows, thresholds=thresholds)
+        if has_team
+        else None
+    )
+    return InsightsPage(
+        team=team,
+        own=[row for row in rows if row.series.report_id == viewer.pk],
+        aggregates=(
+            aggregates_for(viewer, now=now, thresholds=thresholds) if has_aggregates else None
+        ),
+        is_admin=viewer.is_org_admin,
+    )
 
 
 def relationship_view(viewer: Person, series: Series, *, now: dt.datetime | None = None):
@@ -190,7 +241,7 @@ def relationship_view(viewer: Person, series: Series, *, now: dt.datetime | None
         .filter(series=series, created_at__gte=start)
         .order_by("created_at")
     )
-    return rel, items, feedback, figures.trends([series.pk], now=now)
+    return rel, items, feedback, figures.trends([rel], now=now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,11 +257,13 @@ class AggregateRow:
     retrospective_average: float | None = None
 
 
-def aggregates_for(viewer: Person, *, now: dt.datetime | None = None) -> list[AggregateRow]:
+def aggregates_for(
+    viewer: Person, *, now: dt.datetime | None = None, thresholds: dict[str, int] | None = None
+) -> list[AggregateRow]:
     """Per manager the viewer oversees: cadence kept, cancellations, IC agenda share."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    thresholds = figures.thresholds_for(viewer.organisation)
+    thresholds = thresholds or figures.thresholds_for(viewer.organisation)
     start = now - dt.timedelta(days=thresholds["window_days"])
     series_qs = access.aggregate_series_for(viewer).select_related("manager", "report")
     overviews = series_overviews(viewer, series_qs, now=now)
@@ -335,6 +388,54 @@ def retrospective_prompt_for(
         return None
     due_on = rules.next_due_on(started_on=series.started_on, last_on=last_on, weeks=weeks)
     return RetrospectivePrompt(series, due_on)
+
+
+def retrospectives_to_remind(now: dt.datetime) -> list[tuple[Series, dt.date]]:
+    """Each open 1:1 whose retrospective fell due a reminder's delay ago unanswered, with
+    the day it fell due (in the report's timezone), for the reminder mail."""
+    from rapport.framework import retrospectives as rules
+
+    own_weeks = dict(
+        Organisation.objects.filter(insight_thresholds__key="retrospective_weeks").values_list(
+            "pk", "insight_thresholds__value"
+        )
+    )
+    default_weeks = thresholds_with({})["retrospective_weeks"]
+    open_series = (
+        Series.objects.filter(ended_on__isnull=True, report__is_active=True)
+        .annotate(last_retro=Max("retrospectives__answered_at"))
+        .select_related("manager", "report")
+    )
+    found = []
+    for series in open_series:
+        today = now.astimezone(_zone(series.report.timezone)).date()
+        last_on = series.last_retro.date() if series.last_retro else None
+        weeks = own_weeks.get(series.organisation_id, default_weeks)
+        due_on = rules.next_due_on(started_on=series.started_on, last_on=last_on, weeks=weeks)
+        if today >= due_on + rules.REMINDER_AFTER:
+            found.append((series, due_on))
+    return found
+
+
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name or "UTC")
+
+
+@dataclass(frozen=True)
+class HomeWithPrompt(HomePage):
+    """Home, with the report's retrospective prompt when one is due."""
+
+    retrospective_prompt: RetrospectivePrompt | None = None
+
+
+def home_page(viewer: Person, *, now: dt.datetime | None = None) -> HomeWithPrompt:
+    """The home page of one person (growth's), with their retrospective prompt."""
+    now = now or timezone.now()
+    base = growth_home_page(viewer, now=now)
+    return HomeWithPrompt(
+        **{field.name: getattr(base, field.name) for field in fields(base)},
+        retrospective_prompt=retrospective_prompt_for(viewer, now=now),
+    )
 
 
 @dataclass(frozen=True, slots=True)

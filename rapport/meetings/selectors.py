@@ -133,11 +133,9 @@ def _count(meetings: QuerySet[Meeting]) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-def series_overviews(
-    viewer: Person, series_qs, *, now: dt.datetime | None = None
-) -> list[SeriesOverview]:
-    """One line per series: next meeting, open and overdue items, warning signs."""
-    now = now or timezone.now()
+def series_counted(viewer: Person, series_qs, *, now: dt.datetime) -> list[Series]:
+    """The series, each annotated in one query with its next meeting's id, last held and
+    last career 1:1, and the manager's cancellations and late moves in the warnings window."""
     today = timezone.localdate(now)
     window = dt.datetime.combine(
         cancellation_window_start(today, days=viewer.organisation.cancellation_warning_days),
@@ -149,7 +147,7 @@ def series_overviews(
     of_series = Meeting.objects.filter(series=OuterRef("pk"))
     held = of_series.filter(status=Meeting.Status.HELD).order_by("-scheduled_at")
     by_manager = of_series.filter(cancelled_by=OuterRef("manager"), cancelled_at__gte=window)
-    rows = list(
+    return list(
         series_qs.annotate(
             next_meeting_id=_next_meeting_subquery(now),
             last_held=Subquery(held.values("scheduled_at")[:1]),
@@ -163,6 +161,15 @@ def series_overviews(
             ),
         ).order_by("report__name")
     )
+
+
+def series_overviews(
+    viewer: Person, series_qs, *, now: dt.datetime | None = None
+) -> list[SeriesOverview]:
+    """One line per series: next meeting, open and overdue items, warning signs."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = series_counted(viewer, series_qs, now=now)
     meetings = {
         meeting.pk: meeting
         for meeting in access.meetings_visible_to(viewer)

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -29,14 +28,12 @@ from rapport.errors import Refused
 from rapport.framework.checklists import PRE_MEETING
 from rapport.framework.documentation import NOTE_SECTIONS
 from rapport.framework.retrospectives import QUESTIONS as RETROSPECTIVE_QUESTIONS
-from rapport.framework.retrospectives import REMINDER_AFTER as RETROSPECTIVE_REMINDER_AFTER
-from rapport.framework.retrospectives import next_due_on as retrospective_due_on
-from rapport.framework.thresholds import thresholds_with
+from rapport.insights.selectors import retrospectives_to_remind
 from rapport.meetings import wording
 from rapport.meetings.models import ActionItem, Meeting, Series, SharedNotes
 from rapport.notifications.calendar import meeting_title
 from rapport.notifications.models import Delivery, MailKind, MailPreference
-from rapport.people.models import Organisation, Person
+from rapport.people.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -336,28 +333,15 @@ def _cancel_builder(meeting: Meeting, person: Person) -> Callable[[], EmailMessa
 
 def due_retrospectives(now: dt.datetime) -> list[Due]:
     """Once per due retrospective, to the report, a week after it fell due unanswered."""
-    due: list[Due] = []
-    own_weeks = dict(
-        Organisation.objects.filter(insight_thresholds__key="retrospective_weeks").values_list(
-            "pk", "insight_thresholds__value"
+    return [
+        Due(
+            MailKind.RETROSPECTIVE,
+            series.report,
+            f"retro:{series.pk}:{due_on.isoformat()}",
+            _retro_builder(series),
         )
-    )
-    default_weeks = thresholds_with({})["retrospective_weeks"]
-    open_series = (
-        Series.objects.filter(ended_on__isnull=True, report__is_active=True)
-        .annotate(last_retro=Max("retrospectives__answered_at"))
-        .select_related("manager", "report")
-    )
-    for series in open_series:
-        today = now.astimezone(ZoneInfo(series.report.timezone or "UTC")).date()
-        last_on = series.last_retro.date() if series.last_retro else None
-        weeks = own_weeks.get(series.organisation_id, default_weeks)
-        due_on = retrospective_due_on(started_on=series.started_on, last_on=last_on, weeks=weeks)
-        if today < due_on + RETROSPECTIVE_REMINDER_AFTER:
-            continue
-        key = f"retro:{series.pk}:{due_on.isoformat()}"
-        due.append(Due(MailKind.RETROSPECTIVE, series.report, key, _retro_builder(series)))
-    return due
+        for series, due_on in retrospectives_to_remind(now)
+    ]
 
 
 def _retro_builder(series: Series) -> Callable[[], EmailMessage]:

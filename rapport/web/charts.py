@@ -42,7 +42,9 @@ def _frame(chart_id: str, title: str, text: str, body: str) -> Markup:
     )
 
 
-def _axes(maximum: float, unit: str, labels: Sequence[str], pad: float = 8) -> list[str]:
+def _axes(
+    maximum: float, unit: str, labels: Sequence[str], pad: float = 16, minimum: float = 0
+) -> list[str]:
     plot_h = HEIGHT - TOP - BOTTOM
     out = [
         f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}"/>',
@@ -51,26 +53,32 @@ def _axes(maximum: float, unit: str, labels: Sequence[str], pad: float = 8) -> l
         f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end">'
         f"{escape(_number(maximum, unit))}</text>",
         f'<text x="{LEFT - 4}" y="{TOP + plot_h}" text-anchor="end">'
-        f"{escape(_number(0, unit))}</text>",
+        f"{escape(_number(minimum, unit))}</text>",
     ]
+    last = len(labels) - 1
     for index, label in enumerate(labels):
         x = _x(index, len(labels), pad)
+        # The outer labels grow inwards, so a long one (a date) stays inside the frame.
+        anchor = "middle" if last == 0 else {0: "start", last: "end"}.get(index, "middle")
+        if anchor != "middle":
+            x = LEFT if anchor == "start" else WIDTH - RIGHT
         out.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="middle">{escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">{escape(label)}</text>'
         )
     return out
 
 
-def _x(index: int, total: int, pad: float = 8) -> float:
+def _x(index: int, total: int, pad: float = 16) -> float:
     plot_w = WIDTH - LEFT - RIGHT
     if total <= 1:
         return LEFT + plot_w / 2
     return LEFT + pad + index * (plot_w - 2 * pad) / (total - 1)
 
 
-def _y(value: float, maximum: float) -> float:
+def _y(value: float, maximum: float, minimum: float = 0) -> float:
     plot_h = HEIGHT - TOP - BOTTOM
-    return TOP + plot_h - (min(max(value, 0), maximum) / maximum) * plot_h
+    span = maximum - minimum
+    return TOP + plot_h - ((min(max(value, minimum), maximum) - minimum) / span) * plot_h
 
 
 def line_chart(
@@ -78,13 +86,18 @@ def line_chart(
     points: Sequence[Point],
     *,
     maximum: float = 100,
+    minimum: float = 0,
     unit: str = "%",
     limit: float | None = None,
     chart_id: str,
 ) -> Markup:
-    """A line through the points (gaps skipped), with an optional dashed limit line."""
+    """A line through the points (gaps skipped), with an optional dashed limit line.
+
+    The scale runs from `minimum` (0 for shares, 1 for a 1-5 rating) to `maximum`."""
     if maximum <= 0:
         raise ValueError("A chart's maximum must be positive.")
+    if minimum >= maximum:
+        raise ValueError("A chart's minimum must be below its maximum.")
     text = describe(title, points, unit)
     if not points or all(value is None for _, value in points):
         empty = (
@@ -93,14 +106,14 @@ def line_chart(
             "No data yet</text>"
         )
         return _frame(chart_id, title, text, empty)
-    body = _axes(maximum, unit, [label for label, _ in points])
+    body = _axes(maximum, unit, [label for label, _ in points], minimum=minimum)
     if limit is not None:
-        y = _y(limit, maximum)
+        y = _y(limit, maximum, minimum)
         body.append(
             f'<line class="limit" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
         )
     coords = [
-        (_x(index, len(points)), _y(value, maximum), value)
+        (_x(index, len(points)), _y(value, maximum, minimum), value)
         for index, (_, value) in enumerate(points)
         if value is not None
     ]

@@ -279,6 +279,11 @@ class ActionItemForm(forms.Form):
         owner_id = int(self.cleaned_data["owner"])
         return self.series.report if owner_id == self.series.report_id else self.series.manager
 
+    def item(self) -> dict[str, Any]:
+        """The item as the services take it: text, owner and due date."""
+        data = self.cleaned_data
+        return {"text": data["text"], "owner": self.owner_person(), "due_on": data["due_on"]}
+
 
 class CompleteForm(forms.Form):
     held_minutes = forms.IntegerField(

@@ -65,3 +65,32 @@ def test_labels_and_titles_are_escaped() -> None:
 def test_a_chart_needs_a_positive_maximum() -> None:
     with pytest.raises(ValueError, match="positive"):
         charts.line_chart("x", [("a", 1)], maximum=0, chart_id="z")
+
+
+def test_a_rating_chart_runs_from_1_to_5_and_puts_a_1_on_the_floor() -> None:
+    svg = str(
+        charts.line_chart(
+            "Rating", [("Jul", 1), ("Aug", 5)], minimum=1, maximum=5, unit="", chart_id="r"
+        )
+    )
+    assert ">1</text>" in svg and ">5</text>" in svg
+    assert ">0</text>" not in svg  # no 0 on a 1-5 scale
+    ys = [float(y) for y in re.findall(r'cy="([\d.]+)"', svg)]
+    floor = charts.HEIGHT - charts.BOTTOM
+    assert ys[0] == pytest.approx(floor) and ys[1] == pytest.approx(charts.TOP)
+
+
+def test_a_chart_needs_its_minimum_below_its_maximum() -> None:
+    with pytest.raises(ValueError, match="below"):
+        charts.line_chart("x", [("a", 1)], minimum=5, maximum=5, chart_id="z")
+
+
+def test_the_outer_labels_grow_inwards_so_long_dates_stay_inside() -> None:
+    svg = str(
+        charts.line_chart(
+            "Rating", [("01 Sep 2026", 4), ("06 Dec 2026", 3)], maximum=5, chart_id="d"
+        )
+    )
+    assert 'text-anchor="start">01 Sep 2026<' in svg
+    right = charts.WIDTH - charts.RIGHT
+    assert f'x="{right:.1f}" y="{charts.HEIGHT - 8}" text-anchor="end">06 Dec 2026<' in svg

@@ -175,3 +175,28 @@ def test_the_team_view_sorts_by_the_number_of_signs(mia, ray, rita, series, past
     assert [row.series.report for row in rows] == [ray, rita]
     by_name = selectors.team_view(mia, sort="name", now=NOW).rows
     assert [row.series.report.name for row in by_name] == sorted([ray.name, rita.name])
+
+
+def test_the_trends_count_items_done_by_their_date_and_ratings_in_their_month(
+    mia, ray, series, past
+) -> None:
+    from django.utils import timezone
+
+    from rapport.framework.retrospectives import QUESTIONS
+
+    item(series, ray, due_days_ago=1, done_days_ago=2)  # done in time
+    item(series, ray, due_days_ago=1)  # still open
+    item(series, ray, due_days_ago=400, done_days_ago=400)  # before the trends
+    services.retrospective_answer(
+        actor=ray, series=series, answers={key: "Fine" for key, _ in QUESTIONS}, rating=4
+    )
+    now = timezone.now()
+    rel = relationship_for(mia, series, now=now)
+    trends = figures.trends([rel], now=now)
+    this_month = dict(trends["on_time"])[f"{timezone.localdate(now):%b}"]
+    yesterday_month = dict(trends["on_time"])[
+        f"{timezone.localdate(now) - dt.timedelta(days=1):%b}"
+    ]
+    assert 50 in (this_month, yesterday_month)
+    assert trends["retrospectives"][-1] == (f"{timezone.localdate(now):%b}", 4)
+    assert [value for _, value in trends["retrospectives"][:-1]] == [None] * 5

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from rapport.framework.retrospectives import QUESTIONS
 from rapport.insights.models import Threshold
+from rapport.insights.services import retrospective_answer
 from rapport.meetings.services import report_invite
 from tests.insights.history import feedback, held, item, topic
 
@@ -28,6 +31,9 @@ def test_the_manager_sees_each_report_with_its_signs_and_why(client_for, mia, pa
     assert "Ray Report" in page and "Rita Senior" in page
     assert "ICs show up unprepared" in page
     assert "The IC added a topic before the start of only 0% of the 1:1s" in page
+    # each fired sign's sentence ends with its one suggested next step, linked
+    assert "of the 1:1s, under 75%. <a href=" in page
+    assert "Invite them to add their topics first</a>" in page
     assert "not enough data yet (0 meetings)" in page  # rita has no history
 
 
@@ -46,6 +52,7 @@ def test_the_relationship_page_links_each_sign_to_its_figure_and_a_next_step(
 def test_the_report_reads_invitations_not_judgements(client_for, ray, series, past) -> None:
     overview = client_for(ray).get(reverse("insights")).content.decode()
     assert "It is your meeting" in overview
+    assert f'href="{reverse("retrospectives", args=[series.pk])}"' in overview
     assert "Your team" not in overview
     page = client_for(ray).get(reverse("insights_series", args=[series.pk])).content.decode()
     assert "What your 1:1s look like" in page
@@ -145,3 +152,13 @@ def test_only_org_admins_reach_the_thresholds(client_for, mia, dan) -> None:
 
 def test_the_home_page_links_to_insights(client_for, mia) -> None:
     assert reverse("insights") in client_for(mia).get(reverse("home")).content.decode()
+
+
+def test_the_team_view_charts_the_retrospective_rating_by_month_on_a_1_to_5_scale(
+    client_for, mia, ray, series, past
+) -> None:
+    answers = {key: "Fine" for key, _ in QUESTIONS}
+    retrospective_answer(actor=ray, series=series, answers=answers, rating=2)
+    page = client_for(mia).get(reverse("insights")).content.decode()
+    assert '<title id="team-retrospectives-title">' in page
+    assert f"{timezone.localdate():%b}: 2." in page

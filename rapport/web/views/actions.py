@@ -13,10 +13,9 @@ from rapport.meetings import selectors, services
 from rapport.meetings.models import ActionItem
 from rapport.web.forms import ActionItemForm
 from rapport.web.views.common import (
-    confirm_page,
     first_error,
-    is_confirmed,
     is_htmx,
+    past_due_confirmed,
     person_view,
     refused,
     render_page,
@@ -72,26 +71,17 @@ def action_item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     form = ActionItemForm(request.POST, series=item.series)
     if not form.is_valid():
         return refused(request, first_error(form))
-    asked = f"past-due:item-{item.pk}:{form.cleaned_data['due_on']}"
-    try:
-        services.action_item_update(
-            actor=request.user,
-            item=item,
-            text=form.cleaned_data["text"],
-            owner=form.owner_person(),
-            due_on=form.cleaned_data["due_on"],
-            ask_if_past=not is_confirmed(request, asked),
-        )
-    except services.NeedsConfirmation as question:
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("my_action_items")
-        return confirm_page(
-            request,
-            str(question),
-            title="A date in the past?",
-            confirm_label="Keep this date",
-            back=back,
-            asked=asked,
-        )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("my_action_items")
+    asking = past_due_confirmed(
+        request,
+        asked=f"past-due:item-{item.pk}:{form.cleaned_data['due_on']}",
+        back=back,
+        write=lambda ask_if_past: services.action_item_update(
+            actor=request.user, item=item, **form.item(), ask_if_past=ask_if_past
+        ),
+    )
+    if asking is not None:
+        return asking
     return _row(request, item)

@@ -65,6 +65,27 @@ def is_confirmed(request: HttpRequest, asked: str = "") -> bool:
     return False
 
 
+def past_due_confirmed(
+    request: HttpRequest, *, asked: str, back: str, write: Callable[[bool], object]
+) -> HttpResponse | None:
+    """Run `write(ask_if_past)`: None once written, or the page asking whether a due date in
+    the past is meant (the same form again; `asked` names the question for htmx calls)."""
+    from rapport.meetings.services import NeedsConfirmation
+
+    try:
+        write(not is_confirmed(request, asked))
+    except NeedsConfirmation as question:
+        return confirm_page(
+            request,
+            str(question),
+            title="A date in the past?",
+            confirm_label="Keep this date",
+            back=back,
+            asked=asked,
+        )
+    return None
+
+
 def confirm_page(
     request: HttpRequest,
     question: str,

@@ -10,6 +10,8 @@ from django.urls import reverse
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework import indicators
+from rapport.framework import retrospectives as retro_rules
+from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
 from rapport.insights import figures, selectors, services, wording
 from rapport.web import charts
 from rapport.web.views.common import person_view
@@ -17,12 +19,14 @@ from rapport.web.views.common import person_view
 SORTS = ("signs", "name")
 
 # Each trend: its title, and how it is drawn (a line on a scale with an optional limit, or bars).
+RATING_SCALE = {"minimum": retro_rules.RATING_MIN, "maximum": retro_rules.RATING_MAX, "unit": ""}
 TRENDS = (
     ("agenda", "IC agenda share by month", {"maximum": 100, "unit": "%"}),
     ("talk", "Manager talk share by month", {"maximum": 100, "unit": "%", "limit": 30}),
-    ("mood", "Average mood by month (1–5)", {"maximum": 5, "unit": ""}),
+    ("mood", "Average mood by month (1–5)", {"minimum": MOOD_MIN, "maximum": MOOD_MAX, "unit": ""}),
     ("on_time", "Action items done by their date, by month", {"maximum": 100, "unit": "%"}),
     ("cancellations", "Manager cancellations by month", None),
+    ("retrospectives", "Average retrospective rating by month (1–5)", RATING_SCALE),
 )
 
 
@@ -48,9 +52,9 @@ def next_step_url(step: indicators.NextStep, rel: figures.Relationship) -> str:
     if step.kind == "playbook":
         return reverse("framework") + f"#playbook-{step.target}"
     series_url = reverse("series", args=[rel.series.pk])
-    upcoming = rel.overview.next_meeting
+    upcoming = rel.overview.next_meeting_id
     if step.target == "add_topics" and upcoming is not None:
-        return reverse("meeting", args=[upcoming.pk])
+        return reverse("meeting", args=[upcoming])
     anchors = {
         "review_items": "#items-title",
         "career": "#cadence-form",
@@ -65,18 +69,19 @@ def insights(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     sort = request.GET.get("sort", "signs")
     sort = sort if sort in SORTS else "signs"
-    team = selectors.team_view(viewer, sort=sort) if access.sees_team_insights(viewer) else None
+    page = selectors.insights_page(viewer, sort=sort)
+    team = page.team
     context = {
         "team": team,
         "team_charts": trend_charts(team.trends, "team", team.thresholds) if team else [],
         "sort": sort,
-        "own": selectors.own_relationships(viewer),
-        "aggregates": selectors.aggregates_for(viewer) if access.sees_aggregates(viewer) else None,
+        "own": page.own,
+        "aggregates": page.aggregates,
         "signs": indicators.WARNING_SIGNS,
         "next_step_url": next_step_url,
         "invitations": wording.invitations,
         "min_reports": indicators.AGGREGATE_MIN_REPORTS,
-        "is_admin": viewer.is_org_admin,
+        "is_admin": page.is_admin,
     }
     return render(request, "web/insights/index.html", context)
 

@@ -27,6 +27,7 @@ from rapport.web.views.common import (
     first_error,
     is_confirmed,
     is_htmx,
+    past_due_confirmed,
     person_view,
     refused,
 )
@@ -487,26 +488,16 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = ActionItemForm(request.POST, series=found.series)
     if not form.is_valid():
         return refused(request, first_error(form))
-    asked = f"past-due:meeting-{found.pk}:{form.cleaned_data['due_on']}"
-    try:
-        services.action_item_add(
-            actor=request.user,
-            meeting=found,
-            text=form.cleaned_data["text"],
-            owner=form.owner_person(),
-            due_on=form.cleaned_data["due_on"],
-            ask_if_past=not is_confirmed(request, asked),
-        )
-    except services.NeedsConfirmation as question:
-        back = reverse("meeting", args=[found.pk]) + "#items"
-        return confirm_page(
-            request,
-            str(question),
-            title="A date in the past?",
-            confirm_label="Keep this date",
-            back=back,
-            asked=asked,
-        )
+    asking = past_due_confirmed(
+        request,
+        asked=f"past-due:meeting-{found.pk}:{form.cleaned_data['due_on']}",
+        back=reverse("meeting", args=[found.pk]) + "#items",
+        write=lambda ask_if_past: services.action_item_add(
+            actor=request.user, meeting=found, **form.item(), ask_if_past=ask_if_past
+        ),
+    )
+    if asking is not None:
+        return asking
     if not is_htmx(request):
         return _back(found, "#items")
     context = {

@@ -12,6 +12,7 @@ from rapport.framework import retrospectives as rules
 from rapport.insights import selectors, services
 from rapport.web import charts
 from rapport.web.views.common import person_view
+from rapport.web.views.insights import RATING_SCALE
 
 
 def _render(request, page, *, error="", values=None, status=200) -> HttpResponse:
@@ -19,8 +20,7 @@ def _render(request, page, *, error="", values=None, status=200) -> HttpResponse
         "Retrospective rating (1–5)",
         page.ratings,
         chart_id="retro-rating",
-        maximum=5,
-        unit="",
+        **RATING_SCALE,
     )
     context = {
         "page": page,
