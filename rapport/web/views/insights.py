@@ -11,7 +11,9 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.framework import indicators
 from rapport.insights import figures, selectors, services, wording
+from rapport.people.models import AuditEvent
 from rapport.web import charts
+from rapport.web.audit import record_read
 from rapport.web.views.common import person_view
 
 SORTS = ("signs", "name")
@@ -86,6 +88,7 @@ def relationship(request: HttpRequest, series_id: int) -> HttpResponse:
     """One relationship's figures with formula, window and the rows behind each."""
     viewer = request.user
     series = access.insight_series_for(viewer, series_id)
+    record_read(request, AuditEvent.Action.INSIGHTS_VIEW, subject=series.report, target=series)
     rel, items, feedback, trends = selectors.relationship_view(viewer, series)
     is_manager = access.is_manager_in(viewer, series)
     context = {
