@@ -51,6 +51,19 @@ def _grouped(rows: Any, key: str = "series_id") -> dict[int, list[Any]]:
     return grouped
 
 
+def _change_line(change: Any) -> str:
+    """One line of a goal's or a plan's change log, in words."""
+    when = f"{_day(change.changed_at)} by {_name(change.changed_by)}"
+    if change.field == "created":
+        return f"- Created {when}"
+    what = change.field.replace("_", " ").capitalize()
+    if not change.before:
+        return f'- Changed {when}: {what} set to "{change.after}"'
+    if not change.after:
+        return f'- Changed {when}: {what} "{change.before}" removed'
+    return f'- Changed {when}: {what} from "{change.before}" to "{change.after}"'
+
+
 @dataclass
 class CareerRecords:
     """Every career record the person may see in their 1:1s, grouped by 1:1."""
@@ -279,11 +292,7 @@ class CareerRecords:
                 lines.append(
                     f"- Progress {_day(p.written_at)} ({_name(p.written_by)}{share}): {p.text}"
                 )
-            for c in self.goal_changes.get(goal.pk, []):
-                lines.append(
-                    f"- Changed {_day(c.changed_at)} by {_name(c.changed_by)}: "
-                    f'{c.field} from "{c.before}" to "{c.after}"'
-                )
+            lines += [_change_line(c) for c in self.goal_changes.get(goal.pk, [])]
         return lines
 
     def _plan_markdown(self, series_id: int) -> list[str]:
@@ -295,11 +304,7 @@ class CareerRecords:
         lines.append(f"- Next review: {_day(plan.next_review_on)}")
         if plan.notes:
             lines.append(f"- Notes: {plan.notes}")
-        for c in self.plan_changes.get(plan.pk, []):
-            lines.append(
-                f"- Changed {_day(c.changed_at)} by {_name(c.changed_by)}: "
-                f'{c.field} from "{c.before}" to "{c.after}"'
-            )
+        lines += [_change_line(c) for c in self.plan_changes.get(plan.pk, [])]
         return lines
 
     def _summaries_markdown(self, series_id: int) -> list[str]:
@@ -339,11 +344,14 @@ class CareerRecords:
                     f"acted on {_day(f.acted_on_at)}"
                     + (f": {f.acted_on_note}" if f.acted_on_note else "")
                 )
-            lines.append(
+            lines += [
                 f"- {_day(f.created_at)}, {f.get_kind_display().lower()}, from "
-                f"{_name(f.given_by)} to {_name(f.given_to)}: {f.situation} / {f.behaviour} / "
-                f"{f.impact}" + (f" ({'; '.join(marks)})" if marks else "")
-            )
+                f"{_name(f.given_by)} to {_name(f.given_to)}"
+                + (f" ({'; '.join(marks)})" if marks else ""),
+                f"  - Situation: {f.situation}",
+                f"  - Behaviour: {f.behaviour}",
+                f"  - Impact: {f.impact}",
+            ]
         return lines
 
 

@@ -162,6 +162,8 @@ def test_the_export_holds_every_career_record_i_may_see_and_no_colleagues_answer
         "Delivery: Below Confirmed (Mia Manager): Ray Report ships on time but alone",
         "### Lead the migration (Ray Report) (active)",
         "Progress ",
+        'Criterion set to "Ray Report runs the cut-over"',
+        "  - Situation: The incident review",
         "## Development plan",
         "Colleagues find Ray Report calm",
         "rated 4/5",
