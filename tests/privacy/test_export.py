@@ -85,7 +85,7 @@ def test_the_command_line_exports_a_person_as_themselves_into_a_private_file(
     assert MINE in "".join(files.values()) and THEIRS not in "".join(files.values())
     row = AuditEvent.objects.get(subject=ray, action="person_export")
     assert row.via == "cli"
-    assert "1:1s in Markdown" in capsys.readouterr().out
+    assert "1:1s and 0 careers in Markdown" in capsys.readouterr().out
 
 
 def test_nobody_else_may_export_a_person_not_even_an_admin(ray, ada, tmp_path, capsys) -> None:
