@@ -371,59 +371,45 @@ def career_records(person: Person, series_ids: list[int]) -> CareerRecords:
         .select_related("updated_by")
     }
     plan_ids = [plan.pk for plan in plans.values()]
+    in_series = {"series_id__in": series_ids}
     return CareerRecords(
-        aspirations=_grouped(
-            access.aspirations_visible_to(person)
-            .filter(series_id__in=series_ids)
-            .order_by("question_key", "recorded_at", "pk")
+        aspirations=_rows(
+            access.aspirations_visible_to(person), in_series, "question_key", "recorded_at"
         ),
-        ladder_views=_grouped(
-            access.ladder_views_visible_to(person)
-            .filter(series_id__in=series_ids)
-            .order_by("recorded_at", "pk")
-        ),
-        self_assessments=_grouped(
-            access.self_assessments_visible_to(person)
-            .filter(series_id__in=series_ids)
-            .order_by("written_at", "pk")
-        ),
+        ladder_views=_rows(access.ladder_views_visible_to(person), in_series, "recorded_at"),
+        self_assessments=_rows(access.self_assessments_visible_to(person), in_series, "written_at"),
         goals=_grouped(goals),
-        goal_changes=_grouped(
-            access.goal_changes_visible_to(person)
-            .filter(goal_id__in=goal_ids)
-            .select_related("changed_by")
-            .order_by("changed_at", "pk"),
-            "goal_id",
+        goal_changes=_rows(
+            access.goal_changes_visible_to(person).select_related("changed_by"),
+            {"goal_id__in": goal_ids},
+            "changed_at",
+            key="goal_id",
         ),
-        goal_progress=_grouped(
-            access.goal_progress_visible_to(person)
-            .filter(goal_id__in=goal_ids)
-            .select_related("written_by")
-            .order_by("written_at", "pk"),
-            "goal_id",
+        goal_progress=_rows(
+            access.goal_progress_visible_to(person).select_related("written_by"),
+            {"goal_id__in": goal_ids},
+            "written_at",
+            key="goal_id",
         ),
         plans=plans,
-        plan_changes=_grouped(
-            access.plan_changes_visible_to(person)
-            .filter(plan_id__in=plan_ids)
-            .select_related("changed_by")
-            .order_by("changed_at", "pk"),
-            "plan_id",
+        plan_changes=_rows(
+            access.plan_changes_visible_to(person).select_related("changed_by"),
+            {"plan_id__in": plan_ids},
+            "changed_at",
+            key="plan_id",
         ),
-        summaries=_grouped(
-            access.peer_summaries_visible_to(person)
-            .filter(series_id__in=series_ids)
-            .select_related("written_by")
-            .order_by("written_at", "pk")
+        summaries=_rows(
+            access.peer_summaries_visible_to(person).select_related("written_by"),
+            in_series,
+            "written_at",
         ),
-        retrospectives=_grouped(
-            access.retrospectives_visible_to(person)
-            .filter(series_id__in=series_ids)
-            .order_by("answered_at", "pk")
-        ),
-        feedback=_grouped(
-            access.feedback_visible_to(person)
-            .filter(series_id__in=series_ids)
-            .order_by("created_at", "pk")
-        ),
+        retrospectives=_rows(access.retrospectives_visible_to(person), in_series, "answered_at"),
+        feedback=_rows(access.feedback_visible_to(person), in_series, "created_at"),
     )
+
+
+def _rows(
+    visible: Any, within: dict[str, list[int]], *order: str, key: str = "series_id"
+) -> dict[int, list[Any]]:
+    """One query: the visible rows within these 1:1s (goals, plans), oldest first, grouped."""
+    return _grouped(visible.filter(**within).order_by(*order, "pk"), key)
