@@ -359,7 +359,13 @@ def career_series_of(person: Person, ic: Person) -> Series | None:
     )
 
 
-def _career_records(person: Person, series: Series) -> Q:
+def _career_records(person: Person, series: Series | None) -> Q:
+    if series is None:  # every career page the person reads, at once (their export)
+        return (
+            Q(person=person)
+            | Q(person_id__in=_current_reports_of(person))
+            | Q(series__manager=person)
+        )
     if not takes_part_in(person, series):
         return Q(pk__in=[])
     if series.report_id == person.pk or series.is_open:
@@ -367,19 +373,24 @@ def _career_records(person: Person, series: Series) -> Q:
     return Q(series_id=series.pk)  # a previous manager: what was recorded while they managed
 
 
-def aspirations_visible_to(person: Person, series: Series) -> QuerySet[AspirationVersion]:
-    """Aspiration versions of the series' IC that the person may read on this career page."""
+def aspirations_visible_to(
+    person: Person, series: Series | None = None
+) -> QuerySet[AspirationVersion]:
+    """Aspiration versions of the series' IC that the person may read on this career page
+    (without a series: on any career page of theirs)."""
     return AspirationVersion.objects.filter(_career_records(person, series)).select_related(
         "recorded_by"
     )
 
 
-def ladder_views_visible_to(person: Person, series: Series) -> QuerySet[LadderView]:
+def ladder_views_visible_to(person: Person, series: Series | None = None) -> QuerySet[LadderView]:
     """The manager's ladder views of the series' IC that the person may read."""
     return LadderView.objects.filter(_career_records(person, series)).select_related("recorded_by")
 
 
-def self_assessments_visible_to(person: Person, series: Series) -> QuerySet[SelfAssessment]:
+def self_assessments_visible_to(
+    person: Person, series: Series | None = None
+) -> QuerySet[SelfAssessment]:
     """Self-assessments of the series' IC that the person may read."""
     return SelfAssessment.objects.filter(_career_records(person, series))
 

@@ -839,7 +839,8 @@ def person_export_command(args: argparse.Namespace) -> None:
     write_private_bytes(args.output, found.zip_bytes())
     print(
         f"Exported {person.name}'s data to {args.output}: data.json and "
-        f"{len(found.markdown)} 1:1s in Markdown. It holds their private notes: keep it safe."
+        f"{len(found.markdown)} 1:1s and {len(found.career_markdown)} careers in Markdown. "
+        "It holds their private notes: keep it safe."
     )
 
 

@@ -33,6 +33,9 @@ Action = AuditEvent.Action
 FOLDED = frozenset(
     {
         Action.SERIES_VIEW,
+        Action.MEETING_VIEW,
+        Action.RECAP_VIEW,
+        Action.INSIGHTS_VIEW,
         Action.PREPARE_VIEW,
         Action.PERSON_VIEW,
         Action.CAREER_VIEW,

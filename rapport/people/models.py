@@ -143,6 +143,9 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         # Reads of someone else's career or meeting data
         SERIES_VIEW = "series_view", "opened your 1:1 page"
+        MEETING_VIEW = "meeting_view", "opened a 1:1 meeting with you (its notes and agenda)"
+        RECAP_VIEW = "recap_view", "downloaded the recap of a 1:1 with you"
+        INSIGHTS_VIEW = "insights_view", "opened the figures of your 1:1"
         PREPARE_VIEW = "prepare_view", "opened the preparation of a 1:1 with you"
         PERSON_VIEW = "person_view", "looked at your record on the People page"
         CAREER_VIEW = "career_view", "opened your career page"

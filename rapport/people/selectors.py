@@ -120,6 +120,9 @@ A = AuditEvent.Action
 # The admin's counts speak of kinds of events, never of anyone's "you".
 COUNT_LABELS = {
     A.SERIES_VIEW: "1:1 pages opened by someone else",
+    A.MEETING_VIEW: "1:1 meetings opened by the manager",
+    A.RECAP_VIEW: "1:1 recaps downloaded by the manager",
+    A.INSIGHTS_VIEW: "1:1 figures opened by the manager",
     A.PREPARE_VIEW: "1:1 preparations opened by the manager",
     A.PERSON_VIEW: "people's records looked at by someone else",
     A.CAREER_VIEW: "career pages opened by someone else",

@@ -19,15 +19,16 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.framework.documentation import PRIVATE_NOTES_HEADING
-from rapport.growth.models import Feedback, Goal, ImprovementPlan
+from rapport.growth.models import Feedback, ImprovementPlan
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, SharedNotes, Topic
 from rapport.notifications.models import MailPreference
 from rapport.people import keys
 from rapport.people.models import AuditEvent, Person
+from rapport.privacy.career_export import career_records
 
 FORMAT = "rapport-person-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 OWN_NOTE_HEADING = "My Private Notes"
 
 
@@ -38,6 +39,7 @@ class PersonExport:
     person: Person
     data: dict[str, Any]
     markdown: dict[str, str] = field(default_factory=dict)
+    career_markdown: dict[str, str] = field(default_factory=dict)
 
     def json_text(self) -> str:
         return json.dumps(self.data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False) + "\n"
@@ -50,6 +52,8 @@ class PersonExport:
             archive.writestr("data.json", self.json_text())
             for name, text in self.markdown.items():
                 archive.writestr(f"meetings/{name}", text)
+            for name, text in self.career_markdown.items():
+                archive.writestr(f"career/{name}", text)
         return buffer.getvalue()
 
     @property
@@ -65,7 +69,10 @@ def _readme(export: PersonExport) -> str:
         "data.json  - all of it as JSON (format rapport-person-export, version "
         f"{FORMAT_VERSION}; described in Rapport's docs/person-export.md)\n"
         "meetings/  - every 1:1 in the guide's documentation template, with your own\n"
-        "             private notes (nobody else's) under their own heading\n\n"
+        "             private notes (nobody else's) under their own heading\n"
+        "career/    - each 1:1's career records: aspirations, ladder views, self-assessments,\n"
+        "             goals, the development plan, peer feedback summaries, retrospectives,\n"
+        "             feedback (never a colleague's own answers: those stay with the manager)\n\n"
         "This file holds your private notes in plain text: keep it somewhere only you can read.\n"
     )
 
@@ -103,12 +110,13 @@ def person_export(*, viewer: Person, person: Person) -> PersonExport:
     notes = {n.meeting_id: n for n in SharedNotes.objects.filter(meeting_id__in=meeting_ids)}
     private = {n.meeting_id: n for n in access.private_notes_visible_to(person)}
     items = list(access.action_items_visible_to(person).select_related("owner").order_by("pk"))
-    feedback = _by(
-        Feedback.objects.filter(meeting_id__in=meeting_ids).select_related("given_by", "given_to")
-    )
     series_ids = [series.pk for series in series_list]
-    goals = Goal.objects.filter(series_id__in=series_ids).order_by("pk")
     plans = ImprovementPlan.objects.filter(series_id__in=series_ids).order_by("pk")
+    career = career_records(person, series_ids)
+    feedback: dict[int, list[Feedback]] = {}
+    for given in career.feedback.values():
+        for record in given:
+            feedback.setdefault(record.meeting_id, []).append(record)
     meetings_of: dict[int, list[dict[str, Any]]] = {}
     markdown: dict[str, str] = {}
     for meeting in meetings:
@@ -147,7 +155,10 @@ def person_export(*, viewer: Person, person: Person) -> PersonExport:
             for p in MailPreference.objects.filter(person=person).order_by("kind")
         ],
         "series": [
-            _series_data(person, series, meetings_of.get(series.pk, []), items, goals, plans)
+            {
+                **_series_data(person, series, meetings_of.get(series.pk, []), items, plans),
+                **career.data_of(series.pk),
+            }
             for series in series_list
         ],
         "audit": [
@@ -155,7 +166,20 @@ def person_export(*, viewer: Person, person: Person) -> PersonExport:
             for event in access.audit_events_visible_to(person).select_related("actor")
         ],
     }
-    return PersonExport(person=person, data=data, markdown=markdown)
+    career_markdown = {
+        _career_file(person, series): career.markdown_of(person, series)
+        for series in series_list
+        if career.holds(series.pk)
+    }
+    return PersonExport(
+        person=person, data=data, markdown=markdown, career_markdown=career_markdown
+    )
+
+
+def _career_file(person: Person, series: Any) -> str:
+    other = series.report if series.manager_id == person.pk else series.manager
+    name = _slug(other.name) or "someone"
+    return f"{series.started_on.isoformat()}-career-with-{name}-{series.pk}.md"
 
 
 def _by(queryset: Any) -> dict[int, list[Any]]:
@@ -184,7 +208,7 @@ def _person_data(person: Person) -> dict[str, Any]:
 
 
 def _series_data(
-    person: Person, series: Any, meetings: list, items: list, goals: Any, plans: Any
+    person: Person, series: Any, meetings: list, items: list, plans: Any
 ) -> dict[str, Any]:
     return {
         "id": series.pk,
@@ -218,21 +242,6 @@ def _series_data(
             }
             for item in items
             if item.series_id == series.pk
-        ],
-        "goals": [
-            {
-                "id": g.pk,
-                "title": g.title,
-                "why": g.why,
-                "area": g.area,
-                "criterion": g.criterion,
-                "target_on": g.target_on,
-                "status": g.status,
-                "created_at": g.created_at,
-                "achieved_at": g.achieved_at,
-            }
-            for g in goals
-            if g.series_id == series.pk
         ],
         "improvement_plans": [
             {
@@ -301,6 +310,7 @@ def _meeting_data(
                 "impact": f.impact,
                 "acknowledged_at": f.acknowledged_at,
                 "acted_on_at": f.acted_on_at,
+                "acted_on_note": f.acted_on_note,
                 "created_at": f.created_at,
             }
             for f in feedback

@@ -5,15 +5,19 @@ A view that shows someone else's career or meeting data records it after the acc
     record_read(request, AuditEvent.Action.CAREER_VIEW, subject=ic, target=page)
 
 Reading your own data records nothing; a repeat within ten minutes folds into the first
-(rapport.people.audit). The row is written before the page is rendered: a read that
-cannot be recorded is not shown (the error page says why), so no read goes unrecorded.
+(rapport.people.audit). Like the visit a meeting page records (`bookkeeping`), the row
+is written in a savepoint of its own: when the database cannot take it (a full disk, a
+read-only file), the page is still shown and the failure goes to the log as an error,
+so an operator sees that reads went unrecorded; reading never fails for it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from typing import Any
 
-from django.db import models
+from django.db import DatabaseError, models, transaction
 from django.http import HttpRequest, HttpResponse
 
 from rapport.people.audit import audit_record, origin_set
@@ -32,6 +36,24 @@ class AuditOriginMiddleware:
             return self.get_response(request)
 
 
+logger = logging.getLogger(__name__)
+
+
+def bookkeeping(write: Callable[..., Any], /, **arguments: Any) -> None:
+    """Run a write that only keeps track of a read (an audit row, a visit): if the database
+    refuses it, undo just that write, log it, and let the page be shown."""
+    try:
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # a savepoint: the rest of the transaction survives
+                write(**arguments)
+        else:  # autocommit: a refused statement leaves nothing behind
+            write(**arguments)
+    except DatabaseError as error:
+        logger.error(
+            "Could not record a read (%s, %s): %s", write.__name__, type(error).__name__, error
+        )
+
+
 def record_read(
     request: HttpRequest,
     action: str,
@@ -40,4 +62,4 @@ def record_read(
     target: models.Model | tuple[str, int | None] | None = None,
 ) -> None:
     """Record that the signed-in person read the subject's data (nothing for their own)."""
-    audit_record(actor=request.user, subject=subject, action=action, target=target)
+    bookkeeping(audit_record, actor=request.user, subject=subject, action=action, target=target)

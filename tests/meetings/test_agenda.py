@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 
 from rapport.errors import Refused
 from rapport.meetings import services
@@ -110,3 +113,25 @@ def test_reordering_with_a_stale_list_is_refused(mia, ray, meeting) -> None:
     with pytest.raises(Refused, match="changed meanwhile"):
         services.topics_reorder(actor=mia, meeting=meeting, ordered_ids=[two.pk, one.pk])
     assert agenda_texts(meeting) == ["One", "Two", "Three"]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL"),
+    reason="many app servers writing at once is PostgreSQL's case; needs DATABASE_URL",
+)
+def test_fifty_topics_added_at_once_through_many_connections_get_fifty_positions(
+    transactional_db, cast
+) -> None:
+    meeting = cast.ray.series.get().meetings.filter(status="scheduled").first()
+
+    def add(number: int) -> None:
+        try:
+            who = cast.ray if number % 2 else cast.mia
+            services.topic_add(actor=who, meeting=meeting, text=f"Topic {number}")
+        finally:
+            connections.close_all()  # this thread's own connection, like another app server
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(add, range(50)))
+    positions = list(meeting.topics.values_list("position", flat=True))
+    assert len(positions) == 50 and len(set(positions)) == 50

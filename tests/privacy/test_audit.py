@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import logging
 from pathlib import Path
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -236,3 +238,114 @@ def test_the_manager_reading_a_colleagues_answer_is_in_the_reports_trail(
     assert client_for(mia).get(url).status_code == 200
     assert [row.action for row in rows_about(ray)] == [AuditEvent.Action.PEER_ANSWER_READ]
     assert "answer about you" in client_for(ray).get(reverse("settings")).content.decode()
+
+
+def test_the_manager_opening_a_meeting_its_recap_and_its_career_part_is_in_the_trail(
+    mia, ray, meeting, client_for
+) -> None:
+    client = client_for(mia)
+    for name in ("meeting", "meeting_recap", "meeting_career"):
+        assert client.get(reverse(name, args=[meeting.pk])).status_code == 200, name
+    rows = rows_about(ray)
+    assert [(row.actor, row.action) for row in rows] == [
+        (mia, AuditEvent.Action.MEETING_VIEW),
+        (mia, AuditEvent.Action.RECAP_VIEW),
+        (mia, AuditEvent.Action.CAREER_VIEW),
+    ]
+    assert (rows[0].target_type, rows[0].target_id) == ("meeting", meeting.pk)
+    page = client_for(ray).get(reverse("settings")).content.decode()
+    assert "opened a 1:1 meeting with you" in page
+    assert "downloaded the recap of a 1:1 with you" in page
+
+
+def test_reopening_a_meeting_within_ten_minutes_folds_and_ones_own_reads_leave_nothing(
+    mia, ray, meeting, client_for
+) -> None:
+    for _ in range(3):
+        client_for(mia).get(reverse("meeting", args=[meeting.pk]))
+        client_for(ray).get(reverse("meeting", args=[meeting.pk]))
+        client_for(ray).get(reverse("meeting_recap", args=[meeting.pk]))
+    assert [row.action for row in rows_about(ray)] == [AuditEvent.Action.MEETING_VIEW]
+    assert rows_about(mia) == []
+
+
+def test_the_figures_of_a_1on1_opened_by_the_manager_are_in_the_trail(
+    mia, ray, series, client_for
+) -> None:
+    assert client_for(ray).get(reverse("insights_series", args=[series.pk])).status_code == 200
+    assert rows_about(ray) == []
+    assert client_for(mia).get(reverse("insights_series", args=[series.pk])).status_code == 200
+    assert [row.action for row in rows_about(ray)] == [AuditEvent.Action.INSIGHTS_VIEW]
+
+
+def test_reading_several_answers_is_one_line_per_page_view_not_one_per_answer(
+    mia, ray, omar, dan, series, client_for
+) -> None:
+    from rapport.growth import services as growth
+
+    asked = growth.peer_request_create(actor=mia, series=series, colleague_ids=[omar.pk, dan.pk])
+    for request in asked:
+        growth.peer_request_answer(
+            actor=request.colleague, request=request, strengths="Calm", change="Delegate"
+        )
+    url = reverse("series_peer", args=[series.pk])
+    client = client_for(mia)
+    assert client.get(url).status_code == 200
+    [row] = rows_about(ray)
+    assert (row.action, row.target_type, row.target_id) == ("peer_answer_read", "series", series.pk)
+    client.get(url)  # again within ten minutes: folded
+    assert len(rows_about(ray)) == 1
+
+
+FULL_TABLES = ("people_auditevent", "growth_meetingvisit")
+
+
+@pytest.fixture
+def full_disk(db):
+    """The database refuses every new or changed audit row and visit, as a full disk would:
+    a trigger makes the real database raise (PostgreSQL with its disk_full code, SQLite
+    with the words of its full-disk error), inside the request's own transaction."""
+    with connection.cursor() as cursor:
+        for table in FULL_TABLES:
+            for event in ("INSERT", "UPDATE"):
+                name = f"full_{table}_{event.lower()}"
+                if connection.vendor == "postgresql":
+                    cursor.execute(
+                        f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN "
+                        "RAISE EXCEPTION 'could not extend file: No space left on device' "
+                        "USING ERRCODE = 'disk_full'; END $$ LANGUAGE plpgsql"
+                    )
+                    cursor.execute(
+                        f"CREATE TRIGGER {name} BEFORE {event} ON {table} "
+                        f"FOR EACH ROW EXECUTE FUNCTION {name}()"
+                    )
+                else:
+                    cursor.execute(
+                        f"CREATE TRIGGER {name} BEFORE {event} ON {table} "
+                        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+                    )
+    yield
+
+
+def test_reading_never_fails_because_a_visit_or_audit_row_cannot_be_written(
+    mia, ray, meeting, full_disk, client_for, caplog
+) -> None:
+    meeting_services.topic_add(actor=ray, meeting=meeting, text="The conference budget")
+    client = client_for(mia)
+    pages = [
+        reverse("meeting", args=[meeting.pk]),
+        reverse("meeting_live", args=[meeting.pk]),
+        reverse("meeting_recap", args=[meeting.pk]),
+        reverse("meeting_prepare", args=[meeting.pk]),
+        reverse("series", args=[meeting.series_id]),
+        reverse("career", args=[meeting.series_id]),
+        reverse("meeting", args=[meeting.pk]),  # the page after the failures, still whole
+    ]
+    for url in pages:
+        with caplog.at_level(logging.ERROR, logger="rapport.web.audit"):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    assert "The conference budget" in response.content.decode()
+    assert AuditEvent.objects.count() == 0
+    assert "Could not record a read (audit_record" in caplog.text
+    assert "Could not record a read (meeting_seen" in caplog.text

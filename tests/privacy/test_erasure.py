@@ -3,6 +3,8 @@ or note text, on SQLite and on PostgreSQL alike (the suite runs on both)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.apps import apps
 from django.db import connection
@@ -18,13 +20,26 @@ from rapport.people import keys
 from rapport.people.models import AuditEvent, Person
 from rapport.privacy import services
 from tests.conftest import PASSWORD
+from tests.privacy.history import CAREER_TABLES, PEER_ANSWER, career_history
 
 NOTE = "RAY-ERASE-NOTE-8d4: I am interviewing elsewhere"
 TOPIC = "RAY-ERASE-TOPIC-2b7: the move to the platform team"
 
 
 def _history(mia, ray, meeting, client_for) -> None:
-    """ray's traces everywhere: notes, topics, feedback, sign-in records, a reset request."""
+    """ray's traces everywhere: notes, topics, feedback, sign-in records, a reset request,
+    and his whole career (tests/privacy/history.py), each text naming him."""
+    career_history(
+        SimpleNamespace(
+            mia=mia,
+            ray=ray,
+            omar=Person.objects.get(email="omar@acme.test"),
+            rita=Person.objects.get(email="rita@acme.test"),
+        ),
+        meeting.series,
+        meeting,
+        mention="Ray Report (ray@acme.test)",
+    )
     meeting_services.private_note_save(actor=ray, meeting=meeting, body=NOTE, version=0)
     meeting_services.private_note_save(
         actor=mia, meeting=meeting, body="Ray Report (ray@acme.test) looks tired", version=0
@@ -95,7 +110,8 @@ def test_after_erasure_no_table_holds_their_name_address_or_note(
     cast.acme.erasure_rule = rule
     cast.acme.save(update_fields=["erasure_rule"])
     _history(mia, ray, meeting, client_for)
-    assert traces("Ray Report", "ray@acme.test")  # the search finds them before
+    # The search finds them before, in every career table too: a table erasure missed fails.
+    assert {table for table, _column in traces("Ray Report", "ray@acme.test")} >= CAREER_TABLES
     services.erasure_request(actor=ray, password=PASSWORD)
     audit_before = AuditEvent.objects.filter(subject=ray).count()
 
@@ -105,6 +121,10 @@ def test_after_erasure_no_table_holds_their_name_address_or_note(
 
     assert response.status_code == 302
     assert traces("Ray Report", "ray@acme.test", NOTE, NOTE[:20]) == []
+    if rule == "delete":  # omar's answer about ray went with ray's 1:1
+        assert traces(PEER_ANSWER) == []
+    else:  # it stays the manager's, about "a former team member"
+        assert traces(PEER_ANSWER) == [("growth_peeranswer", "strengths")]
     for note in PrivateNote.objects.all():  # sealed: opened to be searched too
         text = keys.unseal(note.sealed_body, author_id=note.author_id)
         assert "Ray Report" not in text and "ray@acme.test" not in text and NOTE not in text

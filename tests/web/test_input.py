@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from rapport.growth.models import Goal
 from rapport.meetings.models import Meeting, PrivateNote, SharedNotes, Topic
 from rapport.people.models import Person
 from tests.test_access import ROUTES, route_url, world  # noqa: F401
@@ -33,6 +34,7 @@ def form_posts(meeting: Meeting) -> list[tuple[str, str, dict[str, object]]]:
         ),
         ("mia", reverse("org_questions"), {"category_key": "career", "text": NUL}),
         ("ray", reverse("topic_add", args=[m]), {"text": NUL}),
+        ("ray", reverse("series_goals", args=[meeting.series_id]), {"title": NUL, "why": "w"}),
         ("ada", reverse("person_invite"), {"email": "nina@acme.test", "name": NUL}),
     ]
 
@@ -49,6 +51,7 @@ def test_every_text_input_refuses_a_nul_and_stores_nothing(cast, meeting, client
     assert not PrivateNote.objects.exists()
     assert not SharedNotes.objects.filter(their_topics__contains="after").exists()
     assert not Topic.objects.filter(text__contains="after").exists()
+    assert not Goal.objects.exists()
     assert not Person.objects.filter(email="nina@acme.test").exists()
 
 

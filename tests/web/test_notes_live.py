@@ -175,7 +175,10 @@ def test_a_poll_with_nothing_new_costs_a_few_queries(client_for, ray, meeting) -
     since = live(client, meeting).json()["since"]
     with CaptureQueriesContext(connection) as queries:
         assert live(client, meeting, since).status_code == 204
-    assert len(queries) <= 6, [query["sql"] for query in queries]
+    # The test's own transaction puts a savepoint around the visit's renewal (so that a
+    # refused write never breaks the poll); served, a request runs in autocommit, without.
+    work = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(work) <= 6, work
 
 
 # Presence --------------------------------------------------------------------------

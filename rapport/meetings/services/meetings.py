@@ -32,6 +32,7 @@ from rapport.meetings.models import Meeting, PartTime, PrivateNote, SharedNotes,
 from rapport.meetings.selectors import plan_for
 from rapport.meetings.services.common import NeedsConfirmation
 from rapport.meetings.services.series import _meeting_create, next_meeting
+from rapport.meetings.services.topics import agenda_lock
 from rapport.people.models import Person
 
 
@@ -122,6 +123,7 @@ def topics_carry_over(
     created_at = now or timezone.now()
     if target is None:
         return 0
+    agenda_lock(target)
     start = (target.topics.aggregate(top=Max("position"))["top"] or 0) + 1
     Topic.objects.bulk_create(
         Topic(

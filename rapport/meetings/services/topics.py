@@ -15,6 +15,14 @@ from rapport.meetings.services.common import _clean_text
 from rapport.people.models import Person
 
 
+def agenda_lock(meeting: Meeting) -> None:
+    """Hold the meeting's row until the transaction ends, so that agenda writes that number
+    topics (add, reorder, carry over) take turns: two people adding at once get two
+    positions, never the same one. (PostgreSQL locks the row; SQLite's IMMEDIATE
+    transactions already take turns.)"""
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk").first()
+
+
 def _check_agenda_open(meeting: Meeting) -> None:
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Refused("This meeting is closed: its agenda is part of its history.")
@@ -32,6 +40,7 @@ def topic_add(
         raise Refused("Unknown topic kind.")
     now = now or timezone.now()
     started = meeting.started_at or meeting.scheduled_at
+    agenda_lock(meeting)
     top = meeting.topics.aggregate(top=Max("position"))["top"] or 0
     return Topic.objects.create(
         meeting=meeting,
@@ -109,6 +118,7 @@ def topics_reorder(
     """Put the meeting's topics in the given order."""
     access.meeting_check_change(actor, meeting)
     _check_agenda_open(meeting)
+    agenda_lock(meeting)
     current = set(meeting.topics.values_list("pk", flat=True))
     if set(ordered_ids) != current or len(ordered_ids) != len(current):
         raise Refused("The agenda changed meanwhile: reload and try again.")

@@ -95,7 +95,9 @@ def self_assessment(request: HttpRequest, series_id: int) -> HttpResponse:
 def meeting_career(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """For a career 1:1: the IC's self-assessment beside the manager's ladder view."""
     meeting = access.meeting_for(request.user, meeting_id)
-    beside = selectors.assessment_beside_view(request.user, meeting.series)
+    series = meeting.series
+    record_read(request, AuditEvent.Action.CAREER_VIEW, subject=series.report, target=series)
+    beside = selectors.assessment_beside_view(request.user, series)
     return render(
         request, "web/career/assessment_beside_view.html", {"beside": beside, "meeting": meeting}
     )

@@ -250,9 +250,9 @@ def _peer_response(
 ) -> HttpResponse:
     context = _roles(request.user, series)
     page = selectors.peer_page(request.user, series)
-    for answer in page.answers.values():  # only ever the asking manager's
+    if page.answers:  # only ever the asking manager's: one line per page read, not per answer
         record_read(
-            request, AuditEvent.Action.PEER_ANSWER_READ, subject=series.report, target=answer
+            request, AuditEvent.Action.PEER_ANSWER_READ, subject=series.report, target=series
         )
     context.update(page=page, error=error)
     return render(request, "web/growth/peer.html", context, status=status)

@@ -13,7 +13,9 @@ from rapport.framework import indicators
 from rapport.framework import retrospectives as retro_rules
 from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
 from rapport.insights import figures, selectors, services, wording
+from rapport.people.models import AuditEvent
 from rapport.web import charts
+from rapport.web.audit import record_read
 from rapport.web.views.common import person_view
 
 SORTS = ("signs", "name")
@@ -91,6 +93,7 @@ def relationship(request: HttpRequest, series_id: int) -> HttpResponse:
     """One relationship's figures with formula, window and the rows behind each."""
     viewer = request.user
     series = access.insight_series_for(viewer, series_id)
+    record_read(request, AuditEvent.Action.INSIGHTS_VIEW, subject=series.report, target=series)
     rel, items, feedback, trends = selectors.relationship_view(viewer, series)
     is_manager = access.is_manager_in(viewer, series)
     context = {

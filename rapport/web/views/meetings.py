@@ -20,7 +20,8 @@ from rapport.growth import selectors as growth_selectors
 from rapport.growth import services as growth
 from rapport.meetings import selectors, services, wording
 from rapport.meetings.models import Meeting, SharedNotes
-from rapport.people.models import Person
+from rapport.people.models import AuditEvent, Person
+from rapport.web.audit import bookkeeping, record_read
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
 from rapport.web.views.common import (
     confirm_page,
@@ -83,7 +84,8 @@ def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting page in one of its modes: prepare, run or wrap up (?mode=)."""
     found = access.meeting_for(request.user, meeting_id)
-    growth.meeting_seen(actor=request.user, meeting=found)
+    bookkeeping(growth.meeting_seen, actor=request.user, meeting=found)
+    record_read(request, AuditEvent.Action.MEETING_VIEW, subject=found.series.report, target=found)
     return _page_response(request, found, mode=request.GET.get("mode", ""))
 
 
@@ -521,9 +523,9 @@ def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """
     found = access.meeting_for(request.user, meeting_id)
     if request.method == "POST":
-        growth.meeting_visit_end(actor=request.user, meeting=found)
+        bookkeeping(growth.meeting_visit_end, actor=request.user, meeting=found)
         return HttpResponse(status=204)
-    growth.meeting_visit_renew(actor=request.user, meeting=found)
+    bookkeeping(growth.meeting_visit_renew, actor=request.user, meeting=found)
     notes = access.shared_notes_for(request.user, found.pk)
     present = growth_selectors.people_on_meeting_page(viewer=request.user, meeting=found)
     since = selectors.live_since(notes, present)
@@ -614,6 +616,7 @@ def summary(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def recap(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The recap as Markdown, in the seed's template: shared notes and action items only."""
     found = access.meeting_for(request.user, meeting_id)
+    record_read(request, AuditEvent.Action.RECAP_VIEW, subject=found.series.report, target=found)
     notes = access.shared_notes_for(request.user, found.pk)
     items = selectors.meeting_items(request.user, found)
     text = selectors.recap(found, notes, items, viewer=request.user)
