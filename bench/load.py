@@ -40,7 +40,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -626,6 +626,7 @@ def section(
     generated: str,
     exported: str,
     profiles: str = "",
+    rounds_done: int | None = None,
 ) -> tuple[str, str]:
     """The Markdown section (its title, and its text) of one run."""
     size = info["size"]
@@ -651,8 +652,14 @@ def section(
         f"{size['rows']:,} rows in all (seed {args.seed}). The manager has "
         f"{info['reports']} reports.",
         f"- **Load**: wrk, {args.connections} connections, {args.duration} s per page, "
-        f"{args.rounds} round{'s' if args.rounds != 1 else ''} (each: /healthz, then every page "
-        "in turn); medians over the rounds. % of /healthz compares req/s within a round. "
+        f"{args.rounds} round{'s' if args.rounds != 1 else ''}"
+        + (
+            f" (**only {rounds_done} done so far**: this run was still going)"
+            if rounds_done is not None
+            else ""
+        )
+        + " (each: /healthz, then every page in turn); medians over the rounds. "
+        "% of /healthz compares req/s within a round. "
         "Server CPU is the serve process tree's user+system time until it is idle again"
         + (" plus the database's PostgreSQL backends'" if database == "PostgreSQL" else "")
         + ", divided by the requests it answered (its access log; wrk's, and those still "
@@ -808,6 +815,7 @@ def measure(
     pages: list[Page],
     script: Path,
     log: Path,
+    on_round: Callable[[list[Sample], dict[str, float], int], None] | None = None,
 ) -> tuple[list[Sample], dict[str, float]]:
     sizes: dict[str, float] = {}
     for page in pages:
@@ -860,6 +868,8 @@ def measure(
                 + (f"  {sample.errors} errors" if sample.errors else ""),
                 flush=True,
             )
+        if on_round is not None:
+            on_round(samples, sizes, number)
     return samples, sizes
 
 
@@ -888,11 +898,26 @@ def run(args: argparse.Namespace) -> int:
             raise BenchError(f"the organisation is on {info['vendor']}, not {args.database}")
         script = folder / "report.lua"
         script.write_text(WRK_REPORT)
+
+        def partial(samples: list[Sample], sizes: dict[str, float], done: int) -> None:
+            if done < args.rounds:  # kept if the run is stopped before its end
+                title, text = section(
+                    args=args,
+                    info=info,
+                    rows=summarise(samples, sizes),
+                    when=when,
+                    load=(load_before, os.getloadavg()[0]),
+                    generated=generated,
+                    exported="not timed yet",
+                    rounds_done=done,
+                )
+                write_section(args.output, title, text)
+
         with server(env, args.workers, folder / "serve.log") as (base, pid):
             browsers, pages, info = prepare_pages(base, info)
             pages = chosen(pages, args.pages)
             samples, sizes = measure(
-                args, base, pid, database, browsers, pages, script, folder / "serve.log"
+                args, base, pid, database, browsers, pages, script, folder / "serve.log", partial
             )
         rows = summarise(samples, sizes)
         load_after = os.getloadavg()[0]
@@ -905,7 +930,7 @@ def run(args: argparse.Namespace) -> int:
         if args.profile_slowest:
             slowest = sorted(
                 (r for r in rows if r.page.kind != "baseline" and r.page.persona),
-                key=lambda r: -r.cpu_ms,
+                key=lambda r: 0 if math.isnan(r.cpu_ms) else -r.cpu_ms,
             )[: args.profile_slowest]
             profiles = profile_children(args, folder, env, slowest)
         title, text = section(
