@@ -577,8 +577,9 @@ def table(rows: list[Row]) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
+        rps = _n(r.rps, ",.1f" if r.rps >= 1 else ".2f")
         lines.append(
-            f"| {r.page.name} | {r.page.persona or '–'} | {_n(r.rps, ',.1f')} | "
+            f"| {r.page.name} | {r.page.persona or '–'} | {rps} | "
             f"{_n(r.share, '.1f')} | {_n(r.p50, '.1f')} | {_n(r.p95, '.1f')} | "
             f"{_n(r.p99, '.1f')} | {_n(r.cpu_ms, '.2f')} | {r.served:,} | {r.size_kb:.1f} | "
             f"{', '.join(r.flags)} |"
