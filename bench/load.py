@@ -1091,8 +1091,13 @@ def short(filename: str) -> str:
     return filename
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops a run as Ctrl-C does: everything started is stopped
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return profile(args) if args.profile else run(args)
     except BenchError as error:
