@@ -888,7 +888,7 @@ def run(args: argparse.Namespace) -> int:
             "(Debian, Ubuntu) or your system's package manager."
         )
     folder = args.keep or Path(tempfile.mkdtemp(prefix="rapport-load-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds every note
     env, database = environment(args, folder)
     when = dt.datetime.now(dt.UTC)
     load_before = os.getloadavg()[0]
