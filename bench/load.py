@@ -308,13 +308,25 @@ def server_pids(root: int, database: str | None) -> dict[int, int]:
             if parent in tree and pid not in tree:
                 tree.add(pid)
                 grown = True
+    helpers: set[int] = set()
     if database:
         for pid in parents:
             with contextlib.suppress(OSError):
                 title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
                 if title.startswith("postgres: ") and f" {database} " in title:
                     tree.add(pid)
+                elif "parallel worker for PID " in title:
+                    helpers.add(pid)  # a backend's helper: its title names no database
+    # Parallel workers serve one backend; all of ours are this database's, others' are not.
+    tree |= {pid for pid in helpers if _leader(pid) in tree}
     return {pid: ticks[pid] for pid in tree if pid in ticks}
+
+
+def _leader(pid: int) -> int:
+    with contextlib.suppress(OSError, ValueError):
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        return int(title.split("parallel worker for PID ", 1)[1].split()[0])
+    return 0
 
 
 class CpuMeter:
