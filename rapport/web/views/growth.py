@@ -83,6 +83,8 @@ def series_goals(request: HttpRequest, series_id: int) -> HttpResponse:
             values.setdefault("title", "")
             services.goal_create(actor=viewer, series=series, **values)
         except (ValueError, Refused) as error:
+            if is_htmx(request) or "next" in request.POST:  # from a meeting: back there
+                return refused_back(request, error, reverse("series_goals", args=[series.pk]))
             return _goals_response(request, series, str(error), 400)
         return back_to(request, reverse("series_goals", args=[series.pk]))
     return _goals_response(request, series)
