@@ -124,3 +124,27 @@ def test_a_new_goal_set_in_forward_planning_and_a_refusal_stay_in_the_meeting(
     assert htmx.status_code == 400 and "error" in htmx.json()
     client.post(reverse("series_goals", args=[series.pk]), {"title": "Mentor", "next": back})
     assert "Mentor" in _run(client, career_meeting)
+
+
+def test_hostile_input_in_the_career_parts_is_refused_in_words_and_writes_nothing(
+    client_for, mia, ray, series, career_meeting
+) -> None:
+    goal = services.goal_create(actor=ray, series=series, title="Give a talk")
+    back = reverse("meeting", args=[career_meeting.pk]) + "?mode=run#part-progress_review"
+    ic, manager = client_for(ray), client_for(mia)
+    long = "x" * 10_000
+    for data in ({"text": ""}, {"text": long}, {"text": "ok", "percent": "101"}):
+        response = ic.post(reverse("goal_progress", args=[goal.pk]), {**data, "next": back})
+        assert response.status_code == 303 and response.url == back, data
+    assert not GoalProgress.objects.exists()
+    view = {"area_key": "craft", "level": "junior", "position": "above", "sentence": long}
+    response = manager.post(reverse("ladder_view", args=[series.pk]), {**view, "next": back})
+    assert response.status_code == 303 and not LadderView.objects.exists()
+    response = manager.post(reverse("peer_summary", args=[series.pk]), {"text": long, "next": back})
+    assert response.status_code == 303 and not PeerSummary.objects.exists()
+    # Somebody else's goal, or none: the same 404.
+    assert ic.post(reverse("goal_progress", args=[999_999]), {"text": "x"}).status_code == 404
+    # A `next` leading off the site is ignored.
+    data = {"text": "Real", "next": "//evil.example/"}
+    response = ic.post(reverse("goal_progress", args=[goal.pk]), data)
+    assert response.url == reverse("series_goals", args=[series.pk])
