@@ -119,3 +119,9 @@ def test_a_refused_password_change_never_keeps_a_password(client_for, ray) -> No
     )
     assert "SECRET" not in page
     assert "SECRET" not in str(dict(client.session))
+
+
+def test_a_refused_erasure_rule_comes_back_to_the_privacy_page(client_for, ada) -> None:
+    response = client_for(ada).post(reverse("erasure_rule"), {"rule": "vanish"}, follow=True)
+    assert response.redirect_chain == [(reverse("privacy"), 303)]
+    assert response.status_code == 200 and 'class="message error"' in response.content.decode()

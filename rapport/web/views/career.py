@@ -145,7 +145,10 @@ def ladder_edit(request: HttpRequest) -> HttpResponse:
         for level in LEVELS
         for area in page.ladder.areas
     }
-    services.ladder_edit(actor=request.user, area_names=names, texts=texts)
+    try:
+        services.ladder_edit(actor=request.user, area_names=names, texts=texts)
+    except Refused as error:
+        return refused_back(request, error, reverse("ladder"))
     messages.success(request, "Ladder saved.")
     return redirect("ladder")
 
@@ -154,12 +157,15 @@ def ladder_edit(request: HttpRequest) -> HttpResponse:
 def ladder_import(request: HttpRequest) -> HttpResponse:
     """An org admin replaces the ladder with a YAML file, or the file is refused whole."""
     access.ladder_check_admin(request.user)
-    if upload_too_big(request):
-        return refused(request, "The ladder file is too large.")
-    upload = request.FILES.get("file")
-    if upload is None:
-        return refused(request, "Choose a ladder file (YAML) to import.")
-    services.ladder_import(actor=request.user, text=upload.read())
+    try:
+        if upload_too_big(request):
+            raise Refused("The ladder file is too large.")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise Refused("Choose a ladder file (YAML) to import.")
+        services.ladder_import(actor=request.user, text=upload.read())
+    except Refused as error:
+        return refused_back(request, error, reverse("ladder"))
     messages.success(request, "Ladder imported: it replaces the previous one.")
     return redirect("ladder")
 

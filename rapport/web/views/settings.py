@@ -21,7 +21,14 @@ from rapport.people import services as people_services
 from rapport.privacy import services as privacy_services
 from rapport.privacy.selectors import person_export
 from rapport.web.forms import OwnSettingsForm, PasswordChangeForm
-from rapport.web.views.common import back_with, person_view, render_page, restored, stashed
+from rapport.web.views.common import (
+    back_with,
+    person_view,
+    refused_back,
+    render_page,
+    restored,
+    stashed,
+)
 
 
 @person_view("GET")
@@ -46,7 +53,6 @@ def _settings_page(
     *,
     profile_form: OwnSettingsForm | None = None,
     password_form: PasswordChangeForm | None = None,
-    erasure_error: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
     viewer = request.user  # the services check everything before they change anything
@@ -57,7 +63,6 @@ def _settings_page(
         status=status,
         profile_form=profile_form or OwnSettingsForm.for_person(viewer),
         password_form=password_form or PasswordChangeForm(),
-        erasure_error=erasure_error,
     )
 
 
@@ -157,9 +162,9 @@ def erasure(request: HttpRequest) -> HttpResponse:
             privacy_services.erasure_withdraw(actor=request.user)
             messages.success(request, "Your request to be erased is withdrawn.")
         else:
-            return HttpResponse("Choose request or withdraw.", status=400)
+            raise Refused("Choose request or withdraw.")
     except Refused as error:
-        return _settings_page(request, erasure_error=str(error), status=400)
+        return refused_back(request, error, reverse("settings") + "#your-data")
     return redirect(reverse("settings") + "#your-data")
 
 
