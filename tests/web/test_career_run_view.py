@@ -148,3 +148,9 @@ def test_hostile_input_in_the_career_parts_is_refused_in_words_and_writes_nothin
     data = {"text": "Real", "next": "//evil.example/"}
     response = ic.post(reverse("goal_progress", args=[goal.pk]), data)
     assert response.url == reverse("series_goals", args=[series.pk])
+
+
+def test_the_career_run_view_has_no_duplicate_ids(client_for, mia, ray, career_meeting) -> None:
+    for person in (mia, ray):
+        ids = re.findall(r'\sid="([^"]+)"', _run(client_for(person), career_meeting))
+        assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
