@@ -154,3 +154,41 @@ def test_the_career_run_view_has_no_duplicate_ids(client_for, mia, ray, career_m
     for person in (mia, ray):
         ids = re.findall(r'\sid="([^"]+)"', _run(client_for(person), career_meeting))
         assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def _queries(client, meeting) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        _run(client, meeting)
+    return len(captured)
+
+
+def test_the_career_run_view_reads_a_constant_number_of_queries_as_the_career_grows(
+    client_for, mia, ray, series, career_meeting
+) -> None:
+    from rapport.career import services as career_services
+
+    def grow(start: int) -> None:
+        for n in range(start, start + 3):
+            goal = services.goal_create(actor=ray, series=series, title=f"Goal {n}")
+            services.goal_progress_add(actor=ray, goal=goal, text=f"Step {n}", percent=n)
+            career_services.ladder_view_record(
+                actor=mia,
+                series=series,
+                area_key="craft",
+                level="junior",
+                position="meets",
+                sentence=f"View {n}",
+            )
+            services.peer_summary_write(actor=mia, series=series, text=f"Summary {n}")
+
+    grow(0)
+    clients = {person: client_for(person) for person in (mia, ray)}
+    for client in clients.values():  # the first visit writes once (seen, presence)
+        _queries(client, career_meeting)
+    before = {person: _queries(client, career_meeting) for person, client in clients.items()}
+    grow(10)
+    after = {person: _queries(client, career_meeting) for person, client in clients.items()}
+    assert after == before
