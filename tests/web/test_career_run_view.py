@@ -192,3 +192,12 @@ def test_the_career_run_view_reads_a_constant_number_of_queries_as_the_career_gr
     grow(10)
     after = {person: _queries(client, career_meeting) for person, client in clients.items()}
     assert after == before
+
+
+def test_a_progress_update_submitted_twice_is_kept_once(client_for, ray, series) -> None:
+    goal = services.goal_create(actor=ray, series=series, title="Give a talk")
+    client = client_for(ray)
+    for _ in range(2):  # a double click, or a reload that resends the form
+        client.post(reverse("goal_progress", args=[goal.pk]), {"text": "Outline", "percent": "20"})
+    client.post(reverse("goal_progress", args=[goal.pk]), {"text": "Slides", "percent": "20"})
+    assert [p.text for p in GoalProgress.objects.order_by("pk")] == ["Outline", "Slides"]
