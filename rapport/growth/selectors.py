@@ -198,15 +198,22 @@ def people_on_meeting_page(
 
 @dataclass(frozen=True, slots=True)
 class CareerNeeds:
-    """What a career 1:1's parts show beside them: the current goal, recent feedback, the plan.
+    """What a career 1:1's four parts show and edit in place, each beside its part.
 
-    Each part's side panel is a small template (`web/meeting/career/<part>.html`) that reads
-    these; more (a ladder, progress) can join them without touching the page.
+    Progress review: the IC's goals with their progress (`goals`). Feedback exchange: recent
+    feedback, the IC's self-assessment beside the manager's ladder view per area
+    (`ladder`), the peer feedback summary. Forward planning: the development plan
+    (`goals.plan`) and an improvement plan when one is open. Each part's side panel is a
+    small template (`web/meeting/career/<part>.html`) that reads these; its forms post to
+    the goals, career and peer pages' own addresses and come back to the meeting.
     """
 
     goal: Goal | None
     recent_feedback: list[Feedback]
     plan: ImprovementPlan | None
+    goals: GoalsPage | None = None
+    ladder: career_selectors.CareerPage | None = None
+    peer_summary: PeerSummary | None = None
 
 
 RECENT_FEEDBACK = 3
@@ -214,16 +221,23 @@ RECENT_FEEDBACK = 3
 
 def career_needs(viewer: Person, meeting: Meeting) -> CareerNeeds:
     series = meeting.series
+    goals = goals_page(viewer, series)
     return CareerNeeds(
-        goal=Goal.objects.filter(owner_id=series.report_id, status=Goal.Status.ACTIVE)
-        .order_by("-created_at", "-pk")
-        .first(),
+        goal=goals.active[0].goal if goals.active else None,
         recent_feedback=list(
             access.feedback_visible_to(viewer)
             .filter(series=series)
+            .select_related("given_by", "given_to")
             .order_by("-created_at", "-pk")[:RECENT_FEEDBACK]
         ),
         plan=open_plan_for(series),
+        goals=goals,
+        ladder=career_selectors.career_page(viewer, series),
+        peer_summary=access.peer_summaries_visible_to(viewer)
+        .filter(series=series)
+        .select_related("written_by")
+        .order_by("-written_at", "-pk")
+        .first(),
     )
 
 

@@ -180,13 +180,19 @@ def test_only_the_manager_records_a_view_and_only_the_ic_assesses_themselves(
         ("sentence", "x" * 501, "limited to 500"),
     ],
 )
-def test_a_bad_ladder_view_is_a_clear_400(client_for, mia, series, field, value, message):
+def test_a_bad_ladder_view_is_explained_on_the_career_page(
+    client_for, mia, series, field, value, message
+):
     view = {"area_key": "craft", "level": "junior", "position": "above", "sentence": "Great"}
     view[field] = value
-    response = client_for(mia).post(reverse("ladder_view", args=[series.pk]), view)
-    assert response.status_code == 400
+    client = client_for(mia)
+    response = client.post(reverse("ladder_view", args=[series.pk]), view, follow=True)
+    assert response.redirect_chain[-1] == (reverse("career", args=[series.pk]) + "#ladder", 303)
+    assert response.status_code == 200
     assert message in response.content.decode()
     assert not LadderView.objects.exists()
+    again = client.get(reverse("career", args=[series.pk]))
+    assert again.status_code == 200 and message not in again.content.decode()
 
 
 def test_the_meeting_room_shows_the_self_assessment_beside_the_view(

@@ -81,9 +81,25 @@ def test_bad_goal_input_answers_a_message_and_writes_nothing(client_for, ray, se
     assert not Goal.objects.exists()
     goal = services.goal_create(actor=ray, series=series, title="Real")
     response = client.post(
-        reverse("goal_progress", args=[goal.pk]), {"text": "x", "percent": "lots"}
+        reverse("goal_progress", args=[goal.pk]), {"text": "x", "percent": "lots"}, follow=True
     )
-    assert response.status_code == 400 and not GoalProgress.objects.exists()
+    assert response.redirect_chain == [(url, 303)] and not GoalProgress.objects.exists()
+    assert "The share done is a whole number" in response.content.decode()
+    assert client.get(url).status_code == 200  # a reload is a GET of the goals page
+
+
+def test_a_refused_progress_update_from_a_meeting_goes_back_to_the_meeting(
+    client_for, ray, series, meeting
+) -> None:
+    client = client_for(ray)
+    goal = services.goal_create(actor=ray, series=series, title="Real")
+    back = reverse("meeting", args=[meeting.pk]) + "?mode=run#part-progress_review"
+    data = {"text": "", "next": back}
+    response = client.post(reverse("goal_progress", args=[goal.pk]), data, follow=True)
+    assert response.redirect_chain == [(back, 303)]
+    assert response.status_code == 200 and not GoalProgress.objects.exists()
+    htmx = client.post(reverse("goal_progress", args=[goal.pk]), data, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 400 and htmx.json()["error"]
 
 
 def test_the_meeting_aside_shows_active_goals_and_flags_a_quiet_one(

@@ -239,6 +239,7 @@ def test_the_invitation_says_how_long_its_link_works(client_for, ada) -> None:
     response = client_for(ada).post(
         reverse("person_invite"),
         {"email": "nina@acme.test", "name": "Nina New", "timezone": "UTC"},
+        follow=True,
     )
     assert "valid for 72 hours" in response.content.decode()
 

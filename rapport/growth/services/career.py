@@ -26,6 +26,8 @@ from rapport.people.models import Person
 
 TITLE_LIMIT = 200
 TEXT_LIMIT = 2000
+# A progress update repeated within this window (a double submit) is not kept twice.
+REPEAT_WINDOW = dt.timedelta(minutes=2)
 AREA_LIMIT = 64
 CRITERION_LIMIT = 120
 FOCUS_AREAS_LIMIT = 6
@@ -181,6 +183,15 @@ def goal_progress_add(
     if percent is not None and not PERCENT_MIN <= percent <= PERCENT_MAX:
         raise Refused(f"The share done is between {PERCENT_MIN} and {PERCENT_MAX} %.")
     now = now or timezone.now()
+    # The same update sent twice (a double click, a resent form) is kept once.
+    repeated = (
+        GoalProgress.objects.select_for_update()
+        .filter(goal=goal, written_by=actor, text=text, percent=percent)
+        .filter(written_at__gte=now - REPEAT_WINDOW, written_at__lte=now)
+        .first()
+    )
+    if repeated is not None:
+        return repeated
     Goal.objects.filter(pk=goal.pk).update(touched_at=now)
     return GoalProgress.objects.create(
         goal=goal, written_by=actor, written_at=now, text=text, percent=percent

@@ -19,7 +19,14 @@ from rapport.growth.packet import packet_filename, packet_markdown, packet_page,
 from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
 from rapport.web.uploads import upload_too_big
-from rapport.web.views.common import parse_date, person_view, refused, render_page
+from rapport.web.views.common import (
+    back_to,
+    parse_date,
+    person_view,
+    refused,
+    refused_back,
+    render_page,
+)
 
 
 def _career_url(series_id: int, anchor: str) -> str:
@@ -48,30 +55,38 @@ def aspirations(request: HttpRequest, series_id: int) -> HttpResponse:
         for q in ASPIRATION_QUESTIONS
         if f"answer_{q.key}" in request.POST
     }
-    saved = services.aspirations_save(actor=request.user, series=found, answers=answers)
+    back = _career_url(found.pk, "aspirations")
+    try:
+        saved = services.aspirations_save(actor=request.user, series=found, answers=answers)
+    except Refused as error:
+        return refused_back(request, error, back)
     messages.success(
         request,
         f"Saved {len(saved)} changed answer{'s' if len(saved) != 1 else ''}."
         if saved
         else "Nothing changed: no new version was kept.",
     )
-    return redirect(_career_url(found.pk, "aspirations"))
+    return back_to(request, back)
 
 
 @person_view("POST")
 def ladder_view(request: HttpRequest, series_id: int) -> HttpResponse:
     """The manager records where they see the IC relative to a level in one area."""
     found = access.career_series_for(request.user, series_id)
-    services.ladder_view_record(
-        actor=request.user,
-        series=found,
-        area_key=request.POST.get("area_key", ""),
-        level=request.POST.get("level", ""),
-        position=request.POST.get("position", ""),
-        sentence=request.POST.get("sentence", ""),
-    )
+    back = _career_url(found.pk, "ladder")
+    try:
+        services.ladder_view_record(
+            actor=request.user,
+            series=found,
+            area_key=request.POST.get("area_key", ""),
+            level=request.POST.get("level", ""),
+            position=request.POST.get("position", ""),
+            sentence=request.POST.get("sentence", ""),
+        )
+    except Refused as error:
+        return refused_back(request, error, back)
     messages.success(request, "Ladder view recorded.")
-    return redirect(_career_url(found.pk, "ladder"))
+    return back_to(request, back)
 
 
 @person_view("POST")
@@ -83,12 +98,16 @@ def self_assessment(request: HttpRequest, series_id: int) -> HttpResponse:
         for name, value in request.POST.items()
         if name.startswith("area_")
     }
-    saved = services.self_assessment_save(actor=request.user, series=found, texts=texts)
+    back = _career_url(found.pk, "ladder")
+    try:
+        saved = services.self_assessment_save(actor=request.user, series=found, texts=texts)
+    except Refused as error:
+        return refused_back(request, error, back)
     messages.success(
         request,
         "Self-assessment saved." if saved else "Nothing changed: no new version was kept.",
     )
-    return redirect(_career_url(found.pk, "ladder"))
+    return back_to(request, back)
 
 
 @person_view("GET")
@@ -130,7 +149,10 @@ def ladder_edit(request: HttpRequest) -> HttpResponse:
         for level in LEVELS
         for area in page.ladder.areas
     }
-    services.ladder_edit(actor=request.user, area_names=names, texts=texts)
+    try:
+        services.ladder_edit(actor=request.user, area_names=names, texts=texts)
+    except Refused as error:
+        return refused_back(request, error, reverse("ladder"))
     messages.success(request, "Ladder saved.")
     return redirect("ladder")
 
@@ -139,12 +161,15 @@ def ladder_edit(request: HttpRequest) -> HttpResponse:
 def ladder_import(request: HttpRequest) -> HttpResponse:
     """An org admin replaces the ladder with a YAML file, or the file is refused whole."""
     access.ladder_check_admin(request.user)
-    if upload_too_big(request):
-        return refused(request, "The ladder file is too large.")
-    upload = request.FILES.get("file")
-    if upload is None:
-        return refused(request, "Choose a ladder file (YAML) to import.")
-    services.ladder_import(actor=request.user, text=upload.read())
+    try:
+        if upload_too_big(request):
+            raise Refused("The ladder file is too large.")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise Refused("Choose a ladder file (YAML) to import.")
+        services.ladder_import(actor=request.user, text=upload.read())
+    except Refused as error:
+        return refused_back(request, error, reverse("ladder"))
     messages.success(request, "Ladder imported: it replaces the previous one.")
     return redirect("ladder")
 

@@ -13,7 +13,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.forms import Form
+from django.forms import Form, PasswordInput
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -149,6 +150,82 @@ def see_other_with(url: str, form: Form, *, anchor: str = "", **extra: str) -> H
     for name, value in extra.items():
         query[name] = value
     return see_other(f"{url}?{query.urlencode()}" + (f"#{anchor}" if anchor else ""))
+
+
+# After a refused POST to a POST-only address: what was sent and what was wrong, kept in
+# the session for one read by the page the browser is sent back to (post/redirect/get).
+_STASH = "rapport_refused_form"
+
+
+def back_with(
+    request: HttpRequest, url: str, key: str, form: Form | None = None, **state: Any
+) -> HttpResponse:
+    """A 303 to the page's own `url`, its form's data (never a password) and errors, and
+    `state` (JSON), kept for `stashed(request, key)` to read once there.
+
+    Reloading the page then GETs it (200), never a POST-only address (405)."""
+    kept: dict[str, Any] = {"key": key, "state": state, "data": {}, "errors": {}}
+    if form is not None:
+        for name in form.data:
+            field = form.fields.get(name)
+            if field is None or isinstance(field.widget, PasswordInput):
+                continue
+            values = form.data.getlist(name) if hasattr(form.data, "getlist") else []
+            kept["data"][name] = [str(value).replace("\x00", "") for value in values]
+        kept["errors"] = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+    request.session[_STASH] = kept
+    return see_other(url)
+
+
+def stashed(request: HttpRequest, key: str) -> dict[str, Any] | None:
+    """What `back_with` kept for this page (`key`), once: None on any later read."""
+    kept = request.session.get(_STASH)
+    if not isinstance(kept, dict) or kept.get("key") != key:
+        return None
+    del request.session[_STASH]
+    return kept
+
+
+def restored(
+    form_class: Callable[..., Form], kept: dict[str, Any] | None, **kwargs: Any
+) -> Form | None:
+    """The refused form again, as it was sent, showing the very errors it had."""
+    if kept is None:
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in kept["data"].items():
+        data.setlist(name, values)
+    form = form_class(data, **kwargs)
+    form.cleaned_data = {}
+    form._errors = ErrorDict(  # the errors as found on the POST, not re-checked here
+        {name: ErrorList(messages) for name, messages in kept["errors"].items()}
+    )
+    return form
+
+
+def _next_or(request: HttpRequest, fallback: str) -> str:
+    """The page a POST came from (`next`) when that is one of ours, else `fallback`."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+def back_to(request: HttpRequest, fallback: str) -> HttpResponse:
+    """After a POST: back to the page it came from (`next`), else to `fallback`."""
+    return HttpResponseRedirect(_next_or(request, fallback))
+
+
+def refused_back(request: HttpRequest, error: Exception, fallback: str) -> HttpResponse:
+    """A refused POST from a page: htmx gets the reason in place (400 JSON); a plain form
+    goes back to its page (303), the reason shown there once, so a reload is a GET."""
+    status = getattr(error, "status", 400)
+    if is_htmx(request) or status != 400:  # not allowed (403) is no form's mistake
+        return refused(request, str(error), status)
+    from django.contrib import messages
+
+    messages.error(request, str(error))
+    return see_other(_next_or(request, fallback))
 
 
 def person_view(

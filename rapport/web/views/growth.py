@@ -17,7 +17,14 @@ from rapport.meetings import wording
 from rapport.meetings.models import Series
 from rapport.people.models import AuditEvent, Person
 from rapport.web.audit import record_read
-from rapport.web.views.common import is_htmx, parse_date, person_view, refuse
+from rapport.web.views.common import (
+    back_to,
+    is_htmx,
+    parse_date,
+    person_view,
+    refuse,
+    refused_back,
+)
 
 # Fields of the goal form, as the page posts them.
 GOAL_FORM_FIELDS = ("title", "why", "area", "criterion", "target_on", "status")
@@ -60,14 +67,6 @@ def _goals_response(
     return render(request, "web/growth/goals.html", context, status=status)
 
 
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    """After a POST: back to the page it came from when that is one of ours, else fallback."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(fallback)
-
-
 # Goals and the development plan -------------------------------------------------------
 
 
@@ -84,8 +83,10 @@ def series_goals(request: HttpRequest, series_id: int) -> HttpResponse:
             values.setdefault("title", "")
             services.goal_create(actor=viewer, series=series, **values)
         except (ValueError, Refused) as error:
+            if is_htmx(request) or "next" in request.POST:  # from a meeting: back there
+                return refused_back(request, error, reverse("series_goals", args=[series.pk]))
             return _goals_response(request, series, str(error), 400)
-        return _back(request, reverse("series_goals", args=[series.pk]))
+        return back_to(request, reverse("series_goals", args=[series.pk]))
     return _goals_response(request, series)
 
 
@@ -97,10 +98,8 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
     try:
         services.goal_update(actor=viewer, goal=goal, changes=_goal_values(request.POST))
     except (ValueError, Refused) as error:
-        return _goals_response(
-            request, _current_series(viewer, goal.owner) or goal.series, str(error), 400
-        )
-    return _back(request, _goals_url(viewer, goal.owner))
+        return refused_back(request, error, _goals_url(viewer, goal.owner))
+    return back_to(request, _goals_url(viewer, goal.owner))
 
 
 @person_view("POST")
@@ -116,10 +115,8 @@ def goal_progress(request: HttpRequest, goal_id: int) -> HttpResponse:
             percent=_percent(request.POST.get("percent")),
         )
     except Refused as error:
-        return _goals_response(
-            request, _current_series(viewer, goal.owner) or goal.series, str(error), 400
-        )
-    return _back(request, _goals_url(viewer, goal.owner))
+        return refused_back(request, error, _goals_url(viewer, goal.owner))
+    return back_to(request, _goals_url(viewer, goal.owner))
 
 
 @person_view("POST")
@@ -128,17 +125,17 @@ def goal_action_items(request: HttpRequest, goal_id: int) -> HttpResponse:
     viewer = request.user
     goal = access.goal_for_change(viewer, goal_id)
     if not request.POST.get("item_id"):
-        return refuse("Choose an action item to link.")
+        return refused_back(
+            request, Refused("Choose an action item to link."), _goals_url(viewer, goal.owner)
+        )
     item = access.action_item_for(viewer, request.POST["item_id"])
     try:
         services.goal_action_item_link(
             actor=viewer, goal=goal, item=item, linked=request.POST.get("linked", "1") != "0"
         )
     except Refused as error:
-        return _goals_response(
-            request, _current_series(viewer, goal.owner) or goal.series, str(error), 400
-        )
-    return _back(request, _goals_url(viewer, goal.owner))
+        return refused_back(request, error, _goals_url(viewer, goal.owner))
+    return back_to(request, _goals_url(viewer, goal.owner))
 
 
 def _goals_url(viewer: Person, owner: Person) -> str:
@@ -183,12 +180,12 @@ def development_plan(request: HttpRequest, series_id: int) -> HttpResponse:
             meeting=meeting,
         )
     except (ValueError, Refused) as error:
-        if is_htmx(request):
-            return refuse(str(error))
-        return _goals_response(request, series, str(error), 400)
+        return refused_back(
+            request, error, reverse("series_goals", args=[series.pk]) + "#development-plan"
+        )
     if is_htmx(request):
         return _plan_partial(request, series, meeting_id)
-    return _back(request, reverse("series_goals", args=[series.pk]))
+    return back_to(request, reverse("series_goals", args=[series.pk]))
 
 
 @person_view("GET")
@@ -239,7 +236,7 @@ def feedback_mark(request: HttpRequest, feedback_id: int) -> HttpResponse:
     value = request.POST.get("value", "1") == "1"
     note = request.POST.get("note") if mark == "acted_on" and value else None
     services.feedback_mark(actor=viewer, feedback=record, note=note, **{mark: value})
-    return _back(request, reverse("series_feedback", args=[record.series_id]))
+    return back_to(request, reverse("series_feedback", args=[record.series_id]))
 
 
 # Peer feedback ------------------------------------------------------------------------------
@@ -290,8 +287,8 @@ def peer_summary(request: HttpRequest, series_id: int) -> HttpResponse:
     try:
         services.peer_summary_write(actor=viewer, series=series, text=request.POST.get("text", ""))
     except Refused as error:
-        return _peer_response(request, series, str(error), 400)
-    return _back(request, reverse("series_peer", args=[series.pk]))
+        return refused_back(request, error, reverse("series_peer", args=[series.pk]))
+    return back_to(request, reverse("series_peer", args=[series.pk]))
 
 
 @person_view("GET")

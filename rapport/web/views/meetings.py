@@ -24,6 +24,7 @@ from rapport.people.models import AuditEvent, Person
 from rapport.web.audit import bookkeeping, record_read
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
 from rapport.web.views.common import (
+    back_with,
     confirm_page,
     first_error,
     is_confirmed,
@@ -31,6 +32,8 @@ from rapport.web.views.common import (
     past_due_confirmed,
     person_view,
     refused,
+    restored,
+    stashed,
 )
 
 # Reading ---------------------------------------------------------------------------
@@ -54,6 +57,7 @@ def _page_response(
     mode: str = "",
     complete_form: CompleteForm | None = None,
     cancel_form: CancelForm | None = None,
+    item_form: ActionItemForm | None = None,
     open_panel: str = "",
     **page_options: Any,
 ) -> HttpResponse:
@@ -61,7 +65,7 @@ def _page_response(
     page = growth_selectors.meeting_page(request.user, meeting, mode=mode, **page_options)
     context = {
         **page.context(),
-        "item_form": ActionItemForm(series=meeting.series),
+        "item_form": item_form or ActionItemForm(series=meeting.series),
         "topic_form": TopicForm(),
         "complete_form": complete_form
         or CompleteForm(initial={"held_minutes": page.held_minutes_guess, "mood": meeting.mood}),
@@ -86,7 +90,19 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = access.meeting_for(request.user, meeting_id)
     bookkeeping(growth.meeting_seen, actor=request.user, meeting=found)
     record_read(request, AuditEvent.Action.MEETING_VIEW, subject=found.series.report, target=found)
-    return _page_response(request, found, mode=request.GET.get("mode", ""))
+    key = f"meeting:{found.pk}"
+    complete_form = restored(CompleteForm, stashed(request, f"{key}:complete"))
+    cancel_form = restored(CancelForm, stashed(request, f"{key}:cancel"))
+    item_form = restored(ActionItemForm, stashed(request, f"{key}:item"), series=found.series)
+    return _page_response(
+        request,
+        found,
+        mode=request.GET.get("mode", ""),
+        complete_form=complete_form,
+        cancel_form=cancel_form,
+        item_form=item_form,
+        open_panel="cancel" if cancel_form else "",
+    )
 
 
 # Agenda ----------------------------------------------------------------------------
@@ -436,7 +452,8 @@ def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, _held_message(request.user, found))
             return _back(found)
-    return _page_response(request, found, status=400, complete_form=form, mode="wrap")
+    url = f"{reverse('meeting', args=[found.pk])}?mode=wrap#held"
+    return back_with(request, url, f"meeting:{found.pk}:complete", form)
 
 
 def _held_message(viewer: Person, meeting: Meeting) -> str:
@@ -476,9 +493,8 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 return _back(moved)
             messages.success(request, "Meeting cancelled: open topics moved to the next 1:1.")
             return _back(found)
-    return _page_response(
-        request, found, status=400, cancel_form=form, open_panel="cancel", mode="prepare"
-    )
+    url = f"{reverse('meeting', args=[found.pk])}?mode=prepare#call-off"
+    return back_with(request, url, f"meeting:{found.pk}:cancel", form)
 
 
 # Action items ----------------------------------------------------------------------
@@ -489,7 +505,10 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     found = access.meeting_for(request.user, meeting_id)
     form = ActionItemForm(request.POST, series=found.series)
     if not form.is_valid():
-        return refused(request, first_error(form))
+        if is_htmx(request):
+            return refused(request, first_error(form))
+        url = f"{reverse('meeting', args=[found.pk])}?mode=run#items"
+        return back_with(request, url, f"meeting:{found.pk}:item", form)
     asking = past_due_confirmed(
         request,
         asked=f"past-due:meeting-{found.pk}:{form.cleaned_data['due_on']}",

@@ -21,7 +21,7 @@ from rapport.people import selectors, services
 from rapport.people.models import AuditEvent, Person
 from rapport.web.audit import record_read
 from rapport.web.forms import InviteForm, PersonForm, RosterForm
-from rapport.web.views.common import person_view, render_page
+from rapport.web.views.common import back_with, person_view, render_page, restored, stashed
 
 PersonAction = Callable[[HttpRequest, int], HttpResponse]
 
@@ -41,8 +41,28 @@ NO_OUTCOME: dict[str, Any] = {
 
 @person_view("GET")
 def people(request: HttpRequest) -> HttpResponse:
-    """The roster the viewer may read; org admins also invite and import here."""
-    return _people_page(request)
+    """The roster the viewer may read; org admins also invite and import here.
+
+    After an invitation or an import the browser comes back here (303): what it did, or
+    the refused form with its errors, is read once from the session."""
+    viewer = request.user
+    outcome: dict[str, Any] = {}
+    if kept := stashed(request, "people:invite"):
+        if kept["state"].get("invited"):
+            outcome["invited"] = access.person_for(viewer, kept["state"]["invited"])
+            outcome["invite_link"] = kept["state"]["link"]
+        else:
+            outcome["invite_form"] = restored(
+                InviteForm, kept, managers=selectors.manager_choices(viewer)
+            )
+    elif kept := stashed(request, "people:import"):
+        outcome["roster_form"] = restored(RosterForm, kept)
+        outcome["roster_errors"] = [tuple(error) for error in kept["state"]["errors"]]
+    return _people_page(request, **outcome)
+
+
+def _people_url(anchor: str) -> str:
+    return f"{reverse('people')}#{anchor}"
 
 
 @person_view("POST")
@@ -63,8 +83,10 @@ def invite(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             link = services.set_password_url(person, now=now)
-            return _people_page(request, invited=person, invite_link=link)
-    return _people_page(request, invite_form=form, status=400)
+            return back_with(
+                request, _people_url("invited-title"), "people:invite", invited=person.pk, link=link
+            )
+    return back_with(request, _people_url("invite"), "people:invite", form)
 
 
 @person_view("POST")
@@ -73,8 +95,9 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     organisation = access.organisation_for_admin(viewer)
     form = RosterForm(request.POST, request.FILES)
+    back = _people_url("import")
     if not form.is_valid():
-        return _people_page(request, roster_form=form, status=400)
+        return back_with(request, back, "people:import", form, errors=[])
     now = timezone.now()  # one moment: the links shown are the very links mailed
     try:
         result = reporting.roster_apply(
@@ -85,10 +108,11 @@ def roster_import(request: HttpRequest) -> HttpResponse:
             send_invites=form.cleaned_data["send_invites"],
         )
     except services.RosterErrors as errors:
-        return _people_page(request, roster_form=form, roster_errors=errors.errors, status=400)
+        lines = [list(error) for error in errors.errors]
+        return back_with(request, back, "people:import", form, errors=lines)
     except Refused as error:
         form.add_error(None, str(error))
-        return _people_page(request, roster_form=form, status=400)
+        return back_with(request, back, "people:import", form, errors=[])
     links = selectors.set_password_links(result.created, now=now)
     emailed = form.cleaned_data["send_invites"] and settings.EMAIL_ENABLED
     return _people_page(request, roster_result=result, roster_links=links, roster_emailed=emailed)

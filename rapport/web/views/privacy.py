@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from rapport import access
 from rapport.errors import Refused
 from rapport.people import selectors as people_selectors
 from rapport.people.models import ErasureRule, Person
 from rapport.privacy import services
-from rapport.web.views.common import person_view
+from rapport.web.views.common import person_view, refused_back
 
 
 @person_view("GET")
@@ -29,7 +30,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @person_view("POST")
 def erasure_rule(request: HttpRequest) -> HttpResponse:
     """Choose what erasing someone does to the 1:1s they shared."""
-    services.erasure_rule_set(actor=request.user, rule=request.POST.get("rule", ""))
+    try:
+        services.erasure_rule_set(actor=request.user, rule=request.POST.get("rule", ""))
+    except Refused as error:
+        return refused_back(request, error, reverse("privacy"))
     messages.success(request, "Saved: erasing someone follows this rule from now on.")
     return redirect("privacy")
 

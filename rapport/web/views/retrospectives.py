@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework import retrospectives as rules
 from rapport.insights import selectors, services
 from rapport.web import charts
-from rapport.web.views.common import person_view
+from rapport.web.views.common import person_view, refused_back
 from rapport.web.views.insights import RATING_SCALE
 
 
@@ -60,8 +61,12 @@ def retrospective_reply(request: HttpRequest, retrospective_id: int) -> HttpResp
     """The manager's one-line reply to a retrospective."""
     viewer = request.user
     retrospective = access.retrospective_for(viewer, retrospective_id)
-    services.retrospective_reply(
-        actor=viewer, retrospective=retrospective, reply=request.POST.get("reply", "")
-    )
+    try:
+        services.retrospective_reply(
+            actor=viewer, retrospective=retrospective, reply=request.POST.get("reply", "")
+        )
+    except Refused as error:
+        back = reverse("retrospectives", kwargs={"series_id": retrospective.series_id})
+        return refused_back(request, error, back)
     messages.success(request, "Reply saved: your report sees it under their answers.")
     return redirect("retrospectives", series_id=retrospective.series_id)

@@ -21,13 +21,31 @@ from rapport.people import services as people_services
 from rapport.privacy import services as privacy_services
 from rapport.privacy.selectors import person_export
 from rapport.web.forms import OwnSettingsForm, PasswordChangeForm
-from rapport.web.views.common import person_view, render_page
+from rapport.web.views.common import (
+    back_with,
+    person_view,
+    refused_back,
+    render_page,
+    restored,
+    stashed,
+)
 
 
 @person_view("GET")
 def settings(request: HttpRequest) -> HttpResponse:
-    """The settings page: own details and password; feed address; mail kinds on/off."""
-    return _settings_page(request)
+    """The settings page: own details and password; feed address; mail kinds on/off.
+
+    A refused change comes back here (303) with its form and errors, read once."""
+    viewer = request.user
+    profile_form = restored(
+        lambda data: OwnSettingsForm.for_person(viewer, data), stashed(request, "settings:profile")
+    )
+    password_form = restored(PasswordChangeForm, stashed(request, "settings:password"))
+    return _settings_page(request, profile_form=profile_form, password_form=password_form)
+
+
+def _settings_url(anchor: str) -> str:
+    return f"{reverse('settings')}#{anchor}"
 
 
 def _settings_page(
@@ -35,7 +53,6 @@ def _settings_page(
     *,
     profile_form: OwnSettingsForm | None = None,
     password_form: PasswordChangeForm | None = None,
-    erasure_error: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
     viewer = request.user  # the services check everything before they change anything
@@ -46,7 +63,6 @@ def _settings_page(
         status=status,
         profile_form=profile_form or OwnSettingsForm.for_person(viewer),
         password_form=password_form or PasswordChangeForm(),
-        erasure_error=erasure_error,
     )
 
 
@@ -62,7 +78,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your details are saved.")
             return redirect("settings")
-    return _settings_page(request, profile_form=form, status=400)
+    return back_with(request, _settings_url("profile-title"), "settings:profile", form)
 
 
 @sensitive_post_parameters("current_password", "new_password", "new_password_again")
@@ -83,7 +99,7 @@ def password(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)
             messages.success(request, "Your password is changed.")
             return redirect("settings")
-    return _settings_page(request, password_form=form, status=400)
+    return back_with(request, _settings_url("password-title"), "settings:password", form)
 
 
 @person_view("POST")
@@ -146,9 +162,9 @@ def erasure(request: HttpRequest) -> HttpResponse:
             privacy_services.erasure_withdraw(actor=request.user)
             messages.success(request, "Your request to be erased is withdrawn.")
         else:
-            return HttpResponse("Choose request or withdraw.", status=400)
+            raise Refused("Choose request or withdraw.")
     except Refused as error:
-        return _settings_page(request, erasure_error=str(error), status=400)
+        return refused_back(request, error, reverse("settings") + "#your-data")
     return redirect(reverse("settings") + "#your-data")
 
 

@@ -1,0 +1,127 @@
+"""A refused form on a POST-only address is shown again on its page's own address.
+
+The browser is sent back (303) to the page, which shows what was sent and what was wrong
+once; reloading it is a GET of that page (200), never the POST-only address (405)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from rapport.meetings.models import ActionItem, Meeting
+from rapport.people.models import Person
+
+
+def _refused_then_reloaded(client, post_url, data, page_url, message):
+    response = client.post(post_url, data, follow=True)
+    assert response.redirect_chain == [(page_url, 303)]
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    reload = client.get(page_url.split("#")[0])
+    assert reload.status_code == 200
+    assert client.get(post_url).status_code == 405  # only the page's address is reloadable
+    return response.content.decode(), reload.content.decode()
+
+
+def test_marking_held_with_a_bad_length_shows_the_wrap_up_page_and_reloads(
+    client_for, mia, meeting
+) -> None:
+    url = reverse("meeting", args=[meeting.pk])
+    page, reload = _refused_then_reloaded(
+        client_for(mia),
+        reverse("meeting_complete", args=[meeting.pk]),
+        {"held_minutes": "0", "mood": "4"},
+        f"{url}?mode=wrap#held",
+        "greater than or equal to 1",
+    )
+    assert 'value="0"' in page  # what was typed is kept
+    assert "greater than or equal to 1" not in reload  # shown once
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED
+
+
+def test_a_refused_cancellation_opens_the_call_off_panel_with_the_reason_kept(
+    client_for, mia, meeting
+) -> None:
+    url = reverse("meeting", args=[meeting.pk])
+    page, _ = _refused_then_reloaded(
+        client_for(mia),
+        reverse("meeting_cancel", args=[meeting.pk]),
+        {"reason": "Offsite <b>day</b>"},
+        f"{url}?mode=prepare#call-off",
+        "skip this one",
+    )
+    assert "Offsite &lt;b&gt;day&lt;/b&gt;" in page and "<b>day</b>" not in page
+    assert '<details class="panel" open>' in page
+
+
+def test_a_refused_action_item_without_javascript_comes_back_to_the_run_view(
+    client_for, mia, ray, meeting
+) -> None:
+    url = reverse("meeting", args=[meeting.pk])
+    page, reload = _refused_then_reloaded(
+        client_for(mia),
+        reverse("action_item_add", args=[meeting.pk]),
+        {"text": "Draft the RFC", "owner": ray.pk, "due_on": "someday"},
+        f"{url}?mode=run#items",
+        "Enter a valid date",
+    )
+    assert 'value="Draft the RFC"' in page and 'value="Draft the RFC"' not in reload
+    assert not ActionItem.objects.exists()
+
+
+def test_a_refused_invitation_comes_back_to_the_people_page(client_for, ada) -> None:
+    before = Person.objects.count()
+    page, reload = _refused_then_reloaded(
+        client_for(ada),
+        reverse("person_invite"),
+        {"email": "not-an-email", "name": "Nina", "level": "junior", "timezone": "UTC"},
+        "/people/#invite",
+        "Enter a valid email address",
+    )
+    assert 'value="Nina"' in page and "Enter a valid email address" not in reload
+    assert Person.objects.count() == before
+
+
+def test_a_refused_roster_import_comes_back_to_the_people_page(client_for, ada) -> None:
+    text = "email,name,level,manager_email,timezone,remote\nnot-an-email,Noor,wizard,,UTC,no\n"
+    upload = SimpleUploadedFile("roster.csv", text.encode(), content_type="text/csv")
+    _, reload = _refused_then_reloaded(
+        client_for(ada), reverse("roster_import"), {"file": upload}, "/people/#import", "line 2"
+    )
+    assert "Nothing was imported" not in reload
+
+
+def test_a_refused_name_change_comes_back_to_the_settings_page(client_for, ray) -> None:
+    data = {"name": "", "timezone": "Europe/Paris", "remote": "on"}
+    _refused_then_reloaded(
+        client_for(ray),
+        reverse("settings_profile"),
+        data,
+        "/settings/#profile-title",
+        "This field is required.",
+    )
+
+
+def test_a_refused_password_change_never_keeps_a_password(client_for, ray) -> None:
+    data = {
+        "current_password": "SECRET-CURRENT-1",
+        "new_password": "SECRET-NEW-passphrase-2",
+        "new_password_again": "SECRET-NEW-passphrase-3",
+    }
+    client = client_for(ray)
+    page, _ = _refused_then_reloaded(
+        client,
+        reverse("settings_password"),
+        data,
+        "/settings/#password-title",
+        "The two new passwords differ.",
+    )
+    assert "SECRET" not in page
+    assert "SECRET" not in str(dict(client.session))
+
+
+def test_a_refused_erasure_rule_comes_back_to_the_privacy_page(client_for, ada) -> None:
+    response = client_for(ada).post(reverse("erasure_rule"), {"rule": "vanish"}, follow=True)
+    assert response.redirect_chain == [(reverse("privacy"), 303)]
+    assert response.status_code == 200 and 'class="message error"' in response.content.decode()
