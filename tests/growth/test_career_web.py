@@ -205,3 +205,18 @@ def test_the_career_page_gathers_goals_the_plan_and_the_feedback_log(
     few = _queries(client_for(mia), url)
     _grow(mia, ray, series, meeting, 5)
     assert _queries(client_for(mia), url) == few
+
+
+def test_the_career_page_summarises_goals_and_leaves_their_forms_to_the_goals_page(
+    client_for, mia, ray, series, meeting
+) -> None:
+    _grow(mia, ray, series, meeting, 2)
+    goal = Goal.objects.get(title="Goal 1")
+    page = client_for(ray).get(reverse("career", args=[series.pk])).content.decode()
+    # The latest progress shows, the earlier ones stay on the goals page.
+    assert "Step 2" in page and "Step 0" not in page
+    assert f"{reverse('series_goals', args=[series.pk])}#goal-{goal.pk}" in page
+    for form in ("goal_progress", "goal_edit", "goal_action_items", "development_plan"):
+        assert reverse(form, args=[goal.pk if form.startswith("goal") else series.pk]) not in page
+    assert f"{reverse('series_goals', args=[series.pk])}#goal-new-title" in page
+    assert f"{reverse('series_goals', args=[series.pk])}#development-plan" in page
