@@ -110,6 +110,15 @@ def test_a_bad_compare_date_is_a_clear_400(client_for, ray, series) -> None:
     assert "is not a date" in response.content.decode()
 
 
+def test_a_compare_date_in_the_future_is_a_clear_400_even_the_last_day_there_is(
+    client_for, ray, series
+) -> None:
+    for since in ("9999-12-31", "2999-01-01"):
+        response = client_for(ray).get(reverse("career", args=[series.pk]) + f"?since={since}")
+        assert response.status_code == 400
+        assert "is in the future" in response.content.decode()
+
+
 # Answers recorded from the questions panel ------------------------------------------------
 
 
