@@ -154,3 +154,12 @@ def test_asking_without_an_answer_records_nothing_else(client_for, mia, meeting)
     meeting.shared_notes.refresh_from_db()
     assert not AspirationVersion.objects.exists()
     assert meeting.shared_notes.career_progress == ""
+
+
+def test_a_long_answer_shows_its_start_and_folds_the_rest(client_for, ray, series) -> None:
+    answer = "Lead the payments platform. " + "x" * 1500 + " THE-END"
+    services.aspirations_save(actor=ray, series=series, answers={"exciting_projects": answer})
+    page = client_for(ray).get(reverse("career", args=[series.pk])).content.decode()
+    start = page.index("Lead the payments platform.")
+    fold = page.index("Read all", start)
+    assert page.index("THE-END", start) > fold
