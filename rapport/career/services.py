@@ -26,6 +26,7 @@ from rapport.framework.ladder import (
     ladder_to_yaml,
 )
 from rapport.framework.levels import LEVELS
+from rapport.framework.repeats import is_repeat
 from rapport.meetings.models import Meeting, Series, SharedNotes
 from rapport.meetings.services import notes as note_services
 from rapport.people.models import Person
@@ -205,6 +206,19 @@ def ladder_view_record(
         raise Refused("Say in a sentence what you see.")
     if len(sentence) > SENTENCE_LIMIT:
         raise Refused(f"The sentence is limited to {SENTENCE_LIMIT} characters.")
+    now = now or timezone.now()
+    latest = (
+        LadderView.objects.filter(series=series, area_key=area.key)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if (
+        latest is not None
+        and (latest.recorded_by_id, latest.level, latest.position, latest.sentence)
+        == (actor.pk, level, position, sentence)
+        and is_repeat(latest.recorded_at, now)
+    ):
+        return latest
     return LadderView.objects.create(
         person=series.report,
         series=series,
@@ -214,7 +228,7 @@ def ladder_view_record(
         position=position,
         sentence=sentence,
         recorded_by=actor,
-        recorded_at=now or timezone.now(),
+        recorded_at=now,
         meeting=meeting,
     )
 

@@ -1498,6 +1498,8 @@ def career_overview(
 # the viewer's own private notes only when they choose to add them, each marked.
 
 PACKET_MAX_DAYS = 3 * 366
+# Nothing in Rapport is older; earlier dates only reach the limits of the calendar.
+PACKET_EARLIEST = dt.date(1970, 1, 1)
 PACKET_PRIVATE_MARK = "private — your eyes only"
 
 
@@ -1629,6 +1631,8 @@ def packet_period(
     """The period of a packet: by default the six months up to today; Refused when the
     dates make no sense (end before start, more than three years, in the future)."""
     end = end or today
+    if end < PACKET_EARLIEST:
+        raise Refused(f"The period ends before {PACKET_EARLIEST.year} ({end}): choose later dates.")
     start = start or six_months_before(end)
     if start > end:
         raise Refused(f"The period starts ({start}) after it ends ({end}): swap the dates.")

@@ -110,6 +110,15 @@ def test_a_bad_compare_date_is_a_clear_400(client_for, ray, series) -> None:
     assert "is not a date" in response.content.decode()
 
 
+def test_a_compare_date_in_the_future_is_a_clear_400_even_the_last_day_there_is(
+    client_for, ray, series
+) -> None:
+    for since in ("9999-12-31", "2999-01-01"):
+        response = client_for(ray).get(reverse("career", args=[series.pk]) + f"?since={since}")
+        assert response.status_code == 400
+        assert "is in the future" in response.content.decode()
+
+
 # Answers recorded from the questions panel ------------------------------------------------
 
 
@@ -145,3 +154,12 @@ def test_asking_without_an_answer_records_nothing_else(client_for, mia, meeting)
     meeting.shared_notes.refresh_from_db()
     assert not AspirationVersion.objects.exists()
     assert meeting.shared_notes.career_progress == ""
+
+
+def test_a_long_answer_shows_its_start_and_folds_the_rest(client_for, ray, series) -> None:
+    answer = "Lead the payments platform. " + "x" * 1500 + " THE-END"
+    services.aspirations_save(actor=ray, series=series, answers={"exciting_projects": answer})
+    page = client_for(ray).get(reverse("career", args=[series.pk])).content.decode()
+    start = page.index("Lead the payments platform.")
+    fold = page.index("Read all", start)
+    assert page.index("THE-END", start) > fold

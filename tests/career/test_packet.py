@@ -171,6 +171,14 @@ def test_the_default_period_is_the_six_months_up_to_today() -> None:
     assert selectors.packet_period(None, None, today=today) == (dt.date(2026, 2, 28), today)
 
 
+def test_a_period_ending_before_1970_is_refused_in_every_format(client_for, mia, series) -> None:
+    with pytest.raises(Refused, match="ends before 1970"):
+        selectors.packet_period(None, dt.date(1, 3, 1), today=dt.date(2026, 12, 6))
+    for name in ("career_packet", "career_packet_md", "career_packet_pdf"):
+        response = client_for(mia).get(reverse(name, args=[series.pk]) + "?to=0001-01-01")
+        assert response.status_code == 400 and "ends before 1970" in response.content.decode()
+
+
 # Private notes ----------------------------------------------------------------------------
 
 

@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from rapport.career import services as career_services
+from rapport.career.models import LadderView
 from rapport.growth import services
-from rapport.growth.models import Goal, GoalProgress
+from rapport.growth.models import Goal, GoalProgress, PeerSummary
 from rapport.meetings import services as meeting_services
 
 
@@ -221,3 +223,76 @@ def test_the_career_page_gathers_goals_the_plan_and_the_feedback_log(
     few = _queries(client_for(mia), url)
     _grow(mia, ray, series, meeting, 5)
     assert _queries(client_for(mia), url) == few
+
+
+def test_the_career_page_summarises_goals_and_leaves_their_forms_to_the_goals_page(
+    client_for, mia, ray, series, meeting
+) -> None:
+    _grow(mia, ray, series, meeting, 2)
+    goal = Goal.objects.get(title="Goal 1")
+    page = client_for(ray).get(reverse("career", args=[series.pk])).content.decode()
+    # The latest progress shows, the earlier ones stay on the goals page.
+    assert "Step 2" in page and "Step 0" not in page
+    assert f"{reverse('series_goals', args=[series.pk])}#goal-{goal.pk}" in page
+    for form in ("goal_progress", "goal_edit", "goal_action_items", "development_plan"):
+        assert reverse(form, args=[goal.pk if form.startswith("goal") else series.pk]) not in page
+    assert f"{reverse('series_goals', args=[series.pk])}#goal-new-title" in page
+    assert f"{reverse('series_goals', args=[series.pk])}#development-plan" in page
+
+
+def test_a_career_form_sent_twice_records_once(client_for, mia, ray, series) -> None:
+    goal = services.goal_create(actor=ray, series=series, title="Write a design doc")
+    posts = [
+        (ray, reverse("series_goals", args=[series.pk]), {"title": "Give a talk"}),
+        (ray, reverse("goal_progress", args=[goal.pk]), {"text": "Outline done", "percent": "25"}),
+        (mia, reverse("peer_summary", args=[series.pk]), {"text": "Colleagues like it."}),
+        (
+            mia,
+            reverse("ladder_view", args=[series.pk]),
+            {"area_key": "craft", "level": "senior", "position": "meets", "sentence": "Solid."},
+        ),
+    ]
+    for who, url, form in posts:
+        for _ in range(2):
+            assert client_for(who).post(url, form).status_code == 302, url
+    assert Goal.objects.filter(title="Give a talk").count() == 1
+    assert GoalProgress.objects.filter(goal=goal).count() == 1
+    assert PeerSummary.objects.filter(series=series).count() == 1
+    assert LadderView.objects.filter(series=series, area_key="craft").count() == 1
+
+
+def test_the_same_progress_or_view_later_is_a_new_dated_record(mia, ray, series) -> None:
+    goal = services.goal_create(actor=ray, series=series, title="Write a design doc")
+    earlier = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
+    later = earlier + dt.timedelta(days=14)
+    for now in (earlier, later):
+        services.goal_progress_add(actor=ray, goal=goal, text="Same", percent=10, now=now)
+        career_services.ladder_view_record(
+            actor=mia,
+            series=series,
+            area_key="craft",
+            level="senior",
+            position="meets",
+            sentence="Still solid.",
+            now=now,
+        )
+    assert GoalProgress.objects.filter(goal=goal).count() == 2
+    assert LadderView.objects.filter(series=series, area_key="craft").count() == 2
+
+
+def test_the_ic_reads_the_peer_summary_in_one_column_not_beside_an_empty_one(
+    client_for, mia, ray, series
+) -> None:
+    services.peer_summary_write(actor=mia, series=series, text="Colleagues like the tests.")
+    url = reverse("series_peer", args=[series.pk])
+    ic_page = client_for(ray).get(url).content.decode()
+    assert "Colleagues like the tests." in ic_page and 'class="layout"' not in ic_page
+    assert 'class="layout"' in client_for(mia).get(url).content.decode()
+
+
+def test_the_feedback_log_does_not_link_to_itself(client_for, ray, series) -> None:
+    url = reverse("series_feedback", args=[series.pk])
+    assert f'href="{url}"' not in client_for(ray).get(url).content.decode()
+    assert (
+        f'href="{url}"' in client_for(ray).get(reverse("career", args=[series.pk])).content.decode()
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework.goals import DEFAULT_AREAS, PERCENT_MAX, PERCENT_MIN
+from rapport.framework.repeats import is_repeat
 from rapport.growth.models import (
     DevelopmentPlan,
     Goal,
@@ -26,8 +27,6 @@ from rapport.people.models import Person
 
 TITLE_LIMIT = 200
 TEXT_LIMIT = 2000
-# A progress update repeated within this window (a double submit) is not kept twice.
-REPEAT_WINDOW = dt.timedelta(minutes=2)
 AREA_LIMIT = 64
 CRITERION_LIMIT = 120
 FOCUS_AREAS_LIMIT = 6
@@ -109,6 +108,15 @@ def goal_create(
     )
     if target_on is not None and target_on < timezone.localdate(now):
         raise Refused("The target date is in the past: choose a coming date, or none.")
+    twin = (
+        Goal.objects.filter(
+            series=series, created_by=actor, status=Goal.Status.ACTIVE, title=clean["title"]
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if twin is not None and is_repeat(twin.created_at, now):
+        return twin
     goal = Goal.objects.create(
         series=series,
         owner_id=series.report_id,
@@ -183,15 +191,13 @@ def goal_progress_add(
     if percent is not None and not PERCENT_MIN <= percent <= PERCENT_MAX:
         raise Refused(f"The share done is between {PERCENT_MIN} and {PERCENT_MAX} %.")
     now = now or timezone.now()
-    # The same update sent twice (a double click, a resent form) is kept once.
-    repeated = (
-        GoalProgress.objects.select_for_update()
-        .filter(goal=goal, written_by=actor, text=text, percent=percent)
-        .filter(written_at__gte=now - REPEAT_WINDOW, written_at__lte=now)
-        .first()
-    )
-    if repeated is not None:
-        return repeated
+    latest = goal.progress.order_by("-written_at", "-pk").first()
+    if (
+        latest is not None
+        and (latest.written_by_id, latest.text, latest.percent) == (actor.pk, text, percent)
+        and is_repeat(latest.written_at, now)
+    ):
+        return latest
     Goal.objects.filter(pk=goal.pk).update(touched_at=now)
     return GoalProgress.objects.create(
         goal=goal, written_by=actor, written_at=now, text=text, percent=percent

@@ -175,6 +175,9 @@ def peer_summary_write(
         raise Refused("Write the summary first.")
     if len(text) > SUMMARY_LIMIT:
         raise Refused(f"A summary is limited to {SUMMARY_LIMIT:,} characters.")
+    latest = PeerSummary.objects.filter(series=series).order_by("-written_at", "-pk").first()
+    if latest is not None and latest.text == text:
+        return latest  # nothing changed: no new version
     return PeerSummary.objects.create(
         series=series, written_by=actor, text=text, written_at=now or timezone.now()
     )

@@ -41,6 +41,8 @@ def career(request: HttpRequest, series_id: int) -> HttpResponse:
         since = parse_date(request.GET.get("since"))
     except ValueError as error:
         return refused(request, str(error))
+    if since and since > timezone.localdate(timezone.now(), request.user.tzinfo):
+        return refused(request, f"{since:%d %B %Y} is in the future: compare with a past date.")
     record_read(request, AuditEvent.Action.CAREER_VIEW, subject=found.report, target=found)
     overview = growth_selectors.career_overview(request.user, found, since=since)
     return render_page(request, "web/career/career.html", overview)
