@@ -47,7 +47,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/rapport_bench"
-# The targets of issue 13, reported (never asserted: tests time nothing).
+# The scale targets, reported (never asserted: tests time nothing).
 PAGE_SHARE = 5.0  # % of /healthz's throughput in the same round
 FRAGMENT_SHARE = 25.0  # the polling fragments of an open meeting page
 P95_MS = 50.0
@@ -678,7 +678,7 @@ def section(
         + ", divided by the requests it answered (its access log; wrk's, and those still "
         "queued when wrk stopped). Polls send the fingerprint of the page they "
         "sit on, as an open, unchanged meeting page does.",
-        f"- **Targets** (issue 13): every page ≥ {PAGE_SHARE:g} % of /healthz, polling "
+        f"- **Targets**: every page ≥ {PAGE_SHARE:g} % of /healthz, polling "
         f"fragments ≥ {FRAGMENT_SHARE:g} %, p95 < {P95_MS:g} ms at 16 connections, "
         f"≤ {HTML_KB:g} KB. {len(below)} of {len(rows) - 1} pages miss one.",
         f"- **`rapport demo`**: {generated}",
