@@ -619,7 +619,7 @@ def meeting_agenda(viewer: Person, meeting: Meeting) -> MeetingAgenda:
         .select_related("carried_from__meeting", "carried_to__meeting"),
         report_id=report_id,
     )
-    rows = sorted((t.pk, t.text, t.kind, t.discussed, t.position, t.author_id) for t in topics)
+    rows = sorted(tuple(getattr(t, name) for name in _TOPIC_FIELDS) for t in topics)
     return MeetingAgenda(
         topics=topics,
         report_topics=[t for t in topics if t.author_id == report_id],
@@ -642,13 +642,12 @@ def _agenda_hash(meeting: Meeting, rows: Iterable[tuple[Any, ...]]) -> str:
 
 def agenda_fingerprint(viewer: Person, meeting: Meeting) -> str:
     """The agenda poll's `agenda_hash` from one narrow query, without assembling the agenda."""
-    rows = (
-        access.topics_visible_to(viewer)
-        .filter(meeting=meeting)
-        .order_by("pk")
-        .values_list(*_TOPIC_FIELDS)
-    )
-    return _agenda_hash(meeting, rows)
+    return _agenda_hash(meeting, _rows(access.topics_visible_to(viewer), meeting, _TOPIC_FIELDS))
+
+
+def _rows(visible: QuerySet[Any], meeting: Meeting, fields: tuple[str, ...]) -> QuerySet[Any]:
+    """Just the fields a fingerprint reads, of the meeting's rows, in the order they were made."""
+    return visible.filter(meeting=meeting).order_by("pk").values_list(*fields)
 
 
 def _carried_to(topic: Topic) -> Topic | None:
@@ -753,12 +752,7 @@ def live_hash(timer: TimerState, items: Iterable[ActionItem]) -> str:
 
 def timer_fingerprint(viewer: Person, meeting: Meeting) -> str:
     """The timer poll's `timer_hash` from one narrow query, without assembling the fragment."""
-    rows = (
-        access.action_items_visible_to(viewer)
-        .filter(meeting=meeting)
-        .order_by("pk")
-        .values_list(*_ITEM_FIELDS)
-    )
+    rows = _rows(access.action_items_visible_to(viewer), meeting, _ITEM_FIELDS)
     return _live_hash(_timer_stamp(meeting), rows)
 
 
