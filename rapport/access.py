@@ -171,7 +171,9 @@ def shared_notes_visible_to(person: Person) -> QuerySet[SharedNotes]:
 
 def shared_notes_for(person: Person, meeting_id: object) -> SharedNotes:
     """The shared notes of a meeting the person takes part in, else 404."""
-    queryset = shared_notes_visible_to(person).select_related("meeting__series")
+    queryset = shared_notes_visible_to(person).select_related(
+        "meeting__series__manager", "meeting__series__report"
+    )
     try:
         return queryset.get(meeting_id=_id(meeting_id))
     except (ValueError, TypeError, SharedNotes.DoesNotExist):

@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -618,19 +619,35 @@ def meeting_agenda(viewer: Person, meeting: Meeting) -> MeetingAgenda:
         .select_related("carried_from__meeting", "carried_to__meeting"),
         report_id=report_id,
     )
-    fingerprint = repr(
-        [meeting.status]
-        + [(t.pk, t.text, t.kind, t.discussed, t.position, t.author_id) for t in topics]
-    )
+    rows = sorted(tuple(getattr(t, name) for name in _TOPIC_FIELDS) for t in topics)
     return MeetingAgenda(
         topics=topics,
         report_topics=[t for t in topics if t.author_id == report_id],
         manager_topics=[t for t in topics if t.author_id != report_id],
-        agenda_hash=hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest(),
+        agenda_hash=_agenda_hash(meeting, rows),
         carried=[target for t in topics if (target := _carried_to(t)) is not None],
         agenda_open=meeting.series.is_open and meeting.is_open,
         topic_kinds=list(Topic.Kind.choices),
     )
+
+
+# What the agenda fragment draws from each topic; a change to any of them is a change.
+_TOPIC_FIELDS = ("pk", "text", "kind", "discussed", "position", "author_id")
+
+
+def _agenda_hash(meeting: Meeting, rows: Iterable[tuple[Any, ...]]) -> str:
+    fingerprint = repr([meeting.status, meeting.series.is_open, *rows])
+    return hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest()
+
+
+def agenda_fingerprint(viewer: Person, meeting: Meeting) -> str:
+    """The agenda poll's `agenda_hash` from one narrow query, without assembling the agenda."""
+    return _agenda_hash(meeting, _rows(access.topics_visible_to(viewer), meeting, _TOPIC_FIELDS))
+
+
+def _rows(visible: QuerySet[Any], meeting: Meeting, fields: tuple[str, ...]) -> QuerySet[Any]:
+    """Just the fields a fingerprint reads, of the meeting's rows, in the order they were made."""
+    return visible.filter(meeting=meeting).order_by("pk").values_list(*fields)
 
 
 def _carried_to(topic: Topic) -> Topic | None:
@@ -700,21 +717,43 @@ def meeting_timer(
     boxes = {box.key: box for box in voice.plan(plan_for(meeting))}
     box = boxes.get(meeting.section)
     started = meeting.section_started_at
-    running = meeting.status == Meeting.Status.SCHEDULED and meeting.started_at is not None
-    stamp = f"{meeting.section}@{started.timestamp() if started else ''}@{running}"
     return TimerState(
         box=box,
-        running=running,
+        running=_timer_running(meeting),
         started_epoch_ms=int(started.timestamp() * 1000) if started and box else None,
-        hash=hashlib.sha1(stamp.encode(), usedforsecurity=False).hexdigest()[:16],
+        hash=_timer_stamp(meeting),
         server_now_ms=int((now or timezone.now()).timestamp() * 1000),
     )
 
 
+def _timer_running(meeting: Meeting) -> bool:
+    return meeting.status == Meeting.Status.SCHEDULED and meeting.started_at is not None
+
+
+def _timer_stamp(meeting: Meeting) -> str:
+    started = meeting.section_started_at
+    stamp = f"{meeting.section}@{started.timestamp() if started else ''}@{_timer_running(meeting)}"
+    return hashlib.sha1(stamp.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+# What the timer fragment draws from each action item; a change to any of them is a change.
+_ITEM_FIELDS = ("pk", "text", "status", "due_on", "owner_id")
+
+
+def _live_hash(timer_stamp: str, rows: Iterable[tuple[Any, ...]]) -> str:
+    fingerprint = timer_stamp + repr(list(rows))
+    return hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest()[:20]
+
+
 def live_hash(timer: TimerState, items: Iterable[ActionItem]) -> str:
     """What the timer poll compares: the part and its start, and the meeting's items."""
-    fingerprint = timer.hash + repr([(i.pk, i.text, i.status, i.due_on, i.owner_id) for i in items])
-    return hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest()[:20]
+    return _live_hash(timer.hash, [tuple(getattr(i, f) for f in _ITEM_FIELDS) for i in items])
+
+
+def timer_fingerprint(viewer: Person, meeting: Meeting) -> str:
+    """The timer poll's `timer_hash` from one narrow query, without assembling the fragment."""
+    rows = _rows(access.action_items_visible_to(viewer), meeting, _ITEM_FIELDS)
+    return _live_hash(_timer_stamp(meeting), rows)
 
 
 def meeting_items(viewer: Person, meeting: Meeting) -> list[ActionItem]:

@@ -70,6 +70,10 @@ __all__ = [
 # Visits ------------------------------------------------------------------------
 
 
+# The page renews its visit this often while it is open and visible.
+RENEW_AFTER = dt.timedelta(seconds=5)
+
+
 @transaction.atomic
 def meeting_seen(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> None:
     """Record that a participant opened the meeting's page (first and last time)."""
@@ -77,15 +81,14 @@ def meeting_seen(*, actor: Person, meeting: Meeting, now: dt.datetime | None = N
     if not access.takes_part_in(actor, meeting.series):
         return
     now = now or timezone.now()
-    updated = MeetingVisit.objects.filter(person=actor, meeting=meeting).update(last_seen_at=now)
+    # A visit renewed moments ago is left alone: a reload writes nothing.
+    updated = MeetingVisit.objects.filter(
+        person=actor, meeting=meeting, last_seen_at__lt=now - RENEW_AFTER
+    ).update(last_seen_at=now)
     if not updated:
         MeetingVisit.objects.get_or_create(
             person=actor, meeting=meeting, defaults={"first_seen_at": now, "last_seen_at": now}
         )
-
-
-# The page renews its visit this often while it is open and visible.
-RENEW_AFTER = dt.timedelta(seconds=5)
 
 
 def meeting_visit_renew(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> None:

@@ -124,10 +124,10 @@ def _agenda_response(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The live agenda fragment; 204 when nothing changed since the caller's copy."""
     found = access.meeting_for(request.user, meeting_id)
-    context = _agenda_context(request, found)
     since = request.GET.get("since")
-    if since and since == context["agenda_hash"]:
+    if since and since == selectors.agenda_fingerprint(request.user, found):
         return HttpResponse(status=204)
+    context = _agenda_context(request, found)
     context["announce"] = bool(since)
     return render(request, "web/meeting/meeting_agenda.html", context)
 
@@ -540,12 +540,14 @@ def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
     A POST says the person left the page: the other one stops seeing them as present.
     """
-    found = access.meeting_for(request.user, meeting_id)
     if request.method == "POST":
+        found = access.meeting_for(request.user, meeting_id)
         bookkeeping(growth.meeting_visit_end, actor=request.user, meeting=found)
         return HttpResponse(status=204)
+    # The notes come with their meeting: one query checks access and reads the version.
+    notes = access.shared_notes_for(request.user, meeting_id)
+    found = notes.meeting
     bookkeeping(growth.meeting_visit_renew, actor=request.user, meeting=found)
-    notes = access.shared_notes_for(request.user, found.pk)
     present = growth_selectors.people_on_meeting_page(viewer=request.user, meeting=found)
     since = selectors.live_since(notes, present)
     if request.GET.get("since") == since:
@@ -574,13 +576,15 @@ def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @person_view("GET")
 def timer(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The live timer and action items; 204 when neither changed since the caller's copy."""
-    return _timer_response(request, access.meeting_for(request.user, meeting_id))
+    found = access.meeting_for(request.user, meeting_id)
+    since = request.GET.get("since")
+    if since and since == selectors.timer_fingerprint(request.user, found):
+        return HttpResponse(status=204)
+    return _timer_response(request, found)
 
 
 def _timer_response(request: HttpRequest, found: Meeting) -> HttpResponse:
     fragment = selectors.meeting_timer_fragment(request.user, found)
-    if request.GET.get("since") == fragment.timer_hash:
-        return HttpResponse(status=204)
     context = {
         **_fields(fragment.people),
         **{name: value for name, value in _fields(fragment).items() if name != "people"},
