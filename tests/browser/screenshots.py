@@ -9,7 +9,8 @@ images. Against the demo data (`rapport serve --demo`, on a throwaway RAPPORT_DA
 The demo manager (Sam Whitaker) and the IC (Maya Chen) open the same meeting in two
 browsers, on a laptop (1366x900) and a phone (390x844). The manager starts the upcoming
 meeting and moves the timer to Maya's topics, both write a line of shared notes, and the
-career 1:1 is shown in run mode too: the server's data changes.
+career 1:1 is shown in run mode too, then the career page, its evidence packet and the
+manager's Insights: the server's data changes.
 """
 
 from __future__ import annotations
@@ -146,6 +147,17 @@ def main() -> None:
         settle(manager)
         print(shoot(manager, "meeting-wrap"))
         print(shoot(manager.locator("#split"), "meeting-time-went"))
+        series = manager.get_by_role("link", name="All 1:1s with").first.get_attribute("href")
+        career = series + "career/"
+        manager.goto(career)
+        settle(manager)
+        print(shoot(manager, "career"))
+        manager.goto(career + "packet/")
+        settle(manager)
+        print(shoot(manager, "packet"))
+        manager.goto("/insights/")
+        settle(manager)
+        print(shoot(manager, "insights-team"))
         browser.close()
 
 
