@@ -614,11 +614,7 @@ def video_link(request: HttpRequest, meeting_id: int) -> HttpResponse:
     services.meeting_set_video_link(
         actor=request.user, meeting=found, video_link=request.POST.get("video_link", "")
     )
-    if is_htmx(request):
-        context = {**_people(request.user, found), "meeting": found, "saved": True}
-        return render(request, "web/meeting/meeting_video.html", context)
-    messages.success(request, "Video link saved.")
-    return redirect(reverse("meeting", args=[found.pk]) + "?mode=prepare#video")
+    return _field_saved(request, found, "video", "Video link saved.", mode="prepare")
 
 
 @person_view("POST")
@@ -628,11 +624,19 @@ def summary(request: HttpRequest, meeting_id: int) -> HttpResponse:
     services.meeting_set_summary(
         actor=request.user, meeting=found, summary=request.POST.get("summary", "")
     )
+    return _field_saved(request, found, "summary", "Summary saved.", mode="wrap")
+
+
+def _field_saved(
+    request: HttpRequest, found: Meeting, field: str, message: str, *, mode: str
+) -> HttpResponse:
+    """After one of the meeting's own fields is saved: its card again for htmx, else back
+    to the card on the page with a message."""
     if is_htmx(request):
         context = {**_people(request.user, found), "meeting": found, "saved": True}
-        return render(request, "web/meeting/meeting_summary.html", context)
-    messages.success(request, "Summary saved.")
-    return redirect(reverse("meeting", args=[found.pk]) + "?mode=wrap#summary")
+        return render(request, f"web/meeting/meeting_{field}.html", context)
+    messages.success(request, message)
+    return redirect(reverse("meeting", args=[found.pk]) + f"?mode={mode}#{field}")
 
 
 @person_view("GET")
