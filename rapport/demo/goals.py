@@ -124,7 +124,7 @@ GROWTH: dict[str, GrowthStory] = {
                 12,
                 (
                     (11, "First review: idempotency keys, decided in one session.", 35),
-                    (6, "Second review ran long; wrote the decision up the same day.", 65),
+                    (4, "Second review ran long; wrote the decision up the same day.", 65),
                 ),
             ),
         ),

@@ -35,8 +35,8 @@ GOALS = {
 }
 # The manager's own estimate of their talk share after each 1:1 (the wrap-up slider), per
 # report: the usual share and how far one meeting strays from it. Sam explains too much to
-# Maya, the junior, so "You do most of the talking" shows for that relationship only; Ravi's
-# 1:1s sit close to the 30% rule, some meetings above it, the average under it.
+# Maya, the junior, so "You do most of the talking" shows for that relationship only; Nadia
+# talks a little more with Ravi, her junior, than with the others, still under the 30% rule.
 TALK_SHARES: dict[str, tuple[int, int]] = {
     "junior@example.com": (44, 6),
     "confirmed@example.com": (24, 4),
