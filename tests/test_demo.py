@@ -215,6 +215,81 @@ class TestTheDemoOrganisation:
             ~Q(status=Meeting.Status.SCHEDULED), scheduled_at__gt=NOW
         ).exists()
 
+    def test_each_ic_has_their_own_goals_plan_and_peer_summary(self, loaded: Organisation) -> None:
+        from rapport.growth.models import DevelopmentPlan, Goal, GoalProgress, PeerSummary
+
+        reports = set(Series.objects.values_list("report__email", flat=True))
+        titles = Goal.objects.values_list("title", "owner__email")
+        owners: dict[str, set[str]] = {}
+        for title, email in titles:
+            owners.setdefault(title, set()).add(email)
+        assert {t: o for t, o in owners.items() if len(o) > 1} == {}
+        assert {email for _, email in titles} == reports
+        summaries = list(PeerSummary.objects.values_list("text", flat=True))
+        notes = list(DevelopmentPlan.objects.values_list("notes", flat=True))
+        assert len(summaries) == len(set(summaries)) == len(notes) == len(set(notes)) == 9
+        # Dated progress, older than now; most have one achieved goal, not everyone.
+        achieved = set(
+            Goal.objects.filter(status="achieved").values_list("owner__email", flat=True)
+        )
+        assert "junior@example.com" in achieved and "dev3@example.com" not in achieved
+        progress = GoalProgress.objects.filter(goal__owner__email="confirmed@example.com")
+        assert progress.count() >= 6 and not progress.filter(written_at__gt=NOW).exists()
+        maya = Goal.objects.filter(owner__email="junior@example.com")
+        tomas = Goal.objects.filter(owner__email="confirmed@example.com")
+        assert "migration" in " ".join(maya.values_list("title", flat=True))
+        assert "project team" in " ".join(tomas.values_list("title", flat=True))
+
+    def test_tomas_moves_from_staying_ic_to_curious_about_management(
+        self, loaded: Organisation
+    ) -> None:
+        from rapport.career.models import AspirationVersion
+
+        answers = list(
+            AspirationVersion.objects.filter(
+                person__email="confirmed@example.com", question_key="management_or_ic"
+            )
+            .order_by("recorded_at")
+            .values_list("answer", flat=True)
+        )
+        assert [a.split(":")[0] for a in answers] == ["Staying IC", "Curious about management"]
+        others = AspirationVersion.objects.filter(question_key="management_or_ic").exclude(
+            person__email="confirmed@example.com"
+        )
+        assert not others.filter(answer__icontains="curious about management").exists()
+        plan = Series.objects.get(report__email="confirmed@example.com").development_plan
+        assert "management" in plan.notes.lower() and "leadership" in plan.focus_areas
+
+    def test_held_meetings_carry_the_managers_talk_estimate(self, loaded: Organisation) -> None:
+        from rapport.insights.models import TalkMeasure
+
+        held = Meeting.objects.filter(status=Meeting.Status.HELD)
+        estimated = held.filter(manager_talk_share__isnull=False)
+        assert 0.75 * held.count() <= estimated.count() < held.count()
+        assert TalkMeasure.objects.filter(source="estimate").count() == estimated.count()
+        assert not Meeting.objects.filter(
+            ~Q(status=Meeting.Status.HELD), manager_talk_share__isnull=False
+        ).exists()
+        assert not TalkMeasure.objects.filter(recorded_at__gt=NOW).exists()
+
+    def test_the_talk_sign_fires_for_sam_and_maya_only(self, loaded: Organisation) -> None:
+        from rapport.insights import selectors
+
+        firing, measured = set(), set()
+        for email in ("manager@example.com", "manager2@example.com", "director@example.com"):
+            team = selectors.team_view(person(email), now=NOW)
+            for row in team.rows:
+                assert row.talk_share is not None, row.series
+                measured.add(row.series.report.email)
+                if "manager_talks_most" in {reading.key for reading in row.warnings}:
+                    firing.add(row.series.report.email)
+            assert team.patterns.talk_measured > 0
+        assert len(measured) == 9
+        assert firing == {"junior@example.com"}
+        series = Series.objects.get(report__email="junior@example.com")
+        rel, *_ = selectors.relationship_view(person("manager@example.com"), series, now=NOW)
+        assert rel.talk_share > 30
+
 
 def test_running_it_twice_changes_nothing(db: None) -> None:
     assert demo.demo_load() is True

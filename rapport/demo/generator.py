@@ -21,6 +21,7 @@ from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
 from rapport.framework.questions import QUESTIONS
 from rapport.growth import services as growth
 from rapport.growth.models import Feedback
+from rapport.insights import services as insights
 from rapport.meetings import scheduling
 from rapport.meetings import services as meetings
 from rapport.meetings.models import ActionItem, Meeting, Series
@@ -55,6 +56,8 @@ from .story import (
     SKILLS,
     STATUS,
     TACTICAL,
+    TALK_SHARES,
+    TALK_UNRECORDED_EVERY,
     Persona,
 )
 
@@ -188,6 +191,24 @@ def histories(built: Built, now: dt.datetime) -> None:
             _History(built, persona).run()
 
 
+def talk_shares(built: Built, now: dt.datetime) -> None:
+    """The manager's estimate of their talk share, set on the wrap-up of most held 1:1s."""
+    rng = random.Random(f"{SEED}-talk")
+    for email, held in built.held.items():
+        usual, spread = TALK_SHARES.get(email, (25, 4))
+        series = built.series[email]
+        for number, meeting in enumerate(held, 1):
+            if number % TALK_UNRECORDED_EVERY == 0:
+                continue
+            share = max(0, min(100, usual + rng.randint(-spread, spread)))
+            insights.talk_share_record_estimate(
+                actor=series.manager,
+                meeting=meeting,
+                manager_share=share,
+                now=meeting.ended_at + dt.timedelta(minutes=1),
+            )
+
+
 def coaching(built: Built, now: dt.datetime) -> None:
     """Goals, feedback (acknowledged, acted on) and the coaching questions asked."""
     for number, persona in enumerate(p for p in PERSONAS if p.manager):
@@ -255,7 +276,7 @@ def careers(built: Built, now: dt.datetime) -> None:
     add_goals_story(built.organisation, now)
 
 
-STEPS: list[Step] = [histories, coaching, improvement_plan, careers]
+STEPS: list[Step] = [histories, talk_shares, coaching, improvement_plan, careers]
 
 
 # One series' history -----------------------------------------------------------------

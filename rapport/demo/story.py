@@ -29,8 +29,27 @@ GOALS = {
     "dev1@example.com": ("debugging production incidents", "operational skills"),
     "dev2@example.com": ("designing APIs other teams rely on", "technical design"),
     "dev3@example.com": ("estimating and delivering on commitments", "delivery"),
+    "manager@example.com": ("coaching with questions before giving a view", "delegation"),
+    "manager2@example.com": ("saying no to requests outside the strategy", "stakeholders"),
     "default": ("growing the team's engineering practices", "leadership"),
 }
+# The manager's own estimate of their talk share after each 1:1 (the wrap-up slider), per
+# report: the usual share and how far one meeting strays from it. Sam explains too much to
+# Maya, the junior, so "You do most of the talking" shows for that relationship only; Nadia
+# talks a little more with Ravi, her junior, than with the others, still under the 30% rule.
+TALK_SHARES: dict[str, tuple[int, int]] = {
+    "junior@example.com": (44, 6),
+    "confirmed@example.com": (24, 4),
+    "senior@example.com": (18, 3),
+    "staff@example.com": (21, 4),
+    "dev1@example.com": (27, 5),
+    "dev2@example.com": (20, 3),
+    "dev3@example.com": (25, 3),
+    "manager@example.com": (26, 4),
+    "manager2@example.com": (22, 3),
+}
+# Now and then a manager forgets to set the slider: every this many held 1:1s.
+TALK_UNRECORDED_EVERY = 6
 # Specific examples: situation, behaviour, impact (constructive first, then positive).
 FEEDBACK = {
     False: (
