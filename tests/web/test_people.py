@@ -222,8 +222,11 @@ def test_an_import_shows_its_counts_and_the_new_peoples_links(client_for, ada, m
         "ray@acme.test,Ray Renamed,junior,mia@acme.test,America/New_York,yes\n"
         "rita@acme.test,Rita Senior,senior,mia@acme.test,UTC,no\n"
     )
-    response = client_for(ada).post(reverse("roster_import"), {"file": roster_file(text)})
+    response = client_for(ada).post(
+        reverse("roster_import"), {"file": roster_file(text)}, follow=True
+    )
     page = response.content.decode()
+    assert response.redirect_chain == [("/people/#imported-title", 303)]
     assert response.status_code == 200
     assert "<strong>1</strong> created" in page
     assert "<strong>1</strong> updated" in page

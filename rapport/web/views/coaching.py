@@ -7,14 +7,25 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework.questions import QUESTION_CATEGORIES
 from rapport.growth import selectors, services
+from rapport.meetings.models import Meeting
 from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
-from rapport.web.views.common import parse_date, person_view, refuse, render_page
+from rapport.web.views.common import (
+    back_with,
+    is_htmx,
+    parse_date,
+    person_view,
+    refuse,
+    render_page,
+    see_other,
+    stashed,
+)
 
 # Prepare -------------------------------------------------------------------------
 
@@ -156,10 +167,20 @@ def feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @person_view("GET")
 def playbooks(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The four playbooks for the manager; the IC sees only their open plan, if any."""
+    """The four playbooks for the manager; the IC sees only their open plan, if any.
+
+    Without htmx a plan's form comes back here (303): a refusal's reason and what was typed
+    are read once from the session."""
     meeting = access.meeting_for(request.user, meeting_id)
     panel = selectors.playbooks_panel(request.user, meeting, request.GET.get("playbook", ""))
-    return render_page(request, "web/coaching/playbooks.html", panel)
+    kept = stashed(request, f"meeting:{meeting.pk}:plan") or {"state": {}}
+    return render_page(
+        request,
+        "web/coaching/playbooks.html",
+        panel,
+        plan_typed=kept["state"].get("typed", {}),
+        plan_error=kept["state"].get("error", ""),
+    )
 
 
 @person_view("POST")
@@ -178,9 +199,21 @@ def plan(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 ends_on=parse_date(request.POST.get("ends_on")),
             )
     except (ValueError, Refused) as error:
-        return refuse(str(error))
+        if is_htmx(request) or getattr(error, "status", 400) != 400:
+            return refuse(str(error), getattr(error, "status", 400))
+        typed = {name: request.POST.get(name, "") for name in ("expectations", "ends_on")}
+        return back_with(
+            request, _plan_url(meeting), f"meeting:{meeting.pk}:plan", typed=typed, error=str(error)
+        )
+    if not is_htmx(request):  # a plain form: the panel's own address, so a reload is a GET
+        return see_other(_plan_url(meeting))
     panel = selectors.playbooks_panel(viewer, meeting, "underperforming")
-    return render_page(request, "web/coaching/playbooks.html", panel)
+    return render_page(request, "web/coaching/playbooks.html", panel, plan_typed={}, plan_error="")
+
+
+def _plan_url(meeting: Meeting) -> str:
+    panel = reverse("meeting_playbooks", args=[meeting.pk])
+    return f"{panel}?playbook=underperforming#coaching-playbooks"
 
 
 # Remote ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -56,8 +57,12 @@ def people(request: HttpRequest) -> HttpResponse:
                 InviteForm, kept, managers=selectors.manager_choices(viewer)
             )
     elif kept := stashed(request, "people:import"):
-        outcome["roster_form"] = restored(RosterForm, kept)
-        outcome["roster_errors"] = [tuple(error) for error in kept["state"]["errors"]]
+        state = kept["state"]
+        if "imported" in state:
+            outcome.update(_roster_outcome(viewer, **state["imported"]))
+        else:
+            outcome["roster_form"] = restored(RosterForm, kept)
+            outcome["roster_errors"] = [tuple(error) for error in state["errors"]]
     return _people_page(request, **outcome)
 
 
@@ -113,9 +118,32 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     except Refused as error:
         form.add_error(None, str(error))
         return back_with(request, back, "people:import", form, errors=[])
+    # Only ids, counts and the moment are kept: the links are made again from them, the
+    # file is never stored, and a reload of the page shows the outcome once, never re-imports.
+    imported = {
+        "created": [person.pk for person in result.created],
+        "updated": [person.pk for person in result.updated],
+        "unchanged": result.unchanged,
+        "at": now.isoformat(),
+        "emailed": bool(form.cleaned_data["send_invites"] and settings.EMAIL_ENABLED),
+    }
+    return back_with(request, _people_url("imported-title"), "people:import", imported=imported)
+
+
+def _roster_outcome(
+    viewer: Person,
+    *,
+    created: list[int],
+    updated: list[int],
+    unchanged: int,
+    at: str,
+    emailed: bool,
+) -> dict[str, Any]:
+    """The import's outcome as the people page shows it, from what `roster_import` kept."""
+    result = selectors.roster_outcome(viewer, created=created, updated=updated, unchanged=unchanged)
+    now = dt.datetime.fromisoformat(at)
     links = selectors.set_password_links(result.created, now=now)
-    emailed = form.cleaned_data["send_invites"] and settings.EMAIL_ENABLED
-    return _people_page(request, roster_result=result, roster_links=links, roster_emailed=emailed)
+    return {"roster_result": result, "roster_links": links, "roster_emailed": emailed}
 
 
 def _people_page(
