@@ -208,3 +208,16 @@ def test_a_plan_set_without_javascript_shows_the_panel_and_a_reload_sets_no_othe
     reload = client.get(f"{panel}?playbook=underperforming")
     assert reload.status_code == 200 and "Open improvement plan" in reload.content.decode()
     assert ImprovementPlan.objects.count() == 1 and ActionItem.objects.count() == items
+
+
+def test_a_refused_deactivation_is_explained_on_the_persons_page_once(client_for, ada, mia) -> None:
+    _, reload = _refused_then_reloaded(
+        client_for(ada),
+        reverse("person_deactivate", args=[mia.pk]),
+        {"confirm": "yes"},
+        reverse("person", args=[mia.pk]),
+        "Mia Manager still manages people",
+    )
+    assert "still manages people" not in reload
+    mia.refresh_from_db()
+    assert mia.is_active

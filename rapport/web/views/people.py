@@ -183,7 +183,10 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     subject = access.person_for(viewer, person_id)
     if request.method == "GET":
         record_read(request, AuditEvent.Action.PERSON_VIEW, subject=subject, target=subject)
-        return _person_page(request, subject, confirm=request.GET.get("confirm", ""))
+        kept = stashed(request, f"person:{subject.pk}") or {"state": {}}
+        return _person_page(
+            request, subject, confirm=request.GET.get("confirm", ""), **kept["state"]
+        )
     subject = access.person_for_admin(viewer, person_id)
     form = PersonForm(
         request.POST,
@@ -223,7 +226,7 @@ def _updated_message(person: Person, old_manager: Person | None) -> str:
 
 
 def _refusals_on_the_persons_page(view: PersonAction) -> PersonAction:
-    """A refused action on someone's page is explained on that page, as saved (400)."""
+    """A refused action on someone's page is explained on that page, as saved, once (303)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -231,7 +234,12 @@ def _refusals_on_the_persons_page(view: PersonAction) -> PersonAction:
             return view(request, person_id)
         except Refused as error:
             subject = access.person_for(request.user, person_id)
-            return _person_page(request, subject, error=str(error), status=400)
+            if error.status != 400:
+                return _person_page(request, subject, error=str(error), status=error.status)
+            # Explained on the person's own address: a reload is a GET, never a resend.
+            return back_with(
+                request, _person_url(subject), f"person:{subject.pk}", error=str(error)
+            )
 
     return wrapper
 
@@ -273,7 +281,15 @@ def invite_link(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     subject = access.person_for(viewer, person_id)
     link = services.person_invite_link(actor=viewer, person=subject)
-    return _person_page(request, subject, invite_link=link)
+    # Shown once on the person's page (as an invitation's link is on the people page): a
+    # reload reads the page, never makes and mails another link.
+    return back_with(
+        request, f"{_person_url(subject)}#link-title", f"person:{subject.pk}", invite_link=link
+    )
+
+
+def _person_url(person: Person) -> str:
+    return reverse("person", args=[person.pk])
 
 
 @person_view("POST")
