@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.career.models import LadderDocument
-from rapport.growth.models import ImprovementPlan
+from rapport.growth.models import ImprovementPlan, OrgQuestion
 from rapport.meetings.models import ActionItem, Meeting
 from rapport.people.models import Person
 
@@ -221,3 +221,34 @@ def test_a_refused_deactivation_is_explained_on_the_persons_page_once(client_for
     assert "still manages people" not in reload
     mia.refresh_from_db()
     assert mia.is_active
+
+
+def test_a_refused_own_question_without_javascript_comes_back_to_the_questions_panel(
+    client_for, mia, meeting
+) -> None:
+    panel = reverse("meeting_questions", args=[meeting.pk])
+    text = "Why <so> slow? " + "x" * 300
+    page, reload = _refused_then_reloaded(
+        client_for(mia),
+        reverse("org_questions"),
+        {"meeting_id": meeting.pk, "category_key": "blockers", "text": text},
+        f"{panel}?category=blockers#coaching-questions",
+        "A question is limited to 300 characters.",
+    )
+    assert 'value="Why &lt;so&gt; slow? x' in page and "Why &lt;so&gt;" not in reload
+    assert "limited to 300 characters" not in reload
+    assert not OrgQuestion.objects.exists()
+
+
+def test_an_own_question_added_without_javascript_shows_the_panel_and_a_reload_adds_none(
+    client_for, mia, meeting
+) -> None:
+    client = client_for(mia)
+    data = {"meeting_id": meeting.pk, "category_key": "blockers", "text": "What slows you down?"}
+    response = client.post(reverse("org_questions"), data, follow=True)
+    panel = reverse("meeting_questions", args=[meeting.pk])
+    assert response.redirect_chain == [(f"{panel}?category=blockers#coaching-questions", 303)]
+    assert "What slows you down?" in response.content.decode()
+    reload = client.get(f"{panel}?category=blockers")
+    assert reload.status_code == 200 and "What slows you down?" in reload.content.decode()
+    assert OrgQuestion.objects.count() == 1

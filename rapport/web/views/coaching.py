@@ -104,8 +104,18 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 )
         except Refused as error:
             return refuse(str(error))
+        kept = None
+    else:
+        kept = stashed(request, f"meeting:{meeting.pk}:questions")
+    state = kept["state"] if kept else {}
     panel = selectors.questions_panel(viewer, meeting, category)
-    return render_page(request, "web/coaching/questions.html", panel)
+    return render_page(
+        request,
+        "web/coaching/questions.html",
+        panel,
+        own_typed=state.get("typed", {}),
+        own_error=state.get("error", ""),
+    )
 
 
 @person_view("POST")
@@ -120,11 +130,23 @@ def org_questions(request: HttpRequest) -> HttpResponse:
             actor=viewer, category_key=category, text=request.POST.get("text", "")
         )
     except Refused as error:
-        return refuse(str(error))
+        if is_htmx(request) or meeting is None:
+            return refuse(str(error))
+        typed = {"category_key": category, "text": request.POST.get("text", "")}
+        back = _questions_url(meeting, category)
+        key = f"meeting:{meeting.pk}:questions"
+        return back_with(request, back, key, typed=typed, error=str(error))
     if meeting is None:
         return redirect("framework")
+    if not is_htmx(request):  # a plain form: the panel's own address, so a reload is a GET
+        return see_other(_questions_url(meeting, category))
     panel = selectors.questions_panel(viewer, meeting, category)
-    return render_page(request, "web/coaching/questions.html", panel)
+    return render_page(request, "web/coaching/questions.html", panel, own_typed={}, own_error="")
+
+
+def _questions_url(meeting: Meeting, category: str) -> str:
+    query = f"?category={category}" if category in QUESTION_CATEGORIES else ""
+    return f"{reverse('meeting_questions', args=[meeting.pk])}{query}#coaching-questions"
 
 
 # Feedback --------------------------------------------------------------------------
