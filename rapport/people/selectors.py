@@ -371,3 +371,24 @@ def set_password_links(
 ) -> list[tuple[Person, str]]:
     """Each new person beside their set-password link (dated `now`), for the admin to pass on."""
     return [(person, set_password_url(person, now=now)) for person in people]
+
+
+@dataclass(frozen=True)
+class RosterOutcome:
+    """What an import did, shown once on the people page after it (post/redirect/get)."""
+
+    created: list[Person]
+    updated: list[Person]
+    unchanged: int
+
+
+def roster_outcome(
+    viewer: Person, *, created: Sequence[int], updated: Sequence[int], unchanged: int
+) -> RosterOutcome:
+    """The people an import created and updated (by id), as the viewer may read them now."""
+    found = access.people_visible_to(viewer).in_bulk([*created, *updated])
+    return RosterOutcome(
+        created=[found[pk] for pk in created if pk in found],
+        updated=[found[pk] for pk in updated if pk in found],
+        unchanged=unchanged,
+    )

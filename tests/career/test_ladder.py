@@ -159,8 +159,9 @@ def test_the_web_editor_refuses_an_empty_expectation_whole(client_for, ada, cast
         {"name_craft": "Renamed", "expected_junior_craft": "   "},
         follow=True,
     )
-    assert response.redirect_chain == [(reverse("ladder"), 303)]
+    assert response.redirect_chain == [(reverse("ladder") + "#ladder-edit", 303)]
     assert "junior.craft.expected is empty" in response.content.decode()
+    assert 'value="Renamed"' in response.content.decode()  # the typed texts are kept
     assert not LadderDocument.objects.exists()
 
 

@@ -449,3 +449,47 @@ def test_two_sides_that_said_nothing_are_refused(client_for, mia, held) -> None:
     assert error(response) == "The speakers chosen for the two of you said nothing."
     held.refresh_from_db()
     assert held.manager_talk_share is None
+
+
+# Without JavaScript: back to the panel's own address -----------------------------------
+
+
+def test_a_transcript_sent_without_javascript_asks_who_is_who_on_the_panels_address(
+    client_for, mia, held
+) -> None:
+    client = client_for(mia)
+    panel = reverse("meeting_talk", args=[held.pk])
+    response = client.post(
+        reverse("meeting_talk_upload", args=[held.pk]),
+        {"transcript": SimpleUploadedFile("call.vtt", samples.ZOOM_VTT.encode())},
+        follow=True,
+    )
+    assert response.redirect_chain == [(f"{panel}#talk", 303)]
+    page = response.content.decode()
+    assert "Who is who in this WebVTT transcript?" in page
+    kept = client.post(
+        reverse("meeting_talk_sides", args=[held.pk]),
+        {"token": token_of(page), "side_0": "manager", "side_1": "report"},
+        follow=True,
+    )
+    assert kept.redirect_chain == [(f"{panel}#talk", 303)]
+    assert "You talked <strong>40%</strong>" in kept.content.decode()
+    assert "Saved." in kept.content.decode()
+    reload = client.get(panel)
+    assert reload.status_code == 200 and "Saved." not in reload.content.decode()
+    assert TalkMeasure.objects.filter(meeting=held).count() == 1
+
+
+def test_a_refused_estimate_without_javascript_is_explained_on_the_panel_once(
+    client_for, mia, held
+) -> None:
+    client = client_for(mia)
+    panel = reverse("meeting_talk", args=[held.pk])
+    url = reverse("meeting_talk_estimate", args=[held.pk])
+    response = client.post(url, {"manager_share": "lots"}, follow=True)
+    assert response.redirect_chain == [(f"{panel}#talk", 303)]
+    assert "a percentage from 0 to 100" in response.content.decode()
+    reload = client.get(panel)
+    assert reload.status_code == 200 and "a percentage from 0 to 100" not in reload.content.decode()
+    assert client.get(url).status_code == 405
+    assert not TalkMeasure.objects.exists()

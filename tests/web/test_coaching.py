@@ -339,9 +339,9 @@ def test_the_manager_closes_the_plan_when_expectations_are_met(client_for, mia, 
         ends_on=timezone.localdate() + dt.timedelta(weeks=2),
     )
     client = client_for(mia)
-    assert client.post(url("meeting_plan", meeting), {"close": "maybe"}).status_code == 400
+    assert client.post(url("meeting_plan", meeting), {"close": "maybe"}, **HTMX).status_code == 400
     response = client.post(url("meeting_plan", meeting), {"close": "met"}, **HTMX)
     assert response.status_code == 200 and "Open improvement plan" not in body(response)
     plan.refresh_from_db()
     assert plan.status == "met" and selectors.open_plan_for(series) is None
-    assert client.post(url("meeting_plan", meeting), {"close": "met"}).status_code == 400
+    assert client.post(url("meeting_plan", meeting), {"close": "met"}, **HTMX).status_code == 400

@@ -21,11 +21,14 @@ from rapport.web.audit import record_read
 from rapport.web.uploads import upload_too_big
 from rapport.web.views.common import (
     back_to,
+    back_with,
+    is_htmx,
     parse_date,
     person_view,
     refused,
     refused_back,
     render_page,
+    stashed,
 )
 
 
@@ -129,8 +132,17 @@ def meeting_career(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @person_view("GET")
 def ladder(request: HttpRequest) -> HttpResponse:
-    """The organisation's ladder: read by everyone, edited by its admins."""
-    return render(request, "web/career/ladder.html", {"page": selectors.ladder_page(request.user)})
+    """The organisation's ladder: read by everyone, edited by its admins.
+
+    After a refused edit the browser comes back here (303): the texts as typed and the
+    reason are read once from the session, so the admin fixes one field, not all of them."""
+    page = selectors.ladder_page(request.user)
+    kept = stashed(request, "career:ladder") if page.can_edit else None
+    typed = kept["state"]["typed"] if kept else {}
+    error = kept["state"]["error"] if kept else ""
+    return render(
+        request, "web/career/ladder.html", {"page": page, "typed": typed, "ladder_error": error}
+    )
 
 
 @person_view("POST")
@@ -154,7 +166,15 @@ def ladder_edit(request: HttpRequest) -> HttpResponse:
     try:
         services.ladder_edit(actor=request.user, area_names=names, texts=texts)
     except Refused as error:
-        return refused_back(request, error, reverse("ladder"))
+        if is_htmx(request) or error.status != 400:
+            return refused_back(request, error, reverse("ladder"))
+        typed = {
+            name: value.replace("\x00", "")
+            for name, value in request.POST.items()
+            if name.startswith(("name_", "expected_", "next_"))
+        }
+        url = f"{reverse('ladder')}#ladder-edit"
+        return back_with(request, url, "career:ladder", typed=typed, error=str(error))
     messages.success(request, "Ladder saved.")
     return redirect("ladder")
 

@@ -7,14 +7,25 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework.questions import QUESTION_CATEGORIES
 from rapport.growth import selectors, services
+from rapport.meetings.models import Meeting
 from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
-from rapport.web.views.common import parse_date, person_view, refuse, render_page
+from rapport.web.views.common import (
+    back_with,
+    is_htmx,
+    parse_date,
+    person_view,
+    refuse,
+    render_page,
+    see_other,
+    stashed,
+)
 
 # Prepare -------------------------------------------------------------------------
 
@@ -93,8 +104,18 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 )
         except Refused as error:
             return refuse(str(error))
+        kept = None
+    else:
+        kept = stashed(request, f"meeting:{meeting.pk}:questions")
+    state = kept["state"] if kept else {}
     panel = selectors.questions_panel(viewer, meeting, category)
-    return render_page(request, "web/coaching/questions.html", panel)
+    return render_page(
+        request,
+        "web/coaching/questions.html",
+        panel,
+        own_typed=state.get("typed", {}),
+        own_error=state.get("error", ""),
+    )
 
 
 @person_view("POST")
@@ -109,11 +130,23 @@ def org_questions(request: HttpRequest) -> HttpResponse:
             actor=viewer, category_key=category, text=request.POST.get("text", "")
         )
     except Refused as error:
-        return refuse(str(error))
+        if is_htmx(request) or meeting is None:
+            return refuse(str(error))
+        typed = {"category_key": category, "text": request.POST.get("text", "")}
+        back = _questions_url(meeting, category)
+        key = f"meeting:{meeting.pk}:questions"
+        return back_with(request, back, key, typed=typed, error=str(error))
     if meeting is None:
         return redirect("framework")
+    if not is_htmx(request):  # a plain form: the panel's own address, so a reload is a GET
+        return see_other(_questions_url(meeting, category))
     panel = selectors.questions_panel(viewer, meeting, category)
-    return render_page(request, "web/coaching/questions.html", panel)
+    return render_page(request, "web/coaching/questions.html", panel, own_typed={}, own_error="")
+
+
+def _questions_url(meeting: Meeting, category: str) -> str:
+    query = f"?category={category}" if category in QUESTION_CATEGORIES else ""
+    return f"{reverse('meeting_questions', args=[meeting.pk])}{query}#coaching-questions"
 
 
 # Feedback --------------------------------------------------------------------------
@@ -156,10 +189,20 @@ def feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @person_view("GET")
 def playbooks(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The four playbooks for the manager; the IC sees only their open plan, if any."""
+    """The four playbooks for the manager; the IC sees only their open plan, if any.
+
+    Without htmx a plan's form comes back here (303): a refusal's reason and what was typed
+    are read once from the session."""
     meeting = access.meeting_for(request.user, meeting_id)
     panel = selectors.playbooks_panel(request.user, meeting, request.GET.get("playbook", ""))
-    return render_page(request, "web/coaching/playbooks.html", panel)
+    kept = stashed(request, f"meeting:{meeting.pk}:plan") or {"state": {}}
+    return render_page(
+        request,
+        "web/coaching/playbooks.html",
+        panel,
+        plan_typed=kept["state"].get("typed", {}),
+        plan_error=kept["state"].get("error", ""),
+    )
 
 
 @person_view("POST")
@@ -178,9 +221,21 @@ def plan(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 ends_on=parse_date(request.POST.get("ends_on")),
             )
     except (ValueError, Refused) as error:
-        return refuse(str(error))
+        if is_htmx(request) or getattr(error, "status", 400) != 400:
+            return refuse(str(error), getattr(error, "status", 400))
+        typed = {name: request.POST.get(name, "") for name in ("expectations", "ends_on")}
+        return back_with(
+            request, _plan_url(meeting), f"meeting:{meeting.pk}:plan", typed=typed, error=str(error)
+        )
+    if not is_htmx(request):  # a plain form: the panel's own address, so a reload is a GET
+        return see_other(_plan_url(meeting))
     panel = selectors.playbooks_panel(viewer, meeting, "underperforming")
-    return render_page(request, "web/coaching/playbooks.html", panel)
+    return render_page(request, "web/coaching/playbooks.html", panel, plan_typed={}, plan_error="")
+
+
+def _plan_url(meeting: Meeting) -> str:
+    panel = reverse("meeting_playbooks", args=[meeting.pk])
+    return f"{panel}?playbook=underperforming#coaching-playbooks"
 
 
 # Remote ------------------------------------------------------------------------------

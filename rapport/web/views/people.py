@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -56,8 +57,12 @@ def people(request: HttpRequest) -> HttpResponse:
                 InviteForm, kept, managers=selectors.manager_choices(viewer)
             )
     elif kept := stashed(request, "people:import"):
-        outcome["roster_form"] = restored(RosterForm, kept)
-        outcome["roster_errors"] = [tuple(error) for error in kept["state"]["errors"]]
+        state = kept["state"]
+        if "imported" in state:
+            outcome.update(_roster_outcome(viewer, **state["imported"]))
+        else:
+            outcome["roster_form"] = restored(RosterForm, kept)
+            outcome["roster_errors"] = [tuple(error) for error in state["errors"]]
     return _people_page(request, **outcome)
 
 
@@ -113,9 +118,32 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     except Refused as error:
         form.add_error(None, str(error))
         return back_with(request, back, "people:import", form, errors=[])
+    # Only ids, counts and the moment are kept: the links are made again from them, the
+    # file is never stored, and a reload of the page shows the outcome once, never re-imports.
+    imported = {
+        "created": [person.pk for person in result.created],
+        "updated": [person.pk for person in result.updated],
+        "unchanged": result.unchanged,
+        "at": now.isoformat(),
+        "emailed": bool(form.cleaned_data["send_invites"] and settings.EMAIL_ENABLED),
+    }
+    return back_with(request, _people_url("imported-title"), "people:import", imported=imported)
+
+
+def _roster_outcome(
+    viewer: Person,
+    *,
+    created: list[int],
+    updated: list[int],
+    unchanged: int,
+    at: str,
+    emailed: bool,
+) -> dict[str, Any]:
+    """The import's outcome as the people page shows it, from what `roster_import` kept."""
+    result = selectors.roster_outcome(viewer, created=created, updated=updated, unchanged=unchanged)
+    now = dt.datetime.fromisoformat(at)
     links = selectors.set_password_links(result.created, now=now)
-    emailed = form.cleaned_data["send_invites"] and settings.EMAIL_ENABLED
-    return _people_page(request, roster_result=result, roster_links=links, roster_emailed=emailed)
+    return {"roster_result": result, "roster_links": links, "roster_emailed": emailed}
 
 
 def _people_page(
@@ -155,7 +183,10 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     subject = access.person_for(viewer, person_id)
     if request.method == "GET":
         record_read(request, AuditEvent.Action.PERSON_VIEW, subject=subject, target=subject)
-        return _person_page(request, subject, confirm=request.GET.get("confirm", ""))
+        kept = stashed(request, f"person:{subject.pk}") or {"state": {}}
+        return _person_page(
+            request, subject, confirm=request.GET.get("confirm", ""), **kept["state"]
+        )
     subject = access.person_for_admin(viewer, person_id)
     form = PersonForm(
         request.POST,
@@ -195,7 +226,7 @@ def _updated_message(person: Person, old_manager: Person | None) -> str:
 
 
 def _refusals_on_the_persons_page(view: PersonAction) -> PersonAction:
-    """A refused action on someone's page is explained on that page, as saved (400)."""
+    """A refused action on someone's page is explained on that page, as saved, once (303)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -203,7 +234,12 @@ def _refusals_on_the_persons_page(view: PersonAction) -> PersonAction:
             return view(request, person_id)
         except Refused as error:
             subject = access.person_for(request.user, person_id)
-            return _person_page(request, subject, error=str(error), status=400)
+            if error.status != 400:
+                return _person_page(request, subject, error=str(error), status=error.status)
+            # Explained on the person's own address: a reload is a GET, never a resend.
+            return back_with(
+                request, _person_url(subject), f"person:{subject.pk}", error=str(error)
+            )
 
     return wrapper
 
@@ -245,7 +281,15 @@ def invite_link(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = request.user
     subject = access.person_for(viewer, person_id)
     link = services.person_invite_link(actor=viewer, person=subject)
-    return _person_page(request, subject, invite_link=link)
+    # Shown once on the person's page (as an invitation's link is on the people page): a
+    # reload reads the page, never makes and mails another link.
+    return back_with(
+        request, f"{_person_url(subject)}#link-title", f"person:{subject.pk}", invite_link=link
+    )
+
+
+def _person_url(person: Person) -> str:
+    return reverse("person", args=[person.pk])
 
 
 @person_view("POST")

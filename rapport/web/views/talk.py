@@ -12,6 +12,7 @@ from typing import Any
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from rapport import access
 from rapport.errors import Refused
@@ -27,7 +28,7 @@ from rapport.insights.transcripts import (
 from rapport.meetings.models import Meeting
 from rapport.people.models import Person
 from rapport.web.uploads import upload_too_big
-from rapport.web.views.common import person_view, refuse
+from rapport.web.views.common import back_with, is_htmx, person_view, refuse, stashed
 
 TOKEN_SALT = "rapport.insights.talk"
 TOKEN_MAX_AGE = 2 * 60 * 60
@@ -44,6 +45,7 @@ def _panel(request: HttpRequest, meeting: Meeting, **extra: Any) -> HttpResponse
         "sides": Side,
         "max_mb": TRANSCRIPT_MAX_BYTES // 1_000_000,
         "pending": None,
+        "error": "",
         **extra,
     }
     return render(request, "web/meeting/meeting_talk.html", context)
@@ -51,8 +53,39 @@ def _panel(request: HttpRequest, meeting: Meeting, **extra: Any) -> HttpResponse
 
 @person_view("GET")
 def talk(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The wrap-up panel: the talk share against the 70/30 rule, and how to record it."""
-    return _panel(request, access.meeting_for(request.user, meeting_id))
+    """The wrap-up panel: the talk share against the 70/30 rule, and how to record it.
+
+    Without htmx the panel's forms come back here (303): what they did or why they were
+    refused is read once from the session (the figures travel signed, never the file)."""
+    meeting = access.meeting_for(request.user, meeting_id)
+    kept = stashed(request, f"meeting:{meeting.pk}:talk")
+    if kept is None:
+        return _panel(request, meeting)
+    state = kept["state"]
+    shown: dict[str, Any] = {"saved": state["saved"], "error": state["error"]}
+    for step in ("pending", "corrected"):
+        if state.get(step):
+            try:
+                format_, speakers = _figures(request.user, meeting, state[step])
+            except signing.BadSignature:  # too old by now: the upload is asked for again
+                continue
+            shown[step] = _pending(request.user, meeting, format_, speakers)
+    return _panel(request, meeting, **shown)
+
+
+def _answer(
+    request: HttpRequest, meeting: Meeting, *, error: str = "", status: int = 400, **shown: Any
+) -> HttpResponse:
+    """htmx gets the panel (or the reason) in place; a plain form goes back to the panel's
+    own address (303), so a reload reads it and never sends the transcript again."""
+    if is_htmx(request):
+        return refuse(error, status) if error else _panel(request, meeting, **shown)
+    state = {"error": error, "saved": bool(shown.get("saved"))}
+    for step in ("pending", "corrected"):
+        if shown.get(step):
+            state[step] = shown[step]["token"]
+    url = f"{reverse('meeting_talk', args=[meeting.pk])}#talk"
+    return back_with(request, url, f"meeting:{meeting.pk}:talk", **state)
 
 
 @person_view("POST")
@@ -64,22 +97,22 @@ def talk_upload(request: HttpRequest, meeting_id: int) -> HttpResponse:
     try:
         services.talk_check_recordable(viewer, meeting)
     except Refused as error:
-        return refuse(str(error))
+        return _answer(request, meeting, error=str(error))
     if upload_too_big(request):
-        return refuse(TOO_BIG, status=413)
+        return _answer(request, meeting, error=TOO_BIG, status=413)
     if upload is None:
-        return refuse("Choose a transcript file to upload.")
+        return _answer(request, meeting, error="Choose a transcript file to upload.")
     name = _file_name(upload.name)
     try:
         ratio = talk_ratio_of(upload.read())
     except TranscriptError as error:
-        return refuse(error.located(name))
+        return _answer(request, meeting, error=error.located(name))
     finally:
         upload.close()
     pending = _pending(viewer, meeting, ratio.format, list(ratio.speakers))
     if set(pending["remembered"]) == {speaker.name for speaker in ratio.speakers}:
         return _record(request, meeting, ratio.format, list(ratio.speakers), pending["remembered"])
-    return _panel(request, meeting, pending=pending)
+    return _answer(request, meeting, pending=pending)
 
 
 def _file_name(name: str | None) -> str:
@@ -119,19 +152,31 @@ def talk_sides(request: HttpRequest, meeting_id: int) -> HttpResponse:
     viewer = request.user
     meeting = access.meeting_for_talk(viewer, meeting_id)
     try:
-        data = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-        if data["meeting"] != meeting.pk or data["by"] != viewer.pk:
-            raise signing.BadSignature("another meeting's upload")
-        speakers = [SpeakerTalk(**speaker) for speaker in data["speakers"]]
+        format_, speakers = _figures(viewer, meeting, request.POST.get("token", ""))
     except signing.SignatureExpired:
-        return refuse("This upload is too old: upload the transcript again.")
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return refuse("This upload cannot be read: upload the transcript again.")
+        return _answer(
+            request, meeting, error="This upload is too old: upload the transcript again."
+        )
+    except signing.BadSignature:
+        return _answer(
+            request, meeting, error="This upload cannot be read: upload the transcript again."
+        )
     sides = {
         speaker.name: request.POST.get(f"side_{index}", "")
         for index, speaker in enumerate(speakers)
     }
-    return _record(request, meeting, data["format"], speakers, sides)
+    return _record(request, meeting, format_, speakers, sides)
+
+
+def _figures(viewer: Person, meeting: Meeting, token: str) -> tuple[str, list[SpeakerTalk]]:
+    """The transcript format and speakers' figures an upload signed for this viewer and 1:1."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        if data["meeting"] != meeting.pk or data["by"] != viewer.pk:
+            raise signing.BadSignature("another meeting's upload")
+        return data["format"], [SpeakerTalk(**speaker) for speaker in data["speakers"]]
+    except (KeyError, TypeError, ValueError) as error:
+        raise signing.BadSignature("an unreadable upload") from error
 
 
 def _record(
@@ -150,11 +195,10 @@ def _record(
             sides=sides,
         )
     except Refused as error:
-        return refuse(str(error))
+        return _answer(request, meeting, error=str(error))
     # Offer to correct who is who without uploading again.
-    return _panel(
-        request, meeting, saved=True, corrected=_pending(request.user, meeting, format_, speakers)
-    )
+    corrected = _pending(request.user, meeting, format_, speakers)
+    return _answer(request, meeting, saved=True, corrected=corrected)
 
 
 @person_view("POST")
@@ -165,9 +209,10 @@ def talk_estimate(request: HttpRequest, meeting_id: int) -> HttpResponse:
     try:
         share = int(request.POST.get("manager_share", ""))
     except ValueError:
-        return refuse("Your share of the talking is a percentage from 0 to 100.")
+        error = "Your share of the talking is a percentage from 0 to 100."
+        return _answer(request, meeting, error=error)
     try:
         services.talk_share_record_estimate(actor=viewer, meeting=meeting, manager_share=share)
     except Refused as error:
-        return refuse(str(error))
-    return _panel(request, meeting, saved=True)
+        return _answer(request, meeting, error=str(error))
+    return _answer(request, meeting, saved=True)
