@@ -8,6 +8,8 @@ missing id; something they may see but not change raises PermissionDenied.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
@@ -28,6 +30,8 @@ from rapport.growth.models import (
 from rapport.insights.models import Retrospective, SpeakerSide
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
 from rapport.people.models import Absence, AuditEvent, Organisation, Person
+
+T = TypeVar("T")
 
 NOT_FOUND = "Not found."
 ENDED_SERIES = "This 1:1 has ended: its history is kept read-only."
@@ -52,6 +56,17 @@ def _one(queryset: QuerySet, pk: object) -> object:
         return queryset.get(pk=_id(pk))
     except (ValueError, TypeError, queryset.model.DoesNotExist):
         raise Http404(NOT_FOUND) from None
+
+
+def _in_series_of(person: Person, path: str = "series") -> Q:
+    """Rows whose 1:1 (reached through `path`) has the person as its manager or its report."""
+    return Q(**{f"{path}__manager": person}) | Q(**{f"{path}__report": person})
+
+
+def _checked(person: Person, found: T, check: Callable[[Person, T], None]) -> T:
+    """What was found, once `check` (which raises otherwise) lets the person change it."""
+    check(person, found)
+    return found
 
 
 # Series and meetings -------------------------------------------------------
@@ -94,16 +109,14 @@ def series_check_manager(person: Person, series: Series) -> None:
 
 def series_for_manager(person: Person, series_id: object) -> Series:
     """One series the person manages and may still change: 404 if hidden, 403 if not theirs."""
-    series = series_for(person, series_id)
-    series_check_manager(person, series)
-    return series
+    return _checked(person, series_for(person, series_id), series_check_manager)
 
 
 def meetings_visible_to(person: Person) -> QuerySet[Meeting]:
     """Meetings of the series a person takes part in."""
-    return Meeting.objects.filter(
-        Q(series__manager=person) | Q(series__report=person)
-    ).select_related("series__manager", "series__report")
+    return Meeting.objects.filter(_in_series_of(person)).select_related(
+        "series__manager", "series__report"
+    )
 
 
 def meeting_for(person: Person, meeting_id: object) -> Meeting:
@@ -128,16 +141,12 @@ def meeting_check_manager(person: Person, meeting: Meeting) -> None:
 
 def meeting_for_change(person: Person, meeting_id: object) -> Meeting:
     """One meeting the person may change: 404 if hidden, 403 once its series ended."""
-    meeting = meeting_for(person, meeting_id)
-    meeting_check_change(person, meeting)
-    return meeting
+    return _checked(person, meeting_for(person, meeting_id), meeting_check_change)
 
 
 def meeting_for_manager(person: Person, meeting_id: object) -> Meeting:
     """One meeting the person runs as its manager: 404 if hidden, 403 for the report."""
-    meeting = meeting_for(person, meeting_id)
-    meeting_check_manager(person, meeting)
-    return meeting
+    return _checked(person, meeting_for(person, meeting_id), meeting_check_manager)
 
 
 # Agenda, notes, action items -----------------------------------------------
@@ -145,9 +154,9 @@ def meeting_for_manager(person: Person, meeting_id: object) -> Meeting:
 
 def topics_visible_to(person: Person) -> QuerySet[Topic]:
     """Topics of meetings a person takes part in."""
-    return Topic.objects.filter(
-        Q(meeting__series__manager=person) | Q(meeting__series__report=person)
-    ).select_related("meeting__series", "author")
+    return Topic.objects.filter(_in_series_of(person, "meeting__series")).select_related(
+        "meeting__series", "author"
+    )
 
 
 def topic_for(person: Person, topic_id: object) -> Topic:
@@ -164,9 +173,7 @@ def topic_check_edit(person: Person, topic: Topic) -> None:
 
 def shared_notes_visible_to(person: Person) -> QuerySet[SharedNotes]:
     """Shared notes of the meetings a person takes part in."""
-    return SharedNotes.objects.filter(
-        Q(meeting__series__manager=person) | Q(meeting__series__report=person)
-    )
+    return SharedNotes.objects.filter(_in_series_of(person, "meeting__series"))
 
 
 def shared_notes_for(person: Person, meeting_id: object) -> SharedNotes:
@@ -192,9 +199,9 @@ def private_note_for(person: Person, meeting: Meeting) -> PrivateNote | None:
 
 def action_items_visible_to(person: Person) -> QuerySet[ActionItem]:
     """Action items of the series a person takes part in."""
-    return ActionItem.objects.filter(
-        Q(series__manager=person) | Q(series__report=person)
-    ).select_related("owner", "series__manager", "series__report", "meeting")
+    return ActionItem.objects.filter(_in_series_of(person)).select_related(
+        "owner", "series__manager", "series__report", "meeting"
+    )
 
 
 def action_item_for(person: Person, item_id: object) -> ActionItem:
@@ -310,9 +317,9 @@ def org_question_check_add(person: Person) -> None:
 
 def feedback_visible_to(person: Person) -> QuerySet[Feedback]:
     """Feedback of the series a person takes part in."""
-    return Feedback.objects.filter(
-        Q(series__manager=person) | Q(series__report=person)
-    ).select_related("given_by", "given_to", "series", "meeting")
+    return Feedback.objects.filter(_in_series_of(person)).select_related(
+        "given_by", "given_to", "series", "meeting"
+    )
 
 
 def feedback_for(person: Person, feedback_id: object) -> Feedback:
@@ -330,9 +337,7 @@ def feedback_check_recipient(person: Person, feedback: Feedback) -> None:
 
 def meeting_for_coaching(person: Person, meeting_id: object) -> Meeting:
     """One meeting whose coaching tools the person uses as its manager: 404 or 403 otherwise."""
-    meeting = meeting_for(person, meeting_id)
-    coaching_check_manager(person, meeting)
-    return meeting
+    return _checked(person, meeting_for(person, meeting_id), coaching_check_manager)
 
 
 # Career: aspirations, ladder views, self-assessments ---------------------------------
@@ -468,16 +473,12 @@ def goal_check_change(person: Person, goal: Goal) -> None:
 
 def goal_for_change(person: Person, goal_id: object) -> Goal:
     """One goal the person may change: 404 if hidden, 403 for a previous manager."""
-    goal = goal_for(person, goal_id)
-    goal_check_change(person, goal)
-    return goal
+    return _checked(person, goal_for(person, goal_id), goal_check_change)
 
 
 def series_for_career_change(person: Person, series_id: object) -> Series:
     """One open 1:1 whose goals and plan the person changes: 404 if hidden, 403 once ended."""
-    series = series_for(person, series_id)
-    career_check_change(person, series)
-    return series
+    return _checked(person, series_for(person, series_id), career_check_change)
 
 
 def goal_changes_visible_to(person: Person) -> QuerySet[GoalChange]:
@@ -492,7 +493,7 @@ def goal_progress_visible_to(person: Person) -> QuerySet[GoalProgress]:
 
 def development_plans_visible_to(person: Person) -> QuerySet[DevelopmentPlan]:
     """Plans of the 1:1s the person takes part in (a previous manager: theirs, read-only)."""
-    return DevelopmentPlan.objects.filter(Q(series__manager=person) | Q(series__report=person))
+    return DevelopmentPlan.objects.filter(_in_series_of(person))
 
 
 def plan_changes_visible_to(person: Person) -> QuerySet[PlanChange]:
@@ -537,7 +538,7 @@ def peer_answers_visible_to(person: Person) -> QuerySet[PeerAnswer]:
 
 def peer_summaries_visible_to(person: Person) -> QuerySet[PeerSummary]:
     """The manager's summaries of peer feedback: for both people of the 1:1."""
-    return PeerSummary.objects.filter(Q(series__manager=person) | Q(series__report=person))
+    return PeerSummary.objects.filter(_in_series_of(person))
 
 
 def peer_colleagues_for(person: Person, series: Series) -> QuerySet[Person]:
@@ -561,9 +562,7 @@ def talk_check_manager(person: Person, meeting: Meeting) -> None:
 
 def meeting_for_talk(person: Person, meeting_id: object) -> Meeting:
     """One meeting whose talk the person records as its manager: 404 or 403 otherwise."""
-    meeting = meeting_for(person, meeting_id)
-    talk_check_manager(person, meeting)
-    return meeting
+    return _checked(person, meeting_for(person, meeting_id), talk_check_manager)
 
 
 def speaker_sides_visible_to(person: Person) -> QuerySet[SpeakerSide]:

@@ -65,14 +65,21 @@ class Cue:
     end_ms: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Transcript:
+class _InFormat:
+    """What a transcript and its measure share: the format read, and whether it had times."""
+
+    __slots__ = ()
     format: str
-    cues: tuple[Cue, ...]
 
     @property
     def timed(self) -> bool:
         return self.format != TEXT
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript(_InFormat):
+    format: str
+    cues: tuple[Cue, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +103,9 @@ class SpeakerTalk:
 
 
 @dataclass(frozen=True, slots=True)
-class TalkRatio:
+class TalkRatio(_InFormat):
     format: str
     speakers: tuple[SpeakerTalk, ...]
-
-    @property
-    def timed(self) -> bool:
-        return self.format != TEXT
 
     def as_dict(self) -> dict[str, object]:
         return {"speakers": [speaker.as_dict() for speaker in self.speakers]}

@@ -192,6 +192,12 @@ def _meeting_due(kind: str, person: Person, meeting: Meeting, context: dict) -> 
             },
         )
 
+    return _about_meeting(kind, person, meeting, build)
+
+
+def _about_meeting(
+    kind: str, person: Person, meeting: Meeting, build: Callable[[], EmailMessage]
+) -> Due:
     return Due(kind, person, f"meeting:{meeting.pk}", build, meeting=meeting)
 
 
@@ -204,13 +210,7 @@ def due_recaps(now: dt.datetime) -> list[Due]:
     for meeting in held:
         for person in (meeting.series.manager, meeting.series.report):
             due.append(
-                Due(
-                    MailKind.RECAP,
-                    person,
-                    f"meeting:{meeting.pk}",
-                    _recap_builder(meeting, person),
-                    meeting=meeting,
-                )
+                _about_meeting(MailKind.RECAP, person, meeting, _recap_builder(meeting, person))
             )
     return due
 
@@ -300,12 +300,8 @@ def due_cancellations(now: dt.datetime) -> list[Due]:
             if person.pk == meeting.cancelled_by_id:
                 continue
             due.append(
-                Due(
-                    MailKind.CANCELLED,
-                    person,
-                    f"meeting:{meeting.pk}",
-                    _cancel_builder(meeting, person),
-                    meeting=meeting,
+                _about_meeting(
+                    MailKind.CANCELLED, person, meeting, _cancel_builder(meeting, person)
                 )
             )
     return due

@@ -7,8 +7,10 @@ what to what; progress updates are rows of their own, never overwritten.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from rapport import access
@@ -17,6 +19,7 @@ from rapport.framework.goals import DEFAULT_AREAS, PERCENT_MAX, PERCENT_MIN
 from rapport.framework.repeats import is_repeat
 from rapport.growth.models import (
     DevelopmentPlan,
+    FieldChange,
     Goal,
     GoalChange,
     GoalProgress,
@@ -30,6 +33,8 @@ TEXT_LIMIT = 2000
 AREA_LIMIT = 64
 CRITERION_LIMIT = 120
 FOCUS_AREAS_LIMIT = 6
+FieldChangeT = TypeVar("FieldChangeT", bound=FieldChange)
+
 GOAL_FIELDS = ("title", "why", "area", "criterion", "target_on", "status")
 
 
@@ -86,6 +91,22 @@ def _shown(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _set_and_log(
+    record: models.Model,
+    values: dict[str, object],
+    change: Callable[[str, str, str], FieldChangeT],
+) -> list[FieldChangeT]:
+    """Set each value that really differs, with an unsaved change row for it (field, from, to)."""
+    logged = []
+    for field, value in values.items():
+        before = getattr(record, field)
+        if _shown(before) == _shown(value):
+            continue
+        setattr(record, field, value)
+        logged.append(change(field, _shown(before), _shown(value)))
+    return logged
 
 
 @transaction.atomic
@@ -147,22 +168,13 @@ def goal_update(
     now = now or timezone.now()
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     clean = _clean_goal(changes)
-    logged = []
-    for field, value in clean.items():
-        before = getattr(goal, field)
-        if _shown(before) == _shown(value):
-            continue
-        setattr(goal, field, value)
-        logged.append(
-            GoalChange(
-                goal=goal,
-                changed_by=actor,
-                changed_at=now,
-                field=field,
-                before=_shown(before),
-                after=_shown(value),
-            )
-        )
+    logged = _set_and_log(
+        goal,
+        clean,
+        lambda field, before, after: GoalChange(
+            goal=goal, changed_by=actor, changed_at=now, field=field, before=before, after=after
+        ),
+    )
     if not logged:
         return []
     if "status" in clean:
@@ -273,23 +285,25 @@ def development_plan_update(
     plan, _ = DevelopmentPlan.objects.select_for_update().get_or_create(
         series=series, defaults={"updated_at": now, "updated_by": actor}
     )
-    logged = []
-    for field, value in values.items():
-        before = getattr(plan, field)
-        if before == value:
-            continue
-        setattr(plan, field, value)
-        logged.append(
-            PlanChange(
-                plan=plan,
-                changed_by=actor,
-                changed_at=now,
-                meeting=meeting,
-                field="focus_areas" if field == "focus" else field,
-                before=_shown(before).replace(",", ", ") if field == "focus" else _shown(before),
-                after=_shown(value).replace(",", ", ") if field == "focus" else _shown(value),
+
+    def change(field: str, before: str, after: str) -> PlanChange:
+        if field == "focus":  # logged as the list a person reads
+            field, before, after = (
+                "focus_areas",
+                before.replace(",", ", "),
+                after.replace(",", ", "),
             )
+        return PlanChange(
+            plan=plan,
+            changed_by=actor,
+            changed_at=now,
+            meeting=meeting,
+            field=field,
+            before=before,
+            after=after,
         )
+
+    logged = _set_and_log(plan, values, change)
     if not logged:
         return []
     plan.updated_by = actor

@@ -126,6 +126,12 @@ def _open_for_answer(actor: Person, request: PeerRequest, now: dt.datetime) -> P
     return request
 
 
+def _close(request: PeerRequest, status: str, now: dt.datetime) -> None:
+    request.status = status
+    request.closed_at = now
+    request.save(update_fields=["status", "closed_at"])
+
+
 @transaction.atomic
 def peer_request_answer(
     *,
@@ -145,9 +151,7 @@ def peer_request_answer(
     if any(len(text) > ANSWER_LIMIT for text in parts.values()):
         raise Refused(f"Each answer is limited to {ANSWER_LIMIT:,} characters.")
     answer = PeerAnswer.objects.create(request=request, answered_at=now, **parts)
-    request.status = PeerRequest.Status.ANSWERED
-    request.closed_at = now
-    request.save(update_fields=["status", "closed_at"])
+    _close(request, PeerRequest.Status.ANSWERED, now)
     return answer
 
 
@@ -158,9 +162,7 @@ def peer_request_decline(
     """The colleague declines to answer."""
     now = now or timezone.now()
     request = _open_for_answer(actor, request, now)
-    request.status = PeerRequest.Status.DECLINED
-    request.closed_at = now
-    request.save(update_fields=["status", "closed_at"])
+    _close(request, PeerRequest.Status.DECLINED, now)
     return request
 
 

@@ -21,13 +21,8 @@ from django.utils import timezone
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework.agenda import (
-    HELD_MINUTES_MAX,
-    HELD_MINUTES_MIN,
-    MOOD_MAX,
-    MOOD_MIN,
     agenda_plan,
     is_held_minutes,
-    is_mood,
 )
 from rapport.framework.cadence import reschedule_refusal
 from rapport.framework.levels import level_or_default
@@ -41,7 +36,7 @@ from rapport.meetings.models import (
     SharedNotes,
     Topic,
 )
-from rapport.meetings.services.common import _clean_text
+from rapport.meetings.services.common import _check_held_minutes, _check_mood, _clean_text
 from rapport.meetings.services.meetings import _career_hand_over, topics_carry_over
 from rapport.meetings.services.notes import NOTE_LIMIT
 from rapport.meetings.services.series import _untouched, series_schedule
@@ -251,12 +246,8 @@ def _check_plan(
 def _check_held(meeting: PastMeeting, people: set[int], today: dt.date) -> None:
     started = meeting.started_at or meeting.scheduled_at
     minutes = round((meeting.closed_at - started).total_seconds() / 60)
-    if not is_held_minutes(minutes):
-        raise Refused(
-            f"The real length must be between {HELD_MINUTES_MIN} and {HELD_MINUTES_MAX} minutes."
-        )
-    if meeting.mood is not None and not is_mood(meeting.mood):
-        raise Refused(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
+    _check_held_minutes(minutes)
+    _check_mood(meeting.mood)
     unknown = meeting.notes.keys() - SECTIONS
     if unknown:
         raise Refused(f"Unknown notes section: {', '.join(sorted(unknown))}.")

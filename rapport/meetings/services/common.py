@@ -1,8 +1,16 @@
-"""What the meetings services share: how they clean text, the question they may ask."""
+"""What the meetings services share: how they clean and check input, the question they may ask."""
 
 from __future__ import annotations
 
 from rapport.errors import Refused
+from rapport.framework.agenda import (
+    HELD_MINUTES_MAX,
+    HELD_MINUTES_MIN,
+    MOOD_MAX,
+    MOOD_MIN,
+    is_held_minutes,
+    is_mood,
+)
 
 
 def _clean_text(text: str, *, limit: int = 500, what: str = "A topic") -> str:
@@ -12,6 +20,18 @@ def _clean_text(text: str, *, limit: int = 500, what: str = "A topic") -> str:
     if len(text) > limit:
         raise Refused(f"{what} is limited to {limit} characters.")
     return text
+
+
+def _check_mood(mood: int | None) -> None:
+    if mood is not None and not is_mood(mood):
+        raise Refused(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
+
+
+def _check_held_minutes(minutes: int) -> None:
+    if not is_held_minutes(minutes):
+        raise Refused(
+            f"The real length must be between {HELD_MINUTES_MIN} and {HELD_MINUTES_MAX} minutes."
+        )
 
 
 class NeedsConfirmation(Refused):

@@ -15,12 +15,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.errors import Refused
 from rapport.framework.agenda import (
-    HELD_MINUTES_MAX,
     HELD_MINUTES_MIN,
-    MOOD_MAX,
-    MOOD_MIN,
-    is_held_minutes,
-    is_mood,
 )
 from rapport.framework.cadence import (
     EARLY_START_CONFIRM_HOURS,
@@ -30,7 +25,7 @@ from rapport.framework.cadence import (
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, PartTime, PrivateNote, SharedNotes, Topic
 from rapport.meetings.selectors import plan_for
-from rapport.meetings.services.common import NeedsConfirmation
+from rapport.meetings.services.common import NeedsConfirmation, _check_held_minutes, _check_mood
 from rapport.meetings.services.series import _meeting_create, next_meeting
 from rapport.meetings.services.topics import agenda_lock
 from rapport.people.models import Person
@@ -47,6 +42,31 @@ def _ask_if_early(actor: Person, meeting: Meeting, now: dt.datetime, doing: str)
     raise NeedsConfirmation(f"This 1:1 is planned for {when}, in {distance}. {doing} now anyway?")
 
 
+def _check_still_scheduled(
+    actor: Person,
+    meeting: Meeting,
+    *,
+    refusal: str,
+    ask_if_early: bool,
+    doing: str,
+    now: dt.datetime | None,
+) -> dt.datetime:
+    """The manager starts or closes a meeting still scheduled; returns the moment it happens."""
+    access.meeting_check_manager(actor, meeting)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise Refused(refusal)
+    now = now or timezone.now()
+    if ask_if_early:
+        _ask_if_early(actor, meeting, now, doing)
+    return now
+
+
+def _check_took_place(actor: Person, meeting: Meeting) -> None:
+    access.meeting_check_change(actor, meeting)
+    if meeting.is_called_off:
+        raise Refused("This meeting did not take place.")
+
+
 @transaction.atomic
 def meeting_start(
     *,
@@ -60,12 +80,14 @@ def meeting_start(
     With `ask_if_early`, more than EARLY_START_CONFIRM_HOURS before its time it
     raises NeedsConfirmation instead; the same call without it starts the meeting.
     """
-    access.meeting_check_manager(actor, meeting)
-    if meeting.status != Meeting.Status.SCHEDULED:
-        raise Refused("Only a scheduled meeting can be started.")
-    now = now or timezone.now()
-    if ask_if_early:
-        _ask_if_early(actor, meeting, now, "Start it")
+    now = _check_still_scheduled(
+        actor,
+        meeting,
+        refusal="Only a scheduled meeting can be started.",
+        ask_if_early=ask_if_early,
+        doing="Start it",
+        now=now,
+    )
     if meeting.started_at is None:
         meeting.started_at = now
         meeting.save(update_fields=["started_at"])
@@ -87,21 +109,19 @@ def meeting_complete(
     With `ask_if_early`, a meeting never started and more than
     EARLY_START_CONFIRM_HOURS ahead raises NeedsConfirmation instead.
     """
-    access.meeting_check_manager(actor, meeting)
-    if meeting.status != Meeting.Status.SCHEDULED:
-        raise Refused("This meeting is already closed.")
-    now = now or timezone.now()
-    if ask_if_early:
-        _ask_if_early(actor, meeting, now, "Mark it held")
-    if mood is not None and not is_mood(mood):
-        raise Refused(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
+    now = _check_still_scheduled(
+        actor,
+        meeting,
+        refusal="This meeting is already closed.",
+        ask_if_early=ask_if_early,
+        doing="Mark it held",
+        now=now,
+    )
+    _check_mood(mood)
     started = meeting.started_at or meeting.scheduled_at
     if held_minutes is None:
         held_minutes = max(HELD_MINUTES_MIN, round((now - started).total_seconds() / 60))
-    if not is_held_minutes(held_minutes):
-        raise Refused(
-            f"The real length must be between {HELD_MINUTES_MIN} and {HELD_MINUTES_MAX} minutes."
-        )
+    _check_held_minutes(held_minutes)
     meeting.status = Meeting.Status.HELD
     meeting.started_at = started
     meeting.ended_at = now
@@ -146,11 +166,8 @@ def meeting_set_mood(
     *, actor: Person, meeting: Meeting, mood: int, now: dt.datetime | None = None
 ) -> Meeting:
     """Record the opening check-in on mood and energy (1 low to 5 high)."""
-    access.meeting_check_change(actor, meeting)
-    if meeting.is_called_off:
-        raise Refused("This meeting did not take place.")
-    if not is_mood(mood):
-        raise Refused(f"Mood is on a scale from {MOOD_MIN} to {MOOD_MAX}.")
+    _check_took_place(actor, meeting)
+    _check_mood(mood)
     meeting.mood = mood
     meeting.save(update_fields=["mood"])
     return meeting
@@ -362,9 +379,7 @@ def meeting_set_summary(
     *, actor: Person, meeting: Meeting, summary: str, now: dt.datetime | None = None
 ) -> Meeting:
     """Write the summary of key points (Markdown), shared by both people."""
-    access.meeting_check_change(actor, meeting)
-    if meeting.is_called_off:
-        raise Refused("This meeting did not take place.")
+    _check_took_place(actor, meeting)
     if len(summary) > SUMMARY_LIMIT:
         raise Refused(f"A summary is limited to {SUMMARY_LIMIT:,} characters.")
     meeting.summary = summary.strip()

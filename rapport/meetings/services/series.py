@@ -126,8 +126,8 @@ def series_update_cadence(
     now: dt.datetime | None = None,
 ) -> Series:
     """Change when and how often a 1:1 happens; a departure from the level needs a reason."""
-    access.series_check_manager(actor, series)
     _check_cadence(
+        actor,
         series,
         frequency_weeks=frequency_weeks,
         duration_minutes=duration_minutes,
@@ -162,6 +162,7 @@ def series_update_cadence(
 
 
 def _check_cadence(
+    actor: Person,
     series: Series,
     *,
     frequency_weeks: int,
@@ -171,6 +172,7 @@ def _check_cadence(
     reason: str,
     note: str,
 ) -> None:
+    access.series_check_manager(actor, series)
     refusal = cadence_refusal(
         level_or_default(series.report.level),
         frequency_weeks=frequency_weeks,
@@ -210,8 +212,8 @@ def series_cadence_preview(
     now: dt.datetime | None = None,
 ) -> list[PlannedMeeting]:
     """A dry run of series_update_cadence: the next meetings it would leave; writes nothing."""
-    access.series_check_manager(actor, series)
     _check_cadence(
+        actor,
         series,
         frequency_weeks=frequency_weeks,
         duration_minutes=duration_minutes,

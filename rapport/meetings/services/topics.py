@@ -28,6 +28,16 @@ def _check_agenda_open(meeting: Meeting) -> None:
         raise Refused("This meeting is closed: its agenda is part of its history.")
 
 
+def _check_may_change_agenda(actor: Person, meeting: Meeting) -> None:
+    access.meeting_check_change(actor, meeting)
+    _check_agenda_open(meeting)
+
+
+def _check_kind(kind: str) -> None:
+    if kind and kind not in Topic.Kind.values:
+        raise Refused("Unknown topic kind.")
+
+
 @transaction.atomic
 def topic_add(
     *, actor: Person, meeting: Meeting, text: str, kind: str = "", now: dt.datetime | None = None
@@ -36,8 +46,7 @@ def topic_add(
     access.meeting_check_change(actor, meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Refused("This meeting is closed: add the topic to the next one.")
-    if kind and kind not in Topic.Kind.values:
-        raise Refused("Unknown topic kind.")
+    _check_kind(kind)
     now = now or timezone.now()
     started = meeting.started_at or meeting.scheduled_at
     agenda_lock(meeting)
@@ -68,8 +77,7 @@ def topic_update(
     topic.text = _clean_text(text)
     fields = ["text"]
     if kind is not None:
-        if kind and kind not in Topic.Kind.values:
-            raise Refused("Unknown topic kind.")
+        _check_kind(kind)
         topic.kind = kind
         fields.append("kind")
     topic.save(update_fields=fields)
@@ -90,8 +98,7 @@ def topic_set_discussed(
     *, actor: Person, topic: Topic, discussed: bool, now: dt.datetime | None = None
 ) -> Topic:
     """Tick a topic as discussed, or untick it."""
-    access.meeting_check_change(actor, topic.meeting)
-    _check_agenda_open(topic.meeting)
+    _check_may_change_agenda(actor, topic.meeting)
     topic.discussed = discussed
     topic.save(update_fields=["discussed"])
     return topic
@@ -102,10 +109,8 @@ def topic_set_kind(
     *, actor: Person, topic: Topic, kind: str, now: dt.datetime | None = None
 ) -> Topic:
     """Tag a topic as tactical, skills, career or a status update."""
-    access.meeting_check_change(actor, topic.meeting)
-    _check_agenda_open(topic.meeting)
-    if kind and kind not in Topic.Kind.values:
-        raise Refused("Unknown topic kind.")
+    _check_may_change_agenda(actor, topic.meeting)
+    _check_kind(kind)
     topic.kind = kind
     topic.save(update_fields=["kind"])
     return topic
@@ -116,8 +121,7 @@ def topics_reorder(
     *, actor: Person, meeting: Meeting, ordered_ids: list[int], now: dt.datetime | None = None
 ) -> None:
     """Put the meeting's topics in the given order."""
-    access.meeting_check_change(actor, meeting)
-    _check_agenda_open(meeting)
+    _check_may_change_agenda(actor, meeting)
     agenda_lock(meeting)
     current = set(meeting.topics.values_list("pk", flat=True))
     if set(ordered_ids) != current or len(ordered_ids) != len(current):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -60,18 +62,12 @@ def aspirations(request: HttpRequest, series_id: int) -> HttpResponse:
         for q in ASPIRATION_QUESTIONS
         if f"answer_{q.key}" in request.POST
     }
-    back = _career_url(found.pk, "aspirations")
-    try:
-        saved = services.aspirations_save(actor=request.user, series=found, answers=answers)
-    except Refused as error:
-        return refused_back(request, error, back)
-    messages.success(
+    return _versions_save(
         request,
-        f"Saved {len(saved)} changed answer{'s' if len(saved) != 1 else ''}."
-        if saved
-        else "Nothing changed: no new version was kept.",
+        _career_url(found.pk, "aspirations"),
+        lambda: services.aspirations_save(actor=request.user, series=found, answers=answers),
+        lambda saved: f"Saved {len(saved)} changed answer{'s' if len(saved) != 1 else ''}.",
     )
-    return back_to(request, back)
 
 
 @person_view("POST")
@@ -103,15 +99,26 @@ def self_assessment(request: HttpRequest, series_id: int) -> HttpResponse:
         for name, value in request.POST.items()
         if name.startswith("area_")
     }
-    back = _career_url(found.pk, "ladder")
+    return _versions_save(
+        request,
+        _career_url(found.pk, "ladder"),
+        lambda: services.self_assessment_save(actor=request.user, series=found, texts=texts),
+        lambda saved: "Self-assessment saved.",
+    )
+
+
+def _versions_save(
+    request: HttpRequest,
+    back: str,
+    save: Callable[[], Sequence[object]],
+    done: Callable[[Sequence[object]], str],
+) -> HttpResponse:
+    """Save new versions of career texts and go back, saying what was kept (maybe nothing)."""
     try:
-        saved = services.self_assessment_save(actor=request.user, series=found, texts=texts)
+        saved = save()
     except Refused as error:
         return refused_back(request, error, back)
-    messages.success(
-        request,
-        "Self-assessment saved." if saved else "Nothing changed: no new version was kept.",
-    )
+    messages.success(request, done(saved) if saved else "Nothing changed: no new version was kept.")
     return back_to(request, back)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -610,28 +611,45 @@ def section(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @person_view("POST")
 def video_link(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Set the meeting's video link (either participant)."""
-    found = access.meeting_for(request.user, meeting_id)
-    services.meeting_set_video_link(
-        actor=request.user, meeting=found, video_link=request.POST.get("video_link", "")
+    return _field_save(
+        request,
+        meeting_id,
+        services.meeting_set_video_link,
+        "video_link",
+        "video",
+        message="Video link saved.",
+        mode="prepare",
     )
-    return _field_saved(request, found, "video", "Video link saved.", mode="prepare")
 
 
 @person_view("POST")
 def summary(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Save the summary of key points (either participant)."""
-    found = access.meeting_for(request.user, meeting_id)
-    services.meeting_set_summary(
-        actor=request.user, meeting=found, summary=request.POST.get("summary", "")
+    return _field_save(
+        request,
+        meeting_id,
+        services.meeting_set_summary,
+        "summary",
+        "summary",
+        message="Summary saved.",
+        mode="wrap",
     )
-    return _field_saved(request, found, "summary", "Summary saved.", mode="wrap")
 
 
-def _field_saved(
-    request: HttpRequest, found: Meeting, field: str, message: str, *, mode: str
+def _field_save(
+    request: HttpRequest,
+    meeting_id: int,
+    service: Callable[..., Meeting],
+    name: str,
+    field: str,
+    *,
+    message: str,
+    mode: str,
 ) -> HttpResponse:
-    """After one of the meeting's own fields is saved: its card again for htmx, else back
-    to the card on the page with a message."""
+    """Save one of the meeting's own fields from the form's `name`: its card again for htmx,
+    else back to the card on the page with a message."""
+    found = access.meeting_for(request.user, meeting_id)
+    service(actor=request.user, meeting=found, **{name: request.POST.get(name, "")})
     if is_htmx(request):
         context = {**_people(request.user, found), "meeting": found, "saved": True}
         return render(request, f"web/meeting/meeting_{field}.html", context)
