@@ -750,12 +750,12 @@ def export_command(args: argparse.Namespace) -> None:
     export = organisation_export(organisation)
     organisation_export_recorded(organisation)
     if args.output is None:
-        for chunk in export.chunks():
-            sys.stdout.write(chunk)
         sys.stdout.flush()
+        sys.stdout.buffer.writelines(export.encoded_chunks())
+        sys.stdout.buffer.flush()
         return
     try:
-        write_private(args.output, export.chunks())
+        write_private(args.output, export.encoded_chunks())
     except BaseException:
         args.output.unlink(missing_ok=True)  # no half-written export left behind
         raise
@@ -765,12 +765,12 @@ def export_command(args: argparse.Namespace) -> None:
     )
 
 
-def write_private(path: Path, text: str | Iterable[str]) -> None:
+def write_private(path: Path, content: bytes | Iterable[bytes]) -> None:
     """Write the file (or the chunks) readable by its owner only (0600), even over an older one."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.writelines([text] if isinstance(text, str) else text)
+    with os.fdopen(descriptor, "wb") as file:
+        file.writelines([content] if isinstance(content, bytes) else content)
 
 
 # A person's data: their own export, their erasure ----------------------------------------
@@ -836,7 +836,7 @@ def person_export_command(args: argparse.Namespace) -> None:
     found = person_export(viewer=actor, person=person)
     with origin_set(via=AuditEvent.Via.CLI):
         person_export_recorded(actor=actor, person=person)
-    write_private_bytes(args.output, found.zip_bytes())
+    write_private(args.output, found.zip_bytes())
     print(
         f"Exported {person.name}'s data to {args.output}: data.json and "
         f"{len(found.markdown)} 1:1s and {len(found.career_markdown)} careers in Markdown. "
@@ -852,14 +852,6 @@ def organisation_export_recorded(organisation: Any) -> None:
 
     with origin_set(via=AuditEvent.Via.CLI):
         record(organisation=organisation)
-
-
-def write_private_bytes(path: Path, content: bytes) -> None:
-    """Write the file readable by its owner only (0600), even if it existed before."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(content)
 
 
 def erase_command(args: argparse.Namespace) -> None:
@@ -1180,7 +1172,7 @@ def packet_command(args: argparse.Namespace) -> None:
     )
     with origin_set(via=AuditEvent.Via.CLI):
         audit_record(actor=actor, subject=ic, action=AuditEvent.Action.PACKET_VIEW, target=series)
-    write_private_bytes(args.output, content)
+    write_private(args.output, content)
     private = f", with your {len(packet.private_notes)} private notes" if args.private else ""
     print(
         f"Wrote the evidence packet of {ic.name} for {start} to {end} to {args.output} "

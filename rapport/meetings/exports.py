@@ -6,20 +6,25 @@ The format (README, "Export"): an object with `format`, `version`, `rapport`, `e
 columns, indented by two spaces exactly as `json.dumps(..., indent=2)` would. Private notes
 are never in it: only their author may read them.
 
-Each list is one query read a batch at a time from a streaming cursor, and each batch is
-encoded by the json module's C encoder: memory stays constant whatever the size.
+Each list is one query read a batch at a time from a streaming cursor. The database writes
+times as Django's JSON encoder does, so every value arrives as a JSON number, string,
+boolean or null, and orjson encodes each batch: memory stays constant whatever the size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 
+import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import CharField, F, Func, Model, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from rapport import __version__, access
@@ -40,10 +45,8 @@ PERSON_FIELDS = (
     "is_active",
     "date_joined",
 )
-_US = "\x1f"  # between rows and values while encoding; escaped inside any JSON string
-_VALUES = json.JSONEncoder(
-    ensure_ascii=False, separators=(_US, ": "), default=DjangoJSONEncoder().default
-)
+_DEFAULT = DjangoJSONEncoder().default
+_LIST_END = b"\n  ]\n}"
 
 
 @dataclass
@@ -56,6 +59,12 @@ class OrganisationExport:
     counts: dict[str, int] = field(default_factory=dict)
 
     def chunks(self) -> Iterator[str]:
+        """The document as text."""
+        for chunk in self.encoded_chunks():
+            yield chunk.decode()
+
+    def encoded_chunks(self) -> Iterator[bytes]:
+        """The document as UTF-8, in chunks of about one batch of rows."""
         header = {
             "format": FORMAT,
             "version": VERSION,
@@ -65,92 +74,96 @@ class OrganisationExport:
             "private_notes": "not exported: a private note is readable by its author only",
         }
         text = json.dumps(header, indent=2, ensure_ascii=False)
-        yield text.removesuffix("\n}")
+        yield text.removesuffix("\n}").encode()
         records = access.organisation_records_for_operator(self.organisation)
         for key, queryset in records.items():
             fields = PERSON_FIELDS if key == "people" else _columns(queryset.model)
-            yield f',\n  "{key}": '
+            yield f',\n  "{key}": '.encode()
             yield from self._rows(key, queryset, fields)
-        yield "\n}\n"
+        yield b"\n}\n"
 
-    def _rows(self, key: str, queryset: QuerySet, fields: tuple[str, ...]) -> Iterator[str]:
+    def _rows(self, key: str, queryset: QuerySet, fields: tuple[str, ...]) -> Iterator[bytes]:
         """The list of rows in id order, one query read a batch at a time without objects.
 
         One statement per list, on a streaming cursor (server-side on PostgreSQL): pages
         by id would make the database join the whole organisation again for each page.
         """
         self.counts[key] = 0
-        template = _template(fields)
-        fixes = _fixes(queryset.model, fields)
-        rows = queryset.order_by("pk").values_list(*fields)
+        rows = queryset.order_by("pk").values_list(*_json_values(queryset.model, fields))
         sql, params = rows.query.get_compiler(queryset.db).as_sql()
-        first = True
+        opening = b"[\n"
         with connections[queryset.db].chunked_cursor() as cursor:
             cursor.execute(sql, params)
             while batch := cursor.fetchmany(self.batch):
                 self.counts[key] += len(batch)
-                yield ("[\n" if first else ",\n") + _encode(batch, template, fixes)
-                first = False
-        yield "[]" if first else "\n  ]"
+                yield opening
+                yield _encode(key, fields, batch)
+                opening = b",\n"
+        yield b"[]" if opening == b"[\n" else b"\n  ]"
 
 
-def _encode(batch: list[tuple], template: str, fixes: list[tuple[int, Callable]]) -> str:
-    """The rows as indented JSON objects: the C encoder writes the values, a template the keys.
+def _encode(key: str, fields: tuple[str, ...], batch: list[tuple]) -> bytes:
+    """The rows as the document holds them in its list `key`, without the list's brackets.
 
-    Encoded with a control character between items, which JSON always escapes inside a
-    string: splitting on it finds each row and each value exactly.
+    orjson's two-space indent is json.dumps(indent=2)'s, so encoding the rows inside an
+    object of that one list indents them for their place in the document.
     """
-    texts = []
-    for part in _VALUES.encode(batch)[2:-2].split(f"]{_US}["):
-        values = part.split(_US)
-        for index, fix in fixes:
-            values[index] = fix(values[index])
-        texts.append(template % tuple(values))
-    return ",\n".join(texts)
+    rows = list(map(dict, map(zip, repeat(fields), batch)))
+    text = orjson.dumps({key: rows}, default=_DEFAULT, option=orjson.OPT_INDENT_2)
+    return text[text.index(b"[") + 2 : -len(_LIST_END)]
 
 
-def _template(fields: tuple[str, ...]) -> str:
-    keys = ",\n".join(f"      {json.dumps(name, ensure_ascii=False)}: %s" for name in fields)
-    return "    {\n" + keys.replace("%", "%%").replace("%%s", "%s") + "\n    }"
-
-
-def _sqlite_moment(text: str) -> str:
-    """'"2025-03-12 09:30:00.123456"' as Django's encoder writes it: '"...T09:30:00.123Z"'."""
-    if text == "null":
-        return text
-    if len(text) > 21:
-        return f'{text[:11]}T{text[12:24]}Z"'
-    return f'{text[:11]}T{text[12:20]}Z"'
-
-
-def _sqlite_time(text: str) -> str:
-    return text if len(text) <= 10 else text[:13] + '"'
-
-
-def _sqlite_bool(text: str) -> str:
-    return {"1": "true", "0": "false"}.get(text, text)
-
-
-_SQLITE_FIXES = {
-    "DateTimeField": _sqlite_moment,
-    "TimeField": _sqlite_time,
-    "BooleanField": _sqlite_bool,
+# How each database writes a column's value as Django's JSON encoder would, by field type.
+# SQLite stores datetimes as '2025-03-12 09:30:00[.123456]' in UTC and times as
+# '09:30:00[.123456]': their first 23 (or 12) characters keep the milliseconds only. A bare
+# SQLite date column would be parsed in Python because of its declared type; `+` keeps the text.
+_JSON_TEXT = {
+    "DateTimeField": {
+        "sqlite": "replace(substr(%(expressions)s, 1, 23), ' ', 'T') || 'Z'",
+        "postgresql": (
+            "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
+            "CASE WHEN date_trunc('second', %(expressions)s) = %(expressions)s THEN '' "
+            "ELSE to_char(%(expressions)s AT TIME ZONE 'UTC', '.MS') END || 'Z'"
+        ),
+    },
+    "TimeField": {
+        "sqlite": "substr(%(expressions)s, 1, 12)",
+        "postgresql": (
+            "to_char(%(expressions)s, 'HH24:MI:SS') || "
+            "CASE WHEN date_trunc('second', %(expressions)s::interval) = %(expressions)s "
+            "THEN '' ELSE to_char(%(expressions)s, '.MS') END"
+        ),
+    },
+    "DateField": {
+        "sqlite": "+%(expressions)s",
+        "postgresql": "to_char(%(expressions)s, 'YYYY-MM-DD')",
+    },
 }
 
 
-def _fixes(model: type[Model], fields: tuple[str, ...]) -> list[tuple[int, Callable]]:
-    """Where SQLite's stored text differs from what Django's JSON encoder writes.
+class _JsonText(Func):
+    """A column as the text Django's JSON encoder writes for it, made by the database."""
 
-    PostgreSQL returns datetimes, dates and booleans, which the encoder's default handles.
-    """
-    if connections[model.objects.db].vendor != "sqlite":
-        return []
+    output_field = CharField()
+
+    def __init__(self, name: str, templates: dict[str, str]) -> None:
+        super().__init__(F(name))
+        self.templates = templates
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: object
+    ) -> tuple[str, list]:
+        template = self.templates[connection.vendor]
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+
+def _json_values(model: type[Model], fields: tuple[str, ...]) -> list[str | Func]:
+    """The columns to select, times formatted by the database as the export writes them."""
     by_name = {f.attname: f for f in model._meta.concrete_fields}
-    found = []
-    for index, name in enumerate(fields):
-        fix = _SQLITE_FIXES.get(by_name[name].get_internal_type())
-        if fix is not None:
-            found.append((index, fix))
+    found: list[str | Func] = []
+    for name in fields:
+        templates = _JSON_TEXT.get(by_name[name].get_internal_type())
+        found.append(name if templates is None else _JsonText(name, templates))
     return found
 
 

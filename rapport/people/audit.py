@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -88,11 +88,41 @@ def audit_record(
     now: dt.datetime | None = None,
 ) -> AuditEvent | None:
     """Append one audit row (None when it is someone's own read, or a folded repeat)."""
+    event = _event(actor, subject, action, target, ip, now or timezone.now())
+    if event is not None:
+        event.save(force_insert=True)
+    return event
+
+
+@transaction.atomic
+def audit_record_each(
+    *,
+    actor: Person | None,
+    subjects: Iterable[Person],
+    action: str,
+    target: models.Model | tuple[str, int | None] | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Append one audit row per subject, as `audit_record` would, in a few statements."""
+    now = now or timezone.now()
+    events = [_event(actor, subject, action, target, None, now) for subject in subjects]
+    written = AuditEvent.objects.bulk_create([e for e in events if e is not None], batch_size=500)
+    return len(written)
+
+
+def _event(
+    actor: Person | None,
+    subject: Person,
+    action: str,
+    target: models.Model | tuple[str, int | None] | None,
+    ip: str | None,
+    now: dt.datetime,
+) -> AuditEvent | None:
+    """The row to append, unsaved; None when it is someone's own read, or a folded repeat."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
     if action in READS and actor is not None and actor.pk == subject.pk:
         return None  # reading your own data is not someone else's read
-    now = now or timezone.now()
     target_type, target_id = _target(target)
     if action in FOLDED and (
         AuditEvent.objects.filter(
@@ -107,7 +137,7 @@ def audit_record(
     ):
         return None
     origin = _origin.get() or Origin()
-    return AuditEvent.objects.create(
+    return AuditEvent(
         organisation_id=subject.organisation_id,
         actor=actor,
         subject=subject,

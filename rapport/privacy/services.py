@@ -34,7 +34,7 @@ from rapport.meetings import services as meeting_services
 from rapport.meetings.models import PrivateNote, Series
 from rapport.notifications.models import Delivery, MailPreference
 from rapport.people import keys
-from rapport.people.audit import Action, audit_record
+from rapport.people.audit import Action, audit_record, audit_record_each
 from rapport.people.models import (
     Absence,
     AuditEvent,
@@ -307,8 +307,10 @@ def organisation_export_recorded(
     """Whoever runs Rapport exported the organisation: one line in everyone's trail."""
     now = now or timezone.now()
     people = Person.objects.filter(organisation=organisation, erased_at__isnull=True)
-    for person in people.order_by("pk"):
-        audit_record(
-            actor=None, subject=person, action=Action.ORG_EXPORT, target=organisation, now=now
-        )
-    return people.count()
+    return audit_record_each(
+        actor=None,
+        subjects=people.order_by("pk"),
+        action=Action.ORG_EXPORT,
+        target=organisation,
+        now=now,
+    )
