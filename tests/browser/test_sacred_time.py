@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from rapport.framework.cadence import CadenceChoice
 from rapport.meetings import services
 from tests.browser.conftest import axe_violations
 
@@ -33,12 +34,14 @@ def test_the_series_page_with_warnings_and_suggestions_is_accessible(page_for, m
     services.series_update_cadence(
         actor=mia,
         series=series,
-        frequency_weeks=2,
-        duration_minutes=30,
-        career_every_weeks=4,
-        weekday=series.weekday,
-        start_time=series.start_time,
-        reason="current_projects",
+        choice=CadenceChoice(
+            frequency_weeks=2,
+            duration_minutes=30,
+            career_every_weeks=4,
+            weekday=series.weekday,
+            start_time=series.start_time,
+            reason="current_projects",
+        ),
     )
     for meeting in series.meetings.filter(status="scheduled").order_by("scheduled_at")[:3]:
         services.meeting_cancel(actor=mia, meeting=meeting, reason="Busy", skip=True)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.errors import Refused
+from rapport.framework.cadence import CadenceChoice
 from rapport.growth import selectors as growth_selectors
 from rapport.growth.models import ImprovementPlan
 from rapport.meetings import scheduling, selectors, services
@@ -324,12 +325,14 @@ def test_a_length_change_raises_the_sequence_of_kept_meetings(mia, ray, series) 
     services.series_update_cadence(
         actor=mia,
         series=series,
-        frequency_weeks=1,
-        duration_minutes=45,
-        career_every_weeks=2,
-        weekday=series.weekday,
-        start_time=series.start_time,
-        reason="",
+        choice=CadenceChoice(
+            frequency_weeks=1,
+            duration_minutes=45,
+            career_every_weeks=2,
+            weekday=series.weekday,
+            start_time=series.start_time,
+            reason="",
+        ),
     )
     kept.refresh_from_db()
     assert (kept.duration_minutes, kept.sequence) == (45, 1)
@@ -460,12 +463,14 @@ def test_a_level_change_keeps_an_overridden_cadence(ada, mia, ray, series) -> No
     services.series_update_cadence(
         actor=mia,
         series=series,
-        frequency_weeks=2,
-        duration_minutes=30,
-        career_every_weeks=4,
-        weekday=series.weekday,
-        start_time=series.start_time,
-        reason="remote",
+        choice=CadenceChoice(
+            frequency_weeks=2,
+            duration_minutes=30,
+            career_every_weeks=4,
+            weekday=series.weekday,
+            start_time=series.start_time,
+            reason="remote",
+        ),
     )
     update_level(ada, ray, "staff")
     series.refresh_from_db()
@@ -499,12 +504,14 @@ def test_a_junior_or_remote_report_met_every_other_week_gets_weekly_suggested(mi
     services.series_update_cadence(
         actor=mia,
         series=series,
-        frequency_weeks=2,
-        duration_minutes=30,
-        career_every_weeks=4,
-        weekday=series.weekday,
-        start_time=series.start_time,
-        reason="current_projects",
+        choice=CadenceChoice(
+            frequency_weeks=2,
+            duration_minutes=30,
+            career_every_weeks=4,
+            weekday=series.weekday,
+            start_time=series.start_time,
+            reason="current_projects",
+        ),
     )
     junior, remote = growth_selectors.cadence_suggestions(series)
     # Weekly again, but a career 1:1 every 4 weeks still departs: the reason stays.

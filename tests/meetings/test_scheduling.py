@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from rapport.errors import Refused
-from rapport.framework.cadence import cadence_for_level
+from rapport.framework.cadence import CadenceChoice, cadence_for_level
 from rapport.meetings import scheduling, services
 from rapport.meetings.models import Meeting, Series
 
@@ -169,7 +169,9 @@ def cadence_change(series: Series, actor, **changes: object) -> Series:
         "note": "",
     }
     fields.update(changes)
-    return services.series_update_cadence(actor=actor, series=series, **fields)
+    return services.series_update_cadence(
+        actor=actor, series=series, choice=CadenceChoice(**fields)
+    )
 
 
 def test_the_manager_moves_the_1_1_to_another_weekday_and_time(series, mia) -> None:
@@ -216,7 +218,9 @@ def test_the_cadence_preview_lists_the_next_6_meetings_and_writes_nothing(series
         "start_time": series.start_time,
         "reason": "individual_needs",
     }
-    planned = services.series_cadence_preview(actor=mia, series=series, **fields)
+    planned = services.series_cadence_preview(
+        actor=mia, series=series, choice=CadenceChoice(**fields)
+    )
     assert len(planned) == 6
     assert {(b.at - a.at).days for a, b in itertools.pairwise(planned)} == {14}
     careers = [p.at for p in planned if p.career]
@@ -226,7 +230,7 @@ def test_the_cadence_preview_lists_the_next_6_meetings_and_writes_nothing(series
     assert {(b - a).days for a, b in itertools.pairwise(careers)} == {28}
     assert (careers[0] - planned[0].at).days <= 28
     assert list(series.meetings.values_list("pk", "scheduled_at", "kind")) == before
-    services.series_update_cadence(actor=mia, series=series, **fields)
+    services.series_update_cadence(actor=mia, series=series, choice=CadenceChoice(**fields))
     saved = [(m.scheduled_at, m.is_career) for m in upcoming(series)]
     assert saved == [(p.at, p.career) for p in planned][: len(saved)]
 
@@ -236,12 +240,14 @@ def test_the_cadence_preview_refuses_what_saving_would(series, mia) -> None:
         services.series_cadence_preview(
             actor=mia,
             series=series,
-            frequency_weeks=2,
-            duration_minutes=30,
-            career_every_weeks=2,
-            weekday=1,
-            start_time=dt.time(10),
-            reason="remote",
+            choice=CadenceChoice(
+                frequency_weeks=2,
+                duration_minutes=30,
+                career_every_weeks=2,
+                weekday=1,
+                start_time=dt.time(10),
+                reason="remote",
+            ),
         )
 
 
