@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rapport.framework.cadence import CadenceChoice
 from rapport.meetings import services
 from tests.browser.conftest import axe_violations
+from tests.conftest import cadence_of
 
 pytestmark = pytest.mark.browser
 
@@ -34,12 +34,11 @@ def test_the_series_page_with_warnings_and_suggestions_is_accessible(page_for, m
     services.series_update_cadence(
         actor=mia,
         series=series,
-        choice=CadenceChoice(
+        choice=cadence_of(
+            series,
             frequency_weeks=2,
             duration_minutes=30,
             career_every_weeks=4,
-            weekday=series.weekday,
-            start_time=series.start_time,
             reason="current_projects",
         ),
     )

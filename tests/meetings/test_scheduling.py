@@ -15,6 +15,7 @@ from rapport.errors import Refused
 from rapport.framework.cadence import CadenceChoice, cadence_for_level
 from rapport.meetings import scheduling, services
 from rapport.meetings.models import Meeting, Series
+from tests.conftest import cadence_of
 
 
 def upcoming(series: Series) -> list[Meeting]:
@@ -159,18 +160,8 @@ def test_next_meeting_schedules_one_when_the_horizon_ran_out(series, mia) -> Non
 
 
 def cadence_change(series: Series, actor, **changes: object) -> Series:
-    fields = {
-        "frequency_weeks": series.frequency_weeks,
-        "duration_minutes": series.duration_minutes,
-        "career_every_weeks": series.career_every_weeks,
-        "weekday": series.weekday,
-        "start_time": series.start_time,
-        "reason": "",
-        "note": "",
-    }
-    fields.update(changes)
     return services.series_update_cadence(
-        actor=actor, series=series, choice=CadenceChoice(**fields)
+        actor=actor, series=series, choice=cadence_of(series, **changes)
     )
 
 

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.framework.cadence import CadenceChoice
 from rapport.meetings import services
 from rapport.meetings.models import Meeting
+from tests.conftest import cadence_of
 
 CADENCE = {
     "frequency_weeks": 1,
@@ -274,12 +274,11 @@ def test_a_suggestion_applies_to_the_cadence_form_in_one_click(client_for, serie
     services.series_update_cadence(
         actor=mia,
         series=series,
-        choice=CadenceChoice(
+        choice=cadence_of(
+            series,
             frequency_weeks=2,
             duration_minutes=30,
             career_every_weeks=4,
-            weekday=series.weekday,
-            start_time=series.start_time,
             reason="current_projects",
         ),
     )
