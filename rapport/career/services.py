@@ -193,11 +193,13 @@ def ladder_view_record(
         raise Refused("Choose a level of the ladder.")
     if position not in POSITION_LABELS:
         raise Refused("Choose below, meets or above.")
-    sentence = " ".join((sentence or "").split())
-    if not sentence:
-        raise Refused("Say in a sentence what you see.")
-    if len(sentence) > SENTENCE_LIMIT:
-        raise Refused(f"The sentence is limited to {SENTENCE_LIMIT} characters.")
+    sentence = clean_text(
+        sentence,
+        limit=SENTENCE_LIMIT,
+        what="The sentence",
+        one_line=True,
+        empty="Say in a sentence what you see.",
+    )
     now = now or timezone.now()
     latest = (
         LadderView.objects.filter(series=series, area_key=area.key)
