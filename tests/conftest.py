@@ -6,12 +6,15 @@ dan manages both managers; ada is the org admin; zed belongs to another organisa
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
 from django.test import Client
 
+from rapport.framework.cadence import CadenceChoice
+from rapport.meetings.models import Series
 from rapport.meetings.services import report_invite
 from rapport.people.models import Organisation, Person
 
@@ -111,6 +114,19 @@ def zed(cast: SimpleNamespace) -> Person:
 def series(mia: Person, ray: Person):
     """The open 1:1 series between mia and ray."""
     return ray.series.get(ended_on__isnull=True)
+
+
+def cadence_of(series: Series, **changes: object) -> CadenceChoice:
+    """The series' cadence as a manager's choice (no reason, no note), with these changes."""
+    current = CadenceChoice(
+        frequency_weeks=series.frequency_weeks,
+        duration_minutes=series.duration_minutes,
+        career_every_weeks=series.career_every_weeks,
+        weekday=series.weekday,
+        start_time=series.start_time,
+        reason="",
+    )
+    return dataclasses.replace(current, **changes)
 
 
 @pytest.fixture

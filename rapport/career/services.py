@@ -14,7 +14,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.career.models import AspirationVersion, LadderDocument, LadderView, SelfAssessment
 from rapport.career.selectors import current_aspirations, current_self_assessments, ladder_for
-from rapport.errors import Refused
+from rapport.errors import Refused, clean_text
 from rapport.framework.aspirations import ANSWER_LIMIT, ASPIRATION_KEYS, note_section_for
 from rapport.framework.ladder import (
     MAX_TEXT,
@@ -32,13 +32,6 @@ from rapport.meetings.services import notes as note_services
 from rapport.people.models import Person
 
 SENTENCE_LIMIT = 500
-
-
-def _clean_text(text: str, *, limit: int, what: str) -> str:
-    text = (text or "").strip()
-    if len(text) > limit:
-        raise Refused(f"{what} is limited to {limit:,} characters.")
-    return text
 
 
 # Aspirations ------------------------------------------------------------------------
@@ -59,8 +52,7 @@ def aspirations_save(
     if unknown:
         raise Refused(f"Unknown aspiration question: {', '.join(sorted(unknown))}.")
     cleaned = {
-        key: _clean_text(text, limit=ANSWER_LIMIT, what="An answer")
-        for key, text in answers.items()
+        key: clean_text(text, limit=ANSWER_LIMIT, what="An answer") for key, text in answers.items()
     }
     current = current_aspirations(series.report)
     now = now or timezone.now()
@@ -105,7 +97,7 @@ def meeting_answer_record(
             now=now,
         )
         return
-    _clean_text(answer, limit=ANSWER_LIMIT, what="An answer")
+    clean_text(answer, limit=ANSWER_LIMIT, what="An answer")
     section = note_section_for(group_key)
     notes, _ = SharedNotes.objects.get_or_create(meeting=meeting)
     stored = getattr(notes, section)
@@ -201,11 +193,13 @@ def ladder_view_record(
         raise Refused("Choose a level of the ladder.")
     if position not in POSITION_LABELS:
         raise Refused("Choose below, meets or above.")
-    sentence = " ".join((sentence or "").split())
-    if not sentence:
-        raise Refused("Say in a sentence what you see.")
-    if len(sentence) > SENTENCE_LIMIT:
-        raise Refused(f"The sentence is limited to {SENTENCE_LIMIT} characters.")
+    sentence = clean_text(
+        sentence,
+        limit=SENTENCE_LIMIT,
+        what="The sentence",
+        one_line=True,
+        empty="Say in a sentence what you see.",
+    )
     now = now or timezone.now()
     latest = (
         LadderView.objects.filter(series=series, area_key=area.key)
@@ -252,7 +246,7 @@ def self_assessment_save(
     now = now or timezone.now()
     written = []
     for key, text in texts.items():
-        text = _clean_text(text, limit=MAX_TEXT, what="A self-assessment")
+        text = clean_text(text, limit=MAX_TEXT, what="A self-assessment")
         if text != current.get(key, ""):
             written.append(
                 SelfAssessment(

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
+from rapport.framework.cadence import CadenceChoice
 from rapport.framework.questions import QUESTIONS
 from rapport.growth import services as growth
 from rapport.growth.models import Feedback
@@ -364,13 +365,15 @@ class _History:
         meetings.series_update_cadence(
             actor=self.manager,
             series=series,
-            frequency_weeks=persona.frequency_weeks or series.frequency_weeks,
-            duration_minutes=series.duration_minutes,
-            career_every_weeks=series.career_every_weeks,
-            weekday=persona.weekday,
-            start_time=persona.start_time,
-            reason=persona.cadence_reason,
-            note=persona.cadence_note,
+            choice=CadenceChoice(
+                frequency_weeks=persona.frequency_weeks or series.frequency_weeks,
+                duration_minutes=series.duration_minutes,
+                career_every_weeks=series.career_every_weeks,
+                weekday=persona.weekday,
+                start_time=persona.start_time,
+                reason=persona.cadence_reason,
+                note=persona.cadence_note,
+            ),
             now=dt.datetime.combine(series.started_on, dt.time(0), tzinfo=dt.UTC),
         )
 

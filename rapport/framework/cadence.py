@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from types import MappingProxyType
 
 from rapport.framework.items import Item
@@ -202,6 +202,19 @@ def cadence_departs(
         or not is_duration_allowed(level, duration_minutes)
         or career_every_weeks != cadence_for_level(level).career_interval_weeks
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceChoice:
+    """A manager's choice of when and how often a series meets, and why it departs."""
+
+    frequency_weeks: int
+    duration_minutes: int
+    career_every_weeks: int
+    weekday: int
+    start_time: time
+    reason: str
+    note: str = ""
 
 
 def cadence_refusal(

@@ -12,7 +12,7 @@ the organisation's cancellation window, through the series warnings' own count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -179,8 +179,7 @@ class Relationship:
 
     @property
     def talk_share(self) -> int | None:
-        points = self.talk_points
-        return round(sum(points) / len(points)) if points else None
+        return _mean(self.talk_points, rounded=True)
 
     @property
     def moods(self) -> list[int]:
@@ -188,8 +187,7 @@ class Relationship:
 
     @property
     def mood_average(self) -> float | None:
-        moods = self.moods
-        return sum(moods) / len(moods) if moods else None
+        return _mean(self.moods)
 
     @property
     def mood_drop(self) -> float | None:
@@ -286,6 +284,14 @@ class Relationship:
 
 def _percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
+
+
+def _mean(values: Sequence[int], *, rounded: bool = False) -> float | None:
+    """The average, rounded to a whole number when asked; None for no values."""
+    if not values:
+        return None
+    mean = sum(values) / len(values)
+    return round(mean) if rounded else mean
 
 
 def _window_start(now: dt.datetime, days: int) -> dt.datetime:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport import access
-from rapport.errors import Refused
+from rapport.errors import Refused, clean_text
 from rapport.framework import retrospectives as rules
 from rapport.insights.models import Retrospective, Side, SpeakerSide, TalkMeasure
 from rapport.insights.selectors import talk_refusal
@@ -200,11 +200,7 @@ def thresholds_save(
 # Retrospectives: the report answers, the manager replies in a line ------------------
 
 
-def _clean(text: object, limit: int, label: str) -> str:
-    value = str(text or "").replace("\x00", "").strip()
-    if len(value) > limit:
-        raise Refused(f"{label} is {len(value)} characters long: keep it under {limit}.")
-    return value
+_TOO_LONG = "{what} is {length} characters long: keep it under {limit}."
 
 
 @transaction.atomic
@@ -221,7 +217,12 @@ def retrospective_answer(
     if not series.is_open:
         raise Refused("This 1:1 has ended: there is nothing left to look back on together.")
     clean = {
-        key: _clean(answers.get(key), rules.ANSWER_MAX_CHARS, f"“{question}”")
+        key: clean_text(
+            answers.get(key),
+            limit=rules.ANSWER_MAX_CHARS,
+            what=f"“{question}”",
+            too_long=_TOO_LONG,
+        )
         for key, question in rules.QUESTIONS
     }
     if not any(clean.values()):
@@ -243,10 +244,14 @@ def retrospective_reply(
 ) -> Retrospective:
     """The manager's one-line reply, shown to the report under their answers."""
     access.retrospective_check_reply(actor, retrospective)
-    text = " ".join(_clean(reply, rules.REPLY_MAX_CHARS, "Your reply").split())
-    if not text:
-        raise Refused("Write your reply in a line.")
-    retrospective.reply = text
+    text = clean_text(
+        reply,
+        limit=rules.REPLY_MAX_CHARS,
+        what="Your reply",
+        empty="Write your reply in a line.",
+        too_long=_TOO_LONG,
+    )
+    retrospective.reply = " ".join(text.split())
     retrospective.replied_at = now or timezone.now()
     retrospective.save(update_fields=["reply", "replied_at"])
     return retrospective

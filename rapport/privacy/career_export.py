@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils import timezone
 
@@ -226,20 +227,23 @@ class CareerRecords:
             + (f" to {_day(series.ended_on)}" if series.ended_on else " (still running)")
             + f". Exported from Rapport for {person.name}.",
         ]
-        lines += self._aspirations_markdown(series.pk)
-        lines += self._ladder_markdown(series.pk)
-        lines += self._goals_markdown(series.pk)
-        lines += self._plan_markdown(series.pk)
-        lines += self._summaries_markdown(series.pk)
-        lines += self._retrospectives_markdown(series.pk)
-        lines += self._feedback_markdown(series.pk)
+        pk = series.pk
+        lines += _section("Aspirations", self.aspirations.get(pk, []), self._aspiration_lines)
+        lines += _section(
+            "The manager's view on the ladder", self.ladder_views.get(pk, []), _ladder_view_lines
+        )
+        lines += _section(
+            "Self-assessments", self.self_assessments.get(pk, []), _self_assessment_lines
+        )
+        lines += _section("Goals", self.goals.get(pk, []), self._goal_lines)
+        lines += _section("Development plan", self.plans.get(pk), self._plan_lines)
+        lines += _section("Peer feedback summaries", self.summaries.get(pk, []), _summary_lines)
+        lines += _section("Retrospectives", self.retrospectives.get(pk, []), _retrospective_lines)
+        lines += _section("Feedback", self.feedback.get(pk, []), _feedback_lines)
         return "\n".join(lines).rstrip() + "\n"
 
-    def _aspirations_markdown(self, series_id: int) -> list[str]:
-        versions = self.aspirations.get(series_id, [])
-        if not versions:
-            return []
-        lines = ["", "## Aspirations", "", "Every answer as it was recorded, oldest first."]
+    def _aspiration_lines(self, versions: list[Any]) -> list[str]:
+        lines = ["", "Every answer as it was recorded, oldest first."]
         by_question: dict[str, list[Any]] = defaultdict(list)
         for version in versions:
             by_question[version.question_key].append(version)
@@ -250,32 +254,8 @@ class CareerRecords:
                 lines.append(f"- {_day(v.recorded_at)} ({_name(v.recorded_by)}): {answer}")
         return lines
 
-    def _ladder_markdown(self, series_id: int) -> list[str]:
-        views = self.ladder_views.get(series_id, [])
-        assessments = self.self_assessments.get(series_id, [])
+    def _goal_lines(self, goals: list[Any]) -> list[str]:
         lines: list[str] = []
-        if views:
-            lines += ["", "## The manager's view on the ladder", ""]
-            for v in views:
-                position = POSITION_LABELS.get(v.position, v.position)
-                where = f"{position} {LEVEL_LABELS.get(v.level, v.level)}"
-                lines.append(
-                    f"- {_day(v.recorded_at)}, {v.area_name}: {where} ({_name(v.recorded_by)})"
-                    + (f": {v.sentence}" if v.sentence else "")
-                )
-        if assessments:
-            lines += ["", "## Self-assessments", ""]
-            for a in assessments:
-                lines.append(
-                    f"- {_day(a.written_at)}, {a.area_name}: {a.text.strip() or '(cleared)'}"
-                )
-        return lines
-
-    def _goals_markdown(self, series_id: int) -> list[str]:
-        goals = self.goals.get(series_id, [])
-        if not goals:
-            return []
-        lines = ["", "## Goals"]
         for goal in goals:
             lines += ["", f"### {goal.title} ({goal.get_status_display().lower()})"]
             details = [
@@ -295,64 +275,79 @@ class CareerRecords:
             lines += [_change_line(c) for c in self.goal_changes.get(goal.pk, [])]
         return lines
 
-    def _plan_markdown(self, series_id: int) -> list[str]:
-        plan = self.plans.get(series_id)
-        if plan is None:
-            return []
-        lines = ["", "## Development plan", ""]
-        lines.append(f"- Focus areas: {', '.join(plan.focus_areas) or '-'}")
+    def _plan_lines(self, plan: Any) -> list[str]:
+        lines = ["", f"- Focus areas: {', '.join(plan.focus_areas) or '-'}"]
         lines.append(f"- Next review: {_day(plan.next_review_on)}")
         if plan.notes:
             lines.append(f"- Notes: {plan.notes}")
         lines += [_change_line(c) for c in self.plan_changes.get(plan.pk, [])]
         return lines
 
-    def _summaries_markdown(self, series_id: int) -> list[str]:
-        summaries = self.summaries.get(series_id, [])
-        if not summaries:
-            return []
-        lines = ["", "## Peer feedback summaries", ""]
-        lines += [f"- {_day(s.written_at)} ({_name(s.written_by)}): {s.text}" for s in summaries]
-        return lines
 
-    def _retrospectives_markdown(self, series_id: int) -> list[str]:
-        retros = self.retrospectives.get(series_id, [])
-        if not retros:
-            return []
-        lines = ["", "## Retrospectives"]
-        for r in retros:
-            lines += ["", f"### {_day(r.answered_at)}: rated {r.rating}/{retro_rules.RATING_MAX}"]
-            for key, question in retro_rules.QUESTIONS:
-                answer = getattr(r, key)
-                if answer:
-                    lines.append(f"- {question} {answer}")
-            if r.reply:
-                lines.append(f"- Reply ({_day(r.replied_at)}): {r.reply}")
-        return lines
+Rows = TypeVar("Rows")
 
-    def _feedback_markdown(self, series_id: int) -> list[str]:
-        given = self.feedback.get(series_id, [])
-        if not given:
-            return []
-        lines = ["", "## Feedback", ""]
-        for f in given:
-            marks = []
-            if f.acknowledged_at:
-                marks.append(f"acknowledged {_day(f.acknowledged_at)}")
-            if f.acted_on_at:
-                marks.append(
-                    f"acted on {_day(f.acted_on_at)}"
-                    + (f": {f.acted_on_note}" if f.acted_on_note else "")
-                )
-            lines += [
-                f"- {_day(f.created_at)}, {f.get_kind_display().lower()}, from "
-                f"{_name(f.given_by)} to {_name(f.given_to)}"
-                + (f" ({'; '.join(marks)})" if marks else ""),
-                f"  - Situation: {f.situation}",
-                f"  - Behaviour: {f.behaviour}",
-                f"  - Impact: {f.impact}",
-            ]
-        return lines
+
+def _section(title: str, rows: Rows | None, body: Callable[[Rows], list[str]]) -> list[str]:
+    """A Markdown section of the rows' lines; none at all when there is nothing to show."""
+    return ["", f"## {title}", *body(rows)] if rows else []
+
+
+def _ladder_view_lines(views: list[Any]) -> list[str]:
+    lines = [""]
+    for v in views:
+        position = POSITION_LABELS.get(v.position, v.position)
+        where = f"{position} {LEVEL_LABELS.get(v.level, v.level)}"
+        lines.append(
+            f"- {_day(v.recorded_at)}, {v.area_name}: {where} ({_name(v.recorded_by)})"
+            + (f": {v.sentence}" if v.sentence else "")
+        )
+    return lines
+
+
+def _self_assessment_lines(assessments: list[Any]) -> list[str]:
+    return [""] + [
+        f"- {_day(a.written_at)}, {a.area_name}: {a.text.strip() or '(cleared)'}"
+        for a in assessments
+    ]
+
+
+def _summary_lines(summaries: list[Any]) -> list[str]:
+    return [""] + [f"- {_day(s.written_at)} ({_name(s.written_by)}): {s.text}" for s in summaries]
+
+
+def _retrospective_lines(retros: list[Any]) -> list[str]:
+    lines: list[str] = []
+    for r in retros:
+        lines += ["", f"### {_day(r.answered_at)}: rated {r.rating}/{retro_rules.RATING_MAX}"]
+        for key, question in retro_rules.QUESTIONS:
+            answer = getattr(r, key)
+            if answer:
+                lines.append(f"- {question} {answer}")
+        if r.reply:
+            lines.append(f"- Reply ({_day(r.replied_at)}): {r.reply}")
+    return lines
+
+
+def _feedback_lines(given: list[Any]) -> list[str]:
+    lines = [""]
+    for f in given:
+        marks = []
+        if f.acknowledged_at:
+            marks.append(f"acknowledged {_day(f.acknowledged_at)}")
+        if f.acted_on_at:
+            marks.append(
+                f"acted on {_day(f.acted_on_at)}"
+                + (f": {f.acted_on_note}" if f.acted_on_note else "")
+            )
+        lines += [
+            f"- {_day(f.created_at)}, {f.get_kind_display().lower()}, from "
+            f"{_name(f.given_by)} to {_name(f.given_to)}"
+            + (f" ({'; '.join(marks)})" if marks else ""),
+            f"  - Situation: {f.situation}",
+            f"  - Behaviour: {f.behaviour}",
+            f"  - Impact: {f.impact}",
+        ]
+    return lines
 
 
 def career_records(person: Person, series_ids: list[int]) -> CareerRecords:

@@ -19,6 +19,7 @@ from rapport.framework.cadence import (
     SERIES_CAREER_EVERY_WEEKS,
     SERIES_FREQUENCY_WEEKS,
     SERIES_MINUTES,
+    CadenceChoice,
 )
 from rapport.framework.levels import LEVEL_CHOICES
 from rapport.meetings.models import Series, Topic
@@ -361,6 +362,9 @@ class CadenceForm(forms.Form):
         label="Note",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def choice(self) -> CadenceChoice:
+        return CadenceChoice(**self.cleaned_data)
 
 
 # Days away (sacred time) ---------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 
 from rapport.meetings import services
 from tests.browser.conftest import axe_violations
+from tests.conftest import cadence_of
 
 pytestmark = pytest.mark.browser
 
@@ -33,12 +34,13 @@ def test_the_series_page_with_warnings_and_suggestions_is_accessible(page_for, m
     services.series_update_cadence(
         actor=mia,
         series=series,
-        frequency_weeks=2,
-        duration_minutes=30,
-        career_every_weeks=4,
-        weekday=series.weekday,
-        start_time=series.start_time,
-        reason="current_projects",
+        choice=cadence_of(
+            series,
+            frequency_weeks=2,
+            duration_minutes=30,
+            career_every_weeks=4,
+            reason="current_projects",
+        ),
     )
     for meeting in series.meetings.filter(status="scheduled").order_by("scheduled_at")[:3]:
         services.meeting_cancel(actor=mia, meeting=meeting, reason="Busy", skip=True)

@@ -21,6 +21,7 @@ from rapport.meetings.models import Meeting, Series
 from rapport.meetings.services import report_invite, report_update
 from rapport.people import services as people_services
 from rapport.people.models import Absence
+from tests.conftest import cadence_of
 
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -324,12 +325,7 @@ def test_a_length_change_raises_the_sequence_of_kept_meetings(mia, ray, series) 
     services.series_update_cadence(
         actor=mia,
         series=series,
-        frequency_weeks=1,
-        duration_minutes=45,
-        career_every_weeks=2,
-        weekday=series.weekday,
-        start_time=series.start_time,
-        reason="",
+        choice=cadence_of(series, frequency_weeks=1, duration_minutes=45, career_every_weeks=2),
     )
     kept.refresh_from_db()
     assert (kept.duration_minutes, kept.sequence) == (45, 1)
@@ -460,12 +456,9 @@ def test_a_level_change_keeps_an_overridden_cadence(ada, mia, ray, series) -> No
     services.series_update_cadence(
         actor=mia,
         series=series,
-        frequency_weeks=2,
-        duration_minutes=30,
-        career_every_weeks=4,
-        weekday=series.weekday,
-        start_time=series.start_time,
-        reason="remote",
+        choice=cadence_of(
+            series, frequency_weeks=2, duration_minutes=30, career_every_weeks=4, reason="remote"
+        ),
     )
     update_level(ada, ray, "staff")
     series.refresh_from_db()
@@ -499,12 +492,13 @@ def test_a_junior_or_remote_report_met_every_other_week_gets_weekly_suggested(mi
     services.series_update_cadence(
         actor=mia,
         series=series,
-        frequency_weeks=2,
-        duration_minutes=30,
-        career_every_weeks=4,
-        weekday=series.weekday,
-        start_time=series.start_time,
-        reason="current_projects",
+        choice=cadence_of(
+            series,
+            frequency_weeks=2,
+            duration_minutes=30,
+            career_every_weeks=4,
+            reason="current_projects",
+        ),
     )
     junior, remote = growth_selectors.cadence_suggestions(series)
     # Weekly again, but a career 1:1 every 4 weeks still departs: the reason stays.

@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from rapport.errors import Refused
-from rapport.framework.cadence import cadence_for_level
+from rapport.framework.cadence import CadenceChoice, cadence_for_level
 from rapport.meetings import scheduling, services
 from rapport.meetings.models import Meeting, Series
+from tests.conftest import cadence_of
 
 
 def upcoming(series: Series) -> list[Meeting]:
@@ -159,17 +160,9 @@ def test_next_meeting_schedules_one_when_the_horizon_ran_out(series, mia) -> Non
 
 
 def cadence_change(series: Series, actor, **changes: object) -> Series:
-    fields = {
-        "frequency_weeks": series.frequency_weeks,
-        "duration_minutes": series.duration_minutes,
-        "career_every_weeks": series.career_every_weeks,
-        "weekday": series.weekday,
-        "start_time": series.start_time,
-        "reason": "",
-        "note": "",
-    }
-    fields.update(changes)
-    return services.series_update_cadence(actor=actor, series=series, **fields)
+    return services.series_update_cadence(
+        actor=actor, series=series, choice=cadence_of(series, **changes)
+    )
 
 
 def test_the_manager_moves_the_1_1_to_another_weekday_and_time(series, mia) -> None:
@@ -216,7 +209,9 @@ def test_the_cadence_preview_lists_the_next_6_meetings_and_writes_nothing(series
         "start_time": series.start_time,
         "reason": "individual_needs",
     }
-    planned = services.series_cadence_preview(actor=mia, series=series, **fields)
+    planned = services.series_cadence_preview(
+        actor=mia, series=series, choice=CadenceChoice(**fields)
+    )
     assert len(planned) == 6
     assert {(b.at - a.at).days for a, b in itertools.pairwise(planned)} == {14}
     careers = [p.at for p in planned if p.career]
@@ -226,7 +221,7 @@ def test_the_cadence_preview_lists_the_next_6_meetings_and_writes_nothing(series
     assert {(b - a).days for a, b in itertools.pairwise(careers)} == {28}
     assert (careers[0] - planned[0].at).days <= 28
     assert list(series.meetings.values_list("pk", "scheduled_at", "kind")) == before
-    services.series_update_cadence(actor=mia, series=series, **fields)
+    services.series_update_cadence(actor=mia, series=series, choice=CadenceChoice(**fields))
     saved = [(m.scheduled_at, m.is_career) for m in upcoming(series)]
     assert saved == [(p.at, p.career) for p in planned][: len(saved)]
 
@@ -236,12 +231,14 @@ def test_the_cadence_preview_refuses_what_saving_would(series, mia) -> None:
         services.series_cadence_preview(
             actor=mia,
             series=series,
-            frequency_weeks=2,
-            duration_minutes=30,
-            career_every_weeks=2,
-            weekday=1,
-            start_time=dt.time(10),
-            reason="remote",
+            choice=CadenceChoice(
+                frequency_weeks=2,
+                duration_minutes=30,
+                career_every_weeks=2,
+                weekday=1,
+                start_time=dt.time(10),
+                reason="remote",
+            ),
         )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from rapport.meetings import services
 from rapport.meetings.models import Meeting
+from tests.conftest import cadence_of
 
 CADENCE = {
     "frequency_weeks": 1,
@@ -273,12 +274,13 @@ def test_a_suggestion_applies_to_the_cadence_form_in_one_click(client_for, serie
     services.series_update_cadence(
         actor=mia,
         series=series,
-        frequency_weeks=2,
-        duration_minutes=30,
-        career_every_weeks=4,
-        weekday=series.weekday,
-        start_time=series.start_time,
-        reason="current_projects",
+        choice=cadence_of(
+            series,
+            frequency_weeks=2,
+            duration_minutes=30,
+            career_every_weeks=4,
+            reason="current_projects",
+        ),
     )
     page = series_page(client_for(mia), series)
     assert "Rapport suggests" in page and "works remotely" in page

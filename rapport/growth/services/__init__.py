@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.career import services as career_services
-from rapport.errors import Refused
+from rapport.errors import Refused, clean_text
 from rapport.framework import questions as bank
 from rapport.growth.models import (
     ChecklistTick,
@@ -227,11 +227,9 @@ def org_question_add(
     access.org_question_check_add(actor)
     if category_key not in bank.QUESTION_CATEGORIES:
         raise Refused("Choose a category for the question.")
-    text = " ".join(text.split())
-    if not text:
-        raise Refused("A question needs some text.")
-    if len(text) > 300:
-        raise Refused("A question is limited to 300 characters.")
+    text = clean_text(
+        text, limit=300, what="A question", one_line=True, empty="A question needs some text."
+    )
     return OrgQuestion.objects.create(
         organisation_id=actor.organisation_id,
         category_key=category_key,
@@ -353,10 +351,9 @@ def feedback_mark(
     access.feedback_check_recipient(actor, feedback)
     now = now or timezone.now()
     if note is not None:
-        note = " ".join(note.split())
-        if len(note) > FEEDBACK_LIMIT:
-            raise Refused(f"What you did is limited to {FEEDBACK_LIMIT:,} characters.")
-        feedback.acted_on_note = note
+        feedback.acted_on_note = clean_text(
+            note, limit=FEEDBACK_LIMIT, what="What you did", one_line=True
+        )
     if acknowledged is not None:
         feedback.acknowledged_at = now if acknowledged else None
     if acted_on is not None:

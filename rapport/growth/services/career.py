@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from rapport import access
-from rapport.errors import Refused
+from rapport.errors import Refused, clean_text
 from rapport.framework.goals import DEFAULT_AREAS, PERCENT_MAX, PERCENT_MIN
 from rapport.framework.repeats import is_repeat
 from rapport.growth.models import (
@@ -38,25 +38,9 @@ FieldChangeT = TypeVar("FieldChangeT", bound=FieldChange)
 GOAL_FIELDS = ("title", "why", "area", "criterion", "target_on", "status")
 
 
-def _line(value: str, *, limit: int, what: str, required: bool = False) -> str:
-    text = " ".join(str(value).split())
-    if required and not text:
-        raise Refused(f"A goal needs {what}.")
-    if len(text) > limit:
-        raise Refused(f"{what.capitalize()} is limited to {limit:,} characters.")
-    return text
-
-
-def _text(value: str, *, limit: int, what: str) -> str:
-    text = str(value).strip()
-    if len(text) > limit:
-        raise Refused(f"{what.capitalize()} is limited to {limit:,} characters.")
-    return text
-
-
 def area_key(value: str) -> str:
     """A ladder area as its key: a default area's label becomes its key, a skill stays words."""
-    text = _line(value, limit=AREA_LIMIT, what="an area or skill")
+    text = clean_text(value, limit=AREA_LIMIT, what="An area or skill", one_line=True)
     for key, label in DEFAULT_AREAS:
         if text.lower() in (key, label.lower()):
             return key
@@ -66,13 +50,21 @@ def area_key(value: str) -> str:
 def _clean_goal(values: dict[str, object]) -> dict[str, object]:
     clean: dict[str, object] = {}
     if "title" in values:
-        clean["title"] = _line(values["title"], limit=TITLE_LIMIT, what="a title", required=True)
+        clean["title"] = clean_text(
+            values["title"],
+            limit=TITLE_LIMIT,
+            what="A title",
+            one_line=True,
+            empty="A goal needs a title.",
+        )
     if "why" in values:
-        clean["why"] = _text(values["why"], limit=TEXT_LIMIT, what="why it matters")
+        clean["why"] = clean_text(values["why"], limit=TEXT_LIMIT, what="Why it matters")
     if "area" in values:
         clean["area"] = area_key(str(values["area"]))
     if "criterion" in values:
-        clean["criterion"] = _line(values["criterion"], limit=CRITERION_LIMIT, what="a criterion")
+        clean["criterion"] = clean_text(
+            values["criterion"], limit=CRITERION_LIMIT, what="A criterion", one_line=True
+        )
     if "target_on" in values:
         target = values["target_on"]
         if target is not None and not isinstance(target, dt.date):
@@ -197,7 +189,7 @@ def goal_progress_add(
     access.goal_check_change(actor, goal)
     if goal.status != Goal.Status.ACTIVE:
         raise Refused("Progress is recorded on active goals: reopen this one first.")
-    text = _text(text, limit=TEXT_LIMIT, what="a progress update")
+    text = clean_text(text, limit=TEXT_LIMIT, what="A progress update")
     if not text:
         raise Refused("Write what moved since the last update.")
     if percent is not None and not PERCENT_MIN <= percent <= PERCENT_MAX:
@@ -278,7 +270,7 @@ def development_plan_update(
     values = {
         "focus": ",".join(_focus_areas(focus_areas)),
         "next_review_on": next_review_on,
-        "notes": _text(notes, limit=TEXT_LIMIT, what="the plan's notes"),
+        "notes": clean_text(notes, limit=TEXT_LIMIT, what="The plan's notes"),
     }
     if next_review_on is not None and next_review_on < timezone.localdate(now):
         raise Refused("The next review is a coming date.")

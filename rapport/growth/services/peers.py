@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport import access
-from rapport.errors import Refused
+from rapport.errors import Refused, clean_text
 from rapport.framework.goals import PEER_REQUEST_DAYS, PEER_REQUEST_MAX_DAYS
 from rapport.growth.models import PeerAnswer, PeerRequest, PeerSummary
 from rapport.meetings.models import Series
@@ -81,9 +81,7 @@ def peer_request_create(
         raise Refused("The request's last day is today or later.")
     if expires_on > today + dt.timedelta(days=PEER_REQUEST_MAX_DAYS):
         raise Refused(f"A request stays open at most {PEER_REQUEST_MAX_DAYS} days.")
-    message = " ".join(message.split())
-    if len(message) > MESSAGE_LIMIT:
-        raise Refused(f"The message is limited to {MESSAGE_LIMIT} characters.")
+    message = clean_text(message, limit=MESSAGE_LIMIT, what="The message", one_line=True)
     waiting = set(
         PeerRequest.objects.filter(
             series=series,
@@ -172,11 +170,7 @@ def peer_summary_write(
 ) -> PeerSummary:
     """The manager's summary of the peer feedback, to share with the IC (history kept)."""
     access.peer_request_check_ask(actor, series)
-    text = text.strip()
-    if not text:
-        raise Refused("Write the summary first.")
-    if len(text) > SUMMARY_LIMIT:
-        raise Refused(f"A summary is limited to {SUMMARY_LIMIT:,} characters.")
+    text = clean_text(text, limit=SUMMARY_LIMIT, what="A summary", empty="Write the summary first.")
     latest = PeerSummary.objects.filter(series=series).order_by("-written_at", "-pk").first()
     if latest is not None and latest.text == text:
         return latest  # nothing changed: no new version

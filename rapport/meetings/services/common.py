@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rapport.errors import Refused
+from rapport.errors import Refused, clean_text
 from rapport.framework.agenda import (
     HELD_MINUTES_MAX,
     HELD_MINUTES_MIN,
@@ -14,12 +14,7 @@ from rapport.framework.agenda import (
 
 
 def _clean_text(text: str, *, limit: int = 500, what: str = "A topic") -> str:
-    text = " ".join(text.split())
-    if not text:
-        raise Refused(f"{what} needs some text.")
-    if len(text) > limit:
-        raise Refused(f"{what} is limited to {limit} characters.")
-    return text
+    return clean_text(text, limit=limit, what=what, one_line=True, empty=f"{what} needs some text.")
 
 
 def _check_mood(mood: int | None) -> None:

@@ -15,7 +15,12 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Refused
-from rapport.framework.cadence import Cadence, cadence_for_level, cadence_refusal
+from rapport.framework.cadence import (
+    Cadence,
+    CadenceChoice,
+    cadence_for_level,
+    cadence_refusal,
+)
 from rapport.framework.levels import level_or_default
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, Series, SharedNotes
@@ -113,38 +118,12 @@ def _untouched(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
 
 @transaction.atomic
 def series_update_cadence(
-    *,
-    actor: Person,
-    series: Series,
-    frequency_weeks: int,
-    duration_minutes: int,
-    career_every_weeks: int,
-    weekday: int,
-    start_time: dt.time,
-    reason: str,
-    note: str = "",
-    now: dt.datetime | None = None,
+    *, actor: Person, series: Series, choice: CadenceChoice, now: dt.datetime | None = None
 ) -> Series:
     """Change when and how often a 1:1 happens; a departure from the level needs a reason."""
-    _check_cadence(
-        actor,
-        series,
-        frequency_weeks=frequency_weeks,
-        duration_minutes=duration_minutes,
-        career_every_weeks=career_every_weeks,
-        weekday=weekday,
-        reason=reason,
-        note=note,
-    )
-    series.frequency_weeks = frequency_weeks
-    series.duration_minutes = duration_minutes
-    series.career_every_weeks = career_every_weeks
-    series.weekday = weekday
-    series.start_time = start_time
+    _check_cadence(actor, series, choice)
     # The manager typed the time in their own timezone: the series now follows it.
-    series.timezone = actor.timezone
-    series.cadence_reason = reason
-    series.cadence_note = note.strip()
+    _apply_cadence(series, choice, zone=actor.timezone)
     series.save(
         update_fields=[
             "frequency_weeks",
@@ -161,30 +140,32 @@ def series_update_cadence(
     return series
 
 
-def _check_cadence(
-    actor: Person,
-    series: Series,
-    *,
-    frequency_weeks: int,
-    duration_minutes: int,
-    career_every_weeks: int,
-    weekday: int,
-    reason: str,
-    note: str,
-) -> None:
+def _check_cadence(actor: Person, series: Series, choice: CadenceChoice) -> None:
     access.series_check_manager(actor, series)
     refusal = cadence_refusal(
         level_or_default(series.report.level),
-        frequency_weeks=frequency_weeks,
-        duration_minutes=duration_minutes,
-        career_every_weeks=career_every_weeks,
-        weekday=weekday,
-        reason=reason,
+        frequency_weeks=choice.frequency_weeks,
+        duration_minutes=choice.duration_minutes,
+        career_every_weeks=choice.career_every_weeks,
+        weekday=choice.weekday,
+        reason=choice.reason,
     )
     if refusal:
         raise Refused(refusal)
-    if len(note) > CADENCE_NOTE_LIMIT:
+    if len(choice.note) > CADENCE_NOTE_LIMIT:
         raise Refused(f"The note is limited to {CADENCE_NOTE_LIMIT} characters.")
+
+
+def _apply_cadence(series: Series, choice: CadenceChoice, *, zone: str) -> None:
+    """Set the choice on the series, unsaved; its start time is read in `zone`."""
+    series.frequency_weeks = choice.frequency_weeks
+    series.duration_minutes = choice.duration_minutes
+    series.career_every_weeks = choice.career_every_weeks
+    series.weekday = choice.weekday
+    series.start_time = choice.start_time
+    series.timezone = zone
+    series.cadence_reason = choice.reason
+    series.cadence_note = choice.note.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,34 +182,18 @@ def series_cadence_preview(
     *,
     actor: Person,
     series: Series,
-    frequency_weeks: int,
-    duration_minutes: int,
-    career_every_weeks: int,
-    weekday: int,
-    start_time: dt.time,
-    reason: str,
-    note: str = "",
+    choice: CadenceChoice,
     count: int = PREVIEW_COUNT,
     now: dt.datetime | None = None,
 ) -> list[PlannedMeeting]:
     """A dry run of series_update_cadence: the next meetings it would leave; writes nothing."""
-    _check_cadence(
-        actor,
-        series,
-        frequency_weeks=frequency_weeks,
-        duration_minutes=duration_minutes,
-        career_every_weeks=career_every_weeks,
-        weekday=weekday,
-        reason=reason,
-        note=note,
-    )
+    _check_cadence(actor, series, choice)
     now = now or timezone.now()
     future = series.meetings.filter(status=Meeting.Status.SCHEDULED, scheduled_at__gt=now)
     dropped = set(_untouched(future).values_list("pk", flat=True))
     existing = [m for m in series.meetings.order_by("scheduled_at") if m.pk not in dropped]
     draft = copy.copy(series)
-    draft.frequency_weeks, draft.career_every_weeks = frequency_weeks, career_every_weeks
-    draft.weekday, draft.start_time, draft.timezone = weekday, start_time, actor.timezone
+    _apply_cadence(draft, choice, zone=actor.timezone)
     kept = [
         PlannedMeeting(m.scheduled_at, m.is_career, kept=True)
         for m in existing

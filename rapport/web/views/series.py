@@ -48,7 +48,7 @@ def _cadence_preview(request: HttpRequest, series: Series) -> dict[str, Any]:
     if form.is_valid():
         try:
             planned = services.series_cadence_preview(
-                actor=request.user, series=series, **form.cleaned_data
+                actor=request.user, series=series, choice=form.choice()
             )
         except Refused as error:
             form.add_error(None, str(error))
@@ -68,7 +68,7 @@ def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
     form = CadenceForm(request.POST)
     if form.is_valid():
         try:
-            services.series_update_cadence(actor=request.user, series=found, **form.cleaned_data)
+            services.series_update_cadence(actor=request.user, series=found, choice=form.choice())
         except Refused:
             pass  # the preview below says why, on the page's own address
         else:
