@@ -15,8 +15,10 @@ import cProfile
 import io
 import os
 import pstats
+import re
 import statistics
 import time
+import urllib.parse
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -51,12 +53,37 @@ def pages() -> list[tuple[str, str, str]]:
         ("series page", "manager@example.com", reverse("series", args=[series.pk])),
         ("meeting (planned)", "manager@example.com", reverse("meeting", args=[planned.pk])),
         ("meeting (held)", "manager@example.com", reverse("meeting", args=[held.pk])),
+        *meeting_room(planned),
         ("action items", "manager@example.com", reverse("my_action_items")),
         ("people (admin)", "admin@example.com", reverse("people")),
         ("people (manager)", "manager@example.com", reverse("people")),
         ("person", "admin@example.com", reverse("person", args=[junior.pk])),
         ("career", "manager@example.com", reverse("career", args=[series.pk])),
         ("settings", "manager@example.com", reverse("settings")),
+    ]
+
+
+def meeting_room(planned: Meeting) -> list[tuple[str, str, str]]:
+    """The three modes of a planned meeting and its polls, sent with the fingerprints of
+    the open page (nothing changed: each answers 204)."""
+    page = reverse("meeting", args=[planned.pk])
+    client = Client()
+    client.force_login(Person.objects.get(email="manager@example.com"))
+    html = client.get(page + "?mode=run").content.decode()
+
+    def since(pattern: str) -> str:
+        return urllib.parse.quote(re.search(pattern, html).group(1))
+
+    agenda = since(r'id="agenda-since" name="since" value="([^"]*)"')
+    timer = since(r'id="timer-since" name="since" value="([^"]*)"')
+    live = since(r'id="meeting-live"[^>]*data-since="([^"]*)"')
+    return [
+        (f"meeting: {mode}", "manager@example.com", f"{page}?mode={mode}")
+        for mode in ("prepare", "run", "wrap")
+    ] + [
+        ("poll: agenda", "manager@example.com", f"{page}agenda/?since={agenda}"),
+        ("poll: timer", "manager@example.com", f"{page}timer/?since={timer}"),
+        ("poll: notes (live)", "manager@example.com", f"{page}live/?since={live}"),
     ]
 
 

@@ -124,6 +124,39 @@ def meeting_for(person: Person, meeting_id: object) -> Meeting:
     return _one(meetings_visible_to(person), meeting_id)
 
 
+# What a poll's fingerprint reads of the meeting itself (`meeting_poll_for`).
+POLL_MEETING_FIELDS = ("status", "started_at", "section", "section_started_at")
+
+
+def meeting_poll_for(
+    person: Person, meeting_id: object, related: str, fields: tuple[str, ...]
+) -> tuple[Meeting, list[tuple[object, ...]]]:
+    """For a poll of an open meeting page: the meeting (only `POLL_MEETING_FIELDS` and its
+    series' `ended_on` and two people's ids filled in) and the `fields` of its `related`
+    rows (topics, action items) in the order they were made, else 404 as `meeting_for`.
+
+    One query on the meeting's key, its rows joined: the participants are read with it and
+    checked here, which costs far less than `meeting_for`'s join on either role.
+    """
+    names = ("series__manager", "series__report", "series__ended_on", *POLL_MEETING_FIELDS)
+    try:
+        rows = list(
+            Meeting.objects.filter(pk=_id(meeting_id))
+            .values_list(*names, *(f"{related}__{name}" for name in fields))
+            .order_by(f"{related}__id")
+        )
+    except (ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if not rows or person.pk not in rows[0][:2]:
+        raise Http404(NOT_FOUND)
+    manager_id, report_id, ended_on, *own = rows[0][: len(names)]
+    series = Series(manager_id=manager_id, report_id=report_id, ended_on=ended_on)
+    own_fields = dict(zip(POLL_MEETING_FIELDS, own, strict=True))
+    meeting = Meeting(pk=_id(meeting_id), series=series, **own_fields)
+    related_rows = [row[len(names) :] for row in rows if row[len(names)] is not None]
+    return meeting, related_rows
+
+
 def meeting_check_change(person: Person, meeting: Meeting) -> None:
     """Both participants may change a meeting of an open series."""
     if not takes_part_in(person, meeting.series):

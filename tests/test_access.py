@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.db import transaction
+from django.http import Http404
 from django.urls import URLPattern, get_resolver, reverse
 
+from rapport import access
 from rapport.growth import services as growth_services
 from rapport.insights import services as insight_services
 from rapport.meetings import services as meeting_services
@@ -395,3 +397,20 @@ def test_the_interface_check_catches_a_direct_query(tmp_path) -> None:
         assert direct_queries(sample)
     finally:
         sample.unlink()
+
+
+def test_a_poll_reads_a_meeting_and_its_rows_for_its_two_people_only(
+    mia, ray, omar, dan, ada, zed, meeting
+) -> None:
+    first = meeting_services.topic_add(actor=ray, meeting=meeting, text="First")
+    second = meeting_services.topic_add(actor=mia, meeting=meeting, text="Second")
+    for person in (mia, ray):
+        found, rows = access.meeting_poll_for(person, meeting.pk, "topics", ("id", "text"))
+        assert (found.pk, found.status, found.series.is_open) == (meeting.pk, "scheduled", True)
+        assert rows == [(first.pk, "First"), (second.pk, "Second")]
+    for person in (omar, dan, ada, zed):
+        with pytest.raises(Http404):
+            access.meeting_poll_for(person, meeting.pk, "topics", ("id",))
+    for missing in ("x", 0, -1, 2**63, meeting.pk + 10**6):
+        with pytest.raises(Http404):
+            access.meeting_poll_for(mia, missing, "topics", ("id",))

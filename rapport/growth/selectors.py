@@ -306,19 +306,21 @@ def meeting_page(
     typed_notes: dict[str, str] | None = None,
     private_conflict: dict[str, Any] | None = None,
     private_draft: str | None = None,
+    notes: SharedNotes | None = None,
     now: dt.datetime | None = None,
 ) -> MeetingPage:
     """The meeting page in one of its modes (default: the meeting's own), for the viewer.
 
-    `typed_notes` overlays the editor with text the viewer typed (after a conflict).
+    `typed_notes` overlays the editor with text the viewer typed (after a conflict);
+    `notes`, the meeting's shared notes when the caller fetched the meeting with them.
     """
     now = now or timezone.now()
-    meetings = access.meetings_visible_to(viewer)
-    items = access.action_items_visible_to(viewer)
-    notes = access.shared_notes_for(viewer, meeting.pk)
+    if notes is None:
+        notes = access.shared_notes_for(viewer, meeting.pk)
     people = meeting_selectors.meeting_people(viewer, meeting)
     agenda = meeting_selectors.meeting_agenda(viewer, meeting)
-    meeting_items = meeting_selectors.meeting_items(viewer, meeting)
+    meeting_items, opening_items = meeting_selectors.meeting_and_opening_items(viewer, meeting)
+    neighbours = meeting_selectors.meeting_neighbours(viewer, meeting)
     timer = meeting_selectors.meeting_timer(meeting, people.voice, now=now)
     present = people_on_meeting_page(viewer=viewer, meeting=meeting, now=now)
     mode = mode if mode in meeting_selectors.MODES else meeting_selectors.default_mode(meeting)
@@ -328,10 +330,10 @@ def meeting_page(
         agenda=agenda,
         meeting=meeting,
         mode=mode,
-        previous=meetings.before(meeting).first(),
-        next=meetings.after(meeting).first(),
-        moved_to=meetings.filter(pk=meeting.moved_to_id).first() if meeting.moved_to_id else None,
-        moved_from=meetings.filter(moved_to=meeting).select_related("cancelled_by").first(),
+        previous=neighbours.previous,
+        next=neighbours.next,
+        moved_to=neighbours.moved_to,
+        moved_from=neighbours.moved_from,
         cancelled_by=meeting.cancelled_by if meeting.cancelled_by_id else None,
         notes=notes,
         note_groups=meeting_selectors.note_groups(
@@ -341,7 +343,7 @@ def meeting_page(
         ),
         notes_written=any(notes.sections().values()),
         private_note=access.private_note_for(viewer, meeting),
-        opening_items=list(items.in_opening_of(meeting)),
+        opening_items=opening_items,
         meeting_items=meeting_items,
         plan=people.voice.plan(meeting_selectors.plan_for(meeting)),
         split=agenda_rules.TIME_SPLITS.get(meeting.series.report.level),
@@ -349,7 +351,7 @@ def meeting_page(
         timer_hash=meeting_selectors.live_hash(timer, meeting_items),
         on_day_away=meeting.is_open
         and meeting.pk in meeting_selectors.meetings_on_days_away([meeting]),
-        live_since=meeting_selectors.live_since(notes, present),
+        live_since=meeting_selectors.live_since(notes.version, present),
         other_present=bool(present),
         presence=meeting_selectors.presence_sentence(people, present),
         held_minutes_guess=held_minutes_from((now - started).total_seconds())

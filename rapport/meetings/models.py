@@ -287,18 +287,22 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
         An item stays in every following meeting until it is closed; one closed on
         or after the meeting's day still shows, so ticking it off does not hide it.
         """
-        earlier = Q(meeting__scheduled_at__lt=meeting.scheduled_at) | Q(
-            meeting__isnull=True, created_at__lt=meeting.scheduled_at
-        )
-        still_relevant = Q(status=ActionItem.Status.OPEN) | Q(
-            status=ActionItem.Status.DONE, done_on__gte=meeting.scheduled_at.date()
-        )
-        return (
-            self.filter(series_id=meeting.series_id)
-            .filter(earlier, still_relevant)
-            .exclude(meeting_id=meeting.pk)
-            .order_by(models.F("due_on").asc(nulls_last=True), "pk")
-        )
+        return self.filter(opening_of(meeting)).order_by(*OPENING_ORDER)
+
+
+# The order a meeting's opening lists its items in: by due date, undated last.
+OPENING_ORDER = (models.F("due_on").asc(nulls_last=True), "pk")
+
+
+def opening_of(meeting: Meeting) -> Q:
+    """The condition on action items of `ActionItemQuerySet.in_opening_of`."""
+    earlier = Q(meeting__scheduled_at__lt=meeting.scheduled_at) | Q(
+        meeting__isnull=True, created_at__lt=meeting.scheduled_at
+    )
+    still_relevant = Q(status=ActionItem.Status.OPEN) | Q(
+        status=ActionItem.Status.DONE, done_on__gte=meeting.scheduled_at.date()
+    )
+    return Q(series_id=meeting.series_id) & earlier & still_relevant & ~Q(meeting_id=meeting.pk)
 
 
 class ActionItem(models.Model):

@@ -34,12 +34,14 @@ from rapport.framework.documentation import (
 from rapport.framework.levels import level_or_default
 from rapport.meetings import wording
 from rapport.meetings.models import (
+    OPENING_ORDER,
     ActionItem,
     Meeting,
     Series,
     SharedNotes,
     Topic,
     agenda_order,
+    opening_of,
 )
 from rapport.people.models import Organisation, Person
 from rapport.people.selectors import days_away_of, page_number
@@ -76,19 +78,10 @@ def meetings_on_days_away(meetings: Iterable[Meeting]) -> set[int]:
     Two queries however many meetings: their participants, then their absences.
     A day away is a date in the absent person's own timezone.
     """
-    ids = [meeting.pk for meeting in meetings]
-    if not ids:
+    meetings = list(meetings)
+    if not meetings:
         return set()
-    rows = list(
-        Meeting.objects.filter(pk__in=ids, status=Meeting.Status.SCHEDULED).values_list(
-            "pk",
-            "scheduled_at",
-            "series__manager_id",
-            "series__manager__timezone",
-            "series__report_id",
-            "series__report__timezone",
-        )
-    )
+    rows = _participants(meetings)
     if not rows:
         return set()
     people = {row[2] for row in rows} | {row[4] for row in rows}
@@ -102,6 +95,43 @@ def meetings_on_days_away(meetings: Iterable[Meeting]) -> set[int]:
             if any(start <= day <= end for start, end in away.get(person_id, ())):
                 flagged.add(pk)
     return flagged
+
+
+def _participants(meetings: list[Meeting]) -> list[tuple[Any, ...]]:
+    """(pk, scheduled_at, manager id and timezone, report id and timezone) of the scheduled
+    meetings: from the objects when they come with their two people, else in one query."""
+    if all(_people_loaded(meeting) for meeting in meetings):
+        return [
+            (
+                m.pk,
+                m.scheduled_at,
+                m.series.manager_id,
+                m.series.manager.timezone,
+                m.series.report_id,
+                m.series.report.timezone,
+            )
+            for m in meetings
+            if m.status == Meeting.Status.SCHEDULED
+        ]
+    return list(
+        Meeting.objects.filter(
+            pk__in=[m.pk for m in meetings], status=Meeting.Status.SCHEDULED
+        ).values_list(
+            "pk",
+            "scheduled_at",
+            "series__manager_id",
+            "series__manager__timezone",
+            "series__report_id",
+            "series__report__timezone",
+        )
+    )
+
+
+def _people_loaded(meeting: Meeting) -> bool:
+    if not Meeting.series.is_cached(meeting):
+        return False
+    series = meeting.series
+    return Series.manager.is_cached(series) and Series.report.is_cached(series)
 
 
 def _zone(name: str) -> ZoneInfo | dt.timezone:
@@ -632,7 +662,7 @@ def meeting_agenda(viewer: Person, meeting: Meeting) -> MeetingAgenda:
 
 
 # What the agenda fragment draws from each topic; a change to any of them is a change.
-_TOPIC_FIELDS = ("pk", "text", "kind", "discussed", "position", "author_id")
+_TOPIC_FIELDS = ("id", "text", "kind", "discussed", "position", "author_id")
 
 
 def _agenda_hash(meeting: Meeting, rows: Iterable[tuple[Any, ...]]) -> str:
@@ -640,14 +670,11 @@ def _agenda_hash(meeting: Meeting, rows: Iterable[tuple[Any, ...]]) -> str:
     return hashlib.sha1(fingerprint.encode(), usedforsecurity=False).hexdigest()
 
 
-def agenda_fingerprint(viewer: Person, meeting: Meeting) -> str:
-    """The agenda poll's `agenda_hash` from one narrow query, without assembling the agenda."""
-    return _agenda_hash(meeting, _rows(access.topics_visible_to(viewer), meeting, _TOPIC_FIELDS))
-
-
-def _rows(visible: QuerySet[Any], meeting: Meeting, fields: tuple[str, ...]) -> QuerySet[Any]:
-    """Just the fields a fingerprint reads, of the meeting's rows, in the order they were made."""
-    return visible.filter(meeting=meeting).order_by("pk").values_list(*fields)
+def agenda_fingerprint(viewer: Person, meeting_id: object) -> str:
+    """The agenda poll's `agenda_hash` from one narrow query, without assembling the agenda
+    (404 for a meeting the viewer may not see)."""
+    meeting, rows = access.meeting_poll_for(viewer, meeting_id, "topics", _TOPIC_FIELDS)
+    return _agenda_hash(meeting, rows)
 
 
 def _carried_to(topic: Topic) -> Topic | None:
@@ -737,7 +764,7 @@ def _timer_stamp(meeting: Meeting) -> str:
 
 
 # What the timer fragment draws from each action item; a change to any of them is a change.
-_ITEM_FIELDS = ("pk", "text", "status", "due_on", "owner_id")
+_ITEM_FIELDS = ("id", "text", "status", "due_on", "owner_id")
 
 
 def _live_hash(timer_stamp: str, rows: Iterable[tuple[Any, ...]]) -> str:
@@ -750,10 +777,78 @@ def live_hash(timer: TimerState, items: Iterable[ActionItem]) -> str:
     return _live_hash(timer.hash, [tuple(getattr(i, f) for f in _ITEM_FIELDS) for i in items])
 
 
-def timer_fingerprint(viewer: Person, meeting: Meeting) -> str:
-    """The timer poll's `timer_hash` from one narrow query, without assembling the fragment."""
-    rows = _rows(access.action_items_visible_to(viewer), meeting, _ITEM_FIELDS)
+def timer_fingerprint(viewer: Person, meeting_id: object) -> str:
+    """The timer poll's `timer_hash` from one narrow query, without assembling the fragment
+    (404 for a meeting the viewer may not see)."""
+    meeting, rows = access.meeting_poll_for(viewer, meeting_id, "action_items", _ITEM_FIELDS)
     return _live_hash(_timer_stamp(meeting), rows)
+
+
+def meeting_and_opening_items(
+    viewer: Person, meeting: Meeting
+) -> tuple[list[ActionItem], list[ActionItem]]:
+    """The meeting's own items (as `meeting_items`) and those it opens with (as
+    `ActionItemQuerySet.in_opening_of`), in one query."""
+    rows = list(
+        access.action_items_visible_to(viewer)
+        # The series first: the index on it finds the few rows the two conditions sort.
+        .filter(series_id=meeting.series_id)
+        .filter(Q(meeting_id=meeting.pk) | opening_of(meeting))
+        .order_by(*OPENING_ORDER)
+        # Their series is the meeting's, already loaded with its two people.
+        .select_related(None)
+        .select_related("owner", "meeting")
+    )
+    for item in rows:
+        item.series = meeting.series
+    own = sorted((item for item in rows if item.meeting_id == meeting.pk), key=lambda i: i.pk)
+    return own, [item for item in rows if item.meeting_id != meeting.pk]
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """The meetings the page links to: the one before and after, and where it moved."""
+
+    previous: Meeting | None
+    next: Meeting | None
+    moved_to: Meeting | None
+    moved_from: Meeting | None
+
+
+def meeting_neighbours(viewer: Person, meeting: Meeting) -> Neighbours:
+    """`before(...).first()`, `after(...).first()`, the meeting it moved to and the one
+    moved to it, in one query."""
+    # All four are meetings of the series (a moved meeting stays in it): the index on the
+    # series finds its few rows, of which the visible ones are kept.
+    series = Meeting.objects.filter(series_id=meeting.series_id)
+    wanted = (
+        Q(pk=Subquery(series.before(meeting).values("pk")[:1]))
+        | Q(pk=Subquery(series.after(meeting).values("pk")[:1]))
+        | Q(moved_to=meeting)
+    )
+    if meeting.moved_to_id:
+        wanted |= Q(pk=meeting.moved_to_id)
+    rows = list(
+        access.meetings_visible_to(viewer)
+        .filter(series_id=meeting.series_id)
+        .filter(wanted)
+        .select_related(None)
+        .select_related("cancelled_by")
+    )
+    siblings = [m for m in rows if m.series_id == meeting.series_id and m.pk != meeting.pk]
+    earlier = [m for m in siblings if m.scheduled_at < meeting.scheduled_at]
+    later = [m for m in siblings if m.scheduled_at > meeting.scheduled_at]
+    moved_from = [m for m in rows if m.moved_to_id == meeting.pk]
+
+    def when(m: Meeting) -> tuple[dt.datetime, int]:
+        return (m.scheduled_at, m.pk)
+
+    return Neighbours(
+        previous=max(earlier, key=when, default=None),
+        next=min(later, key=when, default=None),
+        moved_to=next((m for m in rows if m.pk == meeting.moved_to_id), None),
+        moved_from=min(moved_from, key=when, default=None),
+    )
 
 
 def meeting_items(viewer: Person, meeting: Meeting) -> list[ActionItem]:
@@ -799,9 +894,16 @@ def presence_sentence(people: MeetingPeople, present: set[int]) -> str:
     return f"{people.other.first_name} is not on this page right now"
 
 
-def live_since(notes: SharedNotes, present: set[int]) -> str:
+def live_since(version: int, present: set[int]) -> str:
     """What the live poll compares: the notes' version and who else is on the page."""
-    return f"{notes.version}.{'.'.join(str(pk) for pk in sorted(present))}"
+    return f"{version}.{'.'.join(str(pk) for pk in sorted(present))}"
+
+
+def live_version(viewer: Person, meeting_id: object) -> tuple[Meeting, int]:
+    """The live poll's meeting (as `access.meeting_poll_for` fills it in) and the version of
+    its shared notes, in one query (404 for a meeting the viewer may not see)."""
+    meeting, rows = access.meeting_poll_for(viewer, meeting_id, "shared_notes", ("version",))
+    return meeting, rows[0][0] if rows else 0
 
 
 @dataclass(frozen=True, slots=True)

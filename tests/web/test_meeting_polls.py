@@ -19,8 +19,10 @@ from rapport.meetings.models import SharedNotes
 
 # Every signed-in request reads its session and its person before the view runs.
 SIGN_IN_QUERIES = 2
-# What a poll may spend on top of that to answer "nothing changed".
-POLL_QUERIES = 3
+# What a poll may spend on top of that to answer "nothing changed": the agenda and the
+# timer read the meeting with its rows in one query; the live notes also renew the visit
+# and read who else is on the page.
+POLL_QUERIES = {"meeting_agenda": 1, "meeting_timer": 1, "meeting_live": 3}
 
 
 def _fragment(client, name: str, meeting, since: str = ""):
@@ -205,7 +207,7 @@ def _fill(mia, ray, meeting, n: int) -> None:
 
 
 @pytest.mark.parametrize("name", ["meeting_agenda", "meeting_timer", "meeting_live"])
-def test_nothing_changed_costs_at_most_three_queries_however_full_the_meeting(
+def test_nothing_changed_costs_a_query_or_three_however_full_the_meeting(
     client_for, mia, ray, meeting, name
 ) -> None:
     services.meeting_start(actor=mia, meeting=meeting)
@@ -217,7 +219,7 @@ def test_nothing_changed_costs_at_most_three_queries_however_full_the_meeting(
     # The visit's renewal is a conditional UPDATE that matches no row this soon after.
     status, sql, count = _queries(client, url, {"since": since})
     assert status == 204
-    assert count <= SIGN_IN_QUERIES + POLL_QUERIES, "\n".join(sql)
+    assert count <= SIGN_IN_QUERIES + POLL_QUERIES[name], "\n".join(sql)
     assert not [q for q in sql if q.lstrip().upper().startswith(("INSERT", "DELETE"))]
 
 

@@ -135,6 +135,42 @@ def test_the_opening_lists_open_items_from_earlier_meetings(client_for, series, 
     assert "Carried commitment" in opening
 
 
+def test_the_opening_leaves_out_this_meetings_own_items_and_lists_them_below(
+    client_for, series, mia, ray
+) -> None:
+    first, second = series.meetings.filter(status="scheduled").order_by("scheduled_at")[:2]
+    services.action_item_add(actor=mia, meeting=first, text="Earlier commitment", owner=ray)
+    services.action_item_add(actor=mia, meeting=second, text="Agreed today", owner=ray)
+    html = page(client_for(ray), second)
+    opening = html[html.index('id="opening"') : html.index('id="agenda"')]
+    assert "Earlier commitment" in opening
+    assert "Agreed today" not in opening
+    assert "Agreed today" in html[html.index('id="items"') :]
+
+
+def test_a_meeting_links_to_the_one_before_and_after_and_a_moved_one_both_ways(
+    client_for, series, mia
+) -> None:
+    first, second, third, fourth = series.meetings.filter(status="scheduled").order_by(
+        "scheduled_at"
+    )[:4]
+    html = page(client_for(mia), second)
+    assert f'href="{reverse("meeting", args=[first.pk])}" rel="prev"' in html
+    assert f'href="{reverse("meeting", args=[third.pk])}" rel="next"' in html
+    moved = services.meeting_cancel(
+        actor=mia,
+        meeting=third,
+        reason="Offsite that day",
+        new_time=third.scheduled_at + dt.timedelta(days=1),
+    )
+    html = page(client_for(mia), third, mode="prepare")
+    assert "Now on" in html and reverse("meeting", args=[moved.pk]) in html
+    html = page(client_for(mia), moved, mode="prepare")
+    assert "Moved here from" in html and "Offsite that day" in html
+    assert f'href="{reverse("meeting", args=[third.pk])}" rel="prev"' in html
+    assert f'href="{reverse("meeting", args=[fourth.pk])}" rel="next"' in html
+
+
 def test_a_held_meeting_says_where_its_undiscussed_topics_went(
     client_for, mia, meeting, topic
 ) -> None:

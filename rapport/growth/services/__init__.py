@@ -81,14 +81,12 @@ def meeting_seen(*, actor: Person, meeting: Meeting, now: dt.datetime | None = N
     if not access.takes_part_in(actor, meeting.series):
         return
     now = now or timezone.now()
+    visit, created = MeetingVisit.objects.get_or_create(
+        person=actor, meeting=meeting, defaults={"first_seen_at": now, "last_seen_at": now}
+    )
     # A visit renewed moments ago is left alone: a reload writes nothing.
-    updated = MeetingVisit.objects.filter(
-        person=actor, meeting=meeting, last_seen_at__lt=now - RENEW_AFTER
-    ).update(last_seen_at=now)
-    if not updated:
-        MeetingVisit.objects.get_or_create(
-            person=actor, meeting=meeting, defaults={"first_seen_at": now, "last_seen_at": now}
-        )
+    if not created and visit.last_seen_at < now - RENEW_AFTER:
+        meeting_visit_renew(actor=actor, meeting=meeting, now=now)
 
 
 def meeting_visit_renew(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> None:

@@ -88,7 +88,10 @@ def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
 @person_view("GET")
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting page in one of its modes: prepare, run or wrap up (?mode=)."""
-    found = access.meeting_for(request.user, meeting_id)
+    # The notes come with their meeting, its series and both people: one query checks
+    # access and reads what every part of the page starts from.
+    notes = access.shared_notes_for(request.user, meeting_id)
+    found = notes.meeting
     bookkeeping(growth.meeting_seen, actor=request.user, meeting=found)
     record_read(request, AuditEvent.Action.MEETING_VIEW, subject=found.series.report, target=found)
     key = f"meeting:{found.pk}"
@@ -103,6 +106,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
         cancel_form=cancel_form,
         item_form=item_form,
         open_panel="cancel" if cancel_form else "",
+        notes=notes,
     )
 
 
@@ -124,10 +128,10 @@ def _agenda_response(request: HttpRequest, meeting: Meeting) -> HttpResponse:
 @person_view("GET")
 def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The live agenda fragment; 204 when nothing changed since the caller's copy."""
-    found = access.meeting_for(request.user, meeting_id)
     since = request.GET.get("since")
-    if since and since == selectors.agenda_fingerprint(request.user, found):
+    if since and since == selectors.agenda_fingerprint(request.user, meeting_id):
         return HttpResponse(status=204)
+    found = access.meeting_for(request.user, meeting_id)
     context = _agenda_context(request, found)
     context["announce"] = bool(since)
     return render(request, "web/meeting/meeting_agenda.html", context)
@@ -545,14 +549,16 @@ def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
         found = access.meeting_for(request.user, meeting_id)
         bookkeeping(growth.meeting_visit_end, actor=request.user, meeting=found)
         return HttpResponse(status=204)
-    # The notes come with their meeting: one query checks access and reads the version.
-    notes = access.shared_notes_for(request.user, meeting_id)
-    found = notes.meeting
+    # One narrow query checks access and reads the notes' version; the notes themselves
+    # are read only when something changed.
+    found, version = selectors.live_version(request.user, meeting_id)
     bookkeeping(growth.meeting_visit_renew, actor=request.user, meeting=found)
     present = growth_selectors.people_on_meeting_page(viewer=request.user, meeting=found)
-    since = selectors.live_since(notes, present)
-    if request.GET.get("since") == since:
+    if request.GET.get("since") == selectors.live_since(version, present):
         return HttpResponse(status=204)
+    notes = access.shared_notes_for(request.user, meeting_id)
+    found = notes.meeting
+    since = selectors.live_since(notes.version, present)
     by = notes.updated_by if notes.updated_by_id else None
     return JsonResponse(
         {
@@ -577,11 +583,10 @@ def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @person_view("GET")
 def timer(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The live timer and action items; 204 when neither changed since the caller's copy."""
-    found = access.meeting_for(request.user, meeting_id)
     since = request.GET.get("since")
-    if since and since == selectors.timer_fingerprint(request.user, found):
+    if since and since == selectors.timer_fingerprint(request.user, meeting_id):
         return HttpResponse(status=204)
-    return _timer_response(request, found)
+    return _timer_response(request, access.meeting_for(request.user, meeting_id))
 
 
 def _timer_response(request: HttpRequest, found: Meeting) -> HttpResponse:
