@@ -327,7 +327,7 @@ def _moment_value():
     def text(value: dt.datetime | None) -> str | None:
         if value is None:
             return None
-        return value.astimezone(utc).replace(tzinfo=None).isoformat(" ")
+        return value.astimezone(utc).isoformat(" ")[:-6]  # without "+00:00"
 
     return text
 
@@ -437,6 +437,8 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
     """The shared timer moved through each held meeting's plan, stretched to its real length."""
     at = _moment_value()
     level = level_or_default(series.report.level)
+    # (length, kind) -> the parts' keys and start minutes, or None outside the framework
+    plans: dict[tuple[int, str], tuple[tuple[str, ...], tuple[int, ...]] | None] = {}
     rows = []
     for meeting, pk in zip(plan, ids, strict=True):
         if not meeting.held:
@@ -447,15 +449,26 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
             if meeting.career
             else series.duration_minutes
         )
-        try:
-            boxes = agenda_plan(duration_minutes=length, kind=kind, level=level)
-        except ValueError:  # a length outside what the framework plans for
+        if (length, kind) not in plans:
+            try:
+                boxes = agenda_plan(duration_minutes=length, kind=kind, level=level)
+                plans[length, kind] = (
+                    tuple(box.key for box in boxes),
+                    tuple(box.start_minute for box in boxes),
+                )
+            except ValueError:  # a length outside what the framework plans for
+                plans[length, kind] = None
+        if (parts := plans[length, kind]) is None:
             continue
+        keys_, starts = parts
         started = meeting.started_at or meeting.scheduled_at
         scale = (meeting.closed_at - started) / dt.timedelta(minutes=length)
-        edges = [started + dt.timedelta(minutes=box.start_minute * scale) for box in boxes]
-        for box, begin, end in zip(boxes, edges, [*edges[1:], meeting.closed_at], strict=True):
-            rows.append((pk, box.key, at(begin), at(end)))
+        edges = [at(started + dt.timedelta(minutes=start * scale)) for start in starts]
+        edges.append(at(meeting.closed_at))
+        rows.extend(
+            (pk, key, begin, end)
+            for key, begin, end in zip(keys_, edges[:-1], edges[1:], strict=True)
+        )
     table = _Table(PartTime, PART_TIME_COLUMNS)
     table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
 
@@ -557,13 +570,11 @@ def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor:
 
 def _private_notes_write(plan: list[PastMeeting], ids: list[int], series: Series) -> int:
     at = _moment_value()
-    organisation_id = series.organisation_id
+    seal = keys.sealer(series.organisation_id)
     table = _Table(PrivateNote, PRIVATE_COLUMNS)
     rows = [
         # Sealed for its author at once, like every private note.
-        (pk, note.author.pk,
-         keys.seal(note.body, organisation_id=organisation_id, author_id=note.author.pk),
-         1, at(note.at))
+        (pk, note.author.pk, seal(note.body, note.author.pk), 1, at(note.at))
         for meeting, pk in zip(plan, ids, strict=True)
         for note in meeting.private_notes
     ]  # fmt: skip
