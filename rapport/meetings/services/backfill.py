@@ -389,42 +389,45 @@ def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -
         series.duration_minutes,
         scheduling.career_minutes(series.duration_minutes),
     )
+    series_id, manager_id = series.pk, series.manager_id
+    career_kind, regular_kind = Meeting.Kind.CAREER.value, Meeting.Kind.REGULAR.value
+    held, moved_status, cancelled = (
+        Meeting.Status.HELD.value,
+        Meeting.Status.RESCHEDULED.value,
+        Meeting.Status.CANCELLED.value,
+    )
+    sections = SharedNotes.SECTIONS
     rows, notes = [], []
     for meeting, pk in zip(plan, ids, strict=True):
-        length = meeting.duration_minutes or (career_minutes if meeting.career else minutes)
+        career = meeting.career
+        length = meeting.duration_minutes or (career_minutes if career else minutes)
         source = moved_from.get(id(meeting))
         # Planned within the scheduler's horizon (or when it was moved), never before the
         # series began, never after now.
         created = min(
             source.cancelled_at if source else max(start, meeting.scheduled_at - ahead), now
         )
-        kind = (Meeting.Kind.CAREER if meeting.career else Meeting.Kind.REGULAR).value
+        kind = career_kind if career else regular_kind
+        closed = meeting.closed_at
         if meeting.held:
             started = meeting.started_at or meeting.scheduled_at
-            held_minutes = round((meeting.closed_at - started).total_seconds() / 60)
-            row = (pk, series.pk, at(meeting.scheduled_at), length, kind, Meeting.Status.HELD.value,
-                   at(started), at(meeting.ended_at), held_minutes, meeting.mood, None, None, "",
-                   None, 0, None, at(created))  # fmt: skip
+            held_minutes = round((closed - started).total_seconds() / 60)
+            row = (pk, series_id, at(meeting.scheduled_at), length, kind, held, at(started),
+                   at(closed), held_minutes, meeting.mood, None, None, "", None, 0, None,
+                   at(created))  # fmt: skip
         else:
             moved = meeting.moved_to
-            status = (Meeting.Status.RESCHEDULED if moved else Meeting.Status.CANCELLED).value
-            notice = int((meeting.scheduled_at - meeting.closed_at).total_seconds() // 3600)
-            row = (pk, series.pk, at(meeting.scheduled_at), length, kind, status, None, None,
-                   None, None, meeting.cancelled_by.pk, at(meeting.cancelled_at),
-                   " ".join(meeting.reason.split()), notice, 1,
-                   id_of[id(moved)] if moved else None, at(created))  # fmt: skip
+            notice = int((meeting.scheduled_at - closed).total_seconds() // 3600)
+            row = (pk, series_id, at(meeting.scheduled_at), length, kind,
+                   moved_status if moved else cancelled, None, None, None, None,
+                   meeting.cancelled_by.pk, at(closed), " ".join(meeting.reason.split()),
+                   notice, 1, id_of[id(moved)] if moved else None, at(created))  # fmt: skip
         rows.append(row)
-        written = any(meeting.notes.values())
-        sections = meeting.notes
-        notes.append(
-            (
-                pk,
-                *(sections.get(key, "") for key in SharedNotes.SECTIONS),
-                1 if written else 0,
-                series.manager_id if written else None,
-                at(meeting.closed_at if written else created),
-            )
-        )
+        texts = [meeting.notes.get(key, "") for key in sections]
+        if any(texts):
+            notes.append((pk, *texts, 1, manager_id, at(closed)))
+        else:
+            notes.append((pk, *texts, 0, None, at(created)))
     # A moved meeting points at its new occurrence, written in the same batch: the
     # constraint is checked at commit.
     table.insert(rows)
