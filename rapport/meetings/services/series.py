@@ -25,6 +25,7 @@ DEFAULT_START_TIME = dt.time(10, 0)
 DEFAULT_WEEKDAY = 1  # Tuesday: clear of Monday planning and Friday wind-down
 CADENCE_NOTE_LIMIT = 500
 PREVIEW_COUNT = 6  # meetings shown before a cadence change is saved
+START_BATCH = 500  # series written together by series_start_many, with their planned meetings
 
 
 @transaction.atomic
@@ -69,8 +70,10 @@ def series_start_many(
         for person in (manager.pk, report.pk):
             standing.setdefault(person, []).append(series)
         started.append(series)
-    Series.objects.bulk_create(started)
-    _meetings_insert([m for series in started for m in _schedule_build(series, [], now)])
+    for first in range(0, len(started), START_BATCH):
+        batch = started[first : first + START_BATCH]
+        Series.objects.bulk_create(batch)
+        _meetings_insert([m for series in batch for m in _schedule_build(series, [], now)])
     return started
 
 
