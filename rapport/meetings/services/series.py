@@ -80,13 +80,16 @@ def series_start_many(
 def _standing_series(people: set[int]) -> dict[int, list[Series]]:
     """The open 1:1s on the default weekday of each of these people, as manager or report."""
     found: dict[int, list[Series]] = {}
-    for series in Series.objects.filter(
-        Q(manager_id__in=people) | Q(report_id__in=people),
-        ended_on__isnull=True,
-        weekday=DEFAULT_WEEKDAY,
-    ).order_by("pk"):
-        for person in {series.manager_id, series.report_id} & people:
-            found.setdefault(person, []).append(series)
+    ordered = sorted(people)
+    for first in range(0, len(ordered), START_BATCH):  # a bounded number of query parameters
+        chunk = set(ordered[first : first + START_BATCH])
+        for series in Series.objects.filter(
+            Q(manager_id__in=chunk) | Q(report_id__in=chunk),
+            ended_on__isnull=True,
+            weekday=DEFAULT_WEEKDAY,
+        ).order_by("pk"):
+            for person in {series.manager_id, series.report_id} & chunk:
+                found.setdefault(person, []).append(series)
     return found
 
 
