@@ -54,7 +54,9 @@ P95_MS = 50.0
 HTML_KB = 100.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 NAN = float("nan")
-GENERATED = re.compile(r"Generated .*? in ([\d.]+) s \(([\d,]+) meetings/s\)")
+GENERATED = re.compile(
+    r"Generated .*? in ([\d.]+) s \(([\d,]+) meetings/s; ([\d.]+) s of CPU, ([\d,]+) meetings per"
+)
 
 
 class BenchError(Exception):
@@ -746,7 +748,12 @@ def generate(args: argparse.Namespace, folder: Path, env: dict[str, str]) -> str
     print(f"Generating: {' '.join(command[-7:])} ...", flush=True)
     done = run_measured(command, env, timeout=3 * 3600)
     found = GENERATED.search(done.output)
-    printed = f"{found.group(1)} s, {found.group(2)} meetings/s as printed; " if found else ""
+    printed = (
+        f"{found.group(1)} s, {found.group(2)} meetings/s, {found.group(3)} s of CPU, "
+        f"{found.group(4)} meetings per CPU second as printed; "
+        if found
+        else ""
+    )
     meetings = _meetings(done.output)
     text = (
         f"{printed}the whole command (with start-up and migrations) {done.seconds:.1f} s wall, "

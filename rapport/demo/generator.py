@@ -178,7 +178,7 @@ def build_people(now: dt.datetime) -> Built:
                 is_org_admin=person.is_org_admin,
                 now=start,
             )
-    people.demo_password_share(organisation=built.organisation, password=DEMO_PASSWORD, now=now)
+    people.demo_password_share(organisation=built.organisation, like=built.admin, now=now)
     return built
 
 

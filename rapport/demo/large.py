@@ -281,7 +281,7 @@ def _people(count: int, years: float, now: dt.datetime, rng: random.Random) -> G
     meetings.roster_apply(
         actor=admin, organisation=organisation, text="\n".join(lines) + "\n", now=now
     )
-    people.demo_password_share(organisation=admin.organisation, password=DEMO_PASSWORD, now=now)
+    people.demo_password_share(organisation=admin.organisation, like=admin, now=now)
     built = Generated(organisation, admin, now, rng, timezone.localdate(start))
     built.series = list(
         Series.objects.filter(organisation=admin.organisation, ended_on__isnull=True)

@@ -21,6 +21,7 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -226,13 +227,28 @@ def seal(text: str, *, organisation_id: int, author_id: int, replacing: str = ""
     unseal(replacing, author_id=author_id)
     if not text:
         return ""
+    return sealer(organisation_id)(text, author_id)
+
+
+def sealer(organisation_id: int) -> Callable[[str, int], str]:
+    """Seal (text, author id) in the organisation under the sealing key as it is now.
+
+    The keys are read and the cipher made once, for writing many notes in one go.
+    """
     ring = keyring()
-    nonce = secrets.token_bytes(NONCE_BYTES)
+    key = ring.sealing_id
     cipher = AESGCM(_organisation_key(ring.keys[0], organisation_id))
-    bound = _bound(ring.sealing_id, organisation_id, author_id)
-    sealed = cipher.encrypt(nonce, text.encode("utf-8"), bound)
-    payload = base64.urlsafe_b64encode(nonce + sealed).decode()
-    return f"{VERSION}:{ring.sealing_id}:{organisation_id}:{payload}"
+    prefix = f"{VERSION}:{key}:{organisation_id}:"
+
+    def seal_for(text: str, author_id: int) -> str:
+        if not text:
+            return ""
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        bound = _bound(key, organisation_id, author_id)
+        sealed = cipher.encrypt(nonce, text.encode("utf-8"), bound)
+        return prefix + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    return seal_for
 
 
 def unseal(sealed: str, *, author_id: int) -> str:

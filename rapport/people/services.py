@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
@@ -314,17 +313,19 @@ def organisation_setup(
 
 @transaction.atomic
 def demo_password_share(
-    *, organisation: Organisation, password: str, now: dt.datetime | None = None
+    *, organisation: Organisation, like: Person, now: dt.datetime | None = None
 ) -> int:
-    """Give everyone in the demo organisation the demo password, hashed once; returns how many.
+    """Give everyone in the demo organisation the password `like` has; returns how many.
 
-    Hashing is deliberately slow and it is the same password for all. Refused for any
-    organisation but the demo: real people choose their own.
+    `like` is the demo's first person, set up with the demo password: its hash is copied,
+    since hashing is deliberately slow and it is the same password for all. Refused for
+    any organisation but the demo: real people choose their own.
     """
     if not organisation.is_demo:
         raise Refused("Only the demo organisation shares one password.")
-    hashed = make_password(password)
-    return Person.objects.filter(organisation=organisation).update(password=hashed)
+    if like.organisation_id != organisation.pk or not like.has_usable_password():
+        raise Refused("The shared password comes from someone in the demo with a password.")
+    return Person.objects.filter(organisation=organisation).update(password=like.password)
 
 
 # People ----------------------------------------------------------------------------

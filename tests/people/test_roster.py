@@ -10,6 +10,7 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.meetings.models import Series
 from rapport.meetings.services import roster_apply
+from rapport.meetings.services import series as series_services
 from rapport.people.models import Organisation, Person
 from rapport.people.services import RosterErrors, roster_parse
 from tests.failing import refuse_inserts
@@ -301,3 +302,18 @@ def test_a_roster_failing_halfway_through_its_one_on_ones_writes_nobody(ada, cas
     after = list(Person.objects.order_by("pk").values_list("pk", "name", "level", "manager_id"))
     assert after == before
     assert list(Series.objects.order_by("pk").values_list("pk", "ended_on")) == series_before
+
+
+def test_new_1on1s_started_together_keep_clear_of_each_other(ada, cast, monkeypatch) -> None:
+    # Written and looked up in parts of two, as a large roster is in parts.
+    monkeypatch.setattr(series_services, "START_BATCH", 2)
+    text = csv_text(
+        *(f"new{n}@acme.test,New Report {n},junior,dan@acme.test,Europe/Paris,no" for n in range(3))
+    )
+    roster_apply(actor=ada, organisation=cast.acme, text=text)
+    standing = Series.objects.filter(manager=cast.dan, ended_on__isnull=True, weekday=1)
+    assert standing.count() == 5  # Mia, Omar and the three new reports
+    assert len({series.start_time for series in standing}) == 5
+    for series in standing.filter(report__email__startswith="new"):
+        assert series.meetings.filter(status="scheduled").exists()
+        assert all(hasattr(m, "shared_notes") for m in series.meetings.all())

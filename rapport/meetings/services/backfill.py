@@ -318,7 +318,7 @@ def _moment_value():
     def text(value: dt.datetime | None) -> str | None:
         if value is None:
             return None
-        return value.astimezone(utc).replace(tzinfo=None).isoformat(" ")
+        return value.astimezone(utc).isoformat(" ")[:-6]  # without "+00:00"
 
     return text
 
@@ -380,42 +380,45 @@ def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -
         series.duration_minutes,
         scheduling.career_minutes(series.duration_minutes),
     )
+    series_id, manager_id = series.pk, series.manager_id
+    career_kind, regular_kind = Meeting.Kind.CAREER.value, Meeting.Kind.REGULAR.value
+    held, moved_status, cancelled = (
+        Meeting.Status.HELD.value,
+        Meeting.Status.RESCHEDULED.value,
+        Meeting.Status.CANCELLED.value,
+    )
+    sections = SharedNotes.SECTIONS
     rows, notes = [], []
     for meeting, pk in zip(plan, ids, strict=True):
-        length = meeting.duration_minutes or (career_minutes if meeting.career else minutes)
+        career = meeting.career
+        length = meeting.duration_minutes or (career_minutes if career else minutes)
         source = moved_from.get(id(meeting))
         # Planned within the scheduler's horizon (or when it was moved), never before the
         # series began, never after now.
         created = min(
             source.cancelled_at if source else max(start, meeting.scheduled_at - ahead), now
         )
-        kind = (Meeting.Kind.CAREER if meeting.career else Meeting.Kind.REGULAR).value
+        kind = career_kind if career else regular_kind
+        closed = meeting.closed_at
         if meeting.held:
             started = meeting.started_at or meeting.scheduled_at
-            held_minutes = round((meeting.closed_at - started).total_seconds() / 60)
-            row = (pk, series.pk, at(meeting.scheduled_at), length, kind, Meeting.Status.HELD.value,
-                   at(started), at(meeting.ended_at), held_minutes, meeting.mood, None, None, "",
-                   None, 0, None, at(created))  # fmt: skip
+            held_minutes = round((closed - started).total_seconds() / 60)
+            row = (pk, series_id, at(meeting.scheduled_at), length, kind, held, at(started),
+                   at(closed), held_minutes, meeting.mood, None, None, "", None, 0, None,
+                   at(created))  # fmt: skip
         else:
             moved = meeting.moved_to
-            status = (Meeting.Status.RESCHEDULED if moved else Meeting.Status.CANCELLED).value
-            notice = int((meeting.scheduled_at - meeting.closed_at).total_seconds() // 3600)
-            row = (pk, series.pk, at(meeting.scheduled_at), length, kind, status, None, None,
-                   None, None, meeting.cancelled_by.pk, at(meeting.cancelled_at),
-                   " ".join(meeting.reason.split()), notice, 1,
-                   id_of[id(moved)] if moved else None, at(created))  # fmt: skip
+            notice = int((meeting.scheduled_at - closed).total_seconds() // 3600)
+            row = (pk, series_id, at(meeting.scheduled_at), length, kind,
+                   moved_status if moved else cancelled, None, None, None, None,
+                   meeting.cancelled_by.pk, at(closed), " ".join(meeting.reason.split()),
+                   notice, 1, id_of[id(moved)] if moved else None, at(created))  # fmt: skip
         rows.append(row)
-        written = any(meeting.notes.values())
-        sections = meeting.notes
-        notes.append(
-            (
-                pk,
-                *(sections.get(key, "") for key in SharedNotes.SECTIONS),
-                1 if written else 0,
-                series.manager_id if written else None,
-                at(meeting.closed_at if written else created),
-            )
-        )
+        texts = [meeting.notes.get(key, "") for key in sections]
+        if any(texts):
+            notes.append((pk, *texts, 1, manager_id, at(closed)))
+        else:
+            notes.append((pk, *texts, 0, None, at(created)))
     # A moved meeting points at its new occurrence, written in the same batch: the
     # constraint is checked at commit.
     table.insert(rows)
@@ -428,6 +431,8 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
     """The shared timer moved through each held meeting's plan, stretched to its real length."""
     at = _moment_value()
     level = level_or_default(series.report.level)
+    # (length, kind) -> the parts' keys and start minutes, or None outside the framework
+    plans: dict[tuple[int, str], tuple[tuple[str, ...], tuple[int, ...]] | None] = {}
     rows = []
     for meeting, pk in zip(plan, ids, strict=True):
         if not meeting.held:
@@ -438,15 +443,26 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
             if meeting.career
             else series.duration_minutes
         )
-        try:
-            boxes = agenda_plan(duration_minutes=length, kind=kind, level=level)
-        except ValueError:  # a length outside what the framework plans for
+        if (length, kind) not in plans:
+            try:
+                boxes = agenda_plan(duration_minutes=length, kind=kind, level=level)
+                plans[length, kind] = (
+                    tuple(box.key for box in boxes),
+                    tuple(box.start_minute for box in boxes),
+                )
+            except ValueError:  # a length outside what the framework plans for
+                plans[length, kind] = None
+        if (parts := plans[length, kind]) is None:
             continue
+        keys_, starts = parts
         started = meeting.started_at or meeting.scheduled_at
         scale = (meeting.closed_at - started) / dt.timedelta(minutes=length)
-        edges = [started + dt.timedelta(minutes=box.start_minute * scale) for box in boxes]
-        for box, begin, end in zip(boxes, edges, [*edges[1:], meeting.closed_at], strict=True):
-            rows.append((pk, box.key, at(begin), at(end)))
+        edges = [at(started + dt.timedelta(minutes=start * scale)) for start in starts]
+        edges.append(at(meeting.closed_at))
+        rows.extend(
+            (pk, key, begin, end)
+            for key, begin, end in zip(keys_, edges[:-1], edges[1:], strict=True)
+        )
     table = _Table(PartTime, PART_TIME_COLUMNS)
     table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
 
@@ -548,13 +564,11 @@ def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor:
 
 def _private_notes_write(plan: list[PastMeeting], ids: list[int], series: Series) -> int:
     at = _moment_value()
-    organisation_id = series.organisation_id
+    seal = keys.sealer(series.organisation_id)
     table = _Table(PrivateNote, PRIVATE_COLUMNS)
     rows = [
         # Sealed for its author at once, like every private note.
-        (pk, note.author.pk,
-         keys.seal(note.body, organisation_id=organisation_id, author_id=note.author.pk),
-         1, at(note.at))
+        (pk, note.author.pk, seal(note.body, note.author.pk), 1, at(note.at))
         for meeting, pk in zip(plan, ids, strict=True)
         for note in meeting.private_notes
     ]  # fmt: skip

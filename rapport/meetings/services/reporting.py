@@ -13,7 +13,12 @@ from typing import Any
 
 from django.db import transaction
 
-from rapport.meetings.services.series import series_end, series_follow_level, series_start
+from rapport.meetings.services.series import (
+    series_end,
+    series_follow_level,
+    series_start,
+    series_start_many,
+)
 from rapport.people import services as people
 from rapport.people.models import Person
 
@@ -27,8 +32,16 @@ def _series_end_open(person: Person, *, now: dt.datetime | None) -> None:
 def series_follow_manager(*, person: Person, now: dt.datetime | None = None) -> None:
     """End the person's open 1:1 (its history stays) and start one with their manager now."""
     _series_end_open(person, now=now)
-    if person.manager is not None and person.is_active and person.manager.is_active:
-        series_start(manager=person.manager, report=person, now=now)
+    if (manager := _manager_to_follow(person)) is not None:
+        series_start(manager=manager, report=person, now=now)
+
+
+def _manager_to_follow(person: Person) -> Person | None:
+    """The manager an active person has a 1:1 with, if both are active."""
+    manager = person.manager
+    if manager is not None and person.is_active and manager.is_active:
+        return manager
+    return None
 
 
 @transaction.atomic
@@ -85,6 +98,11 @@ def roster_apply(*, now: dt.datetime | None = None, **roster: Any) -> people.Ros
     """Import a roster (`people.services.roster_import`); everyone with a new manager gets a
     new 1:1. One transaction: a refusal anywhere leaves everything as it was."""
     result = people.roster_import(now=now, **roster)
+    # As `series_follow_manager` for each, with the new 1:1s started together.
+    starting = []
     for person in result.moved:
-        series_follow_manager(person=person, now=now)
+        _series_end_open(person, now=now)
+        if (manager := _manager_to_follow(person)) is not None:
+            starting.append((manager, person))
+    series_start_many(pairs=starting, now=now)
     return result

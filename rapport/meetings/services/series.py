@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,7 @@ DEFAULT_START_TIME = dt.time(10, 0)
 DEFAULT_WEEKDAY = 1  # Tuesday: clear of Monday planning and Friday wind-down
 CADENCE_NOTE_LIMIT = 500
 PREVIEW_COUNT = 6  # meetings shown before a cadence change is saved
+START_BATCH = 500  # series written together by series_start_many, with their planned meetings
 
 
 @transaction.atomic
@@ -37,34 +38,73 @@ def series_start(
     *, manager: Person, report: Person, on: dt.date | None = None, now: dt.datetime | None = None
 ) -> Series:
     """Open the standing 1:1 between a manager and a report, with the level's cadence."""
+    return series_start_many(pairs=[(manager, report)], on=on, now=now)[0]
+
+
+@transaction.atomic
+def series_start_many(
+    *,
+    pairs: Sequence[tuple[Person, Person]],
+    on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> list[Series]:
+    """Open the standing 1:1s of many (manager, report) pairs, in order, as `series_start`
+    would one after the other: a few bulk writes for all of them."""
+    if not pairs:
+        return []
     now = now or timezone.now()
-    cadence = cadence_for_level(level_or_default(report.level))
     started_on = on or timezone.localdate(now)
-    series = Series.objects.create(
-        organisation_id=report.organisation_id,
-        manager=manager,
-        report=report,
-        started_on=started_on,
-        frequency_weeks=cadence.default_frequency_weeks,
-        duration_minutes=cadence.default_duration_minutes,
-        career_every_weeks=cadence.career_interval_weeks,
-        weekday=DEFAULT_WEEKDAY,
-        start_time=_default_start_time(manager, report, started_on, cadence),
-        timezone=manager.timezone,
-    )
-    series_schedule(series=series, now=now)
-    return series
+    standing = _standing_series({manager.pk for manager, _ in pairs})
+    started = []
+    for manager, report in pairs:
+        cadence = cadence_for_level(level_or_default(report.level))
+        series = Series(
+            organisation_id=report.organisation_id,
+            manager=manager,
+            report=report,
+            started_on=started_on,
+            frequency_weeks=cadence.default_frequency_weeks,
+            duration_minutes=cadence.default_duration_minutes,
+            career_every_weeks=cadence.career_interval_weeks,
+            weekday=DEFAULT_WEEKDAY,
+            start_time=_default_start_time(
+                manager, report, started_on, cadence, standing.get(manager.pk, [])
+            ),
+            timezone=manager.timezone,
+        )
+        for person in (manager.pk, report.pk):
+            standing.setdefault(person, []).append(series)
+        started.append(series)
+    for first in range(0, len(started), START_BATCH):
+        batch = started[first : first + START_BATCH]
+        Series.objects.bulk_create(batch)
+        _meetings_insert([m for series in batch for m in _schedule_build(series, [], now)])
+    return started
+
+
+def _standing_series(people: set[int]) -> dict[int, list[Series]]:
+    """The open 1:1s on the default weekday of each of these people, as manager or report."""
+    found: dict[int, list[Series]] = {}
+    ordered = sorted(people)
+    for first in range(0, len(ordered), START_BATCH):  # a bounded number of query parameters
+        chunk = set(ordered[first : first + START_BATCH])
+        for series in Series.objects.filter(
+            Q(manager_id__in=chunk) | Q(report_id__in=chunk),
+            ended_on__isnull=True,
+            weekday=DEFAULT_WEEKDAY,
+        ).order_by("pk"):
+            for person in {series.manager_id, series.report_id} & chunk:
+                found.setdefault(person, []).append(series)
+    return found
 
 
 def _default_start_time(
-    manager: Person, report: Person, started_on: dt.date, cadence: Cadence
+    manager: Person, report: Person, started_on: dt.date, cadence: Cadence, standing: list[Series]
 ) -> dt.time:
     """A shared working hour for both, clear of the manager's other standing 1:1s that day."""
     on = scheduling.first_occurrence_date(started_on, DEFAULT_WEEKDAY)
     busy = []
-    for other in Series.objects.filter(
-        Q(manager=manager) | Q(report=manager), ended_on__isnull=True, weekday=DEFAULT_WEEKDAY
-    ):
+    for other in standing:
         start = dt.datetime.combine(on, other.start_time, tzinfo=ZoneInfo(other.timezone))
         busy.append((start, start + dt.timedelta(minutes=other.duration_minutes)))
     return scheduling.shared_start_time(
@@ -254,8 +294,15 @@ def series_schedule(*, series: Series, now: dt.datetime | None = None) -> list[M
     if not series.is_open:
         return []
     now = now or timezone.now()
-    horizon = now + dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
     existing = list(series.meetings.order_by("scheduled_at"))
+    created = _schedule_build(series, existing, now)
+    _meetings_insert(created)
+    return created
+
+
+def _schedule_build(series: Series, existing: list[Meeting], now: dt.datetime) -> list[Meeting]:
+    """The series' new meetings up to the planning horizon, around `existing`; not saved."""
+    horizon = now + dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
     upcoming = any(m.scheduled_at > now and m.is_open for m in existing)
     created: list[Meeting] = []
     for moment, career in _planned(series, existing, after=now):
@@ -264,11 +311,15 @@ def series_schedule(*, series: Series, now: dt.datetime | None = None) -> list[M
         # Planned now, or then when history is laid out; never later than the present.
         meeting = _meeting_build(series, moment, career=career, created_at=min(now, timezone.now()))
         created.append(meeting)
-    Meeting.objects.bulk_create(created)
-    SharedNotes.objects.bulk_create(
-        SharedNotes(meeting=meeting, updated_at=meeting.created_at) for meeting in created
-    )
     return created
+
+
+def _meetings_insert(meetings: list[Meeting]) -> None:
+    """Write planned meetings, each with its empty shared notes."""
+    Meeting.objects.bulk_create(meetings)
+    SharedNotes.objects.bulk_create(
+        SharedNotes(meeting=meeting, updated_at=meeting.created_at) for meeting in meetings
+    )
 
 
 def _planned(
