@@ -237,9 +237,12 @@ def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> lis
     if not rows:
         return []
     today = timezone.localdate(now)
+    by_pk = {row.pk: row for row in rows}
+    # Each next meeting takes its series (and their people) from the rows already read.
     meetings = {
         meeting.pk: meeting
         for meeting in access.meetings_visible_to(viewer)
+        .select_related(None)
         .filter(pk__in=[row.next_meeting_id for row in rows if row.next_meeting_id])
         .annotate(
             report_topics=topics_by("series__report_id"),
@@ -254,6 +257,8 @@ def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> lis
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
         .order_by()
     }
+    for meeting in meetings.values():
+        meeting.series = by_pk[meeting.series_id]
     away = meetings_on_days_away(meetings.values())
     return [
         _overview(
@@ -402,16 +407,19 @@ def open_items_of(viewer: Person, *, limit: int = 8) -> list[ActionItem]:
     """The viewer's own open items, overdue first, then by due date."""
     return list(
         access.action_items_visible_to(viewer)
+        .select_related(None)
+        .select_related("series__manager", "series__report")
         .filter(owner=viewer, status=ActionItem.Status.OPEN)
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
     )
 
 
 def past_meetings_of(viewer: Person, *, as_report: bool, limit: int = 6) -> list[Meeting]:
-    """Recently held meetings, newest first, for their shared notes."""
+    """Recently held meetings, newest first, for their shared notes (their series unread)."""
     side = Q(series__report=viewer) if as_report else Q(series__manager=viewer)
     return list(
         access.meetings_visible_to(viewer)
+        .select_related(None)
         .filter(side, status=Meeting.Status.HELD)
         .order_by("-scheduled_at")[:limit]
     )
