@@ -73,40 +73,13 @@ class SeriesOverview:
 def meetings_on_days_away(meetings: Iterable[Meeting]) -> set[int]:
     """Ids of the scheduled meetings that fall on a day away of either participant.
 
-    Two queries however many meetings: their participants (none when the meetings come
-    with their series' two people), then their absences. A day away is a date in the
-    absent person's own timezone.
+    Two queries however many meetings: their participants, then their absences.
+    A day away is a date in the absent person's own timezone.
     """
     meetings = list(meetings)
     if not meetings:
         return set()
-    if all(_people_loaded(meeting) for meeting in meetings):
-        # Meetings read through access come with their series' two people: no query.
-        rows = [
-            (
-                meeting.pk,
-                meeting.scheduled_at,
-                meeting.series.manager_id,
-                meeting.series.manager.timezone,
-                meeting.series.report_id,
-                meeting.series.report.timezone,
-            )
-            for meeting in meetings
-            if meeting.status == Meeting.Status.SCHEDULED
-        ]
-    else:
-        rows = list(
-            Meeting.objects.filter(
-                pk__in=[meeting.pk for meeting in meetings], status=Meeting.Status.SCHEDULED
-            ).values_list(
-                "pk",
-                "scheduled_at",
-                "series__manager_id",
-                "series__manager__timezone",
-                "series__report_id",
-                "series__report__timezone",
-            )
-        )
+    rows = _participants(meetings)
     if not rows:
         return set()
     people = {row[2] for row in rows} | {row[4] for row in rows}
@@ -120,6 +93,36 @@ def meetings_on_days_away(meetings: Iterable[Meeting]) -> set[int]:
             if any(start <= day <= end for start, end in away.get(person_id, ())):
                 flagged.add(pk)
     return flagged
+
+
+def _participants(meetings: list[Meeting]) -> list[tuple[Any, ...]]:
+    """(pk, scheduled_at, manager id and timezone, report id and timezone) of the scheduled
+    meetings: from the objects when they come with their two people, else in one query."""
+    if all(_people_loaded(meeting) for meeting in meetings):
+        return [
+            (
+                m.pk,
+                m.scheduled_at,
+                m.series.manager_id,
+                m.series.manager.timezone,
+                m.series.report_id,
+                m.series.report.timezone,
+            )
+            for m in meetings
+            if m.status == Meeting.Status.SCHEDULED
+        ]
+    return list(
+        Meeting.objects.filter(
+            pk__in=[m.pk for m in meetings], status=Meeting.Status.SCHEDULED
+        ).values_list(
+            "pk",
+            "scheduled_at",
+            "series__manager_id",
+            "series__manager__timezone",
+            "series__report_id",
+            "series__report__timezone",
+        )
+    )
 
 
 def _people_loaded(meeting: Meeting) -> bool:
