@@ -60,6 +60,9 @@ def pages() -> list[tuple[str, str, str]]:
         ("person", "admin@example.com", reverse("person", args=[junior.pk])),
         ("career", "manager@example.com", reverse("career", args=[series.pk])),
         ("settings", "manager@example.com", reverse("settings")),
+        ("insights (manager)", "manager@example.com", reverse("insights")),
+        ("insights (director)", "director@example.com", reverse("insights")),
+        ("insights (admin)", "admin@example.com", reverse("insights")),
     ]
 
 

@@ -22,6 +22,8 @@ class MeetingVisit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "meeting"], name="one_visit_row_each")
         ]
+        # A person's latest visits first: the latest to any meeting of a series.
+        indexes = [models.Index(fields=["person", "last_seen_at"])]
 
     def __str__(self) -> str:
         return f"{self.person} saw {self.meeting}"

@@ -6,15 +6,15 @@ panels), each assembled into one typed object."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
+    Expression,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -22,8 +22,6 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
-    When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -398,6 +396,9 @@ AUTOMATIC: dict[str, str] = {
     "agenda_ready": "Ticks itself once you add a topic to this meeting.",
 }
 
+# The "pre" lines only a tick by hand marks done.
+HAND_PRE_KEYS: tuple[str, ...] = tuple(item.key for item in PRE_ITEMS if item.key not in AUTOMATIC)
+
 # The post-meeting line the development plan ticks (when it changed during the meeting);
 # its hint joins the others'.
 PLAN_LINE = "updated_development_plan"
@@ -439,8 +440,7 @@ def checklist_state(
             "item_key", flat=True
         )
     )
-    auto = _automatic_ticks([meeting], {meeting.pk: person.pk}) if phase == "pre" else {}
-    done = auto.get(meeting.pk, {})
+    done = _automatic_ticks(meeting, person) if phase == "pre" else {}
     lines = [(item, done.get(item.key, item.key in hand), item.key in done) for item in items]
     if phase == "post" and access.is_manager_in(person, meeting.series):
         # "Updated development plan if needed": ticks itself when the plan changed in the
@@ -472,38 +472,26 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
     meetings = list(meetings)
     if not meetings:
         return {}
-    # The meetings come with their series (access.meetings_visible_to joins it), else one
-    # query fetches them all.
-    prefetch_related_objects([m for m in meetings if not Meeting.series.is_cached(m)], "series")
-    managers = {m.pk: m.series.manager_id for m in meetings}
-    facts = _meeting_facts(meetings, managers)
+    facts = _meeting_facts(meetings, F("series__manager_id"))
     auto = _ticks(meetings, facts)
-    hand: dict[int, set[str]] = defaultdict(set)
-    for meeting_id, person_id, key in ChecklistTick.objects.filter(
-        meeting__in=meetings, phase="pre"
-    ).values_list("meeting_id", "person_id", "item_key"):
-        if managers[meeting_id] == person_id:
-            hand[meeting_id].add(key)
-    report_topics = {pk: row["report_topics"] for pk, row in facts.items()}
     result = {}
     for meeting in meetings:
-        done = sum(
-            auto[meeting.pk][item.key] if item.key in AUTOMATIC else item.key in hand[meeting.pk]
-            for item in PRE_ITEMS
+        row = facts[meeting.pk]
+        done = row["hand_ticked"] + sum(
+            auto[meeting.pk][item.key] for item in PRE_ITEMS if item.key in AUTOMATIC
         )
-        result[meeting.pk] = PreparationStatus(done, len(PRE_ITEMS), report_topics[meeting.pk])
+        result[meeting.pk] = PreparationStatus(done, len(PRE_ITEMS), row["report_topics"])
     return result
 
 
-def _automatic_ticks(
-    meetings: list[Meeting], person_for: dict[int, int]
-) -> dict[int, dict[str, bool]]:
-    """The self-ticking lines for each meeting, seen from one person per meeting."""
-    return _ticks(meetings, _meeting_facts(meetings, person_for))
+def _automatic_ticks(meeting: Meeting, person: Person) -> dict[str, bool]:
+    """The self-ticking lines of one meeting, seen from one person."""
+    return _ticks([meeting], _meeting_facts([meeting], Value(person.pk)))[meeting.pk]
 
 
-def _meeting_facts(meetings: list[Meeting], person_for: dict[int, int]) -> dict[int, dict]:
-    """What the checklist reads of each meeting, seen from one person per meeting, and its
+def _meeting_facts(meetings: list[Meeting], person: Expression) -> dict[int, dict]:
+    """What the checklist reads of each meeting, seen from one person per meeting (`person`,
+    an expression on the meeting: a fixed id, or a column such as its manager), and its
     report's topic count (1 query, reading only the rows it uses, whatever the length of
     the history). The self-ticking lines it feeds:
 
@@ -514,13 +502,12 @@ def _meeting_facts(meetings: list[Meeting], person_for: dict[int, int]) -> dict[
       nothing is open);
     - prepare_feedback_examples: the person recorded feedback for this meeting;
     - agenda_ready: the person added a topic to this meeting.
+
+    With them, how many of the other "pre" lines the person ticked by hand.
     """
     # One query, each meeting's facts read in SQL from the side of its person: a long
     # history costs no more than a short one.
-    viewer = Case(
-        *(When(pk=pk, then=Value(person_id)) for pk, person_id in person_for.items()),
-        output_field=IntegerField(),
-    )
+    viewer = ExpressionWrapper(person, output_field=IntegerField())
     earlier = Meeting.objects.filter(
         series_id=OuterRef("series_id"),
         status=Meeting.Status.HELD,
@@ -543,7 +530,7 @@ def _meeting_facts(meetings: list[Meeting], person_for: dict[int, int]) -> dict[
     )
     context = {
         row["pk"]: row
-        for row in Meeting.objects.filter(pk__in=list(person_for))
+        for row in Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings])
         .annotate(
             viewer=viewer,
             previous=Subquery(earlier.values("pk")[:1]),
@@ -561,10 +548,13 @@ def _meeting_facts(meetings: list[Meeting], person_for: dict[int, int]) -> dict[
             added_topic=Exists(
                 Topic.objects.filter(meeting_id=OuterRef("pk"), author_id=OuterRef("viewer"))
             ),
-            report_topics=Coalesce(
+            hand_ticked=Coalesce(
                 Subquery(
-                    Topic.objects.filter(
-                        meeting_id=OuterRef("pk"), author_id=OuterRef("series__report_id")
+                    ChecklistTick.objects.filter(
+                        meeting_id=OuterRef("pk"),
+                        person_id=OuterRef("viewer"),
+                        phase=ChecklistTick.Phase.PRE,
+                        item_key__in=HAND_PRE_KEYS,
                     )
                     .order_by()
                     .values("meeting_id")
@@ -573,6 +563,7 @@ def _meeting_facts(meetings: list[Meeting], person_for: dict[int, int]) -> dict[
                 ),
                 0,
             ),
+            report_topics=meeting_selectors.topics_by("series__report_id"),
         )
         .values(
             "pk",
@@ -585,6 +576,7 @@ def _meeting_facts(meetings: list[Meeting], person_for: dict[int, int]) -> dict[
             "seen_latest",
             "gave_feedback",
             "added_topic",
+            "hand_ticked",
             "report_topics",
         )
     }
@@ -783,10 +775,14 @@ class HomePage:
     own_meeting: str
 
 
-def home_page(viewer: Person, now: dt.datetime | None = None) -> HomePage:
-    """The home page of one person: a constant number of queries however many reports."""
+def home_page(
+    viewer: Person, now: dt.datetime | None = None, *, extra: dict[str, Any] | None = None
+) -> HomePage:
+    """The home page of one person: a constant number of queries however many reports.
+    `extra` annotates the viewer's series (an upper layer's figures, in the same query)."""
     now = now or timezone.now()
-    reports, own = meeting_selectors.home_overviews(viewer, now=now)
+    overviews = meeting_selectors.home_overviews(viewer, now=now, extra=extra)
+    reports, own = overviews.managed, overviews.own
     preparation = preparation_status(row.next_meeting for row in reports if row.next_meeting)
     return HomePage(
         reports=reports,
@@ -802,7 +798,7 @@ def home_page(viewer: Person, now: dt.datetime | None = None) -> HomePage:
         own=own,
         my_items=meeting_selectors.open_items_of(viewer),
         past_meetings=meeting_selectors.past_meetings_of(viewer, as_report=True),
-        ended_series=meeting_selectors.ended_series_of(viewer),
+        ended_series=overviews.ended,
         ic_preparation=ic_prompts(),
         own_meeting=wording.OWN_MEETING,
     )
@@ -882,6 +878,11 @@ def series_page(
     first = (number - 1) * PAST_COUNT
     suggestions = cadence_suggestions(series)
     applied = next((s for s in suggestions if s.key == suggest), None)
+    open_items = list(
+        access.action_items_visible_to(viewer)
+        .filter(series=series, status=ActionItem.Status.OPEN)
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
     return SeriesPage(
         series=series,
         viewer=viewer,
@@ -896,14 +897,10 @@ def series_page(
         past_total=past_total,
         past_page=number,
         past_pages=past_pages,
-        open_items=list(
-            access.action_items_visible_to(viewer)
-            .filter(series=series, status=ActionItem.Status.OPEN)
-            .order_by(F("due_on").asc(nulls_last=True), "pk")
-        ),
+        open_items=open_items,
         cadence=_cadence_summary(series),
         warnings=(
-            meeting_selectors.series_overview(viewer, series, now=now).warnings
+            meeting_selectors.series_warnings_with(viewer, series, open_items=open_items, now=now)
             if access.can_see_warnings(viewer, series)
             else []
         ),

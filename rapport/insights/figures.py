@@ -350,8 +350,11 @@ def relationships(
 
     # 1. The window's held meetings with their agenda counts.
     ic = Q(topics__author_id=F("series__report_id"))
+    # The window is ranked first, its topics counted afterwards: only the window's
+    # meetings are joined to their topics, not every held 1:1 of the history.
+    window = held_window(ids, last=thresholds["window_meetings"], now=now)
     rows = (
-        held_window(ids, last=thresholds["window_meetings"], now=now)
+        Meeting.objects.filter(pk__in=window.values("pk"))
         .annotate(
             topic_count=Count("topics"),
             ic_count=Count("topics", filter=ic),

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, F, Max, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,10 +22,10 @@ from rapport.framework.thresholds import thresholds_with
 from rapport.growth.selectors import HomePage
 from rapport.growth.selectors import home_page as growth_home_page
 from rapport.insights import figures
-from rapport.insights.models import TalkMeasure
+from rapport.insights.models import Retrospective, TalkMeasure
 from rapport.insights.transcripts import FORMAT_LABELS
-from rapport.meetings.models import Meeting, Series, Topic
-from rapport.meetings.selectors import series_overviews
+from rapport.meetings.models import Meeting, Series
+from rapport.meetings.selectors import manager_cancellations
 from rapport.people.models import Organisation, Person
 
 
@@ -260,77 +260,73 @@ class AggregateRow:
 def aggregates_for(
     viewer: Person, *, now: dt.datetime | None = None, thresholds: dict[str, int] | None = None
 ) -> list[AggregateRow]:
-    """Per manager the viewer oversees: cadence kept, cancellations, IC agenda share."""
+    """Per manager the viewer oversees: cadence kept, cancellations, IC agenda share.
+
+    Four queries however large the organisation, each counting in SQL: the series with
+    their manager's cancellations, the window's held 1:1s and their topics per series, the
+    retrospectives' average per manager, and the managers."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     thresholds = thresholds or figures.thresholds_for(viewer.organisation)
     start = now - dt.timedelta(days=thresholds["window_days"])
-    series_qs = access.aggregate_series_for(viewer).select_related("manager", "report")
-    overviews = series_overviews(viewer, series_qs, now=now)
-    ids = [o.series.pk for o in overviews]
-    held = dict(
-        Meeting.objects.filter(
-            series_id__in=ids,
+    series_qs = access.aggregate_series_for(viewer)
+    series_rows = list(
+        series_qs.annotate(cancellations=manager_cancellations(viewer, now=now))
+        .order_by("report__name")
+        .values_list("pk", "manager_id", "started_on", "frequency_weeks", "cancellations")
+    )
+    held = {
+        row["series_id"]: row
+        for row in Meeting.objects.filter(
+            series__in=series_qs.values("pk"),
             status=Meeting.Status.HELD,
             scheduled_at__gte=start,
             scheduled_at__lte=now,
         )
         .values("series_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("series_id", "n")
-    )
-    topics = {
-        row["meeting__series__manager_id"]: row
-        for row in Topic.objects.filter(
-            meeting__series_id__in=ids,
-            meeting__status=Meeting.Status.HELD,
-            meeting__scheduled_at__gte=start,
-            meeting__scheduled_at__lte=now,
-        )
-        .values("meeting__series__manager_id")
         .annotate(
-            total=Count("pk"), ic=Count("pk", filter=Q(author_id=F("meeting__series__report_id")))
+            held=Count("pk", distinct=True),
+            topic_total=Count("topics"),
+            ic_topics=Count("topics", filter=Q(topics__author_id=F("series__report_id"))),
         )
         .order_by()
     }
-    from rapport.insights.models import Retrospective
-
     retro_avg = dict(
         Retrospective.objects.filter(
-            series_id__in=ids, answered_at__gte=start, answered_at__lte=now
+            series__in=series_qs.values("pk"), answered_at__gte=start, answered_at__lte=now
         )
         .values("series__manager_id")
         .annotate(avg=Avg("rating"))
         .order_by()
         .values_list("series__manager_id", "avg")
     )
-    teams: dict[int, list] = {}
-    for overview in overviews:
-        teams.setdefault(overview.series.manager_id, []).append(overview)
+    teams: dict[int, list[tuple]] = {}
+    for row in series_rows:
+        teams.setdefault(row[1], []).append(row)
+    managers = Person.objects.in_bulk(list(teams))
     rows = []
-    for team in teams.values():
-        manager = team[0].series.manager
+    for manager_id, team in teams.items():
         shown = access.team_figures_shown(len(team))
-        planned = kept = 0
-        for overview in team:
-            series = overview.series
-            since = max(start.date(), series.started_on)
-            slots = max(0, (today - since).days // (7 * series.frequency_weeks))
+        planned = kept = topics = ic = 0
+        for pk, _, started_on, frequency_weeks, _ in team:
+            since = max(start.date(), started_on)
+            slots = max(0, (today - since).days // (7 * frequency_weeks))
+            counts = held.get(pk, {"held": 0, "topic_total": 0, "ic_topics": 0})
             planned += slots
-            kept += min(held.get(series.pk, 0), slots)
-        counts = topics.get(manager.pk, {"total": 0, "ic": 0})
+            kept += min(counts["held"], slots)
+            topics += counts["topic_total"]
+            ic += counts["ic_topics"]
         rows.append(
             AggregateRow(
-                manager=manager,
+                manager=managers[manager_id],
                 reports=len(team),
                 shown=shown,
                 cadence_kept=_pct(kept, planned) if shown else None,
-                cancellations=sum(o.manager_cancellations for o in team) if shown else None,
-                ic_agenda_share=_pct(counts["ic"], counts["total"]) if shown else None,
+                cancellations=sum(row[4] for row in team) if shown else None,
+                ic_agenda_share=_pct(ic, topics) if shown else None,
                 retrospective_average=(
-                    round(retro_avg[manager.pk], 1)
-                    if shown and retro_avg.get(manager.pk) is not None
+                    round(retro_avg[manager_id], 1)
+                    if shown and retro_avg.get(manager_id) is not None
                     else None
                 ),
             )
@@ -370,18 +366,31 @@ def retrospective_prompt_for(
     viewer: Person, *, now: dt.datetime | None = None
 ) -> RetrospectivePrompt | None:
     """The 1:1 with their manager whose retrospective the viewer is asked for, if one is due."""
-    from rapport.framework import retrospectives as rules
-
-    today = timezone.localdate(now or timezone.now())
     series = (
         access.series_visible_to(viewer)
         .filter(report=viewer, ended_on__isnull=True)
-        .annotate(last_retro=Max("retrospectives__answered_at"))
+        .annotate(last_retro=_last_retrospective())
         .order_by("-started_on", "-pk")
         .first()
     )
+    return _retrospective_prompt(viewer, series, now=now)
+
+
+def _last_retrospective() -> Subquery:
+    """When the series' latest retrospective was answered, as an annotation."""
+    newest = Retrospective.objects.filter(series=OuterRef("pk")).order_by("-answered_at")
+    return Subquery(newest.values("answered_at")[:1])
+
+
+def _retrospective_prompt(
+    viewer: Person, series: Series | None, *, now: dt.datetime | None
+) -> RetrospectivePrompt | None:
+    """The prompt for the viewer's open 1:1 with their manager, read with `last_retro`."""
+    from rapport.framework import retrospectives as rules
+
     if series is None:
         return None
+    today = timezone.localdate(now or timezone.now())
     weeks = retrospective_weeks(viewer.organisation)
     last_on = timezone.localdate(series.last_retro) if series.last_retro else None
     if not rules.is_due(started_on=series.started_on, last_on=last_on, weeks=weeks, today=today):
@@ -431,10 +440,13 @@ class HomeWithPrompt(HomePage):
 def home_page(viewer: Person, *, now: dt.datetime | None = None) -> HomeWithPrompt:
     """The home page of one person (growth's), with their retrospective prompt."""
     now = now or timezone.now()
-    base = growth_home_page(viewer, now=now)
+    base = growth_home_page(viewer, now=now, extra={"last_retro": _last_retrospective()})
+    # The open 1:1 with their manager is among the home's own series, read with them.
+    own = [row.series for row in base.own if row.series.report_id == viewer.pk]
+    newest = max(own, key=lambda series: (series.started_on, series.pk), default=None)
     return HomeWithPrompt(
         **{field.name: getattr(base, field.name) for field in fields(base)},
-        retrospective_prompt=retrospective_prompt_for(viewer, now=now),
+        retrospective_prompt=_retrospective_prompt(viewer, newest, now=now),
     )
 
 

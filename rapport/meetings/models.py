@@ -129,7 +129,11 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["scheduled_at"]
-        indexes = [models.Index(fields=["series", "scheduled_at"])]
+        indexes = [
+            models.Index(fields=["series", "scheduled_at"]),
+            # The manager's cancellations in the warnings window, per series.
+            models.Index(fields=["series", "status", "cancelled_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(mood__isnull=True) | Q(mood__gte=MOOD_MIN, mood__lte=MOOD_MAX),
@@ -205,6 +209,8 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        # One person's topics in one meeting (the report's, counted on the homes).
+        indexes = [models.Index(fields=["meeting", "author"])]
 
     def __str__(self) -> str:
         return self.text
@@ -327,7 +333,11 @@ class ActionItem(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["owner", "status"])]
+        indexes = [
+            models.Index(fields=["owner", "status"]),
+            # A series' open items: counted on the overviews, the newest for the checklist.
+            models.Index(fields=["series", "status", "created_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="done", done_on__isnull=False) | ~Q(status="done"),

@@ -158,40 +158,74 @@ def _next_meeting_subquery(now: dt.datetime) -> Subquery:
     )
 
 
+def topics_by(author: str) -> Coalesce:
+    """How many topics of a meeting (the outer query's) the person in its column `author`
+    added, as a subquery on the (meeting, author) index (0 for none)."""
+    counted = (
+        Topic.objects.filter(meeting_id=OuterRef("pk"), author_id=OuterRef(author))
+        .order_by()
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def _count(meetings: QuerySet[Meeting]) -> Coalesce:
     """How many of these meetings there are, as a subquery (0 for none)."""
     counted = meetings.order_by().values("series").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), 0)
 
 
-def series_counted(viewer: Person, series_qs, *, now: dt.datetime) -> list[Series]:
+def series_counted(
+    viewer: Person, series_qs, *, now: dt.datetime, extra: dict[str, Any] | None = None
+) -> list[Series]:
     """The series, each annotated in one query with its next meeting's id, last held and
-    last career 1:1, and the manager's cancellations and late moves in the warnings window."""
-    today = timezone.localdate(now)
-    window = dt.datetime.combine(
-        cancellation_window_start(today, days=viewer.organisation.cancellation_warning_days),
-        dt.time(),
-        tzinfo=timezone.get_current_timezone(),
+    last career 1:1, and the manager's cancellations and late moves in the warnings window
+    (and the `extra` annotations a caller adds to the same query)."""
+    # Each figure is a subquery on one series' meetings (the (series, scheduled_at) and
+    # (series, status, cancelled_at) indexes), not a join of every meeting of every series
+    # grouped afterwards.
+    held = (
+        Meeting.objects.filter(series=OuterRef("pk"), status=Meeting.Status.HELD)
+        .order_by("-scheduled_at")
+        .values("scheduled_at")
     )
-    # Each figure is a subquery on one series' meetings (the (series, scheduled_at) index),
-    # not a join of every meeting of every series grouped afterwards.
-    of_series = Meeting.objects.filter(series=OuterRef("pk"))
-    held = of_series.filter(status=Meeting.Status.HELD).order_by("-scheduled_at")
-    by_manager = of_series.filter(cancelled_by=OuterRef("manager"), cancelled_at__gte=window)
+    late_moves = _called_off_by_manager(viewer, now=now).filter(
+        status=Meeting.Status.RESCHEDULED,
+        notice_hours__lt=viewer.organisation.late_move_notice_hours,
+    )
     return list(
         series_qs.annotate(
             next_meeting_id=_next_meeting_subquery(now),
-            last_held=Subquery(held.values("scheduled_at")[:1]),
-            last_career=Subquery(held.filter(kind=Meeting.Kind.CAREER).values("scheduled_at")[:1]),
-            manager_cancellations=_count(by_manager.filter(status=Meeting.Status.CANCELLED)),
-            manager_late_moves=_count(
-                by_manager.filter(
-                    status=Meeting.Status.RESCHEDULED,
-                    notice_hours__lt=viewer.organisation.late_move_notice_hours,
-                )
-            ),
+            last_held=Subquery(held[:1]),
+            last_career=Subquery(held.filter(kind=Meeting.Kind.CAREER)[:1]),
+            manager_cancellations=manager_cancellations(viewer, now=now),
+            manager_late_moves=_count(late_moves),
+            **(extra or {}),
         ).order_by("report__name")
     )
+
+
+def _called_off_by_manager(viewer: Person, *, now: dt.datetime) -> QuerySet[Meeting]:
+    """The meetings of a series (the outer query's) its manager called off in the
+    organisation's cancellation window."""
+    window = dt.datetime.combine(
+        cancellation_window_start(
+            timezone.localdate(now), days=viewer.organisation.cancellation_warning_days
+        ),
+        dt.time(),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    return Meeting.objects.filter(
+        series=OuterRef("pk"), cancelled_by=OuterRef("manager"), cancelled_at__gte=window
+    )
+
+
+def manager_cancellations(viewer: Person, *, now: dt.datetime) -> Coalesce:
+    """How many meetings of a series (the outer query's) its manager cancelled in the
+    warnings window, as an annotation."""
+    return _count(_called_off_by_manager(viewer, now=now).filter(status=Meeting.Status.CANCELLED))
 
 
 def series_overviews(
@@ -199,15 +233,25 @@ def series_overviews(
 ) -> list[SeriesOverview]:
     """One line per series: next meeting, open and overdue items, warning signs."""
     now = now or timezone.now()
+    return overviews_of(viewer, series_counted(viewer, series_qs, now=now), now=now)
+
+
+def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> list[SeriesOverview]:
+    """The overview lines of series read by `series_counted` (three queries, or none
+    without series)."""
+    if not rows:
+        return []
     today = timezone.localdate(now)
-    rows = series_counted(viewer, series_qs, now=now)
+    by_pk = {row.pk: row for row in rows}
+    # Each next meeting takes its series (and their people) from the rows already read.
     meetings = {
         meeting.pk: meeting
         for meeting in access.meetings_visible_to(viewer)
+        .select_related(None)
         .filter(pk__in=[row.next_meeting_id for row in rows if row.next_meeting_id])
         .annotate(
-            report_topics=Count("topics", filter=Q(topics__author=F("series__report"))),
-            manager_topics=Count("topics", filter=Q(topics__author=F("series__manager"))),
+            report_topics=topics_by("series__report_id"),
+            manager_topics=topics_by("series__manager_id"),
         )
     }
     items = {
@@ -218,24 +262,46 @@ def series_overviews(
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
         .order_by()
     }
+    for meeting in meetings.values():
+        meeting.series = by_pk[meeting.series_id]
     away = meetings_on_days_away(meetings.values())
-    overviews = []
-    for row in rows:
-        counts = items.get(row.pk, {})
-        overview = SeriesOverview(
-            series=row,
+    return [
+        _overview(
+            viewer,
+            row,
             next_meeting=meetings.get(row.next_meeting_id),
-            open_items=counts.get("open", 0),
-            overdue_items=counts.get("overdue", 0),
-            last_held=row.last_held,
-            last_career=row.last_career,
-            manager_cancellations=row.manager_cancellations,
-            manager_late_moves=row.manager_late_moves,
+            open_items=items.get(row.pk, {}).get("open", 0),
+            overdue_items=items.get(row.pk, {}).get("overdue", 0),
             next_on_day_away=row.next_meeting_id in away,
+            now=now,
         )
-        overview.warnings = series_warnings(overview, organisation=viewer.organisation, now=now)
-        overviews.append(overview)
-    return overviews
+        for row in rows
+    ]
+
+
+def _overview(
+    viewer: Person,
+    row: Series,
+    *,
+    next_meeting: Meeting | None,
+    open_items: int,
+    overdue_items: int,
+    next_on_day_away: bool,
+    now: dt.datetime,
+) -> SeriesOverview:
+    overview = SeriesOverview(
+        series=row,
+        next_meeting=next_meeting,
+        open_items=open_items,
+        overdue_items=overdue_items,
+        last_held=row.last_held,
+        last_career=row.last_career,
+        manager_cancellations=row.manager_cancellations,
+        manager_late_moves=row.manager_late_moves,
+        next_on_day_away=next_on_day_away,
+    )
+    overview.warnings = series_warnings(overview, organisation=viewer.organisation, now=now)
+    return overview
 
 
 def series_warnings(
@@ -289,41 +355,76 @@ def series_overview(
     return series_overviews(viewer, visible, now=now)[0]
 
 
+def series_warnings_with(
+    viewer: Person,
+    series: Series,
+    *,
+    open_items: list[ActionItem],
+    now: dt.datetime | None = None,
+) -> list[str]:
+    """The warning signs of one series the viewer takes part in, from its open items as
+    the viewer sees them, already read: one query (its meeting figures)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    row = series_counted(viewer, access.series_visible_to(viewer).filter(pk=series.pk), now=now)
+    return _overview(
+        viewer,
+        row[0],
+        next_meeting=None,
+        open_items=len(open_items),
+        overdue_items=sum(1 for item in open_items if item.is_overdue(today)),
+        next_on_day_away=False,
+        now=now,
+    ).warnings
+
+
 def managed_overviews(viewer: Person, *, now: dt.datetime | None = None) -> list[SeriesOverview]:
     """The viewer's reports, as a manager."""
-    return home_overviews(viewer, now=now)[0]
+    return home_overviews(viewer, now=now).managed
+
+
+@dataclass(frozen=True)
+class HomeOverviews:
+    """The viewer's 1:1s, read in one pass: the open ones with their reports (as the
+    manager) and with their own manager (as the report), and the ended ones."""
+
+    managed: list[SeriesOverview]
+    own: list[SeriesOverview]
+    ended: list[Series]
 
 
 def home_overviews(
-    viewer: Person, *, now: dt.datetime | None = None
-) -> tuple[list[SeriesOverview], list[SeriesOverview]]:
-    """The viewer's open 1:1s in one pass: with their reports (as the manager), and with
-    their own manager (as the report)."""
-    rows = series_overviews(
-        viewer,
-        access.series_visible_to(viewer).filter(
-            Q(manager=viewer) | Q(report=viewer), ended_on__isnull=True
-        ),
-        now=now,
+    viewer: Person, *, now: dt.datetime | None = None, extra: dict[str, Any] | None = None
+) -> HomeOverviews:
+    """The viewer's 1:1s, open and ended, in one query of series (with the `extra`
+    annotations a caller adds to it)."""
+    now = now or timezone.now()
+    rows = series_counted(viewer, access.series_visible_to(viewer), now=now, extra=extra)
+    overviews = overviews_of(viewer, [row for row in rows if row.ended_on is None], now=now)
+    return HomeOverviews(
+        managed=[row for row in overviews if row.series.manager_id == viewer.pk],
+        own=[row for row in overviews if row.series.manager_id != viewer.pk],
+        ended=sorted((row for row in rows if row.ended_on is not None), key=lambda row: row.pk),
     )
-    managed = [row for row in rows if row.series.manager_id == viewer.pk]
-    return managed, [row for row in rows if row.series.manager_id != viewer.pk]
 
 
 def open_items_of(viewer: Person, *, limit: int = 8) -> list[ActionItem]:
     """The viewer's own open items, overdue first, then by due date."""
     return list(
         access.action_items_visible_to(viewer)
+        .select_related(None)
+        .select_related("series__manager", "series__report")
         .filter(owner=viewer, status=ActionItem.Status.OPEN)
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
     )
 
 
 def past_meetings_of(viewer: Person, *, as_report: bool, limit: int = 6) -> list[Meeting]:
-    """Recently held meetings, newest first, for their shared notes."""
+    """Recently held meetings, newest first, for their shared notes (their series unread)."""
     side = Q(series__report=viewer) if as_report else Q(series__manager=viewer)
     return list(
         access.meetings_visible_to(viewer)
+        .select_related(None)
         .filter(side, status=Meeting.Status.HELD)
         .order_by("-scheduled_at")[:limit]
     )
@@ -391,11 +492,6 @@ def action_items_page(
         fold_weeks=FOLD_OVERDUE_AFTER.days // 7,
         today=today,
     )
-
-
-def ended_series_of(viewer: Person) -> list[Series]:
-    """Past 1:1s (a former manager), kept for their history."""
-    return list(access.series_visible_to(viewer).filter(ended_on__isnull=False))
 
 
 # The viewer's side of a 1:1 -------------------------------------------------------
