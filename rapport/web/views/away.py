@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from rapport import access
-from rapport.errors import Refused
 from rapport.meetings import selectors
 from rapport.people import services
 from rapport.web.forms import AbsenceForm
-from rapport.web.views.common import person_view
+from rapport.web.views.common import form_saved, person_view
 
 UPCOMING_LIMIT = 40
 
@@ -40,14 +41,9 @@ def away(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request, AbsenceForm())
     form = AbsenceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.absence_add(actor=request.user, **form.cleaned_data)
-        except Refused as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Days away saved: 1:1s on them are flagged to move.")
-            return redirect("away")
+    add = partial(services.absence_add, actor=request.user)
+    if form_saved(request, form, add, "Days away saved: 1:1s on them are flagged to move."):
+        return redirect("away")
     return _page(request, form, status=400)
 
 

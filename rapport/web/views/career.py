@@ -22,7 +22,6 @@ from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
 from rapport.web.uploads import upload_too_big
 from rapport.web.views.common import (
-    back_to,
     back_with,
     is_htmx,
     parse_date,
@@ -31,6 +30,7 @@ from rapport.web.views.common import (
     refused_back,
     render_page,
     stashed,
+    written,
 )
 
 
@@ -74,20 +74,19 @@ def aspirations(request: HttpRequest, series_id: int) -> HttpResponse:
 def ladder_view(request: HttpRequest, series_id: int) -> HttpResponse:
     """The manager records where they see the IC relative to a level in one area."""
     found = access.career_series_for(request.user, series_id)
-    back = _career_url(found.pk, "ladder")
-    try:
-        services.ladder_view_record(
+    return written(
+        request,
+        _career_url(found.pk, "ladder"),
+        lambda: services.ladder_view_record(
             actor=request.user,
             series=found,
             area_key=request.POST.get("area_key", ""),
             level=request.POST.get("level", ""),
             position=request.POST.get("position", ""),
             sentence=request.POST.get("sentence", ""),
-        )
-    except Refused as error:
-        return refused_back(request, error, back)
-    messages.success(request, "Ladder view recorded.")
-    return back_to(request, back)
+        ),
+        message="Ladder view recorded.",
+    )
 
 
 @person_view("POST")
@@ -114,12 +113,12 @@ def _versions_save(
     done: Callable[[Sequence[object]], str],
 ) -> HttpResponse:
     """Save new versions of career texts and go back, saying what was kept (maybe nothing)."""
-    try:
-        saved = save()
-    except Refused as error:
-        return refused_back(request, error, back)
-    messages.success(request, done(saved) if saved else "Nothing changed: no new version was kept.")
-    return back_to(request, back)
+    return written(
+        request,
+        back,
+        save,
+        message=lambda saved: done(saved) if saved else "Nothing changed: no new version was kept.",
+    )
 
 
 @person_view("GET")
@@ -190,17 +189,22 @@ def ladder_edit(request: HttpRequest) -> HttpResponse:
 def ladder_import(request: HttpRequest) -> HttpResponse:
     """An org admin replaces the ladder with a YAML file, or the file is refused whole."""
     access.ladder_check_admin(request.user)
-    try:
+
+    def read_and_import() -> None:
         if upload_too_big(request):
             raise Refused("The ladder file is too large.")
         upload = request.FILES.get("file")
         if upload is None:
             raise Refused("Choose a ladder file (YAML) to import.")
         services.ladder_import(actor=request.user, text=upload.read())
-    except Refused as error:
-        return refused_back(request, error, reverse("ladder"))
-    messages.success(request, "Ladder imported: it replaces the previous one.")
-    return redirect("ladder")
+
+    return written(
+        request,
+        reverse("ladder"),
+        read_and_import,
+        message="Ladder imported: it replaces the previous one.",
+        follow_next=False,
+    )
 
 
 @person_view("GET")

@@ -5,6 +5,9 @@ The panels are assembled in `rapport.growth.selectors`; here requests are read a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,6 +21,7 @@ from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
 from rapport.web.views.common import (
     back_with,
+    found_for_method,
     is_htmx,
     parse_date,
     person_view,
@@ -26,6 +30,17 @@ from rapport.web.views.common import (
     see_other,
     stashed,
 )
+
+
+def _panel_write(write: Callable[[], object]) -> HttpResponse | None:
+    """A coaching panel's POST: None once `write()` is done, else the refusal's reason in
+    place (400), the panel staying as it was."""
+    try:
+        write()
+    except Refused as error:
+        return refuse(str(error))
+    return None
+
 
 # Prepare -------------------------------------------------------------------------
 
@@ -41,8 +56,9 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if phase not in selectors.PHASE_ITEMS:
         return refuse("A checklist phase is pre, during or post.")
     if request.method == "POST":
-        meeting = access.meeting_for_change(viewer, meeting_id)
-        try:
+        access.meeting_check_change(viewer, meeting)  # after the phase: a bad one is a 400
+
+        def write() -> None:
             if access.is_manager_in(viewer, meeting.series) or "item_key" in request.POST:
                 services.checklist_tick(
                     actor=viewer,
@@ -58,8 +74,9 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     prompt=request.POST.get("prompt", ""),
                     text=request.POST.get("text", ""),
                 )
-        except Refused as error:
-            return refuse(str(error))
+
+        if refusal := _panel_write(write):
+            return refusal
     else:
         record_read(
             request, AuditEvent.Action.PREPARE_VIEW, subject=meeting.series.report, target=meeting
@@ -84,9 +101,10 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if category is not None and category not in QUESTION_CATEGORIES:
         return refuse("Unknown question category.")
     if request.method == "POST":
-        meeting = access.meeting_for_coaching(viewer, meeting_id)
+        access.coaching_check_manager(viewer, meeting)
         org_id = request.POST.get("org_question_id", "")
-        try:
+
+        def write() -> None:
             if "focus_skill" in request.POST:
                 services.goal_set(
                     actor=viewer,
@@ -102,8 +120,9 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     org_question_id=int(org_id) if org_id.isdigit() else None,
                     answer=request.POST.get("answer", ""),
                 )
-        except Refused as error:
-            return refuse(str(error))
+
+        if refusal := _panel_write(write):
+            return refusal
         kept = None
     else:
         kept = stashed(request, f"meeting:{meeting.pk}:questions")
@@ -156,30 +175,29 @@ def _questions_url(meeting: Meeting, category: str) -> str:
 def feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Feedback given in this meeting; POST gives feedback or marks one received."""
     viewer = request.user
-    meeting = access.meeting_for(viewer, meeting_id)
+    meeting = found_for_method(request, access.meeting_for, meeting_id, access.meeting_check_change)
     if request.method == "POST":
-        meeting = access.meeting_for_change(viewer, meeting_id)
-        try:
-            if request.POST.get("feedback_id"):
-                record = access.feedback_for(viewer, request.POST["feedback_id"])
-                if record.meeting_id != meeting.pk:
-                    return refuse("That feedback belongs to another meeting.", 404)
-                mark = request.POST.get("mark")
-                value = request.POST.get("value") == "1"
-                if mark not in ("acknowledged", "acted_on"):
-                    return refuse("Mark feedback as acknowledged or acted on.")
-                services.feedback_mark(actor=viewer, feedback=record, **{mark: value})
-            else:
-                services.feedback_give(
-                    actor=viewer,
-                    meeting=meeting,
-                    kind=request.POST.get("kind", ""),
-                    situation=request.POST.get("situation", ""),
-                    behaviour=request.POST.get("behaviour", ""),
-                    impact=request.POST.get("impact", ""),
-                )
-        except Refused as error:
-            return refuse(str(error))
+        if request.POST.get("feedback_id"):
+            record = access.feedback_for(viewer, request.POST["feedback_id"])
+            if record.meeting_id != meeting.pk:
+                return refuse("That feedback belongs to another meeting.", 404)
+            mark = request.POST.get("mark")
+            if mark not in ("acknowledged", "acted_on"):
+                return refuse("Mark feedback as acknowledged or acted on.")
+            value = {mark: request.POST.get("value") == "1"}
+            write = partial(services.feedback_mark, actor=viewer, feedback=record, **value)
+        else:
+            write = partial(
+                services.feedback_give,
+                actor=viewer,
+                meeting=meeting,
+                kind=request.POST.get("kind", ""),
+                situation=request.POST.get("situation", ""),
+                behaviour=request.POST.get("behaviour", ""),
+                impact=request.POST.get("impact", ""),
+            )
+        if refusal := _panel_write(write):
+            return refusal
     panel = selectors.feedback_panel(viewer, meeting)
     return render_page(request, "web/coaching/feedback.html", panel)
 

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.forms import Form, PasswordInput
@@ -25,6 +25,8 @@ from django.http import (
 from django.shortcuts import render
 
 from rapport.errors import Refused
+
+T = TypeVar("T")
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -226,6 +228,66 @@ def refused_back(request: HttpRequest, error: Exception, fallback: str) -> HttpR
 
     messages.error(request, str(error))
     return see_other(_next_or(request, fallback))
+
+
+def written(
+    request: HttpRequest,
+    back: str,
+    write: Callable[[], object],
+    *,
+    message: str | Callable[[Any], str] = "",
+    errors: tuple[type[Exception], ...] = (Refused,),
+    follow_next: bool = True,
+) -> HttpResponse:
+    """A POST's usual end: run `write()`; a refusal goes back with its reason (`refused_back`),
+    else `message` (or `message(what write returned)`) is shown, if any, and the browser goes
+    back to the page it came from (`next`, unless not `follow_next`), else to `back`."""
+    try:
+        result = write()
+    except errors as error:
+        return refused_back(request, error, back)
+    said = message(result) if callable(message) else message
+    if said:
+        from django.contrib import messages
+
+        messages.success(request, said)
+    return back_to(request, back) if follow_next else HttpResponseRedirect(back)
+
+
+def form_saved(
+    request: HttpRequest,
+    form: Form,
+    write: Callable[..., object],
+    message: str | Callable[[Any], str],
+) -> bool:
+    """Whether a valid `form` was written by `write(**form.cleaned_data)`, `message` (or
+    `message(what write returned)`) shown; a refusal becomes the form's own error, for the
+    page to show it again."""
+    if not form.is_valid():
+        return False
+    try:
+        result = write(**form.cleaned_data)
+    except Refused as error:
+        form.add_error(None, str(error))
+        return False
+    from django.contrib import messages
+
+    messages.success(request, message(result) if callable(message) else message)
+    return True
+
+
+def found_for_method(
+    request: HttpRequest,
+    find: Callable[[Any, object], T],
+    object_id: object,
+    check_change: Callable[[Any, T], None],
+) -> T:
+    """What `find` shows the person (404 when hidden); for a POST, once `check_change` lets
+    them change it (403 otherwise): one query for both."""
+    found = find(request.user, object_id)
+    if request.method == "POST":
+        check_change(request.user, found)
+    return found
 
 
 def person_view(

@@ -3,6 +3,7 @@ peer feedback (the manager's requests, a colleague's answer page)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -13,17 +14,20 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.framework.goals import GOAL_STALE_AFTER
 from rapport.growth import selectors, services
+from rapport.growth.models import Goal
 from rapport.meetings import wording
 from rapport.meetings.models import Series
 from rapport.people.models import AuditEvent, Person
 from rapport.web.audit import record_read
 from rapport.web.views.common import (
     back_to,
+    found_for_method,
     is_htmx,
     parse_date,
     person_view,
     refuse,
     refused_back,
+    written,
 )
 
 # Fields of the goal form, as the page posts them.
@@ -74,9 +78,8 @@ def _goals_response(
 def series_goals(request: HttpRequest, series_id: int) -> HttpResponse:
     """The goals of a relationship with their progress and change log; POST adds a goal."""
     viewer = request.user
-    series = access.series_for(viewer, series_id)
+    series = found_for_method(request, access.series_for, series_id, access.career_check_change)
     if request.method == "POST":
-        series = access.series_for_career_change(viewer, series_id)
         try:
             values = _goal_values(request.POST)
             values.pop("status", None)
@@ -93,49 +96,57 @@ def series_goals(request: HttpRequest, series_id: int) -> HttpResponse:
 @person_view("POST")
 def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
     """Change a goal's fields (title, why, area, target date, status): each change is logged."""
-    viewer = request.user
-    goal = access.goal_for_change(viewer, goal_id)
-    try:
-        services.goal_update(actor=viewer, goal=goal, changes=_goal_values(request.POST))
-    except (ValueError, Refused) as error:
-        return refused_back(request, error, _goals_url(viewer, goal.owner))
-    return back_to(request, _goals_url(viewer, goal.owner))
+    return _goal_written(
+        request,
+        goal_id,
+        lambda goal: services.goal_update(
+            actor=request.user, goal=goal, changes=_goal_values(request.POST)
+        ),
+        errors=(ValueError, Refused),
+    )
 
 
 @person_view("POST")
 def goal_progress(request: HttpRequest, goal_id: int) -> HttpResponse:
     """A dated progress update on a goal, with an optional share done."""
-    viewer = request.user
-    goal = access.goal_for_change(viewer, goal_id)
-    try:
-        services.goal_progress_add(
-            actor=viewer,
+    return _goal_written(
+        request,
+        goal_id,
+        lambda goal: services.goal_progress_add(
+            actor=request.user,
             goal=goal,
             text=request.POST.get("text", ""),
             percent=_percent(request.POST.get("percent")),
-        )
-    except Refused as error:
-        return refused_back(request, error, _goals_url(viewer, goal.owner))
-    return back_to(request, _goals_url(viewer, goal.owner))
+        ),
+    )
 
 
 @person_view("POST")
 def goal_action_items(request: HttpRequest, goal_id: int) -> HttpResponse:
     """Link an action item to a goal, or unlink it (`linked=0`)."""
     viewer = request.user
-    goal = access.goal_for_change(viewer, goal_id)
-    if not request.POST.get("item_id"):
-        return refused_back(
-            request, Refused("Choose an action item to link."), _goals_url(viewer, goal.owner)
-        )
-    item = access.action_item_for(viewer, request.POST["item_id"])
-    try:
-        services.goal_action_item_link(
-            actor=viewer, goal=goal, item=item, linked=request.POST.get("linked", "1") != "0"
-        )
-    except Refused as error:
-        return refused_back(request, error, _goals_url(viewer, goal.owner))
-    return back_to(request, _goals_url(viewer, goal.owner))
+
+    def link(goal: Goal) -> None:
+        if not request.POST.get("item_id"):
+            raise Refused("Choose an action item to link.")
+        item = access.action_item_for(viewer, request.POST["item_id"])
+        linked = request.POST.get("linked", "1") != "0"
+        services.goal_action_item_link(actor=viewer, goal=goal, item=item, linked=linked)
+
+    return _goal_written(request, goal_id, link)
+
+
+def _goal_written(
+    request: HttpRequest,
+    goal_id: int,
+    write: Callable[[Goal], object],
+    errors: tuple[type[Exception], ...] = (Refused,),
+) -> HttpResponse:
+    """`write(goal)` to a goal the viewer may change, then back to its goals page."""
+    goal = access.goal_for_change(request.user, goal_id)
+    return written(
+        request, _goals_url(request.user, goal.owner), lambda: write(goal), errors=errors
+    )
 
 
 def _goals_url(viewer: Person, owner: Person) -> str:
@@ -284,11 +295,13 @@ def peer_summary(request: HttpRequest, series_id: int) -> HttpResponse:
     viewer = request.user
     series = access.series_for(viewer, series_id)
     access.peer_request_check_ask(viewer, series)
-    try:
-        services.peer_summary_write(actor=viewer, series=series, text=request.POST.get("text", ""))
-    except Refused as error:
-        return refused_back(request, error, reverse("series_peer", args=[series.pk]))
-    return back_to(request, reverse("series_peer", args=[series.pk]))
+    return written(
+        request,
+        reverse("series_peer", args=[series.pk]),
+        lambda: services.peer_summary_write(
+            actor=viewer, series=series, text=request.POST.get("text", "")
+        ),
+    )
 
 
 @person_view("GET")
@@ -320,9 +333,9 @@ def _request_response(
 def peer_request(request: HttpRequest, request_id: int) -> HttpResponse:
     """A colleague's answer page (strengths, one thing to change, an example) or decline."""
     viewer = request.user
-    found = access.peer_request_for(viewer, request_id)
+    check = access.peer_request_check_answer
+    found = found_for_method(request, access.peer_request_for, request_id, check)
     if request.method == "POST":
-        access.peer_request_check_answer(viewer, found)
         try:
             if request.POST.get("decline"):
                 services.peer_request_decline(actor=viewer, request=found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +22,14 @@ from rapport.people import selectors, services
 from rapport.people.models import AuditEvent, Person
 from rapport.web.audit import record_read
 from rapport.web.forms import InviteForm, PersonForm, RosterForm
-from rapport.web.views.common import back_with, person_view, render_page, restored, stashed
+from rapport.web.views.common import (
+    back_with,
+    form_saved,
+    person_view,
+    render_page,
+    restored,
+    stashed,
+)
 
 PersonAction = Callable[[HttpRequest, int], HttpResponse]
 
@@ -193,15 +200,10 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         managers=selectors.manager_choices(viewer, person=subject),
         suggested=selectors.manager_suggestions(viewer),
     )
-    if form.is_valid():
-        old_manager = subject.manager
-        try:
-            reporting.report_update(actor=viewer, person=subject, **form.cleaned_data)
-        except Refused as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _updated_message(subject, old_manager))
-            return redirect("person", subject.pk)
+    old_manager = subject.manager
+    update = partial(reporting.report_update, actor=viewer, person=subject)
+    if form_saved(request, form, update, lambda _: _updated_message(subject, old_manager)):
+        return redirect("person", subject.pk)
     subject = access.person_for(viewer, person_id)  # as saved, not as submitted
     return _person_page(request, subject, form=form, status=400)
 
@@ -244,12 +246,28 @@ def _refusals_on_the_persons_page(view: PersonAction) -> PersonAction:
     return wrapper
 
 
-@person_view("POST")
-@_refusals_on_the_persons_page
-def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+def _person_action(
+    find: Callable[[Person, object], Person] = access.person_for,
+) -> Callable[[Callable[[HttpRequest, Person], HttpResponse]], PersonAction]:
+    """A POST on someone's page: the view gets the person `find` gives the viewer (404 when
+    hidden), and a refusal is explained on that person's page."""
+
+    def decorate(view: Callable[[HttpRequest, Person], HttpResponse]) -> PersonAction:
+        @person_view("POST")
+        @_refusals_on_the_persons_page
+        @wraps(view)
+        def wrapper(request: HttpRequest, person_id: int) -> HttpResponse:
+            return view(request, find(request.user, person_id))
+
+        return wrapper
+
+    return decorate
+
+
+@_person_action(access.person_for_admin)
+def deactivate(request: HttpRequest, subject: Person) -> HttpResponse:
     """Stop someone signing in, once confirmed; their history stays."""
     viewer = request.user
-    subject = access.person_for_admin(viewer, person_id)
     if request.POST.get("confirm") != "yes":
         # Without the confirmation step's answer nothing happens: ask on the person's page.
         return redirect(reverse("person", args=[subject.pk]) + "?confirm=deactivate#deactivate")
@@ -262,24 +280,20 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect("person", subject.pk)
 
 
-@person_view("POST")
-@_refusals_on_the_persons_page
-def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
+@_person_action()
+def reactivate(request: HttpRequest, subject: Person) -> HttpResponse:
     """Let a deactivated person sign in again."""
     viewer = request.user
-    subject = access.person_for(viewer, person_id)
     reporting.report_reactivate(actor=viewer, person=subject)
     resumed = f" A 1:1 with {subject.manager.name} is open again." if subject.manager else ""
     messages.success(request, f"{subject.name} can sign in again.{resumed}")
     return redirect("person", subject.pk)
 
 
-@person_view("POST")
-@_refusals_on_the_persons_page
-def invite_link(request: HttpRequest, person_id: int) -> HttpResponse:
+@_person_action()
+def invite_link(request: HttpRequest, subject: Person) -> HttpResponse:
     """Show a fresh set-password link, for someone who has not chosen a password yet."""
     viewer = request.user
-    subject = access.person_for(viewer, person_id)
     link = services.person_invite_link(actor=viewer, person=subject)
     # Shown once on the person's page (as an invitation's link is on the people page): a
     # reload reads the page, never makes and mails another link.
@@ -292,12 +306,10 @@ def _person_url(person: Person) -> str:
     return reverse("person", args=[person.pk])
 
 
-@person_view("POST")
-@_refusals_on_the_persons_page
-def reset_send(request: HttpRequest, person_id: int) -> HttpResponse:
+@_person_action()
+def reset_send(request: HttpRequest, subject: Person) -> HttpResponse:
     """Mail someone a link to choose a new password; only they receive it."""
     viewer = request.user
-    subject = access.person_for(viewer, person_id)
     services.person_reset_send(actor=viewer, person=subject)
     messages.success(
         request,

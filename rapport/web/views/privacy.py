@@ -12,7 +12,7 @@ from rapport.errors import Refused
 from rapport.people import selectors as people_selectors
 from rapport.people.models import ErasureRule, Person
 from rapport.privacy import services
-from rapport.web.views.common import person_view, refused_back
+from rapport.web.views.common import person_view, written
 
 
 @person_view("GET")
@@ -30,12 +30,13 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @person_view("POST")
 def erasure_rule(request: HttpRequest) -> HttpResponse:
     """Choose what erasing someone does to the 1:1s they shared."""
-    try:
-        services.erasure_rule_set(actor=request.user, rule=request.POST.get("rule", ""))
-    except Refused as error:
-        return refused_back(request, error, reverse("privacy"))
-    messages.success(request, "Saved: erasing someone follows this rule from now on.")
-    return redirect("privacy")
+    return written(
+        request,
+        reverse("privacy"),
+        lambda: services.erasure_rule_set(actor=request.user, rule=request.POST.get("rule", "")),
+        message="Saved: erasing someone follows this rule from now on.",
+        follow_next=False,
+    )
 
 
 @person_view("GET", "POST")

@@ -12,7 +12,7 @@ from rapport.errors import Refused
 from rapport.framework import retrospectives as rules
 from rapport.insights import selectors, services
 from rapport.web import charts
-from rapport.web.views.common import person_view, refused_back
+from rapport.web.views.common import person_view, written
 from rapport.web.views.insights import RATING_SCALE
 
 
@@ -61,12 +61,12 @@ def retrospective_reply(request: HttpRequest, retrospective_id: int) -> HttpResp
     """The manager's one-line reply to a retrospective."""
     viewer = request.user
     retrospective = access.retrospective_for(viewer, retrospective_id)
-    try:
-        services.retrospective_reply(
+    return written(
+        request,
+        reverse("retrospectives", kwargs={"series_id": retrospective.series_id}),
+        lambda: services.retrospective_reply(
             actor=viewer, retrospective=retrospective, reply=request.POST.get("reply", "")
-        )
-    except Refused as error:
-        back = reverse("retrospectives", kwargs={"series_id": retrospective.series_id})
-        return refused_back(request, error, back)
-    messages.success(request, "Reply saved: your report sees it under their answers.")
-    return redirect("retrospectives", series_id=retrospective.series_id)
+        ),
+        message="Reply saved: your report sees it under their answers.",
+        follow_next=False,
+    )

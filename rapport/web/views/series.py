@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,7 +16,7 @@ from rapport.meetings.models import Series
 from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
 from rapport.web.forms import CadenceForm
-from rapport.web.views.common import person_view, render_page, see_other_with
+from rapport.web.views.common import form_saved, person_view, render_page, see_other_with
 
 
 def _page(request: HttpRequest, series: Series) -> HttpResponse:
@@ -66,14 +65,13 @@ def series(request: HttpRequest, series_id: int) -> HttpResponse:
 def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
     found = access.series_for_manager(request.user, series_id)
     form = CadenceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.series_update_cadence(actor=request.user, series=found, choice=form.choice())
-        except Refused:
-            pass  # the preview below says why, on the page's own address
-        else:
-            messages.success(request, "Cadence saved: the upcoming meetings follow it.")
-            return redirect("series", found.pk)
+
+    def save(**_cleaned: object) -> None:
+        services.series_update_cadence(actor=request.user, series=found, choice=form.choice())
+
+    if form_saved(request, form, save, "Cadence saved: the upcoming meetings follow it."):
+        return redirect("series", found.pk)
+    # Refused or not valid: the preview there says why, on the page's own address.
     return see_other_with(
         reverse("series", args=[found.pk]), form, anchor="cadence-form", preview="1"
     )

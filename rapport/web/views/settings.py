@@ -3,6 +3,8 @@ looked at their data, their export and their request to be erased."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +25,7 @@ from rapport.privacy.selectors import person_export
 from rapport.web.forms import OwnSettingsForm, PasswordChangeForm
 from rapport.web.views.common import (
     back_with,
+    form_saved,
     person_view,
     refused_back,
     render_page,
@@ -70,14 +73,9 @@ def _settings_page(
 def profile(request: HttpRequest) -> HttpResponse:
     """Save the person's own name, timezone and remote or co-located."""
     form = OwnSettingsForm.for_person(request.user, request.POST)
-    if form.is_valid():
-        try:
-            people_services.person_update_own(actor=request.user, **form.cleaned_data)
-        except Refused as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Your details are saved.")
-            return redirect("settings")
+    update = partial(people_services.person_update_own, actor=request.user)
+    if form_saved(request, form, update, "Your details are saved."):
+        return redirect("settings")
     return back_with(request, _settings_url("profile-title"), "settings:profile", form)
 
 
@@ -86,19 +84,15 @@ def profile(request: HttpRequest) -> HttpResponse:
 def password(request: HttpRequest) -> HttpResponse:
     """Change the person's password; this browser stays signed in, others are signed out."""
     form = PasswordChangeForm(request.POST)
-    if form.is_valid():
-        try:
-            people_services.person_password_change(
-                actor=request.user,
-                current_password=form.cleaned_data["current_password"],
-                new_password=form.cleaned_data["new_password"],
-            )
-        except Refused as error:
-            form.add_error(None, str(error))
-        else:
-            update_session_auth_hash(request, request.user)
-            messages.success(request, "Your password is changed.")
-            return redirect("settings")
+
+    def change(current_password: str, new_password: str, **_confirmation: str) -> None:
+        people_services.person_password_change(
+            actor=request.user, current_password=current_password, new_password=new_password
+        )
+
+    if form_saved(request, form, change, "Your password is changed."):
+        update_session_auth_hash(request, request.user)
+        return redirect("settings")
     return back_with(request, _settings_url("password-title"), "settings:password", form)
 
 
