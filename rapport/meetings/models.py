@@ -12,6 +12,7 @@ from django.utils.timezone import now
 from rapport.framework.agenda import MOOD_MAX, MOOD_MIN
 from rapport.framework.cadence import ADJUSTMENT_REASONS, SERIES_FREQUENCY_WEEKS, SERIES_MINUTES
 from rapport.framework.documentation import NOTE_SECTION_KEYS
+from rapport.framework.markdown import render_markdown
 from rapport.people import keys
 from rapport.people.models import Organisation, Person
 
@@ -120,6 +121,8 @@ class Meeting(models.Model):
     section_started_at = models.DateTimeField(null=True, blank=True)
     video_link = models.URLField(blank=True)
     summary = models.TextField(blank=True)
+    # The summary rendered and sanitised when it is written (`render_markdown`).
+    summary_html = models.TextField(blank=True)
     moved_to = models.OneToOneField(
         "self", models.SET_NULL, null=True, blank=True, related_name="moved_from"
     )
@@ -241,6 +244,15 @@ class SharedNotes(models.Model):
     career_goals = models.TextField(blank=True)
     career_next_focus = models.TextField(blank=True)
     follow_up = models.TextField(blank=True)
+    # Each section rendered and sanitised when it is written: `with_html` sets them.
+    their_topics_html = models.TextField(blank=True)
+    my_topics_html = models.TextField(blank=True)
+    feedback_html = models.TextField(blank=True)
+    context_html = models.TextField(blank=True)
+    career_progress_html = models.TextField(blank=True)
+    career_goals_html = models.TextField(blank=True)
+    career_next_focus_html = models.TextField(blank=True)
+    follow_up_html = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(Person, models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(default=now)
@@ -253,6 +265,26 @@ class SharedNotes(models.Model):
 
     def sections(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in self.SECTIONS}
+
+    def sections_html(self) -> dict[str, str]:
+        return {name: getattr(self, f"{name}_html") for name in self.SECTIONS}
+
+    @staticmethod
+    def with_html(sections: dict[str, str]) -> dict[str, str]:
+        """The sections to write and, next to each, its HTML: every write of a section uses this."""
+        return {
+            **sections,
+            **{f"{key}_html": render_markdown(text) for key, text in sections.items()},
+        }
+
+
+def is_rendered(model: type[models.Model], name: str) -> bool:
+    """A `<text>_html` column: the model's `<text>` as HTML, kept by the services writing it.
+
+    Erasure renders it again from the cleaned text instead of searching it.
+    """
+    text = name.removesuffix("_html")
+    return text != name and any(f.name == text for f in model._meta.concrete_fields)
 
 
 class PrivateNote(models.Model):

@@ -32,6 +32,7 @@ from rapport.framework.documentation import (
     recap_markdown,
 )
 from rapport.framework.levels import level_or_default
+from rapport.framework.markdown import render_markdown
 from rapport.meetings import wording
 from rapport.meetings.models import (
     OPENING_ORDER,
@@ -784,6 +785,8 @@ def _carried_to(topic: Topic) -> Topic | None:
 class NoteEntry:
     section: NoteSection
     text: str
+    # The text as sanitised HTML: stored with the notes, or rendered for a preview.
+    html: str
     # The stored text a save starts from (posted back as `base_<section>`).
     base: str
 
@@ -799,15 +802,22 @@ class NoteGroup:
 def note_groups(
     notes: SharedNotes, sections: dict[str, str] | None = None, *, career: bool = False
 ) -> list[NoteGroup]:
-    """The editor's headings, each with its sections, text and base.
+    """The editor's headings, each with its sections, text, HTML and base.
 
-    A regular 1:1 follows the documentation template; a career 1:1 its four parts.
+    A regular 1:1 follows the documentation template; a career 1:1 its four parts. The
+    HTML is the stored one; `sections` (typed, not saved: a preview) are rendered here.
     """
     stored = notes.sections()
-    values = sections if sections is not None else stored
+    if sections is None:
+        values, html = stored, notes.sections_html()
+    else:
+        values, html = sections, {key: render_markdown(text) for key, text in sections.items()}
 
     def entries(group: Iterable[NoteSection]) -> list[NoteEntry]:
-        return [NoteEntry(s, values.get(s.key, ""), stored.get(s.key, "")) for s in group]
+        return [
+            NoteEntry(s, values.get(s.key, ""), html.get(s.key, ""), stored.get(s.key, ""))
+            for s in group
+        ]
 
     if career:
         return [

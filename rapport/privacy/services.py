@@ -22,16 +22,18 @@ import secrets
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Refused
+from rapport.framework.markdown import render_markdown
 from rapport.growth.models import ChecklistTick, MeetingVisit
 from rapport.insights.models import SpeakerSide
 from rapport.meetings import services as meeting_services
-from rapport.meetings.models import PrivateNote, Series
+from rapport.meetings.models import PrivateNote, Series, is_rendered
 from rapport.notifications.models import Delivery, MailPreference
 from rapport.people import keys
 from rapport.people.audit import Action, audit_record, audit_record_each
@@ -222,18 +224,32 @@ def _scrub_row(
         if cleaned != value:
             setattr(row, text_field.attname, cleaned[: text_field.max_length or None])
             changed.append(text_field.name)
+            rendered = _rendered_of(type(row), text_field)
+            if rendered is not None:
+                setattr(row, rendered.attname, render_markdown(getattr(row, text_field.attname)))
+                changed.append(rendered.name)
     if changed:
         row.save(update_fields=changed)
 
 
 def _text_fields(model: type[models.Model]) -> list[models.Field]:
+    """The columns people's text is in; a text's stored HTML is rendered again from it."""
     return [
         f
         for f in model._meta.concrete_fields
         if isinstance(f, (models.CharField, models.TextField))
         and not f.choices
         and f.name not in {"password", "sealed_body", "calendar_token"}
+        and not is_rendered(model, f.name)
     ]
+
+
+def _rendered_of(model: type[models.Model], text_field: models.Field) -> models.Field | None:
+    """The `<text>_html` column holding a text's Markdown as HTML, if the model has one."""
+    try:
+        return model._meta.get_field(f"{text_field.name}_html")
+    except FieldDoesNotExist:
+        return None
 
 
 def _path(model: type[models.Model], goal: type[models.Model], depth: int = 4) -> str | None:

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from rapport import access
 from rapport.framework.levels import LEVEL_LABELS
-from rapport.web.markdown import render_markdown
+from rapport.framework.markdown import render_markdown
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -59,6 +59,11 @@ def relative(value: dt.datetime | None) -> str:
 
 def markdown(text: str | None) -> Markup:
     return Markup(render_markdown(text or ""))
+
+
+def stored_html(html: str) -> Markup:
+    """HTML that `render_markdown` made and sanitised when its text was written."""
+    return Markup(html)
 
 
 def csrf_once(request: HttpRequest) -> dict[str, Any]:
@@ -103,5 +108,7 @@ def environment(**options: Any) -> Environment:
         # Whose side of a 1:1 the viewer is on, decided in one place for every template.
         is_manager_in=access.is_manager_in,
     )
-    env.filters.update(local=local, day=day, relative=relative, markdown=markdown)
+    env.filters.update(
+        local=local, day=day, relative=relative, markdown=markdown, stored_html=stored_html
+    )
     return env

@@ -323,7 +323,7 @@ def feedback_give(
     notes, _ = SharedNotes.objects.select_for_update().get_or_create(meeting=meeting)
     notes.feedback = "\n".join(filter(None, [notes.feedback.rstrip(), _feedback_line(feedback)]))
     SharedNotes.objects.filter(pk=notes.pk).update(
-        feedback=notes.feedback,
+        **SharedNotes.with_html({"feedback": notes.feedback}),
         version=F("version") + 1,
         updated_by=actor,
         updated_at=now,

@@ -414,11 +414,11 @@ def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -
                    meeting.cancelled_by.pk, at(closed), " ".join(meeting.reason.split()),
                    notice, 1, id_of[id(moved)] if moved else None, at(created))  # fmt: skip
         rows.append(row)
-        texts = [meeting.notes.get(key, "") for key in sections]
-        if any(texts):
-            notes.append((pk, *texts, 1, manager_id, at(closed)))
+        texts = {key: meeting.notes.get(key, "") for key in sections}
+        if any(texts.values()):
+            notes.append((pk, *SharedNotes.with_html(texts).values(), 1, manager_id, at(closed)))
         else:
-            notes.append((pk, *texts, 0, None, at(created)))
+            notes.append((pk, *texts.values(), *texts.values(), 0, None, at(created)))
     # A moved meeting points at its new occurrence, written in the same batch: the
     # constraint is checked at commit.
     table.insert(rows)
@@ -472,7 +472,14 @@ MEETING_COLUMNS = (
     "ended_at", "held_minutes", "mood", "cancelled_by_id", "cancelled_at", "cancel_reason",
     "notice_hours", "sequence", "moved_to_id", "created_at",
 )  # fmt: skip
-NOTES_COLUMNS = ("meeting_id", *SharedNotes.SECTIONS, "version", "updated_by_id", "updated_at")
+NOTES_COLUMNS = (
+    "meeting_id",
+    *SharedNotes.SECTIONS,
+    *(f"{key}_html" for key in SharedNotes.SECTIONS),
+    "version",
+    "updated_by_id",
+    "updated_at",
+)
 TOPIC_COLUMNS = (
     "meeting_id", "author_id", "text", "kind", "position", "added_before_start", "discussed",
     "carried_from_id", "created_at",

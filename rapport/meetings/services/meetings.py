@@ -22,6 +22,7 @@ from rapport.framework.cadence import (
     SERIES_MINUTES,
     reschedule_refusal,
 )
+from rapport.framework.markdown import render_markdown
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, PartTime, PrivateNote, SharedNotes, Topic
 from rapport.meetings.selectors import plan_for
@@ -311,8 +312,8 @@ def _agenda_move(source: Meeting, target: Meeting) -> None:
     source.topics.update(meeting=target)
     source.action_items.update(meeting=target)
     if source.summary and not target.summary:
-        target.summary = source.summary
-        target.save(update_fields=["summary"])
+        target.summary, target.summary_html = source.summary, source.summary_html
+        target.save(update_fields=["summary", "summary_html"])
 
 
 def _notes_move(source: Meeting, target: Meeting) -> None:
@@ -320,7 +321,10 @@ def _notes_move(source: Meeting, target: Meeting) -> None:
     notes = SharedNotes.objects.filter(meeting=source).first()
     if notes is not None and any(notes.sections().values()):
         SharedNotes.objects.filter(meeting=target).update(
-            version=F("version") + 1, updated_by=notes.updated_by, **notes.sections()
+            version=F("version") + 1,
+            updated_by=notes.updated_by,
+            **notes.sections(),
+            **{f"{key}_html": html for key, html in notes.sections_html().items()},
         )
     PrivateNote.objects.filter(meeting=source).update(meeting=target)
 
@@ -383,5 +387,6 @@ def meeting_set_summary(
     if len(summary) > SUMMARY_LIMIT:
         raise Refused(f"A summary is limited to {SUMMARY_LIMIT:,} characters.")
     meeting.summary = summary.strip()
-    meeting.save(update_fields=["summary"])
+    meeting.summary_html = render_markdown(meeting.summary)
+    meeting.save(update_fields=["summary", "summary_html"])
     return meeting

@@ -66,7 +66,10 @@ def shared_notes_save(
             conflicts.append(key)
     if changes:
         SharedNotes.objects.filter(pk=notes.pk).update(
-            version=F("version") + 1, updated_by=actor, updated_at=now or timezone.now(), **changes
+            version=F("version") + 1,
+            updated_by=actor,
+            updated_at=now or timezone.now(),
+            **SharedNotes.with_html(changes),
         )
     notes.refresh_from_db()  # the caller's copy shows what is stored now
     return NotesMerge(notes, tuple(changes), tuple(conflicts))

@@ -291,12 +291,13 @@ def _shared_notes_view(
     request: HttpRequest, meeting: Meeting, notes: SharedNotes, typed: dict[str, str] | None
 ) -> HttpResponse:
     """The typed text rendered (preview), or the editor as saved now (reload)."""
-    sections = {**notes.sections(), **typed} if typed is not None else notes.sections()
+    typed_sections = {**notes.sections(), **typed} if typed is not None else None
+    sections = typed_sections or notes.sections()
     context = {
         **_people(request.user, meeting),
         "meeting": meeting,
         "notes": notes,
-        "note_groups": selectors.note_groups(notes, sections, career=meeting.is_career),
+        "note_groups": selectors.note_groups(notes, typed_sections, career=meeting.is_career),
         "notes_written": any(sections.values()),
         "reloaded": True,
     }
