@@ -28,6 +28,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from rapport import __version__, access
+from rapport.meetings.models import is_rendered
 from rapport.people.models import Organisation
 
 FORMAT = "rapport-export"
@@ -77,7 +78,7 @@ class OrganisationExport:
         yield text.removesuffix("\n}").encode()
         records = access.organisation_records_for_operator(self.organisation)
         for key, queryset in records.items():
-            fields = PERSON_FIELDS if key == "people" else _columns(queryset.model)
+            fields = PERSON_FIELDS if key == "people" else exported_columns(queryset.model)
             yield f',\n  "{key}": '.encode()
             yield from self._rows(key, queryset, fields)
         yield b"\n}\n"
@@ -167,9 +168,10 @@ def _json_values(model: type[Model], fields: tuple[str, ...]) -> list[str | Func
     return found
 
 
-def _columns(model: type[Model]) -> tuple[str, ...]:
-    """Every column of the model, in its order (what `.values()` gives), the key first."""
-    names = [f.attname for f in model._meta.concrete_fields]
+def exported_columns(model: type[Model]) -> tuple[str, ...]:
+    """Every column of the model, in its order (what `.values()` gives), the key first;
+    not the `<text>_html` columns, which only repeat their text as HTML."""
+    names = [f.attname for f in model._meta.concrete_fields if not is_rendered(model, f.name)]
     pk = model._meta.pk.attname
     return (pk, *(name for name in names if name != pk))
 
