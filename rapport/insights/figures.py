@@ -26,6 +26,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     When,
     Window,
 )
@@ -44,7 +45,7 @@ from rapport.meetings.selectors import series_counted
 from rapport.people.models import Organisation, Person
 
 
-class _Count(Subquery):
+class RowCount(Subquery):
     """How many distinct rows a correlated queryset (filtered on an OuterRef) has."""
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
@@ -73,11 +74,11 @@ def _annotated(
     goals = Goal.objects.filter(owner=OuterRef("report_id"), status=Goal.Status.ACTIVE)
     since = now - dt.timedelta(weeks=goal_weeks)
     return series_qs.select_related("report", "manager").annotate(
-        held_in_window=_Count(held.filter(scheduled_at__gte=start)),
+        held_in_window=RowCount(held.filter(scheduled_at__gte=start)),
         last_career_topic=Subquery(career_topics.values("meeting__scheduled_at")[:1]),
         review_on=F("development_plan__next_review_on"),
-        goals_active=_Count(goals),
-        goals_updated=_Count(goals.filter(progress__written_at__gte=since)),
+        goals_active=RowCount(goals),
+        goals_updated=RowCount(goals.filter(progress__written_at__gte=since)),
     )
 
 
@@ -615,7 +616,7 @@ def trends(
 ) -> dict[str, list[tuple[str, float | None]]]:
     """Per calendar month: IC agenda share, manager talk share, mood, items done on time,
     manager cancellations and the average retrospective rating of these relationships
-    (already checked visible), in two queries: the items and ratings are the rows' own."""
+    (already checked visible), in one query: the items and ratings are the rows' own."""
     now = now or timezone.now()
     series_ids = [rel.series.pk for rel in rows]
     today = timezone.localdate(now)
@@ -631,6 +632,16 @@ def trends(
         .annotate(month=TruncMonth("scheduled_at"))
         .values("month")
         .annotate(
+            # The held 1:1s' topics, and those the report brought.
+            topics=Sum(RowCount(Topic.objects.filter(meeting=OuterRef("pk"))), filter=held),
+            ic_topics=Sum(
+                RowCount(
+                    Topic.objects.filter(
+                        meeting=OuterRef("pk"), author_id=OuterRef("series__report_id")
+                    )
+                ),
+                filter=held,
+            ),
             mood=Avg("mood", filter=held),
             talk=Avg("manager_talk_share", filter=held),
             # Called off by the manager, as the series warnings count them.
@@ -641,21 +652,6 @@ def trends(
                     cancelled_by=F("series__manager"),
                 ),
             ),
-        )
-        .order_by()
-    }
-    topics = {
-        _key(row["month"]): row
-        for row in Topic.objects.filter(
-            meeting__series_id__in=series_ids,
-            meeting__status=Meeting.Status.HELD,
-            meeting__scheduled_at__gte=start,
-            meeting__scheduled_at__lte=now,
-        )
-        .annotate(month=TruncMonth("meeting__scheduled_at"))
-        .values("month")
-        .annotate(
-            total=Count("pk"), ic=Count("pk", filter=Q(author_id=F("meeting__series__report_id")))
         )
         .order_by()
     }
@@ -682,7 +678,12 @@ def trends(
 
     return {
         "agenda": series(
-            [_percent(topics[k]["ic"], topics[k]["total"]) if k in topics else None for k in keys]
+            [
+                _percent(meetings[k]["ic_topics"] or 0, meetings[k]["topics"] or 0)
+                if k in meetings
+                else None
+                for k in keys
+            ]
         ),
         "talk": series([rounded(meetings[k]["talk"]) if k in meetings else None for k in keys]),
         "mood": series([rounded(meetings[k]["mood"], 1) if k in meetings else None for k in keys]),
