@@ -329,10 +329,24 @@ def relationships(
     thresholds = thresholds or thresholds_for(viewer.organisation)
     window_days = thresholds["window_days"]
     start = _window_start(now, window_days)
+    # The window's feedback, through the viewer's access (participants only), as counts of
+    # the one series query.
+    feedback = access.feedback_visible_to(viewer).filter(
+        series=OuterRef("pk"), created_at__gte=start
+    )
+    acknowledged = feedback.filter(acknowledged_at__isnull=False)
+    feedback_counts = {
+        "count": feedback,
+        "positive": feedback.filter(kind="positive"),
+        "constructive": feedback.filter(kind="constructive"),
+        "acknowledged": acknowledged,
+        "acted": acknowledged.filter(acted_on_at__isnull=False),
+    }
     counted = series_counted(
         viewer,
         _annotated(series_qs, now=now, start=start, goal_weeks=thresholds["goal_progress_weeks"]),
         now=now,
+        extra={f"feedback_{key}": RowCount(rows) for key, rows in feedback_counts.items()},
     )
     ids = [series.pk for series in counted]
     if not ids:
@@ -422,22 +436,12 @@ def relationships(
             month[0] += row["month_due"]
             month[1] += row["month_on_time"]
 
-    # 3. Feedback of the window (through the viewer's access: participants only).
-    feedback = (
-        access.feedback_visible_to(viewer)
-        .filter(series_id__in=ids, created_at__gte=start)
-        .values("series_id")
-        .annotate(
-            count=Count("pk"),
-            positive=Count("pk", filter=Q(kind="positive")),
-            constructive=Count("pk", filter=Q(kind="constructive")),
-            acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
-            acted=Count("pk", filter=Q(acknowledged_at__isnull=False, acted_on_at__isnull=False)),
-        )
-        .order_by()
-    )
-    for row in feedback:
-        found[row["series_id"]].feedback = {k: v for k, v in row.items() if k != "series_id"}
+    # 3. Feedback of the window, counted in the series query.
+    for series in counted:
+        if series.feedback_count:
+            found[series.pk].feedback = {
+                key: getattr(series, f"feedback_{key}") for key in feedback_counts
+            }
 
     # 4. Retrospectives; constructive feedback before a review date, where one is set.
     ratings = retrospective_points(ids, now)
