@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from rapport.growth.services.career import goal_create, goal_progress_add
 from rapport.meetings import services
 from rapport.meetings.services import report_invite
 from rapport.notifications import calendar
@@ -61,6 +62,11 @@ def _pages(cast) -> dict[str, tuple[object, Callable[[], str]]]:
         "remote": (cast.mia, lambda: reverse("meeting_remote", args=[meeting.pk])),
         "talk": (cast.mia, lambda: reverse("meeting_talk", args=[meeting.pk])),
         "meeting invite": (cast.mia, lambda: reverse("meeting_invite", args=[meeting.pk])),
+        "evidence packet": (cast.mia, lambda: reverse("career_packet", args=[series.pk])),
+        "evidence packet, Markdown": (
+            cast.mia,
+            lambda: reverse("career_packet_md", args=[series.pk]),
+        ),
         "goals": (cast.mia, lambda: reverse("series_goals", args=[series.pk])),
         "development plan": (cast.mia, lambda: reverse("development_plan", args=[series.pk])),
         "meeting goals": (cast.mia, lambda: reverse("meeting_goals", args=[meeting.pk])),
@@ -109,6 +115,8 @@ PAGES = [
     "remote",
     "talk",
     "meeting invite",
+    "evidence packet",
+    "evidence packet, Markdown",
     "goals",
     "development plan",
     "meeting goals",
@@ -117,6 +125,10 @@ PAGES = [
     "peer requests",
     "person erase",
 ]
+
+
+# Pages that read the report's goals are measured with one set, its progress logged.
+WITH_A_GOAL = {"evidence packet", "evidence packet, Markdown", "goals", "development plan"}
 
 
 def _grow(cast, n: int) -> None:
@@ -153,6 +165,9 @@ def _count(client, url: str) -> int:
 @pytest.mark.parametrize("name", PAGES)
 def test_each_page_costs_the_same_few_queries_however_much_data(client_for, cast, name) -> None:
     viewer, url = _pages(cast)[name]
+    if name in WITH_A_GOAL:
+        goal = goal_create(actor=cast.mia, series=cast.ray.series.get(), title="Lead a design")
+        goal_progress_add(actor=cast.ray, goal=goal, text="Drafted it", percent=40)
     client = client_for(viewer)
     _count(client, url())  # the first view may write an audit row; count from the next
     few = _count(client, url())
