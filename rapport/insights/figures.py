@@ -30,7 +30,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models.functions import RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
 
 from rapport import access
@@ -346,7 +346,10 @@ def relationships(
         viewer,
         _annotated(series_qs, now=now, start=start, goal_weeks=thresholds["goal_progress_weeks"]),
         now=now,
-        extra={f"feedback_{key}": RowCount(rows) for key, rows in feedback_counts.items()},
+        extra={
+            **{f"feedback_{key}": RowCount(rows) for key, rows in feedback_counts.items()},
+            "review_constructive": _review_feedback(viewer, thresholds["review_lookback_days"]),
+        },
     )
     ids = [series.pk for series in counted]
     if not ids:
@@ -445,9 +448,10 @@ def relationships(
 
     # 4. Retrospectives; constructive feedback before a review date, where one is set.
     ratings = retrospective_points(ids, now)
-    reviews = {series.pk: series.review_on for series in counted if series.review_on}
-    if reviews:
-        _review_feedback(viewer, found, reviews, thresholds["review_lookback_days"])
+    for series in counted:
+        if series.review_on:
+            found[series.pk].review_on = series.review_on
+            found[series.pk].review_constructive = series.review_constructive
 
     for series in counted:
         rel = found[series.pk]
@@ -471,23 +475,19 @@ def relationships(
     return [found[pk] for pk in ids]
 
 
-def _review_feedback(
-    viewer: Person, found: dict[int, Relationship], reviews: dict[int, dt.date], days: int
-) -> None:
-    """Constructive feedback in the `days` before each series' review date (one query)."""
-    first = min(reviews.values()) - dt.timedelta(days=days)
-    dates = (
+def _review_feedback(viewer: Person, days: int) -> RowCount:
+    """The constructive feedback of the series (the outer query's) in the `days` before
+    its review date, both days counted as dates in UTC (a subquery)."""
+    lookback = dt.timedelta(days=days)
+    return RowCount(
         access.feedback_visible_to(viewer)
-        .filter(series_id__in=list(reviews), kind="constructive", created_at__date__gte=first)
-        .values_list("series_id", "created_at")
+        .filter(series=OuterRef("pk"), kind="constructive")
+        .annotate(
+            on=TruncDate("created_at", tzinfo=dt.UTC),
+            on_ahead=TruncDate(F("created_at") + lookback, tzinfo=dt.UTC),
+        )
+        .filter(on__lte=OuterRef("review_on"), on_ahead__gte=OuterRef("review_on"))
     )
-    for pk, on in reviews.items():
-        if pk in found:
-            found[pk].review_on, found[pk].review_constructive = on, 0
-    for pk, created in dates:
-        on = reviews[pk]
-        if on - dt.timedelta(days=days) <= created.date() <= on and pk in found:
-            found[pk].review_constructive += 1
 
 
 def relationship_for(viewer: Person, series: Series, *, now: dt.datetime | None = None):
