@@ -640,9 +640,22 @@ def person_for_mail_link(person_id: object) -> Person:
 # Insights: figures of a relationship, a team, an organisation ---------------------
 
 
+def insight_series_visible_to(person: Person) -> QuerySet[Series]:
+    """A relationship's figures are its two people's: the manager and the report."""
+    return series_visible_to(person)
+
+
+def insight_series_matching(person: Person, series_id: object) -> QuerySet[Series]:
+    """`insight_series_visible_to` narrowed to this id, unrun (404 for what is not an id)."""
+    try:
+        return insight_series_visible_to(person).filter(pk=_id(series_id))
+    except (ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+
+
 def insight_series_for(person: Person, series_id: object) -> Series:
-    """A relationship's figures are its two people's: the manager and the report, else 404."""
-    return series_for(person, series_id)
+    """One relationship whose figures the person reads (`insight_series_visible_to`), else 404."""
+    return _one(insight_series_visible_to(person), series_id)
 
 
 def sees_team_insights(person: Person) -> bool:
@@ -670,18 +683,19 @@ def sees_aggregates(person: Person) -> bool:
     return person.is_org_admin or manages_managers(person)
 
 
-def aggregate_series_for(person: Person) -> QuerySet[Series]:
+def aggregate_series_for(person: Person, *, oversees: bool | None = None) -> QuerySet[Series]:
     """The open 1:1s whose counts a person reads as aggregates only (never one of them).
 
     An org admin reads the whole organisation; a manager's manager the teams of the
-    managers below them, two levels down. Anyone else reads none.
+    managers below them, two levels down. Anyone else reads none. `oversees` is whether the
+    person manages managers, when the caller has answered it already (`insight_views`).
     """
     open_series = Series.objects.filter(
         organisation_id=person.organisation_id, ended_on__isnull=True
     )
     if person.is_org_admin:
         return open_series
-    if manages_managers(person):
+    if manages_managers(person) if oversees is None else oversees:
         return open_series.filter(Q(manager__manager=person) | Q(manager__manager__manager=person))
     return open_series.none()
 

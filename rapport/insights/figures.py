@@ -26,10 +26,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models.functions import RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
 
 from rapport import access
@@ -44,7 +45,7 @@ from rapport.meetings.selectors import series_counted
 from rapport.people.models import Organisation, Person
 
 
-class _Count(Subquery):
+class RowCount(Subquery):
     """How many distinct rows a correlated queryset (filtered on an OuterRef) has."""
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
@@ -73,11 +74,11 @@ def _annotated(
     goals = Goal.objects.filter(owner=OuterRef("report_id"), status=Goal.Status.ACTIVE)
     since = now - dt.timedelta(weeks=goal_weeks)
     return series_qs.select_related("report", "manager").annotate(
-        held_in_window=_Count(held.filter(scheduled_at__gte=start)),
+        held_in_window=RowCount(held.filter(scheduled_at__gte=start)),
         last_career_topic=Subquery(career_topics.values("meeting__scheduled_at")[:1]),
         review_on=F("development_plan__next_review_on"),
-        goals_active=_Count(goals),
-        goals_updated=_Count(goals.filter(progress__written_at__gte=since)),
+        goals_active=RowCount(goals),
+        goals_updated=RowCount(goals.filter(progress__written_at__gte=since)),
     )
 
 
@@ -328,10 +329,27 @@ def relationships(
     thresholds = thresholds or thresholds_for(viewer.organisation)
     window_days = thresholds["window_days"]
     start = _window_start(now, window_days)
+    # The window's feedback, through the viewer's access (participants only), as counts of
+    # the one series query.
+    feedback = access.feedback_visible_to(viewer).filter(
+        series=OuterRef("pk"), created_at__gte=start
+    )
+    acknowledged = feedback.filter(acknowledged_at__isnull=False)
+    feedback_counts = {
+        "count": feedback,
+        "positive": feedback.filter(kind="positive"),
+        "constructive": feedback.filter(kind="constructive"),
+        "acknowledged": acknowledged,
+        "acted": acknowledged.filter(acted_on_at__isnull=False),
+    }
     counted = series_counted(
         viewer,
         _annotated(series_qs, now=now, start=start, goal_weeks=thresholds["goal_progress_weeks"]),
         now=now,
+        extra={
+            **{f"feedback_{key}": RowCount(rows) for key, rows in feedback_counts.items()},
+            "review_constructive": _review_feedback(viewer, thresholds["review_lookback_days"]),
+        },
     )
     ids = [series.pk for series in counted]
     if not ids:
@@ -421,28 +439,19 @@ def relationships(
             month[0] += row["month_due"]
             month[1] += row["month_on_time"]
 
-    # 3. Feedback of the window (through the viewer's access: participants only).
-    feedback = (
-        access.feedback_visible_to(viewer)
-        .filter(series_id__in=ids, created_at__gte=start)
-        .values("series_id")
-        .annotate(
-            count=Count("pk"),
-            positive=Count("pk", filter=Q(kind="positive")),
-            constructive=Count("pk", filter=Q(kind="constructive")),
-            acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
-            acted=Count("pk", filter=Q(acknowledged_at__isnull=False, acted_on_at__isnull=False)),
-        )
-        .order_by()
-    )
-    for row in feedback:
-        found[row["series_id"]].feedback = {k: v for k, v in row.items() if k != "series_id"}
+    # 3. Feedback of the window, counted in the series query.
+    for series in counted:
+        if series.feedback_count:
+            found[series.pk].feedback = {
+                key: getattr(series, f"feedback_{key}") for key in feedback_counts
+            }
 
     # 4. Retrospectives; constructive feedback before a review date, where one is set.
     ratings = retrospective_points(ids, now)
-    reviews = {series.pk: series.review_on for series in counted if series.review_on}
-    if reviews:
-        _review_feedback(viewer, found, reviews, thresholds["review_lookback_days"])
+    for series in counted:
+        if series.review_on:
+            found[series.pk].review_on = series.review_on
+            found[series.pk].review_constructive = series.review_constructive
 
     for series in counted:
         rel = found[series.pk]
@@ -466,23 +475,19 @@ def relationships(
     return [found[pk] for pk in ids]
 
 
-def _review_feedback(
-    viewer: Person, found: dict[int, Relationship], reviews: dict[int, dt.date], days: int
-) -> None:
-    """Constructive feedback in the `days` before each series' review date (one query)."""
-    first = min(reviews.values()) - dt.timedelta(days=days)
-    dates = (
+def _review_feedback(viewer: Person, days: int) -> RowCount:
+    """The constructive feedback of the series (the outer query's) in the `days` before
+    its review date, both days counted as dates in UTC (a subquery)."""
+    lookback = dt.timedelta(days=days)
+    return RowCount(
         access.feedback_visible_to(viewer)
-        .filter(series_id__in=list(reviews), kind="constructive", created_at__date__gte=first)
-        .values_list("series_id", "created_at")
+        .filter(series=OuterRef("pk"), kind="constructive")
+        .annotate(
+            on=TruncDate("created_at", tzinfo=dt.UTC),
+            on_ahead=TruncDate(F("created_at") + lookback, tzinfo=dt.UTC),
+        )
+        .filter(on__lte=OuterRef("review_on"), on_ahead__gte=OuterRef("review_on"))
     )
-    for pk, on in reviews.items():
-        if pk in found:
-            found[pk].review_on, found[pk].review_constructive = on, 0
-    for pk, created in dates:
-        on = reviews[pk]
-        if on - dt.timedelta(days=days) <= created.date() <= on and pk in found:
-            found[pk].review_constructive += 1
 
 
 def relationship_for(viewer: Person, series: Series, *, now: dt.datetime | None = None):
@@ -615,7 +620,7 @@ def trends(
 ) -> dict[str, list[tuple[str, float | None]]]:
     """Per calendar month: IC agenda share, manager talk share, mood, items done on time,
     manager cancellations and the average retrospective rating of these relationships
-    (already checked visible), in two queries: the items and ratings are the rows' own."""
+    (already checked visible), in one query: the items and ratings are the rows' own."""
     now = now or timezone.now()
     series_ids = [rel.series.pk for rel in rows]
     today = timezone.localdate(now)
@@ -631,6 +636,16 @@ def trends(
         .annotate(month=TruncMonth("scheduled_at"))
         .values("month")
         .annotate(
+            # The held 1:1s' topics, and those the report brought.
+            topics=Sum(RowCount(Topic.objects.filter(meeting=OuterRef("pk"))), filter=held),
+            ic_topics=Sum(
+                RowCount(
+                    Topic.objects.filter(
+                        meeting=OuterRef("pk"), author_id=OuterRef("series__report_id")
+                    )
+                ),
+                filter=held,
+            ),
             mood=Avg("mood", filter=held),
             talk=Avg("manager_talk_share", filter=held),
             # Called off by the manager, as the series warnings count them.
@@ -641,21 +656,6 @@ def trends(
                     cancelled_by=F("series__manager"),
                 ),
             ),
-        )
-        .order_by()
-    }
-    topics = {
-        _key(row["month"]): row
-        for row in Topic.objects.filter(
-            meeting__series_id__in=series_ids,
-            meeting__status=Meeting.Status.HELD,
-            meeting__scheduled_at__gte=start,
-            meeting__scheduled_at__lte=now,
-        )
-        .annotate(month=TruncMonth("meeting__scheduled_at"))
-        .values("month")
-        .annotate(
-            total=Count("pk"), ic=Count("pk", filter=Q(author_id=F("meeting__series__report_id")))
         )
         .order_by()
     }
@@ -682,7 +682,12 @@ def trends(
 
     return {
         "agenda": series(
-            [_percent(topics[k]["ic"], topics[k]["total"]) if k in topics else None for k in keys]
+            [
+                _percent(meetings[k]["ic_topics"] or 0, meetings[k]["topics"] or 0)
+                if k in meetings
+                else None
+                for k in keys
+            ]
         ),
         "talk": series([rounded(meetings[k]["talk"]) if k in meetings else None for k in keys]),
         "mood": series([rounded(meetings[k]["mood"], 1) if k in meetings else None for k in keys]),

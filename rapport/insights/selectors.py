@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from rapport.growth.selectors import home_page as growth_home_page
 from rapport.insights import figures
 from rapport.insights.models import Retrospective, TalkMeasure
 from rapport.insights.transcripts import FORMAT_LABELS
-from rapport.meetings.models import Meeting, Series
+from rapport.meetings.models import Meeting, Series, Topic
 from rapport.meetings.selectors import manager_cancellations
 from rapport.people.models import Organisation, Person
 
@@ -217,7 +217,9 @@ def insights_page(
         team=team,
         own=[row for row in rows if row.series.report_id == viewer.pk],
         aggregates=(
-            aggregates_for(viewer, now=now, thresholds=thresholds) if has_aggregates else None
+            aggregates_for(viewer, now=now, thresholds=thresholds, oversees=True)
+            if has_aggregates
+            else None
         ),
         is_admin=viewer.is_org_admin,
     )
@@ -226,7 +228,22 @@ def insights_page(
 def relationship_view(viewer: Person, series: Series, *, now: dt.datetime | None = None):
     """One relationship's figures and the rows behind them, for one of its two people."""
     now = now or timezone.now()
-    rel = figures.relationship_for(viewer, series, now=now)
+    return _relationship_rows(viewer, figures.relationship_for(viewer, series, now=now), now=now)
+
+
+def relationship_page(viewer: Person, series_id: int, *, now: dt.datetime | None = None):
+    """`relationship_view` of the 1:1 with this id, found by the figures' own series query
+    among those whose figures the viewer reads (`access.insight_series_for`), else 404."""
+    now = now or timezone.now()
+    rows = figures.relationships(viewer, access.insight_series_matching(viewer, series_id), now=now)
+    if not rows:
+        raise Http404(access.NOT_FOUND)
+    return _relationship_rows(viewer, rows[0], now=now)
+
+
+def _relationship_rows(viewer: Person, rel: figures.Relationship, *, now: dt.datetime):
+    """The relationship with its items due and feedback of the window, and its trends."""
+    series = rel.series
     start = now - dt.timedelta(days=rel.window_days)
     today = timezone.localdate(now)
     items = list(
@@ -258,75 +275,97 @@ class AggregateRow:
 
 
 def aggregates_for(
-    viewer: Person, *, now: dt.datetime | None = None, thresholds: dict[str, int] | None = None
+    viewer: Person,
+    *,
+    now: dt.datetime | None = None,
+    thresholds: dict[str, int] | None = None,
+    oversees: bool | None = None,
 ) -> list[AggregateRow]:
     """Per manager the viewer oversees: cadence kept, cancellations, IC agenda share.
 
-    Four queries however large the organisation, each counting in SQL: the series with
-    their manager's cancellations, the window's held 1:1s and their topics per series, the
-    retrospectives' average per manager, and the managers."""
+    Two queries however large the organisation, each counting in SQL: the series with
+    their manager's cancellations and the window's held 1:1s and their topics, and the
+    managers with their retrospectives' average. `oversees` is passed to
+    `access.aggregate_series_for`."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     thresholds = thresholds or figures.thresholds_for(viewer.organisation)
     start = now - dt.timedelta(days=thresholds["window_days"])
-    series_qs = access.aggregate_series_for(viewer)
-    series_rows = list(
-        series_qs.annotate(cancellations=manager_cancellations(viewer, now=now))
-        .order_by("report__name")
-        .values_list("pk", "manager_id", "started_on", "frequency_weeks", "cancellations")
+    series_qs = access.aggregate_series_for(viewer, oversees=oversees)
+    held = Meeting.objects.filter(
+        series=OuterRef("pk"),
+        status=Meeting.Status.HELD,
+        scheduled_at__gte=start,
+        scheduled_at__lte=now,
     )
-    held = {
-        row["series_id"]: row
-        for row in Meeting.objects.filter(
-            series__in=series_qs.values("pk"),
-            status=Meeting.Status.HELD,
-            scheduled_at__gte=start,
-            scheduled_at__lte=now,
+    topics = Topic.objects.filter(
+        meeting__series=OuterRef("pk"),
+        meeting__status=Meeting.Status.HELD,
+        meeting__scheduled_at__gte=start,
+        meeting__scheduled_at__lte=now,
+    )
+    series_rows = list(
+        series_qs.annotate(
+            cancellations=manager_cancellations(viewer, now=now),
+            held=figures.RowCount(held),
+            topic_total=figures.RowCount(topics),
+            ic_topics=figures.RowCount(topics.filter(author_id=OuterRef("report_id"))),
         )
-        .values("series_id")
-        .annotate(
-            held=Count("pk", distinct=True),
-            topic_total=Count("topics"),
-            ic_topics=Count("topics", filter=Q(topics__author_id=F("series__report_id"))),
+        .order_by("report__name")
+        .values_list(
+            "pk",
+            "manager_id",
+            "started_on",
+            "frequency_weeks",
+            "cancellations",
+            "held",
+            "topic_total",
+            "ic_topics",
         )
-        .order_by()
-    }
-    retro_avg = dict(
+    )
+    retrospectives = (
         Retrospective.objects.filter(
-            series__in=series_qs.values("pk"), answered_at__gte=start, answered_at__lte=now
+            series__in=series_qs.values("pk"),
+            series__manager=OuterRef("pk"),
+            answered_at__gte=start,
+            answered_at__lte=now,
         )
         .values("series__manager_id")
         .annotate(avg=Avg("rating"))
-        .order_by()
-        .values_list("series__manager_id", "avg")
+        .values("avg")
     )
+    managers = {
+        manager.pk: manager
+        for manager in Person.objects.filter(pk__in=series_qs.values("manager_id")).annotate(
+            retrospective_average=Subquery(retrospectives)
+        )
+    }
     teams: dict[int, list[tuple]] = {}
     for row in series_rows:
         teams.setdefault(row[1], []).append(row)
-    managers = Person.objects.in_bulk(list(teams))
     rows = []
     for manager_id, team in teams.items():
         shown = access.team_figures_shown(len(team))
-        planned = kept = topics = ic = 0
-        for pk, _, started_on, frequency_weeks, _ in team:
+        planned = kept = topic_total = ic = 0
+        for _, _, started_on, frequency_weeks, _, held_count, topic_count, ic_count in team:
             since = max(start.date(), started_on)
             slots = max(0, (today - since).days // (7 * frequency_weeks))
-            counts = held.get(pk, {"held": 0, "topic_total": 0, "ic_topics": 0})
             planned += slots
-            kept += min(counts["held"], slots)
-            topics += counts["topic_total"]
-            ic += counts["ic_topics"]
+            kept += min(held_count, slots)
+            topic_total += topic_count
+            ic += ic_count
+        manager = managers[manager_id]
         rows.append(
             AggregateRow(
-                manager=managers[manager_id],
+                manager=manager,
                 reports=len(team),
                 shown=shown,
                 cadence_kept=_pct(kept, planned) if shown else None,
                 cancellations=sum(row[4] for row in team) if shown else None,
-                ic_agenda_share=_pct(ic, topics) if shown else None,
+                ic_agenda_share=_pct(ic, topic_total) if shown else None,
                 retrospective_average=(
-                    round(retro_avg[manager_id], 1)
-                    if shown and retro_avg.get(manager_id) is not None
+                    round(manager.retrospective_average, 1)
+                    if shown and manager.retrospective_average is not None
                     else None
                 ),
             )

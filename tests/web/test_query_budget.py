@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from rapport.growth.services.career import goal_create, goal_progress_add
 from rapport.meetings import services
 from rapport.meetings.services import report_invite
 from rapport.notifications import calendar
@@ -42,6 +43,37 @@ def _pages(cast) -> dict[str, tuple[object, Callable[[], str]]]:
         "ladder": (cast.ray, lambda: reverse("ladder")),
         "days away": (cast.ray, lambda: reverse("away")),
         "privacy": (cast.ada, lambda: reverse("privacy")),
+        "insights, manager": (cast.mia, lambda: reverse("insights")),
+        "insights, director": (cast.dan, lambda: reverse("insights")),
+        "insights, admin": (cast.ada, lambda: reverse("insights")),
+        "insights, IC": (cast.ray, lambda: reverse("insights")),
+        "relationship figures": (cast.mia, lambda: reverse("insights_series", args=[series.pk])),
+        "own figures": (cast.ray, lambda: reverse("insights_series", args=[series.pk])),
+        "insights thresholds": (cast.ada, lambda: reverse("insights_thresholds")),
+        "retrospectives": (cast.mia, lambda: reverse("retrospectives", args=[series.pk])),
+        "meeting career": (cast.mia, lambda: reverse("meeting_career", args=[meeting.pk])),
+        "ladder export": (cast.ada, lambda: reverse("ladder_export")),
+        "agenda": (cast.mia, lambda: reverse("meeting_agenda", args=[meeting.pk])),
+        "recap": (cast.mia, lambda: reverse("meeting_recap", args=[meeting.pk])),
+        "preparation": (cast.mia, lambda: reverse("meeting_prepare", args=[meeting.pk])),
+        "questions": (cast.mia, lambda: reverse("meeting_questions", args=[meeting.pk])),
+        "feedback guide": (cast.mia, lambda: reverse("meeting_feedback", args=[meeting.pk])),
+        "playbooks": (cast.mia, lambda: reverse("meeting_playbooks", args=[meeting.pk])),
+        "remote": (cast.mia, lambda: reverse("meeting_remote", args=[meeting.pk])),
+        "talk": (cast.mia, lambda: reverse("meeting_talk", args=[meeting.pk])),
+        "meeting invite": (cast.mia, lambda: reverse("meeting_invite", args=[meeting.pk])),
+        "evidence packet": (cast.mia, lambda: reverse("career_packet", args=[series.pk])),
+        "evidence packet, Markdown": (
+            cast.mia,
+            lambda: reverse("career_packet_md", args=[series.pk]),
+        ),
+        "goals": (cast.mia, lambda: reverse("series_goals", args=[series.pk])),
+        "development plan": (cast.mia, lambda: reverse("development_plan", args=[series.pk])),
+        "meeting goals": (cast.mia, lambda: reverse("meeting_goals", args=[meeting.pk])),
+        "feedback log": (cast.mia, lambda: reverse("series_feedback", args=[series.pk])),
+        "peer feedback": (cast.mia, lambda: reverse("series_peer", args=[series.pk])),
+        "peer requests": (cast.rita, lambda: reverse("peer_requests")),
+        "person erase": (cast.ada, lambda: reverse("person_erase", args=[cast.ray.pk])),
     }
 
 
@@ -64,7 +96,39 @@ PAGES = [
     "ladder",
     "days away",
     "privacy",
+    "insights, manager",
+    "insights, director",
+    "insights, admin",
+    "insights, IC",
+    "relationship figures",
+    "own figures",
+    "insights thresholds",
+    "retrospectives",
+    "meeting career",
+    "ladder export",
+    "agenda",
+    "recap",
+    "preparation",
+    "questions",
+    "feedback guide",
+    "playbooks",
+    "remote",
+    "talk",
+    "meeting invite",
+    "evidence packet",
+    "evidence packet, Markdown",
+    "goals",
+    "development plan",
+    "meeting goals",
+    "feedback log",
+    "peer feedback",
+    "peer requests",
+    "person erase",
 ]
+
+
+# Pages that read the report's goals are measured with one set, its progress logged.
+WITH_A_GOAL = {"evidence packet", "evidence packet, Markdown", "goals", "development plan"}
 
 
 def _grow(cast, n: int) -> None:
@@ -101,6 +165,9 @@ def _count(client, url: str) -> int:
 @pytest.mark.parametrize("name", PAGES)
 def test_each_page_costs_the_same_few_queries_however_much_data(client_for, cast, name) -> None:
     viewer, url = _pages(cast)[name]
+    if name in WITH_A_GOAL:
+        goal = goal_create(actor=cast.mia, series=cast.ray.series.get(), title="Lead a design")
+        goal_progress_add(actor=cast.ray, goal=goal, text="Drafted it", percent=40)
     client = client_for(viewer)
     _count(client, url())  # the first view may write an audit row; count from the next
     few = _count(client, url())

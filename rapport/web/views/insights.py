@@ -92,9 +92,9 @@ def insights(request: HttpRequest) -> HttpResponse:
 def relationship(request: HttpRequest, series_id: int) -> HttpResponse:
     """One relationship's figures with formula, window and the rows behind each."""
     viewer = request.user
-    series = access.insight_series_for(viewer, series_id)
+    rel, items, feedback, trends = selectors.relationship_page(viewer, series_id)
+    series = rel.series
     record_read(request, AuditEvent.Action.INSIGHTS_VIEW, subject=series.report, target=series)
-    rel, items, feedback, trends = selectors.relationship_view(viewer, series)
     is_manager = access.is_manager_in(viewer, series)
     context = {
         "rel": rel,
