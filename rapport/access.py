@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
@@ -128,6 +129,35 @@ def meeting_for(person: Person, meeting_id: object) -> Meeting:
 POLL_MEETING_FIELDS = ("status", "started_at", "section", "section_started_at")
 
 
+def _poll_rows(
+    pk: int, names: tuple[str, ...], related: str, fields: tuple[str, ...]
+) -> list[tuple[object, ...]]:
+    """`meeting_poll_for`'s rows: its query is compiled once per database connection and
+    shape, then only run with the meeting's key (a poll repeats it every few seconds)."""
+    connection = connections[Meeting.objects.db]
+    compiled = connection.__dict__.setdefault("rapport_poll_queries", {})
+    shape = (names, related, fields)
+    if shape not in compiled:
+        queryset = (
+            Meeting.objects.filter(pk=LARGEST_ID)
+            .values_list(*names, *(f"{related}__{name}" for name in fields))
+            .order_by(f"{related}__id")
+        )
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if list(params) != [LARGEST_ID]:
+            raise ValueError(params)
+        columns = [select[0] for select in compiler.select[: compiler.col_count]]
+        compiled[shape] = (compiler, sql, compiler.get_converters(columns))
+    compiler, sql, converters = compiled[shape]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        rows = cursor.fetchall()
+    if converters:
+        return [tuple(row) for row in compiler.apply_converters(rows, converters)]
+    return rows
+
+
 def meeting_poll_for(
     person: Person, meeting_id: object, related: str, fields: tuple[str, ...]
 ) -> tuple[Meeting, list[tuple[object, ...]]]:
@@ -140,19 +170,16 @@ def meeting_poll_for(
     """
     names = ("series__manager", "series__report", "series__ended_on", *POLL_MEETING_FIELDS)
     try:
-        rows = list(
-            Meeting.objects.filter(pk=_id(meeting_id))
-            .values_list(*names, *(f"{related}__{name}" for name in fields))
-            .order_by(f"{related}__id")
-        )
+        pk = _id(meeting_id)
     except (ValueError, TypeError):
         raise Http404(NOT_FOUND) from None
+    rows = _poll_rows(pk, names, related, fields)
     if not rows or person.pk not in rows[0][:2]:
         raise Http404(NOT_FOUND)
     manager_id, report_id, ended_on, *own = rows[0][: len(names)]
     series = Series(manager_id=manager_id, report_id=report_id, ended_on=ended_on)
     own_fields = dict(zip(POLL_MEETING_FIELDS, own, strict=True))
-    meeting = Meeting(pk=_id(meeting_id), series=series, **own_fields)
+    meeting = Meeting(pk=pk, series=series, **own_fields)
     related_rows = [row[len(names) :] for row in rows if row[len(names)] is not None]
     return meeting, related_rows
 
