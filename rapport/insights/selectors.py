@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -284,9 +284,9 @@ def aggregates_for(
     """Per manager the viewer oversees: cadence kept, cancellations, IC agenda share.
 
     Two queries however large the organisation, each counting in SQL: the series with
-    their manager's cancellations and the window's held 1:1s and their topics, and the
-    managers with their retrospectives' average. `oversees` is passed to
-    `access.aggregate_series_for`."""
+    their manager's cancellations and the window's held 1:1s and their topics (plain
+    counts through the meetings' series index), and the managers with their
+    retrospectives' average. `oversees` is passed to `access.aggregate_series_for`."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     thresholds = thresholds or figures.thresholds_for(viewer.organisation)
@@ -304,16 +304,20 @@ def aggregates_for(
         meeting__scheduled_at__gte=start,
         meeting__scheduled_at__lte=now,
     )
+    retrospectives = Retrospective.objects.filter(
+        series=OuterRef("pk"), answered_at__gte=start, answered_at__lte=now
+    )
     series_rows = list(
         series_qs.annotate(
             cancellations=manager_cancellations(viewer, now=now),
-            held=figures.RowCount(held),
-            topic_total=figures.RowCount(topics),
-            ic_topics=figures.RowCount(topics.filter(author_id=OuterRef("report_id"))),
+            held=_counted(held),
+            topic_total=_counted(topics),
+            ic_topics=_counted(topics.filter(author_id=OuterRef("report_id"))),
+            ratings=_counted(retrospectives),
+            rating_total=_counted(retrospectives, function="SUM", field="rating"),
         )
         .order_by("report__name")
         .values_list(
-            "pk",
             "manager_id",
             "started_on",
             "frequency_weeks",
@@ -321,39 +325,32 @@ def aggregates_for(
             "held",
             "topic_total",
             "ic_topics",
+            "ratings",
+            "rating_total",
         )
-    )
-    retrospectives = (
-        Retrospective.objects.filter(
-            series__in=series_qs.values("pk"),
-            series__manager=OuterRef("pk"),
-            answered_at__gte=start,
-            answered_at__lte=now,
-        )
-        .values("series__manager_id")
-        .annotate(avg=Avg("rating"))
-        .values("avg")
     )
     managers = {
         manager.pk: manager
-        for manager in Person.objects.filter(pk__in=series_qs.values("manager_id")).annotate(
-            retrospective_average=Subquery(retrospectives)
-        )
+        for manager in Person.objects.filter(pk__in=series_qs.values("manager_id"))
     }
     teams: dict[int, list[tuple]] = {}
     for row in series_rows:
-        teams.setdefault(row[1], []).append(row)
+        teams.setdefault(row[0], []).append(row)
     rows = []
     for manager_id, team in teams.items():
         shown = access.team_figures_shown(len(team))
-        planned = kept = topic_total = ic = 0
-        for _, _, started_on, frequency_weeks, _, held_count, topic_count, ic_count in team:
+        planned = kept = cancellations = topic_total = ic = ratings = rating_total = 0
+        for row in team:
+            _, started_on, frequency_weeks, cancelled, held_count, topic_count, ic_count = row[:7]
             since = max(start.date(), started_on)
             slots = max(0, (today - since).days // (7 * frequency_weeks))
             planned += slots
             kept += min(held_count, slots)
+            cancellations += cancelled
             topic_total += topic_count
             ic += ic_count
+            ratings += row[7]
+            rating_total += row[8] or 0
         manager = managers[manager_id]
         rows.append(
             AggregateRow(
@@ -361,16 +358,23 @@ def aggregates_for(
                 reports=len(team),
                 shown=shown,
                 cadence_kept=_pct(kept, planned) if shown else None,
-                cancellations=sum(row[4] for row in team) if shown else None,
+                cancellations=cancellations if shown else None,
                 ic_agenda_share=_pct(ic, topic_total) if shown else None,
                 retrospective_average=(
-                    round(manager.retrospective_average, 1)
-                    if shown and manager.retrospective_average is not None
-                    else None
+                    round(rating_total / ratings, 1) if shown and ratings else None
                 ),
             )
         )
     return sorted(rows, key=lambda row: row.manager.name)
+
+
+def _counted(rows: QuerySet, *, function: str = "COUNT", field: str = "pk") -> Subquery:
+    """How many rows a correlated queryset has (or another aggregate `function` of one of
+    their fields), as a plain subquery over the correlated index."""
+    return Subquery(
+        rows.order_by().annotate(n=Func(F(field), function=function)).values("n"),
+        output_field=IntegerField(),
+    )
 
 
 def _pct(part: int, whole: int) -> int | None:
