@@ -1412,12 +1412,17 @@ def feedback_log(
 @dataclass(frozen=True)
 class PeerPage:
     """Peer feedback of one relationship: requests and answers for the manager who asked
-    them, summaries for both people."""
+    them (the open requests, then the closed ones PEER_HISTORY_COUNT at a time, newest
+    first), summaries for both people."""
 
     series: Series
     is_manager: bool
     can_ask: bool
-    requests: list[PeerRequest]
+    open_requests: list[PeerRequest]
+    closed_requests: list[PeerRequest]
+    closed_counts: dict[str, int]  # answered, declined and expired requests of every page
+    closed_page: int
+    closed_pages: int
     answers: dict[int, PeerAnswer]
     summaries: list[PeerSummary]
     colleagues: list[Person]
@@ -1427,21 +1432,52 @@ class PeerPage:
     def summary(self) -> PeerSummary | None:
         return self.summaries[0] if self.summaries else None
 
+    @property
+    def closed_total(self) -> int:
+        return sum(self.closed_counts.values())
 
-def peer_page(viewer: Person, series: Series, *, now: dt.datetime | None = None) -> PeerPage:
-    """The peer feedback page: the IC sees only the summaries (3-5 queries)."""
+    @property
+    def requests(self) -> list[PeerRequest]:
+        """The requests shown: the open ones, then this page of the closed ones."""
+        return self.open_requests + self.closed_requests
+
+
+# Answered, declined and expired requests shown on one page of the peer feedback page.
+PEER_HISTORY_COUNT = 20
+
+
+def peer_page(
+    viewer: Person, series: Series, *, page: object = 1, now: dt.datetime | None = None
+) -> PeerPage:
+    """The peer feedback page, its closed requests at page `page`: the IC sees only the
+    summaries (3-5 queries), the manager who asked a fixed number more."""
     now = now or timezone.now()
+    today = timezone.localdate(now)
     is_manager = access.is_manager_in(viewer, series)
-    requests: list[PeerRequest] = []
+    open_requests: list[PeerRequest] = []
+    closed_requests: list[PeerRequest] = []
+    counts = {"answered": 0, "declined": 0, "expired": 0}
     answers: dict[int, PeerAnswer] = {}
     colleagues: list[Person] = []
+    number = pages = 1
     if is_manager:
-        requests = list(
-            access.peer_requests_visible_to(viewer).filter(series=series, requested_by=viewer)
+        mine = access.peer_requests_visible_to(viewer).filter(series=series, requested_by=viewer)
+        waiting = Q(status=PeerRequest.Status.PENDING, expires_on__gte=today)
+        open_requests = list(mine.filter(waiting))
+        closed = mine.exclude(waiting)
+        counts = closed.aggregate(
+            answered=Count("pk", filter=Q(status=PeerRequest.Status.ANSWERED)),
+            declined=Count("pk", filter=Q(status=PeerRequest.Status.DECLINED)),
+            expired=Count("pk", filter=Q(status=PeerRequest.Status.PENDING)),
         )
+        pages = max(1, -(-sum(counts.values()) // PEER_HISTORY_COUNT))
+        number = min(max(page_number(page), 1), pages)
+        first = (number - 1) * PEER_HISTORY_COUNT
+        closed_requests = list(closed[first : first + PEER_HISTORY_COUNT])
+        answered = [r.pk for r in closed_requests if r.status == PeerRequest.Status.ANSWERED]
         answers = {
             a.request_id: a
-            for a in access.peer_answers_visible_to(viewer).filter(request__series=series)
+            for a in access.peer_answers_visible_to(viewer).filter(request__in=answered)
         }
         if series.is_open:
             colleagues = list(access.peer_colleagues_for(viewer, series))
@@ -1452,11 +1488,15 @@ def peer_page(viewer: Person, series: Series, *, now: dt.datetime | None = None)
         series=series,
         is_manager=is_manager,
         can_ask=is_manager and series.is_open,
-        requests=requests,
+        open_requests=open_requests,
+        closed_requests=closed_requests,
+        closed_counts=counts,
+        closed_page=number,
+        closed_pages=pages,
         answers=answers,
         summaries=summaries,
         colleagues=colleagues,
-        today=timezone.localdate(now),
+        today=today,
     )
 
 
