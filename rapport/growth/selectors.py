@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     Expression,
@@ -22,6 +23,8 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -1425,7 +1428,9 @@ class PeerPage:
     closed_pages: int
     answers: dict[int, PeerAnswer]
     summaries: list[PeerSummary]
-    colleagues: list[Person]
+    colleagues: list[Person]  # at most PEER_COLLEAGUES_SHOWN, the report's team first
+    colleagues_total: int  # every colleague who may be asked (matching `find`)
+    find: str
     today: dt.date
 
     @property
@@ -1444,13 +1449,21 @@ class PeerPage:
 
 # Answered, declined and expired requests shown on one page of the peer feedback page.
 PEER_HISTORY_COUNT = 20
+# Colleagues offered in the form at once; the others are found by name.
+PEER_COLLEAGUES_SHOWN = 50
 
 
 def peer_page(
-    viewer: Person, series: Series, *, page: object = 1, now: dt.datetime | None = None
+    viewer: Person,
+    series: Series,
+    *,
+    page: object = 1,
+    find: str = "",
+    now: dt.datetime | None = None,
 ) -> PeerPage:
-    """The peer feedback page, its closed requests at page `page`: the IC sees only the
-    summaries (3-5 queries), the manager who asked a fixed number more."""
+    """The peer feedback page, its closed requests at page `page` and the colleagues whose
+    name contains `find`: the IC sees only the summaries (3-5 queries), the manager who
+    asked a fixed number more."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     is_manager = access.is_manager_in(viewer, series)
@@ -1459,6 +1472,7 @@ def peer_page(
     counts = {"answered": 0, "declined": 0, "expired": 0}
     answers: dict[int, PeerAnswer] = {}
     colleagues: list[Person] = []
+    find = find.strip()[:100]
     number = pages = 1
     if is_manager:
         mine = access.peer_requests_visible_to(viewer).filter(series=series, requested_by=viewer)
@@ -1480,7 +1494,7 @@ def peer_page(
             for a in access.peer_answers_visible_to(viewer).filter(request__in=answered)
         }
         if series.is_open:
-            colleagues = list(access.peer_colleagues_for(viewer, series))
+            colleagues = _peer_colleagues(viewer, series, find)
     summaries = list(
         access.peer_summaries_visible_to(viewer).filter(series=series).select_related("written_by")
     )
@@ -1496,7 +1510,23 @@ def peer_page(
         answers=answers,
         summaries=summaries,
         colleagues=colleagues,
+        colleagues_total=colleagues[0].matching if colleagues else 0,
+        find=find,
         today=today,
+    )
+
+
+def _peer_colleagues(viewer: Person, series: Series, find: str) -> list[Person]:
+    """The first PEER_COLLEAGUES_SHOWN colleagues the manager may ask whose name contains
+    `find`, the report's team-mates first, each with how many match (one query)."""
+    colleagues = access.peer_colleagues_for(viewer, series)
+    if find:
+        colleagues = colleagues.filter(name__icontains=find)
+    team_first = Case(When(manager_id=series.manager_id, then=0), default=1)
+    return list(
+        colleagues.annotate(matching=Window(Count("pk"))).order_by(team_first, "name", "pk")[
+            :PEER_COLLEAGUES_SHOWN
+        ]
     )
 
 

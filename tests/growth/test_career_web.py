@@ -326,3 +326,18 @@ def test_the_peer_page_shows_closed_requests_a_page_at_a_time(
     assert "15 answered · 30 declined · 0 expired" in first
     last = client.get(url, {"page": 3}).content.decode()
     assert "ANSWER-0-" in last and "Page 3 of 3" in last and "?page=2" in last
+
+
+def test_the_peer_form_offers_a_bounded_list_and_finds_the_others_by_name(
+    client_for, mia, omar, series, monkeypatch
+) -> None:
+    monkeypatch.setattr(selectors, "PEER_COLLEAGUES_SHOWN", 1)
+    client = client_for(mia)
+    url = reverse("series_peer", args=[series.pk])
+    page = client.get(url).content.decode()
+    assert page.count('<option value="') == 1 and 'name="find"' in page
+    assert "find the others by name" in page
+    found = client.get(url, {"find": omar.name[:4].lower()}).content.decode()
+    assert f'<option value="{omar.pk}">' in found
+    nobody = client.get(url, {"find": "NO SUCH NAME"}).content.decode()
+    assert '<option value="' not in nobody and "0 colleagues named" in nobody
