@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     Expression,
@@ -22,6 +23,8 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -1412,39 +1415,86 @@ def feedback_log(
 @dataclass(frozen=True)
 class PeerPage:
     """Peer feedback of one relationship: requests and answers for the manager who asked
-    them, summaries for both people."""
+    them (the open requests, then the closed ones PEER_HISTORY_COUNT at a time, newest
+    first), summaries for both people."""
 
     series: Series
     is_manager: bool
     can_ask: bool
-    requests: list[PeerRequest]
+    open_requests: list[PeerRequest]
+    closed_requests: list[PeerRequest]
+    closed_counts: dict[str, int]  # answered, declined and expired requests of every page
+    closed_page: int
+    closed_pages: int
     answers: dict[int, PeerAnswer]
     summaries: list[PeerSummary]
-    colleagues: list[Person]
+    colleagues: list[Person]  # at most PEER_COLLEAGUES_SHOWN, the report's team first
+    colleagues_total: int  # every colleague who may be asked (matching `find`)
+    find: str
     today: dt.date
 
     @property
     def summary(self) -> PeerSummary | None:
         return self.summaries[0] if self.summaries else None
 
+    @property
+    def closed_total(self) -> int:
+        return sum(self.closed_counts.values())
 
-def peer_page(viewer: Person, series: Series, *, now: dt.datetime | None = None) -> PeerPage:
-    """The peer feedback page: the IC sees only the summaries (3-5 queries)."""
+    @property
+    def requests(self) -> list[PeerRequest]:
+        """The requests shown: the open ones, then this page of the closed ones."""
+        return self.open_requests + self.closed_requests
+
+
+# Answered, declined and expired requests shown on one page of the peer feedback page.
+PEER_HISTORY_COUNT = 20
+# Colleagues offered in the form at once; the others are found by name.
+PEER_COLLEAGUES_SHOWN = 50
+
+
+def peer_page(
+    viewer: Person,
+    series: Series,
+    *,
+    page: object = 1,
+    find: str = "",
+    now: dt.datetime | None = None,
+) -> PeerPage:
+    """The peer feedback page, its closed requests at page `page` and the colleagues whose
+    name contains `find`: the IC sees only the summaries (3-5 queries), the manager who
+    asked a fixed number more."""
     now = now or timezone.now()
+    today = timezone.localdate(now)
     is_manager = access.is_manager_in(viewer, series)
-    requests: list[PeerRequest] = []
+    open_requests: list[PeerRequest] = []
+    closed_requests: list[PeerRequest] = []
+    counts = {"answered": 0, "declined": 0, "expired": 0}
     answers: dict[int, PeerAnswer] = {}
     colleagues: list[Person] = []
+    find = find.strip()[:100]
+    number = pages = 1
     if is_manager:
-        requests = list(
-            access.peer_requests_visible_to(viewer).filter(series=series, requested_by=viewer)
+        mine = access.peer_requests_visible_to(viewer).filter(series=series, requested_by=viewer)
+        waiting = Q(status=PeerRequest.Status.PENDING, expires_on__gte=today)
+        open_requests = list(mine.filter(waiting))
+        closed = mine.exclude(waiting)
+        counts = closed.aggregate(
+            answered=Count("pk", filter=Q(status=PeerRequest.Status.ANSWERED)),
+            declined=Count("pk", filter=Q(status=PeerRequest.Status.DECLINED)),
+            expired=Count("pk", filter=Q(status=PeerRequest.Status.PENDING)),
         )
+        pages = max(1, -(-sum(counts.values()) // PEER_HISTORY_COUNT))
+        number = min(max(page_number(page), 1), pages)
+        first = (number - 1) * PEER_HISTORY_COUNT
+        closed_requests = list(closed[first : first + PEER_HISTORY_COUNT])
+        answered = [r.pk for r in closed_requests if r.status == PeerRequest.Status.ANSWERED]
         answers = {
             a.request_id: a
-            for a in access.peer_answers_visible_to(viewer).filter(request__series=series)
+            for a in access.peer_answers_visible_to(viewer).filter(request__in=answered)
         }
         if series.is_open:
-            colleagues = list(access.peer_colleagues_for(viewer, series))
+            colleagues = _peer_colleagues(viewer, series, find)
     summaries = list(
         access.peer_summaries_visible_to(viewer).filter(series=series).select_related("written_by")
     )
@@ -1452,11 +1502,31 @@ def peer_page(viewer: Person, series: Series, *, now: dt.datetime | None = None)
         series=series,
         is_manager=is_manager,
         can_ask=is_manager and series.is_open,
-        requests=requests,
+        open_requests=open_requests,
+        closed_requests=closed_requests,
+        closed_counts=counts,
+        closed_page=number,
+        closed_pages=pages,
         answers=answers,
         summaries=summaries,
         colleagues=colleagues,
-        today=timezone.localdate(now),
+        colleagues_total=colleagues[0].matching if colleagues else 0,
+        find=find,
+        today=today,
+    )
+
+
+def _peer_colleagues(viewer: Person, series: Series, find: str) -> list[Person]:
+    """The first PEER_COLLEAGUES_SHOWN colleagues the manager may ask whose name contains
+    `find`, the report's team-mates first, each with how many match (one query)."""
+    colleagues = access.peer_colleagues_for(viewer, series)
+    if find:
+        colleagues = colleagues.filter(name__icontains=find)
+    team_first = Case(When(manager_id=series.manager_id, then=0), default=1)
+    return list(
+        colleagues.annotate(matching=Window(Count("pk"))).order_by(team_first, "name", "pk")[
+            :PEER_COLLEAGUES_SHOWN
+        ]
     )
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from rapport.career import services as career_services
 from rapport.career.models import LadderView
-from rapport.growth import services
+from rapport.growth import selectors, services
 from rapport.growth.models import Goal, GoalProgress, PeerSummary
 from rapport.meetings import services as meeting_services
 
@@ -296,3 +296,48 @@ def test_the_feedback_log_does_not_link_to_itself(client_for, ray, series) -> No
     assert (
         f'href="{url}"' in client_for(ray).get(reverse("career", args=[series.pk])).content.decode()
     )
+
+
+def test_the_peer_page_shows_closed_requests_a_page_at_a_time(
+    client_for, mia, omar, series
+) -> None:
+    start = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+    count = selectors.PEER_HISTORY_COUNT * 2 + 5
+    for i in range(count):
+        when = start + dt.timedelta(hours=i)
+        request = services.peer_request_create(
+            actor=mia, series=series, colleague_ids=[omar.pk], now=when
+        )[0]
+        if i % 3:
+            services.peer_request_decline(actor=omar, request=request, now=when)
+        else:
+            services.peer_request_answer(
+                actor=omar, request=request, strengths=f"ANSWER-{i}-", change="c", now=when
+            )
+    services.peer_request_create(actor=mia, series=series, colleague_ids=[omar.pk])
+    client = client_for(mia)
+    url = reverse("series_peer", args=[series.pk])
+    first = client.get(url).content.decode()
+    closed = first[first.index('class="list peer-requests peer-closed"') :]
+    closed = closed[: closed.index("</ul>")]
+    assert closed.count("<li>") == selectors.PEER_HISTORY_COUNT
+    assert "Waiting, until" in first and f"ANSWER-{count - 3}-" in first
+    assert "ANSWER-0-" not in first and "Page 1 of 3" in first and "?page=2" in first
+    assert "15 answered · 30 declined · 0 expired" in first
+    last = client.get(url, {"page": 3}).content.decode()
+    assert "ANSWER-0-" in last and "Page 3 of 3" in last and "?page=2" in last
+
+
+def test_the_peer_form_offers_a_bounded_list_and_finds_the_others_by_name(
+    client_for, mia, omar, series, monkeypatch
+) -> None:
+    monkeypatch.setattr(selectors, "PEER_COLLEAGUES_SHOWN", 1)
+    client = client_for(mia)
+    url = reverse("series_peer", args=[series.pk])
+    page = client.get(url).content.decode()
+    assert page.count('<option value="') == 1 and 'name="find"' in page
+    assert "find the others by name" in page
+    found = client.get(url, {"find": omar.name[:4].lower()}).content.decode()
+    assert f'<option value="{omar.pk}">' in found
+    nobody = client.get(url, {"find": "NO SUCH NAME"}).content.decode()
+    assert '<option value="' not in nobody and "0 colleagues named" in nobody

@@ -257,7 +257,9 @@ def _peer_response(
     request: HttpRequest, series: Series, error: str = "", status: int = 200
 ) -> HttpResponse:
     context = _roles(request.user, series)
-    page = selectors.peer_page(request.user, series)
+    page = selectors.peer_page(
+        request.user, series, page=request.GET.get("page", 1), find=request.GET.get("find", "")
+    )
     if page.answers:  # only ever the asking manager's: one line per page read, not per answer
         record_read(
             request, AuditEvent.Action.PEER_ANSWER_READ, subject=series.report, target=series
@@ -268,8 +270,9 @@ def _peer_response(
 
 @person_view("GET", "POST")
 def series_peer(request: HttpRequest, series_id: int) -> HttpResponse:
-    """Peer feedback of a relationship: the manager asks colleagues and reads their answers;
-    both read the manager's summary."""
+    """Peer feedback of a relationship: the manager asks colleagues and reads their answers
+    (`?page=<n>` shows older closed requests, `?find=<name>` other colleagues to ask); both
+    read the manager's summary."""
     viewer = request.user
     series = access.series_for(viewer, series_id)
     if request.method == "POST":
