@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.contrib.messages import get_messages
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -24,7 +25,17 @@ from rapport.framework.markdown import render_markdown
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """The path of a named URL. Reversing costs tens of microseconds and a page asks for
+    the same few paths dozens of times (a form per row), so each is reversed once."""
+    if kwargs or not all(isinstance(arg, int | str) for arg in args):
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    return _reversed(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, name, args)
+
+
+@functools.lru_cache(maxsize=8192)
+def _reversed(prefix: str, urlconf: str, name: str, args: tuple[Any, ...]) -> str:
+    # The prefix and the URL configuration are in the key: a path never outlives them.
+    return reverse(name, urlconf=urlconf, args=args or None)
 
 
 def local(value: dt.datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:

@@ -1,0 +1,35 @@
+"""The Jinja helpers every page uses: paths reversed once, options escaped once."""
+
+from __future__ import annotations
+
+from django.urls import reverse, set_script_prefix
+
+from rapport.web.forms import ManagerInput, PlainSelect
+from rapport.web.jinja import url
+
+
+def test_url_matches_django_and_follows_the_script_prefix() -> None:
+    assert url("person", 7) == reverse("person", args=[7])
+    try:
+        set_script_prefix("/rapport/")
+        assert url("person", 7) == "/rapport/people/7/" == reverse("person", args=[7])
+    finally:
+        set_script_prefix("/")
+    assert url("person", 7) == reverse("person", args=[7])
+    assert url("person", 8) != url("person", 7)
+
+
+def test_plain_select_marks_only_the_chosen_option_and_escapes() -> None:
+    widget = PlainSelect(choices=[("a", "A"), ("<b>", 'B "quoted"'), ("c", "C")])
+    html = widget.render("zone", "<b>")
+    assert html.count(" selected") == 1
+    assert '<option value="&lt;b&gt;" selected>B &#34;quoted&#34;</option>' in html
+    assert "<b>" not in html
+    assert " selected" not in widget.render("zone", "missing")
+    assert '<option value="c" selected>' in widget.render("zone", "c")
+
+
+def test_manager_suggestions_are_escaped() -> None:
+    html = ManagerInput([("x@example.com", "<script>alert(1)</script>")]).render("manager", "")
+    assert "<script>" not in html
+    assert '<option value="x@example.com">&lt;script&gt;' in html
