@@ -414,15 +414,19 @@ def relationships(
     on_time = Q(status=ActionItem.Status.DONE, done_on__lte=F("due_on"))
     in_window = Q(due_on__gte=start.date(), due_on__lt=today)
     in_trend = Q(due_on__gte=first, due_on__lt=today)
+    # Only the items some count can take: due since the earlier of the window and the
+    # trends, or still open past due (the history's other items would count nothing).
+    open_past_due = Q(status=ActionItem.Status.OPEN, due_on__lt=today)
     items = (
         ActionItem.objects.filter(series_id__in=ids)
+        .filter(Q(due_on__gte=min(start.date(), first)) | open_past_due)
         .exclude(status=ActionItem.Status.DROPPED)
         .annotate(month=Case(When(in_trend, then=TruncMonth("due_on")), output_field=DateField()))
         .values("series_id", "owner_id", "month")
         .annotate(
             due=Count("pk", filter=in_window),
             on_time=Count("pk", filter=in_window & on_time),
-            overdue=Count("pk", filter=Q(status=ActionItem.Status.OPEN, due_on__lt=today)),
+            overdue=Count("pk", filter=open_past_due),
             month_due=Count("pk", filter=in_trend),
             month_on_time=Count("pk", filter=in_trend & on_time),
         )

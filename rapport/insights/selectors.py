@@ -252,8 +252,11 @@ def _relationship_rows(viewer: Person, rel: figures.Relationship, *, now: dt.dat
     series = rel.series
     start = now - dt.timedelta(days=rel.window_days)
     today = timezone.localdate(now)
+    # The rows show each item's owner and each feedback's recipient, nothing else related.
     items = list(
         access.action_items_visible_to(viewer)
+        .select_related(None)
+        .select_related("owner")
         .filter(series=series)
         .exclude(status="dropped")
         .filter(Q(due_on__gte=start.date(), due_on__lt=today) | Q(status="open", due_on__lt=today))
@@ -261,6 +264,8 @@ def _relationship_rows(viewer: Person, rel: figures.Relationship, *, now: dt.dat
     )
     feedback = list(
         access.feedback_visible_to(viewer)
+        .select_related(None)
+        .select_related("given_to")
         .filter(series=series, created_at__gte=start)
         .order_by("created_at")
     )
