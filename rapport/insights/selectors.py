@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -361,11 +361,11 @@ def _team_counts(
     series_rows = (
         series_qs.annotate(
             cancellations=manager_cancellations(viewer, now=now),
-            held=_counted(held),
-            topic_total=_counted(topics),
-            ic_topics=_counted(topics.filter(author_id=OuterRef("report_id"))),
-            ratings=_counted(retrospectives),
-            rating_total=_counted(retrospectives, function="SUM", field="rating"),
+            held=figures.plain_count(held),
+            topic_total=figures.plain_count(topics),
+            ic_topics=figures.plain_count(topics.filter(author_id=OuterRef("report_id"))),
+            ratings=figures.plain_count(retrospectives),
+            rating_total=figures.plain_count(retrospectives, function="SUM", field="rating"),
         )
         .order_by()
         .values_list(
@@ -406,15 +406,6 @@ def _aggregate_row(manager: Person, team: list[tuple[int, ...]]) -> AggregateRow
         cancellations=cancellations,
         ic_agenda_share=_pct(ic, topic_total),
         retrospective_average=round(rating_total / ratings, 1) if ratings else None,
-    )
-
-
-def _counted(rows: QuerySet, *, function: str = "COUNT", field: str = "pk") -> Subquery:
-    """How many rows a correlated queryset has (or another aggregate `function` of one of
-    their fields), as a plain subquery over the correlated index."""
-    return Subquery(
-        rows.order_by().annotate(n=Func(F(field), function=function)).values("n"),
-        output_field=IntegerField(),
     )
 
 
