@@ -285,7 +285,7 @@ class AggregateRow:
     retrospective_average: float | None = None
 
 
-AGGREGATE_TEAMS_PER_PAGE = 50
+AGGREGATE_TEAMS_PER_PAGE = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,13 +316,16 @@ def aggregates_for(
     thresholds = thresholds or figures.thresholds_for(viewer.organisation)
     series_qs = access.aggregate_series_for(viewer, oversees=oversees)
     managers = sorted(
-        Person.objects.filter(pk__in=series_qs.values("manager_id")).only("pk", "name"),
-        key=lambda manager: (manager.name, manager.pk),
+        Person.objects.filter(pk__in=series_qs.values("manager_id")).values_list("name", "pk")
     )
     pages = max(1, -(-len(managers) // AGGREGATE_TEAMS_PER_PAGE))
     number = min(max(page_number(page), 1), pages)
     first = (number - 1) * AGGREGATE_TEAMS_PER_PAGE
-    listed = managers[first : first + AGGREGATE_TEAMS_PER_PAGE]
+    # Only the page's managers become people (their name alone read, as `only` would).
+    listed = [
+        Person.from_db(Person.objects.db, ["id", "name"], (pk, name))
+        for name, pk in managers[first : first + AGGREGATE_TEAMS_PER_PAGE]
+    ]
     if not listed:
         return AggregatePage(rows=[])
     teams = _team_counts(
