@@ -15,10 +15,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import (
     Avg,
     Case,
     Count,
+    Expression,
     F,
     Func,
     IntegerField,
@@ -31,6 +33,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
@@ -327,6 +330,37 @@ def held_window(series_ids: list[int], *, last: int, now: dt.datetime) -> QueryS
     )
 
 
+# Series whose window is read one index scan each (`held_window_ids`); SQLite allows 500
+# terms in one compound SELECT.
+WINDOW_SCANS_MAX = 200
+
+
+def held_window_ids(
+    series_ids: list[int], *, last: int, now: dt.datetime
+) -> Expression | QuerySet[Meeting]:
+    """The ids of `held_window`'s meetings, as an expression for `pk__in`: for up to
+    `WINDOW_SCANS_MAX` series, one `LIMIT` subquery a series walking its (series,
+    scheduled_at) index from `now` back (a `UNION ALL` of them), instead of ranking every
+    held 1:1 of their history; `held_window` itself for more series."""
+    if len(series_ids) > WINDOW_SCANS_MAX:
+        return held_window(series_ids, last=last, now=now).values("pk")
+    connection = connections[Meeting.objects.db]
+    name = connection.ops.quote_name
+    meeting_id, series, status, scheduled_at = (
+        name(Meeting._meta.get_field(field).column)
+        for field in ("id", "series", "status", "scheduled_at")
+    )
+    scan = (
+        f"SELECT {meeting_id} FROM (SELECT {meeting_id} FROM {name(Meeting._meta.db_table)}"
+        f" WHERE {series} = %s AND {status} = %s AND {scheduled_at} <= %s"
+        f" ORDER BY {scheduled_at} DESC, {meeting_id} DESC LIMIT %s) window_{{n}}"
+    )
+    sql = " UNION ALL ".join(scan.format(n=n) for n in range(len(series_ids)))
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [value for pk in series_ids for value in (pk, Meeting.Status.HELD.value, at, last)]
+    return RawSQL(sql, params)
+
+
 def relationships(
     viewer: Person,
     series_qs: QuerySet[Series],
@@ -381,9 +415,9 @@ def relationships(
     ic = Q(topics__author_id=F("series__report_id"))
     # The window is ranked first, its topics counted afterwards: only the window's
     # meetings are joined to their topics, not every held 1:1 of the history.
-    window = held_window(ids, last=thresholds["window_meetings"], now=now)
+    window = held_window_ids(ids, last=thresholds["window_meetings"], now=now)
     rows = (
-        Meeting.objects.filter(pk__in=window.values("pk"))
+        Meeting.objects.filter(pk__in=window)
         .annotate(
             topic_count=Count("topics"),
             ic_count=Count("topics", filter=ic),

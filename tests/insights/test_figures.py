@@ -241,3 +241,36 @@ def test_the_trends_put_each_row_in_its_month_of_the_current_timezone(mia, ray, 
         ("Mar", 5.0),
     ]
     assert [value for _, value in trends["on_time"]] == [None, None, None, None, 0, 100]
+
+
+def test_the_window_scans_each_series_and_ranks_them_alike(mia, rita, series, monkeypatch) -> None:
+    from rapport.meetings.models import Series
+
+    other = Series.objects.get(manager=mia, report=rita, ended_on__isnull=True)
+    tied = NOW - dt.timedelta(days=3)
+    for days in (1, 2, 4, 5):
+        held(series, days)
+    for _ in range(2):  # two held 1:1s at the same instant: the later key comes first
+        held(series, 0, now=tied)
+    not_held = held(series, 0, now=NOW - dt.timedelta(hours=1))
+    Meeting.objects.filter(pk=not_held.pk).update(status="scheduled")  # not held: never in
+    held(series, -1)  # after now: not yet
+    held(other, 9)  # a series with fewer held 1:1s than the window
+    ids = [series.pk, other.pk]
+
+    def window() -> list[int]:
+        found = Meeting.objects.filter(pk__in=figures.held_window_ids(ids, last=3, now=NOW))
+        return sorted(found.values_list("pk", flat=True))
+
+    scanned = window()
+    monkeypatch.setattr(figures, "WINDOW_SCANS_MAX", 1)  # ranked with a window function
+    assert window() == scanned
+    expected = [
+        pk
+        for one in ids
+        for pk in Meeting.objects.filter(series=one, status="held", scheduled_at__lte=NOW)
+        .order_by("-scheduled_at", "-pk")
+        .values_list("pk", flat=True)[:3]
+    ]
+    assert scanned == sorted(expected)
+    assert len(scanned) == 4  # three of one (the tie split by key), the only one of the other
