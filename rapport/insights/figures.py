@@ -15,22 +15,26 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import (
     Avg,
     Case,
     Count,
-    DateField,
+    Expression,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber, TruncDate, TruncMonth
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from rapport import access
@@ -55,6 +59,16 @@ class RowCount(Subquery):
         super().__init__(queryset.order_by().values("pk").distinct())
 
 
+def plain_count(rows: QuerySet, *, function: str = "COUNT", field: str = "pk") -> Subquery:
+    """How many rows a correlated queryset has (or another aggregate `function` of one of
+    their fields), as a plain subquery over the correlated index: for rows a join cannot
+    repeat (`RowCount` counts those that one can, at the cost of a derived table)."""
+    return Subquery(
+        rows.order_by().annotate(n=Func(F(field), function=function)).values("n"),
+        output_field=IntegerField(),
+    )
+
+
 def _annotated(
     series_qs: QuerySet[Series], *, now: dt.datetime, start: dt.datetime, goal_weeks: int
 ) -> QuerySet[Series]:
@@ -74,10 +88,10 @@ def _annotated(
     goals = Goal.objects.filter(owner=OuterRef("report_id"), status=Goal.Status.ACTIVE)
     since = now - dt.timedelta(weeks=goal_weeks)
     return series_qs.select_related("report", "manager").annotate(
-        held_in_window=RowCount(held.filter(scheduled_at__gte=start)),
+        held_in_window=plain_count(held.filter(scheduled_at__gte=start)),
         last_career_topic=Subquery(career_topics.values("meeting__scheduled_at")[:1]),
         review_on=F("development_plan__next_review_on"),
-        goals_active=RowCount(goals),
+        goals_active=plain_count(goals),
         goals_updated=RowCount(goals.filter(progress__written_at__gte=since)),
     )
 
@@ -316,6 +330,37 @@ def held_window(series_ids: list[int], *, last: int, now: dt.datetime) -> QueryS
     )
 
 
+# Series whose window is read one index scan each (`held_window_ids`); SQLite allows 500
+# terms in one compound SELECT.
+WINDOW_SCANS_MAX = 200
+
+
+def held_window_ids(
+    series_ids: list[int], *, last: int, now: dt.datetime
+) -> Expression | QuerySet[Meeting]:
+    """The ids of `held_window`'s meetings, as an expression for `pk__in`: for up to
+    `WINDOW_SCANS_MAX` series, one `LIMIT` subquery a series walking its (series,
+    scheduled_at) index from `now` back (a `UNION ALL` of them), instead of ranking every
+    held 1:1 of their history; `held_window` itself for more series."""
+    if len(series_ids) > WINDOW_SCANS_MAX:
+        return held_window(series_ids, last=last, now=now).values("pk")
+    connection = connections[Meeting.objects.db]
+    name = connection.ops.quote_name
+    meeting_id, series, status, scheduled_at = (
+        name(Meeting._meta.get_field(field).column)
+        for field in ("id", "series", "status", "scheduled_at")
+    )
+    scan = (
+        f"SELECT {meeting_id} FROM (SELECT {meeting_id} FROM {name(Meeting._meta.db_table)}"
+        f" WHERE {series} = %s AND {status} = %s AND {scheduled_at} <= %s"
+        f" ORDER BY {scheduled_at} DESC, {meeting_id} DESC LIMIT %s) window_{{n}}"
+    )
+    sql = " UNION ALL ".join(scan.format(n=n) for n in range(len(series_ids)))
+    at = connection.ops.adapt_datetimefield_value(now)
+    params = [value for pk in series_ids for value in (pk, Meeting.Status.HELD.value, at, last)]
+    return RawSQL(sql, params)
+
+
 def relationships(
     viewer: Person,
     series_qs: QuerySet[Series],
@@ -347,7 +392,7 @@ def relationships(
         _annotated(series_qs, now=now, start=start, goal_weeks=thresholds["goal_progress_weeks"]),
         now=now,
         extra={
-            **{f"feedback_{key}": RowCount(rows) for key, rows in feedback_counts.items()},
+            **{f"feedback_{key}": plain_count(rows) for key, rows in feedback_counts.items()},
             "review_constructive": _review_feedback(viewer, thresholds["review_lookback_days"]),
         },
     )
@@ -370,9 +415,9 @@ def relationships(
     ic = Q(topics__author_id=F("series__report_id"))
     # The window is ranked first, its topics counted afterwards: only the window's
     # meetings are joined to their topics, not every held 1:1 of the history.
-    window = held_window(ids, last=thresholds["window_meetings"], now=now)
+    window = held_window_ids(ids, last=thresholds["window_meetings"], now=now)
     rows = (
-        Meeting.objects.filter(pk__in=window.values("pk"))
+        Meeting.objects.filter(pk__in=window)
         .annotate(
             topic_count=Count("topics"),
             ic_count=Count("topics", filter=ic),
@@ -411,18 +456,28 @@ def relationships(
     # 2. Action items: due in the window (done by their date or not), open past due; and
     #    per month of the trends, those due and those done by their date.
     first = _trend_start(today)
+    months = _months(today, TREND_MONTHS)
     on_time = Q(status=ActionItem.Status.DONE, done_on__lte=F("due_on"))
     in_window = Q(due_on__gte=start.date(), due_on__lt=today)
     in_trend = Q(due_on__gte=first, due_on__lt=today)
+    # Only the items some count can take: due since the earlier of the window and the
+    # trends, or still open past due (the history's other items would count nothing).
+    open_past_due = Q(status=ActionItem.Status.OPEN, due_on__lt=today)
     items = (
         ActionItem.objects.filter(series_id__in=ids)
+        .filter(Q(due_on__gte=min(start.date(), first)) | open_past_due)
         .exclude(status=ActionItem.Status.DROPPED)
-        .annotate(month=Case(When(in_trend, then=TruncMonth("due_on")), output_field=DateField()))
+        .annotate(
+            month=Case(
+                When(in_trend, then=_month_index("due_on", [dt.date(*m, 1) for m in months])),
+                output_field=IntegerField(),
+            )
+        )
         .values("series_id", "owner_id", "month")
         .annotate(
             due=Count("pk", filter=in_window),
             on_time=Count("pk", filter=in_window & on_time),
-            overdue=Count("pk", filter=Q(status=ActionItem.Status.OPEN, due_on__lt=today)),
+            overdue=Count("pk", filter=open_past_due),
             month_due=Count("pk", filter=in_trend),
             month_on_time=Count("pk", filter=in_trend & on_time),
         )
@@ -435,7 +490,7 @@ def relationships(
         for key in ("due", "on_time", "overdue"):
             bucket[key] += row[key]
         if row["month"] is not None:
-            month = rel.items_by_month.setdefault(_key(row["month"]), [0, 0])
+            month = rel.items_by_month.setdefault(months[row["month"]], [0, 0])
             month[0] += row["month_due"]
             month[1] += row["month_on_time"]
 
@@ -475,11 +530,11 @@ def relationships(
     return [found[pk] for pk in ids]
 
 
-def _review_feedback(viewer: Person, days: int) -> RowCount:
+def _review_feedback(viewer: Person, days: int) -> Subquery:
     """The constructive feedback of the series (the outer query's) in the `days` before
     its review date, both days counted as dates in UTC (a subquery)."""
     lookback = dt.timedelta(days=days)
-    return RowCount(
+    return plain_count(
         access.feedback_visible_to(viewer)
         .filter(series=OuterRef("pk"), kind="constructive")
         .annotate(
@@ -611,6 +666,21 @@ def _months(today: dt.date, count: int) -> list[tuple[int, int]]:
     return found[::-1]
 
 
+def _month_index(field: str, starts: Sequence[dt.date | dt.datetime]) -> Case:
+    """Which of these months (their first days or instants, oldest first) the row's `field`
+    falls in, 0 for the first: compared in SQL, where truncating each row to its month
+    would call a function per row (a Python one on SQLite). The rows are those from the
+    first month on."""
+    return Case(
+        *(
+            When(**{f"{field}__lt": later}, then=Value(index))
+            for index, later in enumerate(starts[1:])
+        ),
+        default=Value(len(starts) - 1),
+        output_field=IntegerField(),
+    )
+
+
 def _key(value: dt.date | dt.datetime) -> tuple[int, int]:
     return value.year, value.month
 
@@ -625,21 +695,22 @@ def trends(
     series_ids = [rel.series.pk for rel in rows]
     today = timezone.localdate(now)
     keys = _months(today, TREND_MONTHS)
-    first = _trend_start(today)
-    start = dt.datetime.combine(first, dt.time(), tzinfo=timezone.get_current_timezone())
+    zone = timezone.get_current_timezone()
+    starts = [dt.datetime.combine(dt.date(*key, 1), dt.time(), tzinfo=zone) for key in keys]
+    start = starts[0]
     held = Q(status=Meeting.Status.HELD)
     meetings = {
-        _key(row["month"]): row
+        keys[row["month"]]: row
         for row in Meeting.objects.filter(
             series_id__in=series_ids, scheduled_at__gte=start, scheduled_at__lte=now
         )
-        .annotate(month=TruncMonth("scheduled_at"))
+        .annotate(month=_month_index("scheduled_at", starts))
         .values("month")
         .annotate(
             # The held 1:1s' topics, and those the report brought.
-            topics=Sum(RowCount(Topic.objects.filter(meeting=OuterRef("pk"))), filter=held),
+            topics=Sum(plain_count(Topic.objects.filter(meeting=OuterRef("pk"))), filter=held),
             ic_topics=Sum(
-                RowCount(
+                plain_count(
                     Topic.objects.filter(
                         meeting=OuterRef("pk"), author_id=OuterRef("series__report_id")
                     )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from rapport.insights.transcripts import FORMAT_LABELS
 from rapport.meetings.models import Meeting, Series, Topic
 from rapport.meetings.selectors import manager_cancellations
 from rapport.people.models import Organisation, Person
+from rapport.people.selectors import page_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,14 +193,19 @@ class InsightsPage:
 
     team: TeamView | None
     own: list[figures.Relationship]
-    aggregates: list[AggregateRow] | None
+    aggregates: AggregatePage | None
     is_admin: bool
 
 
 def insights_page(
-    viewer: Person, *, sort: str = "signs", now: dt.datetime | None = None
+    viewer: Person,
+    *,
+    sort: str = "signs",
+    page: object = 1,
+    now: dt.datetime | None = None,
 ) -> InsightsPage:
-    """The team view, the viewer's own 1:1 and the aggregates, the figures read in one pass."""
+    """The team view, the viewer's own 1:1 and the aggregates (their page `page`), the
+    figures read in one pass."""
     now = now or timezone.now()
     thresholds = figures.thresholds_for(viewer.organisation)
     has_team, has_aggregates = access.insight_views(viewer)
@@ -217,7 +223,7 @@ def insights_page(
         team=team,
         own=[row for row in rows if row.series.report_id == viewer.pk],
         aggregates=(
-            aggregates_for(viewer, now=now, thresholds=thresholds, oversees=True)
+            aggregates_for(viewer, now=now, thresholds=thresholds, oversees=True, page=page)
             if has_aggregates
             else None
         ),
@@ -246,8 +252,11 @@ def _relationship_rows(viewer: Person, rel: figures.Relationship, *, now: dt.dat
     series = rel.series
     start = now - dt.timedelta(days=rel.window_days)
     today = timezone.localdate(now)
+    # The rows show each item's owner and each feedback's recipient, nothing else related.
     items = list(
         access.action_items_visible_to(viewer)
+        .select_related(None)
+        .select_related("owner")
         .filter(series=series)
         .exclude(status="dropped")
         .filter(Q(due_on__gte=start.date(), due_on__lt=today) | Q(status="open", due_on__lt=today))
@@ -255,6 +264,8 @@ def _relationship_rows(viewer: Person, rel: figures.Relationship, *, now: dt.dat
     )
     feedback = list(
         access.feedback_visible_to(viewer)
+        .select_related(None)
+        .select_related("given_to")
         .filter(series=series, created_at__gte=start)
         .order_by("created_at")
     )
@@ -274,24 +285,67 @@ class AggregateRow:
     retrospective_average: float | None = None
 
 
+AGGREGATE_TEAMS_PER_PAGE = 25
+
+
+@dataclass(frozen=True, slots=True)
+class AggregatePage:
+    """One page of the teams the viewer oversees, by manager name, and how many pages."""
+
+    rows: list[AggregateRow]
+    page: int = 1
+    pages: int = 1
+
+
 def aggregates_for(
     viewer: Person,
     *,
     now: dt.datetime | None = None,
     thresholds: dict[str, int] | None = None,
     oversees: bool | None = None,
-) -> list[AggregateRow]:
-    """Per manager the viewer oversees: cadence kept, cancellations, IC agenda share.
+    page: object = 1,
+) -> AggregatePage:
+    """Per manager the viewer oversees: cadence kept, cancellations, IC agenda share, the
+    managers by name `AGGREGATE_TEAMS_PER_PAGE` at a time (page `page`).
 
-    Two queries however large the organisation, each counting in SQL: the series with
-    their manager's cancellations and the window's held 1:1s and their topics (plain
-    counts through the meetings' series index), and the managers with their
-    retrospectives' average. `oversees` is passed to `access.aggregate_series_for`."""
+    Two queries however large the organisation: the managers' names (sorted here, as
+    Python sorts them on every database), then the page's series with their manager's
+    cancellations, the window's held 1:1s, their topics and retrospectives, each counted in
+    SQL through the meetings' series index. `oversees` goes to `access.aggregate_series_for`."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
     thresholds = thresholds or figures.thresholds_for(viewer.organisation)
-    start = now - dt.timedelta(days=thresholds["window_days"])
     series_qs = access.aggregate_series_for(viewer, oversees=oversees)
+    managers = sorted(
+        Person.objects.filter(pk__in=series_qs.values("manager_id")).values_list("name", "pk")
+    )
+    pages = max(1, -(-len(managers) // AGGREGATE_TEAMS_PER_PAGE))
+    number = min(max(page_number(page), 1), pages)
+    first = (number - 1) * AGGREGATE_TEAMS_PER_PAGE
+    # Only the page's managers become people (their name alone read, as `only` would).
+    listed = [
+        Person.from_db(Person.objects.db, ["id", "name"], (pk, name))
+        for name, pk in managers[first : first + AGGREGATE_TEAMS_PER_PAGE]
+    ]
+    if not listed:
+        return AggregatePage(rows=[])
+    teams = _team_counts(
+        viewer,
+        series_qs.filter(manager_id__in=[manager.pk for manager in listed]),
+        now=now,
+        window_days=thresholds["window_days"],
+    )
+    rows = [_aggregate_row(manager, teams.get(manager.pk, [])) for manager in listed]
+    return AggregatePage(rows=rows, page=number, pages=pages)
+
+
+def _team_counts(
+    viewer: Person, series_qs: QuerySet[Series], *, now: dt.datetime, window_days: int
+) -> dict[int, list[tuple[int, int, int, int, int, int, int]]]:
+    """Per manager, one tuple per open 1:1: the cadence's planned slots in the window, the
+    1:1s held in it, the manager's cancellations, the held 1:1s' topics and the report's
+    among them, the window's retrospectives and the sum of their ratings (one query)."""
+    today = timezone.localdate(now)
+    start = now - dt.timedelta(days=window_days)
     held = Meeting.objects.filter(
         series=OuterRef("pk"),
         status=Meeting.Status.HELD,
@@ -307,73 +361,54 @@ def aggregates_for(
     retrospectives = Retrospective.objects.filter(
         series=OuterRef("pk"), answered_at__gte=start, answered_at__lte=now
     )
-    series_rows = list(
+    series_rows = (
         series_qs.annotate(
             cancellations=manager_cancellations(viewer, now=now),
-            held=_counted(held),
-            topic_total=_counted(topics),
-            ic_topics=_counted(topics.filter(author_id=OuterRef("report_id"))),
-            ratings=_counted(retrospectives),
-            rating_total=_counted(retrospectives, function="SUM", field="rating"),
+            held=figures.plain_count(held),
+            topic_total=figures.plain_count(topics),
+            ic_topics=figures.plain_count(topics.filter(author_id=OuterRef("report_id"))),
+            ratings=figures.plain_count(retrospectives),
+            rating_total=figures.plain_count(retrospectives, function="SUM", field="rating"),
         )
-        .order_by("report__name")
+        .order_by()
         .values_list(
             "manager_id",
             "started_on",
             "frequency_weeks",
-            "cancellations",
             "held",
+            "cancellations",
             "topic_total",
             "ic_topics",
             "ratings",
             "rating_total",
         )
     )
-    managers = {
-        manager.pk: manager
-        for manager in Person.objects.filter(pk__in=series_qs.values("manager_id"))
-    }
-    teams: dict[int, list[tuple]] = {}
-    for row in series_rows:
-        teams.setdefault(row[0], []).append(row)
-    rows = []
-    for manager_id, team in teams.items():
-        shown = access.team_figures_shown(len(team))
-        planned = kept = cancellations = topic_total = ic = ratings = rating_total = 0
-        for row in team:
-            _, started_on, frequency_weeks, cancelled, held_count, topic_count, ic_count = row[:7]
-            since = max(start.date(), started_on)
-            slots = max(0, (today - since).days // (7 * frequency_weeks))
-            planned += slots
-            kept += min(held_count, slots)
-            cancellations += cancelled
-            topic_total += topic_count
-            ic += ic_count
-            ratings += row[7]
-            rating_total += row[8] or 0
-        manager = managers[manager_id]
-        rows.append(
-            AggregateRow(
-                manager=manager,
-                reports=len(team),
-                shown=shown,
-                cadence_kept=_pct(kept, planned) if shown else None,
-                cancellations=cancellations if shown else None,
-                ic_agenda_share=_pct(ic, topic_total) if shown else None,
-                retrospective_average=(
-                    round(rating_total / ratings, 1) if shown and ratings else None
-                ),
-            )
-        )
-    return sorted(rows, key=lambda row: row.manager.name)
+    teams: dict[int, list[tuple[int, int, int, int, int, int, int]]] = {}
+    for manager_id, started_on, weeks, held_count, *counts, rating_total in series_rows:
+        since = max(start.date(), started_on)
+        slots = max(0, (today - since).days // (7 * weeks))
+        teams.setdefault(manager_id, []).append((slots, held_count, *counts, rating_total or 0))
+    return teams
 
 
-def _counted(rows: QuerySet, *, function: str = "COUNT", field: str = "pk") -> Subquery:
-    """How many rows a correlated queryset has (or another aggregate `function` of one of
-    their fields), as a plain subquery over the correlated index."""
-    return Subquery(
-        rows.order_by().annotate(n=Func(F(field), function=function)).values("n"),
-        output_field=IntegerField(),
+def _aggregate_row(manager: Person, team: list[tuple[int, ...]]) -> AggregateRow:
+    """The manager's team as counts and rates, withheld for a team too small to hide anyone."""
+    shown = access.team_figures_shown(len(team))
+    if not shown:
+        return AggregateRow(manager, len(team), False, None, None, None)
+    planned = sum(row[0] for row in team)
+    kept = sum(min(row[1], row[0]) for row in team)
+    cancellations, topic_total, ic, ratings, rating_total = (
+        sum(row[index] for row in team) for index in range(2, 7)
+    )
+    return AggregateRow(
+        manager=manager,
+        reports=len(team),
+        shown=True,
+        cadence_kept=_pct(kept, planned),
+        cancellations=cancellations,
+        ic_agenda_share=_pct(ic, topic_total),
+        retrospective_average=round(rating_total / ratings, 1) if ratings else None,
     )
 
 

@@ -200,3 +200,77 @@ def test_the_trends_count_items_done_by_their_date_and_ratings_in_their_month(
     assert 50 in (this_month, yesterday_month)
     assert trends["retrospectives"][-1] == (f"{timezone.localdate(now):%b}", 4)
     assert [value for _, value in trends["retrospectives"][:-1]] == [None] * 5
+
+
+def test_the_trends_put_each_row_in_its_month_of_the_current_timezone(mia, ray, series) -> None:
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from rapport.meetings.models import ActionItem
+
+    zone = ZoneInfo("Pacific/Auckland")  # 13 hours ahead of UTC in March
+    now = dt.datetime(2026, 3, 15, 12, tzinfo=zone)
+
+    def at(*when: int, mood: int) -> None:
+        held(series, 0, mood=mood, now=dt.datetime(*when, tzinfo=zone))
+
+    at(2025, 9, 30, 23, 30, mood=1)  # before the trends' first month
+    at(2025, 10, 1, 0, 30, mood=2)  # its first hour, still September in UTC
+    at(2026, 2, 28, 23, 30, mood=3)
+    at(2026, 3, 1, 0, 30, mood=5)  # February in UTC
+    for due_on, status in ((dt.date(2026, 2, 28), "open"), (dt.date(2026, 3, 1), "done")):
+        ActionItem.objects.create(
+            series=series,
+            owner=ray,
+            created_by=mia,
+            text="Item",
+            due_on=due_on,
+            status=status,
+            done_on=due_on if status == "done" else None,
+        )
+    with timezone.override(zone):
+        rel = relationship_for(mia, series, now=now)
+        trends = figures.trends([rel], now=now)
+    assert trends["mood"] == [
+        ("Oct", 2.0),
+        ("Nov", None),
+        ("Dec", None),
+        ("Jan", None),
+        ("Feb", 3.0),
+        ("Mar", 5.0),
+    ]
+    assert [value for _, value in trends["on_time"]] == [None, None, None, None, 0, 100]
+
+
+def test_the_window_scans_each_series_and_ranks_them_alike(mia, rita, series, monkeypatch) -> None:
+    from rapport.meetings.models import Series
+
+    other = Series.objects.get(manager=mia, report=rita, ended_on__isnull=True)
+    tied = NOW - dt.timedelta(days=3)
+    for days in (1, 2, 4, 5):
+        held(series, days)
+    for _ in range(2):  # two held 1:1s at the same instant: the later key comes first
+        held(series, 0, now=tied)
+    not_held = held(series, 0, now=NOW - dt.timedelta(hours=1))
+    Meeting.objects.filter(pk=not_held.pk).update(status="scheduled")  # not held: never in
+    held(series, -1)  # after now: not yet
+    held(other, 9)  # a series with fewer held 1:1s than the window
+    ids = [series.pk, other.pk]
+
+    def window() -> list[int]:
+        found = Meeting.objects.filter(pk__in=figures.held_window_ids(ids, last=3, now=NOW))
+        return sorted(found.values_list("pk", flat=True))
+
+    scanned = window()
+    monkeypatch.setattr(figures, "WINDOW_SCANS_MAX", 1)  # ranked with a window function
+    assert window() == scanned
+    expected = [
+        pk
+        for one in ids
+        for pk in Meeting.objects.filter(series=one, status="held", scheduled_at__lte=NOW)
+        .order_by("-scheduled_at", "-pk")
+        .values_list("pk", flat=True)[:3]
+    ]
+    assert scanned == sorted(expected)
+    assert len(scanned) == 4  # three of one (the tie split by key), the only one of the other

@@ -129,7 +129,7 @@ def test_the_ratings_feed_the_figures_and_the_strong_trust_sign(cast, series) ->
 
 def test_directors_see_the_average_rating_only_for_teams_of_three_or_more(cast, series) -> None:
     _answer(cast.ray, series, rating=2)
-    rows = {row.manager.pk: row for row in selectors.aggregates_for(cast.ada)}
+    rows = {row.manager.pk: row for row in selectors.aggregates_for(cast.ada).rows}
     assert rows[cast.mia.pk].retrospective_average is None  # mia has 2 reports
 
 

@@ -71,7 +71,7 @@ def insights(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     sort = request.GET.get("sort", "signs")
     sort = sort if sort in SORTS else "signs"
-    page = selectors.insights_page(viewer, sort=sort)
+    page = selectors.insights_page(viewer, sort=sort, page=request.GET.get("page", 1))
     team = page.team
     context = {
         "team": team,
