@@ -49,7 +49,10 @@ def rows(build: Callable[..., QuerySet], *args: Any, **constants: Hashable) -> l
         entry = compiled[shape] = _compile(connection, build, args, constants)
     queryset, compiler, sql, plan = entry
     values = _values(connection, args)
-    params = tuple(values[slot] if slot is not None else constant for slot, constant in plan)
+    params = tuple(
+        constant if slot is None else values[slot] if cast is None else cast(values[slot])
+        for slot, cast, constant in plan
+    )
     compiler.as_sql = lambda *_, **__: (sql, params)
     return list(queryset._iterable_class(queryset))
 
@@ -110,9 +113,9 @@ def _values(connection: Any, args: tuple[Any, ...]) -> list[Any]:
 
 def _compile(
     connection: Any, build: Callable[..., QuerySet], args: tuple[Any, ...], constants: dict
-) -> tuple[QuerySet, Any, str, list[tuple[int | None, Any]]]:
+) -> tuple[QuerySet, Any, str, list[tuple[int | None, type | None, Any]]]:
     """The queryset built with stand-ins, its compiler, its SQL, and for each parameter the
-    argument value it takes (its slot) or the constant it keeps.
+    argument value it takes (its slot, and the type it is given) or the constant it keeps.
 
     Built twice with different stand-ins: a parameter that follows neither the stand-ins
     nor stays the same was worked out from an argument, and the SQL must not change."""
@@ -128,13 +131,15 @@ def _compile(
     (queryset, compiler, sql, params, slots), (_, _, other_sql, other_params, other_slots) = built
     if sql != other_sql or len(params) != len(other_params):
         raise ShapeError(f"{build.__qualname__}: the SQL changes with the arguments' values")
-    plan: list[tuple[int | None, Any]] = []
+    plan: list[tuple[int | None, type | None, Any]] = []
     for param, other in zip(params, other_params, strict=True):
         slot = next((i for i, value in enumerate(slots) if _same(value, param)), None)
         if slot is not None and _same(other_slots[slot], other):
-            plan.append((slot, None))
+            # A driver's own type for the value (psycopg's Int4) is kept.
+            cast = None if type(param) is type(slots[slot]) else type(param)
+            plan.append((slot, cast, None))
         elif slot is None and _same(param, other):
-            plan.append((None, param))
+            plan.append((None, None, param))
         else:
             raise ShapeError(f"{build.__qualname__}: a parameter worked out from an argument")
     # The compiler hands its queryset's iterable this SQL instead of compiling again.
@@ -142,5 +147,6 @@ def _compile(
     return queryset, compiler, sql, plan
 
 
-def _same(one: Any, other: Any) -> bool:
-    return type(one) is type(other) and one == other
+def _same(value: Any, param: Any) -> bool:
+    """Whether the parameter is the value, or the value in a subclass of its type."""
+    return isinstance(param, type(value)) and value == param
