@@ -874,14 +874,14 @@ def series_page(
     now = now or timezone.now()
     side = meeting_selectors.side_in(viewer, series)
     next_from = now - meeting_selectors.RUNNING_GRACE
-    upcoming = compiled.rows(_upcoming_of, viewer, series.pk, next_from)
+    upcoming = _read_in(series, compiled.rows(_upcoming_of, viewer, series.pk, next_from))
     past_total = sum(compiled.rows(_past_count_of, viewer, series.pk, next_from))
     past_pages = max(1, -(-past_total // PAST_COUNT))
     number = min(max(page_number(past_page), 1), past_pages)
     first = (number - 1) * PAST_COUNT
     suggestions = cadence_suggestions(series)
     applied = next((s for s in suggestions if s.key == suggest), None)
-    open_items = compiled.rows(_open_items_in, viewer, series.pk)
+    open_items = _read_in(series, compiled.rows(_open_items_in, viewer, series.pk))
     return SeriesPage(
         series=series,
         viewer=viewer,
@@ -892,7 +892,7 @@ def series_page(
         today=timezone.localdate(now),
         now=now,
         upcoming=upcoming,
-        past=compiled.rows(_past_of, viewer, series.pk, next_from, first=first),
+        past=_read_in(series, compiled.rows(_past_of, viewer, series.pk, next_from, first=first)),
         past_total=past_total,
         past_page=number,
         past_pages=past_pages,
@@ -910,8 +910,16 @@ def series_page(
     )
 
 
+def _read_in(series: Series, rows: list[Any]) -> list[Any]:
+    """Rows of one series (meetings, items), given the series and its people already read
+    rather than a copy of them each."""
+    for row in rows:
+        row.series = series
+    return rows
+
+
 def _meetings_of(viewer: Person, series_id: int) -> QuerySet[Meeting]:
-    return access.meetings_visible_to(viewer).filter(series_id=series_id)
+    return access.meetings_visible_to(viewer).filter(series_id=series_id).select_related(None)
 
 
 def _ahead(next_from: dt.datetime) -> Q:
@@ -945,6 +953,8 @@ def _past_of(
 def _open_items_in(viewer: Person, series_id: int) -> QuerySet[ActionItem]:
     return (
         access.action_items_visible_to(viewer)
+        .select_related(None)
+        .select_related("owner", "meeting")
         .filter(series_id=series_id, status=ActionItem.Status.OPEN)
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
