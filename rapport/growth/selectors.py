@@ -809,7 +809,7 @@ def home_page(
         ],
         needs_attention=[row for row in reports if row.warnings],
         own=own,
-        my_items=meeting_selectors.open_items_of(viewer),
+        my_items=meeting_selectors.open_items_of(viewer, overviews.series_by_pk()),
         past_meetings=meeting_selectors.past_meetings_of(viewer, as_report=True),
         ended_series=overviews.ended,
         ic_preparation=ic_prompts(),

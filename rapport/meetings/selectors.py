@@ -472,6 +472,11 @@ class HomeOverviews:
     own: list[SeriesOverview]
     ended: list[Series]
 
+    def series_by_pk(self) -> dict[int, Series]:
+        """Every series read, open and ended, by key."""
+        found = {row.series.pk: row.series for row in (*self.managed, *self.own)}
+        return found | {series.pk: series for series in self.ended}
+
 
 def home_overviews(
     viewer: Person,
@@ -491,16 +496,20 @@ def home_overviews(
     )
 
 
-def open_items_of(viewer: Person, *, limit: int = 8) -> list[ActionItem]:
-    """The viewer's own open items, overdue first, then by due date."""
-    return compiled.rows(_open_items_of, viewer, limit=limit)
+def open_items_of(viewer: Person, series: dict[int, Series], *, limit: int = 8) -> list[ActionItem]:
+    """The viewer's own open items, overdue first, then by due date, each given its series
+    from `series` (the viewer's, with their people, already read)."""
+    items = compiled.rows(_open_items_of, viewer, limit=limit)
+    for item in items:
+        if item.series_id in series:
+            item.series = series[item.series_id]
+    return items
 
 
 def _open_items_of(viewer: Person, *, limit: int) -> QuerySet[ActionItem]:
     return (
         access.action_items_visible_to(viewer)
         .select_related(None)
-        .select_related("series__manager", "series__report")
         .filter(owner=viewer, status=ActionItem.Status.OPEN)
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
     )
