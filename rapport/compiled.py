@@ -1,24 +1,31 @@
-"""Querysets compiled to SQL once per database connection and shape, then run with new values.
+"""Querysets compiled to SQL once per process and shape, then run with new values.
 
 Building a queryset and compiling it costs Django far more CPU than SQLite takes to run it
 over a page's few rows. The querysets of a page keep their shape from one request to the
 next: only the viewer, the time and a few ids change. `rows` builds such a queryset with
-stand-in values, compiles it once per connection, and afterwards only puts the real values
-in its parameters. The queryset still comes from its selector (and its visibility from
-`access`); only the work of turning it into SQL again is saved.
+stand-in values, compiles it once per process (each server thread would otherwise pay for
+it again), and afterwards only puts the real values in its parameters. The queryset still
+comes from its selector (and its visibility from `access`); only the work of turning it
+into SQL again is saved.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 
-# The compiled shapes kept per connection: a few per page, well under this.
+# The compiled shapes kept per process: a few per page, well under this.
 MOST_SHAPES = 512
+_COMPILED: dict[Hashable, tuple[QuerySet, Any, str, list]] = {}
+_LOCK = threading.Lock()
+# The compiler a thread is running, for the queryset's iterable to take.
+_RUNNING = threading.local()
 
 # Stand-in ints: above any key a test or a page meets, below PostgreSQL's integer limit.
 _FIRST_STANDIN = 1_000_000_000
@@ -31,7 +38,7 @@ class ShapeError(ValueError):
 
 
 def rows(build: Callable[..., QuerySet], *args: Any, **constants: Hashable) -> list[Any]:
-    """`list(build(*args, **constants))`, from SQL compiled once per connection and shape.
+    """`list(build(*args, **constants))`, from SQL compiled once per process and shape.
 
     `build` depends on its arguments only and starts from a model's manager (or an `access`
     queryset), without prefetches. Each positional argument is a value in the SQL's
@@ -40,21 +47,31 @@ def rows(build: Callable[..., QuerySet], *args: Any, **constants: Hashable) -> l
     keyword arguments are part of the shape, as are `None`s among the positional ones.
     """
     connection = connections[DEFAULT_DB_ALIAS]
-    compiled = connection.__dict__.setdefault("rapport_compiled", {})
-    shape = (build, tuple(_kind(arg) for arg in args), tuple(sorted(constants.items())))
-    entry = compiled.get(shape)
+    kinds = tuple(_kind(arg) for arg in args)
+    shape = (connection.alias, build, kinds, tuple(sorted(constants.items())))
+    entry = _COMPILED.get(shape)
     if entry is None:
-        if len(compiled) >= MOST_SHAPES:
-            compiled.clear()
-        entry = compiled[shape] = _compile(connection, build, args, constants)
-    queryset, compiler, sql, plan = entry
+        entry = _compile(connection, build, args, constants)
+        with _LOCK:
+            if len(_COMPILED) >= MOST_SHAPES:
+                _COMPILED.clear()
+            _COMPILED[shape] = entry
+    queryset, template, sql, plan = entry
     values = _values(connection, args)
     params = tuple(
         constant if slot is None else values[slot] if cast is None else cast(values[slot])
         for slot, cast, constant in plan
     )
+    # The compiled state is shared by every thread; this request's copy runs on its own
+    # connection with its own values.
+    compiler = copy.copy(template)
+    compiler.connection = connection
     compiler.as_sql = lambda *_, **__: (sql, params)
-    return list(queryset._iterable_class(queryset))
+    _RUNNING.compiler = compiler
+    try:
+        return list(queryset._iterable_class(queryset))
+    finally:
+        _RUNNING.compiler = None
 
 
 def _kind(arg: Any) -> Hashable:
@@ -142,8 +159,8 @@ def _compile(
             plan.append((None, None, param))
         else:
             raise ShapeError(f"{build.__qualname__}: a parameter worked out from an argument")
-    # The compiler hands its queryset's iterable this SQL instead of compiling again.
-    queryset.query.get_compiler = lambda *_, **__: compiler
+    # The queryset's iterable takes the running thread's copy of the compiler, ready.
+    queryset.query.get_compiler = lambda *_, **__: _RUNNING.compiler
     return queryset, compiler, sql, plan
 
 

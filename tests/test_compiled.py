@@ -1,4 +1,4 @@
-"""Querysets compiled once per connection: the same rows as the queryset, for any values."""
+"""Querysets compiled once per process: the same rows as the queryset, for any values."""
 
 from __future__ import annotations
 

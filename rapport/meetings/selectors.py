@@ -196,7 +196,7 @@ def visible_series_counted(
     extra: Callable[[], dict[str, Any]] | None = None,
 ) -> list[Series]:
     """`series_counted` over the series the viewer sees (or the one of them `series_id`), its
-    SQL compiled once per connection (`extra` gives the added annotations, from nothing)."""
+    SQL compiled once per process (`extra` gives the added annotations, from nothing)."""
     values = _counting_values(viewer, now=now)
     return compiled.rows(
         _visible_counted,
