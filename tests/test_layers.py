@@ -21,6 +21,7 @@ ROOT = Path(rapport.__file__).parent
 LAYERS = {
     "errors": 0,
     "framework": 0,
+    "compiled": 0.5,  # querysets compiled once: Django only, under every domain app
     "people": 1,
     "meetings": 2,
     "career": 2.5,  # above meetings, below growth: goals may name a ladder area

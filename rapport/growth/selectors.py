@@ -6,7 +6,7 @@ panels), each assembled into one typed object."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -14,13 +14,13 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    Expression,
     ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from rapport import access
+from rapport import access, compiled
 from rapport.career import selectors as career_selectors
 from rapport.errors import Refused
 from rapport.framework import agenda as agenda_rules
@@ -475,7 +475,7 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
     meetings = list(meetings)
     if not meetings:
         return {}
-    facts = _meeting_facts(meetings, F("series__manager_id"))
+    facts = _meeting_facts(meetings, None)
     auto = _ticks(meetings, facts)
     result = {}
     for meeting in meetings:
@@ -489,12 +489,12 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
 
 def _automatic_ticks(meeting: Meeting, person: Person) -> dict[str, bool]:
     """The self-ticking lines of one meeting, seen from one person."""
-    return _ticks([meeting], _meeting_facts([meeting], Value(person.pk)))[meeting.pk]
+    return _ticks([meeting], _meeting_facts([meeting], person.pk))[meeting.pk]
 
 
-def _meeting_facts(meetings: list[Meeting], person: Expression) -> dict[int, dict]:
-    """What the checklist reads of each meeting, seen from one person per meeting (`person`,
-    an expression on the meeting: a fixed id, or a column such as its manager), and its
+def _meeting_facts(meetings: list[Meeting], person_id: int | None) -> dict[int, dict]:
+    """What the checklist reads of each meeting, seen from one person per meeting (the
+    person `person_id`, or each meeting's manager when None), and its
     report's topic count (1 query, reading only the rows it uses, whatever the length of
     the history). The self-ticking lines it feeds:
 
@@ -508,8 +508,16 @@ def _meeting_facts(meetings: list[Meeting], person: Expression) -> dict[int, dic
 
     With them, how many of the other "pre" lines the person ticked by hand.
     """
+    return {
+        row["pk"]: row
+        for row in compiled.rows(_facts_query, [meeting.pk for meeting in meetings], person_id)
+    }
+
+
+def _facts_query(meeting_ids: list[int], person_id: int | None) -> QuerySet:
     # One query, each meeting's facts read in SQL from the side of its person: a long
     # history costs no more than a short one.
+    person = F("series__manager_id") if person_id is None else Value(person_id)
     viewer = ExpressionWrapper(person, output_field=IntegerField())
     earlier = Meeting.objects.filter(
         series_id=OuterRef("series_id"),
@@ -531,9 +539,8 @@ def _meeting_facts(meetings: list[Meeting], person: Expression) -> dict[int, dic
         .order_by("-last_seen_at")
         .values("last_seen_at")[:1]
     )
-    context = {
-        row["pk"]: row
-        for row in Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings])
+    return (
+        Meeting.objects.filter(pk__in=meeting_ids)
         .annotate(
             viewer=viewer,
             previous=Subquery(earlier.values("pk")[:1]),
@@ -582,8 +589,7 @@ def _meeting_facts(meetings: list[Meeting], person: Expression) -> dict[int, dic
             "hand_ticked",
             "report_topics",
         )
-    }
-    return context
+    )
 
 
 def _ticks(meetings: list[Meeting], context: dict[int, dict]) -> dict[int, dict[str, bool]]:
@@ -779,10 +785,14 @@ class HomePage:
 
 
 def home_page(
-    viewer: Person, now: dt.datetime | None = None, *, extra: dict[str, Any] | None = None
+    viewer: Person,
+    now: dt.datetime | None = None,
+    *,
+    extra: Callable[[], dict[str, Any]] | None = None,
 ) -> HomePage:
     """The home page of one person: a constant number of queries however many reports.
-    `extra` annotates the viewer's series (an upper layer's figures, in the same query)."""
+    `extra` gives annotations of the viewer's series (an upper layer's figures, in the same
+    query)."""
     now = now or timezone.now()
     overviews = meeting_selectors.home_overviews(viewer, now=now, extra=extra)
     reports, own = overviews.managed, overviews.own
@@ -799,7 +809,7 @@ def home_page(
         ],
         needs_attention=[row for row in reports if row.warnings],
         own=own,
-        my_items=meeting_selectors.open_items_of(viewer),
+        my_items=meeting_selectors.open_items_of(viewer, overviews.series_by_pk()),
         past_meetings=meeting_selectors.past_meetings_of(viewer, as_report=True),
         ended_series=overviews.ended,
         ic_preparation=ic_prompts(),
@@ -863,29 +873,15 @@ def series_page(
     history PAST_COUNT meetings at a time, newest first, page `past_page`."""
     now = now or timezone.now()
     side = meeting_selectors.side_in(viewer, series)
-    meetings = access.meetings_visible_to(viewer).filter(series=series)
-    ahead = Q(
-        status=Meeting.Status.SCHEDULED,
-        scheduled_at__gte=now - meeting_selectors.RUNNING_GRACE,
-    )
-    past = (
-        meetings.exclude(ahead)
-        .select_related("cancelled_by", "moved_to")
-        .annotate(topic_count=Count("topics"))
-        .order_by("-scheduled_at")
-    )
-    upcoming = list(meetings.filter(ahead).order_by("scheduled_at")[:UPCOMING_COUNT])
-    past_total = past.count()
+    next_from = now - meeting_selectors.RUNNING_GRACE
+    upcoming = _read_in(series, compiled.rows(_upcoming_of, viewer, series.pk, next_from))
+    past_total = sum(compiled.rows(_past_count_of, viewer, series.pk, next_from))
     past_pages = max(1, -(-past_total // PAST_COUNT))
     number = min(max(page_number(past_page), 1), past_pages)
     first = (number - 1) * PAST_COUNT
     suggestions = cadence_suggestions(series)
     applied = next((s for s in suggestions if s.key == suggest), None)
-    open_items = list(
-        access.action_items_visible_to(viewer)
-        .filter(series=series, status=ActionItem.Status.OPEN)
-        .order_by(F("due_on").asc(nulls_last=True), "pk")
-    )
+    open_items = _read_in(series, compiled.rows(_open_items_in, viewer, series.pk))
     return SeriesPage(
         series=series,
         viewer=viewer,
@@ -896,7 +892,7 @@ def series_page(
         today=timezone.localdate(now),
         now=now,
         upcoming=upcoming,
-        past=list(past[first : first + PAST_COUNT]),
+        past=_read_in(series, compiled.rows(_past_of, viewer, series.pk, next_from, first=first)),
         past_total=past_total,
         past_page=number,
         past_pages=past_pages,
@@ -911,6 +907,56 @@ def series_page(
         suggestions=suggestions,
         applied=applied,
         cadence_initial=_cadence_initial(viewer, series, applied, now=now),
+    )
+
+
+def _read_in(series: Series, rows: list[Any]) -> list[Any]:
+    """Rows of one series (meetings, items), given the series and its people already read
+    rather than a copy of them each."""
+    for row in rows:
+        row.series = series
+    return rows
+
+
+def _meetings_of(viewer: Person, series_id: int) -> QuerySet[Meeting]:
+    return access.meetings_visible_to(viewer).filter(series_id=series_id).select_related(None)
+
+
+def _ahead(next_from: dt.datetime) -> Q:
+    """The meetings still to come: scheduled, from `next_from` (now less the running grace)."""
+    return Q(status=Meeting.Status.SCHEDULED, scheduled_at__gte=next_from)
+
+
+def _upcoming_of(viewer: Person, series_id: int, next_from: dt.datetime) -> QuerySet[Meeting]:
+    ahead = _ahead(next_from)
+    return _meetings_of(viewer, series_id).filter(ahead).order_by("scheduled_at")[:UPCOMING_COUNT]
+
+
+def _past_count_of(viewer: Person, series_id: int, next_from: dt.datetime) -> QuerySet:
+    past = _meetings_of(viewer, series_id).exclude(_ahead(next_from))
+    return past.order_by().values("series").annotate(n=Count("pk")).values_list("n", flat=True)
+
+
+def _past_of(
+    viewer: Person, series_id: int, next_from: dt.datetime, *, first: int
+) -> QuerySet[Meeting]:
+    """One page of the series' history, newest first, from its `first` meeting."""
+    return (
+        _meetings_of(viewer, series_id)
+        .exclude(_ahead(next_from))
+        .select_related("cancelled_by", "moved_to")
+        .annotate(topic_count=Count("topics"))
+        .order_by("-scheduled_at")[first : first + PAST_COUNT]
+    )
+
+
+def _open_items_in(viewer: Person, series_id: int) -> QuerySet[ActionItem]:
+    return (
+        access.action_items_visible_to(viewer)
+        .select_related(None)
+        .select_related("owner", "meeting")
+        .filter(series_id=series_id, status=ActionItem.Status.OPEN)
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
 
 

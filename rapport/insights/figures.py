@@ -37,7 +37,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
-from rapport import access
+from rapport import access, compiled
 from rapport.framework import indicators
 from rapport.framework.cadence import cadence_for_level
 from rapport.framework.levels import level_or_default
@@ -118,12 +118,16 @@ NO_RETROSPECTIVES = "No retrospectives yet."
 
 def thresholds_for(organisation: Organisation) -> dict[str, int]:
     """The organisation's thresholds: its own values over the framework's defaults (1 query)."""
-    own = dict(Threshold.objects.filter(organisation=organisation).values_list("key", "value"))
+    own = dict(compiled.rows(_own_thresholds, organisation))
     for name in ORGANISATION_FIELDS:
         own[name] = getattr(organisation, name)
     merged = thresholds_with(own)
     merged["overdue_grace_days"] = organisation.overdue_grace_days
     return merged
+
+
+def _own_thresholds(organisation: Organisation) -> QuerySet[Threshold]:
+    return Threshold.objects.filter(organisation=organisation).values_list("key", "value")
 
 
 @dataclass

@@ -460,6 +460,11 @@ def _last_retrospective() -> Subquery:
     return Subquery(newest.values("answered_at")[:1])
 
 
+def _home_annotations() -> dict[str, Subquery]:
+    """What the home reads of each of the viewer's series besides its overview."""
+    return {"last_retro": _last_retrospective()}
+
+
 def _retrospective_prompt(
     viewer: Person, series: Series | None, *, now: dt.datetime | None
 ) -> RetrospectivePrompt | None:
@@ -518,7 +523,7 @@ class HomeWithPrompt(HomePage):
 def home_page(viewer: Person, *, now: dt.datetime | None = None) -> HomeWithPrompt:
     """The home page of one person (growth's), with their retrospective prompt."""
     now = now or timezone.now()
-    base = growth_home_page(viewer, now=now, extra={"last_retro": _last_retrospective()})
+    base = growth_home_page(viewer, now=now, extra=_home_annotations)
     # The open 1:1 with their manager is among the home's own series, read with them.
     own = [row.series for row in base.own if row.series.report_id == viewer.pk]
     newest = max(own, key=lambda series: (series.started_on, series.pk), default=None)

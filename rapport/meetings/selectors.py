@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from rapport import access
+from rapport import access, compiled
 from rapport.framework import agenda as agenda_rules
 from rapport.framework.cadence import (
     cancellation_warning,
@@ -147,12 +147,13 @@ def _zone(name: str) -> ZoneInfo | dt.timezone:
 RUNNING_GRACE = dt.timedelta(hours=2)
 
 
-def _next_meeting_subquery(now: dt.datetime) -> Subquery:
+def _next_meeting_subquery(next_from: dt.datetime) -> Subquery:
+    """The series' first scheduled meeting from `next_from` on (now less RUNNING_GRACE)."""
     return Subquery(
         Meeting.objects.filter(
             series=OuterRef("pk"),
             status=Meeting.Status.SCHEDULED,
-            scheduled_at__gte=now - RUNNING_GRACE,
+            scheduled_at__gte=next_from,
         )
         .order_by("scheduled_at")
         .values("pk")[:1]
@@ -184,6 +185,68 @@ def series_counted(
     """The series, each annotated in one query with its next meeting's id, last held and
     last career 1:1, and the manager's cancellations and late moves in the warnings window
     (and the `extra` annotations a caller adds to the same query)."""
+    return list(_counted(series_qs, extra=extra or {}, **_counting_values(viewer, now=now)))
+
+
+def visible_series_counted(
+    viewer: Person,
+    *,
+    now: dt.datetime,
+    series_id: int | None = None,
+    extra: Callable[[], dict[str, Any]] | None = None,
+) -> list[Series]:
+    """`series_counted` over the series the viewer sees (or the one of them `series_id`), its
+    SQL compiled once per process (`extra` gives the added annotations, from nothing)."""
+    values = _counting_values(viewer, now=now)
+    return compiled.rows(
+        _visible_counted,
+        viewer,
+        series_id,
+        values["next_from"],
+        values["window"],
+        values["late_hours"],
+        extra=extra,
+    )
+
+
+def _visible_counted(
+    viewer: Person,
+    series_id: int | None,
+    next_from: dt.datetime,
+    window: dt.datetime,
+    late_hours: int,
+    *,
+    extra: Callable[[], dict[str, Any]] | None,
+) -> QuerySet[Series]:
+    series_qs = access.series_visible_to(viewer)
+    if series_id is not None:
+        series_qs = series_qs.filter(pk=series_id)
+    return _counted(
+        series_qs,
+        next_from=next_from,
+        window=window,
+        late_hours=late_hours,
+        extra=extra() if extra else {},
+    )
+
+
+def _counting_values(viewer: Person, *, now: dt.datetime) -> dict[str, Any]:
+    """What the counts of `series_counted` depend on besides the series."""
+    return {
+        "next_from": now - RUNNING_GRACE,
+        "window": _cancellation_window(viewer, now=now),
+        "late_hours": viewer.organisation.late_move_notice_hours,
+    }
+
+
+def _counted(
+    series_qs: QuerySet[Series],
+    *,
+    next_from: dt.datetime,
+    window: dt.datetime,
+    late_hours: int,
+    extra: dict[str, Any],
+) -> QuerySet[Series]:
     # Each figure is a subquery on one series' meetings (the (series, scheduled_at) and
     # (series, status, cancelled_at) indexes), not a join of every meeting of every series
     # grouped afterwards.
@@ -192,32 +255,31 @@ def series_counted(
         .order_by("-scheduled_at")
         .values("scheduled_at")
     )
-    late_moves = _called_off_by_manager(viewer, now=now).filter(
-        status=Meeting.Status.RESCHEDULED,
-        notice_hours__lt=viewer.organisation.late_move_notice_hours,
-    )
-    return list(
-        series_qs.annotate(
-            next_meeting_id=_next_meeting_subquery(now),
-            last_held=Subquery(held[:1]),
-            last_career=Subquery(held.filter(kind=Meeting.Kind.CAREER)[:1]),
-            manager_cancellations=manager_cancellations(viewer, now=now),
-            manager_late_moves=_count(late_moves),
-            **(extra or {}),
-        ).order_by("report__name")
-    )
+    called_off = _called_off_since(window)
+    late_moves = called_off.filter(status=Meeting.Status.RESCHEDULED, notice_hours__lt=late_hours)
+    return series_qs.annotate(
+        next_meeting_id=_next_meeting_subquery(next_from),
+        last_held=Subquery(held[:1]),
+        last_career=Subquery(held.filter(kind=Meeting.Kind.CAREER)[:1]),
+        manager_cancellations=_count(called_off.filter(status=Meeting.Status.CANCELLED)),
+        manager_late_moves=_count(late_moves),
+        **extra,
+    ).order_by("report__name")
 
 
-def _called_off_by_manager(viewer: Person, *, now: dt.datetime) -> QuerySet[Meeting]:
-    """The meetings of a series (the outer query's) its manager called off in the
-    organisation's cancellation window."""
-    window = dt.datetime.combine(
+def _cancellation_window(viewer: Person, *, now: dt.datetime) -> dt.datetime:
+    """When the organisation's cancellation window starts."""
+    return dt.datetime.combine(
         cancellation_window_start(
             timezone.localdate(now), days=viewer.organisation.cancellation_warning_days
         ),
         dt.time(),
         tzinfo=timezone.get_current_timezone(),
     )
+
+
+def _called_off_since(window: dt.datetime) -> QuerySet[Meeting]:
+    """The meetings of a series (the outer query's) its manager called off since `window`."""
     return Meeting.objects.filter(
         series=OuterRef("pk"), cancelled_by=OuterRef("manager"), cancelled_at__gte=window
     )
@@ -226,7 +288,8 @@ def _called_off_by_manager(viewer: Person, *, now: dt.datetime) -> QuerySet[Meet
 def manager_cancellations(viewer: Person, *, now: dt.datetime) -> Coalesce:
     """How many meetings of a series (the outer query's) its manager cancelled in the
     warnings window, as an annotation."""
-    return _count(_called_off_by_manager(viewer, now=now).filter(status=Meeting.Status.CANCELLED))
+    called_off = _called_off_since(_cancellation_window(viewer, now=now))
+    return _count(called_off.filter(status=Meeting.Status.CANCELLED))
 
 
 def series_overviews(
@@ -245,23 +308,16 @@ def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> lis
     today = timezone.localdate(now)
     by_pk = {row.pk: row for row in rows}
     # Each next meeting takes its series (and their people) from the rows already read.
+    next_ids = [row.next_meeting_id for row in rows if row.next_meeting_id]
     meetings = {
         meeting.pk: meeting
-        for meeting in access.meetings_visible_to(viewer)
-        .select_related(None)
-        .filter(pk__in=[row.next_meeting_id for row in rows if row.next_meeting_id])
-        .annotate(
-            report_topics=topics_by("series__report_id"),
-            manager_topics=topics_by("series__manager_id"),
-        )
+        for meeting in (compiled.rows(_next_meetings, viewer, next_ids) if next_ids else ())
     }
     items = {
-        entry["series"]: entry
-        for entry in access.action_items_visible_to(viewer)
-        .filter(series__in=[row.pk for row in rows], status=ActionItem.Status.OPEN)
-        .values("series")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-        .order_by()
+        series_id: {"open": open_count, "overdue": overdue}
+        for series_id, open_count, overdue in compiled.rows(
+            _open_item_counts, viewer, list(by_pk), today
+        )
     }
     for meeting in meetings.values():
         meeting.series = by_pk[meeting.series_id]
@@ -278,6 +334,29 @@ def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> lis
         )
         for row in rows
     ]
+
+
+def _next_meetings(viewer: Person, meeting_ids: list[int]) -> QuerySet[Meeting]:
+    return (
+        access.meetings_visible_to(viewer)
+        .select_related(None)
+        .filter(pk__in=meeting_ids)
+        .annotate(
+            report_topics=topics_by("series__report_id"),
+            manager_topics=topics_by("series__manager_id"),
+        )
+    )
+
+
+def _open_item_counts(viewer: Person, series_ids: list[int], today: dt.date) -> QuerySet:
+    return (
+        access.action_items_visible_to(viewer)
+        .filter(series__in=series_ids, status=ActionItem.Status.OPEN)
+        .values("series")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        .values_list("series", "open", "overdue")
+        .order_by()
+    )
 
 
 def _overview(
@@ -367,7 +446,7 @@ def series_warnings_with(
     the viewer sees them, already read: one query (its meeting figures)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    row = series_counted(viewer, access.series_visible_to(viewer).filter(pk=series.pk), now=now)
+    row = visible_series_counted(viewer, now=now, series_id=series.pk)
     return _overview(
         viewer,
         row[0],
@@ -393,14 +472,22 @@ class HomeOverviews:
     own: list[SeriesOverview]
     ended: list[Series]
 
+    def series_by_pk(self) -> dict[int, Series]:
+        """Every series read, open and ended, by key."""
+        found = {row.series.pk: row.series for row in (*self.managed, *self.own)}
+        return found | {series.pk: series for series in self.ended}
+
 
 def home_overviews(
-    viewer: Person, *, now: dt.datetime | None = None, extra: dict[str, Any] | None = None
+    viewer: Person,
+    *,
+    now: dt.datetime | None = None,
+    extra: Callable[[], dict[str, Any]] | None = None,
 ) -> HomeOverviews:
-    """The viewer's 1:1s, open and ended, in one query of series (with the `extra`
-    annotations a caller adds to it)."""
+    """The viewer's 1:1s, open and ended, in one query of series (with the annotations
+    `extra` gives added to it)."""
     now = now or timezone.now()
-    rows = series_counted(viewer, access.series_visible_to(viewer), now=now, extra=extra)
+    rows = visible_series_counted(viewer, now=now, extra=extra)
     overviews = overviews_of(viewer, [row for row in rows if row.ended_on is None], now=now)
     return HomeOverviews(
         managed=[row for row in overviews if row.series.manager_id == viewer.pk],
@@ -409,12 +496,20 @@ def home_overviews(
     )
 
 
-def open_items_of(viewer: Person, *, limit: int = 8) -> list[ActionItem]:
-    """The viewer's own open items, overdue first, then by due date."""
-    return list(
+def open_items_of(viewer: Person, series: dict[int, Series], *, limit: int = 8) -> list[ActionItem]:
+    """The viewer's own open items, overdue first, then by due date, each given its series
+    from `series` (the viewer's, with their people, already read)."""
+    items = compiled.rows(_open_items_of, viewer, limit=limit)
+    for item in items:
+        if item.series_id in series:
+            item.series = series[item.series_id]
+    return items
+
+
+def _open_items_of(viewer: Person, *, limit: int) -> QuerySet[ActionItem]:
+    return (
         access.action_items_visible_to(viewer)
         .select_related(None)
-        .select_related("series__manager", "series__report")
         .filter(owner=viewer, status=ActionItem.Status.OPEN)
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
     )
@@ -422,8 +517,12 @@ def open_items_of(viewer: Person, *, limit: int = 8) -> list[ActionItem]:
 
 def past_meetings_of(viewer: Person, *, as_report: bool, limit: int = 6) -> list[Meeting]:
     """Recently held meetings, newest first, for their shared notes (their series unread)."""
+    return compiled.rows(_past_meetings_of, viewer, as_report=as_report, limit=limit)
+
+
+def _past_meetings_of(viewer: Person, *, as_report: bool, limit: int) -> QuerySet[Meeting]:
     side = Q(series__report=viewer) if as_report else Q(series__manager=viewer)
-    return list(
+    return (
         access.meetings_visible_to(viewer)
         .select_related(None)
         .filter(side, status=Meeting.Status.HELD)

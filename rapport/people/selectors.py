@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from rapport import access
+from rapport import access, compiled
 from rapport.errors import Refused
 from rapport.people.models import Absence, AuditEvent, Organisation, Person
 from rapport.people.services import link_lifetime, set_password_url
@@ -49,11 +49,18 @@ def days_away_of(
 ) -> dict[int, list[tuple[dt.date, dt.date]]]:
     """Each person's days away overlapping [first, last], as (first day, last day) pairs."""
     away: dict[int, list[tuple[dt.date, dt.date]]] = {}
-    for person_id, starts_on, ends_on in Absence.objects.filter(
-        person_id__in=list(people), starts_on__lte=last, ends_on__gte=first
-    ).values_list("person_id", "starts_on", "ends_on"):
+    ids = sorted(people)
+    if not ids:
+        return away
+    for person_id, starts_on, ends_on in compiled.rows(_days_away, ids, first, last):
         away.setdefault(person_id, []).append((starts_on, ends_on))
     return away
+
+
+def _days_away(people: list[int], first: dt.date, last: dt.date) -> QuerySet[Absence]:
+    return Absence.objects.filter(
+        person_id__in=people, starts_on__lte=last, ends_on__gte=first
+    ).values_list("person_id", "starts_on", "ends_on")
 
 
 # The audit trail -------------------------------------------------------------------

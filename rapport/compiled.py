@@ -1,0 +1,169 @@
+"""Querysets compiled to SQL once per process and shape, then run with new values.
+
+Building a queryset and compiling it costs Django far more CPU than SQLite takes to run it
+over a page's few rows. The querysets of a page keep their shape from one request to the
+next: only the viewer, the time and a few ids change. `rows` builds such a queryset with
+stand-in values, compiles it once per process (each server thread would otherwise pay for
+it again), and afterwards only puts the real values in its parameters. The queryset still
+comes from its selector (and its visibility from `access`); only the work of turning it
+into SQL again is saved.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+
+# The compiled shapes kept per process: a few per page, well under this.
+MOST_SHAPES = 512
+_COMPILED: dict[Hashable, tuple[QuerySet, Any, str, list]] = {}
+_LOCK = threading.Lock()
+# The compiler a thread is running, for the queryset's iterable to take.
+_RUNNING = threading.local()
+
+# Stand-in ints: above any key a test or a page meets, below PostgreSQL's integer limit.
+_FIRST_STANDIN = 1_000_000_000
+_VARIANT_STEP = 500_000_000
+_ARGUMENT_STEP = 10_000_000
+
+
+class ShapeError(ValueError):
+    """A builder whose SQL does not depend on its arguments as values only."""
+
+
+def rows(build: Callable[..., QuerySet], *args: Any, **constants: Hashable) -> list[Any]:
+    """`list(build(*args, **constants))`, from SQL compiled once per process and shape.
+
+    `build` depends on its arguments only and starts from a model's manager (or an `access`
+    queryset), without prefetches. Each positional argument is a value in the SQL's
+    parameters: an int, a datetime, a date, a saved model instance (its key) or a list of
+    ints (its length is part of the shape), never inlined in the SQL (no slice bounds);
+    keyword arguments are part of the shape, as are `None`s among the positional ones.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    kinds = tuple(_kind(arg) for arg in args)
+    shape = (connection.alias, build, kinds, tuple(sorted(constants.items())))
+    entry = _COMPILED.get(shape)
+    if entry is None:
+        entry = _compile(connection, build, args, constants)
+        with _LOCK:
+            if len(_COMPILED) >= MOST_SHAPES:
+                _COMPILED.clear()
+            _COMPILED[shape] = entry
+    queryset, template, sql, plan = entry
+    values = _values(connection, args)
+    params = tuple(
+        constant if slot is None else values[slot] if cast is None else cast(values[slot])
+        for slot, cast, constant in plan
+    )
+    # The compiled state is shared by every thread; this request's copy runs on its own
+    # connection with its own values.
+    compiler = copy.copy(template)
+    compiler.connection = connection
+    compiler.as_sql = lambda *_, **__: (sql, params)
+    _RUNNING.compiler = compiler
+    try:
+        return list(queryset._iterable_class(queryset))
+    finally:
+        _RUNNING.compiler = None
+
+
+def _kind(arg: Any) -> Hashable:
+    if arg is None:
+        return None
+    if isinstance(arg, bool):
+        raise ShapeError("a bool is a constant: pass it by keyword")
+    if isinstance(arg, int):
+        return int
+    if isinstance(arg, dt.datetime):
+        return (dt.datetime, arg.tzinfo is not None)
+    if isinstance(arg, dt.date):
+        return dt.date
+    if isinstance(arg, Model):
+        if arg.pk is None:
+            raise ShapeError("an unsaved instance")
+        return arg._meta.model
+    if isinstance(arg, list | tuple) and all(type(value) is int for value in arg):
+        return (list, len(arg))
+    raise ShapeError(f"not a value of the SQL's parameters: {arg!r}")
+
+
+def _standin(arg: Any, index: int, variant: int) -> Any:
+    """A value of the argument's kind no real argument has, distinct per argument."""
+    base = _FIRST_STANDIN + variant * _VARIANT_STEP + index * _ARGUMENT_STEP
+    if arg is None:
+        return None
+    if isinstance(arg, int):
+        return base
+    if isinstance(arg, dt.datetime):
+        zone = dt.UTC if arg.tzinfo is not None else None
+        return dt.datetime(2900 + variant * 50 + index, 1, 2, 3, 4, 5, 678_901, tzinfo=zone)
+    if isinstance(arg, dt.date):
+        return dt.date(2900 + variant * 50 + index, 1, 2)
+    if isinstance(arg, Model):
+        return arg._meta.model(pk=base)
+    return [base + offset for offset in range(len(arg))]
+
+
+def _values(connection: Any, args: tuple[Any, ...]) -> list[Any]:
+    """The arguments as the SQL's parameters, in order, a list's values one by one."""
+    values: list[Any] = []
+    for arg in args:
+        if isinstance(arg, dt.datetime):
+            values.append(connection.ops.adapt_datetimefield_value(arg))
+        elif isinstance(arg, dt.date):
+            values.append(connection.ops.adapt_datefield_value(arg))
+        elif isinstance(arg, Model):
+            values.append(arg.pk)
+        elif isinstance(arg, list | tuple):
+            values.extend(arg)
+        elif arg is not None:
+            values.append(arg)
+    return values
+
+
+def _compile(
+    connection: Any, build: Callable[..., QuerySet], args: tuple[Any, ...], constants: dict
+) -> tuple[QuerySet, Any, str, list[tuple[int | None, type | None, Any]]]:
+    """The queryset built with stand-ins, its compiler, its SQL, and for each parameter the
+    argument value it takes (its slot, and the type it is given) or the constant it keeps.
+
+    Built twice with different stand-ins: a parameter that follows neither the stand-ins
+    nor stays the same was worked out from an argument, and the SQL must not change."""
+    built = []
+    for variant in (0, 1):
+        standins = tuple(_standin(arg, index, variant) for index, arg in enumerate(args))
+        queryset = build(*standins, **constants)
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ShapeError("prefetches and related managers are not compiled")
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        built.append((queryset, compiler, sql, list(params), _values(connection, standins)))
+    (queryset, compiler, sql, params, slots), (_, _, other_sql, other_params, other_slots) = built
+    if sql != other_sql or len(params) != len(other_params):
+        raise ShapeError(f"{build.__qualname__}: the SQL changes with the arguments' values")
+    plan: list[tuple[int | None, type | None, Any]] = []
+    for param, other in zip(params, other_params, strict=True):
+        slot = next((i for i, value in enumerate(slots) if _same(value, param)), None)
+        if slot is not None and _same(other_slots[slot], other):
+            # A driver's own type for the value (psycopg's Int4) is kept.
+            cast = None if type(param) is type(slots[slot]) else type(param)
+            plan.append((slot, cast, None))
+        elif slot is None and _same(param, other):
+            plan.append((None, None, param))
+        else:
+            raise ShapeError(f"{build.__qualname__}: a parameter worked out from an argument")
+    # The queryset's iterable takes the running thread's copy of the compiler, ready.
+    queryset.query.get_compiler = lambda *_, **__: _RUNNING.compiler
+    return queryset, compiler, sql, plan
+
+
+def _same(value: Any, param: Any) -> bool:
+    """Whether the parameter is the value, or the value in a subclass of its type."""
+    return isinstance(param, type(value)) and value == param
