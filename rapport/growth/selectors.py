@@ -25,6 +25,7 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -1173,7 +1174,7 @@ class GoalsPage:
     active: list[GoalView]
     closed: list[GoalView]
     plan: PlanView
-    open_items: list[ActionItem]
+    open_items: list[dict[str, Any]]  # pk and text of the open items an active goal may link
     areas: tuple[tuple[str, str], ...] = DEFAULT_AREAS
     stale_after_weeks: int = GOAL_STALE_AFTER.days // 7
 
@@ -1193,23 +1194,21 @@ def _cutoff(viewer: Person, series: Series) -> dt.datetime | None:
 def _goal_views(
     viewer: Person, series: Series, now: dt.datetime, *, linked: bool = True
 ) -> list[GoalView]:
-    """The goals of this relationship's IC as the viewer may see them (4 queries); without
-    `linked`, their action items are left unread (and their change log, unless it puts a
-    goal back as a previous manager saw it): 2 queries."""
+    """The goals of this relationship's IC as the viewer may see them (4 queries, 1 with no
+    goal); without `linked`, their action items are left unread (and their change log,
+    unless it puts a goal back as a previous manager saw it): 2 queries."""
     cutoff = _cutoff(viewer, series)
-    goals = access.goals_visible_to(viewer)
-    if series.is_open:
-        goals = goals.filter(owner_id=series.report_id)
-    else:
-        goals = goals.filter(series=series)
+    found = list(access.goals_of(viewer, series).order_by("-created_at", "-pk"))
+    if not found:  # nothing to read progress, changes or items of
+        return []
     progress = access.goal_progress_visible_to(viewer).select_related("written_by")
-    changes = access.goal_changes_visible_to(viewer).select_related("changed_by")
     if cutoff is not None:
         progress = progress.filter(written_at__lt=cutoff)
     prefetches = [
         Prefetch("progress", queryset=progress.order_by("written_at", "pk"), to_attr="_progress")
     ]
     if linked or cutoff is not None:
+        changes = access.goal_changes_visible_to(viewer).select_related("changed_by")
         prefetches.append(
             Prefetch("changes", queryset=changes.order_by("changed_at", "pk"), to_attr="_changes")
         )
@@ -1221,9 +1220,9 @@ def _goal_views(
                 to_attr="_items",
             )
         )
-    goals = goals.prefetch_related(*prefetches).order_by("-created_at", "-pk")
+    prefetch_related_objects(found, *prefetches)
     views = []
-    for goal in goals:
+    for goal in found:
         if not linked:
             goal._items = []
             if cutoff is None:
@@ -1257,7 +1256,7 @@ def _as_it_was(goal: Goal, cutoff: dt.datetime) -> None:
 
 
 def _plan_view(viewer: Person, series: Series, goals: list[GoalView]) -> PlanView:
-    plan = access.development_plans_visible_to(viewer).filter(series=series).first()
+    plan = access.development_plan_of(viewer, series)
     changes = (
         list(
             access.plan_changes_visible_to(viewer)
@@ -1278,25 +1277,30 @@ def _plan_view(viewer: Person, series: Series, goals: list[GoalView]) -> PlanVie
     return PlanView(plan, areas, others, changes)
 
 
-def goals_page(viewer: Person, series: Series, *, now: dt.datetime | None = None) -> GoalsPage:
-    """The goals page of one relationship: goals, progress, change logs, the plan."""
+def goals_page(
+    viewer: Person, series: Series, *, now: dt.datetime | None = None, linked: bool = True
+) -> GoalsPage:
+    """The goals page of one relationship: goals, progress, change logs, the plan; without
+    `linked` (the plan and the career page), no action item is read."""
     now = now or timezone.now()
-    views = _goal_views(viewer, series, now)
+    views = _goal_views(viewer, series, now, linked=linked)
     can_change = series.is_open and access.takes_part_in(viewer, series)
+    active = [v for v in views if v.goal.status == Goal.Status.ACTIVE]
+    # Only an active goal's card offers to link an open item: its text is all it shows.
     items = (
         list(
-            access.action_items_visible_to(viewer).filter(
-                series=series, status=ActionItem.Status.OPEN
-            )
+            access.action_items_of(viewer, series)
+            .filter(status=ActionItem.Status.OPEN)
+            .values("pk", "text")
         )
-        if can_change
+        if linked and can_change and active
         else []
     )
     return GoalsPage(
         series=series,
         report=series.report,
         can_change=can_change,
-        active=[v for v in views if v.goal.status == Goal.Status.ACTIVE],
+        active=active,
         closed=[v for v in views if v.goal.status != Goal.Status.ACTIVE],
         plan=_plan_view(viewer, series, views),
         open_items=items,
@@ -1330,23 +1334,18 @@ FEEDBACK_PERIODS = (
 )
 
 
-@dataclass(frozen=True)
-class FeedbackLog:
-    """The feedback of one relationship, filtered, with its counts and rates."""
+@dataclass(frozen=True, kw_only=True)
+class FeedbackCounts:
+    """How many feedback records a log holds, of each kind, acknowledged and acted on."""
 
-    series: Series
-    records: list[Feedback]
-    kind: str
-    state: str
-    period: str
     total: int
     positive: int
     constructive: int
     acknowledged: int
     acted_on: int
-    kinds: tuple = tuple(Feedback.Kind.choices)
-    states: tuple = FEEDBACK_STATES
-    periods: tuple = FEEDBACK_PERIODS
+    kind: str = ""
+    state: str = ""
+    period: str = ""
 
     @property
     def acknowledged_rate(self) -> int | None:
@@ -1357,6 +1356,28 @@ class FeedbackLog:
     def acted_on_rate(self) -> int | None:
         """Share of the records acted on, in whole percent (None with no record)."""
         return share(self.acted_on, self.total)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedbackLog(FeedbackCounts):
+    """The feedback of one relationship, filtered, with its counts and rates."""
+
+    series: Series
+    records: list[Feedback]
+    kinds: tuple = tuple(Feedback.Kind.choices)
+    states: tuple = FEEDBACK_STATES
+    periods: tuple = FEEDBACK_PERIODS
+
+
+def _feedback_counts(marks: list[tuple[str, object, object]]) -> dict[str, int]:
+    """The counts of (kind, acknowledged_at, acted_on_at) of each record."""
+    return {
+        "total": len(marks),
+        "positive": sum(kind == Feedback.Kind.POSITIVE for kind, _, _ in marks),
+        "constructive": sum(kind == Feedback.Kind.CONSTRUCTIVE for kind, _, _ in marks),
+        "acknowledged": sum(acknowledged is not None for _, acknowledged, _ in marks),
+        "acted_on": sum(acted_on is not None for _, _, acted_on in marks),
+    }
 
 
 def share(part: int, whole: int) -> int | None:
@@ -1401,12 +1422,14 @@ def feedback_log(
         kind=kind,
         state=state,
         period=period,
-        total=len(rows),
-        positive=sum(r.kind == Feedback.Kind.POSITIVE for r in rows),
-        constructive=sum(r.kind == Feedback.Kind.CONSTRUCTIVE for r in rows),
-        acknowledged=sum(r.acknowledged_at is not None for r in rows),
-        acted_on=sum(r.acted_on_at is not None for r in rows),
+        **_feedback_counts([(r.kind, r.acknowledged_at, r.acted_on_at) for r in rows]),
     )
+
+
+def feedback_counts(viewer: Person, series: Series) -> FeedbackCounts:
+    """The counts and rates of the whole feedback log of the 1:1 (1 query, no record read)."""
+    marks = access.feedback_of(viewer, series).values_list("kind", "acknowledged_at", "acted_on_at")
+    return FeedbackCounts(**_feedback_counts(list(marks)))
 
 
 # Peer feedback --------------------------------------------------------------------------
@@ -1556,7 +1579,7 @@ class CareerOverview:
 
     page: career_selectors.CareerPage
     goals: GoalsPage
-    log: FeedbackLog
+    log: FeedbackCounts
     series: Series
     viewer: Person
 
@@ -1567,8 +1590,8 @@ def career_overview(
     """The career page: aspirations, the ladder, goals and progress, the plan, the feedback."""
     return CareerOverview(
         page=career_selectors.career_page(viewer, series, since=since),
-        goals=goals_page(viewer, series, now=now),
-        log=feedback_log(viewer, series, now=now),
+        goals=goals_page(viewer, series, now=now, linked=False),
+        log=feedback_counts(viewer, series),
         series=series,
         viewer=viewer,
     )

@@ -161,7 +161,8 @@ def _current_series(viewer: Person, owner: Person) -> Series | None:
 
 def _plan_partial(request: HttpRequest, series: Series, meeting_id: str) -> HttpResponse:
     context = _roles(request.user, series)
-    context.update(page=selectors.goals_page(request.user, series), meeting_id=meeting_id)
+    page = selectors.goals_page(request.user, series, linked=False)
+    context.update(page=page, meeting_id=meeting_id)
     return render(request, "web/growth/_plan.html", context)
 
 
