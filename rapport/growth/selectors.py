@@ -1439,7 +1439,8 @@ def feedback_counts(viewer: Person, series: Series) -> FeedbackCounts:
 class PeerPage:
     """Peer feedback of one relationship: requests and answers for the manager who asked
     them (the open requests, then the closed ones PEER_HISTORY_COUNT at a time, newest
-    first), summaries for both people."""
+    first), summaries for both people (the latest, then the earlier ones
+    PEER_HISTORY_COUNT at a time)."""
 
     series: Series
     is_manager: bool
@@ -1450,15 +1451,20 @@ class PeerPage:
     closed_page: int
     closed_pages: int
     answers: dict[int, PeerAnswer]
-    summaries: list[PeerSummary]
-    colleagues: list[Person]  # at most PEER_COLLEAGUES_SHOWN, the report's team first
+    summary: PeerSummary | None  # the latest
+    earlier_summaries: list[PeerSummary]  # this page of the earlier ones, newest first
+    earlier_total: int
+    earlier_page: int
+    earlier_pages: int
+    # pk and name of at most PEER_COLLEAGUES_SHOWN colleagues, the report's team first
+    colleagues: list[dict[str, Any]]
     colleagues_total: int  # every colleague who may be asked (matching `find`)
+    # pk and name of the colleagues already picked in the form that `colleagues` leaves out:
+    # a search or a refused request keeps them picked
+    picked_colleagues: list[dict[str, Any]]
+    picked: frozenset[int]
     find: str
     today: dt.date
-
-    @property
-    def summary(self) -> PeerSummary | None:
-        return self.summaries[0] if self.summaries else None
 
     @property
     def closed_total(self) -> int:
@@ -1470,10 +1476,18 @@ class PeerPage:
         return self.open_requests + self.closed_requests
 
 
-# Answered, declined and expired requests shown on one page of the peer feedback page.
+# Answered, declined and expired requests (and earlier summaries) shown on one page of the
+# peer feedback page.
 PEER_HISTORY_COUNT = 20
 # Colleagues offered in the form at once; the others are found by name.
 PEER_COLLEAGUES_SHOWN = 50
+
+
+def _pages_of(total: int, page: object) -> tuple[int, int]:
+    """How many pages of PEER_HISTORY_COUNT rows `total` rows fill, and the page asked
+    for, brought within them."""
+    pages = max(1, -(-total // PEER_HISTORY_COUNT))
+    return min(max(page_number(page), 1), pages), pages
 
 
 def peer_page(
@@ -1481,12 +1495,14 @@ def peer_page(
     series: Series,
     *,
     page: object = 1,
+    summaries: object = 1,
     find: str = "",
+    picked: Iterable[int] = (),
     now: dt.datetime | None = None,
 ) -> PeerPage:
-    """The peer feedback page, its closed requests at page `page` and the colleagues whose
-    name contains `find`: the IC sees only the summaries (3-5 queries), the manager who
-    asked a fixed number more."""
+    """The peer feedback page, its closed requests at page `page`, its earlier summaries at
+    page `summaries`, and the colleagues whose name contains `find` after those `picked`:
+    the IC sees only the summaries (3-4 queries), the manager who asked a fixed number more."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     is_manager = access.is_manager_in(viewer, series)
@@ -1494,11 +1510,19 @@ def peer_page(
     closed_requests: list[PeerRequest] = []
     counts = {"answered": 0, "declined": 0, "expired": 0}
     answers: dict[int, PeerAnswer] = {}
-    colleagues: list[Person] = []
+    colleagues: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
+    total = 0
     find = find.strip()[:100]
+    picked = frozenset(list(picked)[:PEER_COLLEAGUES_SHOWN])
     number = pages = 1
     if is_manager:
-        mine = access.peer_requests_visible_to(viewer).filter(series=series, requested_by=viewer)
+        mine = (
+            access.peer_requests_visible_to(viewer)
+            .filter(series=series, requested_by=viewer)
+            .select_related(None)
+            .select_related("colleague")
+        )
         waiting = Q(status=PeerRequest.Status.PENDING, expires_on__gte=today)
         open_requests = list(mine.filter(waiting))
         closed = mine.exclude(waiting)
@@ -1507,19 +1531,20 @@ def peer_page(
             declined=Count("pk", filter=Q(status=PeerRequest.Status.DECLINED)),
             expired=Count("pk", filter=Q(status=PeerRequest.Status.PENDING)),
         )
-        pages = max(1, -(-sum(counts.values()) // PEER_HISTORY_COUNT))
-        number = min(max(page_number(page), 1), pages)
+        number, pages = _pages_of(sum(counts.values()), page)
         first = (number - 1) * PEER_HISTORY_COUNT
-        closed_requests = list(closed[first : first + PEER_HISTORY_COUNT])
+        if counts["answered"] or counts["declined"] or counts["expired"]:
+            closed_requests = list(closed[first : first + PEER_HISTORY_COUNT])
         answered = [r.pk for r in closed_requests if r.status == PeerRequest.Status.ANSWERED]
-        answers = {
-            a.request_id: a
-            for a in access.peer_answers_visible_to(viewer).filter(request__in=answered)
-        }
+        if answered:
+            answers = {
+                a.request_id: a
+                for a in access.peer_answers_visible_to(viewer).filter(request__in=answered)
+            }
         if series.is_open:
-            colleagues = _peer_colleagues(viewer, series, find)
-    summaries = list(
-        access.peer_summaries_visible_to(viewer).filter(series=series).select_related("written_by")
+            colleagues, others, total = _peer_colleagues(viewer, series, find, picked)
+    summary, earlier, earlier_total, earlier_page, earlier_pages = _peer_summaries(
+        viewer, series, summaries
     )
     return PeerPage(
         series=series,
@@ -1531,26 +1556,62 @@ def peer_page(
         closed_page=number,
         closed_pages=pages,
         answers=answers,
-        summaries=summaries,
+        summary=summary,
+        earlier_summaries=earlier,
+        earlier_total=earlier_total,
+        earlier_page=earlier_page,
+        earlier_pages=earlier_pages,
         colleagues=colleagues,
-        colleagues_total=colleagues[0].matching if colleagues else 0,
+        colleagues_total=total,
+        picked_colleagues=others,
+        picked=picked,
         find=find,
         today=today,
     )
 
 
-def _peer_colleagues(viewer: Person, series: Series, find: str) -> list[Person]:
+def _peer_summaries(
+    viewer: Person, series: Series, page: object
+) -> tuple[PeerSummary | None, list[PeerSummary], int, int, int]:
+    """The latest summary, the page `page` of the earlier ones, how many earlier ones there
+    are, the page and the number of pages (1 query; 2 past the first page)."""
+    summaries = (
+        access.peer_summaries_of(viewer, series)
+        .select_related("written_by")
+        .annotate(written=Window(Count("pk")))
+        .order_by("-written_at", "-pk")
+    )
+    newest = list(summaries[: 1 + PEER_HISTORY_COUNT])
+    if not newest:
+        return None, [], 0, 1, 1
+    earlier_total = newest[0].written - 1
+    number, pages = _pages_of(earlier_total, page)
+    earlier = newest[1:]
+    if number > 1:
+        first = 1 + (number - 1) * PEER_HISTORY_COUNT
+        earlier = list(summaries[first : first + PEER_HISTORY_COUNT])
+    return newest[0], earlier, earlier_total, number, pages
+
+
+def _peer_colleagues(
+    viewer: Person, series: Series, find: str, picked: frozenset[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     """The first PEER_COLLEAGUES_SHOWN colleagues the manager may ask whose name contains
-    `find`, the report's team-mates first, each with how many match (one query)."""
+    `find`, the report's team-mates first; those of `picked` they leave out, by name; and
+    how many match `find` (1 query, 2 with picks)."""
     colleagues = access.peer_colleagues_for(viewer, series)
+    chosen = list(colleagues.filter(pk__in=picked).values("pk", "name")) if picked else []
     if find:
         colleagues = colleagues.filter(name__icontains=find)
     team_first = Case(When(manager_id=series.manager_id, then=0), default=1)
-    return list(
-        colleagues.annotate(matching=Window(Count("pk"))).order_by(team_first, "name", "pk")[
-            :PEER_COLLEAGUES_SHOWN
-        ]
+    found = list(
+        colleagues.annotate(matching=Window(Count("pk")))
+        .order_by(team_first, "name", "pk")
+        .values("pk", "name", "matching")[:PEER_COLLEAGUES_SHOWN]
     )
+    shown = {c["pk"] for c in found}
+    others = [c for c in chosen if c["pk"] not in shown]
+    return found, others, found[0]["matching"] if found else 0
 
 
 def pending_peer_requests_for(
