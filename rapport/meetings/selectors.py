@@ -455,6 +455,26 @@ class ActionItemsPage:
     today: dt.date
 
 
+# What a line of the action items page reads of an item and its related rows
+# (web/partials/action_item.html): the other columns are left unread.
+ITEM_ROW_FIELDS = (
+    "series_id",
+    "meeting_id",
+    "owner_id",
+    "text",
+    "due_on",
+    "status",
+    "done_on",
+    "owner__name",
+    "series__ended_on",
+    "series__manager_id",
+    "series__report_id",
+    "series__manager__name",
+    "series__report__name",
+    "meeting__scheduled_at",
+)
+
+
 def action_items_page(
     viewer: Person, *, show: str = "all", older: bool = False, page: object = 1
 ) -> ActionItemsPage:
@@ -478,7 +498,9 @@ def action_items_page(
     first = (number - 1) * ITEMS_PER_PAGE
     # Overdue items have the earliest due dates, so due date order puts them first.
     rows = list(
-        shown.order_by(F("due_on").asc(nulls_last=True), "pk")[first : first + ITEMS_PER_PAGE]
+        shown.only(*ITEM_ROW_FIELDS).order_by(F("due_on").asc(nulls_last=True), "pk")[
+            first : first + ITEMS_PER_PAGE
+        ]
     )
     return ActionItemsPage(
         show=show,
