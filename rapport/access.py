@@ -303,10 +303,11 @@ def sees_whole_roster(person: Person) -> bool:
     return person.is_org_admin or manages_managers(person)
 
 
-def people_visible_to(person: Person) -> QuerySet[Person]:
-    """The roster a person may read: own for an IC, team for a manager, org above that."""
+def people_visible_to(person: Person, *, whole_roster: bool | None = None) -> QuerySet[Person]:
+    """The roster a person may read: own for an IC, team for a manager, org above that.
+    `whole_roster` is `sees_whole_roster(person)`, when the caller has answered it already."""
     org_people = Person.objects.filter(organisation_id=person.organisation_id)
-    if sees_whole_roster(person):
+    if sees_whole_roster(person) if whole_roster is None else whole_roster:
         return org_people.select_related("manager")
     return org_people.filter(
         Q(pk=person.pk) | Q(pk=person.manager_id) | Q(manager=person)
@@ -331,9 +332,9 @@ def report_counts_for(person: Person, roster: list[Person]) -> dict[int, int | N
     }
 
 
-def person_for(person: Person, person_id: object) -> Person:
-    """One person of the visible roster, else 404."""
-    return _one(people_visible_to(person), person_id)
+def person_for(person: Person, person_id: object, *, whole_roster: bool | None = None) -> Person:
+    """One person of the visible roster, else 404 (`whole_roster` as for `people_visible_to`)."""
+    return _one(people_visible_to(person, whole_roster=whole_roster), person_id)
 
 
 def check_org_admin(person: Person) -> None:

@@ -573,21 +573,26 @@ class PersonPage:
     is_self: bool
     is_admin: bool
     manager_visible: bool
-    reports: list[Person]
+    reports: list[dict[str, Any]]  # pk, name, level and is_active of each
     series_list: list[Series]
     has_password: bool
     link_lifetime: str
 
 
-def person_page(viewer: Person, subject: Person) -> PersonPage:
-    """The page of someone the viewer may read (fetched through access first)."""
-    visible = access.people_visible_to(viewer)
+def person_page(viewer: Person, subject: Person, *, whole_roster: bool | None = None) -> PersonPage:
+    """The page of someone the viewer may read (fetched through access first; `whole_roster`
+    is whether the viewer reads the whole organisation, when already known)."""
+    visible = access.people_visible_to(viewer, whole_roster=whole_roster)
     return PersonPage(
         subject=subject,
         is_self=subject.pk == viewer.pk,
         is_admin=viewer.is_org_admin,
         manager_visible=bool(subject.manager_id) and visible.filter(pk=subject.manager_id).exists(),
-        reports=list(visible.filter(manager=subject).order_by("-is_active", "name")),
+        reports=list(
+            visible.filter(manager=subject)
+            .order_by("-is_active", "name")
+            .values("pk", "name", "level", "is_active")
+        ),
         series_list=list(
             access.series_visible_to(viewer)
             .filter(Q(report=subject) | Q(manager=subject))
