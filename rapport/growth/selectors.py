@@ -1387,6 +1387,26 @@ def share(part: int, whole: int) -> int | None:
     return (part * 200 + whole) // (whole * 2)
 
 
+# What the feedback log shows of a record and of the people and the meeting it names.
+FEEDBACK_ROW_FIELDS = (
+    "meeting_id",
+    "series_id",
+    "given_by_id",
+    "given_to_id",
+    "kind",
+    "situation",
+    "behaviour",
+    "impact",
+    "acknowledged_at",
+    "acted_on_at",
+    "acted_on_note",
+    "created_at",
+    "given_by__name",
+    "given_to__name",
+    "meeting__scheduled_at",
+)
+
+
 def feedback_log(
     viewer: Person,
     series: Series,
@@ -1404,7 +1424,11 @@ def feedback_log(
     if period not in dict(FEEDBACK_PERIODS):
         raise Refused("Unknown period.")
     now = now or timezone.now()
-    records = access.feedback_visible_to(viewer).filter(series=series)
+    records = (
+        access.feedback_of(viewer, series)
+        .select_related("given_by", "given_to", "meeting")
+        .only(*FEEDBACK_ROW_FIELDS)
+    )
     if kind:
         records = records.filter(kind=kind)
     if period:
@@ -1617,11 +1641,15 @@ def _peer_colleagues(
 def pending_peer_requests_for(
     viewer: Person, *, now: dt.datetime | None = None
 ) -> list[PeerRequest]:
-    """Requests waiting for the viewer's answer and not expired: on their home page."""
+    """Requests waiting for the viewer's answer and not expired: on their home page. Only
+    when they expire and who asks about whom are read."""
     today = timezone.localdate(now or timezone.now())
     return list(
         access.peer_requests_visible_to(viewer)
         .filter(colleague=viewer, status=PeerRequest.Status.PENDING, expires_on__gte=today)
+        .select_related(None)
+        .select_related("requested_by", "about")
+        .only("requested_by_id", "about_id", "expires_on", "requested_by__name", "about__name")
         .order_by("expires_on", "pk")
     )
 
