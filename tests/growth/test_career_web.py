@@ -346,12 +346,12 @@ def test_the_peer_form_offers_a_bounded_list_and_finds_the_others_by_name(
 def test_the_peer_page_shows_earlier_summaries_a_page_at_a_time(
     client_for, mia, ray, series
 ) -> None:
-    start = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
     count = selectors.PEER_HISTORY_COUNT * 2 + 3
-    for i in range(count):
-        services.peer_summary_write(
-            actor=mia, series=series, text=f"SUMMARY-{i}-", now=start + dt.timedelta(hours=i)
-        )
+    written = [
+        dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC) + dt.timedelta(hours=h) for h in range(count)
+    ]
+    for i, when in enumerate(written):  # oldest first: SUMMARY-0- is the oldest
+        services.peer_summary_write(actor=mia, series=series, text=f"SUMMARY-{i}-", now=when)
     url = reverse("series_peer", args=[series.pk])
     for who in (mia, ray):
         first = client_for(who).get(url).content.decode()
@@ -367,12 +367,8 @@ def test_the_peer_page_shows_earlier_summaries_a_page_at_a_time(
     assert "Page 3 of 3" in earlier and "?summaries=2" in earlier
 
 
-def test_the_peer_search_keeps_the_colleagues_already_picked(
-    client_for, mia, omar, series, monkeypatch
-) -> None:
-    monkeypatch.setattr(selectors, "PEER_COLLEAGUES_SHOWN", 1)
-    client = client_for(mia)
-    url = reverse("series_peer", args=[series.pk])
+def test_the_peer_search_keeps_the_colleagues_already_picked(client_for, mia, omar, series) -> None:
+    url, client = reverse("series_peer", args=[series.pk]), client_for(mia)
     found = client.get(url, {"find": "NO SUCH NAME", "colleague": [omar.pk, "x"]}).content.decode()
     assert f'<option value="{omar.pk}" selected>{omar.name}</option>' in found
     assert "0 colleagues named" in found
