@@ -254,9 +254,15 @@ def feedback_mark(request: HttpRequest, feedback_id: int) -> HttpResponse:
 # Peer feedback ------------------------------------------------------------------------------
 
 
-def _picked(values: list[str]) -> list[int]:
+def _colleague_ids(values: list[str]) -> list[int]:
     """The colleagues' ids a form sent, whatever else it holds left out."""
     return [int(v) for v in values if v.strip().isdigit()]
+
+
+def _picked(values: list[str]) -> list[int]:
+    """The ids to show picked again: those that may name someone (a longer number names
+    nobody, and the database refuses it)."""
+    return [pk for pk in _colleague_ids(values) if 0 < pk <= access.LARGEST_ID]
 
 
 def _peer_response(
@@ -294,7 +300,7 @@ def series_peer(request: HttpRequest, series_id: int) -> HttpResponse:
             services.peer_request_create(
                 actor=viewer,
                 series=series,
-                colleague_ids=_picked(request.POST.getlist("colleague")),
+                colleague_ids=_colleague_ids(request.POST.getlist("colleague")),
                 expires_on=parse_date(request.POST.get("expires_on")),
                 message=request.POST.get("message", ""),
             )
