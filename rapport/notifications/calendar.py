@@ -96,9 +96,10 @@ def _event_lines(
     title: str,
     stamp: str,
     host: str,
+    link: tuple[str, str],
 ) -> list[str]:
     """One VEVENT: time, title, link and status; never a topic or a note."""
-    link = settings.SITE_URL + reverse("meeting", args=[pk])
+    link = f"{link[0]}{pk}{link[1]}"
     lead = _LEADS.get(status, "Agenda and notes in Rapport.")
     description = _text(f"{lead}\n{link}")
     called_off = status in (Meeting.Status.CANCELLED, Meeting.Status.RESCHEDULED)
@@ -115,6 +116,13 @@ def _event_lines(
         f"URL:{link}",
         "END:VEVENT",
     ]
+
+
+def _meeting_link() -> tuple[str, str]:
+    """A meeting's address before and after its id: one reverse() for the whole calendar."""
+    marker = "4294967295"
+    before, after = reverse("meeting", args=[marker]).split(marker)
+    return settings.SITE_URL + before, after
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -137,6 +145,8 @@ def _folded(line: str) -> bytes:
     """The content line in pieces of at most 74 octets, each further piece after CRLF and a
     space; never inside a character, and an escape's backslash (or caret) starts a piece."""
     data = line.encode()
+    if len(data) <= 74:
+        return data
     pieces, start = [], 0
     while len(data) - start > 74:
         end = start + 74
@@ -152,7 +162,7 @@ def _folded(line: str) -> bytes:
 
 def calendar_bytes(events: Iterable[tuple], *, name: str) -> bytes:
     """A VCALENDAR holding one VEVENT per event: (pk, sequence, start, minutes, status, title)."""
-    stamp, host = _utc(timezone.now()), site_host()
+    stamp, host, link = _utc(timezone.now()), site_host(), _meeting_link()
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -166,7 +176,7 @@ def calendar_bytes(events: Iterable[tuple], *, name: str) -> bytes:
         "X-PUBLISHED-TTL:PT1H",
     ]
     for event in events:
-        lines += _event_lines(*event, stamp, host)
+        lines += _event_lines(*event, stamp, host, link)
     lines.append("END:VCALENDAR")
     return b"\r\n".join(map(_folded, lines)) + b"\r\n"
 
