@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from rapport.career.models import AspirationVersion, LadderView, SelfAssessment
+from rapport.compiled import CompiledQuery
 from rapport.growth.models import (
     DevelopmentPlan,
     Feedback,
@@ -236,15 +237,26 @@ def shared_notes_visible_to(person: Person) -> QuerySet[SharedNotes]:
     return SharedNotes.objects.filter(_in_series_of(person, "meeting__series"))
 
 
+# A meeting page reads its notes with the meeting, its series and both people first.
+_SHARED_NOTES_OF_MEETING = CompiledQuery(
+    lambda person, meeting: (
+        shared_notes_visible_to(person)
+        .select_related("meeting__series__manager", "meeting__series__report")
+        .filter(meeting_id=meeting)
+    )
+)
+
+
 def shared_notes_for(person: Person, meeting_id: object) -> SharedNotes:
     """The shared notes of a meeting the person takes part in, else 404."""
-    queryset = shared_notes_visible_to(person).select_related(
-        "meeting__series__manager", "meeting__series__report"
-    )
     try:
-        return queryset.get(meeting_id=_id(meeting_id))
-    except (ValueError, TypeError, SharedNotes.DoesNotExist):
+        pk = _id(meeting_id)
+    except (ValueError, TypeError):
         raise Http404(NOT_FOUND) from None
+    found = _SHARED_NOTES_OF_MEETING.first(person=person, meeting=pk)
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
 
 
 def private_notes_visible_to(person: Person) -> QuerySet[PrivateNote]:
@@ -252,9 +264,16 @@ def private_notes_visible_to(person: Person) -> QuerySet[PrivateNote]:
     return PrivateNote.objects.filter(author=person)
 
 
+_OWN_PRIVATE_NOTE = CompiledQuery(
+    lambda person, meeting: (
+        private_notes_visible_to(person).filter(meeting_id=meeting).order_by("pk")[:1]
+    )
+)
+
+
 def private_note_for(person: Person, meeting: Meeting) -> PrivateNote | None:
     """The person's own private note on a meeting, if they wrote one."""
-    return private_notes_visible_to(person).filter(meeting=meeting).first()
+    return _OWN_PRIVATE_NOTE.first(person=person, meeting=meeting.pk)
 
 
 def action_items_visible_to(person: Person) -> QuerySet[ActionItem]:

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rapport import access
+from rapport.compiled import CompiledQuery
 from rapport.framework import agenda as agenda_rules
 from rapport.framework.cadence import (
     cancellation_warning,
@@ -738,13 +739,19 @@ class MeetingAgenda:
     topic_kinds: list[tuple[str, str]]
 
 
+_AGENDA_TOPICS = CompiledQuery(
+    lambda viewer, meeting: (
+        access.topics_visible_to(viewer)
+        .filter(meeting_id=meeting)
+        .select_related("carried_from__meeting", "carried_to__meeting")
+    )
+)
+
+
 def meeting_agenda(viewer: Person, meeting: Meeting) -> MeetingAgenda:
     report_id = meeting.series.report_id
     topics = agenda_order(
-        access.topics_visible_to(viewer)
-        .filter(meeting=meeting)
-        .select_related("carried_from__meeting", "carried_to__meeting"),
-        report_id=report_id,
+        _AGENDA_TOPICS.rows(viewer=viewer, meeting=meeting.pk), report_id=report_id
     )
     rows = sorted(tuple(getattr(t, name) for name in _TOPIC_FIELDS) for t in topics)
     return MeetingAgenda(
@@ -890,20 +897,32 @@ def timer_fingerprint(viewer: Person, meeting_id: object) -> str:
     return _live_hash(_timer_stamp(meeting), rows)
 
 
+def _own_and_opening_items(
+    viewer: Person, meeting: int, series: int, at: dt.datetime
+) -> QuerySet[ActionItem]:
+    stand_in = Meeting(pk=meeting, series_id=series, scheduled_at=at)
+    return (
+        access.action_items_visible_to(viewer)
+        # The series first: the index on it finds the few rows the two conditions sort.
+        .filter(series_id=series)
+        .filter(Q(meeting_id=meeting) | opening_of(stand_in))
+        .order_by(*OPENING_ORDER)
+        # Their series is the meeting's, already loaded with its two people.
+        .select_related(None)
+        .select_related("owner", "meeting")
+    )
+
+
+_OWN_AND_OPENING_ITEMS = CompiledQuery(_own_and_opening_items)
+
+
 def meeting_and_opening_items(
     viewer: Person, meeting: Meeting
 ) -> tuple[list[ActionItem], list[ActionItem]]:
     """The meeting's own items (as `meeting_items`) and those it opens with (as
     `ActionItemQuerySet.in_opening_of`), in one query."""
-    rows = list(
-        access.action_items_visible_to(viewer)
-        # The series first: the index on it finds the few rows the two conditions sort.
-        .filter(series_id=meeting.series_id)
-        .filter(Q(meeting_id=meeting.pk) | opening_of(meeting))
-        .order_by(*OPENING_ORDER)
-        # Their series is the meeting's, already loaded with its two people.
-        .select_related(None)
-        .select_related("owner", "meeting")
+    rows = _OWN_AND_OPENING_ITEMS.rows(
+        viewer=viewer, meeting=meeting.pk, series=meeting.series_id, at=meeting.scheduled_at
     )
     for item in rows:
         item.series = meeting.series
@@ -921,25 +940,41 @@ class Neighbours:
     moved_from: Meeting | None
 
 
-def meeting_neighbours(viewer: Person, meeting: Meeting) -> Neighbours:
-    """`before(...).first()`, `after(...).first()`, the meeting it moved to and the one
-    moved to it, in one query."""
+def _neighbours(
+    viewer: Person, meeting: int, series: int, at: dt.datetime, moved_to: int
+) -> QuerySet[Meeting]:
     # All four are meetings of the series (a moved meeting stays in it): the index on the
     # series finds its few rows, of which the visible ones are kept.
-    series = Meeting.objects.filter(series_id=meeting.series_id)
+    stand_in = Meeting(pk=meeting, series_id=series, scheduled_at=at)
+    siblings = Meeting.objects.filter(series_id=series)
     wanted = (
-        Q(pk=Subquery(series.before(meeting).values("pk")[:1]))
-        | Q(pk=Subquery(series.after(meeting).values("pk")[:1]))
-        | Q(moved_to=meeting)
+        Q(pk=Subquery(siblings.before(stand_in).values("pk")[:1]))
+        | Q(pk=Subquery(siblings.after(stand_in).values("pk")[:1]))
+        | Q(moved_to_id=meeting)
+        | Q(pk=moved_to)
     )
-    if meeting.moved_to_id:
-        wanted |= Q(pk=meeting.moved_to_id)
-    rows = list(
+    return (
         access.meetings_visible_to(viewer)
-        .filter(series_id=meeting.series_id)
+        .filter(series_id=series)
         .filter(wanted)
         .select_related(None)
         .select_related("cancelled_by")
+    )
+
+
+_NEIGHBOURS = CompiledQuery(_neighbours)
+
+
+def meeting_neighbours(viewer: Person, meeting: Meeting) -> Neighbours:
+    """`before(...).first()`, `after(...).first()`, the meeting it moved to and the one
+    moved to it, in one query."""
+    rows = _NEIGHBOURS.rows(
+        viewer=viewer,
+        meeting=meeting.pk,
+        series=meeting.series_id,
+        at=meeting.scheduled_at,
+        # No meeting has the key 0: a meeting that did not move finds none.
+        moved_to=meeting.moved_to_id or 0,
     )
     siblings = [m for m in rows if m.series_id == meeting.series_id and m.pk != meeting.pk]
     earlier = [m for m in siblings if m.scheduled_at < meeting.scheduled_at]
