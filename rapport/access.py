@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
@@ -58,6 +58,17 @@ def _one(queryset: QuerySet, pk: object) -> object:
         return queryset.get(pk=_id(pk))
     except (ValueError, TypeError, queryset.model.DoesNotExist):
         raise Http404(NOT_FOUND) from None
+
+
+def _one_compiled(query: CompiledQuery, person: Person, key: object) -> Any:
+    """The row a compiled query (of `person` and `key`) finds, else 404."""
+    try:
+        found = query.first(person=person, key=_id(key))
+    except (ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
 
 
 def _in_series_of(person: Person, path: str = "series") -> Q:
@@ -121,9 +132,13 @@ def meetings_visible_to(person: Person) -> QuerySet[Meeting]:
     )
 
 
+# Every page of a meeting starts from it: built and compiled once per connection.
+_VISIBLE_MEETING = CompiledQuery(lambda person, key: meetings_visible_to(person).filter(pk=key))
+
+
 def meeting_for(person: Person, meeting_id: object) -> Meeting:
     """One meeting the person takes part in, else 404."""
-    return _one(meetings_visible_to(person), meeting_id)
+    return _one_compiled(_VISIBLE_MEETING, person, meeting_id)
 
 
 # What a poll's fingerprint reads of the meeting itself (`meeting_poll_for`).

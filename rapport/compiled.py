@@ -19,7 +19,12 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.query import (
+    ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 from django.db.models.sql.compiler import SQLCompiler
 
 # The stand-ins are numbers no key reaches, so a constant of the query never equals one.
@@ -33,6 +38,8 @@ class _Compiled:
     slots: tuple[tuple[str | None, str, object], ...]
     compiler: SQLCompiler
     converters: dict[int, Any]
+    # values(): the names of the columns, each row a dict.
+    names: tuple[str, ...] = ()
     # Model rows: how Django's ModelIterable turns a row into objects.
     model: type[Model] | None = None
     init_list: tuple[str, ...] = ()
@@ -52,7 +59,7 @@ class CompiledQuery:
         self.build = build
 
     def rows(self, **values: Any) -> list[Any]:
-        """The queryset's objects (or value tuples) for these values."""
+        """The queryset's objects (or its values' dicts or tuples) for these values."""
         connection = connections[DEFAULT_DB_ALIAS]
         kept = connection.__dict__.setdefault("rapport_compiled_queries", {})
         compiled = kept.get(self)
@@ -67,6 +74,8 @@ class CompiledQuery:
             rows = cursor.fetchall()
         if compiled.converters:
             rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+        if compiled.names:
+            return [dict(zip(compiled.names, row, strict=True)) for row in rows]
         if compiled.model is None:
             return [tuple(row) for row in rows]
         return [_object(compiled, row) for row in rows]
@@ -99,8 +108,12 @@ class CompiledQuery:
         converters = compiler.get_converters(columns)
         if queryset._iterable_class is ValuesListIterable:
             return _Compiled(sql, slots, compiler, converters)
+        if queryset._iterable_class is ValuesIterable:
+            query = queryset.query
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+            return _Compiled(sql, slots, compiler, converters, names=names)
         if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
-            raise ValueError("a compiled query reads objects or value tuples, nothing prefetched")
+            raise ValueError("a compiled query reads objects or values, nothing prefetched")
         info = compiler.klass_info
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
         return _Compiled(
@@ -159,6 +172,8 @@ def _param(connection: Any, value: Any, how: str) -> Any:
         return connection.ops.adapt_datetimefield_value(value)
     if isinstance(value, dt.date):
         return connection.ops.adapt_datefield_value(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"a compiled query takes keys, model instances and dates, not {value!r}")
     return value
 
 

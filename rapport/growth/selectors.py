@@ -369,7 +369,8 @@ def meeting_page(
         )
         if mode == "wrap"
         else None,
-        career=career_needs(viewer, meeting) if meeting.is_career else None,
+        # Only a career 1:1's run view shows its four parts with what each needs.
+        career=career_needs(viewer, meeting) if meeting.is_career and mode == "run" else None,
         notes_conflict=notes_conflict,
         private_conflict=private_conflict,
         private_draft=private_draft,
