@@ -21,6 +21,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -31,6 +32,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.career import selectors as career_selectors
+from rapport.compiled import CompiledQuery
 from rapport.errors import Refused
 from rapport.framework import agenda as agenda_rules
 from rapport.framework import documentation
@@ -476,7 +478,12 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
     meetings = list(meetings)
     if not meetings:
         return {}
-    facts = _meeting_facts(meetings, F("series__manager_id"))
+    if len(meetings) == 1 and Meeting.series.is_cached(meetings[0]):
+        # One meeting (its preparation panel): its manager is known, the query compiled.
+        only = meetings[0]
+        facts = {only.pk: _one_meeting_facts(only, only.series.manager_id)}
+    else:
+        facts = _meeting_facts(meetings, F("series__manager_id"))
     auto = _ticks(meetings, facts)
     result = {}
     for meeting in meetings:
@@ -490,10 +497,21 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
 
 def _automatic_ticks(meeting: Meeting, person: Person) -> dict[str, bool]:
     """The self-ticking lines of one meeting, seen from one person."""
-    return _ticks([meeting], _meeting_facts([meeting], Value(person.pk)))[meeting.pk]
+    return _ticks([meeting], {meeting.pk: _one_meeting_facts(meeting, person.pk)})[meeting.pk]
+
+
+def _one_meeting_facts(meeting: Meeting, person_id: int) -> dict[str, Any]:
+    """`_meeting_facts` of one meeting seen from one person, its query compiled once."""
+    return _ONE_MEETING_FACTS.rows(meeting=meeting.pk, person=person_id)[0]
 
 
 def _meeting_facts(meetings: list[Meeting], person: Expression) -> dict[int, dict]:
+    """`_facts_of` the meetings, by meeting."""
+    found = _facts_of(Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings]), person)
+    return {row["pk"]: row for row in found}
+
+
+def _facts_of(meetings: QuerySet[Meeting], person: Expression) -> QuerySet:
     """What the checklist reads of each meeting, seen from one person per meeting (`person`,
     an expression on the meeting: a fixed id, or a column such as its manager), and its
     report's topic count (1 query, reading only the rows it uses, whatever the length of
@@ -532,10 +550,8 @@ def _meeting_facts(meetings: list[Meeting], person: Expression) -> dict[int, dic
         .order_by("-last_seen_at")
         .values("last_seen_at")[:1]
     )
-    context = {
-        row["pk"]: row
-        for row in Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings])
-        .annotate(
+    return (
+        meetings.annotate(
             viewer=viewer,
             previous=Subquery(earlier.values("pk")[:1]),
             previous_at=Subquery(earlier.values("scheduled_at")[:1]),
@@ -583,8 +599,12 @@ def _meeting_facts(meetings: list[Meeting], person: Expression) -> dict[int, dic
             "hand_ticked",
             "report_topics",
         )
-    }
-    return context
+    )
+
+
+_ONE_MEETING_FACTS = CompiledQuery(
+    lambda meeting, person: _facts_of(Meeting.objects.filter(pk=meeting), Value(person))
+)
 
 
 def _ticks(meetings: list[Meeting], context: dict[int, dict]) -> dict[int, dict[str, bool]]:
