@@ -671,18 +671,25 @@ def _asked_recently(series: Series, now: dt.datetime) -> tuple[set[str], set[int
     return {key for key, _ in rows if key}, {org for _, org in rows if org}
 
 
+_FIRST_ACTIVE_GOAL = CompiledQuery(
+    # As `.first()` reads it: in the goals' own order, the newest first.
+    lambda owner: Goal.objects.filter(owner_id=owner, status=Goal.Status.ACTIVE)[:1]
+)
+_LATEST_SKILLS_TOPIC = CompiledQuery(
+    lambda series: Topic.objects.filter(meeting__series_id=series, kind=Topic.Kind.SKILLS).order_by(
+        "-created_at", "-pk"
+    )[:1]
+)
+
+
 def placeholder_values(series: Series) -> dict[str, str]:
     """What [level], [skill] and [criterion] mean for this report, with readable fallbacks."""
-    goal = Goal.objects.filter(owner_id=series.report_id, status=Goal.Status.ACTIVE).first()
+    goal = _FIRST_ACTIVE_GOAL.first(owner=series.report_id)
     focus = ""
     if goal is not None:
         skill, criterion = goal.title, goal.criterion or goal.title
     else:
-        topic = (
-            Topic.objects.filter(meeting__series=series, kind=Topic.Kind.SKILLS)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
+        topic = _LATEST_SKILLS_TOPIC.first(series=series.pk)
         focus = shorten(topic.text) if topic else FALLBACK_FOCUS
         skill = criterion = focus
     level = series.report.level
@@ -704,14 +711,16 @@ def question_suggestions(
     category: str | None = None,
     limit: int = 5,
     now: dt.datetime | None = None,
+    values: dict[str, str] | None = None,
 ) -> list[Suggestion]:
-    """Questions not asked in this series in the last 8 weeks, placeholders filled."""
+    """Questions not asked in this series in the last 8 weeks, placeholders filled (from
+    `values` when the caller has them)."""
     if category is not None and category not in bank.QUESTION_CATEGORIES:
         raise Refused("Unknown question category.")
     now = now or timezone.now()
     series = meeting.series
     keys, org_ids = _asked_recently(series, now)
-    values = placeholder_values(series)
+    values = values or placeholder_values(series)
     own = OrgQuestion.objects.filter(organisation_id=series.organisation_id).exclude(pk__in=org_ids)
     if category is not None:
         own = own.filter(category_key=category)
@@ -743,15 +752,21 @@ def _fresh_questions(asked: set[str], category: str | None, limit: int) -> list[
     return mixed[:limit]
 
 
-def questions_asked_in(meeting: Meeting) -> list[str]:
-    """The texts of the questions marked asked in this meeting, in order."""
-    values = placeholder_values(meeting.series)
-    texts = []
-    for row in (
-        QuestionAsked.objects.filter(meeting=meeting)
+_ASKED_IN_MEETING = CompiledQuery(
+    lambda meeting: (
+        QuestionAsked.objects.filter(meeting_id=meeting)
         .select_related("org_question")
         .order_by("asked_at", "pk")
-    ):
+    )
+)
+
+
+def questions_asked_in(meeting: Meeting, *, values: dict[str, str] | None = None) -> list[str]:
+    """The texts of the questions marked asked in this meeting, in order (placeholders
+    filled from `values` when the caller has them)."""
+    values = values or placeholder_values(meeting.series)
+    texts = []
+    for row in _ASKED_IN_MEETING.rows(meeting=meeting.pk):
         if row.org_question is not None:
             texts.append(row.org_question.text)
         elif row.question_key in bank.QUESTIONS_BY_KEY:
@@ -1058,14 +1073,17 @@ def questions_panel(viewer: Person, meeting: Meeting, category: str | None) -> Q
     """The questions panel; Refused for an unknown category."""
     base = _panel(viewer, meeting)
     manager = base["is_manager"]
+    filled = placeholder_values(meeting.series)
     return QuestionsPanel(
         **base,
-        asked=questions_asked_in(meeting),
+        asked=questions_asked_in(meeting, values=filled),
         groups=bank.QUESTION_GROUPS,
         categories=bank.QUESTION_CATEGORIES,
         category=category,
-        suggestions=question_suggestions(meeting, category=category) if manager else None,
-        filled=placeholder_values(meeting.series) if manager else None,
+        suggestions=question_suggestions(meeting, category=category, values=filled)
+        if manager
+        else None,
+        filled=filled if manager else None,
     )
 
 
