@@ -189,11 +189,22 @@ def people_on_meeting_page(
     now = now or timezone.now()
     series = meeting.series
     others = {series.manager_id, series.report_id} - {viewer.pk}
+    if len(others) == 1:  # a participant's page, polled every few seconds
+        (other,) = others
+        rows = _OTHER_ON_PAGE.rows(meeting=meeting.pk, other=other, since=now - PRESENT_FOR)
+        return {person_id for (person_id,) in rows}
     return set(
         MeetingVisit.objects.filter(
             meeting=meeting, person_id__in=others, last_seen_at__gte=now - PRESENT_FOR
         ).values_list("person_id", flat=True)
     )
+
+
+_OTHER_ON_PAGE = CompiledQuery(
+    lambda meeting, other, since: MeetingVisit.objects.filter(
+        meeting_id=meeting, person_id=other, last_seen_at__gte=since
+    ).values_list("person_id")
+)
 
 
 # The meeting page ------------------------------------------------------------------

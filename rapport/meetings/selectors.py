@@ -992,14 +992,19 @@ def meeting_neighbours(viewer: Person, meeting: Meeting) -> Neighbours:
     )
 
 
-def meeting_items(viewer: Person, meeting: Meeting) -> list[ActionItem]:
-    """The action items agreed in this meeting, in the order they were written."""
-    return list(
+_MEETING_ITEMS = CompiledQuery(
+    lambda viewer, meeting: (
         access.action_items_visible_to(viewer)
-        .filter(meeting=meeting)
+        .filter(meeting_id=meeting)
         .select_related("owner")
         .order_by("pk")
     )
+)
+
+
+def meeting_items(viewer: Person, meeting: Meeting) -> list[ActionItem]:
+    """The action items agreed in this meeting, in the order they were written."""
+    return _MEETING_ITEMS.rows(viewer=viewer, meeting=meeting.pk)
 
 
 @dataclass(frozen=True, slots=True)
