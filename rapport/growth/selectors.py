@@ -1110,9 +1110,14 @@ def feedback_panel(viewer: Person, meeting: Meeting) -> FeedbackPanel:
     """The feedback panel of a meeting the viewer takes part in."""
     return FeedbackPanel(
         **_panel(viewer, meeting),
-        records=list(access.feedback_visible_to(viewer).filter(meeting=meeting)),
+        records=_FEEDBACK_IN_MEETING.rows(viewer=viewer, meeting=meeting.pk),
         kinds=Feedback.Kind.choices,
     )
+
+
+_FEEDBACK_IN_MEETING = CompiledQuery(
+    lambda viewer, meeting: access.feedback_visible_to(viewer).filter(meeting_id=meeting)
+)
 
 
 @dataclass(frozen=True)
