@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -1252,11 +1253,48 @@ def _goal_views(
     `linked`, their action items are left unread (and their change log, unless it puts a
     goal back as a previous manager saw it): 2 queries."""
     cutoff = _cutoff(viewer, series)
-    goals = access.goals_visible_to(viewer)
     if series.is_open:
-        goals = goals.filter(owner_id=series.report_id)
+        goals = _GOALS_OF_OWNER.rows(viewer=viewer, owner=series.report_id)
     else:
-        goals = goals.filter(series=series)
+        goals = _GOALS_OF_SERIES.rows(viewer=viewer, series=series.pk)
+    if goals:
+        _prefetch_goal_logs(viewer, goals, cutoff=cutoff, linked=linked)
+    views = []
+    for goal in goals:
+        if not linked:
+            goal._items = []
+            if cutoff is None:
+                goal._changes = []
+        if cutoff is not None:
+            _as_it_was(goal, cutoff)
+        last = goal._progress[-1].written_at if goal._progress else goal.created_at
+        stale = (
+            goal.status == Goal.Status.ACTIVE
+            and cutoff is None
+            and goal_is_stale(last_update_at=last, now=now)
+        )
+        views.append(GoalView(goal, goal._progress, goal._changes, goal._items, stale))
+    return views
+
+
+# A 1:1's goals, newest first: the IC's (open 1:1) or those of the 1:1 (ended).
+_GOALS_OF_OWNER = CompiledQuery(
+    lambda viewer, owner: (
+        access.goals_visible_to(viewer).filter(owner_id=owner).order_by("-created_at", "-pk")
+    )
+)
+_GOALS_OF_SERIES = CompiledQuery(
+    lambda viewer, series: (
+        access.goals_visible_to(viewer).filter(series_id=series).order_by("-created_at", "-pk")
+    )
+)
+
+
+def _prefetch_goal_logs(
+    viewer: Person, goals: list[Goal], *, cutoff: dt.datetime | None, linked: bool
+) -> None:
+    """Each goal's progress (`_progress`), and as `_goal_views` needs them its change log
+    (`_changes`) and action items (`_items`): one query each."""
     progress = access.goal_progress_visible_to(viewer).select_related("written_by")
     changes = access.goal_changes_visible_to(viewer).select_related("changed_by")
     if cutoff is not None:
@@ -1276,23 +1314,7 @@ def _goal_views(
                 to_attr="_items",
             )
         )
-    goals = goals.prefetch_related(*prefetches).order_by("-created_at", "-pk")
-    views = []
-    for goal in goals:
-        if not linked:
-            goal._items = []
-            if cutoff is None:
-                goal._changes = []
-        if cutoff is not None:
-            _as_it_was(goal, cutoff)
-        last = goal._progress[-1].written_at if goal._progress else goal.created_at
-        stale = (
-            goal.status == Goal.Status.ACTIVE
-            and cutoff is None
-            and goal_is_stale(last_update_at=last, now=now)
-        )
-        views.append(GoalView(goal, goal._progress, goal._changes, goal._items, stale))
-    return views
+    prefetch_related_objects(goals, *prefetches)
 
 
 AS_OF_FIELDS = ("title", "why", "area", "criterion", "status")
