@@ -5,7 +5,7 @@ to answer it; a page asks the same few questions on every view, only with other 
 `CompiledQuery` builds its queryset once per connection with stand-in values, keeps the
 SQL and how to turn its rows into objects, and afterwards only runs it.
 
-Only querysets whose SQL does not depend on the values fit: keys, people and dates
+Only querysets whose SQL does not depend on the values fit: keys, texts, people and dates
 compared as they are, never a list (`__in`), `None` or a value that changes the query's
 shape. A value the SQL does not hold as it is fails when the query is compiled.
 """
@@ -51,8 +51,8 @@ class _Compiled:
 class CompiledQuery:
     """A queryset `build(**values)` compiled once per connection, run with new values.
 
-    A value is a key, a model instance (compared by its key), an aware datetime (its
-    date may be compared too) or a date.
+    A value is a key, a text, a model instance (compared by its key), an aware datetime
+    (its date may be compared too) or a date.
     """
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
@@ -154,7 +154,9 @@ def _stand_in(value: Any, index: int) -> Any:
         return dt.date(2800 + index, 1, 1)
     if isinstance(value, int) and not isinstance(value, bool):
         return _STAND_IN + index
-    raise TypeError(f"a compiled query takes keys, model instances and dates, not {value!r}")
+    if isinstance(value, str):
+        return f"\x00stand-in {index}"
+    raise TypeError(f"a compiled query takes keys, texts, models and dates, not {value!r}")
 
 
 def _uses(value: Any) -> tuple[str, ...]:
@@ -172,8 +174,10 @@ def _param(connection: Any, value: Any, how: str) -> Any:
         return connection.ops.adapt_datetimefield_value(value)
     if isinstance(value, dt.date):
         return connection.ops.adapt_datefield_value(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"a compiled query takes keys, model instances and dates, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(
+            f"a compiled query takes keys, texts, model instances and dates, not {value!r}"
+        )
     return value
 
 

@@ -70,9 +70,20 @@ def test_it_refuses_a_query_that_leaves_a_value_out(mia) -> None:
 
 def test_it_refuses_values_it_cannot_stand_in_for(mia) -> None:
     with pytest.raises(TypeError):
-        VISIBLE_TOPICS.rows(person=mia, key="1")
+        VISIBLE_TOPICS.rows(person=mia, key=1.0)
     with pytest.raises(TypeError):
         VISIBLE_TOPICS.rows(person=mia, key=None)
+
+
+def test_it_compares_texts(mia, ray, meeting) -> None:
+    services.topic_add(actor=ray, meeting=meeting, text="Promotion", kind="career")
+    services.topic_add(actor=mia, meeting=meeting, text="Roadmap", kind="tactical")
+    of_kind = CompiledQuery(
+        lambda key, kind: Topic.objects.filter(meeting_id=key, kind=kind).values_list("text")
+    )
+    assert of_kind.rows(key=meeting.pk, kind="career") == [("Promotion",)]
+    assert of_kind.rows(key=meeting.pk, kind="tactical") == [("Roadmap",)]
+    assert of_kind.rows(key=meeting.pk, kind="skills") == []
 
 
 def test_a_private_note_is_read_by_its_author_only(mia, ray, meeting) -> None:

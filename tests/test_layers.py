@@ -1,8 +1,9 @@
 """Imports point down only: interfaces → privacy → notifications → insights → growth → career
 → meetings → people.
 
-`access.py` reads every domain model (that is its job) and no interface; `errors.py`
-and `framework/` are below everything. A lazy import inside a function counts like any other.
+`access.py` reads every domain model (that is its job) and no interface; `errors.py`,
+`compiled.py` (querysets compiled once) and `framework/` are below everything. A lazy
+import inside a function counts like any other.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ ROOT = Path(rapport.__file__).parent
 # and anything lower, never a peer app or anything higher.
 LAYERS = {
     "errors": 0,
+    "compiled": 0,
     "framework": 0,
     "people": 1,
     "meetings": 2,
@@ -36,7 +38,7 @@ LAYERS = {
     "urls": 5,
     "server": 5,
 }
-GROUND = {"errors", "framework"}
+GROUND = {"errors", "compiled", "framework"}
 INTERFACE = 5
 
 

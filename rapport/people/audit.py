@@ -22,8 +22,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from rapport.compiled import CompiledQuery
 from rapport.people.models import AuditEvent, Person
 
 FOLD_MINUTES = 10
@@ -110,6 +112,55 @@ def audit_record_each(
     return len(written)
 
 
+def _same_rows(
+    *,
+    actor: Person | None,
+    subject: Person,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    since: dt.datetime,
+    until: dt.datetime,
+) -> QuerySet[AuditEvent]:
+    """The rows recorded for the same thing between `since` (excluded) and `until`."""
+    return AuditEvent.objects.filter(
+        actor=actor,
+        action=action,
+        subject=subject,
+        target_type=target_type,
+        target_id=target_id,
+        at__gt=since,
+        at__lte=until,
+    )
+
+
+# Pages that record a read ask this on every view: compiled once (someone's read of a target).
+_RECORDED_LATELY = CompiledQuery(lambda **values: _same_rows(**values).values_list("pk")[:1])
+
+
+def _recorded_lately(
+    actor: Person | None,
+    subject: Person,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    now: dt.datetime,
+) -> bool:
+    """Whether the same row was recorded within FOLD_MINUTES before `now`."""
+    values = {
+        "actor": actor,
+        "subject": subject,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "since": now - dt.timedelta(minutes=FOLD_MINUTES),
+        "until": now,
+    }
+    if actor is None or target_id is None:  # compared with IS NULL: another query
+        return _same_rows(**values).exists()
+    return bool(_RECORDED_LATELY.rows(**values))
+
+
 def _event(
     actor: Person | None,
     subject: Person,
@@ -124,17 +175,7 @@ def _event(
     if action in READS and actor is not None and actor.pk == subject.pk:
         return None  # reading your own data is not someone else's read
     target_type, target_id = _target(target)
-    if action in FOLDED and (
-        AuditEvent.objects.filter(
-            actor=actor,
-            action=action,
-            subject=subject,
-            target_type=target_type,
-            target_id=target_id,
-            at__gt=now - dt.timedelta(minutes=FOLD_MINUTES),
-            at__lte=now,
-        ).exists()
-    ):
+    if action in FOLDED and _recorded_lately(actor, subject, action, target_type, target_id, now):
         return None
     origin = _origin.get() or Origin()
     return AuditEvent(
