@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
@@ -60,6 +60,18 @@ def _one(queryset: QuerySet, pk: object) -> object:
         raise Http404(NOT_FOUND) from None
 
 
+def _one_compiled(build: Callable[[Person, int], QuerySet], person: Person, key: object) -> Any:
+    """The row `build(person, key)` finds, from SQL compiled once, else 404."""
+    try:
+        pk = _id(key)
+    except (ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    found = compiled.first(build, person, pk)
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
 def _in_series_of(person: Person, path: str = "series") -> Q:
     """Rows whose 1:1 (reached through `path`) has the person as its manager or its report."""
     return Q(**{f"{path}__manager": person}) | Q(**{f"{path}__report": person})
@@ -106,15 +118,8 @@ def can_see_warnings(person: Person, series: Series) -> bool:
 
 def series_for(person: Person, series_id: object) -> Series:
     """One series the person takes part in, else 404."""
-    try:
-        pk = _id(series_id)
-    except (ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-    # Read with SQL compiled once: each page of a 1:1 starts here.
-    found = compiled.rows(_series_by_id, person, pk)
-    if not found:
-        raise Http404(NOT_FOUND)
-    return found[0]
+    # Each page of a 1:1 starts here.
+    return _one_compiled(_series_by_id, person, series_id)
 
 
 def _series_by_id(person: Person, pk: int) -> QuerySet[Series]:
@@ -141,9 +146,14 @@ def meetings_visible_to(person: Person) -> QuerySet[Meeting]:
     )
 
 
+def _meeting_by_id(person: Person, pk: int) -> QuerySet[Meeting]:
+    return meetings_visible_to(person).filter(pk=pk)
+
+
 def meeting_for(person: Person, meeting_id: object) -> Meeting:
     """One meeting the person takes part in, else 404."""
-    return _one(meetings_visible_to(person), meeting_id)
+    # Every page of a meeting starts here.
+    return _one_compiled(_meeting_by_id, person, meeting_id)
 
 
 # What a poll's fingerprint reads of the meeting itself (`meeting_poll_for`).
@@ -257,15 +267,18 @@ def shared_notes_visible_to(person: Person) -> QuerySet[SharedNotes]:
     return SharedNotes.objects.filter(_in_series_of(person, "meeting__series"))
 
 
+def _shared_notes_by_meeting(person: Person, pk: int) -> QuerySet[SharedNotes]:
+    # A meeting page reads its notes with the meeting, its series and both people first.
+    return (
+        shared_notes_visible_to(person)
+        .select_related("meeting__series__manager", "meeting__series__report")
+        .filter(meeting_id=pk)
+    )
+
+
 def shared_notes_for(person: Person, meeting_id: object) -> SharedNotes:
     """The shared notes of a meeting the person takes part in, else 404."""
-    queryset = shared_notes_visible_to(person).select_related(
-        "meeting__series__manager", "meeting__series__report"
-    )
-    try:
-        return queryset.get(meeting_id=_id(meeting_id))
-    except (ValueError, TypeError, SharedNotes.DoesNotExist):
-        raise Http404(NOT_FOUND) from None
+    return _one_compiled(_shared_notes_by_meeting, person, meeting_id)
 
 
 def private_notes_visible_to(person: Person) -> QuerySet[PrivateNote]:
@@ -273,9 +286,13 @@ def private_notes_visible_to(person: Person) -> QuerySet[PrivateNote]:
     return PrivateNote.objects.filter(author=person)
 
 
+def _own_private_note(person: Person, meeting: int) -> QuerySet[PrivateNote]:
+    return private_notes_visible_to(person).filter(meeting_id=meeting).order_by("pk")[:1]
+
+
 def private_note_for(person: Person, meeting: Meeting) -> PrivateNote | None:
     """The person's own private note on a meeting, if they wrote one."""
-    return private_notes_visible_to(person).filter(meeting=meeting).first()
+    return compiled.first(_own_private_note, person, meeting.pk)
 
 
 def action_items_visible_to(person: Person) -> QuerySet[ActionItem]:

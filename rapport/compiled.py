@@ -75,6 +75,12 @@ def rows(build: Callable[..., QuerySet], *args: Any, **constants: Hashable) -> l
         _RUNNING.compiler = None
 
 
+def first(build: Callable[..., QuerySet], *args: Any, **constants: Hashable) -> Any | None:
+    """The first of `rows(build, ...)`, else None (the builder orders and slices it)."""
+    found = rows(build, *args, **constants)
+    return found[0] if found else None
+
+
 def _kind(arg: Any) -> Hashable:
     if arg is None:
         return None

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from rapport import access, compiled
+from rapport.meetings import services
 from rapport.meetings.models import Meeting, Series
 from rapport.people.models import Person
 
@@ -67,3 +68,16 @@ def test_it_refuses_a_value_written_into_the_sql(cast: SimpleNamespace) -> None:
     with pytest.raises(compiled.ShapeError):
         compiled.rows(_first, cast.mia, 2)
     assert len(compiled.rows(_first, cast.mia, limit=1)) == 1
+
+
+def test_a_private_note_is_read_by_its_author_only(mia, ray, meeting) -> None:
+    services.private_note_save(actor=mia, meeting=meeting, body="Ask about the move", version=0)
+    assert access.private_note_for(mia, meeting).body == "Ask about the move"
+    assert access.private_note_for(ray, meeting) is None
+    assert access.private_note_for(Person.objects.get(pk=ray.pk), meeting) is None
+
+
+def test_first_is_the_first_row_or_none(cast: SimpleNamespace) -> None:
+    found = compiled.first(_first, cast.mia, limit=1)
+    assert found == _first(cast.mia, limit=1).first()
+    assert compiled.first(_series_of, cast.mia, dt.date(2999, 1, 1)) is None

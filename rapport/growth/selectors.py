@@ -188,11 +188,21 @@ def people_on_meeting_page(
     now = now or timezone.now()
     series = meeting.series
     others = {series.manager_id, series.report_id} - {viewer.pk}
+    if len(others) == 1:  # a participant's page, polled every few seconds
+        (other,) = others
+        rows = compiled.rows(_other_on_page, meeting.pk, other, now - PRESENT_FOR)
+        return {person_id for (person_id,) in rows}
     return set(
         MeetingVisit.objects.filter(
             meeting=meeting, person_id__in=others, last_seen_at__gte=now - PRESENT_FOR
         ).values_list("person_id", flat=True)
     )
+
+
+def _other_on_page(meeting: int, other: int, since: dt.datetime) -> QuerySet:
+    return MeetingVisit.objects.filter(
+        meeting_id=meeting, person_id=other, last_seen_at__gte=since
+    ).values_list("person_id")
 
 
 # The meeting page ------------------------------------------------------------------
@@ -370,7 +380,8 @@ def meeting_page(
         )
         if mode == "wrap"
         else None,
-        career=career_needs(viewer, meeting) if meeting.is_career else None,
+        # Only a career 1:1's run view shows its four parts with what each needs.
+        career=career_needs(viewer, meeting) if meeting.is_career and mode == "run" else None,
         notes_conflict=notes_conflict,
         private_conflict=private_conflict,
         private_draft=private_draft,
@@ -657,18 +668,25 @@ def _asked_recently(series: Series, now: dt.datetime) -> tuple[set[str], set[int
     return {key for key, _ in rows if key}, {org for _, org in rows if org}
 
 
+def _first_active_goal(owner: int) -> QuerySet[Goal]:
+    # As `.first()` reads it: in the goals' own order, the newest first.
+    return Goal.objects.filter(owner_id=owner, status=Goal.Status.ACTIVE)[:1]
+
+
+def _latest_skills_topic(series: int) -> QuerySet[Topic]:
+    return Topic.objects.filter(meeting__series_id=series, kind=Topic.Kind.SKILLS).order_by(
+        "-created_at", "-pk"
+    )[:1]
+
+
 def placeholder_values(series: Series) -> dict[str, str]:
     """What [level], [skill] and [criterion] mean for this report, with readable fallbacks."""
-    goal = Goal.objects.filter(owner_id=series.report_id, status=Goal.Status.ACTIVE).first()
+    goal = compiled.first(_first_active_goal, series.report_id)
     focus = ""
     if goal is not None:
         skill, criterion = goal.title, goal.criterion or goal.title
     else:
-        topic = (
-            Topic.objects.filter(meeting__series=series, kind=Topic.Kind.SKILLS)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
+        topic = compiled.first(_latest_skills_topic, series.pk)
         focus = shorten(topic.text) if topic else FALLBACK_FOCUS
         skill = criterion = focus
     level = series.report.level
@@ -690,14 +708,16 @@ def question_suggestions(
     category: str | None = None,
     limit: int = 5,
     now: dt.datetime | None = None,
+    values: dict[str, str] | None = None,
 ) -> list[Suggestion]:
-    """Questions not asked in this series in the last 8 weeks, placeholders filled."""
+    """Questions not asked in this series in the last 8 weeks, placeholders filled (from
+    `values` when the caller has them)."""
     if category is not None and category not in bank.QUESTION_CATEGORIES:
         raise Refused("Unknown question category.")
     now = now or timezone.now()
     series = meeting.series
     keys, org_ids = _asked_recently(series, now)
-    values = placeholder_values(series)
+    values = values or placeholder_values(series)
     own = OrgQuestion.objects.filter(organisation_id=series.organisation_id).exclude(pk__in=org_ids)
     if category is not None:
         own = own.filter(category_key=category)
@@ -729,15 +749,20 @@ def _fresh_questions(asked: set[str], category: str | None, limit: int) -> list[
     return mixed[:limit]
 
 
-def questions_asked_in(meeting: Meeting) -> list[str]:
-    """The texts of the questions marked asked in this meeting, in order."""
-    values = placeholder_values(meeting.series)
-    texts = []
-    for row in (
-        QuestionAsked.objects.filter(meeting=meeting)
+def _asked_in_meeting(meeting: int) -> QuerySet[QuestionAsked]:
+    return (
+        QuestionAsked.objects.filter(meeting_id=meeting)
         .select_related("org_question")
         .order_by("asked_at", "pk")
-    ):
+    )
+
+
+def questions_asked_in(meeting: Meeting, *, values: dict[str, str] | None = None) -> list[str]:
+    """The texts of the questions marked asked in this meeting, in order (placeholders
+    filled from `values` when the caller has them)."""
+    values = values or placeholder_values(meeting.series)
+    texts = []
+    for row in compiled.rows(_asked_in_meeting, meeting.pk):
         if row.org_question is not None:
             texts.append(row.org_question.text)
         elif row.question_key in bank.QUESTIONS_BY_KEY:
@@ -1084,14 +1109,17 @@ def questions_panel(viewer: Person, meeting: Meeting, category: str | None) -> Q
     """The questions panel; Refused for an unknown category."""
     base = _panel(viewer, meeting)
     manager = base["is_manager"]
+    filled = placeholder_values(meeting.series)
     return QuestionsPanel(
         **base,
-        asked=questions_asked_in(meeting),
+        asked=questions_asked_in(meeting, values=filled),
         groups=bank.QUESTION_GROUPS,
         categories=bank.QUESTION_CATEGORIES,
         category=category,
-        suggestions=question_suggestions(meeting, category=category) if manager else None,
-        filled=placeholder_values(meeting.series) if manager else None,
+        suggestions=question_suggestions(meeting, category=category, values=filled)
+        if manager
+        else None,
+        filled=filled if manager else None,
     )
 
 
@@ -1107,9 +1135,13 @@ def feedback_panel(viewer: Person, meeting: Meeting) -> FeedbackPanel:
     """The feedback panel of a meeting the viewer takes part in."""
     return FeedbackPanel(
         **_panel(viewer, meeting),
-        records=list(access.feedback_visible_to(viewer).filter(meeting=meeting)),
+        records=compiled.rows(_feedback_in_meeting, viewer, meeting.pk),
         kinds=Feedback.Kind.choices,
     )
+
+
+def _feedback_in_meeting(viewer: Person, meeting: int) -> QuerySet[Feedback]:
+    return access.feedback_visible_to(viewer).filter(meeting_id=meeting)
 
 
 @dataclass(frozen=True)

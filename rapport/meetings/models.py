@@ -332,13 +332,15 @@ class ActionItemQuerySet(models.QuerySet["ActionItem"]):
 OPENING_ORDER = (models.F("due_on").asc(nulls_last=True), "pk")
 
 
-def opening_of(meeting: Meeting) -> Q:
-    """The condition on action items of `ActionItemQuerySet.in_opening_of`."""
+def opening_of(meeting: Meeting, day: dt.date | None = None) -> Q:
+    """The condition on action items of `ActionItemQuerySet.in_opening_of`; `day` is the
+    date of its time, for a caller that has it apart (a query compiled once)."""
+    day = meeting.scheduled_at.date() if day is None else day
     earlier = Q(meeting__scheduled_at__lt=meeting.scheduled_at) | Q(
         meeting__isnull=True, created_at__lt=meeting.scheduled_at
     )
     still_relevant = Q(status=ActionItem.Status.OPEN) | Q(
-        status=ActionItem.Status.DONE, done_on__gte=meeting.scheduled_at.date()
+        status=ActionItem.Status.DONE, done_on__gte=day
     )
     return Q(series_id=meeting.series_id) & earlier & still_relevant & ~Q(meeting_id=meeting.pk)
 

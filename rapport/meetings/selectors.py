@@ -887,14 +887,17 @@ class MeetingAgenda:
     topic_kinds: list[tuple[str, str]]
 
 
+def _agenda_topics(viewer: Person, meeting: int) -> QuerySet[Topic]:
+    return (
+        access.topics_visible_to(viewer)
+        .filter(meeting_id=meeting)
+        .select_related("carried_from__meeting", "carried_to__meeting")
+    )
+
+
 def meeting_agenda(viewer: Person, meeting: Meeting) -> MeetingAgenda:
     report_id = meeting.series.report_id
-    topics = agenda_order(
-        access.topics_visible_to(viewer)
-        .filter(meeting=meeting)
-        .select_related("carried_from__meeting", "carried_to__meeting"),
-        report_id=report_id,
-    )
+    topics = agenda_order(compiled.rows(_agenda_topics, viewer, meeting.pk), report_id=report_id)
     rows = sorted(tuple(getattr(t, name) for name in _TOPIC_FIELDS) for t in topics)
     return MeetingAgenda(
         topics=topics,
@@ -1039,20 +1042,30 @@ def timer_fingerprint(viewer: Person, meeting_id: object) -> str:
     return _live_hash(_timer_stamp(meeting), rows)
 
 
+def _own_and_opening_items(
+    viewer: Person, meeting: int, series: int, at: dt.datetime, day: dt.date
+) -> QuerySet[ActionItem]:
+    stand_in = Meeting(pk=meeting, series_id=series, scheduled_at=at)
+    return (
+        access.action_items_visible_to(viewer)
+        # The series first: the index on it finds the few rows the two conditions sort.
+        .filter(series_id=series)
+        .filter(Q(meeting_id=meeting) | opening_of(stand_in, day))
+        .order_by(*OPENING_ORDER)
+        # Their series is the meeting's, already loaded with its two people.
+        .select_related(None)
+        .select_related("owner", "meeting")
+    )
+
+
 def meeting_and_opening_items(
     viewer: Person, meeting: Meeting
 ) -> tuple[list[ActionItem], list[ActionItem]]:
     """The meeting's own items (as `meeting_items`) and those it opens with (as
     `ActionItemQuerySet.in_opening_of`), in one query."""
-    rows = list(
-        access.action_items_visible_to(viewer)
-        # The series first: the index on it finds the few rows the two conditions sort.
-        .filter(series_id=meeting.series_id)
-        .filter(Q(meeting_id=meeting.pk) | opening_of(meeting))
-        .order_by(*OPENING_ORDER)
-        # Their series is the meeting's, already loaded with its two people.
-        .select_related(None)
-        .select_related("owner", "meeting")
+    at = meeting.scheduled_at
+    rows = compiled.rows(
+        _own_and_opening_items, viewer, meeting.pk, meeting.series_id, at, at.date()
     )
     for item in rows:
         item.series = meeting.series
@@ -1070,25 +1083,39 @@ class Neighbours:
     moved_from: Meeting | None
 
 
-def meeting_neighbours(viewer: Person, meeting: Meeting) -> Neighbours:
-    """`before(...).first()`, `after(...).first()`, the meeting it moved to and the one
-    moved to it, in one query."""
+def _neighbours(
+    viewer: Person, meeting: int, series: int, at: dt.datetime, moved_to: int
+) -> QuerySet[Meeting]:
     # All four are meetings of the series (a moved meeting stays in it): the index on the
     # series finds its few rows, of which the visible ones are kept.
-    series = Meeting.objects.filter(series_id=meeting.series_id)
+    stand_in = Meeting(pk=meeting, series_id=series, scheduled_at=at)
+    siblings = Meeting.objects.filter(series_id=series)
     wanted = (
-        Q(pk=Subquery(series.before(meeting).values("pk")[:1]))
-        | Q(pk=Subquery(series.after(meeting).values("pk")[:1]))
-        | Q(moved_to=meeting)
+        Q(pk=Subquery(siblings.before(stand_in).values("pk")[:1]))
+        | Q(pk=Subquery(siblings.after(stand_in).values("pk")[:1]))
+        | Q(moved_to_id=meeting)
+        | Q(pk=moved_to)
     )
-    if meeting.moved_to_id:
-        wanted |= Q(pk=meeting.moved_to_id)
-    rows = list(
+    return (
         access.meetings_visible_to(viewer)
-        .filter(series_id=meeting.series_id)
+        .filter(series_id=series)
         .filter(wanted)
         .select_related(None)
         .select_related("cancelled_by")
+    )
+
+
+def meeting_neighbours(viewer: Person, meeting: Meeting) -> Neighbours:
+    """`before(...).first()`, `after(...).first()`, the meeting it moved to and the one
+    moved to it, in one query."""
+    rows = compiled.rows(
+        _neighbours,
+        viewer,
+        meeting.pk,
+        meeting.series_id,
+        meeting.scheduled_at,
+        # No meeting has the key 0: a meeting that did not move finds none.
+        meeting.moved_to_id or 0,
     )
     siblings = [m for m in rows if m.series_id == meeting.series_id and m.pk != meeting.pk]
     earlier = [m for m in siblings if m.scheduled_at < meeting.scheduled_at]
@@ -1106,14 +1133,18 @@ def meeting_neighbours(viewer: Person, meeting: Meeting) -> Neighbours:
     )
 
 
-def meeting_items(viewer: Person, meeting: Meeting) -> list[ActionItem]:
-    """The action items agreed in this meeting, in the order they were written."""
-    return list(
+def _meeting_items(viewer: Person, meeting: int) -> QuerySet[ActionItem]:
+    return (
         access.action_items_visible_to(viewer)
-        .filter(meeting=meeting)
+        .filter(meeting_id=meeting)
         .select_related("owner")
         .order_by("pk")
     )
+
+
+def meeting_items(viewer: Person, meeting: Meeting) -> list[ActionItem]:
+    """The action items agreed in this meeting, in the order they were written."""
+    return compiled.rows(_meeting_items, viewer, meeting.pk)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from rapport import compiled
 from rapport.people.models import AuditEvent, Person
 
 FOLD_MINUTES = 10
@@ -110,6 +112,28 @@ def audit_record_each(
     return len(written)
 
 
+def _recorded(
+    actor: Person | None,
+    subject: Person,
+    target_id: int | None,
+    since: dt.datetime,
+    until: dt.datetime,
+    *,
+    action: str,
+    target_type: str,
+) -> QuerySet[AuditEvent]:
+    """The row, if any, recorded for the same thing between `since` (excluded) and `until`."""
+    return AuditEvent.objects.filter(
+        actor=actor,
+        action=action,
+        subject=subject,
+        target_type=target_type,
+        target_id=target_id,
+        at__gt=since,
+        at__lte=until,
+    ).values_list("pk", flat=True)[:1]
+
+
 def _event(
     actor: Person | None,
     subject: Person,
@@ -124,16 +148,10 @@ def _event(
     if action in READS and actor is not None and actor.pk == subject.pk:
         return None  # reading your own data is not someone else's read
     target_type, target_id = _target(target)
-    if action in FOLDED and (
-        AuditEvent.objects.filter(
-            actor=actor,
-            action=action,
-            subject=subject,
-            target_type=target_type,
-            target_id=target_id,
-            at__gt=now - dt.timedelta(minutes=FOLD_MINUTES),
-            at__lte=now,
-        ).exists()
+    # Pages that record a read ask this on every view: its SQL is compiled once.
+    since = now - dt.timedelta(minutes=FOLD_MINUTES)
+    if action in FOLDED and compiled.rows(
+        _recorded, actor, subject, target_id, since, now, action=action, target_type=target_type
     ):
         return None
     origin = _origin.get() or Origin()

@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from rapport import access
+from rapport import access, compiled
 from rapport.career import services as career_services
 from rapport.errors import Refused, clean_text
 from rapport.framework import questions as bank
@@ -74,6 +74,10 @@ __all__ = [
 RENEW_AFTER = dt.timedelta(seconds=5)
 
 
+def _visit(person: Person, meeting: int) -> QuerySet[MeetingVisit]:
+    return MeetingVisit.objects.filter(person=person, meeting_id=meeting)
+
+
 @transaction.atomic
 def meeting_seen(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> None:
     """Record that a participant opened the meeting's page (first and last time)."""
@@ -81,9 +85,12 @@ def meeting_seen(*, actor: Person, meeting: Meeting, now: dt.datetime | None = N
     if not access.takes_part_in(actor, meeting.series):
         return
     now = now or timezone.now()
-    visit, created = MeetingVisit.objects.get_or_create(
-        person=actor, meeting=meeting, defaults={"first_seen_at": now, "last_seen_at": now}
-    )
+    # Most views come back to a page seen before: its visit is read with a compiled query.
+    visit, created = compiled.first(_visit, actor, meeting.pk), False
+    if visit is None:
+        visit, created = MeetingVisit.objects.get_or_create(
+            person=actor, meeting=meeting, defaults={"first_seen_at": now, "last_seen_at": now}
+        )
     # A visit renewed moments ago is left alone: a reload writes nothing.
     if not created and visit.last_seen_at < now - RENEW_AFTER:
         meeting_visit_renew(actor=actor, meeting=meeting, now=now)
