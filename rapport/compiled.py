@@ -43,8 +43,8 @@ def rows(build: Callable[..., QuerySet], *args: Any, **constants: Hashable) -> l
 
     `build` depends on its arguments only and starts from a model's manager (or an `access`
     queryset), without prefetches. Each positional argument is a value in the SQL's
-    parameters: an int, a datetime, a date, a saved model instance (its key) or a list of
-    ints (its length is part of the shape), never inlined in the SQL (no slice bounds);
+    parameters: an int, a text, a datetime, a date, a saved model instance (its key) or a
+    list of ints (its length is part of the shape), never inlined in the SQL (no slice bounds);
     keyword arguments are part of the shape, as are `None`s among the positional ones.
     """
     connection = connections[DEFAULT_DB_ALIAS]
@@ -88,6 +88,8 @@ def _kind(arg: Any) -> Hashable:
         raise ShapeError("a bool is a constant: pass it by keyword")
     if isinstance(arg, int):
         return int
+    if isinstance(arg, str):
+        return str
     if isinstance(arg, dt.datetime):
         return (dt.datetime, arg.tzinfo is not None)
     if isinstance(arg, dt.date):
@@ -108,6 +110,8 @@ def _standin(arg: Any, index: int, variant: int) -> Any:
         return None
     if isinstance(arg, int):
         return base
+    if isinstance(arg, str):
+        return f"stand-in {base}"
     if isinstance(arg, dt.datetime):
         zone = dt.UTC if arg.tzinfo is not None else None
         return dt.datetime(2900 + variant * 50 + index, 1, 2, 3, 4, 5, 678_901, tzinfo=zone)

@@ -227,6 +227,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * env_int("RAPPORT_LINK_HOURS", 72)
 # for the cool-off time. `rapport manage axes_reset_username EMAIL` lifts it at once.
 AUTHENTICATION_BACKENDS = [
     "rapport.web.throttle.SignInThrottle",
+    "rapport.web.sessions.PersonBackend",
+    # Sessions opened before PersonBackend name Django's own: they stay signed in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -1,12 +1,19 @@
-"""Sessions in the database, read with one SQL string built once: every signed-in request
-(a meeting page's polls every few seconds) reads its session first."""
+"""The session and the signed-in person, read with SQL compiled once: every signed-in
+request (a meeting page's polls every few seconds) reads both first."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
-from django.db import connections
+from django.db.models import QuerySet
 from django.utils import timezone
+
+from rapport import compiled
+from rapport.people.models import Person
 
 
 class SessionStore(db.SessionStore):
@@ -15,17 +22,32 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Session | None:
         """The unexpired session's data (only `session_data` is filled in), else None and
         the key forgotten, as the base class does."""
-        connection = connections[self.model.objects.db]
-        quote = connection.ops.quote_name
-        sql = (
-            f"SELECT {quote('session_data')} FROM {quote(self.model._meta.db_table)}"
-            f" WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s"
-        )
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
-            row = cursor.fetchone()
-        if row is None:
+        data = compiled.first(_session_data, self.session_key, timezone.now())
+        if data is None:
             self._session_key = None
             return None
-        return self.model(session_key=self.session_key, session_data=row[0])
+        return self.model(session_key=self.session_key, session_data=data)
+
+
+def _session_data(key: str, now: dt.datetime) -> QuerySet[Session]:
+    return Session.objects.filter(session_key=key, expire_date__gt=now).values_list(
+        "session_data", flat=True
+    )
+
+
+class PersonBackend(ModelBackend):
+    """Django's ModelBackend; the signed-in person is read with their organisation (which
+    every page shows) by SQL compiled once, and the same checks follow (an inactive
+    account is refused; Django then compares the session's password hash)."""
+
+    def get_user(self, user_id: Any) -> Person | None:
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        person = compiled.first(_person, pk)
+        return person if person is not None and self.user_can_authenticate(person) else None
+
+
+def _person(pk: int) -> QuerySet[Person]:
+    return Person.objects.filter(pk=pk).select_related("organisation")
