@@ -96,14 +96,18 @@ def can_see_warnings(person: Person, series: Series) -> bool:
     return is_manager_in(person, series) and series.is_open
 
 
-def series_for(person: Person, series_id: object) -> Series:
-    """One series the person takes part in, else 404."""
+def id_in_address(value: object) -> int:
+    """The id an address names, else 404 (as for a missing one)."""
     try:
-        pk = _id(series_id)
+        return _id(value)
     except (ValueError, TypeError):
         raise Http404(NOT_FOUND) from None
+
+
+def series_for(person: Person, series_id: object) -> Series:
+    """One series the person takes part in, else 404."""
     # Read with SQL compiled once: each page of a 1:1 starts here.
-    found = compiled.rows(_series_by_id, person, pk)
+    found = compiled.rows(_series_by_id, person, id_in_address(series_id))
     if not found:
         raise Http404(NOT_FOUND)
     return found[0]
@@ -687,15 +691,15 @@ def insight_series_visible_to(person: Person) -> QuerySet[Series]:
 
 def insight_series_matching(person: Person, series_id: object) -> QuerySet[Series]:
     """`insight_series_visible_to` narrowed to this id, unrun (404 for what is not an id)."""
-    try:
-        return insight_series_visible_to(person).filter(pk=_id(series_id))
-    except (ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
+    return insight_series_visible_to(person).filter(pk=id_in_address(series_id))
 
 
 def insight_series_for(person: Person, series_id: object) -> Series:
     """One relationship whose figures the person reads (`insight_series_visible_to`), else 404."""
-    return _one(insight_series_visible_to(person), series_id)
+    found = compiled.rows(insight_series_matching, person, id_in_address(series_id))
+    if not found:
+        raise Http404(NOT_FOUND)
+    return found[0]
 
 
 def sees_team_insights(person: Person) -> bool:
@@ -723,19 +727,31 @@ def sees_aggregates(person: Person) -> bool:
     return person.is_org_admin or manages_managers(person)
 
 
-def aggregate_series_for(person: Person, *, oversees: bool | None = None) -> QuerySet[Series]:
-    """The open 1:1s whose counts a person reads as aggregates only (never one of them).
+AGGREGATE_REACHES = ("organisation", "teams below", "none")
 
-    An org admin reads the whole organisation; a manager's manager the teams of the
-    managers below them, two levels down. Anyone else reads none. `oversees` is whether the
-    person manages managers, when the caller has answered it already (`insight_views`).
-    """
-    open_series = Series.objects.filter(
-        organisation_id=person.organisation_id, ended_on__isnull=True
-    )
+
+def aggregate_reach_of(person: Person, *, oversees: bool | None = None) -> str:
+    """How far the counts a person reads as aggregates reach (one of `AGGREGATE_REACHES`):
+    an org admin reads the whole organisation; a manager's manager the teams of the
+    managers below them, two levels down; anyone else none. `oversees` is whether the
+    person manages managers, when the caller has answered it already (`insight_views`)."""
     if person.is_org_admin:
-        return open_series
+        return "organisation"
     if manages_managers(person) if oversees is None else oversees:
+        return "teams below"
+    return "none"
+
+
+def aggregate_series_for(
+    person: Person, organisation: Organisation, *, reach: str
+) -> QuerySet[Series]:
+    """The open 1:1s whose counts a person of this organisation reads as aggregates only
+    (never one of them), as far as `aggregate_reach_of(person)` answers: a queryset whose
+    SQL takes the person and the organisation as values only (a compiled builder's)."""
+    open_series = Series.objects.filter(organisation=organisation, ended_on__isnull=True)
+    if reach == "organisation":
+        return open_series
+    if reach == "teams below":
         return open_series.filter(Q(manager__manager=person) | Q(manager__manager__manager=person))
     return open_series.none()
 
