@@ -596,6 +596,10 @@ def home_page(viewer: Person, *, now: dt.datetime | None = None) -> HomeWithProm
     )
 
 
+def _retrospectives_of(viewer: Person, series: Series) -> QuerySet[Retrospective]:
+    return access.retrospectives_visible_to(viewer).filter(series=series)
+
+
 @dataclass(frozen=True, slots=True)
 class RetrospectivePage:
     series: Series
@@ -615,7 +619,7 @@ def retrospective_page(
     is_manager = access.is_manager_in(viewer, series)
     if is_manager and series.report.manager_id != viewer.pk:
         raise Http404(access.NOT_FOUND)
-    found = list(access.retrospectives_visible_to(viewer).filter(series=series))
+    found = compiled.rows(_retrospectives_of, viewer, series)
     last_on = timezone.localdate(found[-1].answered_at) if found else None
     return RetrospectivePage(
         series=series,
