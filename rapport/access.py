@@ -710,11 +710,24 @@ def sees_team_insights(person: Person) -> bool:
 def insight_views(person: Person) -> tuple[bool, bool]:
     """Whether the person sees a team view, and aggregates, answered in one query: the
     same rules as `sees_team_insights` and `sees_aggregates`."""
-    found = Person.objects.filter(manager=person).aggregate(
-        team=Count("pk", filter=Q(is_active=True), distinct=True),
-        managers=Count("reports", distinct=True),
+    found = compiled.rows(_report_counts, person)
+    team, managers = found[0] if found else (0, 0)
+    return bool(team), person.is_org_admin or bool(managers)
+
+
+def _report_counts(person: Person) -> QuerySet[Person]:
+    """How many active reports the person has, and how many of their reports have reports
+    (one row, none without reports)."""
+    return (
+        Person.objects.filter(manager=person)
+        .values("manager")
+        .annotate(
+            team=Count("pk", filter=Q(is_active=True), distinct=True),
+            managers=Count("reports", distinct=True),
+        )
+        .values_list("team", "managers")
+        .order_by()
     )
-    return bool(found["team"]), person.is_org_admin or bool(found["managers"])
 
 
 def team_series_for_insights(person: Person) -> QuerySet[Series]:
