@@ -65,6 +65,14 @@ def _in_series_of(person: Person, path: str = "series") -> Q:
     return Q(**{f"{path}__manager": person}) | Q(**{f"{path}__report": person})
 
 
+def _of_series(queryset: QuerySet, person: Person, series: Series) -> QuerySet:
+    """The rows of one 1:1 if the person takes part in it, else none: the rows that
+    `_in_series_of` lets them see of that 1:1, without joining the series again."""
+    if not takes_part_in(person, series):
+        return queryset.none()
+    return queryset.filter(series_id=series.pk)
+
+
 def _checked(person: Person, found: T, check: Callable[[Person, T], None]) -> T:
     """What was found, once `check` (which raises otherwise) lets the person change it."""
     check(person, found)
@@ -281,6 +289,11 @@ def action_items_visible_to(person: Person) -> QuerySet[ActionItem]:
     )
 
 
+def action_items_of(person: Person, series: Series) -> QuerySet[ActionItem]:
+    """The action items of one 1:1 the person takes part in (none otherwise), no related row."""
+    return _of_series(ActionItem.objects.all(), person, series)
+
+
 def action_item_for(person: Person, item_id: object) -> ActionItem:
     """One action item the person may see, else 404."""
     return _one(action_items_visible_to(person), item_id)
@@ -307,10 +320,11 @@ def sees_whole_roster(person: Person) -> bool:
     return person.is_org_admin or manages_managers(person)
 
 
-def people_visible_to(person: Person) -> QuerySet[Person]:
-    """The roster a person may read: own for an IC, team for a manager, org above that."""
+def people_visible_to(person: Person, *, whole_roster: bool | None = None) -> QuerySet[Person]:
+    """The roster a person may read: own for an IC, team for a manager, org above that.
+    `whole_roster` is `sees_whole_roster(person)`, when the caller has answered it already."""
     org_people = Person.objects.filter(organisation_id=person.organisation_id)
-    if sees_whole_roster(person):
+    if sees_whole_roster(person) if whole_roster is None else whole_roster:
         return org_people.select_related("manager")
     return org_people.filter(
         Q(pk=person.pk) | Q(pk=person.manager_id) | Q(manager=person)
@@ -335,9 +349,9 @@ def report_counts_for(person: Person, roster: list[Person]) -> dict[int, int | N
     }
 
 
-def person_for(person: Person, person_id: object) -> Person:
-    """One person of the visible roster, else 404."""
-    return _one(people_visible_to(person), person_id)
+def person_for(person: Person, person_id: object, *, whole_roster: bool | None = None) -> Person:
+    """One person of the visible roster, else 404 (`whole_roster` as for `people_visible_to`)."""
+    return _one(people_visible_to(person, whole_roster=whole_roster), person_id)
 
 
 def check_org_admin(person: Person) -> None:
@@ -397,6 +411,11 @@ def feedback_visible_to(person: Person) -> QuerySet[Feedback]:
     return Feedback.objects.filter(_in_series_of(person)).select_related(
         "given_by", "given_to", "series", "meeting"
     )
+
+
+def feedback_of(person: Person, series: Series) -> QuerySet[Feedback]:
+    """The feedback of one 1:1 the person takes part in (none otherwise), no related row."""
+    return _of_series(Feedback.objects.all(), person, series)
 
 
 def feedback_for(person: Person, feedback_id: object) -> Feedback:
@@ -528,6 +547,17 @@ def goals_visible_to(person: Person) -> QuerySet[Goal]:
     ).select_related("owner", "series")
 
 
+def goals_of(person: Person, series: Series) -> QuerySet[Goal]:
+    """The goals a 1:1's page shows the person, no related row: in an open 1:1, every goal of
+    its IC (theirs, or their current report's); in an ended one, those set in it that the
+    person may still see."""
+    if not takes_part_in(person, series):
+        return Goal.objects.none()
+    if series.is_open:
+        return Goal.objects.filter(owner_id=series.report_id)
+    return goals_visible_to(person).select_related(None).filter(series=series)
+
+
 def goal_for(person: Person, goal_id: object) -> Goal:
     """One goal the person may see, else 404."""
     return _one(goals_visible_to(person), goal_id)
@@ -573,6 +603,12 @@ def development_plans_visible_to(person: Person) -> QuerySet[DevelopmentPlan]:
     return DevelopmentPlan.objects.filter(_in_series_of(person))
 
 
+def development_plan_of(person: Person, series: Series) -> DevelopmentPlan | None:
+    """The plan of one 1:1 the person takes part in (None otherwise), with who changed it last."""
+    found = _of_series(DevelopmentPlan.objects.select_related("updated_by"), person, series)
+    return next(iter(found), None)  # a 1:1 has one plan at most
+
+
 def plan_changes_visible_to(person: Person) -> QuerySet[PlanChange]:
     """The change log of the plans the person may see."""
     return PlanChange.objects.filter(plan__in=development_plans_visible_to(person).values("pk"))
@@ -616,6 +652,11 @@ def peer_answers_visible_to(person: Person) -> QuerySet[PeerAnswer]:
 def peer_summaries_visible_to(person: Person) -> QuerySet[PeerSummary]:
     """The manager's summaries of peer feedback: for both people of the 1:1."""
     return PeerSummary.objects.filter(_in_series_of(person))
+
+
+def peer_summaries_of(person: Person, series: Series) -> QuerySet[PeerSummary]:
+    """The peer feedback summaries of one 1:1 the person takes part in (none otherwise)."""
+    return _of_series(PeerSummary.objects.all(), person, series)
 
 
 def peer_colleagues_for(person: Person, series: Series) -> QuerySet[Person]:

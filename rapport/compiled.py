@@ -33,8 +33,9 @@ _VARIANT_STEP = 500_000_000
 _ARGUMENT_STEP = 10_000_000
 
 
-class ShapeError(ValueError):
-    """A builder whose SQL does not depend on its arguments as values only."""
+class ShapeError(TypeError):
+    """A builder whose SQL does not depend on its arguments as values only: a mistake in
+    the code, never a refusal of what someone typed."""
 
 
 def rows(build: Callable[..., QuerySet], *args: Any, **constants: Hashable) -> list[Any]:

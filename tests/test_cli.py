@@ -546,3 +546,50 @@ def test_export_streams_the_indented_format_whatever_the_batch_size(
         assert all(name.endswith("_html") for name in rendered), key
         rows = [{k: v for k, v in row.items() if k not in rendered} for row in rows]
         assert data[key] == json.loads(json.dumps(rows, cls=DjangoJSONEncoder)), key
+
+
+def test_sqlite_writes_the_same_bytes_as_the_json_encoder_for_any_text_and_time(
+    cast: SimpleNamespace, meeting: Meeting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    from rapport.meetings import exports
+    from rapport.meetings.models import ActionItem, Series
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the database writes the rows' text on SQLite only")
+    awkward = "".join(map(chr, range(32))) + '"\\/ é 日本 😀 \u2028\u2029\x7f %s %d'
+    topic = meeting_services.topic_add(actor=cast.ray, meeting=meeting, text="placeholder")
+    Topic.objects.filter(pk=topic.pk).update(
+        text=awkward, created_at=dt.datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(
+        started_at=dt.datetime(2025, 1, 2, 3, 4, 5, 120000, tzinfo=dt.UTC),
+        ended_at=dt.datetime(2025, 1, 2, 3, 34, tzinfo=dt.UTC),
+        summary=awkward,
+    )
+    Series.objects.filter(pk=meeting.series_id).update(
+        ended_on=dt.date(2025, 6, 30), start_time=dt.time(9, 30, 15, 250000)
+    )
+    for due_on in (dt.date(2025, 2, 3), None):
+        ActionItem.objects.create(
+            series_id=meeting.series_id,
+            meeting=meeting,
+            owner=cast.ray,
+            created_by=cast.mia,
+            text=awkward,
+            due_on=due_on,
+        )
+    moment = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+
+    by_sqlite = b"".join(exports.organisation_export(cast.acme, now=moment).encoded_chunks())
+    monkeypatch.setattr(exports, "_sqlite_writes_json", lambda model, fields: False)
+    by_orjson = b"".join(exports.organisation_export(cast.acme, now=moment).encoded_chunks())
+
+    assert by_sqlite == by_orjson
+    data = json.loads(by_sqlite)
+    assert [t["created_at"] for t in data["topics"] if t["text"] == awkward] == [
+        "2025-01-02T03:04:05.678Z"
+    ]
+    assert any(item["due_on"] is None for item in data["action_items"])
+    assert any(series["ended_on"] is None for series in data["series"])

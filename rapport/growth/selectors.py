@@ -25,6 +25,7 @@ from django.db.models import (
     Value,
     When,
     Window,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -1219,7 +1220,7 @@ class GoalsPage:
     active: list[GoalView]
     closed: list[GoalView]
     plan: PlanView
-    open_items: list[ActionItem]
+    open_items: list[dict[str, Any]]  # pk and text of the open items an active goal may link
     areas: tuple[tuple[str, str], ...] = DEFAULT_AREAS
     stale_after_weeks: int = GOAL_STALE_AFTER.days // 7
 
@@ -1239,23 +1240,21 @@ def _cutoff(viewer: Person, series: Series) -> dt.datetime | None:
 def _goal_views(
     viewer: Person, series: Series, now: dt.datetime, *, linked: bool = True
 ) -> list[GoalView]:
-    """The goals of this relationship's IC as the viewer may see them (4 queries); without
-    `linked`, their action items are left unread (and their change log, unless it puts a
-    goal back as a previous manager saw it): 2 queries."""
+    """The goals of this relationship's IC as the viewer may see them (4 queries, 1 with no
+    goal); without `linked`, their action items are left unread (and their change log,
+    unless it puts a goal back as a previous manager saw it): 2 queries."""
     cutoff = _cutoff(viewer, series)
-    goals = access.goals_visible_to(viewer)
-    if series.is_open:
-        goals = goals.filter(owner_id=series.report_id)
-    else:
-        goals = goals.filter(series=series)
+    found = list(access.goals_of(viewer, series).order_by("-created_at", "-pk"))
+    if not found:  # nothing to read progress, changes or items of
+        return []
     progress = access.goal_progress_visible_to(viewer).select_related("written_by")
-    changes = access.goal_changes_visible_to(viewer).select_related("changed_by")
     if cutoff is not None:
         progress = progress.filter(written_at__lt=cutoff)
     prefetches = [
         Prefetch("progress", queryset=progress.order_by("written_at", "pk"), to_attr="_progress")
     ]
     if linked or cutoff is not None:
+        changes = access.goal_changes_visible_to(viewer).select_related("changed_by")
         prefetches.append(
             Prefetch("changes", queryset=changes.order_by("changed_at", "pk"), to_attr="_changes")
         )
@@ -1267,9 +1266,9 @@ def _goal_views(
                 to_attr="_items",
             )
         )
-    goals = goals.prefetch_related(*prefetches).order_by("-created_at", "-pk")
+    prefetch_related_objects(found, *prefetches)
     views = []
-    for goal in goals:
+    for goal in found:
         if not linked:
             goal._items = []
             if cutoff is None:
@@ -1303,7 +1302,7 @@ def _as_it_was(goal: Goal, cutoff: dt.datetime) -> None:
 
 
 def _plan_view(viewer: Person, series: Series, goals: list[GoalView]) -> PlanView:
-    plan = access.development_plans_visible_to(viewer).filter(series=series).first()
+    plan = access.development_plan_of(viewer, series)
     changes = (
         list(
             access.plan_changes_visible_to(viewer)
@@ -1324,25 +1323,30 @@ def _plan_view(viewer: Person, series: Series, goals: list[GoalView]) -> PlanVie
     return PlanView(plan, areas, others, changes)
 
 
-def goals_page(viewer: Person, series: Series, *, now: dt.datetime | None = None) -> GoalsPage:
-    """The goals page of one relationship: goals, progress, change logs, the plan."""
+def goals_page(
+    viewer: Person, series: Series, *, now: dt.datetime | None = None, linked: bool = True
+) -> GoalsPage:
+    """The goals page of one relationship: goals, progress, change logs, the plan; without
+    `linked` (the plan and the career page), no action item is read."""
     now = now or timezone.now()
-    views = _goal_views(viewer, series, now)
+    views = _goal_views(viewer, series, now, linked=linked)
     can_change = series.is_open and access.takes_part_in(viewer, series)
+    active = [v for v in views if v.goal.status == Goal.Status.ACTIVE]
+    # Only an active goal's card offers to link an open item: its text is all it shows.
     items = (
         list(
-            access.action_items_visible_to(viewer).filter(
-                series=series, status=ActionItem.Status.OPEN
-            )
+            access.action_items_of(viewer, series)
+            .filter(status=ActionItem.Status.OPEN)
+            .values("pk", "text")
         )
-        if can_change
+        if linked and can_change and active
         else []
     )
     return GoalsPage(
         series=series,
         report=series.report,
         can_change=can_change,
-        active=[v for v in views if v.goal.status == Goal.Status.ACTIVE],
+        active=active,
         closed=[v for v in views if v.goal.status != Goal.Status.ACTIVE],
         plan=_plan_view(viewer, series, views),
         open_items=items,
@@ -1376,23 +1380,18 @@ FEEDBACK_PERIODS = (
 )
 
 
-@dataclass(frozen=True)
-class FeedbackLog:
-    """The feedback of one relationship, filtered, with its counts and rates."""
+@dataclass(frozen=True, kw_only=True)
+class FeedbackCounts:
+    """How many feedback records a log holds, of each kind, acknowledged and acted on."""
 
-    series: Series
-    records: list[Feedback]
-    kind: str
-    state: str
-    period: str
     total: int
     positive: int
     constructive: int
     acknowledged: int
     acted_on: int
-    kinds: tuple = tuple(Feedback.Kind.choices)
-    states: tuple = FEEDBACK_STATES
-    periods: tuple = FEEDBACK_PERIODS
+    kind: str = ""
+    state: str = ""
+    period: str = ""
 
     @property
     def acknowledged_rate(self) -> int | None:
@@ -1405,11 +1404,53 @@ class FeedbackLog:
         return share(self.acted_on, self.total)
 
 
+@dataclass(frozen=True, kw_only=True)
+class FeedbackLog(FeedbackCounts):
+    """The feedback of one relationship, filtered, with its counts and rates."""
+
+    series: Series
+    records: list[Feedback]
+    kinds: tuple = tuple(Feedback.Kind.choices)
+    states: tuple = FEEDBACK_STATES
+    periods: tuple = FEEDBACK_PERIODS
+
+
+def _feedback_counts(marks: list[tuple[str, object, object]]) -> dict[str, int]:
+    """The counts of (kind, acknowledged_at, acted_on_at) of each record."""
+    return {
+        "total": len(marks),
+        "positive": sum(kind == Feedback.Kind.POSITIVE for kind, _, _ in marks),
+        "constructive": sum(kind == Feedback.Kind.CONSTRUCTIVE for kind, _, _ in marks),
+        "acknowledged": sum(acknowledged is not None for _, acknowledged, _ in marks),
+        "acted_on": sum(acted_on is not None for _, _, acted_on in marks),
+    }
+
+
 def share(part: int, whole: int) -> int | None:
     """A whole percentage, rounded half up; None when there is nothing to divide."""
     if not whole:
         return None
     return (part * 200 + whole) // (whole * 2)
+
+
+# What the feedback log shows of a record and of the people and the meeting it names.
+FEEDBACK_ROW_FIELDS = (
+    "meeting_id",
+    "series_id",
+    "given_by_id",
+    "given_to_id",
+    "kind",
+    "situation",
+    "behaviour",
+    "impact",
+    "acknowledged_at",
+    "acted_on_at",
+    "acted_on_note",
+    "created_at",
+    "given_by__name",
+    "given_to__name",
+    "meeting__scheduled_at",
+)
 
 
 def feedback_log(
@@ -1429,7 +1470,11 @@ def feedback_log(
     if period not in dict(FEEDBACK_PERIODS):
         raise Refused("Unknown period.")
     now = now or timezone.now()
-    records = access.feedback_visible_to(viewer).filter(series=series)
+    records = (
+        access.feedback_of(viewer, series)
+        .select_related("given_by", "given_to", "meeting")
+        .only(*FEEDBACK_ROW_FIELDS)
+    )
     if kind:
         records = records.filter(kind=kind)
     if period:
@@ -1447,12 +1492,14 @@ def feedback_log(
         kind=kind,
         state=state,
         period=period,
-        total=len(rows),
-        positive=sum(r.kind == Feedback.Kind.POSITIVE for r in rows),
-        constructive=sum(r.kind == Feedback.Kind.CONSTRUCTIVE for r in rows),
-        acknowledged=sum(r.acknowledged_at is not None for r in rows),
-        acted_on=sum(r.acted_on_at is not None for r in rows),
+        **_feedback_counts([(r.kind, r.acknowledged_at, r.acted_on_at) for r in rows]),
     )
+
+
+def feedback_counts(viewer: Person, series: Series) -> FeedbackCounts:
+    """The counts and rates of the whole feedback log of the 1:1 (1 query, no record read)."""
+    marks = access.feedback_of(viewer, series).values_list("kind", "acknowledged_at", "acted_on_at")
+    return FeedbackCounts(**_feedback_counts(list(marks)))
 
 
 # Peer feedback --------------------------------------------------------------------------
@@ -1462,7 +1509,8 @@ def feedback_log(
 class PeerPage:
     """Peer feedback of one relationship: requests and answers for the manager who asked
     them (the open requests, then the closed ones PEER_HISTORY_COUNT at a time, newest
-    first), summaries for both people."""
+    first), summaries for both people (the latest, then the earlier ones
+    PEER_HISTORY_COUNT at a time)."""
 
     series: Series
     is_manager: bool
@@ -1473,15 +1521,20 @@ class PeerPage:
     closed_page: int
     closed_pages: int
     answers: dict[int, PeerAnswer]
-    summaries: list[PeerSummary]
-    colleagues: list[Person]  # at most PEER_COLLEAGUES_SHOWN, the report's team first
+    summary: PeerSummary | None  # the latest
+    earlier_summaries: list[PeerSummary]  # this page of the earlier ones, newest first
+    earlier_total: int
+    earlier_page: int
+    earlier_pages: int
+    # pk and name of at most PEER_COLLEAGUES_SHOWN colleagues, the report's team first
+    colleagues: list[dict[str, Any]]
     colleagues_total: int  # every colleague who may be asked (matching `find`)
+    # pk and name of the colleagues already picked in the form that `colleagues` leaves out:
+    # a search or a refused request keeps them picked
+    picked_colleagues: list[dict[str, Any]]
+    picked: frozenset[int]
     find: str
     today: dt.date
-
-    @property
-    def summary(self) -> PeerSummary | None:
-        return self.summaries[0] if self.summaries else None
 
     @property
     def closed_total(self) -> int:
@@ -1493,10 +1546,18 @@ class PeerPage:
         return self.open_requests + self.closed_requests
 
 
-# Answered, declined and expired requests shown on one page of the peer feedback page.
+# Answered, declined and expired requests (and earlier summaries) shown on one page of the
+# peer feedback page.
 PEER_HISTORY_COUNT = 20
 # Colleagues offered in the form at once; the others are found by name.
 PEER_COLLEAGUES_SHOWN = 50
+
+
+def _pages_of(total: int, page: object) -> tuple[int, int]:
+    """How many pages of PEER_HISTORY_COUNT rows `total` rows fill, and the page asked
+    for, brought within them."""
+    pages = max(1, -(-total // PEER_HISTORY_COUNT))
+    return min(max(page_number(page), 1), pages), pages
 
 
 def peer_page(
@@ -1504,12 +1565,14 @@ def peer_page(
     series: Series,
     *,
     page: object = 1,
+    summaries: object = 1,
     find: str = "",
+    picked: Iterable[int] = (),
     now: dt.datetime | None = None,
 ) -> PeerPage:
-    """The peer feedback page, its closed requests at page `page` and the colleagues whose
-    name contains `find`: the IC sees only the summaries (3-5 queries), the manager who
-    asked a fixed number more."""
+    """The peer feedback page, its closed requests at page `page`, its earlier summaries at
+    page `summaries`, and the colleagues whose name contains `find` after those `picked`:
+    the IC sees only the summaries (3-4 queries), the manager who asked a fixed number more."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     is_manager = access.is_manager_in(viewer, series)
@@ -1517,11 +1580,19 @@ def peer_page(
     closed_requests: list[PeerRequest] = []
     counts = {"answered": 0, "declined": 0, "expired": 0}
     answers: dict[int, PeerAnswer] = {}
-    colleagues: list[Person] = []
+    colleagues: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
+    total = 0
     find = find.strip()[:100]
+    picked = frozenset(list(picked)[:PEER_COLLEAGUES_SHOWN])
     number = pages = 1
     if is_manager:
-        mine = access.peer_requests_visible_to(viewer).filter(series=series, requested_by=viewer)
+        mine = (
+            access.peer_requests_visible_to(viewer)
+            .filter(series=series, requested_by=viewer)
+            .select_related(None)
+            .select_related("colleague")
+        )
         waiting = Q(status=PeerRequest.Status.PENDING, expires_on__gte=today)
         open_requests = list(mine.filter(waiting))
         closed = mine.exclude(waiting)
@@ -1530,19 +1601,20 @@ def peer_page(
             declined=Count("pk", filter=Q(status=PeerRequest.Status.DECLINED)),
             expired=Count("pk", filter=Q(status=PeerRequest.Status.PENDING)),
         )
-        pages = max(1, -(-sum(counts.values()) // PEER_HISTORY_COUNT))
-        number = min(max(page_number(page), 1), pages)
+        number, pages = _pages_of(sum(counts.values()), page)
         first = (number - 1) * PEER_HISTORY_COUNT
-        closed_requests = list(closed[first : first + PEER_HISTORY_COUNT])
+        if counts["answered"] or counts["declined"] or counts["expired"]:
+            closed_requests = list(closed[first : first + PEER_HISTORY_COUNT])
         answered = [r.pk for r in closed_requests if r.status == PeerRequest.Status.ANSWERED]
-        answers = {
-            a.request_id: a
-            for a in access.peer_answers_visible_to(viewer).filter(request__in=answered)
-        }
+        if answered:
+            answers = {
+                a.request_id: a
+                for a in access.peer_answers_visible_to(viewer).filter(request__in=answered)
+            }
         if series.is_open:
-            colleagues = _peer_colleagues(viewer, series, find)
-    summaries = list(
-        access.peer_summaries_visible_to(viewer).filter(series=series).select_related("written_by")
+            colleagues, others, total = _peer_colleagues(viewer, series, find, picked)
+    summary, earlier, earlier_total, earlier_page, earlier_pages = _peer_summaries(
+        viewer, series, summaries
     )
     return PeerPage(
         series=series,
@@ -1554,36 +1626,76 @@ def peer_page(
         closed_page=number,
         closed_pages=pages,
         answers=answers,
-        summaries=summaries,
+        summary=summary,
+        earlier_summaries=earlier,
+        earlier_total=earlier_total,
+        earlier_page=earlier_page,
+        earlier_pages=earlier_pages,
         colleagues=colleagues,
-        colleagues_total=colleagues[0].matching if colleagues else 0,
+        colleagues_total=total,
+        picked_colleagues=others,
+        picked=picked,
         find=find,
         today=today,
     )
 
 
-def _peer_colleagues(viewer: Person, series: Series, find: str) -> list[Person]:
+def _peer_summaries(
+    viewer: Person, series: Series, page: object
+) -> tuple[PeerSummary | None, list[PeerSummary], int, int, int]:
+    """The latest summary, the page `page` of the earlier ones, how many earlier ones there
+    are, the page and the number of pages (1 query; 2 past the first page)."""
+    summaries = (
+        access.peer_summaries_of(viewer, series)
+        .select_related("written_by")
+        .annotate(written=Window(Count("pk")))
+        .order_by("-written_at", "-pk")
+    )
+    newest = list(summaries[: 1 + PEER_HISTORY_COUNT])
+    if not newest:
+        return None, [], 0, 1, 1
+    earlier_total = newest[0].written - 1
+    number, pages = _pages_of(earlier_total, page)
+    earlier = newest[1:]
+    if number > 1:
+        first = 1 + (number - 1) * PEER_HISTORY_COUNT
+        earlier = list(summaries[first : first + PEER_HISTORY_COUNT])
+    return newest[0], earlier, earlier_total, number, pages
+
+
+def _peer_colleagues(
+    viewer: Person, series: Series, find: str, picked: frozenset[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     """The first PEER_COLLEAGUES_SHOWN colleagues the manager may ask whose name contains
-    `find`, the report's team-mates first, each with how many match (one query)."""
+    `find`, the report's team-mates first; those of `picked` they leave out, by name; and
+    how many match `find` (1 query, 2 when more match than are shown, 1 more with picks)."""
     colleagues = access.peer_colleagues_for(viewer, series)
+    chosen = list(colleagues.filter(pk__in=picked).values("pk", "name")) if picked else []
     if find:
         colleagues = colleagues.filter(name__icontains=find)
     team_first = Case(When(manager_id=series.manager_id, then=0), default=1)
-    return list(
-        colleagues.annotate(matching=Window(Count("pk"))).order_by(team_first, "name", "pk")[
-            :PEER_COLLEAGUES_SHOWN
-        ]
+    found = list(
+        colleagues.order_by(team_first, "name", "pk").values("pk", "name")[:PEER_COLLEAGUES_SHOWN]
     )
+    # Counting apart is cheaper than counting each row's window while sorting them all.
+    total = colleagues.count() if len(found) == PEER_COLLEAGUES_SHOWN else len(found)
+    shown = {c["pk"] for c in found}
+    others = [c for c in chosen if c["pk"] not in shown]
+    return found, others, total
 
 
 def pending_peer_requests_for(
     viewer: Person, *, now: dt.datetime | None = None
 ) -> list[PeerRequest]:
-    """Requests waiting for the viewer's answer and not expired: on their home page."""
+    """Requests waiting for the viewer's answer and not expired: on their home page. Only
+    when they expire and who asks about whom are read."""
     today = timezone.localdate(now or timezone.now())
     return list(
         access.peer_requests_visible_to(viewer)
         .filter(colleague=viewer, status=PeerRequest.Status.PENDING, expires_on__gte=today)
+        .select_related(None)
+        .select_related("requested_by", "about")
+        .only("requested_by_id", "about_id", "expires_on", "requested_by__name", "about__name")
         .order_by("expires_on", "pk")
     )
 
@@ -1602,7 +1714,7 @@ class CareerOverview:
 
     page: career_selectors.CareerPage
     goals: GoalsPage
-    log: FeedbackLog
+    log: FeedbackCounts
     series: Series
     viewer: Person
 
@@ -1613,8 +1725,8 @@ def career_overview(
     """The career page: aspirations, the ladder, goals and progress, the plan, the feedback."""
     return CareerOverview(
         page=career_selectors.career_page(viewer, series, since=since),
-        goals=goals_page(viewer, series, now=now),
-        log=feedback_log(viewer, series, now=now),
+        goals=goals_page(viewer, series, now=now, linked=False),
+        log=feedback_counts(viewer, series),
         series=series,
         viewer=viewer,
     )

@@ -82,7 +82,22 @@ def meetings_on_days_away(meetings: Iterable[Meeting]) -> set[int]:
     meetings = list(meetings)
     if not meetings:
         return set()
-    rows = _participants(meetings)
+    return _on_days_away(_participants(meetings))
+
+
+# What `_on_days_away` reads of each meeting.
+PARTICIPANT_COLUMNS = (
+    "pk",
+    "scheduled_at",
+    "series__manager_id",
+    "series__manager__timezone",
+    "series__report_id",
+    "series__report__timezone",
+)
+
+
+def _on_days_away(rows: list[tuple[Any, ...]]) -> set[int]:
+    """Ids of the meetings of `rows` (PARTICIPANT_COLUMNS) on a day away (1 query)."""
     if not rows:
         return set()
     people = {row[2] for row in rows} | {row[4] for row in rows}
@@ -117,15 +132,23 @@ def _participants(meetings: list[Meeting]) -> list[tuple[Any, ...]]:
     return list(
         Meeting.objects.filter(
             pk__in=[m.pk for m in meetings], status=Meeting.Status.SCHEDULED
-        ).values_list(
-            "pk",
-            "scheduled_at",
-            "series__manager_id",
-            "series__manager__timezone",
-            "series__report_id",
-            "series__report__timezone",
-        )
+        ).values_list(*PARTICIPANT_COLUMNS)
     )
+
+
+def meetings_to_move(viewer: Person, *, limit: int) -> list[Meeting]:
+    """The viewer's next `limit` scheduled 1:1s that fall on a day away of either person,
+    soonest first (2 queries, 3 when some do): the others are read as a few columns only."""
+    upcoming = (
+        access.meetings_visible_to(viewer)
+        .filter(status=Meeting.Status.SCHEDULED, scheduled_at__gte=timezone.now())
+        .order_by("scheduled_at")
+        .values_list(*PARTICIPANT_COLUMNS)[:limit]
+    )
+    flagged = _on_days_away(list(upcoming))
+    if not flagged:
+        return []
+    return list(access.meetings_visible_to(viewer).filter(pk__in=flagged).order_by("scheduled_at"))
 
 
 def _people_loaded(meeting: Meeting) -> bool:
@@ -586,6 +609,26 @@ class ActionItemsPage:
     today: dt.date
 
 
+# What a line of the action items page reads of an item and its related rows
+# (web/partials/action_item.html): the other columns are left unread.
+ITEM_ROW_FIELDS = (
+    "series_id",
+    "meeting_id",
+    "owner_id",
+    "text",
+    "due_on",
+    "status",
+    "done_on",
+    "owner__name",
+    "series__ended_on",
+    "series__manager_id",
+    "series__report_id",
+    "series__manager__name",
+    "series__report__name",
+    "meeting__scheduled_at",
+)
+
+
 def action_items_page(
     viewer: Person, *, show: str = "all", older: bool = False, page: object = 1
 ) -> ActionItemsPage:
@@ -609,7 +652,9 @@ def action_items_page(
     first = (number - 1) * ITEMS_PER_PAGE
     # Overdue items have the earliest due dates, so due date order puts them first.
     rows = list(
-        shown.order_by(F("due_on").asc(nulls_last=True), "pk")[first : first + ITEMS_PER_PAGE]
+        shown.only(*ITEM_ROW_FIELDS).order_by(F("due_on").asc(nulls_last=True), "pk")[
+            first : first + ITEMS_PER_PAGE
+        ]
     )
     return ActionItemsPage(
         show=show,
@@ -659,21 +704,26 @@ class PersonPage:
     is_self: bool
     is_admin: bool
     manager_visible: bool
-    reports: list[Person]
+    reports: list[dict[str, Any]]  # pk, name, level and is_active of each
     series_list: list[Series]
     has_password: bool
     link_lifetime: str
 
 
-def person_page(viewer: Person, subject: Person) -> PersonPage:
-    """The page of someone the viewer may read (fetched through access first)."""
-    visible = access.people_visible_to(viewer)
+def person_page(viewer: Person, subject: Person, *, whole_roster: bool | None = None) -> PersonPage:
+    """The page of someone the viewer may read (fetched through access first; `whole_roster`
+    is whether the viewer reads the whole organisation, when already known)."""
+    visible = access.people_visible_to(viewer, whole_roster=whole_roster)
     return PersonPage(
         subject=subject,
         is_self=subject.pk == viewer.pk,
         is_admin=viewer.is_org_admin,
         manager_visible=bool(subject.manager_id) and visible.filter(pk=subject.manager_id).exists(),
-        reports=list(visible.filter(manager=subject).order_by("-is_active", "name")),
+        reports=list(
+            visible.filter(manager=subject)
+            .order_by("-is_active", "name")
+            .values("pk", "name", "level", "is_active")
+        ),
         series_list=list(
             access.series_visible_to(viewer)
             .filter(Q(report=subject) | Q(manager=subject))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +14,7 @@ from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -77,6 +76,22 @@ def stored_html(html: str) -> Markup:
     return Markup(html)
 
 
+class _Once:
+    """Text made when a template first prints it, then kept for the rest of the render."""
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self.make = make
+        self.text: str | None = None
+
+    def __str__(self) -> str:
+        if self.text is None:
+            self.text = self.make()
+        return self.text
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 def csrf_once(request: HttpRequest) -> dict[str, Any]:
     """`csrf_input` and `csrf_token` computed once per render, however many forms use them.
 
@@ -84,17 +99,11 @@ def csrf_once(request: HttpRequest) -> dict[str, Any]:
     two hundred forms paid two hundred maskings. These stay lazy (a page with no form sets
     no cookie) and remember their value.
     """
-    token: list[str] = []
-
-    def value() -> str:
-        if not token:
-            token.append(get_token(request))
-        return token[0]
-
-    def field() -> SafeString:
-        return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', value())
-
-    return {"csrf_token": lazy(value, str)(), "csrf_input": lazy(field, SafeString)()}
+    token = _Once(lambda: get_token(request))
+    field = _Once(
+        lambda: format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    )
+    return {"csrf_token": token, "csrf_input": field}
 
 
 class LiveSetting:

@@ -341,3 +341,49 @@ def test_the_peer_form_offers_a_bounded_list_and_finds_the_others_by_name(
     assert f'<option value="{omar.pk}">' in found
     nobody = client.get(url, {"find": "NO SUCH NAME"}).content.decode()
     assert '<option value="' not in nobody and "0 colleagues named" in nobody
+
+
+def test_the_peer_page_shows_earlier_summaries_a_page_at_a_time(
+    client_for, mia, ray, series
+) -> None:
+    count = selectors.PEER_HISTORY_COUNT * 2 + 3
+    written = [
+        dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC) + dt.timedelta(hours=h) for h in range(count)
+    ]
+    for i, when in enumerate(written):  # oldest first: SUMMARY-0- is the oldest
+        services.peer_summary_write(actor=mia, series=series, text=f"SUMMARY-{i}-", now=when)
+    url = reverse("series_peer", args=[series.pk])
+    for who in (mia, ray):
+        first = client_for(who).get(url).content.decode()
+        earlier = first[first.index("Earlier summaries") :]
+        assert f"Earlier summaries ({count - 1})" in first
+        assert earlier.count("SUMMARY-") == selectors.PEER_HISTORY_COUNT
+        assert f"SUMMARY-{count - 2}-" in earlier and "SUMMARY-0-" not in first
+        assert "Page 1 of 3" in earlier and "?summaries=2" in earlier
+    last = client_for(ray).get(url, {"summaries": 3}).content.decode()
+    earlier = last[last.index("Earlier summaries") :]
+    assert "SUMMARY-0-" in earlier and "SUMMARY-1-" in earlier and earlier.count("SUMMARY-") == 2
+    assert f"SUMMARY-{count - 1}-" in last  # the latest still leads the page
+    assert "Page 3 of 3" in earlier and "?summaries=2" in earlier
+
+
+def test_the_peer_search_keeps_the_colleagues_already_picked(client_for, mia, omar, series) -> None:
+    url, client = reverse("series_peer", args=[series.pk]), client_for(mia)
+    found = client.get(url, {"find": "NO SUCH NAME", "colleague": [omar.pk, "x"]}).content.decode()
+    assert f'<option value="{omar.pk}" selected>{omar.name}</option>' in found
+    assert "0 colleagues named" in found
+    refused = client.post(url, {"colleague": [omar.pk], "expires_on": "not a date"})
+    assert refused.status_code == 400
+    assert f'<option value="{omar.pk}" selected>' in refused.content.decode()
+
+
+def test_the_peer_search_keeps_no_one_the_manager_may_not_ask(
+    client_for, mia, ray, zed, series
+) -> None:
+    url = reverse("series_peer", args=[series.pk])
+    wanted = {"colleague": [zed.pk, ray.pk, mia.pk, "9" * 23]}  # the last one names nobody
+    page = client_for(mia).get(url, wanted).content.decode()
+    picker = page[page.index('id="peer-colleagues"') :]
+    picker = picker[: picker.index("</select>")]
+    assert f'value="{zed.pk}"' not in picker and f'value="{ray.pk}"' not in picker
+    assert f'value="{mia.pk}"' not in picker and "selected" not in picker

@@ -205,3 +205,61 @@ def test_called_off_meetings_are_cancelled_events(meeting, status) -> None:
     meeting.status = status
     event = parse(calendar.invite_bytes(meeting)).walk("VEVENT")[0]
     assert str(event["STATUS"]) == "CANCELLED"
+
+
+def icalendar_invite(meeting: Meeting, stamp: dt.datetime) -> bytes:
+    """The invite as the icalendar library writes it, to hold the hand-written text to."""
+    from icalendar import Event
+
+    link = f"http://127.0.0.1:8000/meetings/{meeting.pk}/"
+    lead = {"cancelled": "Cancelled.", "rescheduled": "Moved: the new time is its own event"}
+    event = Event()
+    event.add("uid", calendar.meeting_uid(meeting))
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", meeting.scheduled_at.astimezone(dt.UTC))
+    event.add("dtend", meeting.planned_end.astimezone(dt.UTC))
+    event.add("summary", calendar.meeting_title(meeting))
+    event.add("url", link)
+    description = lead.get(meeting.status, "Agenda and notes in Rapport.")
+    if meeting.status == "rescheduled":
+        description += " in this calendar."
+    event.add("description", f"{description}\n{link}")
+    event.add("status", "CANCELLED" if meeting.is_called_off else "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if meeting.is_called_off else "OPAQUE")
+    expected = Calendar()
+    for name, value in [
+        ("prodid", calendar.PRODID),
+        ("version", "2.0"),
+        ("calscale", "GREGORIAN"),
+        ("method", "PUBLISH"),
+        # icalendar cannot write a line break in an X- property: the feed escapes it.
+        ("x-wr-calname", calendar.meeting_title(meeting).replace("\n", "\\n")),
+    ]:
+        expected.add(name, value)
+    expected.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    expected.add("x-published-ttl", "PT1H")
+    expected.add_component(event)
+    return expected.to_ical()
+
+
+@pytest.mark.parametrize("status", ["scheduled", "cancelled", "rescheduled"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Zoë Ünal-Łukasiewicz, Jr.; née \\N \\ back\\slash ^caret 😀 " * 3,
+        "A" * 64 + "\\" + "B" * 20,
+        "A" * 63 + "é" + "C" * 40,
+        "Line\nbreak and\\Nmore",
+    ],
+)
+def test_the_text_is_what_icalendar_writes_whatever_the_names(
+    meeting, mia, ray, status, name, monkeypatch
+) -> None:
+    stamp = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    monkeypatch.setattr(calendar.timezone, "now", lambda: stamp + dt.timedelta(microseconds=9))
+    type(mia).objects.filter(pk=mia.pk).update(name=name)
+    meeting = Meeting.objects.select_related("series__manager", "series__report").get(pk=meeting.pk)
+    meeting.status, meeting.sequence = status, 3
+    meeting.scheduled_at = dt.datetime(2031, 7, 14, 10, 0, 30, 5000, tzinfo=PARIS)
+    assert calendar.invite_bytes(meeting) == icalendar_invite(meeting, stamp)

@@ -349,3 +349,28 @@ def test_reading_never_fails_because_a_visit_or_audit_row_cannot_be_written(
     assert AuditEvent.objects.count() == 0
     assert "Could not record a read (audit_record" in caplog.text
     assert "Could not record a read (meeting_seen" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("zone", "months"),
+    [
+        ("UTC", {dt.date(2026, 1, 1): 1, dt.date(2026, 3, 1): 2, dt.date(2026, 4, 1): 1}),
+        ("Asia/Kolkata", {dt.date(2026, 2, 1): 1, dt.date(2026, 3, 1): 1, dt.date(2026, 4, 1): 2}),
+        ("America/New_York", {dt.date(2026, 1, 1): 1, dt.date(2026, 3, 1): 3}),
+    ],
+)
+def test_the_counts_per_month_follow_the_months_of_the_admins_timezone(
+    mia, ray, series, zone, months
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from rapport.people.selectors import audit_counts
+
+    kind = AuditEvent.Action.SERIES_VIEW
+    for at in ("2026-01-31T20:00", "2026-03-15T12:00", "2026-03-31T20:00", "2026-04-01T02:00"):
+        moment = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
+        audit_record(actor=mia, subject=ray, action=kind, target=series, now=moment)
+    with timezone.override(ZoneInfo(zone)):
+        counted = audit_counts(AuditEvent.objects.filter(subject=ray))
+    assert {month.month: month.total for month in counted} == months
+    assert [month.month for month in counted] == sorted(months, reverse=True)

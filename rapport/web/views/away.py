@@ -21,16 +21,10 @@ UPCOMING_LIMIT = 40
 def _page(request: HttpRequest, form: AbsenceForm, status: int = 200) -> HttpResponse:
     viewer = request.user
     today = timezone.localdate()
-    upcoming = list(
-        access.meetings_visible_to(viewer)
-        .filter(status="scheduled", scheduled_at__gte=timezone.now())
-        .order_by("scheduled_at")[:UPCOMING_LIMIT]
-    )
-    flagged = selectors.meetings_on_days_away(upcoming)
     context = {
         "form": form,
         "absences": list(access.absences_visible_to(viewer).filter(ends_on__gte=today)),
-        "flagged": [meeting for meeting in upcoming if meeting.pk in flagged],
+        "flagged": selectors.meetings_to_move(viewer, limit=UPCOMING_LIMIT),
         "viewer": viewer,
     }
     return render(request, "web/away.html", context, status=status)

@@ -161,7 +161,8 @@ def _current_series(viewer: Person, owner: Person) -> Series | None:
 
 def _plan_partial(request: HttpRequest, series: Series, meeting_id: str) -> HttpResponse:
     context = _roles(request.user, series)
-    context.update(page=selectors.goals_page(request.user, series), meeting_id=meeting_id)
+    page = selectors.goals_page(request.user, series, linked=False)
+    context.update(page=page, meeting_id=meeting_id)
     return render(request, "web/growth/_plan.html", context)
 
 
@@ -253,12 +254,29 @@ def feedback_mark(request: HttpRequest, feedback_id: int) -> HttpResponse:
 # Peer feedback ------------------------------------------------------------------------------
 
 
+def _colleague_ids(values: list[str]) -> list[int]:
+    """The colleagues' ids a form sent, whatever else it holds left out."""
+    return [int(v) for v in values if v.strip().isdigit()]
+
+
+def _picked(values: list[str]) -> list[int]:
+    """The ids to show picked again: those that may name someone (a longer number names
+    nobody, and the database refuses it)."""
+    return [pk for pk in _colleague_ids(values) if 0 < pk <= access.LARGEST_ID]
+
+
 def _peer_response(
     request: HttpRequest, series: Series, error: str = "", status: int = 200
 ) -> HttpResponse:
     context = _roles(request.user, series)
+    sent = request.POST if request.method == "POST" else request.GET
     page = selectors.peer_page(
-        request.user, series, page=request.GET.get("page", 1), find=request.GET.get("find", "")
+        request.user,
+        series,
+        page=request.GET.get("page", 1),
+        summaries=request.GET.get("summaries", 1),
+        find=request.GET.get("find", ""),
+        picked=_picked(sent.getlist("colleague")),
     )
     if page.answers:  # only ever the asking manager's: one line per page read, not per answer
         record_read(
@@ -271,18 +289,18 @@ def _peer_response(
 @person_view("GET", "POST")
 def series_peer(request: HttpRequest, series_id: int) -> HttpResponse:
     """Peer feedback of a relationship: the manager asks colleagues and reads their answers
-    (`?page=<n>` shows older closed requests, `?find=<name>` other colleagues to ask); both
-    read the manager's summary."""
+    (`?page=<n>` shows older closed requests, `?find=<name>` other colleagues to ask, the
+    `colleague` ids sent with it kept picked); both read the manager's summary
+    (`?summaries=<n>` the older ones)."""
     viewer = request.user
     series = access.series_for(viewer, series_id)
     if request.method == "POST":
         access.peer_request_check_ask(viewer, series)
         try:
-            ids = [int(v) for v in request.POST.getlist("colleague") if v.strip().isdigit()]
             services.peer_request_create(
                 actor=viewer,
                 series=series,
-                colleague_ids=ids,
+                colleague_ids=_colleague_ids(request.POST.getlist("colleague")),
                 expires_on=parse_date(request.POST.get("expires_on")),
                 message=request.POST.get("message", ""),
             )

@@ -187,12 +187,17 @@ def _people_page(
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
     """A person's details; org admins change them here."""
     viewer = request.user
-    subject = access.person_for(viewer, person_id)
+    whole_roster = access.sees_whole_roster(viewer)
+    subject = access.person_for(viewer, person_id, whole_roster=whole_roster)
     if request.method == "GET":
         record_read(request, AuditEvent.Action.PERSON_VIEW, subject=subject, target=subject)
         kept = stashed(request, f"person:{subject.pk}") or {"state": {}}
         return _person_page(
-            request, subject, confirm=request.GET.get("confirm", ""), **kept["state"]
+            request,
+            subject,
+            whole_roster=whole_roster,
+            confirm=request.GET.get("confirm", ""),
+            **kept["state"],
         )
     subject = access.person_for_admin(viewer, person_id)
     form = PersonForm(
@@ -324,10 +329,11 @@ def _person_page(
     *,
     form: PersonForm | None = None,
     status: int = 200,
+    whole_roster: bool | None = None,
     **outcome: Any,
 ) -> HttpResponse:
     viewer = request.user
-    page = meeting_selectors.person_page(viewer, subject)
+    page = meeting_selectors.person_page(viewer, subject, whole_roster=whole_roster)
     shown = {"error": None, "invite_link": None, "confirm": "", **outcome}
     if page.is_admin:
         shown["form"] = form or PersonForm.for_person(
