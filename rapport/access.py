@@ -62,11 +62,7 @@ def _one(queryset: QuerySet, pk: object) -> object:
 
 def _one_compiled(build: Callable[[Person, int], QuerySet], person: Person, key: object) -> Any:
     """The row `build(person, key)` finds, from SQL compiled once, else 404."""
-    try:
-        pk = _id(key)
-    except (ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
-    found = compiled.first(build, person, pk)
+    found = compiled.first(build, person, id_in_address(key))
     if found is None:
         raise Http404(NOT_FOUND)
     return found
@@ -114,6 +110,14 @@ def is_manager_in(person: Person, series: Series) -> bool:
 def can_see_warnings(person: Person, series: Series) -> bool:
     """Warning signs of a relationship are for its manager, while the 1:1 still runs."""
     return is_manager_in(person, series) and series.is_open
+
+
+def id_in_address(value: object) -> int:
+    """The id an address names, else 404 (as for a missing one)."""
+    try:
+        return _id(value)
+    except (ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
 
 
 def series_for(person: Person, series_id: object) -> Series:
@@ -200,10 +204,7 @@ def meeting_poll_for(
     checked here, which costs far less than `meeting_for`'s join on either role.
     """
     names = ("series__manager", "series__report", "series__ended_on", *POLL_MEETING_FIELDS)
-    try:
-        pk = _id(meeting_id)
-    except (ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
+    pk = id_in_address(meeting_id)
     rows = _poll_rows(pk, names, related, fields)
     if not rows or person.pk not in rows[0][:2]:
         raise Http404(NOT_FOUND)
@@ -745,15 +746,15 @@ def insight_series_visible_to(person: Person) -> QuerySet[Series]:
 
 def insight_series_matching(person: Person, series_id: object) -> QuerySet[Series]:
     """`insight_series_visible_to` narrowed to this id, unrun (404 for what is not an id)."""
-    try:
-        return insight_series_visible_to(person).filter(pk=_id(series_id))
-    except (ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
+    return insight_series_visible_to(person).filter(pk=id_in_address(series_id))
 
 
 def insight_series_for(person: Person, series_id: object) -> Series:
     """One relationship whose figures the person reads (`insight_series_visible_to`), else 404."""
-    return _one(insight_series_visible_to(person), series_id)
+    found = compiled.rows(insight_series_matching, person, id_in_address(series_id))
+    if not found:
+        raise Http404(NOT_FOUND)
+    return found[0]
 
 
 def sees_team_insights(person: Person) -> bool:
@@ -764,11 +765,24 @@ def sees_team_insights(person: Person) -> bool:
 def insight_views(person: Person) -> tuple[bool, bool]:
     """Whether the person sees a team view, and aggregates, answered in one query: the
     same rules as `sees_team_insights` and `sees_aggregates`."""
-    found = Person.objects.filter(manager=person).aggregate(
-        team=Count("pk", filter=Q(is_active=True), distinct=True),
-        managers=Count("reports", distinct=True),
+    found = compiled.rows(_report_counts, person)
+    team, managers = found[0] if found else (0, 0)
+    return bool(team), person.is_org_admin or bool(managers)
+
+
+def _report_counts(person: Person) -> QuerySet[Person]:
+    """How many active reports the person has, and how many of their reports have reports
+    (one row, none without reports)."""
+    return (
+        Person.objects.filter(manager=person)
+        .values("manager")
+        .annotate(
+            team=Count("pk", filter=Q(is_active=True), distinct=True),
+            managers=Count("reports", distinct=True),
+        )
+        .values_list("team", "managers")
+        .order_by()
     )
-    return bool(found["team"]), person.is_org_admin or bool(found["managers"])
 
 
 def team_series_for_insights(person: Person) -> QuerySet[Series]:
@@ -781,19 +795,31 @@ def sees_aggregates(person: Person) -> bool:
     return person.is_org_admin or manages_managers(person)
 
 
-def aggregate_series_for(person: Person, *, oversees: bool | None = None) -> QuerySet[Series]:
-    """The open 1:1s whose counts a person reads as aggregates only (never one of them).
+AGGREGATE_REACHES = ("organisation", "teams below", "none")
 
-    An org admin reads the whole organisation; a manager's manager the teams of the
-    managers below them, two levels down. Anyone else reads none. `oversees` is whether the
-    person manages managers, when the caller has answered it already (`insight_views`).
-    """
-    open_series = Series.objects.filter(
-        organisation_id=person.organisation_id, ended_on__isnull=True
-    )
+
+def aggregate_reach_of(person: Person, *, oversees: bool | None = None) -> str:
+    """How far the counts a person reads as aggregates reach (one of `AGGREGATE_REACHES`):
+    an org admin reads the whole organisation; a manager's manager the teams of the
+    managers below them, two levels down; anyone else none. `oversees` is whether the
+    person manages managers, when the caller has answered it already (`insight_views`)."""
     if person.is_org_admin:
-        return open_series
+        return "organisation"
     if manages_managers(person) if oversees is None else oversees:
+        return "teams below"
+    return "none"
+
+
+def aggregate_series_for(
+    person: Person, organisation: Organisation, *, reach: str
+) -> QuerySet[Series]:
+    """The open 1:1s whose counts a person of this organisation reads as aggregates only
+    (never one of them), as far as `aggregate_reach_of(person)` answers: a queryset whose
+    SQL takes the person and the organisation as values only (a compiled builder's)."""
+    open_series = Series.objects.filter(organisation=organisation, ended_on__isnull=True)
+    if reach == "organisation":
+        return open_series
+    if reach == "teams below":
         return open_series.filter(Q(manager__manager=person) | Q(manager__manager__manager=person))
     return open_series.none()
 

@@ -12,7 +12,7 @@ the organisation's cancellation window, through the series warnings' own count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connections
@@ -45,7 +45,7 @@ from rapport.framework.thresholds import ORGANISATION_FIELDS, thresholds_with
 from rapport.growth.models import Goal
 from rapport.insights.models import Retrospective, Threshold
 from rapport.meetings.models import ActionItem, Meeting, Series, Topic
-from rapport.meetings.selectors import series_counted
+from rapport.meetings.selectors import figure_counts_since, series_figure_counts
 from rapport.people.models import Organisation, Person
 
 
@@ -70,11 +70,15 @@ def plain_count(rows: QuerySet, *, function: str = "COUNT", field: str = "pk") -
 
 
 def _annotated(
-    series_qs: QuerySet[Series], *, now: dt.datetime, start: dt.datetime, goal_weeks: int
+    series_qs: QuerySet[Series],
+    *,
+    now: dt.datetime,
+    start: dt.datetime,
+    goals_since: dt.datetime,
 ) -> QuerySet[Series]:
     """The series with what the figures read of each, as subqueries of the one series query:
     1:1s held in the window, the last career topic discussed, the next review date, and the
-    report's active goals with how many had a progress update within `goal_weeks` weeks."""
+    report's active goals with how many had a progress update since `goals_since`."""
     held = Meeting.objects.filter(
         series=OuterRef("pk"), status=Meeting.Status.HELD, scheduled_at__lte=now
     )
@@ -86,13 +90,12 @@ def _annotated(
         meeting__scheduled_at__lte=now,
     ).order_by("-meeting__scheduled_at")
     goals = Goal.objects.filter(owner=OuterRef("report_id"), status=Goal.Status.ACTIVE)
-    since = now - dt.timedelta(weeks=goal_weeks)
     return series_qs.select_related("report", "manager").annotate(
         held_in_window=plain_count(held.filter(scheduled_at__gte=start)),
         last_career_topic=Subquery(career_topics.values("meeting__scheduled_at")[:1]),
         review_on=F("development_plan__next_review_on"),
         goals_active=plain_count(goals),
-        goals_updated=RowCount(goals.filter(progress__written_at__gte=since)),
+        goals_updated=RowCount(goals.filter(progress__written_at__gte=goals_since)),
     )
 
 
@@ -101,14 +104,17 @@ def retrospective_points(
 ) -> dict[int, list[tuple[dt.datetime, int]]]:
     """When each series' retrospectives were answered, and their ratings, oldest first."""
     points: dict[int, list[tuple[dt.datetime, int]]] = {}
-    rows = (
+    for series_id, answered_at, rating in compiled.rows(_retrospective_rows, series_ids, now):
+        points.setdefault(series_id, []).append((answered_at, rating))
+    return points
+
+
+def _retrospective_rows(series_ids: list[int], now: dt.datetime) -> QuerySet[Retrospective]:
+    return (
         Retrospective.objects.filter(series_id__in=series_ids, answered_at__lte=now)
         .order_by("answered_at", "pk")
         .values_list("series_id", "answered_at", "rating")
     )
-    for series_id, answered_at, rating in rows:
-        points.setdefault(series_id, []).append((answered_at, rating))
-    return points
 
 
 NO_GOALS = "No goals recorded yet."
@@ -150,7 +156,7 @@ class Relationship:
     """Every figure of one 1:1 relationship, and the 16 signs judged from them."""
 
     series: Series
-    overview: Series  # the series as the series warnings count it (series_counted)
+    overview: Series  # the series as the series warnings count it (series_figure_counts)
     level: str
     window_meetings: int
     window_days: int
@@ -365,40 +371,40 @@ def held_window_ids(
     return RawSQL(sql, params)
 
 
+# What the figures count of the window's feedback, each a subquery of the series query.
+FEEDBACK_COUNTS = ("count", "positive", "constructive", "acknowledged", "acted")
+
+# Which series a page reads the figures of: `scope(viewer, series_id)` is an `access`
+# queryset of series the viewer takes part in (`series_id` None where it names none). A
+# module's function, so that each scope is one compiled shape.
+Scope = Callable[[Person, int | None], QuerySet[Series]]
+
+
 def relationships(
     viewer: Person,
-    series_qs: QuerySet[Series],
+    scope: Scope,
+    series_id: int | None = None,
     *,
     now: dt.datetime | None = None,
     thresholds: dict[str, int] | None = None,
 ) -> list[Relationship]:
-    """Every figure of these series (visible to the viewer), in a fixed number of queries."""
+    """Every figure of the series `scope(viewer, series_id)` gives, in a fixed number of
+    queries, each compiled to SQL once per process (`compiled.rows`)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     thresholds = thresholds or thresholds_for(viewer.organisation)
     window_days = thresholds["window_days"]
     start = _window_start(now, window_days)
-    # The window's feedback, through the viewer's access (participants only), as counts of
-    # the one series query.
-    feedback = access.feedback_visible_to(viewer).filter(
-        series=OuterRef("pk"), created_at__gte=start
-    )
-    acknowledged = feedback.filter(acknowledged_at__isnull=False)
-    feedback_counts = {
-        "count": feedback,
-        "positive": feedback.filter(kind="positive"),
-        "constructive": feedback.filter(kind="constructive"),
-        "acknowledged": acknowledged,
-        "acted": acknowledged.filter(acted_on_at__isnull=False),
-    }
-    counted = series_counted(
+    counted = compiled.rows(
+        _figures_series,
         viewer,
-        _annotated(series_qs, now=now, start=start, goal_weeks=thresholds["goal_progress_weeks"]),
-        now=now,
-        extra={
-            **{f"feedback_{key}": plain_count(rows) for key, rows in feedback_counts.items()},
-            "review_constructive": _review_feedback(viewer, thresholds["review_lookback_days"]),
-        },
+        series_id,
+        now,
+        start,
+        now - dt.timedelta(weeks=thresholds["goal_progress_weeks"]),
+        *figure_counts_since(viewer, now=now),
+        scope=scope,
+        lookback_days=thresholds["review_lookback_days"],
     )
     ids = [series.pk for series in counted]
     if not ids:
@@ -416,31 +422,7 @@ def relationships(
     }
 
     # 1. The window's held meetings with their agenda counts.
-    ic = Q(topics__author_id=F("series__report_id"))
-    # The window is ranked first, its topics counted afterwards: only the window's
-    # meetings are joined to their topics, not every held 1:1 of the history.
-    window = held_window_ids(ids, last=thresholds["window_meetings"], now=now)
-    rows = (
-        Meeting.objects.filter(pk__in=window)
-        .annotate(
-            topic_count=Count("topics"),
-            ic_count=Count("topics", filter=ic),
-            ic_before=Count("topics", filter=ic & Q(topics__added_before_start=True)),
-            status_count=Count("topics", filter=Q(topics__kind=Topic.Kind.STATUS)),
-        )
-        .values_list(
-            "pk",
-            "series_id",
-            "scheduled_at",
-            "kind",
-            "mood",
-            "manager_talk_share",
-            "topic_count",
-            "ic_count",
-            "ic_before",
-            "status_count",
-        )
-    )
+    rows = compiled.rows(_window_meetings, ids, now, thresholds["window_meetings"])
     for row in sorted(rows, key=lambda row: (row[2], row[0])):
         pk, series_id, at, kind, mood, talk, topics, ic_topics, ic_before, status = row
         found[series_id].meetings.append(
@@ -459,34 +441,12 @@ def relationships(
 
     # 2. Action items: due in the window (done by their date or not), open past due; and
     #    per month of the trends, those due and those done by their date.
-    first = _trend_start(today)
     months = _months(today, TREND_MONTHS)
-    on_time = Q(status=ActionItem.Status.DONE, done_on__lte=F("due_on"))
-    in_window = Q(due_on__gte=start.date(), due_on__lt=today)
-    in_trend = Q(due_on__gte=first, due_on__lt=today)
+    month_starts = [dt.date(*month, 1) for month in months]
     # Only the items some count can take: due since the earlier of the window and the
     # trends, or still open past due (the history's other items would count nothing).
-    open_past_due = Q(status=ActionItem.Status.OPEN, due_on__lt=today)
-    items = (
-        ActionItem.objects.filter(series_id__in=ids)
-        .filter(Q(due_on__gte=min(start.date(), first)) | open_past_due)
-        .exclude(status=ActionItem.Status.DROPPED)
-        .annotate(
-            month=Case(
-                When(in_trend, then=_month_index("due_on", [dt.date(*m, 1) for m in months])),
-                output_field=IntegerField(),
-            )
-        )
-        .values("series_id", "owner_id", "month")
-        .annotate(
-            due=Count("pk", filter=in_window),
-            on_time=Count("pk", filter=in_window & on_time),
-            overdue=Count("pk", filter=open_past_due),
-            month_due=Count("pk", filter=in_trend),
-            month_on_time=Count("pk", filter=in_trend & on_time),
-        )
-        .order_by()
-    )
+    since = min(start.date(), month_starts[0])
+    items = compiled.rows(_item_counts, ids, since, start.date(), today, *month_starts)
     for row in items:
         rel = found[row["series_id"]]
         side = "ic" if row["owner_id"] == rel.series.report_id else "manager"
@@ -502,7 +462,7 @@ def relationships(
     for series in counted:
         if series.feedback_count:
             found[series.pk].feedback = {
-                key: getattr(series, f"feedback_{key}") for key in feedback_counts
+                key: getattr(series, f"feedback_{key}") for key in FEEDBACK_COUNTS
             }
 
     # 4. Retrospectives; constructive feedback before a review date, where one is set.
@@ -534,6 +494,108 @@ def relationships(
     return [found[pk] for pk in ids]
 
 
+def _figures_series(
+    viewer: Person,
+    series_id: int | None,
+    now: dt.datetime,
+    start: dt.datetime,
+    goals_since: dt.datetime,
+    next_from: dt.datetime,
+    cancellations_from: dt.datetime,
+    *,
+    scope: Scope,
+    lookback_days: int,
+) -> QuerySet[Series]:
+    """The scope's series with every count the figures read of each, in one query: those
+    of the window from `start`, the feedback through the viewer's access (participants
+    only), and the meetings' counts the series warnings read (`series_figure_counts`)."""
+    feedback = access.feedback_visible_to(viewer).filter(
+        series=OuterRef("pk"), created_at__gte=start
+    )
+    acknowledged = feedback.filter(acknowledged_at__isnull=False)
+    feedback_rows = {
+        "count": feedback,
+        "positive": feedback.filter(kind="positive"),
+        "constructive": feedback.filter(kind="constructive"),
+        "acknowledged": acknowledged,
+        "acted": acknowledged.filter(acted_on_at__isnull=False),
+    }
+    return series_figure_counts(
+        _annotated(scope(viewer, series_id), now=now, start=start, goals_since=goals_since),
+        next_from=next_from,
+        window=cancellations_from,
+        extra={
+            **{f"feedback_{key}": plain_count(feedback_rows[key]) for key in FEEDBACK_COUNTS},
+            "review_constructive": _review_feedback(viewer, lookback_days),
+        },
+    )
+
+
+def _window_meetings(series_ids: list[int], now: dt.datetime, last: int) -> QuerySet[Meeting]:
+    """The last `last` held 1:1s of each series, with their agenda counts."""
+    ic = Q(topics__author_id=F("series__report_id"))
+    # The window is ranked first, its topics counted afterwards: only the window's
+    # meetings are joined to their topics, not every held 1:1 of the history.
+    window = held_window_ids(series_ids, last=last, now=now)
+    return (
+        Meeting.objects.filter(pk__in=window)
+        .annotate(
+            topic_count=Count("topics"),
+            ic_count=Count("topics", filter=ic),
+            ic_before=Count("topics", filter=ic & Q(topics__added_before_start=True)),
+            status_count=Count("topics", filter=Q(topics__kind=Topic.Kind.STATUS)),
+        )
+        .values_list(
+            "pk",
+            "series_id",
+            "scheduled_at",
+            "kind",
+            "mood",
+            "manager_talk_share",
+            "topic_count",
+            "ic_count",
+            "ic_before",
+            "status_count",
+        )
+    )
+
+
+def _item_counts(
+    series_ids: list[int],
+    since: dt.date,
+    window_from: dt.date,
+    today: dt.date,
+    *month_starts: dt.date,
+) -> QuerySet[ActionItem]:
+    """The series' items due since `since` or open past due, counted per owner and month of
+    the trends (`month_starts`): due in the window and done by their date, open past due,
+    and per month due and done by their date."""
+    on_time = Q(status=ActionItem.Status.DONE, done_on__lte=F("due_on"))
+    in_window = Q(due_on__gte=window_from, due_on__lt=today)
+    in_trend = Q(due_on__gte=month_starts[0], due_on__lt=today)
+    open_past_due = Q(status=ActionItem.Status.OPEN, due_on__lt=today)
+    return (
+        ActionItem.objects.filter(series_id__in=series_ids)
+        .filter(Q(due_on__gte=since) | open_past_due)
+        .exclude(status=ActionItem.Status.DROPPED)
+        .annotate(
+            month=Case(
+                When(in_trend, then=_month_index("due_on", month_starts)),
+                output_field=IntegerField(),
+            )
+        )
+        .values("series_id", "owner_id", "month")
+        .annotate(
+            due=Count("pk", filter=in_window),
+            on_time=Count("pk", filter=in_window & on_time),
+            overdue=Count("pk", filter=open_past_due),
+            month_due=Count("pk", filter=in_trend),
+            month_on_time=Count("pk", filter=in_trend & on_time),
+        )
+        .order_by()
+    )
+
+
 def _review_feedback(viewer: Person, days: int) -> Subquery:
     """The constructive feedback of the series (the outer query's) in the `days` before
     its review date, both days counted as dates in UTC (a subquery)."""
@@ -551,8 +613,11 @@ def _review_feedback(viewer: Person, days: int) -> Subquery:
 
 def relationship_for(viewer: Person, series: Series, *, now: dt.datetime | None = None):
     """The figures of one relationship the viewer takes part in (fetched through access)."""
-    qs = access.series_visible_to(viewer).filter(pk=series.pk)
-    return relationships(viewer, qs, now=now)[0]
+    return relationships(viewer, _visible_series, series.pk, now=now)[0]
+
+
+def _visible_series(viewer: Person, series_id: int | None) -> QuerySet[Series]:
+    return access.series_visible_to(viewer).filter(pk=series_id)
 
 
 def by_signs(rows: Iterable[Relationship]) -> list[Relationship]:
@@ -656,11 +721,6 @@ def figure_cards(rel: Relationship) -> list[FigureCard]:
 TREND_MONTHS = 6
 
 
-def _trend_start(today: dt.date, months: int = TREND_MONTHS) -> dt.date:
-    """The first day of the trends' first month."""
-    return dt.date(*_months(today, months)[0], 1)
-
-
 def _months(today: dt.date, count: int) -> list[tuple[int, int]]:
     year, month = today.year, today.month
     found = []
@@ -685,28 +745,16 @@ def _month_index(field: str, starts: Sequence[dt.date | dt.datetime]) -> Case:
     )
 
 
-def _key(value: dt.date | dt.datetime) -> tuple[int, int]:
-    return value.year, value.month
-
-
-def trends(
-    rows: list[Relationship], *, now: dt.datetime | None = None
-) -> dict[str, list[tuple[str, float | None]]]:
-    """Per calendar month: IC agenda share, manager talk share, mood, items done on time,
-    manager cancellations and the average retrospective rating of these relationships
-    (already checked visible), in one query: the items and ratings are the rows' own."""
-    now = now or timezone.now()
-    series_ids = [rel.series.pk for rel in rows]
-    today = timezone.localdate(now)
-    keys = _months(today, TREND_MONTHS)
-    zone = timezone.get_current_timezone()
-    starts = [dt.datetime.combine(dt.date(*key, 1), dt.time(), tzinfo=zone) for key in keys]
-    start = starts[0]
+def _monthly_meetings(
+    series_ids: list[int], now: dt.datetime, *starts: dt.datetime
+) -> QuerySet[Meeting]:
+    """Per month from `starts` (each month's first instant) to `now`, the series' held
+    1:1s' topics and those the report brought, their average mood and manager talk share,
+    and the 1:1s the manager called off."""
     held = Q(status=Meeting.Status.HELD)
-    meetings = {
-        keys[row["month"]]: row
-        for row in Meeting.objects.filter(
-            series_id__in=series_ids, scheduled_at__gte=start, scheduled_at__lte=now
+    return (
+        Meeting.objects.filter(
+            series_id__in=series_ids, scheduled_at__gte=starts[0], scheduled_at__lte=now
         )
         .annotate(month=_month_index("scheduled_at", starts))
         .values("month")
@@ -733,7 +781,28 @@ def trends(
             ),
         )
         .order_by()
-    }
+    )
+
+
+def _key(value: dt.date | dt.datetime) -> tuple[int, int]:
+    return value.year, value.month
+
+
+def trends(
+    rows: list[Relationship], *, now: dt.datetime | None = None
+) -> dict[str, list[tuple[str, float | None]]]:
+    """Per calendar month: IC agenda share, manager talk share, mood, items done on time,
+    manager cancellations and the average retrospective rating of these relationships
+    (already checked visible), in one query: the items and ratings are the rows' own."""
+    now = now or timezone.now()
+    series_ids = [rel.series.pk for rel in rows]
+    today = timezone.localdate(now)
+    keys = _months(today, TREND_MONTHS)
+    zone = timezone.get_current_timezone()
+    starts = [dt.datetime.combine(dt.date(*key, 1), dt.time(), tzinfo=zone) for key in keys]
+    start = starts[0]
+    monthly_rows = compiled.rows(_monthly_meetings, series_ids, now, *starts) if series_ids else []
+    meetings = {keys[row["month"]]: row for row in monthly_rows}
     items: dict[tuple[int, int], dict[str, int]] = {}
     for rel in rows:
         for key, (due, on_time) in rel.items_by_month.items():

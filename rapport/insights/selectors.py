@@ -11,7 +11,7 @@ from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from rapport import access
+from rapport import access, compiled
 from rapport.framework.agenda import (
     IC_TALK_SHARE,
     MANAGER_TALK_SHARE,
@@ -19,13 +19,14 @@ from rapport.framework.agenda import (
     breaks_talk_rule,
 )
 from rapport.framework.thresholds import thresholds_with
+from rapport.growth.models import Feedback
 from rapport.growth.selectors import HomePage
 from rapport.growth.selectors import home_page as growth_home_page
 from rapport.insights import figures
 from rapport.insights.models import Retrospective, TalkMeasure
 from rapport.insights.transcripts import FORMAT_LABELS
-from rapport.meetings.models import Meeting, Series, Topic
-from rapport.meetings.selectors import manager_cancellations
+from rapport.meetings.models import ActionItem, Meeting, Series, Topic
+from rapport.meetings.selectors import figure_counts_since, manager_cancellations_since
 from rapport.people.models import Organisation, Person
 from rapport.people.selectors import page_number
 
@@ -157,9 +158,7 @@ def team_view(
     now = now or timezone.now()
     thresholds = thresholds or figures.thresholds_for(viewer.organisation)
     if rows is None:
-        rows = figures.relationships(
-            viewer, access.team_series_for_insights(viewer), now=now, thresholds=thresholds
-        )
+        rows = figures.relationships(viewer, _team_series, now=now, thresholds=thresholds)
     rows = figures.by_signs(rows) if sort == "signs" else rows
     limit = thresholds["manager_talk_share_max"]
     measured = sorted(
@@ -180,11 +179,23 @@ def team_view(
 
 def own_relationships(viewer: Person, *, now: dt.datetime | None = None):
     """The viewer's own 1:1 with their manager (open series), with its figures."""
-    return figures.relationships(viewer, _own_series(viewer), now=now)
+    return figures.relationships(viewer, _own_series, now=now)
 
 
-def _own_series(viewer: Person) -> QuerySet[Series]:
+# The scopes of `figures.relationships`: the viewer's own open 1:1 with their manager,
+# their team's, both.
+
+
+def _own_series(viewer: Person, _series_id: int | None = None) -> QuerySet[Series]:
     return access.series_visible_to(viewer).filter(report=viewer, ended_on__isnull=True)
+
+
+def _team_series(viewer: Person, _series_id: int | None = None) -> QuerySet[Series]:
+    return access.team_series_for_insights(viewer)
+
+
+def _own_and_team_series(viewer: Person, _series_id: int | None = None) -> QuerySet[Series]:
+    return _own_series(viewer) | _team_series(viewer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,10 +220,8 @@ def insights_page(
     now = now or timezone.now()
     thresholds = figures.thresholds_for(viewer.organisation)
     has_team, has_aggregates = access.insight_views(viewer)
-    series_qs = _own_series(viewer)
-    if has_team:
-        series_qs = series_qs | access.team_series_for_insights(viewer)
-    rows = figures.relationships(viewer, series_qs, now=now, thresholds=thresholds)
+    scope = _own_and_team_series if has_team else _own_series
+    rows = figures.relationships(viewer, scope, now=now, thresholds=thresholds)
     team_rows = [row for row in rows if row.series.manager_id == viewer.pk]
     team = (
         team_view(viewer, sort=sort, now=now, rows=team_rows, thresholds=thresholds)
@@ -241,7 +250,9 @@ def relationship_page(viewer: Person, series_id: int, *, now: dt.datetime | None
     """`relationship_view` of the 1:1 with this id, found by the figures' own series query
     among those whose figures the viewer reads (`access.insight_series_for`), else 404."""
     now = now or timezone.now()
-    rows = figures.relationships(viewer, access.insight_series_matching(viewer, series_id), now=now)
+    rows = figures.relationships(
+        viewer, access.insight_series_matching, access.id_in_address(series_id), now=now
+    )
     if not rows:
         raise Http404(access.NOT_FOUND)
     return _relationship_rows(viewer, rows[0], now=now)
@@ -252,24 +263,39 @@ def _relationship_rows(viewer: Person, rel: figures.Relationship, *, now: dt.dat
     series = rel.series
     start = now - dt.timedelta(days=rel.window_days)
     today = timezone.localdate(now)
-    # The rows show each item's owner and each feedback's recipient, nothing else related.
-    items = list(
+    items = compiled.rows(_items_behind, viewer, series, start.date(), today)
+    feedback = compiled.rows(_feedback_behind, viewer, series, start)
+    return rel, items, feedback, figures.trends([rel], now=now)
+
+
+# The rows behind a relationship's figures show each item's owner and each feedback's
+# recipient, nothing else related.
+
+
+def _items_behind(
+    viewer: Person, series: Series, window_from: dt.date, today: dt.date
+) -> QuerySet[ActionItem]:
+    """The series' items due in the window from `window_from`, or open past due."""
+    return (
         access.action_items_visible_to(viewer)
         .select_related(None)
         .select_related("owner")
         .filter(series=series)
         .exclude(status="dropped")
-        .filter(Q(due_on__gte=start.date(), due_on__lt=today) | Q(status="open", due_on__lt=today))
+        .filter(Q(due_on__gte=window_from, due_on__lt=today) | Q(status="open", due_on__lt=today))
         .order_by("due_on", "pk")
     )
-    feedback = list(
+
+
+def _feedback_behind(viewer: Person, series: Series, start: dt.datetime) -> QuerySet[Feedback]:
+    """The series' feedback given since `start`, oldest first."""
+    return (
         access.feedback_visible_to(viewer)
         .select_related(None)
         .select_related("given_to")
         .filter(series=series, created_at__gte=start)
         .order_by("created_at")
     )
-    return rel, items, feedback, figures.trends([rel], now=now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,13 +337,13 @@ def aggregates_for(
     Two queries however large the organisation: the managers' names (sorted here, as
     Python sorts them on every database), then the page's series with their manager's
     cancellations, the window's held 1:1s, their topics and retrospectives, each counted in
-    SQL through the meetings' series index. `oversees` goes to `access.aggregate_series_for`."""
+    SQL through the meetings' series index. `oversees` goes to `access.aggregate_reach_of`."""
     now = now or timezone.now()
     thresholds = thresholds or figures.thresholds_for(viewer.organisation)
-    series_qs = access.aggregate_series_for(viewer, oversees=oversees)
-    managers = sorted(
-        Person.objects.filter(pk__in=series_qs.values("manager_id")).values_list("name", "pk")
-    )
+    reach = access.aggregate_reach_of(viewer, oversees=oversees)
+    if reach == "none":
+        return AggregatePage(rows=[])
+    managers = sorted(compiled.rows(_managers_overseen, viewer, viewer.organisation, reach=reach))
     pages = max(1, -(-len(managers) // AGGREGATE_TEAMS_PER_PAGE))
     number = min(max(page_number(page), 1), pages)
     first = (number - 1) * AGGREGATE_TEAMS_PER_PAGE
@@ -330,7 +356,8 @@ def aggregates_for(
         return AggregatePage(rows=[])
     teams = _team_counts(
         viewer,
-        series_qs.filter(manager_id__in=[manager.pk for manager in listed]),
+        [manager.pk for manager in listed],
+        reach=reach,
         now=now,
         window_days=thresholds["window_days"],
     )
@@ -338,14 +365,54 @@ def aggregates_for(
     return AggregatePage(rows=rows, page=number, pages=pages)
 
 
+def _managers_overseen(
+    viewer: Person, organisation: Organisation, *, reach: str
+) -> QuerySet[Person]:
+    """The name and key of each manager of a 1:1 the viewer reads as aggregates."""
+    series_qs = access.aggregate_series_for(viewer, organisation, reach=reach)
+    return Person.objects.filter(pk__in=series_qs.values("manager_id")).values_list("name", "pk")
+
+
 def _team_counts(
-    viewer: Person, series_qs: QuerySet[Series], *, now: dt.datetime, window_days: int
+    viewer: Person, manager_ids: list[int], *, reach: str, now: dt.datetime, window_days: int
 ) -> dict[int, list[tuple[int, int, int, int, int, int, int]]]:
-    """Per manager, one tuple per open 1:1: the cadence's planned slots in the window, the
-    1:1s held in it, the manager's cancellations, the held 1:1s' topics and the report's
-    among them, the window's retrospectives and the sum of their ratings (one query)."""
+    """Per manager of `manager_ids`, one tuple per open 1:1 the viewer reads as aggregates:
+    the cadence's planned slots in the window, the 1:1s held in it, the manager's
+    cancellations, the held 1:1s' topics and the report's among them, the window's
+    retrospectives and the sum of their ratings (one query)."""
     today = timezone.localdate(now)
     start = now - dt.timedelta(days=window_days)
+    series_rows = compiled.rows(
+        _team_rows,
+        viewer,
+        viewer.organisation,
+        manager_ids,
+        now,
+        start,
+        figure_counts_since(viewer, now=now)[1],
+        reach=reach,
+    )
+    teams: dict[int, list[tuple[int, int, int, int, int, int, int]]] = {}
+    for manager_id, started_on, weeks, held_count, *counts, rating_total in series_rows:
+        since = max(start.date(), started_on)
+        slots = max(0, (today - since).days // (7 * weeks))
+        teams.setdefault(manager_id, []).append((slots, held_count, *counts, rating_total or 0))
+    return teams
+
+
+def _team_rows(
+    viewer: Person,
+    organisation: Organisation,
+    manager_ids: list[int],
+    now: dt.datetime,
+    start: dt.datetime,
+    cancellations_from: dt.datetime,
+    *,
+    reach: str,
+) -> QuerySet[Series]:
+    """The open 1:1s of these managers the viewer reads as aggregates, each with the
+    window's held 1:1s, their topics and the report's, retrospectives and their ratings'
+    sum, and the manager's cancellations since `cancellations_from`."""
     held = Meeting.objects.filter(
         series=OuterRef("pk"),
         status=Meeting.Status.HELD,
@@ -361,9 +428,11 @@ def _team_counts(
     retrospectives = Retrospective.objects.filter(
         series=OuterRef("pk"), answered_at__gte=start, answered_at__lte=now
     )
-    series_rows = (
-        series_qs.annotate(
-            cancellations=manager_cancellations(viewer, now=now),
+    return (
+        access.aggregate_series_for(viewer, organisation, reach=reach)
+        .filter(manager_id__in=manager_ids)
+        .annotate(
+            cancellations=manager_cancellations_since(cancellations_from),
             held=figures.plain_count(held),
             topic_total=figures.plain_count(topics),
             ic_topics=figures.plain_count(topics.filter(author_id=OuterRef("report_id"))),
@@ -383,12 +452,6 @@ def _team_counts(
             "rating_total",
         )
     )
-    teams: dict[int, list[tuple[int, int, int, int, int, int, int]]] = {}
-    for manager_id, started_on, weeks, held_count, *counts, rating_total in series_rows:
-        since = max(start.date(), started_on)
-        slots = max(0, (today - since).days // (7 * weeks))
-        teams.setdefault(manager_id, []).append((slots, held_count, *counts, rating_total or 0))
-    return teams
 
 
 def _aggregate_row(manager: Person, team: list[tuple[int, ...]]) -> AggregateRow:
@@ -533,6 +596,10 @@ def home_page(viewer: Person, *, now: dt.datetime | None = None) -> HomeWithProm
     )
 
 
+def _retrospectives_of(viewer: Person, series: Series) -> QuerySet[Retrospective]:
+    return access.retrospectives_visible_to(viewer).filter(series=series)
+
+
 @dataclass(frozen=True, slots=True)
 class RetrospectivePage:
     series: Series
@@ -552,7 +619,7 @@ def retrospective_page(
     is_manager = access.is_manager_in(viewer, series)
     if is_manager and series.report.manager_id != viewer.pk:
         raise Http404(access.NOT_FOUND)
-    found = list(access.retrospectives_visible_to(viewer).filter(series=series))
+    found = compiled.rows(_retrospectives_of, viewer, series)
     last_on = timezone.localdate(found[-1].answered_at) if found else None
     return RetrospectivePage(
         series=series,

@@ -255,11 +255,18 @@ def _visible_counted(
 
 def _counting_values(viewer: Person, *, now: dt.datetime) -> dict[str, Any]:
     """What the counts of `series_counted` depend on besides the series."""
+    next_from, window = figure_counts_since(viewer, now=now)
     return {
-        "next_from": now - RUNNING_GRACE,
-        "window": _cancellation_window(viewer, now=now),
+        "next_from": next_from,
+        "window": window,
         "late_hours": viewer.organisation.late_move_notice_hours,
     }
+
+
+def figure_counts_since(viewer: Person, *, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """What `series_figure_counts` depends on: when a next meeting is looked for from, and
+    when the warnings window of cancellations starts."""
+    return now - RUNNING_GRACE, _cancellation_window(viewer, now=now)
 
 
 def _counted(
@@ -270,24 +277,50 @@ def _counted(
     late_hours: int,
     extra: dict[str, Any],
 ) -> QuerySet[Series]:
+    late_moves = _called_off_since(window).filter(
+        status=Meeting.Status.RESCHEDULED, notice_hours__lt=late_hours
+    )
+    return series_figure_counts(
+        series_qs,
+        next_from=next_from,
+        window=window,
+        extra={
+            "last_held": Subquery(_held_newest_first()[:1]),
+            "manager_late_moves": _count(late_moves),
+            **extra,
+        },
+    )
+
+
+def series_figure_counts(
+    series_qs: QuerySet[Series],
+    *,
+    next_from: dt.datetime,
+    window: dt.datetime,
+    extra: dict[str, Any],
+) -> QuerySet[Series]:
+    """The series as `series_counted` orders them, each annotated with the counts the
+    figures read: its next meeting's id, its last career 1:1 and the manager's
+    cancellations in the warnings window (and the `extra` annotations); unrun.
+    `series_counted` adds the last held 1:1 and the late moves, for the warnings."""
     # Each figure is a subquery on one series' meetings (the (series, scheduled_at) and
     # (series, status, cancelled_at) indexes), not a join of every meeting of every series
     # grouped afterwards.
-    held = (
+    return series_qs.annotate(
+        next_meeting_id=_next_meeting_subquery(next_from),
+        last_career=Subquery(_held_newest_first().filter(kind=Meeting.Kind.CAREER)[:1]),
+        manager_cancellations=manager_cancellations_since(window),
+        **extra,
+    ).order_by("report__name")
+
+
+def _held_newest_first() -> QuerySet[Meeting]:
+    """When the held meetings of a series (the outer query's) took place, newest first."""
+    return (
         Meeting.objects.filter(series=OuterRef("pk"), status=Meeting.Status.HELD)
         .order_by("-scheduled_at")
         .values("scheduled_at")
     )
-    called_off = _called_off_since(window)
-    late_moves = called_off.filter(status=Meeting.Status.RESCHEDULED, notice_hours__lt=late_hours)
-    return series_qs.annotate(
-        next_meeting_id=_next_meeting_subquery(next_from),
-        last_held=Subquery(held[:1]),
-        last_career=Subquery(held.filter(kind=Meeting.Kind.CAREER)[:1]),
-        manager_cancellations=_count(called_off.filter(status=Meeting.Status.CANCELLED)),
-        manager_late_moves=_count(late_moves),
-        **extra,
-    ).order_by("report__name")
 
 
 def _cancellation_window(viewer: Person, *, now: dt.datetime) -> dt.datetime:
@@ -308,11 +341,10 @@ def _called_off_since(window: dt.datetime) -> QuerySet[Meeting]:
     )
 
 
-def manager_cancellations(viewer: Person, *, now: dt.datetime) -> Coalesce:
-    """How many meetings of a series (the outer query's) its manager cancelled in the
-    warnings window, as an annotation."""
-    called_off = _called_off_since(_cancellation_window(viewer, now=now))
-    return _count(called_off.filter(status=Meeting.Status.CANCELLED))
+def manager_cancellations_since(window: dt.datetime) -> Coalesce:
+    """How many meetings of a series (the outer query's) its manager cancelled since
+    `window` (the warnings window's start), as an annotation."""
+    return _count(_called_off_since(window).filter(status=Meeting.Status.CANCELLED))
 
 
 def series_overviews(

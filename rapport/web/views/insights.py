@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from rapport import access
 from rapport.errors import Refused
@@ -16,6 +15,7 @@ from rapport.insights import figures, selectors, services, wording
 from rapport.people.models import AuditEvent
 from rapport.web import charts
 from rapport.web.audit import record_read
+from rapport.web.jinja import url
 from rapport.web.views.common import person_view
 
 SORTS = ("signs", "name")
@@ -48,15 +48,17 @@ def trend_charts(trends: dict, prefix: str, thresholds: dict | None = None) -> l
 
 
 def next_step_url(step: indicators.NextStep, rel: figures.Relationship) -> str:
-    """Where a suggested next step leads: the bank, a playbook, or a scheduling page."""
+    """Where a suggested next step leads: the bank, a playbook, or a scheduling page (each
+    path reversed once per process, as the templates' `url`: a team's rows ask for a few
+    paths many times)."""
     if step.kind == "question":
-        return reverse("framework") + f"#question-{step.target}"
+        return url("framework") + f"#question-{step.target}"
     if step.kind == "playbook":
-        return reverse("framework") + f"#playbook-{step.target}"
-    series_url = reverse("series", args=[rel.series.pk])
+        return url("framework") + f"#playbook-{step.target}"
+    series_url = url("series", rel.series.pk)
     upcoming = rel.overview.next_meeting_id
     if step.target == "add_topics" and upcoming is not None:
-        return reverse("meeting", args=[upcoming])
+        return url("meeting", upcoming)
     anchors = {
         "review_items": "#items-title",
         "career": "#cadence-form",
