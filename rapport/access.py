@@ -68,6 +68,16 @@ def _one_compiled(build: Callable[[Person, int], QuerySet], person: Person, key:
     return found
 
 
+def person_of_session(pk: int) -> Person | None:
+    """The person a signed-in session names, with their organisation (every page shows
+    it), active or not: the authentication backend decides."""
+    return compiled.first(_person_by_id, pk)
+
+
+def _person_by_id(pk: int) -> QuerySet[Person]:
+    return Person.objects.filter(pk=pk).select_related("organisation")
+
+
 def _in_series_of(person: Person, path: str = "series") -> Q:
     """Rows whose 1:1 (reached through `path`) has the person as its manager or its report."""
     return Q(**{f"{path}__manager": person}) | Q(**{f"{path}__report": person})

@@ -12,7 +12,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from rapport import compiled
+from rapport import access, compiled
 from rapport.people.models import Person
 
 
@@ -45,9 +45,5 @@ class PersonBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        person = compiled.first(_person, pk)
+        person = access.person_of_session(pk)
         return person if person is not None and self.user_can_authenticate(person) else None
-
-
-def _person(pk: int) -> QuerySet[Person]:
-    return Person.objects.filter(pk=pk).select_related("organisation")
