@@ -22,7 +22,7 @@ from django.db.models import Model, QuerySet
 
 # The compiled shapes kept per process: a few per page, well under this.
 MOST_SHAPES = 512
-_COMPILED: dict[Hashable, tuple[QuerySet, Any, str, list]] = {}
+_COMPILED: dict[Hashable, tuple[QuerySet, Any, str, list, dict]] = {}
 _LOCK = threading.Lock()
 # The compiler a thread is running, for the queryset's iterable to take.
 _RUNNING = threading.local()
@@ -57,7 +57,7 @@ def rows(build: Callable[..., QuerySet], *args: Any, **constants: Hashable) -> l
             if len(_COMPILED) >= MOST_SHAPES:
                 _COMPILED.clear()
             _COMPILED[shape] = entry
-    queryset, template, sql, plan = entry
+    queryset, template, sql, plan, converters = entry
     values = _values(connection, args)
     params = tuple(
         constant if slot is None else values[slot] if cast is None else cast(values[slot])
@@ -68,6 +68,7 @@ def rows(build: Callable[..., QuerySet], *args: Any, **constants: Hashable) -> l
     compiler = copy.copy(template)
     compiler.connection = connection
     compiler.as_sql = lambda *_, **__: (sql, params)
+    compiler.get_converters = lambda _columns: converters
     _RUNNING.compiler = compiler
     try:
         return list(queryset._iterable_class(queryset))
@@ -141,7 +142,7 @@ def _values(connection: Any, args: tuple[Any, ...]) -> list[Any]:
 
 def _compile(
     connection: Any, build: Callable[..., QuerySet], args: tuple[Any, ...], constants: dict
-) -> tuple[QuerySet, Any, str, list[tuple[int | None, type | None, Any]]]:
+) -> tuple[QuerySet, Any, str, list[tuple[int | None, type | None, Any]], dict]:
     """The queryset built with stand-ins, its compiler, its SQL, and for each parameter the
     argument value it takes (its slot, and the type it is given) or the constant it keeps.
 
@@ -172,7 +173,11 @@ def _compile(
             raise ShapeError(f"{build.__qualname__}: a parameter worked out from an argument")
     # The queryset's iterable takes the running thread's copy of the compiler, ready.
     queryset.query.get_compiler = lambda *_, **__: _RUNNING.compiler
-    return queryset, compiler, sql, plan
+    # How each column's value is read back depends only on the columns: worked out once.
+    converters = compiler.get_converters(
+        [column for column, *_ in compiler.select[: compiler.col_count]]
+    )
+    return queryset, compiler, sql, plan, converters
 
 
 def _same(value: Any, param: Any) -> bool:
