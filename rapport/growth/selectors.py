@@ -1276,7 +1276,13 @@ def _goal_views(
     goal); without `linked`, their action items are left unread (and their change log,
     unless it puts a goal back as a previous manager saw it): 2 queries."""
     cutoff = _cutoff(viewer, series)
-    found = list(access.goals_of(viewer, series).order_by("-created_at", "-pk"))
+    found = (
+        compiled.rows(
+            _goals_newest_first, viewer, series.report_id, series.pk, is_open=series.is_open
+        )
+        if access.takes_part_in(viewer, series)
+        else []
+    )
     if not found:  # nothing to read progress, changes or items of
         return []
     progress = access.goal_progress_visible_to(viewer).select_related("written_by")
@@ -1315,6 +1321,12 @@ def _goal_views(
         )
         views.append(GoalView(goal, goal._progress, goal._changes, goal._items, stale))
     return views
+
+
+def _goals_newest_first(
+    viewer: Person, report: int, series: int, *, is_open: bool
+) -> QuerySet[Goal]:
+    return access.goals_in(viewer, report, series, is_open=is_open).order_by("-created_at", "-pk")
 
 
 AS_OF_FIELDS = ("title", "why", "area", "criterion", "status")
@@ -1530,8 +1542,14 @@ def feedback_log(
 
 def feedback_counts(viewer: Person, series: Series) -> FeedbackCounts:
     """The counts and rates of the whole feedback log of the 1:1 (1 query, no record read)."""
-    marks = access.feedback_of(viewer, series).values_list("kind", "acknowledged_at", "acted_on_at")
-    return FeedbackCounts(**_feedback_counts(list(marks)))
+    marks = (
+        compiled.rows(_feedback_marks, series.pk) if access.takes_part_in(viewer, series) else []
+    )
+    return FeedbackCounts(**_feedback_counts(marks))
+
+
+def _feedback_marks(series: int) -> QuerySet:
+    return access.feedback_in(series).values_list("kind", "acknowledged_at", "acted_on_at")
 
 
 # Peer feedback --------------------------------------------------------------------------
