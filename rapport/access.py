@@ -736,11 +736,21 @@ def peer_summaries_of(person: Person, series: Series) -> QuerySet[PeerSummary]:
     return _of_series(PeerSummary.objects.all(), person, series)
 
 
+def peer_summaries_in(series_id: int) -> QuerySet[PeerSummary]:
+    """`peer_summaries_of` the 1:1 `series_id` for one of its two people."""
+    return PeerSummary.objects.filter(series_id=series_id)
+
+
 def peer_colleagues_for(person: Person, series: Series) -> QuerySet[Person]:
     """Whom a manager may ask about their report: active people of the same organisation."""
+    return peer_colleagues_in(series.organisation_id, series.manager_id, series.report_id)
+
+
+def peer_colleagues_in(organisation_id: int, manager_id: int, report_id: int) -> QuerySet[Person]:
+    """`peer_colleagues_for` a 1:1 given by its ids: values, for a query compiled once."""
     return (
-        Person.objects.filter(organisation_id=series.organisation_id, is_active=True)
-        .exclude(pk__in=[series.manager_id, series.report_id])
+        Person.objects.filter(organisation_id=organisation_id, is_active=True)
+        .exclude(pk__in=[manager_id, report_id])
         .order_by("name", "pk")
     )
 

@@ -1637,30 +1637,22 @@ def peer_page(
     picked = frozenset(list(picked)[:PEER_COLLEAGUES_SHOWN])
     number = pages = 1
     if is_manager:
-        mine = (
-            access.peer_requests_visible_to(viewer)
-            .filter(series=series, requested_by=viewer)
-            .select_related(None)
-            .select_related("colleague")
-        )
-        waiting = Q(status=PeerRequest.Status.PENDING, expires_on__gte=today)
-        open_requests = list(mine.filter(waiting))
-        closed = mine.exclude(waiting)
-        counts = closed.aggregate(
-            answered=Count("pk", filter=Q(status=PeerRequest.Status.ANSWERED)),
-            declined=Count("pk", filter=Q(status=PeerRequest.Status.DECLINED)),
-            expired=Count("pk", filter=Q(status=PeerRequest.Status.PENDING)),
-        )
+        open_requests = compiled.rows(_open_requests, viewer, series.pk, today)
+        closed_counts = dict(compiled.rows(_closed_counts, viewer, series.pk, today))
+        counts = {
+            "answered": closed_counts.get(PeerRequest.Status.ANSWERED, 0),
+            "declined": closed_counts.get(PeerRequest.Status.DECLINED, 0),
+            "expired": closed_counts.get(PeerRequest.Status.PENDING, 0),
+        }
         number, pages = _pages_of(sum(counts.values()), page)
         first = (number - 1) * PEER_HISTORY_COUNT
         if counts["answered"] or counts["declined"] or counts["expired"]:
-            closed_requests = list(closed[first : first + PEER_HISTORY_COUNT])
+            closed_requests = compiled.rows(
+                _closed_requests, viewer, series.pk, today, first=first, count=PEER_HISTORY_COUNT
+            )
         answered = [r.pk for r in closed_requests if r.status == PeerRequest.Status.ANSWERED]
         if answered:
-            answers = {
-                a.request_id: a
-                for a in access.peer_answers_visible_to(viewer).filter(request__in=answered)
-            }
+            answers = {a.request_id: a for a in compiled.rows(_answers_to, viewer, answered)}
         if series.is_open:
             colleagues, others, total = _peer_colleagues(viewer, series, find, picked)
     summary, earlier, earlier_total, earlier_page, earlier_pages = _peer_summaries(
@@ -1690,18 +1682,49 @@ def peer_page(
     )
 
 
+def _my_requests(viewer: Person, series: int) -> QuerySet[PeerRequest]:
+    """The viewer's requests about the report of the 1:1 `series`, with whom they asked."""
+    return (
+        access.peer_requests_visible_to(viewer)
+        .filter(series_id=series, requested_by=viewer)
+        .select_related(None)
+        .select_related("colleague")
+    )
+
+
+def _waiting(today: dt.date) -> Q:
+    return Q(status=PeerRequest.Status.PENDING, expires_on__gte=today)
+
+
+def _open_requests(viewer: Person, series: int, today: dt.date) -> QuerySet[PeerRequest]:
+    return _my_requests(viewer, series).filter(_waiting(today))
+
+
+def _closed_counts(viewer: Person, series: int, today: dt.date) -> QuerySet:
+    """(status, how many) of the closed requests: a pending one has expired."""
+    closed = _my_requests(viewer, series).exclude(_waiting(today)).select_related(None)
+    return closed.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+
+
+def _closed_requests(
+    viewer: Person, series: int, today: dt.date, *, first: int, count: int
+) -> QuerySet[PeerRequest]:
+    closed = _my_requests(viewer, series).exclude(_waiting(today))
+    return closed[first : first + count]
+
+
+def _answers_to(viewer: Person, requests: list[int]) -> QuerySet[PeerAnswer]:
+    return access.peer_answers_visible_to(viewer).filter(request__in=requests)
+
+
 def _peer_summaries(
     viewer: Person, series: Series, page: object
 ) -> tuple[PeerSummary | None, list[PeerSummary], int, int, int]:
     """The latest summary, the page `page` of the earlier ones, how many earlier ones there
     are, the page and the number of pages (1 query; 2 past the first page)."""
-    summaries = (
-        access.peer_summaries_of(viewer, series)
-        .select_related("written_by")
-        .annotate(written=Window(Count("pk")))
-        .order_by("-written_at", "-pk")
-    )
-    newest = list(summaries[: 1 + PEER_HISTORY_COUNT])
+    if not access.takes_part_in(viewer, series):
+        return None, [], 0, 1, 1
+    newest = compiled.rows(_summaries, series.pk, first=0, count=1 + PEER_HISTORY_COUNT)
     if not newest:
         return None, [], 0, 1, 1
     earlier_total = newest[0].written - 1
@@ -1709,8 +1732,19 @@ def _peer_summaries(
     earlier = newest[1:]
     if number > 1:
         first = 1 + (number - 1) * PEER_HISTORY_COUNT
-        earlier = list(summaries[first : first + PEER_HISTORY_COUNT])
+        earlier = compiled.rows(_summaries, series.pk, first=first, count=PEER_HISTORY_COUNT)
     return newest[0], earlier, earlier_total, number, pages
+
+
+def _summaries(series: int, *, first: int, count: int) -> QuerySet[PeerSummary]:
+    """The 1:1's summaries from its `first`, newest first, each with how many there are."""
+    summaries = (
+        access.peer_summaries_in(series)
+        .select_related("written_by")
+        .annotate(written=Window(Count("pk")))
+        .order_by("-written_at", "-pk")
+    )
+    return summaries[first : first + count]
 
 
 def _peer_colleagues(
@@ -1719,19 +1753,41 @@ def _peer_colleagues(
     """The first PEER_COLLEAGUES_SHOWN colleagues the manager may ask whose name contains
     `find`, the report's team-mates first; those of `picked` they leave out, by name; and
     how many match `find` (1 query, 2 when more match than are shown, 1 more with picks)."""
-    colleagues = access.peer_colleagues_for(viewer, series)
-    chosen = list(colleagues.filter(pk__in=picked).values("pk", "name")) if picked else []
-    if find:
-        colleagues = colleagues.filter(name__icontains=find)
-    team_first = Case(When(manager_id=series.manager_id, then=0), default=1)
-    found = list(
-        colleagues.order_by(team_first, "name", "pk").values("pk", "name")[:PEER_COLLEAGUES_SHOWN]
-    )
+    ids = (series.organisation_id, series.manager_id, series.report_id)
+    chosen = compiled.rows(_picked_colleagues, *ids, sorted(picked)) if picked else []
+    found = compiled.rows(_colleagues_shown, *ids, find or None, limit=PEER_COLLEAGUES_SHOWN)
     # Counting apart is cheaper than counting each row's window while sorting them all.
-    total = colleagues.count() if len(found) == PEER_COLLEAGUES_SHOWN else len(found)
+    if len(found) == PEER_COLLEAGUES_SHOWN:
+        total = sum(compiled.rows(_colleague_count, *ids, find or None))
+    else:
+        total = len(found)
     shown = {c["pk"] for c in found}
     others = [c for c in chosen if c["pk"] not in shown]
     return found, others, total
+
+
+def _colleagues(organisation: int, manager: int, report: int, find: str | None) -> QuerySet:
+    colleagues = access.peer_colleagues_in(organisation, manager, report)
+    # The text as a value of the SQL (escaped there), not a pattern worked out from it.
+    return colleagues.filter(name__icontains=Value(find)) if find is not None else colleagues
+
+
+def _picked_colleagues(organisation: int, manager: int, report: int, picked: list[int]) -> QuerySet:
+    colleagues = access.peer_colleagues_in(organisation, manager, report)
+    return colleagues.filter(pk__in=picked).values("pk", "name")
+
+
+def _colleagues_shown(
+    organisation: int, manager: int, report: int, find: str | None, *, limit: int
+) -> QuerySet:
+    team_first = Case(When(manager_id=manager, then=0), default=1)
+    colleagues = _colleagues(organisation, manager, report, find).order_by(team_first, "name", "pk")
+    return colleagues.values("pk", "name")[:limit]
+
+
+def _colleague_count(organisation: int, manager: int, report: int, find: str | None) -> QuerySet:
+    colleagues = _colleagues(organisation, manager, report, find).order_by()
+    return colleagues.values("organisation_id").annotate(n=Count("pk")).values_list("n", flat=True)
 
 
 def pending_peer_requests_for(
