@@ -1285,26 +1285,14 @@ def _goal_views(
     )
     if not found:  # nothing to read progress, changes or items of
         return []
-    progress = access.goal_progress_visible_to(viewer).select_related("written_by")
-    if cutoff is not None:
-        progress = progress.filter(written_at__lt=cutoff)
-    prefetches = [
-        Prefetch("progress", queryset=progress.order_by("written_at", "pk"), to_attr="_progress")
-    ]
+    # The progress and change log of the goals found, by the same query's values.
+    of = (viewer, series.report_id, series.pk, cutoff)
+    _read_into(found, "_progress", compiled.rows(_progress_of, *of, is_open=series.is_open))
     if linked or cutoff is not None:
-        changes = access.goal_changes_visible_to(viewer).select_related("changed_by")
-        prefetches.append(
-            Prefetch("changes", queryset=changes.order_by("changed_at", "pk"), to_attr="_changes")
-        )
+        _read_into(found, "_changes", compiled.rows(_changes_of, *of, is_open=series.is_open))
     if linked:
-        prefetches.append(
-            Prefetch(
-                "action_items",
-                queryset=ActionItem.objects.select_related("owner").order_by("pk"),
-                to_attr="_items",
-            )
-        )
-    prefetch_related_objects(found, *prefetches)
+        items = ActionItem.objects.select_related("owner").order_by("pk")
+        prefetch_related_objects(found, Prefetch("action_items", queryset=items, to_attr="_items"))
     views = []
     for goal in found:
         if not linked:
@@ -1327,6 +1315,37 @@ def _goals_newest_first(
     viewer: Person, report: int, series: int, *, is_open: bool
 ) -> QuerySet[Goal]:
     return access.goals_in(viewer, report, series, is_open=is_open).order_by("-created_at", "-pk")
+
+
+def _read_into(goals: list[Goal], attribute: str, rows: list[Any]) -> None:
+    """Each goal's rows (in their order) as its `attribute`, each row knowing its goal."""
+    by_goal: dict[int, list[Any]] = {goal.pk: [] for goal in goals}
+    for row in rows:
+        by_goal[row.goal_id].append(row)
+    for goal in goals:
+        for row in by_goal[goal.pk]:
+            row.goal = goal
+        setattr(goal, attribute, by_goal[goal.pk])
+
+
+def _progress_of(
+    viewer: Person, report: int, series: int, cutoff: dt.datetime | None, *, is_open: bool
+) -> QuerySet[GoalProgress]:
+    """The progress updates of `_goals_newest_first`'s goals (before the cutoff, if any)."""
+    goals = access.goals_in(viewer, report, series, is_open=is_open).values("pk")
+    progress = access.goal_progress_visible_to(viewer).filter(goal__in=goals)
+    if cutoff is not None:
+        progress = progress.filter(written_at__lt=cutoff)
+    return progress.select_related("written_by").order_by("written_at", "pk")
+
+
+def _changes_of(
+    viewer: Person, report: int, series: int, cutoff: dt.datetime | None, *, is_open: bool
+) -> QuerySet[GoalChange]:
+    """The change log of `_goals_newest_first`'s goals (all of it: `_as_it_was` cuts it)."""
+    goals = access.goals_in(viewer, report, series, is_open=is_open).values("pk")
+    changes = access.goal_changes_visible_to(viewer).filter(goal__in=goals)
+    return changes.select_related("changed_by").order_by("changed_at", "pk")
 
 
 AS_OF_FIELDS = ("title", "why", "area", "criterion", "status")
