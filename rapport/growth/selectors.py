@@ -1533,22 +1533,12 @@ def feedback_log(
     if period not in dict(FEEDBACK_PERIODS):
         raise Refused("Unknown period.")
     now = now or timezone.now()
-    records = (
-        access.feedback_of(viewer, series)
-        .select_related("given_by", "given_to", "meeting")
-        .only(*FEEDBACK_ROW_FIELDS)
+    since = now - dt.timedelta(days=int(period)) if period else None
+    rows = (
+        compiled.rows(_feedback_rows, series.pk, since, kind=kind, state=state)
+        if access.takes_part_in(viewer, series)
+        else []
     )
-    if kind:
-        records = records.filter(kind=kind)
-    if period:
-        records = records.filter(created_at__gte=now - dt.timedelta(days=int(period)))
-    if state == "waiting":
-        records = records.filter(acknowledged_at__isnull=True)
-    elif state == "acknowledged":
-        records = records.filter(acknowledged_at__isnull=False, acted_on_at__isnull=True)
-    elif state == "acted_on":
-        records = records.filter(acted_on_at__isnull=False)
-    rows = list(records.order_by("-created_at", "-pk"))
     return FeedbackLog(
         series=series,
         records=rows,
@@ -1557,6 +1547,28 @@ def feedback_log(
         period=period,
         **_feedback_counts([(r.kind, r.acknowledged_at, r.acted_on_at) for r in rows]),
     )
+
+
+def _feedback_rows(
+    series: int, since: dt.datetime | None, *, kind: str, state: str
+) -> QuerySet[Feedback]:
+    """The feedback log's records of the 1:1, of a kind, in a state, since a time (if given)."""
+    records = (
+        access.feedback_in(series)
+        .select_related("given_by", "given_to", "meeting")
+        .only(*FEEDBACK_ROW_FIELDS)
+    )
+    if kind:
+        records = records.filter(kind=kind)
+    if since is not None:
+        records = records.filter(created_at__gte=since)
+    if state == "waiting":
+        records = records.filter(acknowledged_at__isnull=True)
+    elif state == "acknowledged":
+        records = records.filter(acknowledged_at__isnull=False, acted_on_at__isnull=True)
+    elif state == "acted_on":
+        records = records.filter(acted_on_at__isnull=False)
+    return records.order_by("-created_at", "-pk")
 
 
 def feedback_counts(viewer: Person, series: Series) -> FeedbackCounts:
