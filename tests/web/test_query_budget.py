@@ -10,7 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rapport.growth.services.career import goal_create, goal_progress_add
+from rapport.growth.services.career import (
+    development_plan_update,
+    goal_create,
+    goal_progress_add,
+)
 from rapport.meetings import services
 from rapport.meetings.services import report_invite
 from rapport.notifications import calendar
@@ -127,8 +131,17 @@ PAGES = [
 ]
 
 
-# Pages that read the report's goals are measured with one set, its progress logged.
-WITH_A_GOAL = {"evidence packet", "evidence packet, Markdown", "goals", "development plan"}
+# Pages that read the report's career records are measured with a goal set, its progress
+# logged, and a development plan changed.
+WITH_A_GOAL = {
+    "evidence packet",
+    "evidence packet, Markdown",
+    "goals",
+    "development plan",
+    "career page",
+    "meeting career",
+    "meeting goals",
+}
 
 
 def _grow(cast, n: int) -> None:
@@ -168,6 +181,13 @@ def test_each_page_costs_the_same_few_queries_however_much_data(client_for, cast
     if name in WITH_A_GOAL:
         goal = goal_create(actor=cast.mia, series=cast.ray.series.get(), title="Lead a design")
         goal_progress_add(actor=cast.ray, goal=goal, text="Drafted it", percent=40)
+        development_plan_update(
+            actor=cast.mia,
+            series=cast.ray.series.get(),
+            focus_areas=["delivery"],
+            next_review_on=None,
+            notes="Lead the next design review.",
+        )
     client = client_for(viewer)
     _count(client, url())  # the first view may write an audit row; count from the next
     few = _count(client, url())
