@@ -5,19 +5,19 @@ the audit trail in words."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
-    Exists,
+    ExpressionWrapper,
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -277,29 +277,40 @@ def people_page(
     """The people page; `order` is "team" (the org chart, top down) or "name"; `query`
     keeps the people whose name or email holds it; `page` counts from 1.
 
-    The roster's order is worked out on slim rows (ids, names, managers); only the
-    page's people are loaded whole, so the page costs the same at any size."""
+    The roster's order and its counts are worked out on slim rows of everyone the viewer
+    reads (ids, managers, states); only the page's people are loaded whole, so the page
+    costs the same at any size."""
     order = order if order in ROSTER_ORDERS else "team"
     query = query.strip()[:200]
-    visible = access.people_visible_to(viewer)
-    matching = visible
+    whole = access.sees_whole_roster(viewer)
+    scope = access.roster_scope(viewer)
+    everyone: list[Row] = compiled.rows(_roster_rows, *scope, whole_roster=whole)
+    rows = everyone
     if query:
-        matching = visible.filter(Q(name__icontains=query) | Q(email__icontains=query))
-    rows = list(
-        matching.order_by("-is_active", "name", "pk").values_list(
-            "pk", "manager_id", "manager__name"
+        matching = access.people_visible_from(*scope, whole_roster=whole).filter(
+            Q(name__icontains=query) | Q(email__icontains=query)
         )
-    )
+        found = set(matching.values_list("pk", flat=True))
+        rows = [row for row in everyone if row[0] in found]
     if order == "team":
         rows = [row for _, members in _team_order(rows) for row in members]
     pages = max(1, -(-len(rows) // PEOPLE_PER_PAGE))
     number = min(max(page_number(page), 1), pages)
-    shown = rows[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE]
-    loaded = visible.in_bulk([pk for pk, _, _ in shown])
-    roster = [loaded[pk] for pk, _, _ in shown]
-    counts = access.report_counts_for(viewer, roster)
+    shown = [row[0] for row in rows[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE]]
+    loaded = {
+        person.pk: person
+        for person in (
+            compiled.rows(_people_shown, *scope, shown, whole_roster=whole) if shown else ()
+        )
+    }
+    roster = [loaded[pk] for pk in shown]
+    # Everyone the viewer reads includes every report of those whose reports they may count.
+    reports = Counter(row[1] for row in everyone if row[3])
     for person in roster:
-        person.report_count = counts[person.pk]
+        counted = access.counts_reports_of(viewer, person.pk, whole_roster=whole)
+        person.report_count = reports[person.pk] if counted else None
+    readable = {row[0] for row in everyone}
+    managers = {person.manager_id for person in roster} & readable
     return PeoplePage(
         roster=roster,
         teams=_teams(roster) if order == "team" else [],
@@ -308,19 +319,37 @@ def people_page(
         page=number,
         pages=pages,
         matches=len(rows),
-        visible_ids=_linkable(visible, roster),
-        counts=_counts(viewer, visible),
+        visible_ids=managers | set(shown),
+        counts=_counts(viewer, everyone, reports, whole_roster=whole),
         is_admin=viewer.is_org_admin,
         roster_example=ROSTER_EXAMPLE,
         link_lifetime=link_lifetime(),
     )
 
 
-def _linkable(visible: QuerySet[Person], roster: list[Person]) -> set[int]:
-    """The page's people and those of their managers the viewer may open."""
-    managers = {person.manager_id for person in roster} - {None}
-    shown = set(visible.filter(pk__in=managers).values_list("pk", flat=True)) if managers else set()
-    return shown | {person.pk for person in roster}
+# A person's id, their manager's id and name, whether they are active, and whether they
+# are yet to choose a password: what the roster's order and counts are worked out from.
+Row = tuple[int, int | None, str | None, bool, bool]
+
+
+def _roster_rows(
+    organisation: int, person: int, manager: int | None, *, whole_roster: bool
+) -> QuerySet[Person]:
+    invited = ExpressionWrapper(
+        Q(password__startswith=UNUSABLE_PASSWORD_PREFIX), output_field=BooleanField()
+    )
+    return (
+        access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+        .order_by("-is_active", "name", "pk")
+        .values_list("pk", "manager_id", "manager__name", "is_active", invited)
+    )
+
+
+def _people_shown(
+    organisation: int, person: int, manager: int | None, ids: list[int], *, whole_roster: bool
+) -> QuerySet[Person]:
+    visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+    return visible.filter(pk__in=ids).order_by()
 
 
 def page_number(value: object) -> int:
@@ -329,9 +358,6 @@ def page_number(value: object) -> int:
         return int(str(value))
     except ValueError:
         return 1
-
-
-Row = tuple[int, int | None, str | None]  # a person's id, their manager's id and name
 
 
 def _team_order(rows: list[Row]) -> list[tuple[int | None, list[Row]]]:
@@ -371,19 +397,23 @@ def _teams(roster: list[Person]) -> list[Team]:
     return teams
 
 
-def _counts(viewer: Person, visible: QuerySet[Person]) -> RosterCounts:
-    """The whole roster's counts, in one query."""
-    active = Q(is_active=True)
-    with_reports = Exists(Person.objects.filter(manager=OuterRef("pk"), is_active=True))
-    if not access.sees_whole_roster(viewer):
-        with_reports &= Q(pk=viewer.pk)  # the reports of others on the roster are not all seen
-    figures = visible.annotate(manages=with_reports).aggregate(
-        people=Count("pk", filter=active),
-        managers=Count("pk", filter=active & Q(manages=True)),
-        invited=Count("pk", filter=active & Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)),
-        inactive=Count("pk", filter=~active),
+def _counts(
+    viewer: Person, everyone: list[Row], reports: Counter[int | None], *, whole_roster: bool
+) -> RosterCounts:
+    """The whole roster's counts, from the rows of everyone the viewer reads (`reports`:
+    each manager's active reports among them)."""
+    active = [row for row in everyone if row[3]]
+    return RosterCounts(
+        people=len(active),
+        managers=sum(
+            1
+            for row in active
+            if reports[row[0]]
+            and access.counts_reports_of(viewer, row[0], whole_roster=whole_roster)
+        ),
+        invited=sum(1 for row in active if row[4]),
+        inactive=len(everyone) - len(active),
     )
-    return RosterCounts(**figures)
 
 
 def manager_choices(viewer: Person, *, person: Person | None = None) -> QuerySet[Person]:
