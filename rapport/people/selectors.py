@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import (
-    BooleanField,
     Case,
+    CharField,
     Count,
-    ExpressionWrapper,
     IntegerField,
     Max,
     Min,
@@ -305,7 +304,7 @@ def people_page(
     }
     roster = [loaded[pk] for pk in shown]
     # Everyone the viewer reads includes every report of those whose reports they may count.
-    reports = Counter(row[1] for row in everyone if row[3])
+    reports = Counter(row[1] for row in everyone if row[3] != INACTIVE)
     for person in roster:
         counted = access.counts_reports_of(viewer, person.pk, whole_roster=whole)
         person.report_count = reports[person.pk] if counted else None
@@ -327,21 +326,27 @@ def people_page(
     )
 
 
-# A person's id, their manager's id and name, whether they are active, and whether they
-# are yet to choose a password: what the roster's order and counts are worked out from.
-Row = tuple[int, int | None, str | None, bool, bool]
+# A person's id, their manager's id and name, and their state: active, invited (active,
+# yet to choose a password) or inactive. What the roster's order and counts are worked out
+# from, for everyone the viewer reads: read as they come (a text, not two flags that would
+# each be converted, row by row).
+Row = tuple[int, int | None, str | None, str]
+ACTIVE, INVITED, INACTIVE = "active", "invited", "inactive"
 
 
 def _roster_rows(
     organisation: int, person: int, manager: int | None, *, whole_roster: bool
 ) -> QuerySet[Person]:
-    invited = ExpressionWrapper(
-        Q(password__startswith=UNUSABLE_PASSWORD_PREFIX), output_field=BooleanField()
+    state = Case(
+        When(is_active=False, then=Value(INACTIVE)),
+        When(password__startswith=UNUSABLE_PASSWORD_PREFIX, then=Value(INVITED)),
+        default=Value(ACTIVE),
+        output_field=CharField(),
     )
     return (
         access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
         .order_by("-is_active", "name", "pk")
-        .values_list("pk", "manager_id", "manager__name", "is_active", invited)
+        .values_list("pk", "manager_id", "manager__name", state)
     )
 
 
@@ -402,7 +407,7 @@ def _counts(
 ) -> RosterCounts:
     """The whole roster's counts, from the rows of everyone the viewer reads (`reports`:
     each manager's active reports among them)."""
-    active = [row for row in everyone if row[3]]
+    active = [row for row in everyone if row[3] != INACTIVE]
     return RosterCounts(
         people=len(active),
         managers=sum(
@@ -411,7 +416,7 @@ def _counts(
             if reports[row[0]]
             and access.counts_reports_of(viewer, row[0], whole_roster=whole_roster)
         ),
-        invited=sum(1 for row in active if row[4]),
+        invited=sum(1 for row in active if row[3] == INVITED),
         inactive=len(everyone) - len(active),
     )
 
@@ -433,10 +438,18 @@ def manager_choices(viewer: Person, *, person: Person | None = None) -> QuerySet
 def manager_suggestions(viewer: Person) -> list[tuple[str, str]]:
     """(email, name) of the active people who manage someone now: what the manager box
     suggests (anyone else of the roster may still be typed in)."""
-    managing = access.people_visible_to(viewer).filter(
+    whole = access.sees_whole_roster(viewer)
+    return compiled.rows(_managing, *access.roster_scope(viewer), whole_roster=whole)
+
+
+def _managing(
+    organisation: int, person: int, manager: int | None, *, whole_roster: bool
+) -> QuerySet[Person]:
+    visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+    managing = visible.filter(
         is_active=True, pk__in=Person.objects.filter(is_active=True).values("manager_id")
     )
-    return list(managing.order_by("name").values_list("email", "name"))
+    return managing.order_by("name").values_list("email", "name")
 
 
 def set_password_links(
