@@ -230,12 +230,43 @@ ROSTER_EXAMPLE = (
 ROSTER_ORDERS = ("team", "name")
 
 
+# A person's state on the roster: active, invited (active, yet to choose a password), or
+# deactivated.
+ACTIVE, INVITED, INACTIVE = "active", "invited", "inactive"
+
+
+@dataclass(slots=True)
+class RosterPerson:
+    """One person as the people page lists them; `report_count` as `PeoplePage` says."""
+
+    pk: int
+    name: str
+    email: str
+    level: str
+    manager_id: int | None
+    manager_name: str | None
+    timezone: str
+    remote: bool
+    is_org_admin: bool
+    state: str
+    report_count: int | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.state != INACTIVE
+
+    @property
+    def invited(self) -> bool:
+        return self.state == INVITED
+
+
 @dataclass(frozen=True)
 class Team:
     """The people who report to one manager (or to nobody), for the grouped roster."""
 
-    manager: Person | None
-    people: list[Person]
+    manager_id: int | None
+    manager_name: str | None
+    people: list[RosterPerson]
 
 
 @dataclass(frozen=True)
@@ -252,7 +283,7 @@ class PeoplePage:
     each person's `report_count` is set where the viewer sees all of their reports (None
     otherwise). `counts` are the whole roster's, whatever the page or the search."""
 
-    roster: list[Person]
+    roster: list[RosterPerson]
     teams: list[Team]
     order: str
     query: str
@@ -295,19 +326,22 @@ def people_page(
         rows = [row for _, members in _team_order(rows) for row in members]
     pages = max(1, -(-len(rows) // PEOPLE_PER_PAGE))
     number = min(max(page_number(page), 1), pages)
-    shown = [row[0] for row in rows[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE]]
-    loaded = {
-        person.pk: person
-        for person in (
-            compiled.rows(_people_shown, *scope, shown, whole_roster=whole) if shown else ()
-        )
-    }
-    roster = [loaded[pk] for pk in shown]
+    on_page = rows[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE]
+    shown = [row[0] for row in on_page]
+    details = compiled.rows(_people_shown, *scope, shown, whole_roster=whole) if shown else []
+    by_pk = {person[0]: person for person in details}
     # Everyone the viewer reads includes every report of those whose reports they may count.
     reports = Counter(row[1] for row in everyone if row[3] != INACTIVE)
-    for person in roster:
-        counted = access.counts_reports_of(viewer, person.pk, whole_roster=whole)
-        person.report_count = reports[person.pk] if counted else None
+    roster = [
+        RosterPerson(
+            *by_pk[pk],
+            state=state,
+            report_count=(
+                reports[pk] if access.counts_reports_of(viewer, pk, whole_roster=whole) else None
+            ),
+        )
+        for pk, _, _, state in on_page
+    ]
     readable = {row[0] for row in everyone}
     managers = {person.manager_id for person in roster} & readable
     return PeoplePage(
@@ -326,12 +360,10 @@ def people_page(
     )
 
 
-# A person's id, their manager's id and name, and their state: active, invited (active,
-# yet to choose a password) or inactive. What the roster's order and counts are worked out
-# from, for everyone the viewer reads: read as they come (a text, not two flags that would
-# each be converted, row by row).
+# A person's id, their manager's id and name, and their state: what the roster's order and
+# counts are worked out from, for everyone the viewer reads. Read as they come (the state a
+# text, not two flags that would each be converted, row by row).
 Row = tuple[int, int | None, str | None, str]
-ACTIVE, INVITED, INACTIVE = "active", "invited", "inactive"
 
 
 def _roster_rows(
@@ -354,7 +386,21 @@ def _people_shown(
     organisation: int, person: int, manager: int | None, ids: list[int], *, whole_roster: bool
 ) -> QuerySet[Person]:
     visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
-    return visible.filter(pk__in=ids).order_by()
+    return (
+        visible.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "name",
+            "email",
+            "level",
+            "manager_id",
+            "manager__name",
+            "timezone",
+            "remote",
+            "is_org_admin",
+        )
+    )
 
 
 def page_number(value: object) -> int:
@@ -390,15 +436,15 @@ def _team_order(rows: list[Row]) -> list[tuple[int | None, list[Row]]]:
     return teams
 
 
-def _teams(roster: list[Person]) -> list[Team]:
+def _teams(roster: list[RosterPerson]) -> list[Team]:
     """A page of the roster in team order, cut into its teams (a team a page break cuts
     shows its heading again on the next page)."""
     teams: list[Team] = []
     for person in roster:
-        if teams and teams[-1].people[0].manager_id == person.manager_id:
+        if teams and teams[-1].manager_id == person.manager_id:
             teams[-1].people.append(person)
         else:
-            teams.append(Team(manager=person.manager, people=[person]))
+            teams.append(Team(person.manager_id, person.manager_name, [person]))
     return teams
 
 
