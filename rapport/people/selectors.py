@@ -453,17 +453,18 @@ def _counts(
 ) -> RosterCounts:
     """The whole roster's counts, from the rows of everyone the viewer reads (`reports`:
     each manager's active reports among them)."""
-    active = [row for row in everyone if row[3] != INACTIVE]
+    states = {row[0]: row[3] for row in everyone}
+    tally = Counter(states.values())
     return RosterCounts(
-        people=len(active),
+        people=tally[ACTIVE] + tally[INVITED],
         managers=sum(
             1
-            for row in active
-            if reports[row[0]]
-            and access.counts_reports_of(viewer, row[0], whole_roster=whole_roster)
+            for pk in reports
+            if states.get(pk, INACTIVE) != INACTIVE
+            and access.counts_reports_of(viewer, pk, whole_roster=whole_roster)
         ),
-        invited=sum(1 for row in active if row[3] == INVITED),
-        inactive=len(everyone) - len(active),
+        invited=tally[INVITED],
+        inactive=tally[INACTIVE],
     )
 
 
