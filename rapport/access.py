@@ -7,7 +7,6 @@ missing id; something they may see but not change raises PermissionDenied.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -336,7 +335,11 @@ def action_item_check_change(person: Person, item: ActionItem) -> None:
 
 def manages_managers(person: Person) -> bool:
     """A manager's manager reads the whole organisation's roster."""
-    return Person.objects.filter(manager__manager=person).exists()
+    return bool(compiled.rows(_managed_managers, person))
+
+
+def _managed_managers(person: Person) -> QuerySet[Person]:
+    return Person.objects.filter(manager__manager=person).values_list("pk", flat=True)[:1]
 
 
 def sees_whole_roster(person: Person) -> bool:
@@ -347,35 +350,54 @@ def sees_whole_roster(person: Person) -> bool:
 def people_visible_to(person: Person, *, whole_roster: bool | None = None) -> QuerySet[Person]:
     """The roster a person may read: own for an IC, team for a manager, org above that.
     `whole_roster` is `sees_whole_roster(person)`, when the caller has answered it already."""
-    org_people = Person.objects.filter(organisation_id=person.organisation_id)
-    if sees_whole_roster(person) if whole_roster is None else whole_roster:
+    whole_roster = sees_whole_roster(person) if whole_roster is None else whole_roster
+    return people_visible_from(*roster_scope(person), whole_roster=whole_roster)
+
+
+def roster_scope(person: Person) -> tuple[int, int, int | None]:
+    """What the roster a person reads depends on besides `whole_roster`: their
+    organisation, themselves and their manager (the arguments of `people_visible_from`)."""
+    return person.organisation_id, person.pk, person.manager_id
+
+
+def people_visible_from(
+    organisation: int, person: int, manager: int | None, *, whole_roster: bool
+) -> QuerySet[Person]:
+    """`people_visible_to` from `roster_scope(person)`: the start of a queryset compiled
+    once (`compiled.rows`), which is given values, never the person."""
+    org_people = Person.objects.filter(organisation_id=organisation)
+    if whole_roster:
         return org_people.select_related("manager")
-    return org_people.filter(
-        Q(pk=person.pk) | Q(pk=person.manager_id) | Q(manager=person)
-    ).select_related("manager")
-
-
-def report_counts_for(person: Person, roster: list[Person]) -> dict[int, int | None]:
-    """Active reports of each person of `roster` (some of what `people_visible_to` gave
-    the person, in one query); None where the person may not read all of them: someone
-    reads every report of their own, and of anyone once they read the whole organisation.
-    """
-    whole_org = sees_whole_roster(person)
-    counted = [other.pk for other in roster if whole_org or other.pk == person.pk]
-    counts = Counter(
-        Person.objects.filter(manager_id__in=counted, is_active=True).values_list(
-            "manager_id", flat=True
-        )
+    return org_people.filter(Q(pk=person) | Q(pk=manager) | Q(manager=person)).select_related(
+        "manager"
     )
-    return {
-        other.pk: counts[other.pk] if whole_org or other.pk == person.pk else None
-        for other in roster
-    }
+
+
+def counts_reports_of(person: Person, other: int, *, whole_roster: bool) -> bool:
+    """Whether the person reads every report of `other` (an id of their roster), so may be
+    told how many they have: their own, and anyone's once they read the whole organisation.
+    The roster a person reads holds all those reports (an organisation's people report
+    within it)."""
+    return whole_roster or other == person.pk
 
 
 def person_for(person: Person, person_id: object, *, whole_roster: bool | None = None) -> Person:
     """One person of the visible roster, else 404 (`whole_roster` as for `people_visible_to`)."""
-    return _one(people_visible_to(person, whole_roster=whole_roster), person_id)
+    whole_roster = sees_whole_roster(person) if whole_roster is None else whole_roster
+    found = compiled.first(
+        _visible_person, *roster_scope(person), id_in_address(person_id), whole_roster=whole_roster
+    )
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
+def _visible_person(
+    organisation: int, person: int, manager: int | None, pk: int, *, whole_roster: bool
+) -> QuerySet[Person]:
+    return people_visible_from(organisation, person, manager, whole_roster=whole_roster).filter(
+        pk=pk
+    )
 
 
 def check_org_admin(person: Person) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from rapport.growth import selectors as growth_selectors
 from rapport.meetings import selectors as meeting_selectors
+from rapport.meetings import services as reporting
 from rapport.meetings.models import Series
 from rapport.meetings.scheduling import WEEKDAY_NAMES
 from rapport.notifications import selectors as notification_selectors
@@ -107,3 +108,33 @@ def test_these_views_render_page_objects_and_build_no_context_of_their_own(modul
     source = inspect.getsource(module)
     assert "render_page(" in source
     assert "render(request" not in source.replace("render_page(request", "")
+
+
+def _roster_counts_in_the_database(organisation_id: int) -> dict[str, int]:
+    people = Person.objects.filter(organisation_id=organisation_id)
+    active = people.filter(is_active=True)
+    return {
+        "people": active.count(),
+        "managers": active.filter(reports__is_active=True).distinct().count(),
+        "invited": sum(1 for person in active if not person.has_usable_password()),
+        "inactive": people.filter(is_active=False).count(),
+    }
+
+
+def test_the_people_page_counts_follow_invitations_and_deactivations(ada, ray, olga) -> None:
+    def counted() -> dict[str, int]:
+        return dataclasses.asdict(people_selectors.people_page(ada).counts)
+
+    assert counted() == _roster_counts_in_the_database(ada.organisation_id)
+    reporting.report_invite(
+        actor=ada, manager=ray, email="nina@acme.test", name="Nina New", level="junior"
+    )
+    reporting.report_deactivate(actor=ada, person=olga)
+    after = counted()
+    assert after == _roster_counts_in_the_database(ada.organisation_id)
+    assert after["invited"] >= 1 and after["inactive"] >= 1
+    shown = {person.pk: person for person in people_selectors.people_page(ada).roster}
+    assert shown[ray.pk].report_count == 1
+    page = people_selectors.people_page(ray)
+    assert {person.pk: person.report_count for person in page.roster}[ray.pk] == 1
+    assert all(person.report_count is None for person in page.roster if person.pk != ray.pk)

@@ -713,24 +713,53 @@ class PersonPage:
 def person_page(viewer: Person, subject: Person, *, whole_roster: bool | None = None) -> PersonPage:
     """The page of someone the viewer may read (fetched through access first; `whole_roster`
     is whether the viewer reads the whole organisation, when already known)."""
-    visible = access.people_visible_to(viewer, whole_roster=whole_roster)
+    whole = access.sees_whole_roster(viewer) if whole_roster is None else whole_roster
+    # Their manager, if the viewer reads them, and their reports the viewer reads: one query.
+    around = compiled.rows(
+        _around_person,
+        *access.roster_scope(viewer),
+        subject,
+        subject.manager_id,
+        whole_roster=whole,
+    )
     return PersonPage(
         subject=subject,
         is_self=subject.pk == viewer.pk,
         is_admin=viewer.is_org_admin,
-        manager_visible=bool(subject.manager_id) and visible.filter(pk=subject.manager_id).exists(),
-        reports=list(
-            visible.filter(manager=subject)
-            .order_by("-is_active", "name")
-            .values("pk", "name", "level", "is_active")
-        ),
-        series_list=list(
-            access.series_visible_to(viewer)
-            .filter(Q(report=subject) | Q(manager=subject))
-            .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
-        ),
+        manager_visible=any(row["pk"] == subject.manager_id for row in around),
+        reports=[
+            {key: row[key] for key in ("pk", "name", "level", "is_active")}
+            for row in around
+            if row["manager_id"] == subject.pk
+        ],
+        series_list=compiled.rows(_series_with, viewer, subject),
         has_password=subject.has_usable_password(),
         link_lifetime=link_lifetime(),
+    )
+
+
+def _around_person(
+    organisation: int,
+    person: int,
+    manager: int | None,
+    subject: Person,
+    subject_manager: int | None,
+    *,
+    whole_roster: bool,
+) -> QuerySet[Person]:
+    visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+    return (
+        visible.filter(Q(manager=subject) | Q(pk=subject_manager))
+        .order_by("-is_active", "name", "pk")
+        .values("pk", "name", "level", "is_active", "manager_id")
+    )
+
+
+def _series_with(viewer: Person, subject: Person) -> QuerySet[Series]:
+    return (
+        access.series_visible_to(viewer)
+        .filter(Q(report=subject) | Q(manager=subject))
+        .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
     )
 
 

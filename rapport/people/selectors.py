@@ -5,19 +5,18 @@ the audit trail in words."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import (
     Case,
+    CharField,
     Count,
-    Exists,
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -231,12 +230,43 @@ ROSTER_EXAMPLE = (
 ROSTER_ORDERS = ("team", "name")
 
 
+# A person's state on the roster: active, invited (active, yet to choose a password), or
+# deactivated.
+ACTIVE, INVITED, INACTIVE = "active", "invited", "inactive"
+
+
+@dataclass(slots=True)
+class RosterPerson:
+    """One person as the people page lists them; `report_count` as `PeoplePage` says."""
+
+    pk: int
+    name: str
+    email: str
+    level: str
+    manager_id: int | None
+    manager_name: str | None
+    timezone: str
+    remote: bool
+    is_org_admin: bool
+    state: str
+    report_count: int | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.state != INACTIVE
+
+    @property
+    def invited(self) -> bool:
+        return self.state == INVITED
+
+
 @dataclass(frozen=True)
 class Team:
     """The people who report to one manager (or to nobody), for the grouped roster."""
 
-    manager: Person | None
-    people: list[Person]
+    manager_id: int | None
+    manager_name: str | None
+    people: list[RosterPerson]
 
 
 @dataclass(frozen=True)
@@ -253,7 +283,7 @@ class PeoplePage:
     each person's `report_count` is set where the viewer sees all of their reports (None
     otherwise). `counts` are the whole roster's, whatever the page or the search."""
 
-    roster: list[Person]
+    roster: list[RosterPerson]
     teams: list[Team]
     order: str
     query: str
@@ -277,29 +307,43 @@ def people_page(
     """The people page; `order` is "team" (the org chart, top down) or "name"; `query`
     keeps the people whose name or email holds it; `page` counts from 1.
 
-    The roster's order is worked out on slim rows (ids, names, managers); only the
-    page's people are loaded whole, so the page costs the same at any size."""
+    The roster's order and its counts are worked out on slim rows of everyone the viewer
+    reads (ids, managers, states); only the page's people are loaded whole, so the page
+    costs the same at any size."""
     order = order if order in ROSTER_ORDERS else "team"
     query = query.strip()[:200]
-    visible = access.people_visible_to(viewer)
-    matching = visible
+    whole = access.sees_whole_roster(viewer)
+    scope = access.roster_scope(viewer)
+    everyone: list[Row] = compiled.rows(_roster_rows, *scope, whole_roster=whole)
+    rows = everyone
     if query:
-        matching = visible.filter(Q(name__icontains=query) | Q(email__icontains=query))
-    rows = list(
-        matching.order_by("-is_active", "name", "pk").values_list(
-            "pk", "manager_id", "manager__name"
+        matching = access.people_visible_from(*scope, whole_roster=whole).filter(
+            Q(name__icontains=query) | Q(email__icontains=query)
         )
-    )
+        found = set(matching.values_list("pk", flat=True))
+        rows = [row for row in everyone if row[0] in found]
     if order == "team":
         rows = [row for _, members in _team_order(rows) for row in members]
     pages = max(1, -(-len(rows) // PEOPLE_PER_PAGE))
     number = min(max(page_number(page), 1), pages)
-    shown = rows[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE]
-    loaded = visible.in_bulk([pk for pk, _, _ in shown])
-    roster = [loaded[pk] for pk, _, _ in shown]
-    counts = access.report_counts_for(viewer, roster)
-    for person in roster:
-        person.report_count = counts[person.pk]
+    on_page = rows[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE]
+    shown = [row[0] for row in on_page]
+    details = compiled.rows(_people_shown, *scope, shown, whole_roster=whole) if shown else []
+    by_pk = {person[0]: person for person in details}
+    # Everyone the viewer reads includes every report of those whose reports they may count.
+    reports = Counter(row[1] for row in everyone if row[3] != INACTIVE)
+    roster = [
+        RosterPerson(
+            *by_pk[pk],
+            state=state,
+            report_count=(
+                reports[pk] if access.counts_reports_of(viewer, pk, whole_roster=whole) else None
+            ),
+        )
+        for pk, _, _, state in on_page
+    ]
+    readable = {row[0] for row in everyone}
+    managers = {person.manager_id for person in roster} & readable
     return PeoplePage(
         roster=roster,
         teams=_teams(roster) if order == "team" else [],
@@ -308,19 +352,55 @@ def people_page(
         page=number,
         pages=pages,
         matches=len(rows),
-        visible_ids=_linkable(visible, roster),
-        counts=_counts(viewer, visible),
+        visible_ids=managers | set(shown),
+        counts=_counts(viewer, everyone, reports, whole_roster=whole),
         is_admin=viewer.is_org_admin,
         roster_example=ROSTER_EXAMPLE,
         link_lifetime=link_lifetime(),
     )
 
 
-def _linkable(visible: QuerySet[Person], roster: list[Person]) -> set[int]:
-    """The page's people and those of their managers the viewer may open."""
-    managers = {person.manager_id for person in roster} - {None}
-    shown = set(visible.filter(pk__in=managers).values_list("pk", flat=True)) if managers else set()
-    return shown | {person.pk for person in roster}
+# A person's id, their manager's id and name, and their state: what the roster's order and
+# counts are worked out from, for everyone the viewer reads. Read as they come (the state a
+# text, not two flags that would each be converted, row by row).
+Row = tuple[int, int | None, str | None, str]
+
+
+def _roster_rows(
+    organisation: int, person: int, manager: int | None, *, whole_roster: bool
+) -> QuerySet[Person]:
+    state = Case(
+        When(is_active=False, then=Value(INACTIVE)),
+        When(password__startswith=UNUSABLE_PASSWORD_PREFIX, then=Value(INVITED)),
+        default=Value(ACTIVE),
+        output_field=CharField(),
+    )
+    return (
+        access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+        .order_by("-is_active", "name", "pk")
+        .values_list("pk", "manager_id", "manager__name", state)
+    )
+
+
+def _people_shown(
+    organisation: int, person: int, manager: int | None, ids: list[int], *, whole_roster: bool
+) -> QuerySet[Person]:
+    visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+    return (
+        visible.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "name",
+            "email",
+            "level",
+            "manager_id",
+            "manager__name",
+            "timezone",
+            "remote",
+            "is_org_admin",
+        )
+    )
 
 
 def page_number(value: object) -> int:
@@ -329,9 +409,6 @@ def page_number(value: object) -> int:
         return int(str(value))
     except ValueError:
         return 1
-
-
-Row = tuple[int, int | None, str | None]  # a person's id, their manager's id and name
 
 
 def _team_order(rows: list[Row]) -> list[tuple[int | None, list[Row]]]:
@@ -359,31 +436,36 @@ def _team_order(rows: list[Row]) -> list[tuple[int | None, list[Row]]]:
     return teams
 
 
-def _teams(roster: list[Person]) -> list[Team]:
+def _teams(roster: list[RosterPerson]) -> list[Team]:
     """A page of the roster in team order, cut into its teams (a team a page break cuts
     shows its heading again on the next page)."""
     teams: list[Team] = []
     for person in roster:
-        if teams and teams[-1].people[0].manager_id == person.manager_id:
+        if teams and teams[-1].manager_id == person.manager_id:
             teams[-1].people.append(person)
         else:
-            teams.append(Team(manager=person.manager, people=[person]))
+            teams.append(Team(person.manager_id, person.manager_name, [person]))
     return teams
 
 
-def _counts(viewer: Person, visible: QuerySet[Person]) -> RosterCounts:
-    """The whole roster's counts, in one query."""
-    active = Q(is_active=True)
-    with_reports = Exists(Person.objects.filter(manager=OuterRef("pk"), is_active=True))
-    if not access.sees_whole_roster(viewer):
-        with_reports &= Q(pk=viewer.pk)  # the reports of others on the roster are not all seen
-    figures = visible.annotate(manages=with_reports).aggregate(
-        people=Count("pk", filter=active),
-        managers=Count("pk", filter=active & Q(manages=True)),
-        invited=Count("pk", filter=active & Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)),
-        inactive=Count("pk", filter=~active),
+def _counts(
+    viewer: Person, everyone: list[Row], reports: Counter[int | None], *, whole_roster: bool
+) -> RosterCounts:
+    """The whole roster's counts, from the rows of everyone the viewer reads (`reports`:
+    each manager's active reports among them)."""
+    states = {row[0]: row[3] for row in everyone}
+    tally = Counter(states.values())
+    return RosterCounts(
+        people=tally[ACTIVE] + tally[INVITED],
+        managers=sum(
+            1
+            for pk in reports
+            if states.get(pk, INACTIVE) != INACTIVE
+            and access.counts_reports_of(viewer, pk, whole_roster=whole_roster)
+        ),
+        invited=tally[INVITED],
+        inactive=tally[INACTIVE],
     )
-    return RosterCounts(**figures)
 
 
 def manager_choices(viewer: Person, *, person: Person | None = None) -> QuerySet[Person]:
@@ -403,10 +485,18 @@ def manager_choices(viewer: Person, *, person: Person | None = None) -> QuerySet
 def manager_suggestions(viewer: Person) -> list[tuple[str, str]]:
     """(email, name) of the active people who manage someone now: what the manager box
     suggests (anyone else of the roster may still be typed in)."""
-    managing = access.people_visible_to(viewer).filter(
+    whole = access.sees_whole_roster(viewer)
+    return compiled.rows(_managing, *access.roster_scope(viewer), whole_roster=whole)
+
+
+def _managing(
+    organisation: int, person: int, manager: int | None, *, whole_roster: bool
+) -> QuerySet[Person]:
+    visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+    managing = visible.filter(
         is_active=True, pk__in=Person.objects.filter(is_active=True).values("manager_id")
     )
-    return list(managing.order_by("name").values_list("email", "name"))
+    return managing.order_by("name").values_list("email", "name")
 
 
 def set_password_links(
