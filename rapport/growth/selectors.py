@@ -971,9 +971,29 @@ def _past_of(
         _meetings_of(viewer, series_id)
         .exclude(_ahead(next_from))
         .select_related("cancelled_by", "moved_to")
+        .only(*PAST_ROW_FIELDS)
         .annotate(topic_count=Count("topics"))
         .order_by("-scheduled_at")[first : first + PAST_COUNT]
     )
+
+
+# What a line of the series' history reads of a meeting and its related rows
+# (web/meeting/series.html): the notes and the other columns are left unread.
+PAST_ROW_FIELDS = (
+    "series_id",
+    "scheduled_at",
+    "duration_minutes",
+    "kind",
+    "status",
+    "held_minutes",
+    "mood",
+    "cancelled_by_id",
+    "cancel_reason",
+    "notice_hours",
+    "moved_to_id",
+    "cancelled_by__name",
+    "moved_to__scheduled_at",
+)
 
 
 def _open_items_in(viewer: Person, series_id: int) -> QuerySet[ActionItem]:
