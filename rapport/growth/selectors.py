@@ -972,9 +972,22 @@ def _past_of(
         .exclude(_ahead(next_from))
         .select_related("cancelled_by", "moved_to")
         .only(*PAST_ROW_FIELDS)
-        .annotate(topic_count=Count("topics"))
+        .annotate(topic_count=_topic_count())
         .order_by("-scheduled_at")[first : first + PAST_COUNT]
     )
+
+
+def _topic_count() -> Coalesce:
+    """How many topics a meeting (the outer query's) has: a subquery on its own topics, not
+    a join of every meeting's topics grouped afterwards."""
+    counted = (
+        Topic.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 # What a line of the series' history reads of a meeting and its related rows
@@ -996,11 +1009,19 @@ PAST_ROW_FIELDS = (
 )
 
 
+# What a line of the series' open items reads of an item (web/partials/action_item.html),
+# its series already read.
+OPEN_ITEM_FIELDS = tuple(
+    name for name in meeting_selectors.ITEM_ROW_FIELDS if not name.startswith("series__")
+)
+
+
 def _open_items_in(viewer: Person, series_id: int) -> QuerySet[ActionItem]:
     return (
         access.action_items_visible_to(viewer)
         .select_related(None)
         .select_related("owner", "meeting")
+        .only(*OPEN_ITEM_FIELDS)
         .filter(series_id=series_id, status=ActionItem.Status.OPEN)
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
