@@ -391,10 +391,16 @@ def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> lis
     ]
 
 
+# What an overview reads of its next meeting (its line, its preparation, its days away):
+# the notes and the timestamps of a running or called-off meeting are left unread.
+NEXT_MEETING_FIELDS = ("series_id", "scheduled_at", "duration_minutes", "kind", "status")
+
+
 def _next_meetings(viewer: Person, meeting_ids: list[int]) -> QuerySet[Meeting]:
     return (
         access.meetings_visible_to(viewer)
         .select_related(None)
+        .only(*NEXT_MEETING_FIELDS)
         .filter(pk__in=meeting_ids)
         .annotate(
             report_topics=topics_by("series__report_id"),
