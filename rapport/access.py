@@ -442,6 +442,11 @@ def feedback_of(person: Person, series: Series) -> QuerySet[Feedback]:
     return _of_series(Feedback.objects.all(), person, series)
 
 
+def feedback_in(series_id: int) -> QuerySet[Feedback]:
+    """`feedback_of` the 1:1 `series_id` for one of its two people, no related row."""
+    return Feedback.objects.filter(series_id=series_id)
+
+
 def feedback_for(person: Person, feedback_id: object) -> Feedback:
     """One feedback record the person may see, else 404."""
     return _one(feedback_visible_to(person), feedback_id)
@@ -486,6 +491,20 @@ def career_series_of(person: Person, ic: Person) -> Series | None:
     )
 
 
+# How far a person reads the IC's career records through one 1:1.
+CAREER_OF_IC = "ic"  # all of the IC's: the IC themself and their current manager
+CAREER_OF_SERIES = "series"  # a previous manager: what was recorded while they managed
+
+
+def career_reach(person: Person, series: Series) -> str:
+    """CAREER_OF_IC, CAREER_OF_SERIES, or "" for someone who reads nothing of this 1:1."""
+    if not takes_part_in(person, series):
+        return ""
+    if series.report_id == person.pk or series.is_open:
+        return CAREER_OF_IC
+    return CAREER_OF_SERIES
+
+
 def _career_records(person: Person, series: Series | None) -> Q:
     if series is None:  # every career page the person reads, at once (their export)
         return (
@@ -493,11 +512,15 @@ def _career_records(person: Person, series: Series | None) -> Q:
             | Q(person_id__in=_current_reports_of(person))
             | Q(series__manager=person)
         )
-    if not takes_part_in(person, series):
-        return Q(pk__in=[])
-    if series.report_id == person.pk or series.is_open:
-        return Q(person_id=series.report_id)
-    return Q(series_id=series.pk)  # a previous manager: what was recorded while they managed
+    return _career_records_in(series.report_id, series.pk, reach=career_reach(person, series))
+
+
+def _career_records_in(report_id: int, series_id: int, *, reach: str) -> Q:
+    if reach == CAREER_OF_IC:
+        return Q(person_id=report_id)
+    if reach == CAREER_OF_SERIES:
+        return Q(series_id=series_id)
+    return Q(pk__in=[])
 
 
 def aspirations_visible_to(
@@ -510,9 +533,22 @@ def aspirations_visible_to(
     )
 
 
+def aspirations_in(report_id: int, series_id: int, *, reach: str) -> QuerySet[AspirationVersion]:
+    """`aspirations_visible_to` a person of `career_reach` `reach` in the 1:1 `series_id`
+    of the IC `report_id`: its ids as values, for a query compiled once."""
+    records = _career_records_in(report_id, series_id, reach=reach)
+    return AspirationVersion.objects.filter(records).select_related("recorded_by")
+
+
 def ladder_views_visible_to(person: Person, series: Series | None = None) -> QuerySet[LadderView]:
     """The manager's ladder views of the series' IC that the person may read."""
     return LadderView.objects.filter(_career_records(person, series)).select_related("recorded_by")
+
+
+def ladder_views_in(report_id: int, series_id: int, *, reach: str) -> QuerySet[LadderView]:
+    """`ladder_views_visible_to` as `aspirations_in` reads aspirations."""
+    records = _career_records_in(report_id, series_id, reach=reach)
+    return LadderView.objects.filter(records).select_related("recorded_by")
 
 
 def self_assessments_visible_to(
@@ -520,6 +556,11 @@ def self_assessments_visible_to(
 ) -> QuerySet[SelfAssessment]:
     """Self-assessments of the series' IC that the person may read."""
     return SelfAssessment.objects.filter(_career_records(person, series))
+
+
+def self_assessments_in(report_id: int, series_id: int, *, reach: str) -> QuerySet[SelfAssessment]:
+    """`self_assessments_visible_to` as `aspirations_in` reads aspirations."""
+    return SelfAssessment.objects.filter(_career_records_in(report_id, series_id, reach=reach))
 
 
 def career_check_change(person: Person, series: Series) -> None:
@@ -577,9 +618,15 @@ def goals_of(person: Person, series: Series) -> QuerySet[Goal]:
     person may still see."""
     if not takes_part_in(person, series):
         return Goal.objects.none()
-    if series.is_open:
-        return Goal.objects.filter(owner_id=series.report_id)
-    return goals_visible_to(person).select_related(None).filter(series=series)
+    return goals_in(person, series.report_id, series.pk, is_open=series.is_open)
+
+
+def goals_in(person: Person, report_id: int, series_id: int, *, is_open: bool) -> QuerySet[Goal]:
+    """`goals_of` the 1:1 `series_id` of the IC `report_id`, open or not, for one of its
+    two people: its values as values, for a query compiled once."""
+    if is_open:
+        return Goal.objects.filter(owner_id=report_id)
+    return goals_visible_to(person).select_related(None).filter(series_id=series_id)
 
 
 def goal_for(person: Person, goal_id: object) -> Goal:
@@ -629,8 +676,14 @@ def development_plans_visible_to(person: Person) -> QuerySet[DevelopmentPlan]:
 
 def development_plan_of(person: Person, series: Series) -> DevelopmentPlan | None:
     """The plan of one 1:1 the person takes part in (None otherwise), with who changed it last."""
-    found = _of_series(DevelopmentPlan.objects.select_related("updated_by"), person, series)
-    return next(iter(found), None)  # a 1:1 has one plan at most
+    if not takes_part_in(person, series):
+        return None
+    return compiled.first(development_plan_in, series.pk)  # a 1:1 has one plan at most
+
+
+def development_plan_in(series_id: int) -> QuerySet[DevelopmentPlan]:
+    """The plan of the 1:1 `series_id`, for one of its two people."""
+    return DevelopmentPlan.objects.filter(series_id=series_id).select_related("updated_by")
 
 
 def plan_changes_visible_to(person: Person) -> QuerySet[PlanChange]:
@@ -683,11 +736,21 @@ def peer_summaries_of(person: Person, series: Series) -> QuerySet[PeerSummary]:
     return _of_series(PeerSummary.objects.all(), person, series)
 
 
+def peer_summaries_in(series_id: int) -> QuerySet[PeerSummary]:
+    """`peer_summaries_of` the 1:1 `series_id` for one of its two people."""
+    return PeerSummary.objects.filter(series_id=series_id)
+
+
 def peer_colleagues_for(person: Person, series: Series) -> QuerySet[Person]:
     """Whom a manager may ask about their report: active people of the same organisation."""
+    return peer_colleagues_in(series.organisation_id, series.manager_id, series.report_id)
+
+
+def peer_colleagues_in(organisation_id: int, manager_id: int, report_id: int) -> QuerySet[Person]:
+    """`peer_colleagues_for` a 1:1 given by its ids: values, for a query compiled once."""
     return (
-        Person.objects.filter(organisation_id=series.organisation_id, is_active=True)
-        .exclude(pk__in=[series.manager_id, series.report_id])
+        Person.objects.filter(organisation_id=organisation_id, is_active=True)
+        .exclude(pk__in=[manager_id, report_id])
         .order_by("name", "pk")
     )
 

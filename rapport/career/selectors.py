@@ -10,7 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapport import access
+from django.db.models import QuerySet
+
+from rapport import access, compiled
 from rapport.career.models import AspirationVersion, LadderDocument, LadderView, SelfAssessment
 from rapport.errors import Refused
 from rapport.framework.aspirations import ASPIRATION_CATEGORIES
@@ -52,8 +54,11 @@ def active_person_by_email(email: str) -> Person:
 def ladder_for(organisation: Organisation | int) -> Ladder:
     """The organisation's ladder: its own, or Rapport's default."""
     organisation_id = organisation if isinstance(organisation, int) else organisation.pk
-    stored = LadderDocument.objects.filter(organisation_id=organisation_id).first()
-    return _ladder_of(stored)
+    return _ladder_of(compiled.first(_ladder_document, organisation_id))
+
+
+def _ladder_document(organisation_id: int) -> QuerySet[LadderDocument]:
+    return LadderDocument.objects.filter(organisation_id=organisation_id).order_by("pk")[:1]
 
 
 def _ladder_of(stored: LadderDocument | None) -> Ladder:
@@ -216,7 +221,7 @@ class CareerPage:
 def career_page(viewer: Person, series: Series, *, since: dt.date | None = None) -> CareerPage:
     """Everything the career page shows one viewer of one 1:1, in a constant number of queries."""
     ladder = ladder_for(series.organisation_id)
-    versions = list(access.aspirations_visible_to(viewer, series).order_by("recorded_at", "pk"))
+    versions = _career_rows(_aspiration_history, viewer, series)
     level = level_or_default(series.report.level)
     following = next_level(level)
     aspirations = _aspiration_categories(versions, since, viewer)
@@ -277,12 +282,8 @@ def _aspiration_categories(
 
 
 def _area_rows(viewer: Person, series: Series, ladder: Ladder, level: str) -> tuple[AreaRow, ...]:
-    views = _newest_first_by_area(
-        access.ladder_views_visible_to(viewer, series).order_by("recorded_at", "pk")
-    )
-    assessments = _newest_first_by_area(
-        access.self_assessments_visible_to(viewer, series).order_by("written_at", "pk")
-    )
+    views = _newest_first_by_area(_career_rows(_ladder_view_history, viewer, series))
+    assessments = _newest_first_by_area(_career_rows(_self_assessment_history, viewer, series))
     rows = [
         AreaRow(
             area=area,
@@ -305,6 +306,25 @@ def _area_rows(viewer: Person, series: Series, ladder: Ladder, level: str) -> tu
             )
         )
     return tuple(rows)
+
+
+def _career_rows(build, viewer: Person, series: Series) -> list:
+    """The career records `build` reads of the 1:1 as the viewer may (oldest first), from a
+    query compiled once per reach; none for someone who reads nothing of it."""
+    reach = access.career_reach(viewer, series)
+    return compiled.rows(build, series.report_id, series.pk, reach=reach) if reach else []
+
+
+def _aspiration_history(report: int, series: int, *, reach: str) -> QuerySet[AspirationVersion]:
+    return access.aspirations_in(report, series, reach=reach).order_by("recorded_at", "pk")
+
+
+def _ladder_view_history(report: int, series: int, *, reach: str) -> QuerySet[LadderView]:
+    return access.ladder_views_in(report, series, reach=reach).order_by("recorded_at", "pk")
+
+
+def _self_assessment_history(report: int, series: int, *, reach: str) -> QuerySet[SelfAssessment]:
+    return access.self_assessments_in(report, series, reach=reach).order_by("written_at", "pk")
 
 
 def _newest_first_by_area(records: Iterable) -> dict[str, tuple]:

@@ -1317,29 +1317,23 @@ def _goal_views(
     goal); without `linked`, their action items are left unread (and their change log,
     unless it puts a goal back as a previous manager saw it): 2 queries."""
     cutoff = _cutoff(viewer, series)
-    found = list(access.goals_of(viewer, series).order_by("-created_at", "-pk"))
+    found = (
+        compiled.rows(
+            _goals_newest_first, viewer, series.report_id, series.pk, is_open=series.is_open
+        )
+        if access.takes_part_in(viewer, series)
+        else []
+    )
     if not found:  # nothing to read progress, changes or items of
         return []
-    progress = access.goal_progress_visible_to(viewer).select_related("written_by")
-    if cutoff is not None:
-        progress = progress.filter(written_at__lt=cutoff)
-    prefetches = [
-        Prefetch("progress", queryset=progress.order_by("written_at", "pk"), to_attr="_progress")
-    ]
+    # The progress and change log of the goals found, by the same query's values.
+    of = (viewer, series.report_id, series.pk, cutoff)
+    _read_into(found, "_progress", compiled.rows(_progress_of, *of, is_open=series.is_open))
     if linked or cutoff is not None:
-        changes = access.goal_changes_visible_to(viewer).select_related("changed_by")
-        prefetches.append(
-            Prefetch("changes", queryset=changes.order_by("changed_at", "pk"), to_attr="_changes")
-        )
+        _read_into(found, "_changes", compiled.rows(_changes_of, *of, is_open=series.is_open))
     if linked:
-        prefetches.append(
-            Prefetch(
-                "action_items",
-                queryset=ActionItem.objects.select_related("owner").order_by("pk"),
-                to_attr="_items",
-            )
-        )
-    prefetch_related_objects(found, *prefetches)
+        items = ActionItem.objects.select_related("owner").order_by("pk")
+        prefetch_related_objects(found, Prefetch("action_items", queryset=items, to_attr="_items"))
     views = []
     for goal in found:
         if not linked:
@@ -1356,6 +1350,43 @@ def _goal_views(
         )
         views.append(GoalView(goal, goal._progress, goal._changes, goal._items, stale))
     return views
+
+
+def _goals_newest_first(
+    viewer: Person, report: int, series: int, *, is_open: bool
+) -> QuerySet[Goal]:
+    return access.goals_in(viewer, report, series, is_open=is_open).order_by("-created_at", "-pk")
+
+
+def _read_into(goals: list[Goal], attribute: str, rows: list[Any]) -> None:
+    """Each goal's rows (in their order) as its `attribute`, each row knowing its goal."""
+    by_goal: dict[int, list[Any]] = {goal.pk: [] for goal in goals}
+    for row in rows:
+        by_goal[row.goal_id].append(row)
+    for goal in goals:
+        for row in by_goal[goal.pk]:
+            row.goal = goal
+        setattr(goal, attribute, by_goal[goal.pk])
+
+
+def _progress_of(
+    viewer: Person, report: int, series: int, cutoff: dt.datetime | None, *, is_open: bool
+) -> QuerySet[GoalProgress]:
+    """The progress updates of `_goals_newest_first`'s goals (before the cutoff, if any)."""
+    goals = access.goals_in(viewer, report, series, is_open=is_open).values("pk")
+    progress = access.goal_progress_visible_to(viewer).filter(goal__in=goals)
+    if cutoff is not None:
+        progress = progress.filter(written_at__lt=cutoff)
+    return progress.select_related("written_by").order_by("written_at", "pk")
+
+
+def _changes_of(
+    viewer: Person, report: int, series: int, cutoff: dt.datetime | None, *, is_open: bool
+) -> QuerySet[GoalChange]:
+    """The change log of `_goals_newest_first`'s goals (all of it: `_as_it_was` cuts it)."""
+    goals = access.goals_in(viewer, report, series, is_open=is_open).values("pk")
+    changes = access.goal_changes_visible_to(viewer).filter(goal__in=goals)
+    return changes.select_related("changed_by").order_by("changed_at", "pk")
 
 
 AS_OF_FIELDS = ("title", "why", "area", "criterion", "status")
@@ -1543,22 +1574,12 @@ def feedback_log(
     if period not in dict(FEEDBACK_PERIODS):
         raise Refused("Unknown period.")
     now = now or timezone.now()
-    records = (
-        access.feedback_of(viewer, series)
-        .select_related("given_by", "given_to", "meeting")
-        .only(*FEEDBACK_ROW_FIELDS)
+    since = now - dt.timedelta(days=int(period)) if period else None
+    rows = (
+        compiled.rows(_feedback_rows, series.pk, since, kind=kind, state=state)
+        if access.takes_part_in(viewer, series)
+        else []
     )
-    if kind:
-        records = records.filter(kind=kind)
-    if period:
-        records = records.filter(created_at__gte=now - dt.timedelta(days=int(period)))
-    if state == "waiting":
-        records = records.filter(acknowledged_at__isnull=True)
-    elif state == "acknowledged":
-        records = records.filter(acknowledged_at__isnull=False, acted_on_at__isnull=True)
-    elif state == "acted_on":
-        records = records.filter(acted_on_at__isnull=False)
-    rows = list(records.order_by("-created_at", "-pk"))
     return FeedbackLog(
         series=series,
         records=rows,
@@ -1569,10 +1590,38 @@ def feedback_log(
     )
 
 
+def _feedback_rows(
+    series: int, since: dt.datetime | None, *, kind: str, state: str
+) -> QuerySet[Feedback]:
+    """The feedback log's records of the 1:1, of a kind, in a state, since a time (if given)."""
+    records = (
+        access.feedback_in(series)
+        .select_related("given_by", "given_to", "meeting")
+        .only(*FEEDBACK_ROW_FIELDS)
+    )
+    if kind:
+        records = records.filter(kind=kind)
+    if since is not None:
+        records = records.filter(created_at__gte=since)
+    if state == "waiting":
+        records = records.filter(acknowledged_at__isnull=True)
+    elif state == "acknowledged":
+        records = records.filter(acknowledged_at__isnull=False, acted_on_at__isnull=True)
+    elif state == "acted_on":
+        records = records.filter(acted_on_at__isnull=False)
+    return records.order_by("-created_at", "-pk")
+
+
 def feedback_counts(viewer: Person, series: Series) -> FeedbackCounts:
     """The counts and rates of the whole feedback log of the 1:1 (1 query, no record read)."""
-    marks = access.feedback_of(viewer, series).values_list("kind", "acknowledged_at", "acted_on_at")
-    return FeedbackCounts(**_feedback_counts(list(marks)))
+    marks = (
+        compiled.rows(_feedback_marks, series.pk) if access.takes_part_in(viewer, series) else []
+    )
+    return FeedbackCounts(**_feedback_counts(marks))
+
+
+def _feedback_marks(series: int) -> QuerySet:
+    return access.feedback_in(series).values_list("kind", "acknowledged_at", "acted_on_at")
 
 
 # Peer feedback --------------------------------------------------------------------------
@@ -1660,30 +1709,22 @@ def peer_page(
     picked = frozenset(list(picked)[:PEER_COLLEAGUES_SHOWN])
     number = pages = 1
     if is_manager:
-        mine = (
-            access.peer_requests_visible_to(viewer)
-            .filter(series=series, requested_by=viewer)
-            .select_related(None)
-            .select_related("colleague")
-        )
-        waiting = Q(status=PeerRequest.Status.PENDING, expires_on__gte=today)
-        open_requests = list(mine.filter(waiting))
-        closed = mine.exclude(waiting)
-        counts = closed.aggregate(
-            answered=Count("pk", filter=Q(status=PeerRequest.Status.ANSWERED)),
-            declined=Count("pk", filter=Q(status=PeerRequest.Status.DECLINED)),
-            expired=Count("pk", filter=Q(status=PeerRequest.Status.PENDING)),
-        )
+        open_requests = compiled.rows(_open_requests, viewer, series.pk, today)
+        closed_counts = dict(compiled.rows(_closed_counts, viewer, series.pk, today))
+        counts = {
+            "answered": closed_counts.get(PeerRequest.Status.ANSWERED, 0),
+            "declined": closed_counts.get(PeerRequest.Status.DECLINED, 0),
+            "expired": closed_counts.get(PeerRequest.Status.PENDING, 0),
+        }
         number, pages = _pages_of(sum(counts.values()), page)
         first = (number - 1) * PEER_HISTORY_COUNT
         if counts["answered"] or counts["declined"] or counts["expired"]:
-            closed_requests = list(closed[first : first + PEER_HISTORY_COUNT])
+            closed_requests = compiled.rows(
+                _closed_requests, viewer, series.pk, today, first=first, count=PEER_HISTORY_COUNT
+            )
         answered = [r.pk for r in closed_requests if r.status == PeerRequest.Status.ANSWERED]
         if answered:
-            answers = {
-                a.request_id: a
-                for a in access.peer_answers_visible_to(viewer).filter(request__in=answered)
-            }
+            answers = {a.request_id: a for a in compiled.rows(_answers_to, viewer, answered)}
         if series.is_open:
             colleagues, others, total = _peer_colleagues(viewer, series, find, picked)
     summary, earlier, earlier_total, earlier_page, earlier_pages = _peer_summaries(
@@ -1713,18 +1754,49 @@ def peer_page(
     )
 
 
+def _my_requests(viewer: Person, series: int) -> QuerySet[PeerRequest]:
+    """The viewer's requests about the report of the 1:1 `series`, with whom they asked."""
+    return (
+        access.peer_requests_visible_to(viewer)
+        .filter(series_id=series, requested_by=viewer)
+        .select_related(None)
+        .select_related("colleague")
+    )
+
+
+def _waiting(today: dt.date) -> Q:
+    return Q(status=PeerRequest.Status.PENDING, expires_on__gte=today)
+
+
+def _open_requests(viewer: Person, series: int, today: dt.date) -> QuerySet[PeerRequest]:
+    return _my_requests(viewer, series).filter(_waiting(today))
+
+
+def _closed_counts(viewer: Person, series: int, today: dt.date) -> QuerySet:
+    """(status, how many) of the closed requests: a pending one has expired."""
+    closed = _my_requests(viewer, series).exclude(_waiting(today)).select_related(None)
+    return closed.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+
+
+def _closed_requests(
+    viewer: Person, series: int, today: dt.date, *, first: int, count: int
+) -> QuerySet[PeerRequest]:
+    closed = _my_requests(viewer, series).exclude(_waiting(today))
+    return closed[first : first + count]
+
+
+def _answers_to(viewer: Person, requests: list[int]) -> QuerySet[PeerAnswer]:
+    return access.peer_answers_visible_to(viewer).filter(request__in=requests)
+
+
 def _peer_summaries(
     viewer: Person, series: Series, page: object
 ) -> tuple[PeerSummary | None, list[PeerSummary], int, int, int]:
     """The latest summary, the page `page` of the earlier ones, how many earlier ones there
     are, the page and the number of pages (1 query; 2 past the first page)."""
-    summaries = (
-        access.peer_summaries_of(viewer, series)
-        .select_related("written_by")
-        .annotate(written=Window(Count("pk")))
-        .order_by("-written_at", "-pk")
-    )
-    newest = list(summaries[: 1 + PEER_HISTORY_COUNT])
+    if not access.takes_part_in(viewer, series):
+        return None, [], 0, 1, 1
+    newest = compiled.rows(_summaries, series.pk, first=0, count=1 + PEER_HISTORY_COUNT)
     if not newest:
         return None, [], 0, 1, 1
     earlier_total = newest[0].written - 1
@@ -1732,8 +1804,19 @@ def _peer_summaries(
     earlier = newest[1:]
     if number > 1:
         first = 1 + (number - 1) * PEER_HISTORY_COUNT
-        earlier = list(summaries[first : first + PEER_HISTORY_COUNT])
+        earlier = compiled.rows(_summaries, series.pk, first=first, count=PEER_HISTORY_COUNT)
     return newest[0], earlier, earlier_total, number, pages
+
+
+def _summaries(series: int, *, first: int, count: int) -> QuerySet[PeerSummary]:
+    """The 1:1's summaries from its `first`, newest first, each with how many there are."""
+    summaries = (
+        access.peer_summaries_in(series)
+        .select_related("written_by")
+        .annotate(written=Window(Count("pk")))
+        .order_by("-written_at", "-pk")
+    )
+    return summaries[first : first + count]
 
 
 def _peer_colleagues(
@@ -1742,19 +1825,41 @@ def _peer_colleagues(
     """The first PEER_COLLEAGUES_SHOWN colleagues the manager may ask whose name contains
     `find`, the report's team-mates first; those of `picked` they leave out, by name; and
     how many match `find` (1 query, 2 when more match than are shown, 1 more with picks)."""
-    colleagues = access.peer_colleagues_for(viewer, series)
-    chosen = list(colleagues.filter(pk__in=picked).values("pk", "name")) if picked else []
-    if find:
-        colleagues = colleagues.filter(name__icontains=find)
-    team_first = Case(When(manager_id=series.manager_id, then=0), default=1)
-    found = list(
-        colleagues.order_by(team_first, "name", "pk").values("pk", "name")[:PEER_COLLEAGUES_SHOWN]
-    )
+    ids = (series.organisation_id, series.manager_id, series.report_id)
+    chosen = compiled.rows(_picked_colleagues, *ids, sorted(picked)) if picked else []
+    found = compiled.rows(_colleagues_shown, *ids, find or None, limit=PEER_COLLEAGUES_SHOWN)
     # Counting apart is cheaper than counting each row's window while sorting them all.
-    total = colleagues.count() if len(found) == PEER_COLLEAGUES_SHOWN else len(found)
+    if len(found) == PEER_COLLEAGUES_SHOWN:
+        total = sum(compiled.rows(_colleague_count, *ids, find or None))
+    else:
+        total = len(found)
     shown = {c["pk"] for c in found}
     others = [c for c in chosen if c["pk"] not in shown]
     return found, others, total
+
+
+def _colleagues(organisation: int, manager: int, report: int, find: str | None) -> QuerySet:
+    colleagues = access.peer_colleagues_in(organisation, manager, report)
+    # The text as a value of the SQL (escaped there), not a pattern worked out from it.
+    return colleagues.filter(name__icontains=Value(find)) if find is not None else colleagues
+
+
+def _picked_colleagues(organisation: int, manager: int, report: int, picked: list[int]) -> QuerySet:
+    colleagues = access.peer_colleagues_in(organisation, manager, report)
+    return colleagues.filter(pk__in=picked).values("pk", "name")
+
+
+def _colleagues_shown(
+    organisation: int, manager: int, report: int, find: str | None, *, limit: int
+) -> QuerySet:
+    team_first = Case(When(manager_id=manager, then=0), default=1)
+    colleagues = _colleagues(organisation, manager, report, find).order_by(team_first, "name", "pk")
+    return colleagues.values("pk", "name")[:limit]
+
+
+def _colleague_count(organisation: int, manager: int, report: int, find: str | None) -> QuerySet:
+    colleagues = _colleagues(organisation, manager, report, find).order_by()
+    return colleagues.values("organisation_id").annotate(n=Count("pk")).values_list("n", flat=True)
 
 
 def pending_peer_requests_for(
