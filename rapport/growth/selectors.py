@@ -971,9 +971,49 @@ def _past_of(
         _meetings_of(viewer, series_id)
         .exclude(_ahead(next_from))
         .select_related("cancelled_by", "moved_to")
-        .annotate(topic_count=Count("topics"))
+        .only(*PAST_ROW_FIELDS)
+        .annotate(topic_count=_topic_count())
         .order_by("-scheduled_at")[first : first + PAST_COUNT]
     )
+
+
+def _topic_count() -> Coalesce:
+    """How many topics a meeting (the outer query's) has: a subquery on its own topics, not
+    a join of every meeting's topics grouped afterwards."""
+    counted = (
+        Topic.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+# What a line of the series' history reads of a meeting and its related rows
+# (web/meeting/series.html): the notes and the other columns are left unread.
+PAST_ROW_FIELDS = (
+    "series_id",
+    "scheduled_at",
+    "duration_minutes",
+    "kind",
+    "status",
+    "held_minutes",
+    "mood",
+    "cancelled_by_id",
+    "cancel_reason",
+    "notice_hours",
+    "moved_to_id",
+    "cancelled_by__name",
+    "moved_to__scheduled_at",
+)
+
+
+# What a line of the series' open items reads of an item (web/partials/action_item.html),
+# its series already read.
+OPEN_ITEM_FIELDS = tuple(
+    name for name in meeting_selectors.ITEM_ROW_FIELDS if not name.startswith("series__")
+)
 
 
 def _open_items_in(viewer: Person, series_id: int) -> QuerySet[ActionItem]:
@@ -981,6 +1021,7 @@ def _open_items_in(viewer: Person, series_id: int) -> QuerySet[ActionItem]:
         access.action_items_visible_to(viewer)
         .select_related(None)
         .select_related("owner", "meeting")
+        .only(*OPEN_ITEM_FIELDS)
         .filter(series_id=series_id, status=ActionItem.Status.OPEN)
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )

@@ -391,10 +391,16 @@ def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> lis
     ]
 
 
+# What an overview reads of its next meeting (its line, its preparation, its days away):
+# the notes and the timestamps of a running or called-off meeting are left unread.
+NEXT_MEETING_FIELDS = ("series_id", "scheduled_at", "duration_minutes", "kind", "status")
+
+
 def _next_meetings(viewer: Person, meeting_ids: list[int]) -> QuerySet[Meeting]:
     return (
         access.meetings_visible_to(viewer)
         .select_related(None)
+        .only(*NEXT_MEETING_FIELDS)
         .filter(pk__in=meeting_ids)
         .annotate(
             report_topics=topics_by("series__report_id"),
@@ -635,40 +641,74 @@ def action_items_page(
     """The action items page; `show` is "all" or "mine" (the viewer's own)."""
     today = timezone.localdate()
     cutoff = today - FOLD_OVERDUE_AFTER
-    items = access.action_items_visible_to(viewer).filter(
-        status=ActionItem.Status.OPEN, series__ended_on__isnull=True
-    )
-    if show == "mine":
-        items = items.filter(owner=viewer)
-    old = Q(due_on__lt=cutoff)
-    shown = items.filter(old) if older else items.exclude(old)
-    figures = items.aggregate(
-        folded=Count("pk", filter=old),
-        overdue=Count("pk", filter=Q(due_on__lt=today) & (old if older else ~old)),
-        shown=Count("pk", filter=old if older else ~old),
-    )
-    pages = max(1, -(-figures["shown"] // ITEMS_PER_PAGE))
+    mine = show == "mine"
+    folded = overdue = shown = 0
+    for series_folded, series_overdue, series_shown in compiled.rows(
+        _item_counts, viewer, today, cutoff, mine=mine, older=older
+    ):
+        folded += series_folded
+        overdue += series_overdue
+        shown += series_shown
+    pages = max(1, -(-shown // ITEMS_PER_PAGE))
     number = min(max(page_number(page), 1), pages)
-    first = (number - 1) * ITEMS_PER_PAGE
-    # Overdue items have the earliest due dates, so due date order puts them first.
-    rows = list(
-        shown.only(*ITEM_ROW_FIELDS).order_by(F("due_on").asc(nulls_last=True), "pk")[
-            first : first + ITEMS_PER_PAGE
-        ]
+    rows = compiled.rows(
+        _item_rows, viewer, cutoff, mine=mine, older=older, first=(number - 1) * ITEMS_PER_PAGE
     )
     return ActionItemsPage(
         show=show,
         older=older,
         overdue=[item for item in rows if item.is_overdue(today)],
         upcoming=[item for item in rows if not item.is_overdue(today)],
-        overdue_total=figures["overdue"],
-        upcoming_total=figures["shown"] - figures["overdue"],
-        folded=0 if older else figures["folded"],
+        overdue_total=overdue,
+        upcoming_total=shown - overdue,
+        folded=0 if older else folded,
         page=number,
         pages=pages,
         fold_weeks=FOLD_OVERDUE_AFTER.days // 7,
         today=today,
     )
+
+
+def _open_items_listed(viewer: Person, *, mine: bool) -> QuerySet[ActionItem]:
+    """The open items of the viewer's open 1:1s the action items page lists (the viewer's
+    own only when `mine`)."""
+    items = access.action_items_visible_to(viewer).filter(
+        status=ActionItem.Status.OPEN, series__ended_on__isnull=True
+    )
+    return items.filter(owner=viewer) if mine else items
+
+
+def _item_counts(
+    viewer: Person, today: dt.date, cutoff: dt.date, *, mine: bool, older: bool
+) -> QuerySet:
+    """Per series: the items folded away, the overdue and the listed ones (the folded or
+    the others, as `older`)."""
+    old = Q(due_on__lt=cutoff)
+    listed = old if older else ~old
+    return (
+        _open_items_listed(viewer, mine=mine)
+        .select_related(None)
+        .order_by()
+        .values("series")
+        .annotate(
+            folded=Count("pk", filter=old),
+            overdue=Count("pk", filter=Q(due_on__lt=today) & listed),
+            shown=Count("pk", filter=listed),
+        )
+        .values_list("folded", "overdue", "shown")
+    )
+
+
+def _item_rows(
+    viewer: Person, cutoff: dt.date, *, mine: bool, older: bool, first: int
+) -> QuerySet[ActionItem]:
+    """One page of the listed items, in due date order (the overdue ones come first)."""
+    items = _open_items_listed(viewer, mine=mine)
+    old = Q(due_on__lt=cutoff)
+    shown = items.filter(old) if older else items.exclude(old)
+    return shown.only(*ITEM_ROW_FIELDS).order_by(F("due_on").asc(nulls_last=True), "pk")[
+        first : first + ITEMS_PER_PAGE
+    ]
 
 
 # The viewer's side of a 1:1 -------------------------------------------------------

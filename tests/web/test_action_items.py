@@ -327,3 +327,25 @@ def test_a_long_list_of_items_is_shown_thirty_at_a_time(client_for, mia, ray) ->
     second = listing(client, page="2")
     assert "Task 30" in second and "Task 34" in second and "Task 00" not in second
     assert listing(client, page="nine").count("Task ") == listing(client).count("Task ")
+
+
+def test_the_counts_add_up_the_items_of_every_1_1(client_for, mia, ray, rita) -> None:
+    with_ray, with_rita = next_meeting_of(ray), next_meeting_of(rita)
+    for meeting, owner, text, due in (
+        (with_ray, ray, "Ray late", days(-2)),
+        (with_rita, mia, "Rita late", days(-5)),
+        (with_ray, mia, "Ray soon", days(4)),
+        (with_rita, rita, "Rita undated", None),
+        (with_ray, ray, "Ray forgotten", days(-40)),
+        (with_rita, mia, "Rita forgotten", days(-50)),
+    ):
+        services.action_item_add(actor=mia, meeting=meeting, text=text, owner=owner, due_on=due)
+    client = client_for(mia)
+    page = listing(client)
+    assert '<span class="pill bad">2</span>' in page and '<span class="pill">2</span>' in page
+    assert "2 items have been overdue for more than 4 weeks and are folded away." in page
+    older = listing(client, older="1")
+    assert '<span class="pill bad">2</span>' in older and "folded away" not in older
+    mine = listing(client, show="mine")
+    assert '<span class="pill bad">1</span>' in mine and '<span class="pill">1</span>' in mine
+    assert "1 item has been overdue for more than 4 weeks and is folded away." in mine
