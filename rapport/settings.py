@@ -192,6 +192,9 @@ def database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Each worker thread keeps its connection: opening one costs more CPU (SQLite reads
+        # the schema, Django registers its functions) than most pages' own queries.
+        "CONN_MAX_AGE": None,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
