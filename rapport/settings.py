@@ -182,8 +182,12 @@ FORM_RENDERER = "rapport.web.widgets.WidgetRenderer"
 def database() -> dict:
     """PostgreSQL when DATABASE_URL is set, else SQLite in WAL mode in the data folder."""
     if url := env("DATABASE_URL"):
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
         config.setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME") or None
+        # Values are sent apart from the SQL, so a statement run a few times on a
+        # connection is prepared: PostgreSQL then skips parsing and planning it, which
+        # cost more than running most of Rapport's queries.
+        config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
         return config
     # SQLite gives its -wal and -shm files the database file's mode: 0600 for all three.
     path = private_file(data_folder() / "rapport.sqlite3", "SQLite database")
@@ -192,6 +196,9 @@ def database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Each worker thread keeps its connection: opening one costs more CPU (SQLite reads
+        # the schema, Django registers its functions) than most pages' own queries.
+        "CONN_MAX_AGE": None,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

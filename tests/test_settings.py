@@ -24,6 +24,14 @@ PRINT_SQLITE_MODES = (
     "cursor.execute('PRAGMA foreign_keys').fetchone()[0])"
 )
 
+# What a served request does at its end, then whether the same SQLite connection is open.
+PRINT_KEPT_CONNECTION = (
+    "import django; django.setup(); from django.core.signals import request_finished; "
+    "from django.db import connection; connection.cursor().execute('SELECT 1'); "
+    "before = connection.connection; request_finished.send(sender=None); "
+    "print(connection.connection is not None and connection.connection is before)"
+)
+
 
 def environment(data_dir: Path, **overrides: str) -> dict[str, str]:
     """This process's environment minus what the settings read, plus the overrides."""
@@ -89,6 +97,13 @@ def test_sqlite_in_the_data_folder_runs_in_wal_mode_with_foreign_keys(tmp_path: 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "1"]
     assert (tmp_path / "rapport.sqlite3").is_file()
+
+
+def test_sqlite_connections_are_kept_from_one_request_to_the_next(tmp_path: Path) -> None:
+    # Opening one (SQLite reading the schema, Django its functions) costs a small page's CPU.
+    result = python(PRINT_KEPT_CONNECTION, environment(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
 
 
 def test_database_url_switches_to_postgresql(tmp_path: Path) -> None:

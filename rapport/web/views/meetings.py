@@ -553,8 +553,12 @@ def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
     # One narrow query checks access and reads the notes' version; the notes themselves
     # are read only when something changed.
     found, version = selectors.live_version(request.user, meeting_id)
-    bookkeeping(growth.meeting_visit_renew, actor=request.user, meeting=found)
-    present = growth_selectors.people_on_meeting_page(viewer=request.user, meeting=found)
+    now = timezone.now()
+    presence = growth_selectors.presence_on_page(viewer=request.user, meeting=found, now=now)
+    present = presence.present
+    # The visit is renewed only when it is due: most polls write nothing.
+    if presence.seen_at is not None and presence.seen_at < now - growth.RENEW_AFTER:
+        bookkeeping(growth.meeting_visit_renew, actor=request.user, meeting=found, now=now)
     if request.GET.get("since") == selectors.live_since(version, present):
         return HttpResponse(status=204)
     notes = access.shared_notes_for(request.user, meeting_id)
