@@ -6,11 +6,12 @@ The format (README, "Export"): an object with `format`, `version`, `rapport`, `e
 columns, indented by two spaces exactly as `json.dumps(..., indent=2)` would. Private notes
 are never in it: only their author may read them.
 
-Each list is one query read a batch at a time from a streaming cursor: memory stays constant
-whatever the size. On SQLite the database writes each row's JSON text itself, one string per
-row (json_quote escapes exactly as Django's JSON encoder does); on PostgreSQL it writes times
-as that encoder does, so every value arrives as a JSON number, string, boolean or null, and
-orjson encodes each batch.
+On SQLite the database writes each row's JSON text itself and joins a batch of rows into
+one string (json_quote escapes exactly as Django's JSON encoder does), one statement per
+batch, each starting after the last id of the one before. On PostgreSQL each list is one
+query on a server-side cursor, all of them in one repeatable-read snapshot; the database
+writes times as that encoder does, so every value arrives as a JSON number, string, boolean
+or null, and orjson encodes each batch. Memory stays constant whatever the size.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, F, Func, Model, QuerySet, Value
 from django.db.models.sql.compiler import SQLCompiler
@@ -79,20 +81,22 @@ class OrganisationExport:
         }
         text = json.dumps(header, indent=2, ensure_ascii=False)
         yield text.removesuffix("\n}").encode()
-        records = access.organisation_records_for_operator(self.organisation)
-        for key, queryset in records.items():
-            fields = PERSON_FIELDS if key == "people" else exported_columns(queryset.model)
-            yield f',\n  "{key}": '.encode()
-            yield from self._rows(key, queryset, fields)
+        with _snapshot(Organisation.objects.db) as in_snapshot:
+            records = access.organisation_records_for_operator(
+                self.organisation, in_snapshot=in_snapshot
+            )
+            for key, queryset in records.items():
+                fields = PERSON_FIELDS if key == "people" else exported_columns(queryset.model)
+                yield f',\n  "{key}": '.encode()
+                yield from self._rows(key, queryset, fields)
         yield b"\n}\n"
 
     def _rows(self, key: str, queryset: QuerySet, fields: tuple[str, ...]) -> Iterator[bytes]:
         """The list of rows in id order, read a batch at a time without objects."""
         self.counts[key] = 0
         queryset = queryset.order_by("pk")
-        if connections[queryset.db].vendor == "sqlite" and _sqlite_writes_json(
-            queryset.model, fields
-        ):
+        vendor = connections[queryset.db].vendor
+        if vendor == "sqlite" and _sqlite_writes_json(queryset.model, fields):
             batches = self._sqlite_batches(queryset, fields)
         else:
             batches = self._encoded_batches(key, queryset, fields)
@@ -125,7 +129,7 @@ class OrganisationExport:
         """Each batch of rows as SQLite writes it, joined by SQLite too, and its size.
 
         One statement per batch, the rows after the last one's id: the record's table leads
-        the scan (`_sqlite_json_rows`), so each batch starts where the last one stopped. One
+        the scan (`_sqlite_json_batch`), so each batch starts where the last one stopped. One
         text per batch spares Python a bytes object per row and their join.
         """
         sql, params = _sqlite_json_batch(queryset, fields, self.batch)
@@ -139,6 +143,22 @@ class OrganisationExport:
                 yield text, count
                 if count < self.batch:
                     return
+
+
+@contextmanager
+def _snapshot(using: str) -> Iterator[bool]:
+    """Whether every list is read from one snapshot: on PostgreSQL a repeatable-read,
+    read-only transaction, whose server-side cursors need not copy their whole result first
+    as they would outside one. Not inside a transaction already begun, nor on SQLite, where
+    Rapport's transactions take the write lock."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield False
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield True
 
 
 def _encode(key: str, fields: tuple[str, ...], batch: list[tuple]) -> bytes:
