@@ -6,12 +6,13 @@ The format (README, "Export"): an object with `format`, `version`, `rapport`, `e
 columns, indented by two spaces exactly as `json.dumps(..., indent=2)` would. Private notes
 are never in it: only their author may read them.
 
-On SQLite the database writes each row's JSON text itself and joins a batch of rows into
-one string (json_quote escapes exactly as Django's JSON encoder does), one statement per
-batch, each starting after the last id of the one before. On PostgreSQL each list is one
-query on a server-side cursor, all of them in one repeatable-read snapshot; the database
-writes times as that encoder does, so every value arrives as a JSON number, string, boolean
-or null, and orjson encodes each batch. Memory stays constant whatever the size.
+Every list is read from one snapshot of the database (one transaction that only reads). On
+SQLite the database writes each row's JSON text itself and joins a batch of rows into one
+string (json_quote escapes exactly as Django's JSON encoder does), one statement per batch,
+each starting after the last id of the one before. On PostgreSQL each list is one query on
+a server-side cursor; the database writes times as that encoder does, so every value
+arrives as a JSON number, string, boolean or null, and orjson encodes each batch. Memory
+stays constant whatever the size.
 """
 
 from __future__ import annotations
@@ -147,18 +148,27 @@ class OrganisationExport:
 
 @contextmanager
 def _snapshot(using: str) -> Iterator[bool]:
-    """Whether every list is read from one snapshot: on PostgreSQL a repeatable-read,
-    read-only transaction, whose server-side cursors need not copy their whole result first
-    as they would outside one. Not inside a transaction already begun, nor on SQLite, where
-    Rapport's transactions take the write lock."""
+    """Whether every list is read from one snapshot of the database: not inside a
+    transaction already begun. On PostgreSQL a repeatable-read, read-only transaction, whose
+    server-side cursors need not copy their whole result first as they would outside one.
+    On SQLite a deferred transaction, which only reads: Rapport's own take the write lock
+    at once (BEGIN IMMEDIATE), which an export must not hold while it runs."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if connection.in_atomic_block or connection.vendor not in ("postgresql", "sqlite"):
         yield False
-        return
-    with transaction.atomic(using=using):
+    elif connection.vendor == "postgresql":
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield True
+    else:
         with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield True
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield True
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")
 
 
 def _encode(key: str, fields: tuple[str, ...], batch: list[tuple]) -> bytes:
