@@ -325,7 +325,7 @@ def server_pids(root: int, database: str | None) -> dict[int, int]:
 
 
 def _leader(pid: int) -> int:
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, IndexError):
         title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         return int(title.split("parallel worker for PID ", 1)[1].split()[0])
     return 0
