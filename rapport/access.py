@@ -427,8 +427,8 @@ def organisation_records_for_operator(
 ) -> dict[str, QuerySet]:
     """What whoever runs the installation may export of an organisation: never a private note.
 
-    With `in_snapshot` the caller reads every list in the repeatable-read transaction this
-    runs in: an organisation holding every 1:1 of the database then finds its records
+    With `in_snapshot` the caller reads every list in the one read transaction (a snapshot)
+    this runs in: an organisation holding every 1:1 of the database then finds its records
     without joining each one to its series (the self-hosted case, one organisation).
     """
     alone = in_snapshot and not Series.objects.exclude(organisation=organisation).exists()

@@ -186,9 +186,10 @@ def _encode(key: str, fields: tuple[str, ...], batch: list[tuple]) -> bytes:
 # as few function calls per value as may be: each call allocates, and building the row with
 # `||` or json_object(), or quoting every value, costs more than the Python objects it saves.
 # Per type: the placeholder in the row's format, then the arguments for a value that is never
-# NULL, then for one that may be. `%(c)s` is the column; SQLite writes an integer in printf's
-# %s as JSON does; json_quote escapes text exactly as Django's JSON encoder does. Datetimes are
-# stored as '2025-03-12 09:30:00[.123456]' in UTC, times as '09:30:00[.123456]'. A `%%%%` in
+# NULL, then for one that may be. `%(c)s` is the column; SQLite writes an integer through
+# printf's %d (one that may be NULL as text through %s) as JSON does; json_quote escapes text
+# exactly as Django's JSON encoder does. Datetimes are stored as '2025-03-12
+# 09:30:00[.123456]' in UTC, times as '09:30:00[.123456]'. A `%%%%` in
 # SQL reaches printf as `%`: Django's templates and then its SQLite cursor each halve it.
 _INTEGER = ("%d", ["%(c)s"], ["ifnull(%(c)s, 'null')"])
 _SQLITE_ROW_VALUES = {
@@ -244,9 +245,8 @@ def _sqlite_json_batch(queryset: QuerySet, fields: tuple[str, ...], size: int) -
 
     The record's own table leads the scan (CROSS JOIN is SQLite's way to say so): read in
     id order from the id given, the rows need no sorting, which would cost more than the
-    joins' key look-ups. SQLite keeps a subquery's ORDER BY for an outer aggregate other
-    than count(), min() and max(), and must with its LIMIT: group_concat() joins the rows
-    in id order.
+    joins' key look-ups. The subquery's ORDER BY stays (with its LIMIT it chooses the
+    rows) and its co-routine hands them to group_concat() in that order: id order.
     """
     by_name = {f.attname: f for f in queryset.model._meta.concrete_fields}
     row, values = "    {", []
