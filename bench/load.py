@@ -325,7 +325,7 @@ def server_pids(root: int, database: str | None) -> dict[int, int]:
 
 
 def _leader(pid: int) -> int:
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, IndexError):
         title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         return int(title.split("parallel worker for PID ", 1)[1].split()[0])
     return 0
@@ -781,15 +781,25 @@ def _meetings(output: str) -> int:
     return int(found.group(1).replace(",", "")) if found else 0
 
 
-def export(env: dict[str, str], folder: Path, meetings: int) -> str:
+def export(env: dict[str, str], folder: Path, meetings: int, database: str | None) -> str:
+    """`rapport export` to a file: its wall time, its CPU and, on PostgreSQL, its backend's."""
     target = folder / "export.json"
-    done = run_measured([*rapport_command(), "export", "--output", str(target)], env, 3600)
+    # No process is its child (-1): the meter follows the database's backends only.
+    with CpuMeter(-1, database) if database else contextlib.nullcontext() as backends:
+        done = run_measured([*rapport_command(), "export", "--output", str(target)], env, 3600)
     size = target.stat().st_size / 1e6
     target.unlink()
-    return (
+    text = (
         f"{meetings:,} meetings in {done.seconds:.1f} s wall ({meetings / done.seconds:,.0f} "
         f"meetings/s), {done.cpu:.1f} s CPU ({meetings / max(done.cpu, 0.01):,.0f} meetings/s), "
         f"peak memory {done.peak_mb:,.0f} MB, {size:,.0f} MB of JSON."
+    )
+    if backends is None:
+        return text
+    both = done.cpu + backends.seconds
+    return (
+        f"{text} With its PostgreSQL backend's {backends.seconds:.1f} s: {both:.1f} s CPU "
+        f"({meetings / max(both, 0.01):,.0f} meetings per CPU second)."
     )
 
 
@@ -956,7 +966,7 @@ def run(args: argparse.Namespace) -> int:
         exported = (
             "not timed (--no-export)"
             if args.no_export
-            else export(env, folder, info["size"]["past_meetings"])
+            else export(env, folder, info["size"]["past_meetings"], database)
         )
         profiles = ""
         if args.profile_slowest:

@@ -422,17 +422,28 @@ def organisation_for_admin(person: Person) -> Organisation:
 # The operator ------------------------------------------------------------------
 
 
-def organisation_records_for_operator(organisation: Organisation) -> dict[str, QuerySet]:
-    """What whoever runs the installation may export of an organisation: never a private note."""
+def organisation_records_for_operator(
+    organisation: Organisation, *, in_snapshot: bool = False
+) -> dict[str, QuerySet]:
+    """What whoever runs the installation may export of an organisation: never a private note.
+
+    With `in_snapshot` the caller reads every list in the one read transaction (a snapshot)
+    this runs in: an organisation holding every 1:1 of the database then finds its records
+    without joining each one to its series (the self-hosted case, one organisation).
+    """
+    alone = in_snapshot and not Series.objects.exclude(organisation=organisation).exists()
+
+    def of_organisation(model: type[T], path: str) -> QuerySet:
+        found = model.objects.all() if alone else model.objects.filter(**{path: organisation})
+        return found.order_by("pk")
+
     return {
         "people": Person.objects.filter(organisation=organisation).order_by("pk"),
         "series": Series.objects.filter(organisation=organisation).order_by("pk"),
-        "meetings": Meeting.objects.filter(series__organisation=organisation).order_by("pk"),
-        "topics": Topic.objects.filter(meeting__series__organisation=organisation).order_by("pk"),
-        "shared_notes": SharedNotes.objects.filter(
-            meeting__series__organisation=organisation
-        ).order_by("pk"),
-        "action_items": ActionItem.objects.filter(series__organisation=organisation).order_by("pk"),
+        "meetings": of_organisation(Meeting, "series__organisation"),
+        "topics": of_organisation(Topic, "meeting__series__organisation"),
+        "shared_notes": of_organisation(SharedNotes, "meeting__series__organisation"),
+        "action_items": of_organisation(ActionItem, "series__organisation"),
     }
 
 

@@ -548,6 +548,82 @@ def test_export_streams_the_indented_format_whatever_the_batch_size(
         assert data[key] == json.loads(json.dumps(rows, cls=DjangoJSONEncoder)), key
 
 
+def test_export_records_leave_out_other_organisations_in_a_snapshot_or_not(
+    cast: SimpleNamespace, meeting: Meeting
+) -> None:
+    from rapport import access
+    from rapport.meetings.models import ActionItem, Series
+
+    meeting_services.topic_add(actor=cast.ray, meeting=meeting, text="Acme's topic")
+    stranger = Person.objects.create(
+        organisation=cast.globex, email="yan@globex.test", name="Yan Globex"
+    )
+    theirs = Series.objects.create(
+        organisation=cast.globex,
+        manager=cast.zed,
+        report=stranger,
+        started_on=dt.date(2025, 1, 6),
+        frequency_weeks=1,
+        duration_minutes=30,
+        career_every_weeks=4,
+        start_time=dt.time(9),
+    )
+    their_meeting = Meeting.objects.create(
+        series=theirs, scheduled_at=dt.datetime(2025, 1, 6, 9, tzinfo=dt.UTC), duration_minutes=30
+    )
+    Topic.objects.create(meeting=their_meeting, author=cast.zed, text="Globex's topic")
+    SharedNotes.objects.create(meeting=their_meeting)
+    ActionItem.objects.create(
+        series=theirs, meeting=their_meeting, owner=stranger, created_by=cast.zed, text="Theirs"
+    )
+
+    def exported(in_snapshot: bool) -> dict[str, list[int]]:
+        records = access.organisation_records_for_operator(cast.acme, in_snapshot=in_snapshot)
+        return {
+            key: list(queryset.values_list("pk", flat=True)) for key, queryset in records.items()
+        }
+
+    joined = exported(in_snapshot=False)
+    assert exported(in_snapshot=True) == joined  # another organisation's 1:1s: still joined
+    assert their_meeting.pk not in joined["meetings"] and theirs.pk not in joined["series"]
+    assert not Topic.objects.filter(pk__in=joined["topics"], meeting=their_meeting).exists()
+    assert len(joined["action_items"]) == ActionItem.objects.count() - 1
+
+    theirs.delete()  # Acme now holds every 1:1 of the database
+    records = access.organisation_records_for_operator(cast.acme, in_snapshot=True)
+    assert " JOIN " not in str(records["topics"].query)
+    assert exported(in_snapshot=True) == exported(in_snapshot=False)
+    assert " JOIN " in str(access.organisation_records_for_operator(cast.acme)["topics"].query)
+
+
+def test_export_outside_a_transaction_reads_one_snapshot(
+    transactional_db: None, cast: SimpleNamespace, meeting: Meeting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    from rapport import access
+    from rapport.meetings.exports import organisation_export
+
+    asked = []
+    records = access.organisation_records_for_operator
+
+    def recorded(organisation: Organisation, *, in_snapshot: bool = False) -> dict:
+        asked.append((in_snapshot, connection.in_atomic_block))
+        return records(organisation, in_snapshot=in_snapshot)
+
+    monkeypatch.setattr(access, "organisation_records_for_operator", recorded)
+    meeting_services.topic_add(actor=cast.ray, meeting=meeting, text="Outside")
+    moment = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    text = "".join(organisation_export(cast.acme, now=moment, batch=3).chunks())
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+    assert "Outside" in [t["text"] for t in json.loads(text)["topics"]]
+    # PostgreSQL's is Django's atomic block; SQLite's a deferred one beside it.
+    assert asked == [(True, connection.vendor == "postgresql")]
+    assert not connection.in_atomic_block
+    if connection.vendor == "sqlite":
+        assert not connection.connection.in_transaction
+
+
 def test_sqlite_writes_the_same_bytes_as_the_json_encoder_for_any_text_and_time(
     cast: SimpleNamespace, meeting: Meeting, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,11 +6,13 @@ The format (README, "Export"): an object with `format`, `version`, `rapport`, `e
 columns, indented by two spaces exactly as `json.dumps(..., indent=2)` would. Private notes
 are never in it: only their author may read them.
 
-Each list is one query read a batch at a time from a streaming cursor: memory stays constant
-whatever the size. On SQLite the database writes each row's JSON text itself, one string per
-row (json_quote escapes exactly as Django's JSON encoder does); on PostgreSQL it writes times
-as that encoder does, so every value arrives as a JSON number, string, boolean or null, and
-orjson encodes each batch.
+Every list is read from one snapshot of the database (one transaction that only reads). On
+SQLite the database writes each row's JSON text itself and joins a batch of rows into one
+string (json_quote escapes exactly as Django's JSON encoder does), one statement per batch,
+each starting after the last id of the one before. On PostgreSQL each list is one query on
+a server-side cursor; the database writes times as that encoder does, so every value
+arrives as a JSON number, string, boolean or null, and orjson encodes each batch. Memory
+stays constant whatever the size.
 """
 
 from __future__ import annotations
@@ -18,16 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import repeat
-from operator import itemgetter
 
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BinaryField, CharField, F, Func, Model, QuerySet, Value
+from django.db.models import CharField, F, Func, Model, QuerySet, Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -52,6 +53,7 @@ PERSON_FIELDS = (
 )
 _DEFAULT = DjangoJSONEncoder().default
 _LIST_END = b"\n  ]\n}"
+_AFTER = -7_000_001  # stands for the id a batch starts after while its statement is built
 
 
 @dataclass
@@ -80,38 +82,93 @@ class OrganisationExport:
         }
         text = json.dumps(header, indent=2, ensure_ascii=False)
         yield text.removesuffix("\n}").encode()
-        records = access.organisation_records_for_operator(self.organisation)
-        for key, queryset in records.items():
-            fields = PERSON_FIELDS if key == "people" else exported_columns(queryset.model)
-            yield f',\n  "{key}": '.encode()
-            yield from self._rows(key, queryset, fields)
+        with _snapshot(Organisation.objects.db) as in_snapshot:
+            records = access.organisation_records_for_operator(
+                self.organisation, in_snapshot=in_snapshot
+            )
+            for key, queryset in records.items():
+                fields = PERSON_FIELDS if key == "people" else exported_columns(queryset.model)
+                yield f',\n  "{key}": '.encode()
+                yield from self._rows(key, queryset, fields)
         yield b"\n}\n"
 
     def _rows(self, key: str, queryset: QuerySet, fields: tuple[str, ...]) -> Iterator[bytes]:
-        """The list of rows in id order, one query read a batch at a time without objects.
+        """The list of rows in id order, read a batch at a time without objects."""
+        self.counts[key] = 0
+        queryset = queryset.order_by("pk")
+        vendor = connections[queryset.db].vendor
+        if vendor == "sqlite" and _sqlite_writes_json(queryset.model, fields):
+            batches = self._sqlite_batches(queryset, fields)
+        else:
+            batches = self._encoded_batches(key, queryset, fields)
+        opening = b"[\n"
+        for text, count in batches:
+            self.counts[key] += count
+            yield opening
+            yield text
+            opening = b",\n"
+        yield b"[]" if opening == b"[\n" else b"\n  ]"
+
+    def _encoded_batches(
+        self, key: str, queryset: QuerySet, fields: tuple[str, ...]
+    ) -> Iterator[tuple[bytes, int]]:
+        """Each batch of rows as orjson writes it, and its size.
 
         One statement per list, on a streaming cursor (server-side on PostgreSQL): pages
         by id would make the database join the whole organisation again for each page.
         """
-        self.counts[key] = 0
-        connection = connections[queryset.db]
-        queryset = queryset.order_by("pk")
-        if connection.vendor == "sqlite" and _sqlite_writes_json(queryset.model, fields):
-            sql, params = _sqlite_json_rows(queryset, fields)
-            encode = _joined
-        else:
-            rows = queryset.values_list(*_json_values(queryset.model, fields))
-            sql, params = rows.query.get_compiler(queryset.db).as_sql()
-            encode = partial(_encode, key, fields)
-        opening = b"[\n"
-        with connection.chunked_cursor() as cursor:
+        rows = queryset.values_list(*_json_values(queryset.model, fields))
+        sql, params = rows.query.get_compiler(queryset.db).as_sql()
+        with connections[queryset.db].chunked_cursor() as cursor:
             cursor.execute(sql, params)
             while batch := cursor.fetchmany(self.batch):
-                self.counts[key] += len(batch)
-                yield opening
-                yield encode(batch)
-                opening = b",\n"
-        yield b"[]" if opening == b"[\n" else b"\n  ]"
+                yield _encode(key, fields, batch), len(batch)
+
+    def _sqlite_batches(
+        self, queryset: QuerySet, fields: tuple[str, ...]
+    ) -> Iterator[tuple[bytes, int]]:
+        """Each batch of rows as SQLite writes it, joined by SQLite too, and its size.
+
+        One statement per batch, the rows after the last one's id: the record's table leads
+        the scan (`_sqlite_json_batch`), so each batch starts where the last one stopped. One
+        text per batch spares Python a bytes object per row and their join.
+        """
+        sql, params = _sqlite_json_batch(queryset, fields, self.batch)
+        after = 0
+        with connections[queryset.db].cursor() as cursor:
+            while True:
+                cursor.execute(sql, (*params, after))
+                text, count, after = cursor.fetchone()
+                if not count:
+                    return
+                yield text, count
+                if count < self.batch:
+                    return
+
+
+@contextmanager
+def _snapshot(using: str) -> Iterator[bool]:
+    """Whether every list is read from one snapshot of the database: not inside a
+    transaction already begun. On PostgreSQL a repeatable-read, read-only transaction, whose
+    server-side cursors need not copy their whole result first as they would outside one.
+    On SQLite a deferred transaction, which only reads: Rapport's own take the write lock
+    at once (BEGIN IMMEDIATE), which an export must not hold while it runs."""
+    connection = connections[using]
+    if connection.in_atomic_block or connection.vendor not in ("postgresql", "sqlite"):
+        yield False
+    elif connection.vendor == "postgresql":
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield True
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield True
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")
 
 
 def _encode(key: str, fields: tuple[str, ...], batch: list[tuple]) -> bytes:
@@ -125,20 +182,16 @@ def _encode(key: str, fields: tuple[str, ...], batch: list[tuple]) -> bytes:
     return text[text.index(b"[") + 2 : -len(_LIST_END)]
 
 
-def _joined(batch: list[tuple[bytes]]) -> bytes:
-    """Rows whose JSON text the database wrote, as the document holds them in their list."""
-    return b",\n".join(map(itemgetter(0), batch))
-
-
 # SQLite writes each row as orjson would indent it in its list, with one printf() per row and
 # as few function calls per value as may be: each call allocates, and building the row with
 # `||` or json_object(), or quoting every value, costs more than the Python objects it saves.
 # Per type: the placeholder in the row's format, then the arguments for a value that is never
-# NULL, then for one that may be. `%(c)s` is the column; SQLite writes an integer in printf's
-# %s as JSON does; json_quote escapes text exactly as Django's JSON encoder does. Datetimes are
-# stored as '2025-03-12 09:30:00[.123456]' in UTC, times as '09:30:00[.123456]'. A `%%%%` in
+# NULL, then for one that may be. `%(c)s` is the column; SQLite writes an integer through
+# printf's %d (one that may be NULL as text through %s) as JSON does; json_quote escapes text
+# exactly as Django's JSON encoder does. Datetimes are stored as '2025-03-12
+# 09:30:00[.123456]' in UTC, times as '09:30:00[.123456]'. A `%%%%` in
 # SQL reaches printf as `%`: Django's templates and then its SQLite cursor each halve it.
-_INTEGER = ("%s", ["%(c)s"], ["ifnull(%(c)s, 'null')"])
+_INTEGER = ("%d", ["%(c)s"], ["ifnull(%(c)s, 'null')"])
 _SQLITE_ROW_VALUES = {
     "AutoField": _INTEGER,
     "BigAutoField": _INTEGER,
@@ -185,11 +238,15 @@ def _sqlite_writes_json(model: type[Model], fields: tuple[str, ...]) -> bool:
     return all(by_name[name].get_internal_type() in _SQLITE_ROW_VALUES for name in fields)
 
 
-def _sqlite_json_rows(queryset: QuerySet, fields: tuple[str, ...]) -> tuple[str, tuple]:
-    """The statement giving each row's JSON text as UTF-8, in id order.
+def _sqlite_json_batch(queryset: QuerySet, fields: tuple[str, ...], size: int) -> tuple[str, tuple]:
+    """The statement giving the JSON text of the next `size` rows as UTF-8 (joined as the
+    document lists them), their number and the last one's id; the id to start after is
+    its last parameter.
 
     The record's own table leads the scan (CROSS JOIN is SQLite's way to say so): read in
-    id order, the rows need no sorting, which would cost more than the joins' key look-ups.
+    id order from the id given, the rows need no sorting, which would cost more than the
+    joins' key look-ups. The subquery's ORDER BY stays (with its LIMIT it chooses the
+    rows) and its co-routine hands them to group_concat() in that order: id order.
     """
     by_name = {f.attname: f for f in queryset.model._meta.concrete_fields}
     row, values = "    {", []
@@ -200,9 +257,16 @@ def _sqlite_json_rows(queryset: QuerySet, fields: tuple[str, ...]) -> tuple[str,
         for template in maybe_null if field.null else never_null:
             values.append(Func(F(name), template=template.replace("%(c)s", "%(expressions)s")))
     printf = Func(Value(row + "\n    }"), *values, function="printf", output_field=CharField())
-    text = Func(printf, template="CAST(%(expressions)s AS BLOB)", output_field=BinaryField())
-    sql, params = queryset.values_list(text).query.get_compiler(queryset.db).as_sql()
-    return sql.replace(" INNER JOIN ", " CROSS JOIN "), params
+    rows = queryset.annotate(_json=printf).filter(pk__gt=_AFTER).values_list("_json", "pk")
+    sql, params = rows[:size].query.get_compiler(queryset.db).as_sql()
+    if params[-1] != _AFTER or _AFTER in params[:-1]:
+        raise AssertionError("the id to start after must be the statement's last parameter")
+    sql = sql.replace(" INNER JOIN ", " CROSS JOIN ")
+    joined = (
+        f'SELECT CAST(group_concat("_json", \',{chr(10)}\') AS BLOB), count(*), max("pk") '
+        f'FROM ({sql}) AS "batch"'
+    )
+    return joined, params[:-1]
 
 
 # How each database writes a column's value as Django's JSON encoder would, by field type.

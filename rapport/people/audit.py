@@ -30,6 +30,7 @@ from rapport.people.models import AuditEvent, Person
 
 FOLD_MINUTES = 10
 Action = AuditEvent.Action
+ACTIONS = frozenset(Action.values)  # Action.values builds its list on each use
 
 # Repeats of these within FOLD_MINUTES are folded into the first.
 FOLDED = frozenset(
@@ -143,7 +144,7 @@ def _event(
     now: dt.datetime,
 ) -> AuditEvent | None:
     """The row to append, unsaved; None when it is someone's own read, or a folded repeat."""
-    if action not in Action.values:
+    if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     if action in READS and actor is not None and actor.pk == subject.pk:
         return None  # reading your own data is not someone else's read
