@@ -574,10 +574,15 @@ def _item_counts(
     in_window = Q(due_on__gte=window_from, due_on__lt=today)
     in_trend = Q(due_on__gte=month_starts[0], due_on__lt=today)
     open_past_due = Q(status=ActionItem.Status.OPEN, due_on__lt=today)
+    # Each side of the choice names the series and the statuses, so that each is one range
+    # of the (series, status, due_on) index per series and status: the items due since
+    # `since`, the open ones past due; never every item of the series' history.
+    of_series = Q(series_id__in=series_ids)
+    kept = Q(status__in=[ActionItem.Status.OPEN, ActionItem.Status.DONE])
     return (
-        ActionItem.objects.filter(series_id__in=series_ids)
-        .filter(Q(due_on__gte=since) | open_past_due)
-        .exclude(status=ActionItem.Status.DROPPED)
+        ActionItem.objects.filter(
+            (of_series & kept & Q(due_on__gte=since)) | (of_series & open_past_due)
+        )
         .annotate(
             month=Case(
                 When(in_trend, then=_month_index("due_on", month_starts)),

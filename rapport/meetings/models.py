@@ -37,6 +37,15 @@ class Series(models.Model):
 
     class Meta:
         verbose_name_plural = "series"
+        # The open 1:1s of some managers of an organisation (the aggregates of Insights),
+        # found by their managers rather than among every 1:1 of the organisation.
+        indexes = [
+            models.Index(
+                fields=["organisation", "manager"],
+                condition=Q(ended_on__isnull=True),
+                name="open_series_by_manager",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["report"], condition=Q(ended_on__isnull=True), name="one_open_series"
@@ -136,6 +145,8 @@ class Meeting(models.Model):
             models.Index(fields=["series", "scheduled_at"]),
             # The manager's cancellations in the warnings window, per series.
             models.Index(fields=["series", "status", "cancelled_at"]),
+            # A series' held 1:1s of a window, counted from the index alone.
+            models.Index(fields=["series", "status", "scheduled_at"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -371,6 +382,8 @@ class ActionItem(models.Model):
             models.Index(fields=["owner", "status"]),
             # A series' open items: counted on the overviews, the newest for the checklist.
             models.Index(fields=["series", "status", "created_at"]),
+            # A series' items of some statuses due since a day (the figures of Insights).
+            models.Index(fields=["series", "status", "due_on"]),
         ]
         constraints = [
             models.CheckConstraint(
