@@ -117,6 +117,11 @@ class Meeting(models.Model):
     held_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     mood = models.PositiveSmallIntegerField(null=True, blank=True)
     manager_talk_share = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Kept by the topic services (`topic_counts_refresh`) in the transaction that adds,
+    # removes or moves a topic: how many topics the meeting has, and how many of them its
+    # report brought. The aggregates and trends of Insights add these up.
+    kept_topics = models.PositiveIntegerField(default=0)
+    kept_report_topics = models.PositiveIntegerField(default=0)
     cancelled_by = models.ForeignKey(
         Person, models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -145,8 +150,12 @@ class Meeting(models.Model):
             models.Index(fields=["series", "scheduled_at"]),
             # The manager's cancellations in the warnings window, per series.
             models.Index(fields=["series", "status", "cancelled_at"]),
-            # A series' held 1:1s of a window, counted from the index alone.
-            models.Index(fields=["series", "status", "scheduled_at"]),
+            # A series' held 1:1s of a window, counted and their topics added up from the
+            # index alone.
+            models.Index(
+                fields=["series", "status", "scheduled_at", "kept_topics", "kept_report_topics"],
+                name="meetings_by_series_status",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -18,10 +18,6 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['series', 'status', 'due_on'], name='meetings_ac_series__266eeb_idx'),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['series', 'status', 'scheduled_at'], name='meetings_me_series__b290a5_idx'),
-        ),
-        migrations.AddIndex(
             model_name='series',
             index=models.Index(condition=models.Q(('ended_on__isnull', True)), fields=['organisation', 'manager'], name='open_series_by_manager'),
         ),
