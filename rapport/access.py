@@ -926,7 +926,12 @@ def aggregate_series_for(
     if reach == "organisation":
         return open_series
     if reach == "teams below":
-        return open_series.filter(Q(manager__manager=person) | Q(manager__manager__manager=person))
+        # The managers one or two levels down, found through the reporting lines' index:
+        # the series are then read by their managers', never by joining every series of
+        # the organisation to two levels of people.
+        direct = Person.objects.filter(manager=person).values("pk")
+        below = Person.objects.filter(Q(manager=person) | Q(manager__in=direct))
+        return open_series.filter(manager_id__in=below.values("pk"))
     return open_series.none()
 
 

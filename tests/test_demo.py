@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from rapport import demo
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
@@ -120,6 +120,16 @@ class TestTheDemoOrganisation:
         assert not carried.filter(carried_from__discussed=True).exists()
         held = topics.filter(meeting__status=Meeting.Status.HELD)
         assert held.filter(discussed=True).count() > held.filter(discussed=False).count() > 0
+
+    def test_each_meetings_topic_counts_equal_its_topics(self, loaded: Organisation) -> None:
+        counted = Meeting.objects.annotate(
+            topics_found=Count("topics"),
+            report_found=Count("topics", filter=Q(topics__author_id=F("series__report_id"))),
+        )
+        assert counted.filter(kept_topics__gt=0).exists()
+        assert not counted.exclude(
+            kept_topics=F("topics_found"), kept_report_topics=F("report_found")
+        ).exists()
 
     def test_shared_notes_fill_the_template_sections(self, loaded: Organisation) -> None:
         notes = SharedNotes.objects.filter(meeting__status=Meeting.Status.HELD)

@@ -532,7 +532,8 @@ def _figures_series(
 
 
 def _window_meetings(series_ids: list[int], now: dt.datetime, last: int) -> QuerySet[Meeting]:
-    """The last `last` held 1:1s of each series, with their agenda counts."""
+    """The last `last` held 1:1s of each series, with their agenda counts (the topics and
+    the report's as the topic services keep them, the others counted here)."""
     ic = Q(topics__author_id=F("series__report_id"))
     # The window is ranked first, its topics counted afterwards: only the window's
     # meetings are joined to their topics, not every held 1:1 of the history.
@@ -540,8 +541,6 @@ def _window_meetings(series_ids: list[int], now: dt.datetime, last: int) -> Quer
     return (
         Meeting.objects.filter(pk__in=window)
         .annotate(
-            topic_count=Count("topics"),
-            ic_count=Count("topics", filter=ic),
             ic_before=Count("topics", filter=ic & Q(topics__added_before_start=True)),
             status_count=Count("topics", filter=Q(topics__kind=Topic.Kind.STATUS)),
         )
@@ -552,8 +551,8 @@ def _window_meetings(series_ids: list[int], now: dt.datetime, last: int) -> Quer
             "kind",
             "mood",
             "manager_talk_share",
-            "topic_count",
-            "ic_count",
+            "kept_topics",
+            "kept_report_topics",
             "ic_before",
             "status_count",
         )
@@ -574,10 +573,15 @@ def _item_counts(
     in_window = Q(due_on__gte=window_from, due_on__lt=today)
     in_trend = Q(due_on__gte=month_starts[0], due_on__lt=today)
     open_past_due = Q(status=ActionItem.Status.OPEN, due_on__lt=today)
+    # Each side of the choice names the series and the statuses, so that each is one range
+    # of the (series, status, due_on) index per series and status: the items due since
+    # `since`, the open ones past due; never every item of the series' history.
+    of_series = Q(series_id__in=series_ids)
+    kept = Q(status__in=[ActionItem.Status.OPEN, ActionItem.Status.DONE])
     return (
-        ActionItem.objects.filter(series_id__in=series_ids)
-        .filter(Q(due_on__gte=since) | open_past_due)
-        .exclude(status=ActionItem.Status.DROPPED)
+        ActionItem.objects.filter(
+            (of_series & kept & Q(due_on__gte=since)) | (of_series & open_past_due)
+        )
         .annotate(
             month=Case(
                 When(in_trend, then=_month_index("due_on", month_starts)),
@@ -759,16 +763,10 @@ def _monthly_meetings(
         .annotate(month=_month_index("scheduled_at", starts))
         .values("month")
         .annotate(
-            # The held 1:1s' topics, and those the report brought.
-            topics=Sum(plain_count(Topic.objects.filter(meeting=OuterRef("pk"))), filter=held),
-            ic_topics=Sum(
-                plain_count(
-                    Topic.objects.filter(
-                        meeting=OuterRef("pk"), author_id=OuterRef("series__report_id")
-                    )
-                ),
-                filter=held,
-            ),
+            # The held 1:1s' topics, and those the report brought, as the topic services
+            # keep them on each meeting.
+            topics=Sum("kept_topics", filter=held),
+            ic_topics=Sum("kept_report_topics", filter=held),
             mood=Avg("mood", filter=held),
             talk=Avg("manager_talk_share", filter=held),
             # Called off by the manager, as the series warnings count them.

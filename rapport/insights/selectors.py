@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from rapport.growth.selectors import home_page as growth_home_page
 from rapport.insights import figures
 from rapport.insights.models import Retrospective, TalkMeasure
 from rapport.insights.transcripts import FORMAT_LABELS
-from rapport.meetings.models import ActionItem, Meeting, Series, Topic
+from rapport.meetings.models import ActionItem, Meeting, Series
 from rapport.meetings.selectors import figure_counts_since, manager_cancellations_since
 from rapport.people.models import Organisation, Person
 from rapport.people.selectors import page_number
@@ -419,12 +420,6 @@ def _team_rows(
         scheduled_at__gte=start,
         scheduled_at__lte=now,
     )
-    topics = Topic.objects.filter(
-        meeting__series=OuterRef("pk"),
-        meeting__status=Meeting.Status.HELD,
-        meeting__scheduled_at__gte=start,
-        meeting__scheduled_at__lte=now,
-    )
     retrospectives = Retrospective.objects.filter(
         series=OuterRef("pk"), answered_at__gte=start, answered_at__lte=now
     )
@@ -434,8 +429,9 @@ def _team_rows(
         .annotate(
             cancellations=manager_cancellations_since(cancellations_from),
             held=figures.plain_count(held),
-            topic_total=figures.plain_count(topics),
-            ic_topics=figures.plain_count(topics.filter(author_id=OuterRef("report_id"))),
+            # The held 1:1s' topics, and the report's, as the topic services keep them.
+            topic_total=_sum_of(held, "kept_topics"),
+            ic_topics=_sum_of(held, "kept_report_topics"),
             ratings=figures.plain_count(retrospectives),
             rating_total=figures.plain_count(retrospectives, function="SUM", field="rating"),
         )
@@ -452,6 +448,11 @@ def _team_rows(
             "rating_total",
         )
     )
+
+
+def _sum_of(meetings: QuerySet[Meeting], field: str) -> Coalesce:
+    """The sum of a field of these (correlated) meetings, 0 for none, as a subquery."""
+    return Coalesce(figures.plain_count(meetings, function="SUM", field=field), 0)
 
 
 def _aggregate_row(manager: Person, team: list[tuple[int, ...]]) -> AggregateRow:

@@ -37,6 +37,15 @@ class Series(models.Model):
 
     class Meta:
         verbose_name_plural = "series"
+        # The open 1:1s of some managers of an organisation (the aggregates of Insights),
+        # found by their managers rather than among every 1:1 of the organisation.
+        indexes = [
+            models.Index(
+                fields=["organisation", "manager"],
+                condition=Q(ended_on__isnull=True),
+                name="open_series_by_manager",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["report"], condition=Q(ended_on__isnull=True), name="one_open_series"
@@ -108,6 +117,11 @@ class Meeting(models.Model):
     held_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     mood = models.PositiveSmallIntegerField(null=True, blank=True)
     manager_talk_share = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Kept by the topic services (`topic_counts_refresh`) in the transaction that adds,
+    # removes or moves a topic: how many topics the meeting has, and how many of them its
+    # report brought. The aggregates and trends of Insights add these up.
+    kept_topics = models.PositiveIntegerField(default=0)
+    kept_report_topics = models.PositiveIntegerField(default=0)
     cancelled_by = models.ForeignKey(
         Person, models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -136,6 +150,12 @@ class Meeting(models.Model):
             models.Index(fields=["series", "scheduled_at"]),
             # The manager's cancellations in the warnings window, per series.
             models.Index(fields=["series", "status", "cancelled_at"]),
+            # A series' held 1:1s of a window, counted and their topics added up from the
+            # index alone.
+            models.Index(
+                fields=["series", "status", "scheduled_at", "kept_topics", "kept_report_topics"],
+                name="meetings_by_series_status",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -371,6 +391,8 @@ class ActionItem(models.Model):
             models.Index(fields=["owner", "status"]),
             # A series' open items: counted on the overviews, the newest for the checklist.
             models.Index(fields=["series", "status", "created_at"]),
+            # A series' items of some statuses due since a day (the figures of Insights).
+            models.Index(fields=["series", "status", "due_on"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rapport.growth.models import Feedback
 from rapport.meetings.models import ActionItem, Meeting, Series, Topic
+from rapport.meetings.services import topic_counts_refresh
 
 NOW = timezone.now()
 
@@ -33,7 +34,7 @@ def held(
 
 
 def topic(meeting: Meeting, author, *, kind: str = "", before: bool = True, discussed=True):
-    return Topic.objects.create(
+    written = Topic.objects.create(
         meeting=meeting,
         author=author,
         text=f"Topic by {author.name}",
@@ -41,6 +42,9 @@ def topic(meeting: Meeting, author, *, kind: str = "", before: bool = True, disc
         added_before_start=before,
         discussed=discussed,
     )
+    # A row written as the backfill writes them: the meeting's counts kept the same way.
+    topic_counts_refresh([meeting.pk])
+    return written
 
 
 def item(series: Series, owner, *, due_days_ago: int, done_days_ago: int | None = None):

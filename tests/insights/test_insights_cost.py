@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rapport.growth.models import Feedback
 from rapport.meetings.models import ActionItem, Meeting, Series, Topic
+from rapport.meetings.services import topic_counts_refresh
 from rapport.people.models import Person
 
 NOW = timezone.now()
@@ -78,6 +79,8 @@ def team(manager: Person, reports: int, *, weeks: int, tag: str) -> list[Series]
         for meeting in meetings
         for n in range(3)
     )
+    # Topics written as rows, as the backfill writes them: their counts kept the same way.
+    topic_counts_refresh(meeting.pk for meeting in meetings)
     ActionItem.objects.bulk_create(
         ActionItem(
             series=by_series[meeting.series_id],

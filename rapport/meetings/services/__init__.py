@@ -54,6 +54,7 @@ from rapport.meetings.services.series import (
 )
 from rapport.meetings.services.topics import (
     topic_add,
+    topic_counts_refresh,
     topic_delete,
     topic_move,
     topic_set_discussed,
@@ -102,6 +103,7 @@ __all__ = [
     "series_update_cadence",
     "shared_notes_save",
     "topic_add",
+    "topic_counts_refresh",
     "topic_delete",
     "topic_move",
     "topic_set_discussed",

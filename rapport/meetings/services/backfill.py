@@ -40,6 +40,7 @@ from rapport.meetings.services.common import _check_held_minutes, _check_mood, _
 from rapport.meetings.services.meetings import _career_hand_over, topics_carry_over
 from rapport.meetings.services.notes import NOTE_LIMIT
 from rapport.meetings.services.series import _untouched, series_schedule
+from rapport.meetings.services.topics import topic_counts_refresh
 from rapport.people import keys
 from rapport.people.models import Person
 
@@ -190,6 +191,7 @@ def series_backfill(
         series.save(update_fields=["started_on"])  # takes the write lock before ids are drawn
     ids = _meetings_write(plan, series, now)
     topics, pending = _topics_write(plan, ids)
+    topic_counts_refresh(ids)
     items = _items_write(plan, ids, series, actor)
     notes = _private_notes_write(plan, ids, series)
     _part_times_write(plan, ids, series)

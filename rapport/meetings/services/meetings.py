@@ -28,7 +28,7 @@ from rapport.meetings.models import Meeting, PartTime, PrivateNote, SharedNotes,
 from rapport.meetings.selectors import plan_for
 from rapport.meetings.services.common import NeedsConfirmation, _check_held_minutes, _check_mood
 from rapport.meetings.services.series import _meeting_create, next_meeting
-from rapport.meetings.services.topics import agenda_lock
+from rapport.meetings.services.topics import agenda_lock, topic_counts_refresh
 from rapport.people.models import Person
 
 
@@ -159,6 +159,7 @@ def topics_carry_over(
         )
         for offset, topic in enumerate(pending)
     )
+    topic_counts_refresh([target.pk])
     return len(pending)
 
 
@@ -310,6 +311,7 @@ def manager_clash(meeting: Meeting, start: dt.datetime, minutes: int) -> Meeting
 def _agenda_move(source: Meeting, target: Meeting) -> None:
     """A moved meeting takes its whole agenda along, discussed topics included, and its items."""
     source.topics.update(meeting=target)
+    topic_counts_refresh([source.pk, target.pk])
     source.action_items.update(meeting=target)
     if source.summary and not target.summary:
         target.summary, target.summary_html = source.summary, source.summary_html

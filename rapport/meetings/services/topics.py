@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Func, IntegerField, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Refused
-from rapport.meetings.models import Meeting, Topic, agenda_order
+from rapport.meetings.models import Meeting, Series, Topic, agenda_order
 from rapport.meetings.services.common import _clean_text
 from rapport.people.models import Person
 
@@ -38,6 +39,33 @@ def _check_kind(kind: str) -> None:
         raise Refused("Unknown topic kind.")
 
 
+# Meetings whose counts one statement refreshes (below SQLite's limit of parameters).
+REFRESH_CHUNK = 500
+
+
+def topic_counts_refresh(meeting_ids: Iterable[int]) -> None:
+    """Count again the topics of these meetings, and those their report brought (the
+    meetings' `kept_topics` and `kept_report_topics`), from the topics themselves: called
+    in the transaction of every write that adds, removes or moves a topic."""
+    ids = sorted(set(meeting_ids))
+    topics = Topic.objects.filter(meeting=OuterRef("pk"))
+    report = Series.objects.filter(pk=OuterRef(OuterRef("series_id"))).values("report_id")
+    counts = {
+        "kept_topics": _count(topics),
+        "kept_report_topics": _count(topics.filter(author_id=Subquery(report))),
+    }
+    for first in range(0, len(ids), REFRESH_CHUNK):
+        Meeting.objects.filter(pk__in=ids[first : first + REFRESH_CHUNK]).update(**counts)
+
+
+def _count(rows) -> Subquery:
+    """How many rows a correlated queryset has, as a subquery (0 for none)."""
+    return Subquery(
+        rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
 @transaction.atomic
 def topic_add(
     *, actor: Person, meeting: Meeting, text: str, kind: str = "", now: dt.datetime | None = None
@@ -51,7 +79,7 @@ def topic_add(
     started = meeting.started_at or meeting.scheduled_at
     agenda_lock(meeting)
     top = meeting.topics.aggregate(top=Max("position"))["top"] or 0
-    return Topic.objects.create(
+    topic = Topic.objects.create(
         meeting=meeting,
         author=actor,
         text=_clean_text(text),
@@ -60,6 +88,8 @@ def topic_add(
         added_before_start=now < started,
         created_at=now,
     )
+    topic_counts_refresh([meeting.pk])
+    return topic
 
 
 @transaction.atomic
@@ -91,6 +121,7 @@ def topic_delete(*, actor: Person, topic: Topic, now: dt.datetime | None = None)
     if topic.meeting.status != Meeting.Status.SCHEDULED:
         raise Refused("Topics of a closed meeting are part of its history.")
     topic.delete()
+    topic_counts_refresh([topic.meeting_id])
 
 
 @transaction.atomic
