@@ -325,8 +325,13 @@ def _json_values(model: type[Model], fields: tuple[str, ...]) -> list[str | Func
 
 def exported_columns(model: type[Model]) -> tuple[str, ...]:
     """Every column of the model, in its order (what `.values()` gives), the key first;
-    not the `<text>_html` columns, which only repeat their text as HTML."""
-    names = [f.attname for f in model._meta.concrete_fields if not is_rendered(model, f.name)]
+    not the `<text>_html` columns, which only repeat their text as HTML, nor the `kept_`
+    figures, which only count other records of the export."""
+    names = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not is_rendered(model, f.name) and not f.name.startswith("kept_")
+    ]
     pk = model._meta.pk.attname
     return (pk, *(name for name in names if name != pk))
 
