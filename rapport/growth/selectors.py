@@ -76,7 +76,8 @@ from rapport.growth.models import (
 from rapport.meetings import scheduling, wording
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
-from rapport.people.models import Person
+from rapport.people import audit
+from rapport.people.models import AuditEvent, Person
 from rapport.people.selectors import page_number
 
 # How long a visit counts as "on the page": the page renews it while it is open and visible.
@@ -209,6 +210,81 @@ def _other_on_page(meeting: int, other: int, since: dt.datetime) -> QuerySet:
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingOpened:
+    """What opening the meeting page reads in its first query: the shared notes (with the
+    meeting, its series and both people), and beside them the viewer's own visit and
+    private note, who else is on the page and whether this read is already recorded."""
+
+    notes: SharedNotes
+    # When the viewer's visit was last renewed (None: never seen), for `meeting_seen`.
+    seen_at: dt.datetime | None
+    present: set[int]
+    private_note: PrivateNote | None
+    # The audit trail holds this read already: recording it again would fold into it.
+    read_recorded: bool
+
+
+# The columns of the viewer's private note read with the page (`private_note_for`'s).
+_PRIVATE_NOTE_FIELDS = ("id", "sealed_body", "version", "updated_at")
+
+
+def meeting_opened(viewer: Person, meeting_id: object, *, now: dt.datetime) -> MeetingOpened:
+    """The meeting page's first read, in one query (404 as `access.shared_notes_for`)."""
+    notes = access.shared_notes_for(
+        viewer,
+        meeting_id,
+        now - PRESENT_FOR,
+        audit.fold_window(now),
+        now,
+        annotate=_opened_annotations,
+    )
+    meeting = notes.meeting
+    note = None
+    if notes.private_id is not None:
+        read = {name: getattr(notes, f"private_{name}") for name in _PRIVATE_NOTE_FIELDS}
+        columns = {**read, "meeting_id": meeting.pk, "author_id": viewer.pk}
+        names = [f.attname for f in PrivateNote._meta.concrete_fields]
+        note = PrivateNote.from_db(notes._state.db, names, [columns[name] for name in names])
+    series = meeting.series
+    other = series.report_id if series.manager_id == viewer.pk else series.manager_id
+    return MeetingOpened(
+        notes=notes,
+        seen_at=notes.seen_at,
+        present={other} if notes.other_present else set(),
+        private_note=note,
+        read_recorded=notes.read_recorded,
+    )
+
+
+def _opened_annotations(
+    viewer: Person, present_since: dt.datetime, fold_since: dt.datetime, now: dt.datetime
+) -> dict[str, Any]:
+    meeting = OuterRef("meeting_id")
+    visits = MeetingVisit.objects.filter(meeting_id=meeting)
+    participants = Q(person_id=OuterRef("meeting__series__manager_id")) | Q(
+        person_id=OuterRef("meeting__series__report_id")
+    )
+    own_note = access.private_notes_visible_to(viewer).filter(meeting_id=meeting).order_by("pk")
+    return {
+        "seen_at": Subquery(visits.filter(person=viewer).values("last_seen_at")[:1]),
+        # As `people_on_meeting_page`: the other participant's visit, renewed lately.
+        "other_present": Exists(
+            visits.filter(participants, last_seen_at__gte=present_since).exclude(person=viewer)
+        ),
+        "read_recorded": audit.recorded_read(
+            viewer,
+            AuditEvent.Action.MEETING_VIEW,
+            subject=OuterRef("meeting__series__report_id"),
+            target_type=Meeting._meta.model_name,
+            target_id=meeting,
+            since=fold_since,
+            until=now,
+        ),
+        **{f"private_{name}": Subquery(own_note.values(name)[:1]) for name in _PRIVATE_NOTE_FIELDS},
+    }
+
+
+@dataclass(frozen=True, slots=True)
 class CareerNeeds:
     """What a career 1:1's four parts show and edit in place, each beside its part.
 
@@ -319,22 +395,30 @@ def meeting_page(
     private_conflict: dict[str, Any] | None = None,
     private_draft: str | None = None,
     notes: SharedNotes | None = None,
+    opened: MeetingOpened | None = None,
     now: dt.datetime | None = None,
 ) -> MeetingPage:
     """The meeting page in one of its modes (default: the meeting's own), for the viewer.
 
     `typed_notes` overlays the editor with text the viewer typed (after a conflict);
-    `notes`, the meeting's shared notes when the caller fetched the meeting with them.
+    `notes`, the meeting's shared notes when the caller fetched the meeting with them;
+    `opened`, what `meeting_opened` read (the notes, presence and private note) when the
+    page was opened with it.
     """
     now = now or timezone.now()
-    if notes is None:
+    if opened is not None:
+        notes = opened.notes
+    elif notes is None:
         notes = access.shared_notes_for(viewer, meeting.pk)
     people = meeting_selectors.meeting_people(viewer, meeting)
     agenda = meeting_selectors.meeting_agenda(viewer, meeting)
     meeting_items, opening_items = meeting_selectors.meeting_and_opening_items(viewer, meeting)
     neighbours = meeting_selectors.meeting_neighbours(viewer, meeting)
     timer = meeting_selectors.meeting_timer(meeting, people.voice, now=now)
-    present = people_on_meeting_page(viewer=viewer, meeting=meeting, now=now)
+    if opened is not None:
+        present = opened.present
+    else:
+        present = people_on_meeting_page(viewer=viewer, meeting=meeting, now=now)
     mode = mode if mode in meeting_selectors.MODES else meeting_selectors.default_mode(meeting)
     started = meeting.started_at
     return MeetingPage(
@@ -354,7 +438,9 @@ def meeting_page(
             career=meeting.is_career,
         ),
         notes_written=any(notes.sections().values()),
-        private_note=access.private_note_for(viewer, meeting),
+        private_note=opened.private_note
+        if opened is not None
+        else access.private_note_for(viewer, meeting),
         opening_items=opening_items,
         meeting_items=meeting_items,
         plan=people.voice.plan(meeting_selectors.plan_for(meeting)),
