@@ -222,6 +222,8 @@ class MeetingOpened:
     private_note: PrivateNote | None
     # The audit trail holds this read already: recording it again would fold into it.
     read_recorded: bool
+    # Either person is away near the meeting's day: whether it falls on one is worth a look.
+    maybe_away: bool
 
 
 # The columns of the viewer's private note read with the page (`private_note_for`'s).
@@ -253,6 +255,7 @@ def meeting_opened(viewer: Person, meeting_id: object, *, now: dt.datetime) -> M
         present={other} if notes.other_present else set(),
         private_note=note,
         read_recorded=notes.read_recorded,
+        maybe_away=notes.maybe_away,
     )
 
 
@@ -264,7 +267,8 @@ def _opened_annotations(
     participants = Q(person_id=OuterRef("meeting__series__manager_id")) | Q(
         person_id=OuterRef("meeting__series__report_id")
     )
-    own_note = access.private_notes_visible_to(viewer).filter(meeting_id=meeting).order_by("pk")
+    # One note per author and meeting: no order needed.
+    own_note = access.private_notes_visible_to(viewer).filter(meeting_id=meeting)
     return {
         "seen_at": Subquery(visits.filter(person=viewer).values("last_seen_at")[:1]),
         # As `people_on_meeting_page`: the other participant's visit, renewed lately.
@@ -280,6 +284,7 @@ def _opened_annotations(
             since=fold_since,
             until=now,
         ),
+        "maybe_away": meeting_selectors.maybe_on_day_away("meeting"),
         **{f"private_{name}": Subquery(own_note.values(name)[:1]) for name in _PRIVATE_NOTE_FIELDS},
     }
 
@@ -448,6 +453,7 @@ def meeting_page(
         timer=timer,
         timer_hash=meeting_selectors.live_hash(timer, meeting_items),
         on_day_away=meeting.is_open
+        and (opened is None or opened.maybe_away)
         and meeting.pk in meeting_selectors.meetings_on_days_away([meeting]),
         live_since=meeting_selectors.live_since(notes.version, present),
         other_present=bool(present),

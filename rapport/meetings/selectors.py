@@ -14,8 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from rapport import access, compiled
@@ -45,7 +56,7 @@ from rapport.meetings.models import (
     opening_of,
 )
 from rapport.people.models import Organisation, Person
-from rapport.people.selectors import days_away_of, page_number
+from rapport.people.selectors import any_day_away, days_away_of, page_number
 from rapport.people.services import link_lifetime
 
 
@@ -94,6 +105,24 @@ PARTICIPANT_COLUMNS = (
     "series__report_id",
     "series__report__timezone",
 )
+
+
+def maybe_on_day_away(meeting: str) -> Exists:
+    """Whether either participant of the meeting at the outer query's path `meeting` is
+    away within a day of its date, as an annotation: the window `meetings_on_days_away`
+    reads, so a meeting without it is on no day away and needs no query of its own."""
+    at = OuterRef(f"{meeting}__scheduled_at")
+    one_day = Value(dt.timedelta(days=1))
+
+    def day(moment: Any) -> TruncDate:  # its date in UTC, as `_on_days_away` takes it
+        return TruncDate(ExpressionWrapper(moment, output_field=DateTimeField()), tzinfo=dt.UTC)
+
+    return any_day_away(
+        Q(person_id=OuterRef(f"{meeting}__series__manager_id"))
+        | Q(person_id=OuterRef(f"{meeting}__series__report_id")),
+        first=day(at - one_day),
+        last=day(at + one_day),
+    )
 
 
 def _on_days_away(rows: list[tuple[Any, ...]]) -> set[int]:
