@@ -416,6 +416,10 @@ def meeting_page(
     elif notes is None:
         notes = access.shared_notes_for(viewer, meeting.pk)
     people = meeting_selectors.meeting_people(viewer, meeting)
+    # Who saved the notes last is nearly always one of the two people, already read.
+    for person in (people.manager, people.report):
+        if notes.updated_by_id == person.pk:
+            notes.updated_by = person
     agenda = meeting_selectors.meeting_agenda(viewer, meeting)
     meeting_items, opening_items = meeting_selectors.meeting_and_opening_items(viewer, meeting)
     neighbours = meeting_selectors.meeting_neighbours(viewer, meeting)
