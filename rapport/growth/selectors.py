@@ -417,9 +417,8 @@ def meeting_page(
         notes = access.shared_notes_for(viewer, meeting.pk)
     people = meeting_selectors.meeting_people(viewer, meeting)
     # Who saved the notes last is nearly always one of the two people, already read.
-    for person in (people.manager, people.report):
-        if notes.updated_by_id == person.pk:
-            notes.updated_by = person
+    if (saved_by := meeting_selectors.participant(meeting.series, notes.updated_by_id)) is not None:
+        notes.updated_by = saved_by
     agenda = meeting_selectors.meeting_agenda(viewer, meeting)
     meeting_items, opening_items = meeting_selectors.meeting_and_opening_items(viewer, meeting)
     neighbours = meeting_selectors.meeting_neighbours(viewer, meeting)
@@ -439,7 +438,8 @@ def meeting_page(
         next=neighbours.next,
         moved_to=neighbours.moved_to,
         moved_from=neighbours.moved_from,
-        cancelled_by=meeting.cancelled_by if meeting.cancelled_by_id else None,
+        cancelled_by=meeting_selectors.participant(meeting.series, meeting.cancelled_by_id)
+        or (meeting.cancelled_by if meeting.cancelled_by_id else None),
         notes=notes,
         note_groups=meeting_selectors.note_groups(
             notes,

@@ -972,6 +972,16 @@ def recap(
 # whole page is `growth.selectors.meeting_page`, which adds presence and the career panels.
 
 
+def participant(series: Series, person_id: int | None) -> Person | None:
+    """The 1:1's manager or report if they have this id, as read with the series, else None
+    (the author of a topic, the owner of an item, nearly always one of the two: a page
+    fills them in from the series rather than joining the people again)."""
+    for person in (series.manager, series.report):
+        if person.pk == person_id:
+            return person
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class MeetingPeople:
     """Who is on the page: the viewer, the two participants, and how to speak to the viewer."""
@@ -1018,16 +1028,24 @@ class MeetingAgenda:
 
 
 def _agenda_topics(viewer: Person, meeting: int) -> QuerySet[Topic]:
+    # Their meeting (with its series and people) is the page's, already read: only the
+    # meetings they were carried from and to are joined.
     return (
         access.topics_visible_to(viewer)
         .filter(meeting_id=meeting)
+        .select_related(None)
         .select_related("carried_from__meeting", "carried_to__meeting")
     )
 
 
 def meeting_agenda(viewer: Person, meeting: Meeting) -> MeetingAgenda:
-    report_id = meeting.series.report_id
+    series = meeting.series
+    report_id = series.report_id
     topics = agenda_order(compiled.rows(_agenda_topics, viewer, meeting.pk), report_id=report_id)
+    for topic in topics:
+        topic.meeting = meeting
+        if (author := participant(series, topic.author_id)) is not None:
+            topic.author = author
     rows = sorted(tuple(getattr(t, name) for name in _TOPIC_FIELDS) for t in topics)
     return MeetingAgenda(
         topics=topics,
@@ -1182,9 +1200,9 @@ def _own_and_opening_items(
         .filter(series_id=series)
         .filter(Q(meeting_id=meeting) | opening_of(stand_in, day))
         .order_by(*OPENING_ORDER)
-        # Their series is the meeting's, already loaded with its two people.
+        # Their series is the meeting's, already loaded with its two people (their owners).
         .select_related(None)
-        .select_related("owner", "meeting")
+        .select_related("meeting")
     )
 
 
@@ -1199,6 +1217,8 @@ def meeting_and_opening_items(
     )
     for item in rows:
         item.series = meeting.series
+        if (owner := participant(meeting.series, item.owner_id)) is not None:
+            item.owner = owner
     own = sorted((item for item in rows if item.meeting_id == meeting.pk), key=lambda i: i.pk)
     return own, [item for item in rows if item.meeting_id != meeting.pk]
 
@@ -1231,7 +1251,6 @@ def _neighbours(
         .filter(series_id=series)
         .filter(wanted)
         .select_related(None)
-        .select_related("cancelled_by")
     )
 
 
