@@ -89,14 +89,44 @@ def audit_record(
     ip: str | None = None,
     now: dt.datetime | None = None,
 ) -> AuditEvent | None:
-    """Append one audit row (None when it is someone's own read, or a folded repeat)."""
+    """Append one audit row (None when it is someone's own read, or a folded repeat).
+
+    Someone's own read costs no statement; a repeat within the fold costs one read and no
+    transaction (most views of a page); a row to write is checked again and written in one."""
     if _own_read(actor, subject, action):
-        return None  # no statement at all, not even a transaction
+        return None
+    now = now or timezone.now()
+    if action in FOLDED and _folded(actor, subject, action, target, now):
+        return None
     with transaction.atomic():
-        event = _event(actor, subject, action, target, ip, now or timezone.now())
+        event = _event(actor, subject, action, target, ip, now)
         if event is not None:
             event.save(force_insert=True)
         return event
+
+
+def _folded(
+    actor: Person | None,
+    subject: Person,
+    action: str,
+    target: models.Model | tuple[str, int | None] | None,
+    now: dt.datetime,
+) -> bool:
+    """Whether the same thing was recorded within the fold (one query)."""
+    target_type, target_id = _target(target)
+    # Pages that record a read ask this on every view: its SQL is compiled once.
+    return bool(
+        compiled.rows(
+            _recorded,
+            actor,
+            subject,
+            target_id,
+            fold_window(now),
+            now,
+            action=action,
+            target_type=target_type,
+        )
+    )
 
 
 def _own_read(actor: Person | None, subject: Person, action: str) -> bool:
@@ -190,13 +220,9 @@ def _event(
         raise ValueError(f"unknown audit action {action!r}")
     if _own_read(actor, subject, action):
         return None
-    target_type, target_id = _target(target)
-    # Pages that record a read ask this on every view: its SQL is compiled once.
-    since = fold_window(now)
-    if action in FOLDED and compiled.rows(
-        _recorded, actor, subject, target_id, since, now, action=action, target_type=target_type
-    ):
+    if action in FOLDED and _folded(actor, subject, action, target, now):
         return None
+    target_type, target_id = _target(target)
     origin = _origin.get() or Origin()
     return AuditEvent(
         organisation_id=subject.organisation_id,
