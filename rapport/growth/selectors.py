@@ -542,16 +542,23 @@ def checklist_items(phase: str) -> tuple[ChecklistItem, ...]:
 
 
 def checklist_state(
-    person: Person, meeting: Meeting, phase: str
+    person: Person, meeting: Meeting, phase: str, *, facts: dict[int, dict] | None = None
 ) -> list[tuple[ChecklistItem, bool, bool]]:
-    """Each line of the person's checklist: (item, ticked, ticks itself from data)."""
+    """Each line of the person's checklist: (item, ticked, ticks itself from data).
+
+    `facts`: the meeting's `_meeting_facts` from the person's side, when already read."""
     items = checklist_items(phase)
     hand = set(
         ChecklistTick.objects.filter(meeting=meeting, person=person, phase=phase).values_list(
             "item_key", flat=True
         )
     )
-    done = _automatic_ticks(meeting, person) if phase == "pre" else {}
+    if phase != "pre":
+        done = {}
+    elif facts is not None:
+        done = _ticks([meeting], facts)[meeting.pk]
+    else:
+        done = _automatic_ticks(meeting, person)
     lines = [(item, done.get(item.key, item.key in hand), item.key in done) for item in items]
     if phase == "post" and access.is_manager_in(person, meeting.series):
         # "Updated development plan if needed": ticks itself when the plan changed in the
@@ -583,7 +590,11 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
     meetings = list(meetings)
     if not meetings:
         return {}
-    facts = _meeting_facts(meetings, None)
+    return _statuses(meetings, _meeting_facts(meetings, None))
+
+
+def _statuses(meetings: list[Meeting], facts: dict[int, dict]) -> dict[int, PreparationStatus]:
+    """`preparation_status` from the meetings' facts, seen from each one's manager."""
     auto = _ticks(meetings, facts)
     result = {}
     for meeting in meetings:
@@ -1212,13 +1223,16 @@ class PreparePanel(Panel):
 def prepare_panel(viewer: Person, meeting: Meeting, phase: str) -> PreparePanel:
     """The preparation panel of a meeting the viewer takes part in; Refused for a bad phase."""
     base = _panel(viewer, meeting)
-    common = {"phase": phase, "status": preparation_status([meeting])[meeting.pk]}
+    # Seen from the manager's side, as the status reads them: the manager's checklist
+    # ticks itself from the same facts.
+    facts = _meeting_facts([meeting], None)
+    common = {"phase": phase, "status": _statuses([meeting], facts)[meeting.pk]}
     if base["is_manager"]:
         return PreparePanel(
             **base,
             **common,
             auto_hints=AUTOMATIC,
-            lines=checklist_state(viewer, meeting, phase),
+            lines=checklist_state(viewer, meeting, phase, facts=facts),
             minutes=MANAGER_PREPARATION_MINUTES,
         )
     return PreparePanel(
