@@ -59,9 +59,12 @@ def _one(queryset: QuerySet, pk: object) -> object:
         raise Http404(NOT_FOUND) from None
 
 
-def _one_compiled(build: Callable[[Person, int], QuerySet], person: Person, key: object) -> Any:
-    """The row `build(person, key)` finds, from SQL compiled once, else 404."""
-    found = compiled.first(build, person, id_in_address(key))
+def _one_compiled(
+    build: Callable[..., QuerySet], person: Person, key: object, *values: Any, **constants: Any
+) -> Any:
+    """The row `build(person, key, *values, **constants)` finds, from SQL compiled once,
+    else 404."""
+    found = compiled.first(build, person, id_in_address(key), *values, **constants)
     if found is None:
         raise Http404(NOT_FOUND)
     return found
@@ -277,18 +280,25 @@ def shared_notes_visible_to(person: Person) -> QuerySet[SharedNotes]:
     return SharedNotes.objects.filter(_in_series_of(person, "meeting__series"))
 
 
-def _shared_notes_by_meeting(person: Person, pk: int) -> QuerySet[SharedNotes]:
+def _shared_notes_by_meeting(
+    person: Person, pk: int, *values: Any, annotate: Callable[..., dict] | None = None
+) -> QuerySet[SharedNotes]:
     # A meeting page reads its notes with the meeting, its series and both people first.
-    return (
+    notes = (
         shared_notes_visible_to(person)
         .select_related("meeting__series__manager", "meeting__series__report")
         .filter(meeting_id=pk)
     )
+    return notes.annotate(**annotate(person, *values)) if annotate else notes
 
 
-def shared_notes_for(person: Person, meeting_id: object) -> SharedNotes:
-    """The shared notes of a meeting the person takes part in, else 404."""
-    return _one_compiled(_shared_notes_by_meeting, person, meeting_id)
+def shared_notes_for(
+    person: Person, meeting_id: object, *values: Any, annotate: Callable[..., dict] | None = None
+) -> SharedNotes:
+    """The shared notes of a meeting the person takes part in, else 404. `annotate(person,
+    *values)` gives annotations (on the notes' row: its meeting, series and people) the
+    caller reads with them in the same query; rows it reads go through the rules here."""
+    return _one_compiled(_shared_notes_by_meeting, person, meeting_id, *values, annotate=annotate)
 
 
 def private_notes_visible_to(person: Person) -> QuerySet[PrivateNote]:

@@ -76,7 +76,8 @@ from rapport.growth.models import (
 from rapport.meetings import scheduling, wording
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
-from rapport.people.models import Person
+from rapport.people import audit
+from rapport.people.models import AuditEvent, Person
 from rapport.people.selectors import page_number
 
 # How long a visit counts as "on the page": the page renews it while it is open and visible.
@@ -221,6 +222,86 @@ def _visits_of(meeting: int, people: list[int]) -> QuerySet:
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingOpened:
+    """What opening the meeting page reads in its first query: the shared notes (with the
+    meeting, its series and both people), and beside them the viewer's own visit and
+    private note, who else is on the page and whether this read is already recorded."""
+
+    notes: SharedNotes
+    # When the viewer's visit was last renewed (None: never seen), for `meeting_seen`.
+    seen_at: dt.datetime | None
+    present: set[int]
+    private_note: PrivateNote | None
+    # The audit trail holds this read already: recording it again would fold into it.
+    read_recorded: bool
+    # Either person is away near the meeting's day: whether it falls on one is worth a look.
+    maybe_away: bool
+
+
+# The columns of the viewer's private note read with the page (`private_note_for`'s).
+_PRIVATE_NOTE_FIELDS = ("id", "sealed_body", "version", "updated_at")
+
+
+def meeting_opened(viewer: Person, meeting_id: object, *, now: dt.datetime) -> MeetingOpened:
+    """The meeting page's first read, in one query (404 as `access.shared_notes_for`)."""
+    notes = access.shared_notes_for(
+        viewer,
+        meeting_id,
+        now - PRESENT_FOR,
+        audit.fold_window(now),
+        now,
+        annotate=_opened_annotations,
+    )
+    meeting = notes.meeting
+    note = None
+    if notes.private_id is not None:
+        read = {name: getattr(notes, f"private_{name}") for name in _PRIVATE_NOTE_FIELDS}
+        columns = {**read, "meeting_id": meeting.pk, "author_id": viewer.pk}
+        names = [f.attname for f in PrivateNote._meta.concrete_fields]
+        note = PrivateNote.from_db(notes._state.db, names, [columns[name] for name in names])
+    series = meeting.series
+    other = series.report_id if series.manager_id == viewer.pk else series.manager_id
+    return MeetingOpened(
+        notes=notes,
+        seen_at=notes.seen_at,
+        present={other} if notes.other_present else set(),
+        private_note=note,
+        read_recorded=notes.read_recorded,
+        maybe_away=notes.maybe_away,
+    )
+
+
+def _opened_annotations(
+    viewer: Person, present_since: dt.datetime, fold_since: dt.datetime, now: dt.datetime
+) -> dict[str, Any]:
+    meeting = OuterRef("meeting_id")
+    visits = MeetingVisit.objects.filter(meeting_id=meeting)
+    participants = Q(person_id=OuterRef("meeting__series__manager_id")) | Q(
+        person_id=OuterRef("meeting__series__report_id")
+    )
+    # One note per author and meeting: no order needed.
+    own_note = access.private_notes_visible_to(viewer).filter(meeting_id=meeting)
+    return {
+        "seen_at": Subquery(visits.filter(person=viewer).values("last_seen_at")[:1]),
+        # As `people_on_meeting_page`: the other participant's visit, renewed lately.
+        "other_present": Exists(
+            visits.filter(participants, last_seen_at__gte=present_since).exclude(person=viewer)
+        ),
+        "read_recorded": audit.recorded_read(
+            viewer,
+            AuditEvent.Action.MEETING_VIEW,
+            subject=OuterRef("meeting__series__report_id"),
+            target_type=Meeting._meta.model_name,
+            target_id=meeting,
+            since=fold_since,
+            until=now,
+        ),
+        "maybe_away": meeting_selectors.maybe_on_day_away("meeting"),
+        **{f"private_{name}": Subquery(own_note.values(name)[:1]) for name in _PRIVATE_NOTE_FIELDS},
+    }
+
+
+@dataclass(frozen=True, slots=True)
 class CareerNeeds:
     """What a career 1:1's four parts show and edit in place, each beside its part.
 
@@ -331,22 +412,33 @@ def meeting_page(
     private_conflict: dict[str, Any] | None = None,
     private_draft: str | None = None,
     notes: SharedNotes | None = None,
+    opened: MeetingOpened | None = None,
     now: dt.datetime | None = None,
 ) -> MeetingPage:
     """The meeting page in one of its modes (default: the meeting's own), for the viewer.
 
     `typed_notes` overlays the editor with text the viewer typed (after a conflict);
-    `notes`, the meeting's shared notes when the caller fetched the meeting with them.
+    `notes`, the meeting's shared notes when the caller fetched the meeting with them;
+    `opened`, what `meeting_opened` read (the notes, presence and private note) when the
+    page was opened with it.
     """
     now = now or timezone.now()
-    if notes is None:
+    if opened is not None:
+        notes = opened.notes
+    elif notes is None:
         notes = access.shared_notes_for(viewer, meeting.pk)
     people = meeting_selectors.meeting_people(viewer, meeting)
+    # Who saved the notes last is nearly always one of the two people, already read.
+    if (saved_by := meeting_selectors.participant(meeting.series, notes.updated_by_id)) is not None:
+        notes.updated_by = saved_by
     agenda = meeting_selectors.meeting_agenda(viewer, meeting)
     meeting_items, opening_items = meeting_selectors.meeting_and_opening_items(viewer, meeting)
     neighbours = meeting_selectors.meeting_neighbours(viewer, meeting)
     timer = meeting_selectors.meeting_timer(meeting, people.voice, now=now)
-    present = people_on_meeting_page(viewer=viewer, meeting=meeting, now=now)
+    if opened is not None:
+        present = opened.present
+    else:
+        present = people_on_meeting_page(viewer=viewer, meeting=meeting, now=now)
     mode = mode if mode in meeting_selectors.MODES else meeting_selectors.default_mode(meeting)
     started = meeting.started_at
     return MeetingPage(
@@ -358,7 +450,8 @@ def meeting_page(
         next=neighbours.next,
         moved_to=neighbours.moved_to,
         moved_from=neighbours.moved_from,
-        cancelled_by=meeting.cancelled_by if meeting.cancelled_by_id else None,
+        cancelled_by=meeting_selectors.participant(meeting.series, meeting.cancelled_by_id)
+        or (meeting.cancelled_by if meeting.cancelled_by_id else None),
         notes=notes,
         note_groups=meeting_selectors.note_groups(
             notes,
@@ -366,7 +459,9 @@ def meeting_page(
             career=meeting.is_career,
         ),
         notes_written=any(notes.sections().values()),
-        private_note=access.private_note_for(viewer, meeting),
+        private_note=opened.private_note
+        if opened is not None
+        else access.private_note_for(viewer, meeting),
         opening_items=opening_items,
         meeting_items=meeting_items,
         plan=people.voice.plan(meeting_selectors.plan_for(meeting)),
@@ -374,6 +469,7 @@ def meeting_page(
         timer=timer,
         timer_hash=meeting_selectors.live_hash(timer, meeting_items),
         on_day_away=meeting.is_open
+        and (opened is None or opened.maybe_away)
         and meeting.pk in meeting_selectors.meetings_on_days_away([meeting]),
         live_since=meeting_selectors.live_since(notes.version, present),
         other_present=bool(present),
@@ -458,16 +554,23 @@ def checklist_items(phase: str) -> tuple[ChecklistItem, ...]:
 
 
 def checklist_state(
-    person: Person, meeting: Meeting, phase: str
+    person: Person, meeting: Meeting, phase: str, *, facts: dict[int, dict] | None = None
 ) -> list[tuple[ChecklistItem, bool, bool]]:
-    """Each line of the person's checklist: (item, ticked, ticks itself from data)."""
+    """Each line of the person's checklist: (item, ticked, ticks itself from data).
+
+    `facts`: the meeting's `_meeting_facts` from the person's side, when already read."""
     items = checklist_items(phase)
     hand = set(
         ChecklistTick.objects.filter(meeting=meeting, person=person, phase=phase).values_list(
             "item_key", flat=True
         )
     )
-    done = _automatic_ticks(meeting, person) if phase == "pre" else {}
+    if phase != "pre":
+        done = {}
+    elif facts is not None:
+        done = _ticks([meeting], facts)[meeting.pk]
+    else:
+        done = _automatic_ticks(meeting, person)
     lines = [(item, done.get(item.key, item.key in hand), item.key in done) for item in items]
     if phase == "post" and access.is_manager_in(person, meeting.series):
         # "Updated development plan if needed": ticks itself when the plan changed in the
@@ -499,7 +602,11 @@ def preparation_status(meetings: Iterable[Meeting]) -> dict[int, PreparationStat
     meetings = list(meetings)
     if not meetings:
         return {}
-    facts = _meeting_facts(meetings, None)
+    return _statuses(meetings, _meeting_facts(meetings, None))
+
+
+def _statuses(meetings: list[Meeting], facts: dict[int, dict]) -> dict[int, PreparationStatus]:
+    """`preparation_status` from the meetings' facts, seen from each one's manager."""
     auto = _ticks(meetings, facts)
     result = {}
     for meeting in meetings:
@@ -1128,13 +1235,16 @@ class PreparePanel(Panel):
 def prepare_panel(viewer: Person, meeting: Meeting, phase: str) -> PreparePanel:
     """The preparation panel of a meeting the viewer takes part in; Refused for a bad phase."""
     base = _panel(viewer, meeting)
-    common = {"phase": phase, "status": preparation_status([meeting])[meeting.pk]}
+    # Seen from the manager's side, as the status reads them: the manager's checklist
+    # ticks itself from the same facts.
+    facts = _meeting_facts([meeting], None)
+    common = {"phase": phase, "status": _statuses([meeting], facts)[meeting.pk]}
     if base["is_manager"]:
         return PreparePanel(
             **base,
             **common,
             auto_hints=AUTOMATIC,
-            lines=checklist_state(viewer, meeting, phase),
+            lines=checklist_state(viewer, meeting, phase, facts=facts),
             minutes=MANAGER_PREPARATION_MINUTES,
         )
     return PreparePanel(

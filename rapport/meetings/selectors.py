@@ -14,8 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from rapport import access, compiled
@@ -45,7 +56,7 @@ from rapport.meetings.models import (
     opening_of,
 )
 from rapport.people.models import Organisation, Person
-from rapport.people.selectors import days_away_of, page_number
+from rapport.people.selectors import any_day_away, days_away_of, page_number
 from rapport.people.services import link_lifetime
 
 
@@ -94,6 +105,24 @@ PARTICIPANT_COLUMNS = (
     "series__report_id",
     "series__report__timezone",
 )
+
+
+def maybe_on_day_away(meeting: str) -> Exists:
+    """Whether either participant of the meeting at the outer query's path `meeting` is
+    away within a day of its date, as an annotation: the window `meetings_on_days_away`
+    reads, so a meeting without it is on no day away and needs no query of its own."""
+    at = OuterRef(f"{meeting}__scheduled_at")
+    one_day = Value(dt.timedelta(days=1))
+
+    def day(moment: Any) -> TruncDate:  # its date in UTC, as `_on_days_away` takes it
+        return TruncDate(ExpressionWrapper(moment, output_field=DateTimeField()), tzinfo=dt.UTC)
+
+    return any_day_away(
+        Q(person_id=OuterRef(f"{meeting}__series__manager_id"))
+        | Q(person_id=OuterRef(f"{meeting}__series__report_id")),
+        first=day(at - one_day),
+        last=day(at + one_day),
+    )
 
 
 def _on_days_away(rows: list[tuple[Any, ...]]) -> set[int]:
@@ -943,6 +972,16 @@ def recap(
 # whole page is `growth.selectors.meeting_page`, which adds presence and the career panels.
 
 
+def participant(series: Series, person_id: int | None) -> Person | None:
+    """The 1:1's manager or report if they have this id, as read with the series, else None
+    (the author of a topic, the owner of an item, nearly always one of the two: a page
+    fills them in from the series rather than joining the people again)."""
+    for person in (series.manager, series.report):
+        if person.pk == person_id:
+            return person
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class MeetingPeople:
     """Who is on the page: the viewer, the two participants, and how to speak to the viewer."""
@@ -989,16 +1028,24 @@ class MeetingAgenda:
 
 
 def _agenda_topics(viewer: Person, meeting: int) -> QuerySet[Topic]:
+    # Their meeting (with its series and people) is the page's, already read: only the
+    # meetings they were carried from and to are joined.
     return (
         access.topics_visible_to(viewer)
         .filter(meeting_id=meeting)
+        .select_related(None)
         .select_related("carried_from__meeting", "carried_to__meeting")
     )
 
 
 def meeting_agenda(viewer: Person, meeting: Meeting) -> MeetingAgenda:
-    report_id = meeting.series.report_id
+    series = meeting.series
+    report_id = series.report_id
     topics = agenda_order(compiled.rows(_agenda_topics, viewer, meeting.pk), report_id=report_id)
+    for topic in topics:
+        topic.meeting = meeting
+        if (author := participant(series, topic.author_id)) is not None:
+            topic.author = author
     rows = sorted(tuple(getattr(t, name) for name in _TOPIC_FIELDS) for t in topics)
     return MeetingAgenda(
         topics=topics,
@@ -1153,9 +1200,9 @@ def _own_and_opening_items(
         .filter(series_id=series)
         .filter(Q(meeting_id=meeting) | opening_of(stand_in, day))
         .order_by(*OPENING_ORDER)
-        # Their series is the meeting's, already loaded with its two people.
+        # Their series is the meeting's, already loaded with its two people (their owners).
         .select_related(None)
-        .select_related("owner", "meeting")
+        .select_related("meeting")
     )
 
 
@@ -1170,6 +1217,8 @@ def meeting_and_opening_items(
     )
     for item in rows:
         item.series = meeting.series
+        if (owner := participant(meeting.series, item.owner_id)) is not None:
+            item.owner = owner
     own = sorted((item for item in rows if item.meeting_id == meeting.pk), key=lambda i: i.pk)
     return own, [item for item in rows if item.meeting_id != meeting.pk]
 
@@ -1202,7 +1251,6 @@ def _neighbours(
         .filter(series_id=series)
         .filter(wanted)
         .select_related(None)
-        .select_related("cancelled_by")
     )
 
 

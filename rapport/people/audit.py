@@ -20,9 +20,10 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.utils import timezone
 
 from rapport import compiled
@@ -80,7 +81,6 @@ def _target(target: models.Model | tuple[str, int | None] | None) -> tuple[str, 
     return target._meta.model_name or "", target.pk
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: Person | None,
@@ -90,11 +90,49 @@ def audit_record(
     ip: str | None = None,
     now: dt.datetime | None = None,
 ) -> AuditEvent | None:
-    """Append one audit row (None when it is someone's own read, or a folded repeat)."""
-    event = _event(actor, subject, action, target, ip, now or timezone.now())
-    if event is not None:
-        event.save(force_insert=True)
-    return event
+    """Append one audit row (None when it is someone's own read, or a folded repeat).
+
+    Someone's own read costs no statement; a repeat within the fold costs one read and no
+    transaction (most views of a page); a row to write is checked again and written in one."""
+    if _own_read(actor, subject, action):
+        return None
+    now = now or timezone.now()
+    if action in FOLDED and _folded(actor, subject, action, target, now):
+        return None
+    with transaction.atomic():
+        event = _event(actor, subject, action, target, ip, now)
+        if event is not None:
+            event.save(force_insert=True)
+        return event
+
+
+def _folded(
+    actor: Person | None,
+    subject: Person,
+    action: str,
+    target: models.Model | tuple[str, int | None] | None,
+    now: dt.datetime,
+) -> bool:
+    """Whether the same thing was recorded within the fold (one query)."""
+    target_type, target_id = _target(target)
+    # Pages that record a read ask this on every view: its SQL is compiled once.
+    return bool(
+        compiled.rows(
+            _recorded,
+            actor,
+            subject,
+            target_id,
+            fold_window(now),
+            now,
+            action=action,
+            target_type=target_type,
+        )
+    )
+
+
+def _own_read(actor: Person | None, subject: Person, action: str) -> bool:
+    """Reading your own data is not someone else's read: nothing is recorded."""
+    return action in READS and actor is not None and actor.pk == subject.pk
 
 
 @transaction.atomic
@@ -124,6 +162,20 @@ def _recorded(
     target_type: str,
 ) -> QuerySet[AuditEvent]:
     """The row, if any, recorded for the same thing between `since` (excluded) and `until`."""
+    return _same_read(actor, subject, target_id, since, until, action, target_type).values_list(
+        "pk", flat=True
+    )[:1]
+
+
+def _same_read(
+    actor: Person | None,
+    subject: Any,
+    target_id: Any,
+    since: dt.datetime,
+    until: dt.datetime,
+    action: str,
+    target_type: str,
+) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         actor=actor,
         action=action,
@@ -132,7 +184,28 @@ def _recorded(
         target_id=target_id,
         at__gt=since,
         at__lte=until,
-    ).values_list("pk", flat=True)[:1]
+    )
+
+
+def fold_window(now: dt.datetime) -> dt.datetime:
+    """Since when (excluded) a row recorded for the same thing folds a repeat at `now`."""
+    return now - dt.timedelta(minutes=FOLD_MINUTES)
+
+
+def recorded_read(
+    actor: Person,
+    action: str,
+    *,
+    subject: Any,
+    target_type: str,
+    target_id: Any,
+    since: dt.datetime,
+    until: dt.datetime,
+) -> Exists:
+    """Whether a read (`subject` and `target_id` may be outer references) is already
+    recorded between `since` (`fold_window`) and `until`: `audit_record` would fold a repeat
+    of it, so a page that reads this with its rows need not call it (an annotation)."""
+    return Exists(_same_read(actor, subject, target_id, since, until, action, target_type))
 
 
 def _event(
@@ -146,15 +219,11 @@ def _event(
     """The row to append, unsaved; None when it is someone's own read, or a folded repeat."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    if action in READS and actor is not None and actor.pk == subject.pk:
-        return None  # reading your own data is not someone else's read
-    target_type, target_id = _target(target)
-    # Pages that record a read ask this on every view: its SQL is compiled once.
-    since = now - dt.timedelta(minutes=FOLD_MINUTES)
-    if action in FOLDED and compiled.rows(
-        _recorded, actor, subject, target_id, since, now, action=action, target_type=target_type
-    ):
+    if _own_read(actor, subject, action):
         return None
+    if action in FOLDED and _folded(actor, subject, action, target, now):
+        return None
+    target_type, target_id = _target(target)
     origin = _origin.get() or Origin()
     return AuditEvent(
         organisation_id=subject.organisation_id,

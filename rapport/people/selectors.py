@@ -8,12 +8,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     IntegerField,
     Max,
     Min,
@@ -69,9 +71,22 @@ def days_away_of(
 
 
 def _days_away(people: list[int], first: dt.date, last: dt.date) -> QuerySet[Absence]:
-    return Absence.objects.filter(
-        person_id__in=people, starts_on__lte=last, ends_on__gte=first
-    ).values_list("person_id", "starts_on", "ends_on")
+    return (
+        _away_overlapping(first, last)
+        .filter(person_id__in=people)
+        .values_list("person_id", "starts_on", "ends_on")
+    )
+
+
+def _away_overlapping(first: Any, last: Any) -> QuerySet[Absence]:
+    """The absences overlapping [first, last] (dates, or expressions giving dates)."""
+    return Absence.objects.filter(starts_on__lte=last, ends_on__gte=first)
+
+
+def any_day_away(people: Q, *, first: Any, last: Any) -> Exists:
+    """Whether one of `people` (a condition on the absence's person, which may refer to the
+    outer query) is away on a day of [first, last], as an annotation."""
+    return Exists(_away_overlapping(first, last).filter(people))
 
 
 # The audit trail -------------------------------------------------------------------

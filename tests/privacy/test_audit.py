@@ -81,6 +81,17 @@ def test_a_repeat_read_within_the_window_folds_and_a_later_one_is_a_new_row(mia,
     assert len(rows_about(ray)) == 2
 
 
+def test_a_folded_repeat_costs_one_read_and_ones_own_read_nothing(mia, ray, series) -> None:
+    kind = AuditEvent.Action.SERIES_VIEW
+    audit_record(actor=mia, subject=ray, action=kind, target=series)
+    with CaptureQueriesContext(connection) as repeat:
+        assert audit_record(actor=mia, subject=ray, action=kind, target=series) is None
+    assert [q["sql"].split()[0] for q in repeat] == ["SELECT"]  # no savepoint, no write
+    with CaptureQueriesContext(connection) as own:
+        assert audit_record(actor=ray, subject=ray, action=kind, target=series) is None
+    assert len(own) == 0
+
+
 def test_behind_a_proxy_the_trail_keeps_the_clients_address(
     mia, ray, series, client_for, settings
 ) -> None:

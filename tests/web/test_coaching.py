@@ -345,3 +345,19 @@ def test_the_manager_closes_the_plan_when_expectations_are_met(client_for, mia, 
     plan.refresh_from_db()
     assert plan.status == "met" and selectors.open_plan_for(series) is None
     assert client.post(url("meeting_plan", meeting), {"close": "met"}, **HTMX).status_code == 400
+
+
+@pytest.mark.parametrize(("person", "most"), [("mia", 6), ("ray", 6)])
+def test_a_repeat_view_of_the_preparation_panel_reads_in_a_few_queries(
+    client_for, mia, ray, meeting, person, most
+) -> None:
+    # The session and the person, the meeting, the audit fold (the manager's view of the
+    # report's preparation), the checklist's facts once (the status and the manager's
+    # self-ticking lines share them), then the hand ticks or the IC's own topics.
+    client = client_for({"mia": mia, "ray": ray}[person])
+    client.get(url("meeting_prepare", meeting), **HTMX)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("meeting_prepare", meeting), **HTMX).status_code == 200
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert all(s.startswith("SELECT") for s in statements), statements
+    assert len(statements) <= most, statements

@@ -78,21 +78,39 @@ def _visit(person: Person, meeting: int) -> QuerySet[MeetingVisit]:
     return MeetingVisit.objects.filter(person=person, meeting_id=meeting)
 
 
-@transaction.atomic
-def meeting_seen(*, actor: Person, meeting: Meeting, now: dt.datetime | None = None) -> None:
-    """Record that a participant opened the meeting's page (first and last time)."""
+# What `meeting_seen` is told when its caller did not read the visit.
+UNREAD = object()
+
+
+def meeting_seen(
+    *,
+    actor: Person,
+    meeting: Meeting,
+    now: dt.datetime | None = None,
+    seen_at: dt.datetime | object | None = UNREAD,
+) -> None:
+    """Record that a participant opened the meeting's page (first and last time).
+
+    `seen_at`: when the visit was last renewed (None: there is none), when the page read it
+    with its own rows; a reload moments after the last one then costs no statement at all.
+    Each write is one statement (a creation or a renewal): no transaction is opened."""
     # Only the two participants' visits count towards preparing; anyone else leaves no trace.
     if not access.takes_part_in(actor, meeting.series):
         return
     now = now or timezone.now()
-    # Most views come back to a page seen before: its visit is read with a compiled query.
-    visit, created = compiled.first(_visit, actor, meeting.pk), False
-    if visit is None:
+    if seen_at is UNREAD:
+        # Most views come back to a page seen before: its visit is read with a compiled query.
+        visit = compiled.first(_visit, actor, meeting.pk)
+        seen_at = visit.last_seen_at if visit is not None else None
+    if seen_at is None:
         visit, created = MeetingVisit.objects.get_or_create(
             person=actor, meeting=meeting, defaults={"first_seen_at": now, "last_seen_at": now}
         )
+        if created:
+            return
+        seen_at = visit.last_seen_at
     # A visit renewed moments ago is left alone: a reload writes nothing.
-    if not created and visit.last_seen_at < now - RENEW_AFTER:
+    if seen_at < now - RENEW_AFTER:
         meeting_visit_renew(actor=actor, meeting=meeting, now=now)
 
 

@@ -89,11 +89,18 @@ def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting page in one of its modes: prepare, run or wrap up (?mode=)."""
     # The notes come with their meeting, its series and both people: one query checks
-    # access and reads what every part of the page starts from.
-    notes = access.shared_notes_for(request.user, meeting_id)
-    found = notes.meeting
-    bookkeeping(growth.meeting_seen, actor=request.user, meeting=found)
-    record_read(request, AuditEvent.Action.MEETING_VIEW, subject=found.series.report, target=found)
+    # access and reads what every part of the page starts from, and what its bookkeeping
+    # needs to know to write nothing when nothing changed.
+    now = timezone.now()
+    opened = growth_selectors.meeting_opened(request.user, meeting_id, now=now)
+    found = opened.notes.meeting
+    bookkeeping(
+        growth.meeting_seen, actor=request.user, meeting=found, now=now, seen_at=opened.seen_at
+    )
+    if not opened.read_recorded:
+        record_read(
+            request, AuditEvent.Action.MEETING_VIEW, subject=found.series.report, target=found
+        )
     key = f"meeting:{found.pk}"
     complete_form = restored(CompleteForm, stashed(request, f"{key}:complete"))
     cancel_form = restored(CancelForm, stashed(request, f"{key}:cancel"))
@@ -106,7 +113,8 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
         cancel_form=cancel_form,
         item_form=item_form,
         open_panel="cancel" if cancel_form else "",
-        notes=notes,
+        opened=opened,
+        now=now,
     )
 
 
