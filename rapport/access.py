@@ -381,6 +381,12 @@ def counts_reports_of(person: Person, other: int, *, whole_roster: bool) -> bool
     return whole_roster or other == person.pk
 
 
+def reports_counted_by(person: int, *, whole_roster: bool) -> Q:
+    """`counts_reports_of` as a filter on people: those whose reports the person `person`
+    (an id) may be told the number of."""
+    return Q() if whole_roster else Q(pk=person)
+
+
 def person_for(person: Person, person_id: object, *, whole_roster: bool | None = None) -> Person:
     """One person of the visible roster, else 404 (`whole_roster` as for `people_visible_to`)."""
     whole_roster = sees_whole_roster(person) if whole_roster is None else whole_roster
@@ -411,6 +417,12 @@ def person_for_admin(person: Person, person_id: object) -> Person:
     subject = person_for(person, person_id)
     check_org_admin(person)
     return subject
+
+
+def check_admin_reads(person: Person) -> None:
+    """What only the org admins' forms read (the manager box's suggestions): 404 for others."""
+    if not person.is_org_admin:
+        raise Http404(NOT_FOUND)
 
 
 def organisation_for_admin(person: Person) -> Organisation:

@@ -70,6 +70,11 @@ class Person(AbstractBaseUser):
     erasure_requested_at = models.DateTimeField(null=True, blank=True)
     # Set when erased: the row stays as "a former team member" so shared history holds.
     erased_at = models.DateTimeField(null=True, blank=True)
+    # The person's places on their organisation's whole roster, by team (the org chart top
+    # down) and A to Z, counted from 0: kept by the services that change the roster
+    # (`roster_positions_refresh`), so a page of the People page is a range of an index.
+    roster_position = models.PositiveIntegerField(default=0, editable=False)
+    name_position = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PersonManager()
 
@@ -86,6 +91,10 @@ class Person(AbstractBaseUser):
             ),
         ]
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["organisation", "roster_position"], name="person_roster_by_team"),
+            models.Index(fields=["organisation", "name_position"], name="person_roster_by_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name

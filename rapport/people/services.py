@@ -8,9 +8,10 @@ import datetime as dt
 import functools
 import io
 import zoneinfo
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -308,6 +309,7 @@ def organisation_setup(
     password_check(password=password, person=person)
     person.set_password(password)
     person.save()
+    roster_positions_refresh(organisation.pk)
     return person
 
 
@@ -326,6 +328,63 @@ def demo_password_share(
     if like.organisation_id != organisation.pk or not like.has_usable_password():
         raise Refused("The shared password comes from someone in the demo with a password.")
     return Person.objects.filter(organisation=organisation).update(password=like.password)
+
+
+# The roster's order ------------------------------------------------------------------
+
+
+def team_order(rows: Sequence[Sequence[Any]]) -> list[tuple[int | None, list[Any]]]:
+    """Rows (a person's id, their manager's id and name first) grouped by manager, teams in
+    org-chart order (top down); each team's rows in the order given."""
+    by_manager: dict[int | None, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_manager[row[1]].append(row)
+    listed = {row[0] for row in rows}
+    # Teams whose manager is not listed (hidden, filtered out, or nobody) start the chart.
+    tops = [key for key in by_manager if key is None or key not in listed]
+    tops.sort(key=lambda key: "" if key is None else (by_manager[key][0][2] or "").lower())
+    # Any team the walk cannot reach (only a reporting cycle made outside Rapport could do
+    # that) still shows, last.
+    rest = [key for key in by_manager if key not in tops]
+    teams, stack, placed = [], [*reversed(rest), *reversed(tops)], set()
+    while stack:
+        key = stack.pop()
+        if key in placed:
+            continue
+        placed.add(key)
+        members = by_manager[key]
+        teams.append((key, members))
+        # Depth first: each manager's own team follows the team they are in.
+        stack.extend(reversed([row[0] for row in members if row[0] in by_manager]))
+    return teams
+
+
+# The order within a team and A to Z: the active first, then by name.
+ROSTER_ORDER = ("-is_active", "name", "pk")
+
+
+def roster_positions_refresh(organisation_id: int, *, model: Any = Person) -> int:
+    """Set everyone's `roster_position` (by team) and `name_position` (A to Z) in the
+    organisation from its people as they are now; returns how many rows changed.
+
+    Every service that adds someone, renames them, moves them or (de)activates them calls
+    it in its transaction; `model` is a migration's historical Person."""
+    rows = list(
+        model._default_manager.filter(organisation_id=organisation_id)
+        .order_by(*ROSTER_ORDER)
+        .values_list("pk", "manager_id", "manager__name", "roster_position", "name_position")
+    )
+    by_team = [row for _, members in team_order(rows) for row in members]
+    team_place = {row[0]: place for place, row in enumerate(by_team)}
+    changed = [
+        model(pk=row[0], roster_position=team_place[row[0]], name_position=place)
+        for place, row in enumerate(rows)
+        if (row[3], row[4]) != (team_place[row[0]], place)
+    ]
+    model._default_manager.bulk_update(
+        changed, ["roster_position", "name_position"], batch_size=500
+    )
+    return len(changed)
 
 
 # People ----------------------------------------------------------------------------
@@ -394,6 +453,7 @@ def person_invite(
     )
     person.set_unusable_password()
     person.save()
+    roster_positions_refresh(person.organisation_id)
     _invite_mail(person, invited_by=actor, now=now)
     return person
 
@@ -487,6 +547,7 @@ def person_update(
     person.remote = remote
     person.is_org_admin = is_org_admin
     person.save(update_fields=["name", "level", "manager", "timezone", "remote", "is_org_admin"])
+    roster_positions_refresh(person.organisation_id)
     return person
 
 
@@ -502,6 +563,7 @@ def person_deactivate(*, actor: Person, person: Person, now: dt.datetime | None 
         raise Refused(f"{person.name} still manages people: give them a new manager first.")
     person.is_active = False
     person.save(update_fields=["is_active"])
+    roster_positions_refresh(person.organisation_id)
     audit_record(actor=actor, subject=person, action=Action.DEACTIVATE, target=person, now=now)
     return person
 
@@ -514,6 +576,7 @@ def person_reactivate(*, actor: Person, person: Person, now: dt.datetime | None 
         raise Refused(f"{person.name} is already active.")
     person.is_active = True
     person.save(update_fields=["is_active"])
+    roster_positions_refresh(person.organisation_id)
     audit_record(actor=actor, subject=person, action=Action.REACTIVATE, target=person, now=now)
     return person
 
@@ -715,6 +778,7 @@ def roster_import(
     if errors:
         raise RosterErrors(sorted(errors, key=lambda error: error[0]))
     result = _roster_write(rows, existing, organisation, now=now or clock.now())
+    roster_positions_refresh(organisation.pk)
     result.organisation = organisation
     if send_invites:
         for person in result.created:
@@ -851,6 +915,7 @@ def person_update_own(
     name, timezone = check_name(name), check_timezone(timezone)
     actor.name, actor.timezone, actor.remote = name, timezone, remote
     actor.save(update_fields=["name", "timezone", "remote"])
+    roster_positions_refresh(actor.organisation_id)
     return actor
 
 

@@ -36,6 +36,7 @@ from rapport.meetings import services as meeting_services
 from rapport.meetings.models import PrivateNote, Series, is_rendered
 from rapport.notifications.models import Delivery, MailPreference
 from rapport.people import keys
+from rapport.people import services as people_services
 from rapport.people.audit import Action, audit_record, audit_record_each
 from rapport.people.models import (
     Absence,
@@ -302,6 +303,7 @@ def _tombstone(person: Person, now: dt.datetime) -> None:
     person.erasure_requested_at = None
     person.erased_at = now
     person.save()
+    people_services.roster_positions_refresh(person.organisation_id)
 
 
 # Exports, in the audit trail ------------------------------------------------------------
