@@ -40,6 +40,9 @@ class Organisation(models.Model):
     )
     late_move_notice_hours = models.PositiveSmallIntegerField(default=LATE_MOVE_NOTICE_HOURS)
     created_at = models.DateTimeField(default=now)
+    # How many active people manage active people here: kept with the places on the roster
+    # (`roster_positions_refresh`), for the People page's count.
+    roster_managers = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return self.name

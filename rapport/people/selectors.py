@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import (
@@ -408,12 +409,15 @@ def _roster_counts(
     to choose a password, and how many manage active people whose reports the viewer may
     count (one row)."""
     visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
-    active_reports = Person.objects.filter(manager=OuterRef("pk"), is_active=True)
-    managing = (
-        Q(is_active=True)
-        & Q(Exists(active_reports))
-        & access.reports_counted_by(person, whole_roster=whole_roster)
-    )
+    if whole_roster:
+        # Everyone's reports are counted (`access.reports_counted_by`): the organisation's
+        # figure, kept by the services, rather than a look at everyone's reports.
+        kept = Organisation.objects.filter(pk=organisation).values("roster_managers")
+        managers: Any = Subquery(kept)
+    else:
+        counted = access.reports_counted_by(person, whole_roster=whole_roster)
+        managing = Q(is_active=True) & Q(Exists(_active_reports())) & counted
+        managers = Count("pk", filter=managing)
     return (
         visible.order_by()
         .values("organisation")
@@ -423,10 +427,15 @@ def _roster_counts(
             invited=Count(
                 "pk", filter=Q(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
             ),
-            managers=Count("pk", filter=managing),
+            managers=managers,
         )
         .values_list("total", "inactive", "invited", "managers")
     )
+
+
+def _active_reports() -> QuerySet[Person]:
+    """The active people who report to the person of the outer query."""
+    return Person.objects.filter(manager=OuterRef("pk"), is_active=True)
 
 
 # Where a row of `_listed` holds the person's state; their active reports and whether their
@@ -446,11 +455,7 @@ def _listed(
         output_field=CharField(),
     )
     reports = (
-        Person.objects.filter(manager=OuterRef("pk"), is_active=True)
-        .order_by()
-        .values("manager")
-        .annotate(count=Count("pk"))
-        .values("count")
+        _active_reports().order_by().values("manager").annotate(count=Count("pk")).values("count")
     )
     visible = access.people_visible_from(organisation, person, manager, whole_roster=whole)
     return people.values_list(
@@ -552,10 +557,9 @@ def _managing(
     organisation: int, person: int, manager: int | None, *, whole_roster: bool, most: int | None
 ) -> QuerySet[Person]:
     visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
-    managing = visible.filter(
-        is_active=True, pk__in=Person.objects.filter(is_active=True).values("manager_id")
-    )
-    ordered = managing.order_by("name", "pk").values_list("email", "name")
+    managing = visible.filter(Exists(_active_reports()), is_active=True)
+    # The active A to Z by their kept place: the index is walked until enough are found.
+    ordered = managing.order_by("name_position").values_list("email", "name")
     return ordered if most is None else ordered[:most]
 
 

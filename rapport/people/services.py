@@ -365,14 +365,18 @@ ROSTER_ORDER = ("-is_active", "name", "pk")
 
 def roster_positions_refresh(organisation_id: int, *, model: Any = Person) -> int:
     """Set everyone's `roster_position` (by team) and `name_position` (A to Z) in the
-    organisation from its people as they are now; returns how many rows changed.
+    organisation from its people as they are now, and its `roster_managers`; returns how
+    many people's places changed.
 
     Every service that adds someone, renames them, moves them or (de)activates them calls
     it in its transaction; `model` is a migration's historical Person."""
+    people = model._default_manager
     rows = list(
-        model._default_manager.filter(organisation_id=organisation_id)
+        people.filter(organisation_id=organisation_id)
         .order_by(*ROSTER_ORDER)
-        .values_list("pk", "manager_id", "manager__name", "roster_position", "name_position")
+        .values_list(
+            "pk", "manager_id", "manager__name", "roster_position", "name_position", "is_active"
+        )
     )
     by_team = [row for _, members in team_order(rows) for row in members]
     team_place = {row[0]: place for place, row in enumerate(by_team)}
@@ -381,8 +385,12 @@ def roster_positions_refresh(organisation_id: int, *, model: Any = Person) -> in
         for place, row in enumerate(rows)
         if (row[3], row[4]) != (team_place[row[0]], place)
     ]
-    model._default_manager.bulk_update(
-        changed, ["roster_position", "name_position"], batch_size=500
+    people.bulk_update(changed, ["roster_position", "name_position"], batch_size=500)
+    active = {row[0] for row in rows if row[5]}
+    managers = len({row[1] for row in rows if row[5] and row[1] in active})
+    organisations = model._meta.get_field("organisation").related_model._default_manager
+    organisations.filter(pk=organisation_id).exclude(roster_managers=managers).update(
+        roster_managers=managers
     )
     return len(changed)
 

@@ -14,7 +14,7 @@ from rapport.meetings.services import (
     roster_apply,
 )
 from rapport.people import selectors
-from rapport.people.models import Person
+from rapport.people.models import Organisation, Person
 from rapport.people.services import (
     ROSTER_ORDER,
     person_update_own,
@@ -46,8 +46,16 @@ def kept_places(organisation_id: int) -> dict[int, tuple[int, int]]:
     }
 
 
+def fresh_managers(organisation_id: int) -> int:
+    """How many active people manage active people, counted now."""
+    active = Person.objects.filter(organisation_id=organisation_id, is_active=True)
+    return active.filter(reports__is_active=True).distinct().count()
+
+
 def assert_kept(organisation_id: int) -> None:
     assert kept_places(organisation_id) == fresh_places(organisation_id)
+    kept = Organisation.objects.get(pk=organisation_id).roster_managers
+    assert kept == fresh_managers(organisation_id)
 
 
 def test_the_places_follow_every_change_to_the_roster(ada, dan, mia, omar, ray, rita, olga):
@@ -65,6 +73,10 @@ def test_the_places_follow_every_change_to_the_roster(ada, dan, mia, omar, ray, 
     assert_kept(org)
     person_update_own(actor=rita, name="Abigail Senior", timezone="UTC", remote=False)
     assert_kept(org)
+    managing = Organisation.objects.get(pk=org).roster_managers
+    update(ada, rita, manager=dan)  # Mia (renamed Zoe) manages nobody now
+    assert_kept(org)
+    assert Organisation.objects.get(pk=org).roster_managers == managing - 1
     roster_apply(
         actor=ada,
         organisation=ada.organisation,
@@ -112,6 +124,7 @@ def test_the_places_are_cut_into_pages(ada, mia, monkeypatch) -> None:
 
 def test_the_migration_sets_the_places_of_everyone_already_there(ada, mia, ray) -> None:
     Person.objects.update(roster_position=0, name_position=0)
+    Organisation.objects.update(roster_managers=0)
     migration = importlib.import_module("rapport.people.migrations.0008_roster_positions")
     migration.positions_for_everyone(apps, None)
     assert_kept(ada.organisation_id)
