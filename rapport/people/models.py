@@ -40,8 +40,12 @@ class Organisation(models.Model):
     )
     late_move_notice_hours = models.PositiveSmallIntegerField(default=LATE_MOVE_NOTICE_HOURS)
     created_at = models.DateTimeField(default=now)
-    # How many active people manage active people here: kept with the places on the roster
-    # (`roster_positions_refresh`), for the People page's count.
+    # The People page's counts of the whole roster, kept with the places on it
+    # (`roster_positions_refresh`): the active people (the invited among them), those
+    # deactivated, and those who manage active people.
+    roster_people = models.PositiveIntegerField(default=0, editable=False)
+    roster_invited = models.PositiveIntegerField(default=0, editable=False)
+    roster_inactive = models.PositiveIntegerField(default=0, editable=False)
     roster_managers = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:

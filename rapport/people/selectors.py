@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import (
@@ -326,7 +325,8 @@ def people_page(
     whole = access.sees_whole_roster(viewer)
     scope = access.roster_scope(viewer)
     found = compiled.rows(_roster_counts, *scope, whole_roster=whole)
-    total, inactive, invited, managers = found[0] if found else (0, 0, 0, 0)
+    people, inactive, invited, managers = found[0] if found else (0, 0, 0, 0)
+    total = people + inactive
     if whole and not query:
         matches = total
         number = _page_in(page, matches)
@@ -366,9 +366,7 @@ def people_page(
         pages=_pages(matches),
         matches=matches,
         visible_ids={person[4] for person in details if person[-1]} | {p.pk for p in roster},
-        counts=RosterCounts(
-            people=total - inactive, managers=managers, invited=invited, inactive=inactive
-        ),
+        counts=RosterCounts(people=people, managers=managers, invited=invited, inactive=inactive),
         is_admin=viewer.is_org_admin,
         roster_example=ROSTER_EXAMPLE,
         link_lifetime=link_lifetime(),
@@ -405,32 +403,31 @@ def _roster_rows(
 
 def _roster_counts(
     organisation: int, person: int, manager: int | None, *, whole_roster: bool
-) -> QuerySet[Person]:
-    """How many people the viewer reads, how many of them are deactivated, how many are yet
-    to choose a password, and how many manage active people whose reports the viewer may
-    count (one row)."""
-    visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+) -> QuerySet:
+    """How many active people the viewer reads, how many deactivated, how many of the
+    active are yet to choose a password, and how many manage active people whose reports
+    the viewer may count (one row)."""
     if whole_roster:
-        # Everyone's reports are counted (`access.reports_counted_by`): the organisation's
-        # figure, kept by the services, rather than a look at everyone's reports.
-        kept = Organisation.objects.filter(pk=organisation).values("roster_managers")
-        managers: Any = Subquery(kept)
-    else:
-        counted = access.reports_counted_by(person, whole_roster=whole_roster)
-        managing = Q(is_active=True) & Q(Exists(_active_reports())) & counted
-        managers = Count("pk", filter=managing)
+        # The whole organisation, everyone's reports counted (`access.reports_counted_by`):
+        # its counts as the services keep them, rather than a look at everyone.
+        return Organisation.objects.filter(pk=organisation).values_list(
+            "roster_people", "roster_inactive", "roster_invited", "roster_managers"
+        )
+    visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+    counted = access.reports_counted_by(person, whole_roster=whole_roster)
+    managing = Q(is_active=True) & Q(Exists(_active_reports())) & counted
     return (
         visible.order_by()
         .values("organisation")
         .annotate(
-            total=Count("pk"),
+            people=Count("pk", filter=Q(is_active=True)),
             inactive=Count("pk", filter=Q(is_active=False)),
             invited=Count(
                 "pk", filter=Q(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
             ),
-            managers=managers,
+            managers=Count("pk", filter=managing),
         )
-        .values_list("total", "inactive", "invited", "managers")
+        .values_list("people", "inactive", "invited", "managers")
     )
 
 

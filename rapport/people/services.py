@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
@@ -226,6 +227,7 @@ def person_password_chosen(
     ]
     Session.objects.filter(pk__in=ended).delete()
     axes_reset(username=person.email.lower())
+    roster_positions_refresh(person.organisation_id)  # no longer counted as invited
     return len(ended)
 
 
@@ -327,7 +329,9 @@ def demo_password_share(
         raise Refused("Only the demo organisation shares one password.")
     if like.organisation_id != organisation.pk or not like.has_usable_password():
         raise Refused("The shared password comes from someone in the demo with a password.")
-    return Person.objects.filter(organisation=organisation).update(password=like.password)
+    shared = Person.objects.filter(organisation=organisation).update(password=like.password)
+    roster_positions_refresh(organisation.pk)
+    return shared
 
 
 # The roster's order ------------------------------------------------------------------
@@ -365,17 +369,23 @@ ROSTER_ORDER = ("-is_active", "name", "pk")
 
 def roster_positions_refresh(organisation_id: int, *, model: Any = Person) -> int:
     """Set everyone's `roster_position` (by team) and `name_position` (A to Z) in the
-    organisation from its people as they are now, and its `roster_managers`; returns how
-    many people's places changed.
+    organisation from its people as they are now, and the organisation's counts of them
+    (`roster_people`...); returns how many people's places changed.
 
-    Every service that adds someone, renames them, moves them or (de)activates them calls
-    it in its transaction; `model` is a migration's historical Person."""
+    Every service that adds someone, renames them, moves them, (de)activates them or sees
+    them choose a password calls it in its transaction; `model` is a migration's Person."""
     people = model._default_manager
     rows = list(
         people.filter(organisation_id=organisation_id)
         .order_by(*ROSTER_ORDER)
         .values_list(
-            "pk", "manager_id", "manager__name", "roster_position", "name_position", "is_active"
+            "pk",
+            "manager_id",
+            "manager__name",
+            "roster_position",
+            "name_position",
+            "is_active",
+            "password",
         )
     )
     by_team = [row for _, members in team_order(rows) for row in members]
@@ -386,12 +396,16 @@ def roster_positions_refresh(organisation_id: int, *, model: Any = Person) -> in
         if (row[3], row[4]) != (team_place[row[0]], place)
     ]
     people.bulk_update(changed, ["roster_position", "name_position"], batch_size=500)
-    active = {row[0] for row in rows if row[5]}
-    managers = len({row[1] for row in rows if row[5] and row[1] in active})
+    active = [row for row in rows if row[5]]
+    active_ids = {row[0] for row in active}
+    counts = {
+        "roster_people": len(active),
+        "roster_invited": sum(1 for row in active if row[6].startswith(UNUSABLE_PASSWORD_PREFIX)),
+        "roster_inactive": len(rows) - len(active),
+        "roster_managers": len({row[1] for row in active if row[1] in active_ids}),
+    }
     organisations = model._meta.get_field("organisation").related_model._default_manager
-    organisations.filter(pk=organisation_id).exclude(roster_managers=managers).update(
-        roster_managers=managers
-    )
+    organisations.filter(pk=organisation_id).update(**counts)
     return len(changed)
 
 

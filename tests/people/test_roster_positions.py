@@ -19,11 +19,12 @@ from rapport.people.services import (
     ROSTER_ORDER,
     person_update_own,
     roster_positions_refresh,
+    set_password_path,
     team_order,
 )
 from rapport.privacy import services as privacy
 from tests.conftest import PASSWORD
-from tests.people.test_services import update
+from tests.people.test_services import choose_password, update
 
 
 def fresh_places(organisation_id: int) -> dict[int, tuple[int, int]]:
@@ -46,16 +47,27 @@ def kept_places(organisation_id: int) -> dict[int, tuple[int, int]]:
     }
 
 
-def fresh_managers(organisation_id: int) -> int:
-    """How many active people manage active people, counted now."""
-    active = Person.objects.filter(organisation_id=organisation_id, is_active=True)
-    return active.filter(reports__is_active=True).distinct().count()
+def fresh_counts(organisation_id: int) -> tuple[int, int, int, int]:
+    """(active, invited, deactivated, managing), counted now."""
+    people = Person.objects.filter(organisation_id=organisation_id)
+    active = people.filter(is_active=True)
+    return (
+        active.count(),
+        sum(1 for person in active if not person.has_usable_password()),
+        people.filter(is_active=False).count(),
+        active.filter(reports__is_active=True).distinct().count(),
+    )
+
+
+def kept_counts(organisation_id: int) -> tuple[int, int, int, int]:
+    return Organisation.objects.filter(pk=organisation_id).values_list(
+        "roster_people", "roster_invited", "roster_inactive", "roster_managers"
+    )[0]
 
 
 def assert_kept(organisation_id: int) -> None:
     assert kept_places(organisation_id) == fresh_places(organisation_id)
-    kept = Organisation.objects.get(pk=organisation_id).roster_managers
-    assert kept == fresh_managers(organisation_id)
+    assert kept_counts(organisation_id) == fresh_counts(organisation_id)
 
 
 def test_the_places_follow_every_change_to_the_roster(ada, dan, mia, omar, ray, rita, olga):
@@ -63,6 +75,10 @@ def test_the_places_follow_every_change_to_the_roster(ada, dan, mia, omar, ray, 
     assert_kept(org)
     nina = report_invite(actor=ada, email="nina@acme.test", name="Aaron Nina", manager=rita)
     assert_kept(org)
+    assert kept_counts(org)[1] == 1  # invited
+    choose_password(set_password_path(nina))
+    assert_kept(org)
+    assert kept_counts(org)[1] == 0
     update(ada, mia, name="Zoe Manager")  # a manager renamed: her team moves down the chart
     assert_kept(org)
     update(ada, ray, manager=omar)  # a move to another team
@@ -124,7 +140,9 @@ def test_the_places_are_cut_into_pages(ada, mia, monkeypatch) -> None:
 
 def test_the_migration_sets_the_places_of_everyone_already_there(ada, mia, ray) -> None:
     Person.objects.update(roster_position=0, name_position=0)
-    Organisation.objects.update(roster_managers=0)
+    Organisation.objects.update(
+        roster_people=0, roster_invited=0, roster_inactive=0, roster_managers=0
+    )
     migration = importlib.import_module("rapport.people.migrations.0008_roster_positions")
     migration.positions_for_everyone(apps, None)
     assert_kept(ada.organisation_id)

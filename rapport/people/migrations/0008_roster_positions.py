@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def positions_for_everyone(apps, schema_editor):
-    """Set the kept places on the roster of everyone already there, and the count of managers."""
+    """Set the kept places on the roster of everyone already there, and the counts."""
     from rapport.people.services import roster_positions_refresh
 
     person = apps.get_model("people", "Person")
@@ -20,6 +20,21 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='organisation',
+            name='roster_people',
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
+        migrations.AddField(
+            model_name='organisation',
+            name='roster_invited',
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
+        migrations.AddField(
+            model_name='organisation',
+            name='roster_inactive',
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
         migrations.AddField(
             model_name='organisation',
             name='roster_managers',
