@@ -368,9 +368,9 @@ def people_visible_from(
     org_people = Person.objects.filter(organisation_id=organisation)
     if whole_roster:
         return org_people.select_related("manager")
-    return org_people.filter(Q(pk=person) | Q(pk=manager) | Q(manager=person)).select_related(
-        "manager"
-    )
+    # Found by their own indexes (key, manager) rather than among the whole organisation.
+    around = Person.objects.filter(Q(pk=person) | Q(pk=manager) | Q(manager=person))
+    return org_people.filter(pk__in=around.values("pk")).select_related("manager")
 
 
 def counts_reports_of(person: Person, other: int, *, whole_roster: bool) -> bool:
