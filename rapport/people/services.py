@@ -218,6 +218,8 @@ def person_password_chosen(
     a password through a link sent to them proves who they are.
     """
     from axes.utils import reset as axes_reset
+
+    roster_lock(person.organisation_id)
     from django.contrib.sessions.models import Session
 
     ended = [
@@ -329,6 +331,7 @@ def demo_password_share(
         raise Refused("Only the demo organisation shares one password.")
     if like.organisation_id != organisation.pk or not like.has_usable_password():
         raise Refused("The shared password comes from someone in the demo with a password.")
+    roster_lock(organisation.pk)
     shared = Person.objects.filter(organisation=organisation).update(password=like.password)
     roster_positions_refresh(organisation.pk)
     return shared
@@ -367,6 +370,13 @@ def team_order(rows: Sequence[Sequence[Any]]) -> list[tuple[int | None, list[Any
 ROSTER_ORDER = ("-is_active", "name", "pk")
 
 
+def roster_lock(organisation_id: int, *, model: Any = Organisation) -> None:
+    """Hold the organisation's row until the transaction ends. The services that change its
+    roster take it first, so they take turns: each `roster_positions_refresh` then sees the
+    people the others added, and none waits for a person's row another holds."""
+    list(model._default_manager.select_for_update().filter(pk=organisation_id).values("pk"))
+
+
 def roster_positions_refresh(organisation_id: int, *, model: Any = Person) -> int:
     """Set everyone's `roster_position` (by team) and `name_position` (A to Z) in the
     organisation from its people as they are now, and the organisation's counts of them
@@ -374,6 +384,8 @@ def roster_positions_refresh(organisation_id: int, *, model: Any = Person) -> in
 
     Every service that adds someone, renames them, moves them, (de)activates them or sees
     them choose a password calls it in its transaction; `model` is a migration's Person."""
+    organisation = model._meta.get_field("organisation").related_model
+    roster_lock(organisation_id, model=organisation)
     people = model._default_manager
     rows = list(
         people.filter(organisation_id=organisation_id)
@@ -404,8 +416,7 @@ def roster_positions_refresh(organisation_id: int, *, model: Any = Person) -> in
         "roster_inactive": len(rows) - len(active),
         "roster_managers": len({row[1] for row in active if row[1] in active_ids}),
     }
-    organisations = model._meta.get_field("organisation").related_model._default_manager
-    organisations.filter(pk=organisation_id).update(**counts)
+    organisation._default_manager.filter(pk=organisation_id).update(**counts)
     return len(changed)
 
 
@@ -452,6 +463,7 @@ def person_invite(
     which also starts their 1:1 with the manager.
     """
     access.check_org_admin(actor)
+    roster_lock(actor.organisation_id)
     email = check_email(email)
     if existing := Person.objects.filter(email__iexact=email).first():
         if not existing.is_active and existing.organisation_id == actor.organisation_id:
@@ -555,6 +567,7 @@ def person_update(
     Interfaces call `rapport.meetings.services.report_update`, which makes their 1:1s follow.
     """
     _check_admin_of(actor, person)
+    roster_lock(person.organisation_id)
     if person.pk == actor.pk and not is_org_admin:
         raise Refused("You cannot remove your own admin role; ask another admin.")
     new_manager_id = manager.pk if manager is not None else None
@@ -577,6 +590,7 @@ def person_update(
 def person_deactivate(*, actor: Person, person: Person, now: dt.datetime | None = None) -> Person:
     """Stop someone signing in; their history stays (`report_deactivate` ends their 1:1)."""
     _check_admin_of(actor, person)
+    roster_lock(person.organisation_id)
     if person.pk == actor.pk:
         raise Refused("You cannot deactivate yourself; ask another admin.")
     if not person.is_active:
@@ -594,6 +608,7 @@ def person_deactivate(*, actor: Person, person: Person, now: dt.datetime | None 
 def person_reactivate(*, actor: Person, person: Person, now: dt.datetime | None = None) -> Person:
     """Let a deactivated person sign in again (`report_reactivate` resumes their 1:1)."""
     _check_admin_of(actor, person)
+    roster_lock(person.organisation_id)
     if person.is_active:
         raise Refused(f"{person.name} is already active.")
     person.is_active = True
@@ -777,6 +792,7 @@ def roster_import(
         access.check_org_admin(actor)
         if actor.organisation_id != organisation.pk:
             raise Refused("You can import only into your own organisation.")
+    roster_lock(organisation.pk)
     parsed = _roster_read(text)
     rows = parsed.rows
     existing = {
@@ -935,6 +951,7 @@ def person_update_own(
 ) -> Person:
     """A person changes their own name, timezone and whether they work remotely."""
     name, timezone = check_name(name), check_timezone(timezone)
+    roster_lock(actor.organisation_id)
     actor.name, actor.timezone, actor.remote = name, timezone, remote
     actor.save(update_fields=["name", "timezone", "remote"])
     roster_positions_refresh(actor.organisation_id)

@@ -118,6 +118,7 @@ def erasure_check(admin: Person, person: Person) -> None:
 def person_erase(*, actor: Person, person: Person, now: dt.datetime | None = None) -> Person:
     """Erase a person's data by the organisation's rule; the row stays as a tombstone."""
     now = now or timezone.now()
+    people_services.roster_lock(person.organisation_id)  # before their row: as every roster write
     person = Person.objects.select_for_update().get(pk=person.pk)
     erasure_check(actor, person)
     if person.is_active:
