@@ -378,9 +378,9 @@ def people_visible_from(
     org_people = Person.objects.filter(organisation_id=organisation)
     if whole_roster:
         return org_people.select_related("manager")
-    return org_people.filter(Q(pk=person) | Q(pk=manager) | Q(manager=person)).select_related(
-        "manager"
-    )
+    # Found by their own indexes (key, manager) rather than among the whole organisation.
+    around = Person.objects.filter(Q(pk=person) | Q(pk=manager) | Q(manager=person))
+    return org_people.filter(pk__in=around.values("pk")).select_related("manager")
 
 
 def counts_reports_of(person: Person, other: int, *, whole_roster: bool) -> bool:
@@ -389,6 +389,12 @@ def counts_reports_of(person: Person, other: int, *, whole_roster: bool) -> bool
     The roster a person reads holds all those reports (an organisation's people report
     within it)."""
     return whole_roster or other == person.pk
+
+
+def reports_counted_by(person: int, *, whole_roster: bool) -> Q:
+    """`counts_reports_of` as a filter on people: those whose reports the person `person`
+    (an id) may be told the number of."""
+    return Q() if whole_roster else Q(pk=person)
 
 
 def person_for(person: Person, person_id: object, *, whole_roster: bool | None = None) -> Person:
@@ -421,6 +427,12 @@ def person_for_admin(person: Person, person_id: object) -> Person:
     subject = person_for(person, person_id)
     check_org_admin(person)
     return subject
+
+
+def check_admin_reads(person: Person) -> None:
+    """What only the org admins' forms read (the manager box's suggestions): 404 for others."""
+    if not person.is_org_admin:
+        raise Http404(NOT_FOUND)
 
 
 def organisation_for_admin(person: Person) -> Organisation:

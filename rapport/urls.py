@@ -42,6 +42,7 @@ urlpatterns = [
     path("people/", people.people, name="people"),
     path("people/invite/", people.invite, name="person_invite"),
     path("people/import/", people.roster_import, name="roster_import"),
+    path("people/managers/", people.manager_suggestions, name="manager_suggestions"),
     path("people/<int:person_id>/", people.person, name="person"),
     path("people/<int:person_id>/deactivate/", people.deactivate, name="person_deactivate"),
     path("people/<int:person_id>/reactivate/", people.reactivate, name="person_reactivate"),

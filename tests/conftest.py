@@ -17,6 +17,7 @@ from rapport.framework.cadence import CadenceChoice
 from rapport.meetings.models import Series
 from rapport.meetings.services import report_invite
 from rapport.people.models import Organisation, Person
+from rapport.people.services import person_password_chosen
 
 PASSWORD = "correct horse battery staple"
 
@@ -25,6 +26,8 @@ def _person(actor: Person, email: str, name: str, **fields: object) -> Person:
     person = report_invite(actor=actor, email=email, name=name, **fields)
     person.set_password(PASSWORD)
     person.save(update_fields=["password"])
+    # As after their set-password link: they are no longer counted as invited.
+    person_password_chosen(person=person)
     return person
 
 

@@ -55,6 +55,8 @@ ROUTES: dict[str, dict[str, object]] = {
     # zed administers another organisation: he may invite and import into his own.
     "person_invite": {"post": {"ada", "zed"}, "sees": EVERYONE},
     "roster_import": {"post": {"ada", "zed"}, "sees": EVERYONE},
+    # The manager box's suggestions are the admins' invite and edit forms'.
+    "manager_suggestions": {"get": {"ada", "zed"}},
     "person_deactivate": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
     "person_reactivate": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
     "person_invite_link": {"post": {"ada"}, "sees": ROSTER_OF_RAY},

@@ -45,6 +45,11 @@ def loaded(django_db_setup: None, django_db_blocker) -> Iterator[Organisation]:
 
 @pytest.mark.usefixtures("db")
 class TestTheDemoOrganisation:
+    def test_the_places_on_the_roster_are_kept(self, loaded: Organisation) -> None:
+        from tests.people.test_roster_positions import assert_kept
+
+        assert_kept(loaded.pk)
+
     def test_it_creates_every_listed_login_with_the_demo_password(
         self, loaded: Organisation
     ) -> None:
@@ -411,6 +416,11 @@ def generated(django_db_setup: None, django_db_blocker) -> Iterator[object]:
 
 @pytest.mark.usefixtures("db")
 class TestTheGeneratedOrganisation:
+    def test_the_places_on_the_roster_are_kept(self, generated) -> None:
+        from tests.people.test_roster_positions import assert_kept
+
+        assert_kept(generated.organisation.pk)
+
     def test_levels_come_in_realistic_proportions_with_a_manager_for_about_eight(
         self, generated
     ) -> None:

@@ -817,8 +817,11 @@ def _around_person(
     whole_roster: bool,
 ) -> QuerySet[Person]:
     visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+    # Found by their own indexes (the reports by manager, the manager by key), then checked
+    # against the roster: filtered on the organisation first, SQLite reads all of it.
+    around = Person.objects.filter(Q(manager=subject) | Q(pk=subject_manager)).values("pk")
     return (
-        visible.filter(Q(manager=subject) | Q(pk=subject_manager))
+        visible.filter(pk__in=around)
         .order_by("-is_active", "name", "pk")
         .values("pk", "name", "level", "is_active", "manager_id")
     )

@@ -40,6 +40,13 @@ class Organisation(models.Model):
     )
     late_move_notice_hours = models.PositiveSmallIntegerField(default=LATE_MOVE_NOTICE_HOURS)
     created_at = models.DateTimeField(default=now)
+    # The People page's counts of the whole roster, kept with the places on it
+    # (`roster_positions_refresh`): the active people (the invited among them), those
+    # deactivated, and those who manage active people.
+    roster_people = models.PositiveIntegerField(default=0, editable=False)
+    roster_invited = models.PositiveIntegerField(default=0, editable=False)
+    roster_inactive = models.PositiveIntegerField(default=0, editable=False)
+    roster_managers = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return self.name
@@ -70,6 +77,11 @@ class Person(AbstractBaseUser):
     erasure_requested_at = models.DateTimeField(null=True, blank=True)
     # Set when erased: the row stays as "a former team member" so shared history holds.
     erased_at = models.DateTimeField(null=True, blank=True)
+    # The person's places on their organisation's whole roster, by team (the org chart top
+    # down) and A to Z, counted from 0: kept by the services that change the roster
+    # (`roster_positions_refresh`), so a page of the People page is a range of an index.
+    roster_position = models.PositiveIntegerField(default=0, editable=False)
+    name_position = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PersonManager()
 
@@ -86,6 +98,10 @@ class Person(AbstractBaseUser):
             ),
         ]
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["organisation", "roster_position"], name="person_roster_by_team"),
+            models.Index(fields=["organisation", "name_position"], name="person_roster_by_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -188,7 +204,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["subject", "-at"], name="audit_subject_newest"),
             models.Index(fields=["actor", "action", "at"], name="audit_repeat_lookup"),
-            models.Index(fields=["organisation", "at"], name="audit_org_month"),
+            # The privacy page counts by month and kind from this index alone.
+            models.Index(fields=["organisation", "at", "action"], name="audit_org_month_action"),
         ]
 
     def __str__(self) -> str:

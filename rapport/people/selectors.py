@@ -5,7 +5,6 @@ the audit trail in words."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,19 +16,25 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
-    Max,
-    Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rapport import access, compiled
 from rapport.errors import Refused
 from rapport.people.models import Absence, AuditEvent, Organisation, Person
-from rapport.people.services import link_lifetime, set_password_url
+from rapport.people.services import (
+    ROSTER_ORDER,
+    link_lifetime,
+    set_password_url,
+    team_order,
+)
 
 
 def organisation_chosen(name: str | None, *, creatable: bool = False) -> Organisation:
@@ -188,13 +193,16 @@ class AuditMonth:
 
 def audit_counts(events: QuerySet[AuditEvent]) -> list[AuditMonth]:
     """How many audit rows of each kind, per month of the current timezone, newest month
-    first: counts, never names (2 queries). The months are told apart by comparing each
+    first: counts, never names (3 queries). The months are told apart by comparing each
     row with their first instants rather than by truncating each row's time, which SQLite
     does in Python, row by row."""
-    span = events.aggregate(first=Min("at"), last=Max("at"))
-    if span["first"] is None:
+    # The first and the last apart: SQLite finds either at one end of the index, but reads
+    # all of it for both at once.
+    times = events.order_by("at").values_list("at", flat=True)
+    first = times.first()
+    if first is None:
         return []
-    months = _months_between(span["first"], span["last"])
+    months = _months_between(first, times.last())
     month_of = Case(
         *(When(at__lt=start, then=Value(index - 1)) for index, start in enumerate(months[1:], 1)),
         default=Value(len(months) - 1),
@@ -322,78 +330,159 @@ def people_page(
     """The people page; `order` is "team" (the org chart, top down) or "name"; `query`
     keeps the people whose name or email holds it; `page` counts from 1.
 
-    The roster's order and its counts are worked out on slim rows of everyone the viewer
-    reads (ids, managers, states); only the page's people are loaded whole, so the page
-    costs the same at any size."""
+    Someone who reads the whole organisation, without a search, gets a range of the places
+    on the roster that the services keep (`roster_positions_refresh`); a search, or a
+    smaller roster, is put in order from slim rows of the people it holds. Either way only
+    the page's people are read whole, and the counts are counted by the database."""
     order = order if order in ROSTER_ORDERS else "team"
     query = query.strip()[:200]
     whole = access.sees_whole_roster(viewer)
     scope = access.roster_scope(viewer)
-    everyone: list[Row] = compiled.rows(_roster_rows, *scope, whole_roster=whole)
-    rows = everyone
-    if query:
-        matching = access.people_visible_from(*scope, whole_roster=whole).filter(
-            Q(name__icontains=query) | Q(email__icontains=query)
-        )
-        found = set(matching.values_list("pk", flat=True))
-        rows = [row for row in everyone if row[0] in found]
-    if order == "team":
-        rows = [row for _, members in _team_order(rows) for row in members]
-    pages = max(1, -(-len(rows) // PEOPLE_PER_PAGE))
-    number = min(max(page_number(page), 1), pages)
-    on_page = rows[(number - 1) * PEOPLE_PER_PAGE : number * PEOPLE_PER_PAGE]
-    shown = [row[0] for row in on_page]
-    details = compiled.rows(_people_shown, *scope, shown, whole_roster=whole) if shown else []
-    by_pk = {person[0]: person for person in details}
-    # Everyone the viewer reads includes every report of those whose reports they may count.
-    reports = Counter(row[1] for row in everyone if row[3] != INACTIVE)
+    found = compiled.rows(_roster_counts, *scope, whole_roster=whole)
+    people, inactive, invited, managers = found[0] if found else (0, 0, 0, 0)
+    total = people + inactive
+    if whole and not query:
+        matches = total
+        number = _page_in(page, matches)
+        start = (number - 1) * PEOPLE_PER_PAGE
+        end = start + PEOPLE_PER_PAGE
+        details = compiled.rows(_people_at, *scope, start, end, whole_roster=whole, order=order)
+    else:
+        rows: list[Row] = compiled.rows(_roster_rows, *scope, whole_roster=whole)
+        if query:
+            rows = list(_roster_rows(*scope, whole_roster=whole).filter(_matching(query)))
+        if order == "team":
+            rows = [row for _, members in team_order(rows) for row in members]
+        matches = len(rows)
+        number = _page_in(page, matches)
+        shown = [row[0] for row in rows[(number - 1) * PEOPLE_PER_PAGE :][:PEOPLE_PER_PAGE]]
+        listed = compiled.rows(_people_shown, *scope, shown, whole_roster=whole) if shown else []
+        by_pk = {person[0]: person for person in listed}
+        details = [by_pk[pk] for pk in shown]
     roster = [
         RosterPerson(
-            *by_pk[pk],
-            state=state,
+            *person[:STATE_COLUMN],
+            state=person[STATE_COLUMN],
             report_count=(
-                reports[pk] if access.counts_reports_of(viewer, pk, whole_roster=whole) else None
+                person[STATE_COLUMN + 1]
+                if access.counts_reports_of(viewer, person[0], whole_roster=whole)
+                else None
             ),
         )
-        for pk, _, _, state in on_page
+        for person in details
     ]
-    readable = {row[0] for row in everyone}
-    managers = {person.manager_id for person in roster} & readable
     return PeoplePage(
         roster=roster,
         teams=_teams(roster) if order == "team" else [],
         order=order,
         query=query,
         page=number,
-        pages=pages,
-        matches=len(rows),
-        visible_ids=managers | set(shown),
-        counts=_counts(viewer, everyone, reports, whole_roster=whole),
+        pages=_pages(matches),
+        matches=matches,
+        visible_ids={person[4] for person in details if person[-1]} | {p.pk for p in roster},
+        counts=RosterCounts(people=people, managers=managers, invited=invited, inactive=inactive),
         is_admin=viewer.is_org_admin,
         roster_example=ROSTER_EXAMPLE,
         link_lifetime=link_lifetime(),
     )
 
 
-# A person's id, their manager's id and name, and their state: what the roster's order and
-# counts are worked out from, for everyone the viewer reads. Read as they come (the state a
-# text, not two flags that would each be converted, row by row).
-Row = tuple[int, int | None, str | None, str]
+def _pages(matches: int) -> int:
+    return max(1, -(-matches // PEOPLE_PER_PAGE))
+
+
+def _page_in(page: object, matches: int) -> int:
+    """The page number asked, within the pages there are."""
+    return min(max(page_number(page), 1), _pages(matches))
+
+
+def _matching(query: str) -> Q:
+    return Q(name__icontains=query) | Q(email__icontains=query)
+
+
+# A person's id, their manager's id and name: what a searched (or small) roster is put in
+# order from, in `ROSTER_ORDER`.
+Row = tuple[int, int | None, str | None]
 
 
 def _roster_rows(
     organisation: int, person: int, manager: int | None, *, whole_roster: bool
 ) -> QuerySet[Person]:
+    return (
+        access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+        .order_by(*ROSTER_ORDER)
+        .values_list("pk", "manager_id", "manager__name")
+    )
+
+
+def _roster_counts(
+    organisation: int, person: int, manager: int | None, *, whole_roster: bool
+) -> QuerySet:
+    """How many active people the viewer reads, how many deactivated, how many of the
+    active are yet to choose a password, and how many manage active people whose reports
+    the viewer may count (one row)."""
+    if whole_roster:
+        # The whole organisation, everyone's reports counted (`access.reports_counted_by`):
+        # its counts as the services keep them, rather than a look at everyone.
+        return Organisation.objects.filter(pk=organisation).values_list(
+            "roster_people", "roster_inactive", "roster_invited", "roster_managers"
+        )
+    visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+    counted = access.reports_counted_by(person, whole_roster=whole_roster)
+    managing = Q(is_active=True) & Q(Exists(_active_reports())) & counted
+    return (
+        visible.order_by()
+        .values("organisation")
+        .annotate(
+            people=Count("pk", filter=Q(is_active=True)),
+            inactive=Count("pk", filter=Q(is_active=False)),
+            invited=Count(
+                "pk", filter=Q(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+            ),
+            managers=Count("pk", filter=managing),
+        )
+        .values_list("people", "inactive", "invited", "managers")
+    )
+
+
+def _active_reports() -> QuerySet[Person]:
+    """The active people who report to the person of the outer query."""
+    return Person.objects.filter(manager=OuterRef("pk"), is_active=True)
+
+
+# Where a row of `_listed` holds the person's state; their active reports and whether their
+# manager is on the viewer's roster follow it.
+STATE_COLUMN = 9
+
+
+def _listed(
+    people: QuerySet[Person], organisation: int, person: int, manager: int | None, whole: bool
+) -> QuerySet[Person]:
+    """The columns the page shows of `people`, read as they come (the state a text, not two
+    flags that would each be converted, row by row)."""
     state = Case(
         When(is_active=False, then=Value(INACTIVE)),
         When(password__startswith=UNUSABLE_PASSWORD_PREFIX, then=Value(INVITED)),
         default=Value(ACTIVE),
         output_field=CharField(),
     )
-    return (
-        access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
-        .order_by("-is_active", "name", "pk")
-        .values_list("pk", "manager_id", "manager__name", state)
+    reports = (
+        _active_reports().order_by().values("manager").annotate(count=Count("pk")).values("count")
+    )
+    visible = access.people_visible_from(organisation, person, manager, whole_roster=whole)
+    return people.values_list(
+        "pk",
+        "name",
+        "email",
+        "level",
+        "manager_id",
+        "manager__name",
+        "timezone",
+        "remote",
+        "is_org_admin",
+        state,
+        Coalesce(Subquery(reports), 0),
+        Exists(visible.filter(pk=OuterRef("manager_id"))),
     )
 
 
@@ -401,21 +490,25 @@ def _people_shown(
     organisation: int, person: int, manager: int | None, ids: list[int], *, whole_roster: bool
 ) -> QuerySet[Person]:
     visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
-    return (
-        visible.filter(pk__in=ids)
-        .order_by()
-        .values_list(
-            "pk",
-            "name",
-            "email",
-            "level",
-            "manager_id",
-            "manager__name",
-            "timezone",
-            "remote",
-            "is_org_admin",
-        )
-    )
+    shown = visible.filter(pk__in=ids).order_by()
+    return _listed(shown, organisation, person, manager, whole_roster)
+
+
+def _people_at(
+    organisation: int,
+    person: int,
+    manager: int | None,
+    start: int,
+    end: int,
+    *,
+    whole_roster: bool,
+    order: str,
+) -> QuerySet[Person]:
+    """The people at places `start` to `end` (excluded) of the kept order, by team or A-Z."""
+    place = "roster_position" if order == "team" else "name_position"
+    visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
+    shown = visible.filter(**{f"{place}__gte": start, f"{place}__lt": end}).order_by(place)
+    return _listed(shown, organisation, person, manager, whole_roster)
 
 
 def page_number(value: object) -> int:
@@ -424,31 +517,6 @@ def page_number(value: object) -> int:
         return int(str(value))
     except ValueError:
         return 1
-
-
-def _team_order(rows: list[Row]) -> list[tuple[int | None, list[Row]]]:
-    """The rows grouped by manager, teams in org-chart order (top down)."""
-    by_manager: dict[int | None, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_manager[row[1]].append(row)
-    listed = {row[0] for row in rows}
-    # Teams whose manager is not listed (hidden, filtered out, or nobody) start the chart.
-    tops = [key for key in by_manager if key is None or key not in listed]
-    tops.sort(key=lambda key: "" if key is None else (by_manager[key][0][2] or "").lower())
-    # Any team the walk cannot reach (only a reporting cycle made outside Rapport could do
-    # that) still shows, last.
-    rest = [key for key in by_manager if key not in tops]
-    teams, stack, placed = [], [*reversed(rest), *reversed(tops)], set()
-    while stack:
-        key = stack.pop()
-        if key in placed:
-            continue
-        placed.add(key)
-        members = by_manager[key]
-        teams.append((key, members))
-        # Depth first: each manager's own team follows the team they are in.
-        stack.extend(reversed([row[0] for row in members if row[0] in by_manager]))
-    return teams
 
 
 def _teams(roster: list[RosterPerson]) -> list[Team]:
@@ -461,26 +529,6 @@ def _teams(roster: list[RosterPerson]) -> list[Team]:
         else:
             teams.append(Team(person.manager_id, person.manager_name, [person]))
     return teams
-
-
-def _counts(
-    viewer: Person, everyone: list[Row], reports: Counter[int | None], *, whole_roster: bool
-) -> RosterCounts:
-    """The whole roster's counts, from the rows of everyone the viewer reads (`reports`:
-    each manager's active reports among them)."""
-    states = {row[0]: row[3] for row in everyone}
-    tally = Counter(states.values())
-    return RosterCounts(
-        people=tally[ACTIVE] + tally[INVITED],
-        managers=sum(
-            1
-            for pk in reports
-            if states.get(pk, INACTIVE) != INACTIVE
-            and access.counts_reports_of(viewer, pk, whole_roster=whole_roster)
-        ),
-        invited=tally[INVITED],
-        inactive=tally[INACTIVE],
-    )
 
 
 def manager_choices(viewer: Person, *, person: Person | None = None) -> QuerySet[Person]:
@@ -497,21 +545,34 @@ def manager_choices(viewer: Person, *, person: Person | None = None) -> QuerySet
     )
 
 
-def manager_suggestions(viewer: Person) -> list[tuple[str, str]]:
-    """(email, name) of the active people who manage someone now: what the manager box
-    suggests (anyone else of the roster may still be typed in)."""
+# How many managers the manager box suggests at once: the first ones A to Z, then those
+# matching what is typed (`manager_suggestions`), never the whole roster's.
+MANAGER_SUGGESTIONS = 20
+
+
+def manager_suggestions(viewer: Person, *, query: str = "") -> list[tuple[str, str]]:
+    """(email, name) of the active people who manage someone now, A to Z, whose name or
+    email holds `query`: what the manager box suggests (anyone else of the roster may still
+    be typed in), `MANAGER_SUGGESTIONS` at most."""
     whole = access.sees_whole_roster(viewer)
-    return compiled.rows(_managing, *access.roster_scope(viewer), whole_roster=whole)
+    scope = access.roster_scope(viewer)
+    most = MANAGER_SUGGESTIONS
+    query = query.strip()[:200]
+    if query:
+        return list(
+            _managing(*scope, whole_roster=whole, most=None).filter(_matching(query))[:most]
+        )
+    return compiled.rows(_managing, *scope, whole_roster=whole, most=most)
 
 
 def _managing(
-    organisation: int, person: int, manager: int | None, *, whole_roster: bool
+    organisation: int, person: int, manager: int | None, *, whole_roster: bool, most: int | None
 ) -> QuerySet[Person]:
     visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
-    managing = visible.filter(
-        is_active=True, pk__in=Person.objects.filter(is_active=True).values("manager_id")
-    )
-    return managing.order_by("name").values_list("email", "name")
+    managing = visible.filter(Exists(_active_reports()), is_active=True)
+    # The active A to Z by their kept place: the index is walked until enough are found.
+    ordered = managing.order_by("name_position").values_list("email", "name")
+    return ordered if most is None else ordered[:most]
 
 
 def set_password_links(

@@ -8,11 +8,13 @@ import datetime as dt
 import functools
 import io
 import zoneinfo
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
@@ -216,6 +218,8 @@ def person_password_chosen(
     a password through a link sent to them proves who they are.
     """
     from axes.utils import reset as axes_reset
+
+    roster_lock(person.organisation_id)
     from django.contrib.sessions.models import Session
 
     ended = [
@@ -225,6 +229,7 @@ def person_password_chosen(
     ]
     Session.objects.filter(pk__in=ended).delete()
     axes_reset(username=person.email.lower())
+    roster_positions_refresh(person.organisation_id)  # no longer counted as invited
     return len(ended)
 
 
@@ -308,6 +313,7 @@ def organisation_setup(
     password_check(password=password, person=person)
     person.set_password(password)
     person.save()
+    roster_positions_refresh(organisation.pk)
     return person
 
 
@@ -325,7 +331,93 @@ def demo_password_share(
         raise Refused("Only the demo organisation shares one password.")
     if like.organisation_id != organisation.pk or not like.has_usable_password():
         raise Refused("The shared password comes from someone in the demo with a password.")
-    return Person.objects.filter(organisation=organisation).update(password=like.password)
+    roster_lock(organisation.pk)
+    shared = Person.objects.filter(organisation=organisation).update(password=like.password)
+    roster_positions_refresh(organisation.pk)
+    return shared
+
+
+# The roster's order ------------------------------------------------------------------
+
+
+def team_order(rows: Sequence[Sequence[Any]]) -> list[tuple[int | None, list[Any]]]:
+    """Rows (a person's id, their manager's id and name first) grouped by manager, teams in
+    org-chart order (top down); each team's rows in the order given."""
+    by_manager: dict[int | None, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_manager[row[1]].append(row)
+    listed = {row[0] for row in rows}
+    # Teams whose manager is not listed (hidden, filtered out, or nobody) start the chart.
+    tops = [key for key in by_manager if key is None or key not in listed]
+    tops.sort(key=lambda key: "" if key is None else (by_manager[key][0][2] or "").lower())
+    # Any team the walk cannot reach (only a reporting cycle made outside Rapport could do
+    # that) still shows, last.
+    rest = [key for key in by_manager if key not in tops]
+    teams, stack, placed = [], [*reversed(rest), *reversed(tops)], set()
+    while stack:
+        key = stack.pop()
+        if key in placed:
+            continue
+        placed.add(key)
+        members = by_manager[key]
+        teams.append((key, members))
+        # Depth first: each manager's own team follows the team they are in.
+        stack.extend(reversed([row[0] for row in members if row[0] in by_manager]))
+    return teams
+
+
+# The order within a team and A to Z: the active first, then by name.
+ROSTER_ORDER = ("-is_active", "name", "pk")
+
+
+def roster_lock(organisation_id: int, *, model: Any = Organisation) -> None:
+    """Hold the organisation's row until the transaction ends. The services that change its
+    roster take it first, so they take turns: each `roster_positions_refresh` then sees the
+    people the others added, and none waits for a person's row another holds."""
+    list(model._default_manager.select_for_update().filter(pk=organisation_id).values("pk"))
+
+
+def roster_positions_refresh(organisation_id: int, *, model: Any = Person) -> int:
+    """Set everyone's `roster_position` (by team) and `name_position` (A to Z) in the
+    organisation from its people as they are now, and the organisation's counts of them
+    (`roster_people`...); returns how many people's places changed.
+
+    Every service that adds someone, renames them, moves them, (de)activates them or sees
+    them choose a password calls it in its transaction; `model` is a migration's Person."""
+    organisation = model._meta.get_field("organisation").related_model
+    roster_lock(organisation_id, model=organisation)
+    people = model._default_manager
+    rows = list(
+        people.filter(organisation_id=organisation_id)
+        .order_by(*ROSTER_ORDER)
+        .values_list(
+            "pk",
+            "manager_id",
+            "manager__name",
+            "roster_position",
+            "name_position",
+            "is_active",
+            "password",
+        )
+    )
+    by_team = [row for _, members in team_order(rows) for row in members]
+    team_place = {row[0]: place for place, row in enumerate(by_team)}
+    changed = [
+        model(pk=row[0], roster_position=team_place[row[0]], name_position=place)
+        for place, row in enumerate(rows)
+        if (row[3], row[4]) != (team_place[row[0]], place)
+    ]
+    people.bulk_update(changed, ["roster_position", "name_position"], batch_size=500)
+    active = [row for row in rows if row[5]]
+    active_ids = {row[0] for row in active}
+    counts = {
+        "roster_people": len(active),
+        "roster_invited": sum(1 for row in active if row[6].startswith(UNUSABLE_PASSWORD_PREFIX)),
+        "roster_inactive": len(rows) - len(active),
+        "roster_managers": len({row[1] for row in active if row[1] in active_ids}),
+    }
+    organisation._default_manager.filter(pk=organisation_id).update(**counts)
+    return len(changed)
 
 
 # People ----------------------------------------------------------------------------
@@ -371,6 +463,7 @@ def person_invite(
     which also starts their 1:1 with the manager.
     """
     access.check_org_admin(actor)
+    roster_lock(actor.organisation_id)
     email = check_email(email)
     if existing := Person.objects.filter(email__iexact=email).first():
         if not existing.is_active and existing.organisation_id == actor.organisation_id:
@@ -394,6 +487,7 @@ def person_invite(
     )
     person.set_unusable_password()
     person.save()
+    roster_positions_refresh(person.organisation_id)
     _invite_mail(person, invited_by=actor, now=now)
     return person
 
@@ -473,6 +567,7 @@ def person_update(
     Interfaces call `rapport.meetings.services.report_update`, which makes their 1:1s follow.
     """
     _check_admin_of(actor, person)
+    roster_lock(person.organisation_id)
     if person.pk == actor.pk and not is_org_admin:
         raise Refused("You cannot remove your own admin role; ask another admin.")
     new_manager_id = manager.pk if manager is not None else None
@@ -487,6 +582,7 @@ def person_update(
     person.remote = remote
     person.is_org_admin = is_org_admin
     person.save(update_fields=["name", "level", "manager", "timezone", "remote", "is_org_admin"])
+    roster_positions_refresh(person.organisation_id)
     return person
 
 
@@ -494,6 +590,7 @@ def person_update(
 def person_deactivate(*, actor: Person, person: Person, now: dt.datetime | None = None) -> Person:
     """Stop someone signing in; their history stays (`report_deactivate` ends their 1:1)."""
     _check_admin_of(actor, person)
+    roster_lock(person.organisation_id)
     if person.pk == actor.pk:
         raise Refused("You cannot deactivate yourself; ask another admin.")
     if not person.is_active:
@@ -502,6 +599,7 @@ def person_deactivate(*, actor: Person, person: Person, now: dt.datetime | None 
         raise Refused(f"{person.name} still manages people: give them a new manager first.")
     person.is_active = False
     person.save(update_fields=["is_active"])
+    roster_positions_refresh(person.organisation_id)
     audit_record(actor=actor, subject=person, action=Action.DEACTIVATE, target=person, now=now)
     return person
 
@@ -510,10 +608,12 @@ def person_deactivate(*, actor: Person, person: Person, now: dt.datetime | None 
 def person_reactivate(*, actor: Person, person: Person, now: dt.datetime | None = None) -> Person:
     """Let a deactivated person sign in again (`report_reactivate` resumes their 1:1)."""
     _check_admin_of(actor, person)
+    roster_lock(person.organisation_id)
     if person.is_active:
         raise Refused(f"{person.name} is already active.")
     person.is_active = True
     person.save(update_fields=["is_active"])
+    roster_positions_refresh(person.organisation_id)
     audit_record(actor=actor, subject=person, action=Action.REACTIVATE, target=person, now=now)
     return person
 
@@ -692,6 +792,7 @@ def roster_import(
         access.check_org_admin(actor)
         if actor.organisation_id != organisation.pk:
             raise Refused("You can import only into your own organisation.")
+    roster_lock(organisation.pk)
     parsed = _roster_read(text)
     rows = parsed.rows
     existing = {
@@ -715,6 +816,7 @@ def roster_import(
     if errors:
         raise RosterErrors(sorted(errors, key=lambda error: error[0]))
     result = _roster_write(rows, existing, organisation, now=now or clock.now())
+    roster_positions_refresh(organisation.pk)
     result.organisation = organisation
     if send_invites:
         for person in result.created:
@@ -849,8 +951,10 @@ def person_update_own(
 ) -> Person:
     """A person changes their own name, timezone and whether they work remotely."""
     name, timezone = check_name(name), check_timezone(timezone)
+    roster_lock(actor.organisation_id)
     actor.name, actor.timezone, actor.remote = name, timezone, remote
     actor.save(update_fields=["name", "timezone", "remote"])
+    roster_positions_refresh(actor.organisation_id)
     return actor
 
 

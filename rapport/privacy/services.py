@@ -36,6 +36,7 @@ from rapport.meetings import services as meeting_services
 from rapport.meetings.models import PrivateNote, Series, is_rendered
 from rapport.notifications.models import Delivery, MailPreference
 from rapport.people import keys
+from rapport.people import services as people_services
 from rapport.people.audit import Action, audit_record, audit_record_each
 from rapport.people.models import (
     Absence,
@@ -117,6 +118,7 @@ def erasure_check(admin: Person, person: Person) -> None:
 def person_erase(*, actor: Person, person: Person, now: dt.datetime | None = None) -> Person:
     """Erase a person's data by the organisation's rule; the row stays as a tombstone."""
     now = now or timezone.now()
+    people_services.roster_lock(person.organisation_id)  # before their row: as every roster write
     person = Person.objects.select_for_update().get(pk=person.pk)
     erasure_check(actor, person)
     if person.is_active:
@@ -302,6 +304,7 @@ def _tombstone(person: Person, now: dt.datetime) -> None:
     person.erasure_requested_at = None
     person.erased_at = now
     person.save()
+    people_services.roster_positions_refresh(person.organisation_id)
 
 
 # Exports, in the audit trail ------------------------------------------------------------

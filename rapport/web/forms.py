@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
@@ -45,8 +46,9 @@ ROSTER_MAX_BYTES = 1_000_000
 
 
 class ManagerInput(forms.TextInput):
-    """An email box with the organisation's managers suggested (a <datalist>): the page
-    stays small however many people there are, and anyone else is typed in full."""
+    """An email box with the organisation's managers suggested (a <datalist>): the first
+    few in the page, then, as one types, those matching (htmx asks the server), so the page
+    stays small however many people there are; anyone else is typed in full."""
 
     input_type = "email"
 
@@ -56,7 +58,13 @@ class ManagerInput(forms.TextInput):
 
     def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
         options = f"{(attrs or {}).get('id') or name}-choices"
-        box = super().render(name, value, {**(attrs or {}), "list": options}, renderer)
+        asks = {
+            "hx-get": reverse("manager_suggestions"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": f"#{options}",
+            "hx-swap": "innerHTML",
+        }
+        box = super().render(name, value, {**(attrs or {}), "list": options, **asks}, renderer)
         return box + format_html(
             '<datalist id="{}">{}</datalist>', options, mark_safe(options_html(self.suggested))
         )

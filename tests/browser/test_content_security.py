@@ -241,3 +241,17 @@ def test_an_admin_invites_someone_and_copies_the_link_without_a_violation(page_f
     page.get_by_role("button", name="Copy link").click()
     page.locator(".copy-link [data-copy-status]").filter(has_text=COPIED).wait_for()
     assert violations.settled(page) == []
+
+
+def test_the_manager_box_asks_for_the_managers_matching_what_is_typed(page_for, ada) -> None:
+    violations = Violations()
+    page = violations.watch(page_for(ada))
+    visit(page, "/people/")
+    page.locator("summary", has_text="Invite someone").click()
+    box = page.get_by_label("Manager")
+    box.press_sequentially("omar")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#id_manager-choices option').length === 1"
+    )
+    assert page.locator("#id_manager-choices option").get_attribute("value") == "omar@acme.test"
+    assert violations.settled(page) == []

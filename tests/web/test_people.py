@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rapport.meetings.services import report_invite
+from rapport.people import selectors
 from rapport.people.models import Person
 
 HEADER = "email,name,level,manager_email,timezone,remote\n"
@@ -568,6 +569,40 @@ def test_the_manager_box_suggests_current_managers_only(client_for, ada) -> None
     assert 'value="mia@acme.test"' in listed and 'value="omar@acme.test"' in listed
     assert "ray@acme.test" not in listed  # manages nobody
     assert "zed@globex.test" not in listed
+
+
+def test_the_manager_box_asks_for_the_managers_matching_what_is_typed(client_for, ada) -> None:
+    page = client_for(ada).get(reverse("people")).content.decode()
+    assert f'hx-get="{reverse("manager_suggestions")}"' in page
+    assert 'hx-target="#id_manager-choices"' in page
+    found = client_for(ada).get(reverse("manager_suggestions"), {"manager": "OMAR"})
+    assert found.status_code == 200
+    assert found.content.decode() == '<option value="omar@acme.test">Omar Other</option>'
+    by_email = client_for(ada).get(reverse("manager_suggestions"), {"manager": "mia@"})
+    assert "Mia Manager" in by_email.content.decode()
+    assert client_for(ada).get(reverse("manager_suggestions"), {"manager": "ray"}).content == b""
+
+
+def test_the_manager_box_suggests_a_few_managers_however_many_there_are(
+    client_for, ada, mia, monkeypatch
+) -> None:
+    monkeypatch.setattr(selectors, "MANAGER_SUGGESTIONS", 2)
+    for number in range(3):
+        lead = report_invite(actor=ada, email=f"lead{number}@acme.test", name=f"Lead {number}")
+        report_invite(actor=ada, email=f"r{number}@acme.test", name=f"R {number}", manager=lead)
+    page = client_for(ada).get(reverse("people")).content.decode()
+    listed = re.search(r'<datalist id="id_manager-choices">(.*?)</datalist>', page, re.S)
+    assert listed.group(1).count("<option") == 2
+    leads = client_for(ada).get(reverse("manager_suggestions"), {"manager": "lead"})
+    assert leads.content.decode().count("<option") == 2
+    assert "Lead 0" in leads.content.decode() and "Lead 2" not in leads.content.decode()
+
+
+def test_only_org_admins_get_the_manager_suggestions(client_for, mia, dan, zed) -> None:
+    for person in (mia, dan):
+        assert client_for(person).get(reverse("manager_suggestions")).status_code == 404
+    theirs = client_for(zed).get(reverse("manager_suggestions"), {"manager": "a"})
+    assert theirs.status_code == 200 and b"acme.test" not in theirs.content
 
 
 def test_a_manager_is_chosen_by_email_in_any_case(client_for, ada, rita) -> None:

@@ -21,7 +21,7 @@ from rapport.meetings import services as reporting
 from rapport.people import selectors, services
 from rapport.people.models import AuditEvent, Person
 from rapport.web.audit import record_read
-from rapport.web.forms import InviteForm, PersonForm, RosterForm
+from rapport.web.forms import InviteForm, PersonForm, RosterForm, options_html
 from rapport.web.views.common import (
     back_with,
     form_saved,
@@ -71,6 +71,15 @@ def people(request: HttpRequest) -> HttpResponse:
             outcome["roster_form"] = restored(RosterForm, kept)
             outcome["roster_errors"] = [tuple(error) for error in state["errors"]]
     return _people_page(request, **outcome)
+
+
+@person_view("GET")
+def manager_suggestions(request: HttpRequest) -> HttpResponse:
+    """The manager box's suggestions for what is typed in it (`<option>`s, for htmx)."""
+    viewer = request.user
+    access.check_admin_reads(viewer)
+    typed = request.GET.get("manager", "")
+    return HttpResponse(options_html(selectors.manager_suggestions(viewer, query=typed)))
 
 
 def _people_url(anchor: str) -> str:
