@@ -737,6 +737,14 @@ def generate(args: argparse.Namespace, folder: Path, env: dict[str, str]) -> str
         "database": env.get("DATABASE_URL", "sqlite"),
     }
     if marker.exists() and json.loads(marker.read_text()).get("wanted") == wanted:
+        # Made by older code, perhaps: its schema is brought up to this code's first.
+        subprocess.run(
+            [*rapport_command(), "manage", "migrate", "--no-input", "-v", "0"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            timeout=3600,
+        )
         return json.loads(marker.read_text())["generated"] + " (reused from an earlier run)"
     if args.database == "postgres":
         recreate_database(args.database_url)
