@@ -481,3 +481,16 @@ class TestTheGeneratedOrganisation:
         stamps = ((Topic, "created_at"), (SharedNotes, "updated_at"), (ActionItem, "created_at"))
         for model, name in stamps:
             assert not model.objects.filter(**{f"{name}__gt": NOW}).exists(), model
+
+    def test_its_kept_figures_equal_a_computation_from_scratch(self, generated) -> None:
+        from rapport.framework import markdown
+
+        for notes in SharedNotes.objects.exclude(version=0):
+            for name, text in notes.sections().items():
+                assert getattr(notes, f"{name}_html") == markdown._render(text), (notes, name)
+        for meeting in Meeting.objects.filter(status="held"):
+            minutes = round((meeting.ended_at - meeting.started_at).total_seconds() / 60)
+            assert meeting.held_minutes == minutes, meeting
+        for meeting in Meeting.objects.filter(status__in=["cancelled", "rescheduled"]):
+            hours = (meeting.scheduled_at - meeting.cancelled_at).total_seconds() // 3600
+            assert meeting.notice_hours == hours, meeting

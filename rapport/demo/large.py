@@ -14,6 +14,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.db import transaction
 from django.utils import timezone
@@ -185,6 +186,7 @@ SKILLS_TO_GROW = (
     "mentoring",
     "technical writing",
 )
+TOPIC_KINDS = (TACTICAL, SKILLS, CAREER, STATUS)
 Progress = Callable[[int, int], None]
 
 
@@ -377,7 +379,8 @@ class _SeriesPlan:
         self.manager, self.report = series.manager, series.report
         lead = not series.report.level
         self.voice = LEAD_VOICE if lead else IC_VOICE
-        self.weights = KIND_WEIGHTS[series.report.level]
+        # Summed once: what `choices` would sum on every topic, with the same draws.
+        self.kind_weights = list(accumulate(KIND_WEIGHTS[series.report.level]))
         self.words = {
             "first": self.report.name.split()[0],
             "mfirst": self.manager.name.split()[0],
@@ -442,7 +445,7 @@ class _SeriesPlan:
 
     def _topic(self, meeting: PastMeeting, author: Person, when: dt.datetime, lo: dt.datetime):
         rng = self.rng
-        kind = rng.choices((TACTICAL, SKILLS, CAREER, STATUS), weights=self.weights)[0]
+        kind = rng.choices(TOPIC_KINDS, cum_weights=self.kind_weights)[0]
         if author is self.manager:
             pool = self.voice.manager_topics[kind]
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import nh3
@@ -52,11 +53,26 @@ CACHED_UP_TO = 2_000
 CACHED_TEXTS = 4_096
 
 
+# A plain bullet list, one line per item, each beginning with a letter, a digit or bold
+# text, without brackets: no item can reach another (no blank line, no continuation, no
+# link reference, no thematic break), so the list's HTML is its items' HTML in a row, and
+# each item's is kept once rendered: a list made of lines seen before costs no parsing.
+_PLAIN_ITEM = re.compile(r"- (?:\*\*)?[A-Za-z0-9][^\[\]\r\n]*")
+_LIST_OPEN, _LIST_CLOSE = "<ul>\n", "</ul>\n"
+
+
 def render_markdown(text: str) -> str:
     """Markdown to safe HTML: links keep only http(s) and mailto, and open safely."""
-    if len(text) <= CACHED_UP_TO:
-        return _render_short(text)
-    return _render(text)
+    if len(text) > CACHED_UP_TO:
+        return _render(text)
+    if "\n" in text:
+        lines = text.split("\n")
+        if all(_PLAIN_ITEM.fullmatch(line) for line in lines):
+            items = [_render_short(line) for line in lines]
+            if all(i.startswith(_LIST_OPEN) and i.endswith(_LIST_CLOSE) for i in items):
+                inner = (i[len(_LIST_OPEN) : -len(_LIST_CLOSE)] for i in items)
+                return _LIST_OPEN + "".join(inner) + _LIST_CLOSE
+    return _render_short(text)
 
 
 @lru_cache(maxsize=CACHED_TEXTS)

@@ -247,7 +247,7 @@ def _check_plan(
 
 def _check_held(meeting: PastMeeting, people: set[int], today: dt.date) -> None:
     started = meeting.started_at or meeting.scheduled_at
-    minutes = round((meeting.closed_at - started).total_seconds() / 60)
+    minutes = round(_elapsed(started, meeting.closed_at) / 60)
     _check_held_minutes(minutes)
     _check_mood(meeting.mood)
     unknown = meeting.notes.keys() - SECTIONS
@@ -270,6 +270,11 @@ def _check_held(meeting: PastMeeting, people: set[int], today: dt.date) -> None:
             raise Refused("A done action item has the day it was done, and only a done one.")
         if item.done_on is not None and item.done_on > today:
             raise Refused("An action item is done by today, not later.")
+
+
+def _elapsed(start: dt.datetime, end: dt.datetime) -> float:
+    """Seconds really elapsed: two times in the same timezone subtract as wall clocks would."""
+    return (end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds()
 
 
 def _check_called_off(
@@ -404,13 +409,13 @@ def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -
         closed = meeting.closed_at
         if meeting.held:
             started = meeting.started_at or meeting.scheduled_at
-            held_minutes = round((closed - started).total_seconds() / 60)
+            held_minutes = round(_elapsed(started, closed) / 60)
             row = (pk, series_id, at(meeting.scheduled_at), length, kind, held, at(started),
                    at(closed), held_minutes, meeting.mood, None, None, "", None, 0, None,
                    at(created))  # fmt: skip
         else:
             moved = meeting.moved_to
-            notice = int((meeting.scheduled_at - closed).total_seconds() // 3600)
+            notice = int(_elapsed(closed, meeting.scheduled_at) // 3600)
             row = (pk, series_id, at(meeting.scheduled_at), length, kind,
                    moved_status if moved else cancelled, None, None, None, None,
                    meeting.cancelled_by.pk, at(closed), " ".join(meeting.reason.split()),
