@@ -399,6 +399,21 @@ def test_the_same_seed_generates_the_same_organisation_and_another_seed_another(
     assert other["meetings"] != first["meetings"]
 
 
+@pytest.mark.parametrize("people_count", [200, 2_000, 20_000])
+def test_nobody_in_a_large_organisation_leads_many_more_than_eight(people_count) -> None:
+    import random
+
+    from rapport.demo.large import roster_lines
+
+    _header, *rows = roster_lines(people_count, random.Random(1), head="head@example.com")
+    leads = Counter(row.split(",")[3] for row in rows)
+    assert len(rows) == people_count - 1
+    assert leads["head@example.com"] <= 8
+    assert max(leads.values()) <= 9
+    levels = Counter(row.split(",")[2] for row in rows)
+    assert levels[""] == len(leads) - 1  # every leader but the head is a row without a level
+
+
 @pytest.fixture(scope="class")
 def generated(django_db_setup: None, django_db_blocker) -> Iterator[object]:
     """A 90-person organisation with a year of history, for a class of read-only tests."""

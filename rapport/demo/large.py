@@ -54,7 +54,8 @@ from .story import (
 PEOPLE_LIMITS = (4, 100_000)
 YEARS_LIMITS = (0.1, 10.0)
 # Engineering ICs by level (most are confirmed or senior; few staff), managers with about
-# eight reports, directors with about eight managers.
+# eight reports, directors with about eight managers, and past eight directors layers of
+# vice-presidents, so that nobody, the head of engineering included, leads many more.
 LEVEL_SHARES = (("junior", 22), ("confirmed", 38), ("senior", 28), ("staff", 12))
 SPAN = 8
 TIMEZONES = (("Europe/London", 70), ("Europe/Berlin", 15), ("America/New_York", 15))
@@ -248,30 +249,7 @@ def _people(count: int, years: float, now: dt.datetime, rng: random.Random) -> G
         is_demo=True,
         now=start - dt.timedelta(days=14),
     )
-    managers = max(1, count // SPAN)
-    directors = max(1, managers // SPAN)
-    lines = [people.HEADER_LINE]
-    names = _names(rng)
-
-    def line(email: str, level: str, manager: str) -> None:
-        zone = _weighted(rng, TIMEZONES)
-        remote = "yes" if zone != "Europe/London" else "no"
-        lines.append(f"{email},{next(names)},{level},{manager},{zone},{remote}")
-
-    director_emails = [LOGINS[1][0]] + [f"director{n}@example.com" for n in range(1, directors)]
-    for email in director_emails:
-        line(email, "", admin.email)
-    manager_emails = [LOGINS[2][0]] + [f"manager{n}@example.com" for n in range(1, managers)]
-    for number, email in enumerate(manager_emails):
-        line(email, "", director_emails[number % directors])
-    ics = count - 1 - directors - managers
-    for number in range(ics):
-        # The first manager gets the first eight: a known login with a full team.
-        others = manager_emails[1:] or manager_emails
-        manager = manager_emails[0] if number < SPAN else others[number % len(others)]
-        email = LOGINS[3][0] if number == 0 else f"engineer{number}@example.com"
-        level = "junior" if number == 0 else _weighted(rng, LEVEL_SHARES)
-        line(email, level, manager)
+    lines = roster_lines(count, rng, head=admin.email)
     # Everyone joined when the history begins; the reporting lines, and so the 1:1s, are
     # set now: each series plans ahead from today, and series_backfill lays out its past.
     header, *rows = lines
@@ -291,6 +269,44 @@ def _people(count: int, years: float, now: dt.datetime, rng: random.Random) -> G
         .order_by("pk")
     )
     return built
+
+
+def roster_lines(count: int, rng: random.Random, *, head: str) -> list[str]:
+    """The roster's CSV lines under `head`: the levels, the reporting lines, the zones."""
+    managers = max(1, count // SPAN)
+    layers = [max(1, managers // SPAN)]  # directors, then vice-presidents above them
+    while layers[-1] > SPAN:
+        layers.append(-(-layers[-1] // SPAN))
+    directors, vice_presidents = layers[0], sum(layers[1:])
+    lines = [people.HEADER_LINE]
+    names = _names(rng)
+
+    def line(email: str, level: str, manager: str) -> None:
+        zone = _weighted(rng, TIMEZONES)
+        remote = "yes" if zone != "Europe/London" else "no"
+        lines.append(f"{email},{next(names)},{level},{manager},{zone},{remote}")
+
+    above, numbers = [head], iter(range(1, vice_presidents + 1))
+    for size in reversed(layers[1:]):
+        layer = [f"vp{next(numbers)}@example.com" for _ in range(size)]
+        for number, email in enumerate(layer):
+            line(email, "", above[number % len(above)])
+        above = layer
+    director_emails = [LOGINS[1][0]] + [f"director{n}@example.com" for n in range(1, directors)]
+    for number, email in enumerate(director_emails):
+        line(email, "", above[number % len(above)])
+    manager_emails = [LOGINS[2][0]] + [f"manager{n}@example.com" for n in range(1, managers)]
+    for number, email in enumerate(manager_emails):
+        line(email, "", director_emails[number % directors])
+    ics = count - 1 - vice_presidents - directors - managers
+    for number in range(ics):
+        # The first manager gets the first eight: a known login with a full team.
+        others = manager_emails[1:] or manager_emails
+        manager = manager_emails[0] if number < SPAN else others[number % len(others)]
+        email = LOGINS[3][0] if number == 0 else f"engineer{number}@example.com"
+        level = "junior" if number == 0 else _weighted(rng, LEVEL_SHARES)
+        line(email, level, manager)
+    return lines
 
 
 def _names(rng: random.Random):
