@@ -2195,6 +2195,11 @@ def six_months_before(day: dt.date) -> dt.date:
     raise AssertionError("unreachable")
 
 
+# The shared notes' sections a career discussion shows in the packet.
+_PACKET_SECTIONS = ("career_progress", "career_goals", "career_next_focus")
+_PACKET_NOTES = tuple(f"shared_notes__{key}" for key in _PACKET_SECTIONS)
+
+
 def _packet_meetings(
     viewer: Person, series: Series, since: dt.datetime, until: dt.datetime, own_private: bool
 ) -> QuerySet[Meeting]:
@@ -2211,7 +2216,12 @@ def _packet_meetings(
         meetings = meetings.filter(career_held | Q(own_note__gt=""))
     else:
         meetings = meetings.filter(career_held)
-    return meetings.select_related("shared_notes").order_by("scheduled_at", "pk")
+    return (
+        meetings.select_related(None)
+        .select_related("shared_notes")
+        .only("scheduled_at", "kind", "status", "summary", *_PACKET_NOTES)
+        .order_by("scheduled_at", "pk")
+    )
 
 
 def evidence_packet(
@@ -2312,7 +2322,7 @@ def evidence_packet(
         if meeting.kind == Meeting.Kind.CAREER and meeting.status == Meeting.Status.HELD and notes:
             parts = tuple(
                 (labels[key], getattr(notes, key).strip())
-                for key in ("career_progress", "career_goals", "career_next_focus")
+                for key in _PACKET_SECTIONS
                 if getattr(notes, key).strip()
             )
             discussions.append(
