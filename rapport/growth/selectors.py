@@ -2195,6 +2195,35 @@ def six_months_before(day: dt.date) -> dt.date:
     raise AssertionError("unreachable")
 
 
+# The shared notes' sections a career discussion shows in the packet.
+_PACKET_SECTIONS = ("career_progress", "career_goals", "career_next_focus")
+_PACKET_NOTES = tuple(f"shared_notes__{key}" for key in _PACKET_SECTIONS)
+
+
+def _packet_meetings(
+    viewer: Person, series: Series, since: dt.datetime, until: dt.datetime, own_private: bool
+) -> QuerySet[Meeting]:
+    """The period's held career meetings with their shared notes and, with `own_private`, every
+    meeting of the period on which the viewer wrote a private note, with its sealed text: the
+    career discussions and the viewer's own notes in one query."""
+    career_held = Q(kind=Meeting.Kind.CAREER, status=Meeting.Status.HELD)
+    meetings = access.meetings_visible_to(viewer).filter(
+        series=series, scheduled_at__gte=since, scheduled_at__lt=until
+    )
+    if own_private:
+        own = access.private_notes_visible_to(viewer).filter(meeting=OuterRef("pk"))
+        meetings = meetings.annotate(own_note=Subquery(own.values("sealed_body")[:1]))
+        meetings = meetings.filter(career_held | Q(own_note__gt=""))
+    else:
+        meetings = meetings.filter(career_held)
+    return (
+        meetings.select_related(None)
+        .select_related("shared_notes")
+        .only("scheduled_at", "kind", "status", "summary", *_PACKET_NOTES)
+        .order_by("scheduled_at", "pk")
+    )
+
+
 def evidence_packet(
     viewer: Person,
     series: Series,
@@ -2286,22 +2315,23 @@ def evidence_packet(
         .order_by("done_on", "pk")
     ]
     discussions = []
+    private = []
     labels = {s.key: s.title for s in documentation.NOTE_SECTIONS}
-    for notes in (
-        access.shared_notes_visible_to(viewer)
-        .filter(meetings_in_period, meeting__series=series, meeting__kind=Meeting.Kind.CAREER)
-        .filter(meeting__status=Meeting.Status.HELD)
-        .select_related("meeting")
-        .order_by("meeting__scheduled_at", "pk")
-    ):
-        parts = tuple(
-            (labels[key], getattr(notes, key).strip())
-            for key in ("career_progress", "career_goals", "career_next_focus")
-            if getattr(notes, key).strip()
-        )
-        discussions.append(
-            PacketDiscussion(day(notes.meeting.scheduled_at), notes.meeting.summary.strip(), parts)
-        )
+    for meeting in _packet_meetings(viewer, series, since, until, include_own_private):
+        notes = getattr(meeting, "shared_notes", None)
+        if meeting.kind == Meeting.Kind.CAREER and meeting.status == Meeting.Status.HELD and notes:
+            parts = tuple(
+                (labels[key], getattr(notes, key).strip())
+                for key in _PACKET_SECTIONS
+                if getattr(notes, key).strip()
+            )
+            discussions.append(
+                PacketDiscussion(day(meeting.scheduled_at), meeting.summary.strip(), parts)
+            )
+        if getattr(meeting, "own_note", ""):
+            text = PrivateNote(sealed_body=meeting.own_note, author=viewer).body.strip()
+            if text:
+                private.append(PacketPrivateNote(day(meeting.scheduled_at), text))
     questions = {q.key: q.text for q in ASPIRATION_QUESTIONS}
     before: dict[str, str] = {}
     changes: dict[str, PacketAspiration] = {}
@@ -2340,17 +2370,6 @@ def evidence_packet(
         .filter(recorded_at__gte=since, recorded_at__lt=until)
         .order_by("recorded_at", "pk")
     ]
-    private = []
-    if include_own_private:
-        private = [
-            PacketPrivateNote(day(note.meeting.scheduled_at), note.body.strip())
-            for note in access.private_notes_visible_to(viewer)
-            .filter(meetings_in_period, meeting__series=series)
-            .select_related("meeting")
-            .order_by("meeting__scheduled_at", "pk")
-            if note.sealed_body
-        ]
-        private = [note for note in private if note.text]
     level = level_or_default(series.report.level)
     return EvidencePacket(
         series=series,

@@ -207,7 +207,7 @@ def _fill(mia, ray, meeting, n: int) -> None:
 
 
 @pytest.mark.parametrize("name", ["meeting_agenda", "meeting_timer", "meeting_live"])
-def test_nothing_changed_costs_a_query_or_three_however_full_the_meeting(
+def test_nothing_changed_answers_204_from_the_sign_in_and_one_or_two_reads_writing_nothing(
     client_for, mia, ray, meeting, name
 ) -> None:
     services.meeting_start(actor=mia, meeting=meeting)
