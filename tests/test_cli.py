@@ -551,6 +551,27 @@ def test_export_streams_the_indented_format_whatever_the_batch_size(
         assert data[key] == json.loads(json.dumps(rows, cls=DjangoJSONEncoder)), key
 
 
+def test_export_writes_times_as_djangos_encoder_does_to_the_millisecond(
+    cast: SimpleNamespace, meeting: Meeting
+) -> None:
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from rapport.meetings.exports import organisation_export
+
+    for when in (
+        dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC),  # whole seconds: no fraction
+        dt.datetime(2025, 1, 2, 3, 4, 5, 838999, tzinfo=dt.UTC),  # cut to .838, not rounded
+        dt.datetime(2025, 1, 2, 3, 4, 5, 123, tzinfo=dt.UTC),  # under a millisecond: .000
+        dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),  # before 2000
+        dt.datetime(1969, 7, 20, 20, 17, 40, tzinfo=dt.UTC),  # before 1970, whole
+    ):
+        Meeting.objects.filter(pk=meeting.pk).update(started_at=when, created_at=when)
+        data = json.loads("".join(organisation_export(cast.acme).chunks()))
+        (row,) = [found for found in data["meetings"] if found["id"] == meeting.pk]
+        expected = DjangoJSONEncoder().default(when)
+        assert (row["started_at"], row["created_at"]) == (expected, expected), when
+
+
 def test_export_records_leave_out_other_organisations_in_a_snapshot_or_not(
     cast: SimpleNamespace, meeting: Meeting
 ) -> None:

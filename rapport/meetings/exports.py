@@ -273,13 +273,16 @@ def _sqlite_json_batch(queryset: QuerySet, fields: tuple[str, ...], size: int) -
 # SQLite stores datetimes as '2025-03-12 09:30:00[.123456]' in UTC and times as
 # '09:30:00[.123456]': their first 23 (or 12) characters keep the milliseconds only. A bare
 # SQLite date column would be parsed in Python because of its declared type; `+` keeps the text.
+# PostgreSQL: one to_char per time (each costs more than reading the row), its format chosen
+# by whether the time is whole seconds, which a cast to timestamptz(0) (a rounding) tells
+# without the time zone arithmetic of date_trunc(); MS cuts to milliseconds as Django does.
 _JSON_TEXT = {
     "DateTimeField": {
         "sqlite": "replace(substr(%(expressions)s, 1, 23), ' ', 'T') || 'Z'",
         "postgresql": (
-            "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
-            "CASE WHEN date_trunc('second', %(expressions)s) = %(expressions)s THEN '' "
-            "ELSE to_char(%(expressions)s AT TIME ZONE 'UTC', '.MS') END || 'Z'"
+            "to_char(%(expressions)s AT TIME ZONE 'UTC', CASE "
+            "WHEN %(expressions)s = %(expressions)s::timestamptz(0) "
+            'THEN \'YYYY-MM-DD"T"HH24:MI:SS"Z"\' ELSE \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\' END)'
         ),
     },
     "TimeField": {
