@@ -12,6 +12,7 @@ the organisation's cancellation window, through the series warnings' own count.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -268,16 +269,18 @@ class Relationship:
         return None if self.goals is None else _percent(self.goals[1], self.goals[0])
 
     # Signs ------------------------------------------------------------------------
+    # Kept once read: a team's page sorts by them and shows each row's several times. The
+    # readings are judged before any of them is read (`relationships`).
 
-    @property
+    @functools.cached_property
     def warnings(self) -> list[indicators.Reading]:
         return [reading for reading in self.readings if reading.fires]
 
-    @property
+    @functools.cached_property
     def indicators(self) -> list[indicators.Reading]:
         return [reading for reading in self.readings if not reading.is_warning]
 
-    @property
+    @functools.cached_property
     def signs(self) -> list[indicators.Reading]:
         return [reading for reading in self.readings if reading.is_warning]
 

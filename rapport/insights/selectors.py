@@ -460,11 +460,9 @@ def _aggregate_row(manager: Person, team: list[tuple[int, ...]]) -> AggregateRow
     shown = access.team_figures_shown(len(team))
     if not shown:
         return AggregateRow(manager, len(team), False, None, None, None)
-    planned = sum(row[0] for row in team)
     kept = sum(min(row[1], row[0]) for row in team)
-    cancellations, topic_total, ic, ratings, rating_total = (
-        sum(row[index] for row in team) for index in range(2, 7)
-    )
+    columns = map(sum, zip(*team, strict=True))
+    planned, _, cancellations, topic_total, ic, ratings, rating_total = columns
     return AggregateRow(
         manager=manager,
         reports=len(team),

@@ -391,8 +391,10 @@ class ActionItem(models.Model):
             models.Index(fields=["owner", "status"]),
             # A series' open items: counted on the overviews, the newest for the checklist.
             models.Index(fields=["series", "status", "created_at"]),
-            # A series' items of some statuses due since a day (the figures of Insights).
-            models.Index(fields=["series", "status", "due_on"]),
+            # A series' items of some statuses due since a day (the figures of Insights),
+            # with the owner and the day done that the figures count: read from the index
+            # alone, never from the items' rows.
+            models.Index(fields=["series", "status", "due_on", "owner", "done_on"]),
         ]
         constraints = [
             models.CheckConstraint(

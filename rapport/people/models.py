@@ -101,6 +101,12 @@ class Person(AbstractBaseUser):
         indexes = [
             models.Index(fields=["organisation", "roster_position"], name="person_roster_by_team"),
             models.Index(fields=["organisation", "name_position"], name="person_roster_by_name"),
+            # The active people a manager may ask for peer feedback, by name with their team:
+            # listed and counted from the index alone, never from the people's rows.
+            models.Index(
+                fields=["organisation", "is_active", "name", "manager"],
+                name="person_colleagues_by_name",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -196,3 +197,34 @@ def test_the_one_query_role_check_agrees_with_the_two_rules(ada, dan, omar, mia,
         ), person.name
     assert access.insight_views(ray) == (False, False)
     assert access.insight_views(mia)[0]
+
+
+def test_a_teams_action_items_are_counted_from_their_index_alone(omar) -> None:
+    """On SQLite, the figures' count of items (owner, day done) never reads the items' rows."""
+    from rapport.insights import figures
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL plans by its statistics: a table this small is scanned")
+    series = team(omar, 2, weeks=8, tag="items")
+    today = NOW.date()
+    month_starts = [today - dt.timedelta(days=30 * n) for n in range(6, 0, -1)]
+    window_from = today - dt.timedelta(days=90)
+    ids = [one.pk for one in series]
+    counted = figures._item_counts(ids, window_from, window_from, today, *month_starts)
+    plan = counted.explain()
+    assert "COVERING INDEX" in plan
+    assert "meetings_actionitem" in plan
+
+
+def test_a_rows_warning_signs_are_its_readings_that_fire_read_once(omar) -> None:
+    from rapport.insights import figures, selectors
+
+    team(omar, 3, weeks=30, tag="signs")
+    rows = selectors.team_view(omar, now=NOW).rows
+    assert rows
+    for rel in rows:
+        assert rel.warnings == [reading for reading in rel.readings if reading.fires]
+        assert rel.signs == [reading for reading in rel.readings if reading.is_warning]
+        assert len(rel.indicators) + len(rel.signs) == len(rel.readings) == 16
+        assert rel.warnings is rel.warnings  # the same list, not judged again
+    assert isinstance(rows[0], figures.Relationship)

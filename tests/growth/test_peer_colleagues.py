@@ -1,0 +1,36 @@
+"""The colleagues a manager may ask for peer feedback: listed and counted from an index."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from rapport.growth import selectors
+from rapport.people.models import Person
+
+
+def test_the_colleagues_to_ask_are_listed_and_counted_from_the_index_alone(series) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL plans by its statistics: a table this small is scanned")
+    ids = (series.organisation_id, series.manager_id, series.report_id)
+    for built in (
+        selectors._colleagues_shown(*ids, None, limit=selectors.PEER_COLLEAGUES_SHOWN),
+        selectors._colleague_count(*ids, None),
+    ):
+        plan = built.explain()
+        assert "COVERING INDEX person_colleagues_by_name" in plan
+
+
+def test_the_colleagues_to_ask_are_the_active_others_team_mates_first_by_name(
+    series, mia, ray
+) -> None:
+    found, others, total = selectors._peer_colleagues(mia, series, "", frozenset())
+    active = Person.objects.filter(organisation=mia.organisation, is_active=True).exclude(
+        pk__in=[mia.pk, ray.pk]
+    )
+    assert total == active.count() == len(found)
+    team_mates = sorted((p.name, p.pk) for p in active if p.manager_id == mia.pk)
+    assert [(c["name"], c["pk"]) for c in found[: len(team_mates)]] == team_mates
+    rest = [(c["name"], c["pk"]) for c in found[len(team_mates) :]]
+    assert rest == sorted(rest)
+    assert others == []
