@@ -54,6 +54,20 @@ def test_healthz_does_not_load_a_signed_in_persons_session(
     assert "Set-Cookie" not in response
 
 
+def test_each_worker_is_forked_with_start_up_set_aside_from_the_garbage_collector() -> None:
+    import gc
+
+    from rapport.server import gunicorn_options
+
+    fork_hook = gunicorn_options(host="127.0.0.1", port=8000, workers=2)["pre_fork"]
+    gc.unfreeze()
+    try:
+        fork_hook(None, None)
+        assert gc.get_freeze_count() > 1000  # Django and every module loaded by the tests
+    finally:
+        gc.unfreeze()
+
+
 def test_healthz_refuses_other_methods(client: Client) -> None:
     assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
