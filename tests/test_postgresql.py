@@ -61,7 +61,8 @@ def test_it_reads_every_timestamp_as_djangos_own_loader_does() -> None:
 
 
 def test_rows_read_in_chunks_have_the_same_timestamps(meeting: Meeting) -> None:
-    times = Meeting.objects.filter(series=meeting.series).order_by("pk").values_list("scheduled_at", "created_at")
+    times = Meeting.objects.filter(series=meeting.series).order_by("pk")
+    times = times.values_list("scheduled_at", "created_at")
     # .iterator() reads through a named (server-side) cursor on PostgreSQL.
     assert list(times.iterator(chunk_size=1)) == list(times)
     assert all(moment.tzinfo is dt.UTC for row in times.iterator(chunk_size=1) for moment in row)
