@@ -220,7 +220,8 @@ def _literal(value: Any) -> str | None:
         # Without a backslash, a quote doubled is all the escaping any server setting needs.
         return "'" + str.__str__(value).replace("'", "''") + "'"
     if isinstance(value, int) and not isinstance(value, bool) and -_INT4 <= value < _INT4:
-        return str(int(value))
+        # In brackets, a negative number never follows a minus sign as a comment's "--".
+        return str(int(value)) if value >= 0 else f"({int(value)})"
     return None
 
 

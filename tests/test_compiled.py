@@ -110,3 +110,12 @@ def test_constants_written_into_postgresqls_sql_read_the_same_rows(
         assert sent == [([label] if "\\" in label else []) + [cast.mia.pk]]
     else:
         assert sent == [[label, "junior", "senior", cast.mia.pk]]
+
+
+def test_written_constants_keep_percent_signs_and_bracket_negative_numbers() -> None:
+    sql, left = compiled._constants_written_in(
+        "a -%s, b LIKE '%%x', %s, %s, %s",
+        [(None, None, -5), (None, None, "it's 5%"), (0, None, None), (None, None, dt.date.min)],
+    )
+    assert sql == "a -(-5), b LIKE '%%x', 'it''s 5%%', %s, %s"
+    assert left == [(0, None, None), (None, None, dt.date.min)]
