@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -171,6 +172,8 @@ def _compile(
             plan.append((None, None, param))
         else:
             raise ShapeError(f"{build.__qualname__}: a parameter worked out from an argument")
+    if connection.vendor == "postgresql":
+        sql, plan = _constants_written_in(sql, plan)
     # The queryset's iterable takes the running thread's copy of the compiler, ready.
     queryset.query.get_compiler = lambda *_, **__: _RUNNING.compiler
     # How each column's value is read back depends only on the columns: worked out once.
@@ -178,6 +181,48 @@ def _compile(
         [column for column, *_ in compiler.select[: compiler.col_count]]
     )
     return queryset, compiler, sql, plan, converters
+
+
+# A placeholder of Django's SQL, or a percent sign written twice (kept as it is).
+_PLACEHOLDER = re.compile(r"%%|%s")
+_INT4 = 2**31
+
+
+def _constants_written_in(
+    sql: str, plan: list[tuple[int | None, type | None, Any]]
+) -> tuple[str, list[tuple[int | None, type | None, Any]]]:
+    """The SQL with its constant texts and whole numbers written in as literals, and the
+    plan of the parameters left.
+
+    PostgreSQL keeps one plan of a prepared statement for all its values only when that
+    plan looks no costlier than a plan made for the values at hand; otherwise it plans the
+    statement again at each run, which costs more than running it. A status sent as a value
+    hides how rare it is from that one plan: written in, it is known to it."""
+    entries = iter(plan)
+    left: list[tuple[int | None, type | None, Any]] = []
+
+    def written(match: re.Match) -> str:
+        if match.group() == "%%":
+            return "%%"
+        entry = next(entries)
+        slot, _, constant = entry
+        if slot is None and (literal := _literal(constant)) is not None:
+            return literal.replace("%", "%%")
+        left.append(entry)
+        return "%s"
+
+    return _PLACEHOLDER.sub(written, sql), left
+
+
+def _literal(value: Any) -> str | None:
+    """The SQL literal of a text or of a whole number PostgreSQL reads as an integer."""
+    if isinstance(value, str) and "\\" not in value:
+        # Without a backslash, a quote doubled is all the escaping any server setting needs.
+        return "'" + str.__str__(value).replace("'", "''") + "'"
+    if isinstance(value, int) and not isinstance(value, bool) and -_INT4 <= value < _INT4:
+        # In brackets, a negative number never follows a minus sign as a comment's "--".
+        return str(int(value)) if value >= 0 else f"({int(value)})"
+    return None
 
 
 def _same(value: Any, param: Any) -> bool:

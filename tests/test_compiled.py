@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.test.utils import CaptureQueriesContext
 
 from rapport import access, compiled
@@ -26,6 +26,12 @@ def _series_in(ids: list[int], *, status: str) -> QuerySet[Meeting]:
 
 def _a_day_later(viewer: Person, started_after: dt.date) -> QuerySet[Series]:
     return _series_of(viewer, started_after + dt.timedelta(days=1))
+
+
+def _labelled(viewer: Person, *, label: str) -> QuerySet[Person]:
+    return Person.objects.filter(pk=viewer.pk, level__in=("junior", "senior")).annotate(
+        label=Value(label)
+    )
 
 
 def _first(viewer: Person, limit: int) -> QuerySet[Series]:
@@ -81,3 +87,35 @@ def test_first_is_the_first_row_or_none(cast: SimpleNamespace) -> None:
     found = compiled.first(_first, cast.mia, limit=1)
     assert found == _first(cast.mia, limit=1).first()
     assert compiled.first(_series_of, cast.mia, dt.date(2999, 1, 1)) is None
+
+
+@pytest.mark.parametrize("label", ["it's 100% done", "a\\b %s"])
+def test_constants_written_into_postgresqls_sql_read_the_same_rows(
+    cast: SimpleNamespace, label: str
+) -> None:
+    # PostgreSQL's one plan for every value knows a constant (a level) written in.
+    sent = []
+
+    def keep(execute, sql, params, many, context):
+        sent.append(list(params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        found = compiled.rows(_labelled, cast.mia, label=label)
+    assert [(person.pk, person.label) for person in found] == [(cast.mia.pk, label)]
+    assert compiled.rows(_labelled, cast.ray, label=label)[0].label == label
+    assert compiled.rows(_labelled, cast.dan, label=label) == []
+    if connection.vendor == "postgresql":
+        # A backslash is left a parameter: whether it escapes depends on the server.
+        assert sent == [([label] if "\\" in label else []) + [cast.mia.pk]]
+    else:
+        assert sent == [[label, "junior", "senior", cast.mia.pk]]
+
+
+def test_written_constants_keep_percent_signs_and_bracket_negative_numbers() -> None:
+    sql, left = compiled._constants_written_in(
+        "a -%s, b LIKE '%%x', %s, %s, %s",
+        [(None, None, -5), (None, None, "it's 5%"), (0, None, None), (None, None, dt.date.min)],
+    )
+    assert sql == "a -(-5), b LIKE '%%x', 'it''s 5%%', %s, %s"
+    assert left == [(0, None, None), (None, None, dt.date.min)]

@@ -22,6 +22,7 @@ LAYERS = {
     "errors": 0,
     "framework": 0,
     "compiled": 0.5,  # querysets compiled once: Django only, under every domain app
+    "postgresql": 0.5,  # the database backend: Django and psycopg only
     "people": 1,
     "meetings": 2,
     "career": 2.5,  # above meetings, below growth: goals may name a ladder area

@@ -15,7 +15,8 @@ import pytest
 PRINT_SECRET = "from django.conf import settings; print(settings.SECRET_KEY)"
 PRINT_DATABASE = (
     "import django; django.setup(); from django.db import connection; "
-    "print(connection.vendor, connection.settings_dict['NAME'], connection.settings_dict['HOST'])"
+    "print(connection.vendor, connection.settings_dict['NAME'], connection.settings_dict['HOST'], "
+    "connection.settings_dict['ENGINE'])"
 )
 PRINT_SQLITE_MODES = (
     "import django; django.setup(); from django.db import connection; "
@@ -110,7 +111,10 @@ def test_database_url_switches_to_postgresql(tmp_path: Path) -> None:
     url = "postgres://postgres@127.0.0.1:5432/rapport_elsewhere"
     result = python(PRINT_DATABASE, environment(tmp_path, DATABASE_URL=url))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["postgresql", "rapport_elsewhere", "127.0.0.1"]
+    # Django's backend, reading timestamps with psycopg's compiled loader.
+    assert result.stdout.split() == [
+        "postgresql", "rapport_elsewhere", "127.0.0.1", "rapport.postgresql"
+    ]  # fmt: skip
     assert not (tmp_path / "rapport.sqlite3").exists()
 
 

@@ -1,0 +1,64 @@
+"""Django's PostgreSQL backend, reading timestamps with psycopg's compiled loader.
+
+Django reads every `timestamptz` value through its own loader, a Python subclass of
+psycopg's pure-Python one: parsing the text of one value costs about 4 µs of CPU, more
+than PostgreSQL takes to send it, and a page reads a few hundred. psycopg's compiled
+loader parses the same text; given the connection's time zone it returns the very value
+Django's loader would (Django sets that zone on each new connection, UTC unless the
+database settings name another), so it is used whenever the two zones agree, and Django's
+loader otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from django.db.backends.postgresql import base
+from django.db.backends.postgresql.psycopg_any import register_tzloader
+from psycopg.postgres import types
+from psycopg.pq import Format
+
+TIMESTAMPTZ = types["timestamptz"].oid
+# psycopg's own loader for the text of a timestamptz: its compiled one where installed.
+NATIVE_TIMESTAMPTZ = psycopg.adapters.get_loader(TIMESTAMPTZ, Format.TEXT)
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    """Django's wrapper; timestamps are read by psycopg's loader when it agrees with Django's."""
+
+    native_timestamps = False
+
+    def init_connection_state(self) -> None:
+        super().init_connection_state()
+        self._choose_timestamp_loader()
+
+    def ensure_timezone(self) -> bool:
+        changed = super().ensure_timezone()
+        if self.connection is not None:
+            self._choose_timestamp_loader()
+        return changed
+
+    def _choose_timestamp_loader(self) -> None:
+        """psycopg's loader gives values in the connection's zone; Django's, in its own."""
+        adapters = self.connection.adapters
+        self.native_timestamps = self.timezone is not None and (
+            self.connection.info.timezone == self.timezone
+        )
+        if self.native_timestamps:
+            adapters.register_loader(TIMESTAMPTZ, NATIVE_TIMESTAMPTZ)
+        else:
+            register_tzloader(self.timezone, self.connection)
+
+    def create_cursor(self, name: str | None = None) -> Any:
+        """Django's cursors, without its check of its own loader's zone (psycopg's has none)."""
+        if not self.native_timestamps:
+            return super().create_cursor(name)
+        if name is None:
+            return self.connection.cursor()
+        withhold = self.connection.autocommit  # used outside a transaction: kept open
+        if self.settings_dict["OPTIONS"].get("server_side_binding") is not True:
+            return base.ServerSideCursor(
+                self.connection, name=name, scrollable=False, withhold=withhold
+            )
+        return self.connection.cursor(name, scrollable=False, withhold=withhold)
