@@ -34,3 +34,27 @@ def test_the_colleagues_to_ask_are_the_active_others_team_mates_first_by_name(
     rest = [(c["name"], c["pk"]) for c in found[len(team_mates) :]]
     assert rest == sorted(rest)
     assert others == []
+
+
+def test_the_colleagues_count_is_a_fresh_count_after_people_are_added_and_deactivated(
+    series, mia, ray, ada
+) -> None:
+    from rapport.people import services
+
+    def fresh() -> int:
+        active = Person.objects.filter(organisation=mia.organisation, is_active=True)
+        return active.exclude(pk__in=[mia.pk, ray.pk]).count()
+
+    def shown() -> int:
+        viewer = Person.objects.select_related("organisation").get(pk=mia.pk)
+        return selectors._peer_colleagues(viewer, series, "", frozenset())[2]
+
+    added = [
+        services.person_invite(actor=ada, email=f"c{n}@acme.test", name=f"Colleague {n:02}")
+        for n in range(selectors.PEER_COLLEAGUES_SHOWN + 2)
+    ]
+    assert shown() == fresh() > selectors.PEER_COLLEAGUES_SHOWN
+    services.person_deactivate(actor=ada, person=added[0])
+    assert shown() == fresh()
+    services.person_invite(actor=ada, email="late@acme.test", name="Late Colleague")
+    assert shown() == fresh()
