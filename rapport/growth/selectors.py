@@ -1947,11 +1947,15 @@ def _peer_colleagues(
     ids = (series.organisation_id, series.manager_id, series.report_id)
     chosen = compiled.rows(_picked_colleagues, *ids, sorted(picked)) if picked else []
     found = compiled.rows(_colleagues_shown, *ids, find or None, limit=PEER_COLLEAGUES_SHOWN)
-    # Counting apart is cheaper than counting each row's window while sorting them all.
-    if len(found) == PEER_COLLEAGUES_SHOWN:
-        total = sum(compiled.rows(_colleague_count, *ids, find or None))
-    else:
+    if len(found) < PEER_COLLEAGUES_SHOWN:
         total = len(found)
+    elif not find and series.organisation_id == viewer.organisation_id:
+        # Every active person but the two of the 1:1: the roster's kept count.
+        both = (series.manager, series.report)
+        total = viewer.organisation.roster_people - sum(1 for p in both if p.is_active)
+    else:
+        # Counting apart is cheaper than counting each row's window while sorting them all.
+        total = sum(compiled.rows(_colleague_count, *ids, find or None))
     shown = {c["pk"] for c in found}
     others = [c for c in chosen if c["pk"] not in shown]
     return found, others, total
@@ -1971,9 +1975,15 @@ def _picked_colleagues(organisation: int, manager: int, report: int, picked: lis
 def _colleagues_shown(
     organisation: int, manager: int, report: int, find: str | None, *, limit: int
 ) -> QuerySet:
+    """The first `limit` of the report's team-mates and the first `limit` of the others,
+    each by name from the index of the active people by name (never sorting them all),
+    the team-mates first."""
+    colleagues = _colleagues(organisation, manager, report, find)
+    team = colleagues.filter(manager_id=manager).values("pk")[:limit]
+    others = colleagues.exclude(manager_id=manager).values("pk")[:limit]
     team_first = Case(When(manager_id=manager, then=0), default=1)
-    colleagues = _colleagues(organisation, manager, report, find).order_by(team_first, "name", "pk")
-    return colleagues.values("pk", "name")[:limit]
+    first = Person.objects.filter(Q(pk__in=team) | Q(pk__in=others))
+    return first.order_by(team_first, "name", "pk").values("pk", "name")[:limit]
 
 
 def _colleague_count(organisation: int, manager: int, report: int, find: str | None) -> QuerySet:

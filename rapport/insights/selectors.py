@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, Collate
 from django.http import Http404
 from django.utils import timezone
 
@@ -335,26 +336,29 @@ def aggregates_for(
     """Per manager the viewer oversees: cadence kept, cancellations, IC agenda share, the
     managers by name `AGGREGATE_TEAMS_PER_PAGE` at a time (page `page`).
 
-    Two queries however large the organisation: the managers' names (sorted here, as
-    Python sorts them on every database), then the page's series with their manager's
+    Two queries however large the organisation: the page's managers (sorted and cut in
+    SQL, with how many there are in all), then the page's series with their manager's
     cancellations, the window's held 1:1s, their topics and retrospectives, each counted in
-    SQL through the meetings' series index. `oversees` goes to `access.aggregate_reach_of`."""
+    SQL through the meetings' series index; two more for a page past the last, to show the
+    last. `oversees` goes to `access.aggregate_reach_of`."""
     now = now or timezone.now()
     thresholds = thresholds or figures.thresholds_for(viewer.organisation)
     reach = access.aggregate_reach_of(viewer, oversees=oversees)
     if reach == "none":
         return AggregatePage(rows=[])
-    managers = sorted(compiled.rows(_managers_overseen, viewer, viewer.organisation, reach=reach))
-    pages = max(1, -(-len(managers) // AGGREGATE_TEAMS_PER_PAGE))
-    number = min(max(page_number(page), 1), pages)
-    first = (number - 1) * AGGREGATE_TEAMS_PER_PAGE
+    number = max(page_number(page), 1)
+    managers = _managers_page(viewer, reach=reach, number=number)
+    if not managers and number > 1:
+        total = sum(compiled.rows(_managers_count, viewer, viewer.organisation, reach=reach))
+        number = max(1, -(-total // AGGREGATE_TEAMS_PER_PAGE))
+        managers = _managers_page(viewer, reach=reach, number=number)
+    if not managers:
+        return AggregatePage(rows=[])
+    pages = -(-managers[0][2] // AGGREGATE_TEAMS_PER_PAGE)
     # Only the page's managers become people (their name alone read, as `only` would).
     listed = [
-        Person.from_db(Person.objects.db, ["id", "name"], (pk, name))
-        for name, pk in managers[first : first + AGGREGATE_TEAMS_PER_PAGE]
+        Person.from_db(Person.objects.db, ["id", "name"], (pk, name)) for name, pk, _ in managers
     ]
-    if not listed:
-        return AggregatePage(rows=[])
     teams = _team_counts(
         viewer,
         [manager.pk for manager in listed],
@@ -366,12 +370,40 @@ def aggregates_for(
     return AggregatePage(rows=rows, page=number, pages=pages)
 
 
+# Pages of managers whose query is compiled once per process (each page is a shape of it):
+# 1,000 managers; those after are rarely asked for, and built each time.
+AGGREGATE_PAGES_COMPILED = 40
+
+
+def _managers_page(viewer: Person, *, reach: str, number: int) -> list[tuple[str, int, int]]:
+    """Name, key and how many there are in all, of the managers on page `number`."""
+    first = (number - 1) * AGGREGATE_TEAMS_PER_PAGE
+    if number > AGGREGATE_PAGES_COMPILED:
+        return list(_managers_overseen(viewer, viewer.organisation, reach=reach, first=first))
+    return compiled.rows(_managers_overseen, viewer, viewer.organisation, reach=reach, first=first)
+
+
 def _managers_overseen(
-    viewer: Person, organisation: Organisation, *, reach: str
+    viewer: Person, organisation: Organisation, *, reach: str, first: int
 ) -> QuerySet[Person]:
-    """The name and key of each manager of a 1:1 the viewer reads as aggregates."""
+    """The name and key of each manager of a 1:1 the viewer reads as aggregates from the
+    `first`, by name as Python orders text (code point by code point, on every database:
+    a collation would order it by language), ties by key, each with how many there are."""
+    managers = _managers_of(viewer, organisation, reach=reach)
+    name = F("name") if connection.vendor == "sqlite" else Collate("name", "C")
+    managers = managers.annotate(everyone=Window(Count("pk"))).order_by(name, "pk")
+    return managers.values_list("name", "pk", "everyone")[first : first + AGGREGATE_TEAMS_PER_PAGE]
+
+
+def _managers_count(viewer: Person, organisation: Organisation, *, reach: str) -> QuerySet:
+    """How many managers of a 1:1 the viewer reads as aggregates (one row)."""
+    managers = _managers_of(viewer, organisation, reach=reach).order_by()
+    return managers.values("organisation_id").annotate(n=Count("pk")).values_list("n", flat=True)
+
+
+def _managers_of(viewer: Person, organisation: Organisation, *, reach: str) -> QuerySet[Person]:
     series_qs = access.aggregate_series_for(viewer, organisation, reach=reach)
-    return Person.objects.filter(pk__in=series_qs.values("manager_id")).values_list("name", "pk")
+    return Person.objects.filter(pk__in=series_qs.values("manager_id"))
 
 
 def _team_counts(

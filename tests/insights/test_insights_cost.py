@@ -228,3 +228,51 @@ def test_a_rows_warning_signs_are_its_readings_that_fire_read_once(omar) -> None
         assert len(rel.indicators) + len(rel.signs) == len(rel.readings) == 16
         assert rel.warnings is rel.warnings  # the same list, not judged again
     assert isinstance(rows[0], figures.Relationship)
+
+
+def test_the_admins_teams_are_paged_in_python_name_order_and_a_page_past_the_last_shows_it(
+    client_for, ada
+) -> None:
+    names = ["émile", "Zoe", "adam", "Ådne", "Zoe", "bea"] + [f"Manager {n:03}" for n in range(24)]
+    managers = Person.objects.bulk_create(
+        Person(
+            organisation_id=ada.organisation_id,
+            email=f"manager-{n}@acme.test",
+            name=name,
+            password="!",
+        )
+        for n, name in enumerate(names)
+    )
+    for n, manager in enumerate(managers):
+        team(manager, 1, weeks=2, tag=f"m{n}")
+    client = client_for(ada)
+    url = reverse("insights")
+    everyone = sorted(
+        (name, pk)
+        for name, pk in Series.objects.filter(organisation=ada.organisation, ended_on=None)
+        .values_list("manager__name", "manager_id")
+        .distinct()
+    )
+    pages = -(-len(everyone) // 25)
+    shown = []
+    for number in range(1, pages + 1):
+        page = client.get(url, {"page": number}).content.decode()
+        assert f"Page {number} of {pages}" in page
+        shown += re.findall(r'<th scope="row">([^<]+)</th>', page.split("aggregates-title")[-1])
+    assert shown == [name for name, _ in everyone]  # code point order, ties by key
+    assert shown[25] == everyone[25][0]  # the 26th manager opens page 2
+    last = client.get(url, {"page": pages + 7}).content.decode()
+    assert f"Page {pages} of {pages}" in last
+    assert queries_of(client, url + "?page=2") == queries_of(client, url)
+
+
+def test_the_admins_teams_read_only_the_pages_managers(client_for, ada) -> None:
+    for n in range(30):
+        manager = Person.objects.create(
+            organisation=ada.organisation, email=f"m-{n}@acme.test", name=f"M {n:02}"
+        )
+        team(manager, 1, weeks=1, tag=f"r{n}")
+    with CaptureQueriesContext(connection) as queries:
+        assert client_for(ada).get(reverse("insights")).status_code == 200
+    managers = [q["sql"] for q in queries if "LIMIT 25" in q["sql"] and "OVER" in q["sql"]]
+    assert len(managers) == 1  # their names sorted, counted and cut by the database
