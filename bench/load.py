@@ -1060,9 +1060,13 @@ def profile(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.test import Client
 
     from rapport.people.models import Person
+
+    # A folder kept by an earlier run may predate this code's schema: bring it up first.
+    call_command("migrate", interactive=False, verbosity=0)
 
     info = _pages_module().pick()
     clients: dict[str, Client] = {}

@@ -27,6 +27,7 @@ import django
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -123,6 +124,8 @@ def main() -> None:
     parser.add_argument("--only", action="append", default=[], help="page name to time")
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
+    # A folder kept by an earlier run may predate this code's schema: bring it up first.
+    call_command("migrate", interactive=False, verbosity=0)
     clients: dict[str, Client] = {}
     print("| Page | CPU ms (median) | queries | KB | status |")
     print("|---|---:|---:|---:|---:|")
