@@ -40,7 +40,6 @@ from rapport.meetings.services.common import _check_held_minutes, _check_mood, _
 from rapport.meetings.services.meetings import _career_hand_over, topics_carry_over
 from rapport.meetings.services.notes import NOTE_LIMIT
 from rapport.meetings.services.series import _untouched, series_schedule
-from rapport.meetings.services.topics import topic_counts_refresh
 from rapport.people import keys
 from rapport.people.models import Person
 
@@ -189,9 +188,9 @@ def series_backfill(
         series.save(update_fields=["started_on"])
     else:
         series.save(update_fields=["started_on"])  # takes the write lock before ids are drawn
-    ids = _meetings_write(plan, series, now)
-    topics, pending = _topics_write(plan, ids)
-    topic_counts_refresh(ids)
+    topics, pending = _topics_lay_out(plan)
+    ids = _meetings_write(plan, series, now, _topic_counts(plan, topics, series.report_id))
+    _topics_write(topics, ids)
     items = _items_write(plan, ids, series, actor)
     notes = _private_notes_write(plan, ids, series)
     _part_times_write(plan, ids, series)
@@ -210,7 +209,7 @@ def series_backfill(
             topics_carry_over(meeting=row, now=last.closed_at)
         if not last.held and last.moved_to is None and last.career:
             _career_hand_over(row)
-    return Backfilled(ids, topics, items, notes)
+    return Backfilled(ids, len(topics), items, notes)
 
 
 # Rules ------------------------------------------------------------------------------
@@ -375,7 +374,9 @@ class _Table:
                 cursor.executemany(self.sql, [row + tail for row in rows])
 
 
-def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -> list[int]:
+def _meetings_write(
+    plan: list[PastMeeting], series: Series, now: dt.datetime, counts: list[tuple[int, int]]
+) -> list[int]:
     at = _moment_value()
     start = dt.datetime.combine(series.started_on, dt.time(0), tzinfo=ZoneInfo(series.timezone))
     ahead = dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
@@ -396,7 +397,7 @@ def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -
     )
     sections = SharedNotes.SECTIONS
     rows, notes = [], []
-    for meeting, pk in zip(plan, ids, strict=True):
+    for meeting, pk, (kept, kept_report) in zip(plan, ids, counts, strict=True):
         career = meeting.career
         length = meeting.duration_minutes or (career_minutes if career else minutes)
         source = moved_from.get(id(meeting))
@@ -412,14 +413,15 @@ def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -
             held_minutes = round(_elapsed(started, closed) / 60)
             row = (pk, series_id, at(meeting.scheduled_at), length, kind, held, at(started),
                    at(closed), held_minutes, meeting.mood, None, None, "", None, 0, None,
-                   at(created))  # fmt: skip
+                   at(created), kept, kept_report)  # fmt: skip
         else:
             moved = meeting.moved_to
             notice = int(_elapsed(closed, meeting.scheduled_at) // 3600)
             row = (pk, series_id, at(meeting.scheduled_at), length, kind,
                    moved_status if moved else cancelled, None, None, None, None,
                    meeting.cancelled_by.pk, at(closed), " ".join(meeting.reason.split()),
-                   notice, 1, id_of[id(moved)] if moved else None, at(created))  # fmt: skip
+                   notice, 1, id_of[id(moved)] if moved else None, at(created), kept,
+                   kept_report)  # fmt: skip
         rows.append(row)
         texts = {key: meeting.notes.get(key, "") for key in sections}
         if any(texts.values()):
@@ -477,7 +479,7 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
 MEETING_COLUMNS = (
     "series_id", "scheduled_at", "duration_minutes", "kind", "status", "started_at",
     "ended_at", "held_minutes", "mood", "cancelled_by_id", "cancelled_at", "cancel_reason",
-    "notice_hours", "sequence", "moved_to_id", "created_at",
+    "notice_hours", "sequence", "moved_to_id", "created_at", "kept_topics", "kept_report_topics",
 )  # fmt: skip
 NOTES_COLUMNS = (
     "meeting_id",
@@ -499,11 +501,11 @@ PART_TIME_COLUMNS = ("meeting_id", "part", "started_at", "ended_at")
 PRIVATE_COLUMNS = ("meeting_id", "author_id", "sealed_body", "version", "updated_at")
 
 
-def _topics_write(plan: list[PastMeeting], ids: list[int]) -> tuple[int, int]:
-    """New topics, then each generation of carried copies; returns the count and how many
-    of the last meeting's topics are still undiscussed (they roll into the next meeting)."""
-    at = _moment_value()
-    table = _Table(Topic, TOPIC_COLUMNS)
+def _topics_lay_out(plan: list[PastMeeting]) -> tuple[list[tuple], int]:
+    """New topics, then each generation of carried copies, in the order their ids are drawn;
+    returns them and how many of the last meeting's topics are still undiscussed (they roll
+    into the next meeting). A topic is (meeting index, author, text, kind, position, added
+    before start, discussed, the index of the topic it was carried from, created at)."""
     index_of = {id(meeting): index for index, meeting in enumerate(plan)}
     following: dict[int, int] = {}
     for index, meeting in enumerate(plan):
@@ -512,40 +514,20 @@ def _topics_write(plan: list[PastMeeting], ids: list[int]) -> tuple[int, int]:
         elif index + 1 < len(plan):
             following[index] = index + 1
     positions = [0] * len(plan)
-    # (meeting index, author, text, kind, discussed, carried from) per topic of a generation
-    generation: list[tuple] = []
+    topics: list[tuple] = []
     for index, meeting in enumerate(plan):
         started = meeting.started_at or meeting.scheduled_at
         for topic in sorted(meeting.topics, key=lambda t: t.at):
             positions[index] += 1
-            generation.append(
+            topics.append(
                 (index, topic.author.pk, topic.text, topic.kind, positions[index],
                  topic.at < started, topic.discussed, None, topic.at)
             )  # fmt: skip
-    total, pending = 0, 0
-    while generation:
-        topic_ids = table.ids(len(generation))
-        table.insert(
-            [
-                (pk, ids[index], author, text, kind, position, before, discussed, source, at(when))
-                for pk, (
-                    index,
-                    author,
-                    text,
-                    kind,
-                    position,
-                    before,
-                    discussed,
-                    source,
-                    when,
-                ) in zip(topic_ids, generation, strict=True)
-            ]
-        )
-        total += len(generation)
-        carried = []
-        for pk, (index, author, text, kind, *_rest, discussed, _source, _when) in zip(
-            topic_ids, generation, strict=True
-        ):
+    pending, first = 0, 0
+    while first < len(topics):
+        generation_end = len(topics)
+        for source in range(first, generation_end):
+            index, author, text, kind, *_rest, discussed, _source, _when = topics[source]
             if discussed:
                 continue
             target = following.get(index)
@@ -554,12 +536,35 @@ def _topics_write(plan: list[PastMeeting], ids: list[int]) -> tuple[int, int]:
                 continue
             positions[target] += 1
             meeting = plan[target]
-            carried.append(
+            topics.append(
                 (target, author, text, kind, positions[target], True,
-                 meeting.held and meeting.carried_discussed, pk, plan[index].closed_at)
+                 meeting.held and meeting.carried_discussed, source, plan[index].closed_at)
             )  # fmt: skip
-        generation = carried
-    return total, pending
+        first = generation_end
+    return topics, pending
+
+
+def _topic_counts(plan: list[PastMeeting], topics: list[tuple], report_id: int) -> list[tuple]:
+    """Each meeting's topics and those its report brought (what topic_counts_refresh counts)."""
+    counts = [[0, 0] for _ in plan]
+    for index, author, *_rest in topics:
+        counts[index][0] += 1
+        counts[index][1] += author == report_id
+    return [tuple(count) for count in counts]
+
+
+def _topics_write(topics: list[tuple], ids: list[int]) -> None:
+    at = _moment_value()
+    table = _Table(Topic, TOPIC_COLUMNS)
+    topic_ids = table.ids(len(topics))
+    table.insert(
+        [
+            (pk, ids[index], author, text, kind, position, before, discussed,
+             None if source is None else topic_ids[source], at(when))
+            for pk, (index, author, text, kind, position, before, discussed, source, when)
+            in zip(topic_ids, topics, strict=True)
+        ]
+    )  # fmt: skip
 
 
 def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor: Person) -> int:
