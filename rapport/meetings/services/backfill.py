@@ -439,19 +439,19 @@ def _meetings_write(
 def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -> None:
     """The shared timer moved through each held meeting's plan, stretched to its real length."""
     at = _moment_value()
+    utc = dt.UTC
     level = level_or_default(series.report.level)
+    career_kind, regular_kind = Meeting.Kind.CAREER.value, Meeting.Kind.REGULAR.value
+    minutes = series.duration_minutes
+    career_minutes = scheduling.career_minutes(minutes)
     # (length, kind) -> the parts' keys and start minutes, or None outside the framework
     plans: dict[tuple[int, str], tuple[tuple[str, ...], tuple[int, ...]] | None] = {}
     rows = []
     for meeting, pk in zip(plan, ids, strict=True):
         if not meeting.held:
             continue
-        kind = (Meeting.Kind.CAREER if meeting.career else Meeting.Kind.REGULAR).value
-        length = meeting.duration_minutes or (
-            scheduling.career_minutes(series.duration_minutes)
-            if meeting.career
-            else series.duration_minutes
-        )
+        kind = career_kind if meeting.career else regular_kind
+        length = meeting.duration_minutes or (career_minutes if meeting.career else minutes)
         if (length, kind) not in plans:
             try:
                 boxes = agenda_plan(duration_minutes=length, kind=kind, level=level)
@@ -464,10 +464,12 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
         if (parts := plans[length, kind]) is None:
             continue
         keys_, starts = parts
-        started = meeting.started_at or meeting.scheduled_at
-        scale = (meeting.closed_at - started) / dt.timedelta(minutes=length)
+        # In UTC, as the timer keeps time: a change of clocks during a meeting moves nothing.
+        started = (meeting.started_at or meeting.scheduled_at).astimezone(utc)
+        closed = meeting.closed_at.astimezone(utc)
+        scale = (closed - started) / dt.timedelta(minutes=length)
         edges = [at(started + dt.timedelta(minutes=start * scale)) for start in starts]
-        edges.append(at(meeting.closed_at))
+        edges.append(at(closed))
         rows.extend(
             (pk, key, begin, end)
             for key, begin, end in zip(keys_, edges[:-1], edges[1:], strict=True)
