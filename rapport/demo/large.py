@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from rapport.growth import services as growth
@@ -30,6 +29,7 @@ from rapport.meetings.services.backfill import (
     PastMeeting,
     PastPrivateNote,
     PastTopic,
+    backfill_bulk_load,
     series_backfill,
     series_past_slots,
 )
@@ -230,61 +230,12 @@ def organisation_generate(
     _check_empty()
     now = now or timezone.now()
     rng = random.Random(seed)
-    with _bulk_load():
+    with backfill_bulk_load():
         built = _people(people_count, years, now, rng)
         built.progress = progress
         for step in LARGE_STEPS:
             step(built, now)
     return built
-
-
-# The tables the histories fill, and the indexes their generation reads by: the others are
-# built once at the end, from their own definitions, rather than kept up row by row.
-BULK_TABLES = (
-    "meetings_meeting",
-    "meetings_sharednotes",
-    "meetings_topic",
-    "meetings_actionitem",
-    "meetings_privatenote",
-    "meetings_parttime",
-)
-BULK_KEPT_INDEXES = (("meetings_meeting", '("series_id")'), ("meetings_topic", '("meeting_id")'))
-BULK_CACHE_KIB = 256 * 1024
-
-
-@contextmanager
-def _bulk_load() -> Iterator[None]:
-    """On SQLite, write into the empty tables as a bulk load: a page cache the size of the
-    load, and secondary indexes dropped and then created again, all in the generation's
-    transaction (SQLite's schema changes roll back with it: all or nothing)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        cache = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql "
-            f"LIKE 'CREATE INDEX %%' AND tbl_name IN ({', '.join(['%s'] * len(BULK_TABLES))}) "
-            "ORDER BY rowid",
-            BULK_TABLES,
-        )
-        dropped = [
-            (name, sql)
-            for table, name, sql in cursor.fetchall()
-            if not any(
-                table == kept and sql.endswith(columns) for kept, columns in BULK_KEPT_INDEXES
-            )
-        ]
-        cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
-        try:
-            for name, _sql in dropped:
-                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-            yield
-            for _name, sql in dropped:
-                cursor.execute(sql)
-        finally:
-            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 # People ------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ author) to a whole plan at once, and writes it in a few bulk inserts per table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -210,6 +211,56 @@ def series_backfill(
         if not last.held and last.moved_to is None and last.career:
             _career_hand_over(row)
     return Backfilled(ids, len(topics), items, notes)
+
+
+# The tables the backfill fills, and the indexes it reads by while it runs: in a bulk load
+# the others are built once at the end rather than kept up row by row.
+BULK_TABLES = (
+    "meetings_meeting",
+    "meetings_sharednotes",
+    "meetings_topic",
+    "meetings_actionitem",
+    "meetings_privatenote",
+    "meetings_parttime",
+)
+BULK_KEPT_INDEXES = (("meetings_meeting", '("series_id")'), ("meetings_topic", '("meeting_id")'))
+BULK_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def backfill_bulk_load() -> Iterator[None]:
+    """For backfilling many series into an empty database, inside the caller's transaction:
+    on SQLite, a page cache the size of the load, and the indexes the backfill does not read
+    by dropped and then created again from their own definitions (SQLite's schema changes
+    roll back with the transaction: all or nothing)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql "
+            f"LIKE 'CREATE INDEX %%' AND tbl_name IN ({', '.join(['%s'] * len(BULK_TABLES))}) "
+            "ORDER BY rowid",
+            BULK_TABLES,
+        )
+        dropped = [
+            (name, sql)
+            for table, name, sql in cursor.fetchall()
+            if not any(
+                table == kept and sql.endswith(columns) for kept, columns in BULK_KEPT_INDEXES
+            )
+        ]
+        cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+        try:
+            for name, _sql in dropped:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            yield
+            for _name, sql in dropped:
+                cursor.execute(sql)
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 # Rules ------------------------------------------------------------------------------
@@ -428,9 +479,11 @@ def _meetings_write(
             notes.append((pk, *SharedNotes.with_html(texts).values(), 1, manager_id, at(closed)))
         else:
             notes.append((pk, *texts.values(), *texts.values(), 0, None, at(created)))
-    # A moved meeting points at its new occurrence, written in the same batch: the
-    # constraint is checked at commit.
-    table.insert(rows)
+    # A moved meeting points at its new occurrence, written in the same batch: the new
+    # occurrences go first, so that no row waits for its reference (while one waits, SQLite
+    # looks for references to every meeting written, in every table, index or not).
+    targets = {id_of[key] for key in moved_from}
+    table.insert(sorted(rows, key=lambda row: row[0] not in targets))
     shared = _Table(SharedNotes, NOTES_COLUMNS)
     shared.insert([(pk, *row) for pk, row in zip(shared.ids(len(notes)), notes, strict=True)])
     return ids
