@@ -229,14 +229,21 @@ BULK_CACHE_KIB = 256 * 1024
 
 @contextmanager
 def backfill_bulk_load() -> Iterator[None]:
-    """For backfilling many series into an empty database, inside the caller's transaction:
-    on SQLite, a page cache the size of the load, and the indexes the backfill does not read
-    by dropped and then created again from their own definitions (SQLite's schema changes
-    roll back with the transaction: all or nothing)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
+    """One transaction for backfilling many series into an empty database: on SQLite with a
+    page cache the size of the load, and the indexes the backfill does not read by dropped,
+    then created again from their own definitions (SQLite's schema changes roll back with
+    the transaction: all or nothing)."""
+    with transaction.atomic():
+        if connection.vendor == "sqlite":
+            with _sqlite_bulk_load():
+                yield
+        else:
+            yield
+
+
+@contextmanager
+def _sqlite_bulk_load() -> Iterator[None]:
+    with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         cache = cursor.fetchone()[0]
         cursor.execute(
