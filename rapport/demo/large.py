@@ -29,6 +29,7 @@ from rapport.meetings.services.backfill import (
     PastMeeting,
     PastPrivateNote,
     PastTopic,
+    backfill_bulk_load,
     series_backfill,
     series_past_slots,
 )
@@ -229,10 +230,11 @@ def organisation_generate(
     _check_empty()
     now = now or timezone.now()
     rng = random.Random(seed)
-    built = _people(people_count, years, now, rng)
-    built.progress = progress
-    for step in LARGE_STEPS:
-        step(built, now)
+    with backfill_bulk_load():
+        built = _people(people_count, years, now, rng)
+        built.progress = progress
+        for step in LARGE_STEPS:
+            step(built, now)
     return built
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
+from django.db import connection
 
 from rapport.errors import Refused
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, Topic
@@ -20,6 +21,7 @@ from rapport.meetings.services import (
     series_backfill,
     series_past_slots,
 )
+from rapport.meetings.services.backfill import backfill_bulk_load
 
 # The personas' series start today: their past is laid out up to now.
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -240,3 +242,42 @@ def test_each_held_meeting_records_its_timer_through_the_plan(
     for before, after in itertools.pairwise(stretches):
         assert before.ended_at == after.started_at
     assert not PartTime.objects.filter(meeting_id=done.meetings[1]).exists()
+
+
+def schema() -> list[tuple]:
+    """The database's tables and indexes as SQLite keeps them (nothing elsewhere)."""
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")
+        return cursor.fetchall()
+
+
+def test_a_bulk_load_writes_the_same_and_leaves_the_schema_as_it_was_even_if_interrupted(
+    cast: SimpleNamespace, series: Series
+) -> None:
+    before, counts = schema(), row_counts()
+
+    def plan() -> list[PastMeeting]:
+        moved_to = held(week(3) + dt.timedelta(days=1))
+        called_off = PastMeeting(
+            scheduled_at=week(3),
+            cancelled_by=cast.ray,
+            cancelled_at=week(4),
+            reason="Travelling",
+            moved_to=moved_to,
+        )
+        return [held(week(4), items=[PastItem(owner=cast.ray, text="Draft it")]), called_off,
+                moved_to]  # fmt: skip
+
+    with pytest.raises(Refused, match="Interrupted"), backfill_bulk_load():
+        series_backfill(actor=cast.mia, series=series, meetings=plan(), now=NOW)
+        assert connection.vendor != "sqlite" or len(schema()) < len(before)
+        raise Refused("Interrupted")
+    assert (schema(), row_counts()) == (before, counts)
+    with backfill_bulk_load():
+        series_backfill(actor=cast.mia, series=series, meetings=plan(), now=NOW)
+    assert schema() == before
+    moved = series.meetings.get(status=Meeting.Status.RESCHEDULED)
+    assert moved.moved_to.scheduled_at == week(3) + dt.timedelta(days=1)
+    assert ActionItem.objects.get(series=series).text == "Draft it"

@@ -10,7 +10,8 @@ author) to a whole plan at once, and writes it in a few bulk inserts per table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -40,7 +41,6 @@ from rapport.meetings.services.common import _check_held_minutes, _check_mood, _
 from rapport.meetings.services.meetings import _career_hand_over, topics_carry_over
 from rapport.meetings.services.notes import NOTE_LIMIT
 from rapport.meetings.services.series import _untouched, series_schedule
-from rapport.meetings.services.topics import topic_counts_refresh
 from rapport.people import keys
 from rapport.people.models import Person
 
@@ -189,9 +189,9 @@ def series_backfill(
         series.save(update_fields=["started_on"])
     else:
         series.save(update_fields=["started_on"])  # takes the write lock before ids are drawn
-    ids = _meetings_write(plan, series, now)
-    topics, pending = _topics_write(plan, ids)
-    topic_counts_refresh(ids)
+    topics, pending = _topics_lay_out(plan)
+    ids = _meetings_write(plan, series, now, _topic_counts(plan, topics, series.report_id))
+    _topics_write(topics, ids)
     items = _items_write(plan, ids, series, actor)
     notes = _private_notes_write(plan, ids, series)
     _part_times_write(plan, ids, series)
@@ -210,7 +210,64 @@ def series_backfill(
             topics_carry_over(meeting=row, now=last.closed_at)
         if not last.held and last.moved_to is None and last.career:
             _career_hand_over(row)
-    return Backfilled(ids, topics, items, notes)
+    return Backfilled(ids, len(topics), items, notes)
+
+
+# The tables the backfill fills, and the indexes it reads by while it runs: in a bulk load
+# the others are built once at the end rather than kept up row by row.
+BULK_TABLES = (
+    "meetings_meeting",
+    "meetings_sharednotes",
+    "meetings_topic",
+    "meetings_actionitem",
+    "meetings_privatenote",
+    "meetings_parttime",
+)
+BULK_KEPT_INDEXES = (("meetings_meeting", '("series_id")'), ("meetings_topic", '("meeting_id")'))
+BULK_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def backfill_bulk_load() -> Iterator[None]:
+    """One transaction for backfilling many series into an empty database: on SQLite with a
+    page cache the size of the load, and the indexes the backfill does not read by dropped,
+    then created again from their own definitions (SQLite's schema changes roll back with
+    the transaction: all or nothing)."""
+    with transaction.atomic():
+        if connection.vendor == "sqlite":
+            with _sqlite_bulk_load():
+                yield
+        else:
+            yield
+
+
+@contextmanager
+def _sqlite_bulk_load() -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' AND sql "
+            f"LIKE 'CREATE INDEX %%' AND tbl_name IN ({', '.join(['%s'] * len(BULK_TABLES))}) "
+            "ORDER BY rowid",
+            BULK_TABLES,
+        )
+        dropped = [
+            (name, sql)
+            for table, name, sql in cursor.fetchall()
+            if not any(
+                table == kept and sql.endswith(columns) for kept, columns in BULK_KEPT_INDEXES
+            )
+        ]
+        cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+        try:
+            for name, _sql in dropped:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            yield
+            for _name, sql in dropped:
+                cursor.execute(sql)
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 # Rules ------------------------------------------------------------------------------
@@ -375,7 +432,9 @@ class _Table:
                 cursor.executemany(self.sql, [row + tail for row in rows])
 
 
-def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -> list[int]:
+def _meetings_write(
+    plan: list[PastMeeting], series: Series, now: dt.datetime, counts: list[tuple[int, int]]
+) -> list[int]:
     at = _moment_value()
     start = dt.datetime.combine(series.started_on, dt.time(0), tzinfo=ZoneInfo(series.timezone))
     ahead = dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
@@ -396,7 +455,7 @@ def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -
     )
     sections = SharedNotes.SECTIONS
     rows, notes = [], []
-    for meeting, pk in zip(plan, ids, strict=True):
+    for meeting, pk, (kept, kept_report) in zip(plan, ids, counts, strict=True):
         career = meeting.career
         length = meeting.duration_minutes or (career_minutes if career else minutes)
         source = moved_from.get(id(meeting))
@@ -412,23 +471,26 @@ def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -
             held_minutes = round(_elapsed(started, closed) / 60)
             row = (pk, series_id, at(meeting.scheduled_at), length, kind, held, at(started),
                    at(closed), held_minutes, meeting.mood, None, None, "", None, 0, None,
-                   at(created))  # fmt: skip
+                   at(created), kept, kept_report)  # fmt: skip
         else:
             moved = meeting.moved_to
             notice = int(_elapsed(closed, meeting.scheduled_at) // 3600)
             row = (pk, series_id, at(meeting.scheduled_at), length, kind,
                    moved_status if moved else cancelled, None, None, None, None,
                    meeting.cancelled_by.pk, at(closed), " ".join(meeting.reason.split()),
-                   notice, 1, id_of[id(moved)] if moved else None, at(created))  # fmt: skip
+                   notice, 1, id_of[id(moved)] if moved else None, at(created), kept,
+                   kept_report)  # fmt: skip
         rows.append(row)
         texts = {key: meeting.notes.get(key, "") for key in sections}
         if any(texts.values()):
             notes.append((pk, *SharedNotes.with_html(texts).values(), 1, manager_id, at(closed)))
         else:
             notes.append((pk, *texts.values(), *texts.values(), 0, None, at(created)))
-    # A moved meeting points at its new occurrence, written in the same batch: the
-    # constraint is checked at commit.
-    table.insert(rows)
+    # A moved meeting points at its new occurrence, written in the same batch: the new
+    # occurrences go first, so that no row waits for its reference (while one waits, SQLite
+    # looks for references to every meeting written, in every table, index or not).
+    targets = {id_of[key] for key in moved_from}
+    table.insert(sorted(rows, key=lambda row: row[0] not in targets))
     shared = _Table(SharedNotes, NOTES_COLUMNS)
     shared.insert([(pk, *row) for pk, row in zip(shared.ids(len(notes)), notes, strict=True)])
     return ids
@@ -437,19 +499,19 @@ def _meetings_write(plan: list[PastMeeting], series: Series, now: dt.datetime) -
 def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -> None:
     """The shared timer moved through each held meeting's plan, stretched to its real length."""
     at = _moment_value()
+    utc = dt.UTC
     level = level_or_default(series.report.level)
+    career_kind, regular_kind = Meeting.Kind.CAREER.value, Meeting.Kind.REGULAR.value
+    minutes = series.duration_minutes
+    career_minutes = scheduling.career_minutes(minutes)
     # (length, kind) -> the parts' keys and start minutes, or None outside the framework
     plans: dict[tuple[int, str], tuple[tuple[str, ...], tuple[int, ...]] | None] = {}
     rows = []
     for meeting, pk in zip(plan, ids, strict=True):
         if not meeting.held:
             continue
-        kind = (Meeting.Kind.CAREER if meeting.career else Meeting.Kind.REGULAR).value
-        length = meeting.duration_minutes or (
-            scheduling.career_minutes(series.duration_minutes)
-            if meeting.career
-            else series.duration_minutes
-        )
+        kind = career_kind if meeting.career else regular_kind
+        length = meeting.duration_minutes or (career_minutes if meeting.career else minutes)
         if (length, kind) not in plans:
             try:
                 boxes = agenda_plan(duration_minutes=length, kind=kind, level=level)
@@ -462,10 +524,12 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
         if (parts := plans[length, kind]) is None:
             continue
         keys_, starts = parts
-        started = meeting.started_at or meeting.scheduled_at
-        scale = (meeting.closed_at - started) / dt.timedelta(minutes=length)
+        # In UTC, as the timer keeps time: a change of clocks during a meeting moves nothing.
+        started = (meeting.started_at or meeting.scheduled_at).astimezone(utc)
+        closed = meeting.closed_at.astimezone(utc)
+        scale = (closed - started) / dt.timedelta(minutes=length)
         edges = [at(started + dt.timedelta(minutes=start * scale)) for start in starts]
-        edges.append(at(meeting.closed_at))
+        edges.append(at(closed))
         rows.extend(
             (pk, key, begin, end)
             for key, begin, end in zip(keys_, edges[:-1], edges[1:], strict=True)
@@ -477,7 +541,7 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
 MEETING_COLUMNS = (
     "series_id", "scheduled_at", "duration_minutes", "kind", "status", "started_at",
     "ended_at", "held_minutes", "mood", "cancelled_by_id", "cancelled_at", "cancel_reason",
-    "notice_hours", "sequence", "moved_to_id", "created_at",
+    "notice_hours", "sequence", "moved_to_id", "created_at", "kept_topics", "kept_report_topics",
 )  # fmt: skip
 NOTES_COLUMNS = (
     "meeting_id",
@@ -499,11 +563,11 @@ PART_TIME_COLUMNS = ("meeting_id", "part", "started_at", "ended_at")
 PRIVATE_COLUMNS = ("meeting_id", "author_id", "sealed_body", "version", "updated_at")
 
 
-def _topics_write(plan: list[PastMeeting], ids: list[int]) -> tuple[int, int]:
-    """New topics, then each generation of carried copies; returns the count and how many
-    of the last meeting's topics are still undiscussed (they roll into the next meeting)."""
-    at = _moment_value()
-    table = _Table(Topic, TOPIC_COLUMNS)
+def _topics_lay_out(plan: list[PastMeeting]) -> tuple[list[tuple], int]:
+    """New topics, then each generation of carried copies, in the order their ids are drawn;
+    returns them and how many of the last meeting's topics are still undiscussed (they roll
+    into the next meeting). A topic is (meeting index, author, text, kind, position, added
+    before start, discussed, the index of the topic it was carried from, created at)."""
     index_of = {id(meeting): index for index, meeting in enumerate(plan)}
     following: dict[int, int] = {}
     for index, meeting in enumerate(plan):
@@ -512,40 +576,20 @@ def _topics_write(plan: list[PastMeeting], ids: list[int]) -> tuple[int, int]:
         elif index + 1 < len(plan):
             following[index] = index + 1
     positions = [0] * len(plan)
-    # (meeting index, author, text, kind, discussed, carried from) per topic of a generation
-    generation: list[tuple] = []
+    topics: list[tuple] = []
     for index, meeting in enumerate(plan):
         started = meeting.started_at or meeting.scheduled_at
         for topic in sorted(meeting.topics, key=lambda t: t.at):
             positions[index] += 1
-            generation.append(
+            topics.append(
                 (index, topic.author.pk, topic.text, topic.kind, positions[index],
                  topic.at < started, topic.discussed, None, topic.at)
             )  # fmt: skip
-    total, pending = 0, 0
-    while generation:
-        topic_ids = table.ids(len(generation))
-        table.insert(
-            [
-                (pk, ids[index], author, text, kind, position, before, discussed, source, at(when))
-                for pk, (
-                    index,
-                    author,
-                    text,
-                    kind,
-                    position,
-                    before,
-                    discussed,
-                    source,
-                    when,
-                ) in zip(topic_ids, generation, strict=True)
-            ]
-        )
-        total += len(generation)
-        carried = []
-        for pk, (index, author, text, kind, *_rest, discussed, _source, _when) in zip(
-            topic_ids, generation, strict=True
-        ):
+    pending, first = 0, 0
+    while first < len(topics):
+        generation_end = len(topics)
+        for source in range(first, generation_end):
+            index, author, text, kind, *_rest, discussed, _source, _when = topics[source]
             if discussed:
                 continue
             target = following.get(index)
@@ -554,12 +598,35 @@ def _topics_write(plan: list[PastMeeting], ids: list[int]) -> tuple[int, int]:
                 continue
             positions[target] += 1
             meeting = plan[target]
-            carried.append(
+            topics.append(
                 (target, author, text, kind, positions[target], True,
-                 meeting.held and meeting.carried_discussed, pk, plan[index].closed_at)
+                 meeting.held and meeting.carried_discussed, source, plan[index].closed_at)
             )  # fmt: skip
-        generation = carried
-    return total, pending
+        first = generation_end
+    return topics, pending
+
+
+def _topic_counts(plan: list[PastMeeting], topics: list[tuple], report_id: int) -> list[tuple]:
+    """Each meeting's topics and those its report brought (what topic_counts_refresh counts)."""
+    counts = [[0, 0] for _ in plan]
+    for index, author, *_rest in topics:
+        counts[index][0] += 1
+        counts[index][1] += author == report_id
+    return [tuple(count) for count in counts]
+
+
+def _topics_write(topics: list[tuple], ids: list[int]) -> None:
+    at = _moment_value()
+    table = _Table(Topic, TOPIC_COLUMNS)
+    topic_ids = table.ids(len(topics))
+    table.insert(
+        [
+            (pk, ids[index], author, text, kind, position, before, discussed,
+             None if source is None else topic_ids[source], at(when))
+            for pk, (index, author, text, kind, position, before, discussed, source, when)
+            in zip(topic_ids, topics, strict=True)
+        ]
+    )  # fmt: skip
 
 
 def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor: Person) -> int:
