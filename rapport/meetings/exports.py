@@ -192,6 +192,8 @@ def _encode(key: str, fields: tuple[str, ...], batch: list[tuple]) -> bytes:
 # 09:30:00[.123456]' in UTC, times as '09:30:00[.123456]'. A `%%%%` in
 # SQL reaches printf as `%`: Django's templates and then its SQLite cursor each halve it.
 _INTEGER = ("%d", ["%(c)s"], ["ifnull(%(c)s, 'null')"])
+# An empty text, common in optional fields, skips json_quote(), which costs more than the test.
+_TEXT = "CASE %(c)s WHEN '' THEN '\"\"' ELSE json_quote(%(c)s) END"
 _SQLITE_ROW_VALUES = {
     "AutoField": _INTEGER,
     "BigAutoField": _INTEGER,
@@ -203,8 +205,8 @@ _SQLITE_ROW_VALUES = {
     "PositiveIntegerField": _INTEGER,
     "PositiveSmallIntegerField": _INTEGER,
     "SmallIntegerField": _INTEGER,
-    "CharField": ("%s", ["json_quote(%(c)s)"], ["json_quote(%(c)s)"]),
-    "TextField": ("%s", ["json_quote(%(c)s)"], ["json_quote(%(c)s)"]),
+    "CharField": ("%s", [_TEXT], [_TEXT]),
+    "TextField": ("%s", [_TEXT], [_TEXT]),
     "BooleanField": (
         "%s",
         ["CASE WHEN %(c)s THEN 'true' ELSE 'false' END"],
