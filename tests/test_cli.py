@@ -519,6 +519,8 @@ def test_export_streams_the_indented_format_whatever_the_batch_size(
     from rapport.meetings.exports import organisation_export
 
     meeting_services.topic_add(actor=cast.ray, meeting=meeting, text='Quotes " and }, {\\n')
+    # An optional text, empty or not: a summary with what JSON escapes.
+    Meeting.objects.filter(pk=meeting.pk).update(summary='Said "yes"\n\tthen \\ left')
     moment = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     whole = "".join(organisation_export(cast.acme, now=moment).chunks())
     small = organisation_export(cast.acme, now=moment, batch=2)
