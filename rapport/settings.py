@@ -139,7 +139,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, handing the person read with the session to PersonBackend.
+    "rapport.web.sessions.PersonAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rapport.web.middleware.PersonTimezoneMiddleware",
@@ -182,6 +183,8 @@ FORM_RENDERER = "rapport.web.widgets.WidgetRenderer"
 def database() -> dict:
     """PostgreSQL when DATABASE_URL is set, else SQLite in WAL mode in the data folder."""
     if url := env("DATABASE_URL"):
+        # A kept connection is checked before each request reuses it, without a query
+        # (`is_usable` in rapport/postgresql/base.py).
         config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
         if config["ENGINE"] == "django.db.backends.postgresql":
             # Django's backend, reading timestamps faster (rapport/postgresql/base.py).

@@ -364,7 +364,11 @@ def generated_fingerprint() -> dict[str, object]:
     from rapport.growth.models import Feedback
 
     return {
-        "rows": {k: v for k, v in row_counts().items() if not k.startswith(("sessions", "axes"))},
+        "rows": {
+            k: v
+            for k, v in row_counts().items()
+            if not k.startswith(("sessions", "people.Session", "axes"))
+        },
         "people": sorted(
             Person.objects.values_list("email", "name", "level", "manager__email", "timezone")
         ),

@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import (
+    DatabaseError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.db.backends.postgresql.psycopg_any import register_tzloader
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 from psycopg.pq import Format
 
 from rapport.meetings.models import Meeting
@@ -77,3 +85,71 @@ def test_without_time_zones_it_reads_naive_timestamps_as_django_does() -> None:
     with connection.cursor() as cursor:
         assert _read(cursor, MOMENTS[:1])[0].tzinfo is dt.UTC
     assert connection.native_timestamps
+
+
+# A kept connection is checked before reuse without a query ------------------------------
+
+
+def _end_from_another_connection(pid: int) -> None:
+    """What a restart does to the connection: the server ends it (waiting until it has)."""
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        assert other.execute("SELECT pg_terminate_backend(%s, 5000)", [pid]).fetchone()[0]
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _between_requests() -> None:
+    """What Django does at each request's end and start (the test client skips it)."""
+    close_old_connections()
+
+
+def test_a_working_connection_is_usable_without_a_query(monkeypatch) -> None:
+    _backend_pid()
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the check sent a query")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(connection.connection, "cursor", refused)
+        patched.setattr(connection.connection, "execute", refused)
+        assert connection.is_usable()
+
+
+def test_a_connection_in_a_failed_transaction_is_not_usable() -> None:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")
+        assert not connection.is_usable()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_the_server_ends_a_connection_the_next_request_opens_a_new_one(
+    client_for, ray
+) -> None:
+    client = client_for(ray)
+    assert client.get(reverse("home")).status_code == 200
+    before = _backend_pid()
+    _end_from_another_connection(before)
+    assert not connection.is_usable()
+    _between_requests()
+    assert client.get(reverse("home")).status_code == 200
+    assert _backend_pid() != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_within_a_request_fails_that_request_only(client_for, ray) -> None:
+    client = client_for(ray)
+    assert client.get(reverse("home")).status_code == 200
+    _between_requests()
+    # Checked at the request's first query; the server ends it just after.
+    _end_from_another_connection(_backend_pid())
+    with pytest.raises(OperationalError):
+        client.get(reverse("home"))
+    _between_requests()
+    # The same browser's next request (the client would raise the failed one's error again).
+    browser = Client()
+    browser.cookies = client.cookies
+    assert browser.get(reverse("home")).status_code == 200

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import zoneinfo
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.timezone import now
@@ -119,6 +122,22 @@ class Person(AbstractBaseUser):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Session(AbstractBaseSession):
+    """A browser's session (rapport/web/sessions.py), naming the person signed in to it,
+    so that every request reads the session and that person in one query."""
+
+    # Set with the session's data whenever it is saved; the data stays the authority.
+    person = models.ForeignKey(Person, models.CASCADE, null=True, related_name="+")
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "people_session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        """The store that reads and writes these rows: the one settings.SESSION_ENGINE names."""
+        return import_module(settings.SESSION_ENGINE).SessionStore
 
 
 class Absence(models.Model):

@@ -35,7 +35,7 @@ from rapport import access
 from rapport.errors import Refused
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
 from rapport.people.audit import Action, audit_record
-from rapport.people.models import Absence, Organisation, Person, ResetRequest
+from rapport.people.models import Absence, Organisation, Person, ResetRequest, Session
 
 T = TypeVar("T")
 
@@ -220,17 +220,15 @@ def person_password_chosen(
     from axes.utils import reset as axes_reset
 
     roster_lock(person.organisation_id)
-    from django.contrib.sessions.models import Session
-
-    ended = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=now or clock.now()).iterator()
-        if session.pk != keep and session.get_decoded().get("_auth_user_id") == str(person.pk)
-    ]
-    Session.objects.filter(pk__in=ended).delete()
+    # Every session is saved naming the person signed in to it (rapport/web/sessions.py).
+    ended, _ = (
+        Session.objects.filter(person=person, expire_date__gt=now or clock.now())
+        .exclude(pk=keep)
+        .delete()
+    )
     axes_reset(username=person.email.lower())
     roster_positions_refresh(person.organisation_id)  # no longer counted as invited
-    return len(ended)
+    return ended
 
 
 RESETS_PER_ACCOUNT = 3

@@ -9,7 +9,6 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -18,7 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from rapport.cli import main
 from rapport.errors import Refused
 from rapport.meetings.models import PrivateNote
-from rapport.people.models import Organisation, Person
+from rapport.people.models import Organisation, Person, Session
 from rapport.people.services import (
     person_deactivate,
     person_invite,
@@ -121,6 +120,7 @@ def test_a_reset_link_never_signs_in_and_ends_the_persons_other_sessions(
     client_for, ray, mia
 ) -> None:
     ray_laptop, ray_phone, mia_laptop = client_for(ray), client_for(ray), client_for(mia)
+    assert Session.objects.filter(person=ray).count() == 2
     browser, form_url = open_link(set_password_path(ray))
     response = choose(browser, form_url, NEW_PASSWORD)
     assert response.status_code == 302
@@ -133,6 +133,7 @@ def test_a_reset_link_never_signs_in_and_ends_the_persons_other_sessions(
         if session.get_decoded().get("_auth_user_id") == str(ray.pk)
     ]
     assert ray_sessions == []
+    assert not Session.objects.filter(person=ray).exists()
     for device in (ray_laptop, ray_phone):
         assert device.get("/")["Location"].startswith("/login/")
     assert mia_laptop.get("/").status_code == 200
