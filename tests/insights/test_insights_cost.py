@@ -216,6 +216,38 @@ def test_a_teams_action_items_are_counted_from_their_index_alone(omar) -> None:
     assert "meetings_actionitem" in plan
 
 
+def test_the_item_counts_read_no_item_due_from_today_and_name_the_series_as_each_database_plans(
+    omar,
+) -> None:
+    """Items due today or later count nowhere and are not read. On PostgreSQL the series are
+    named once, so that the plan kept for all values is the one made for the day's."""
+    from rapport.insights import figures
+
+    series = team(omar, 2, weeks=2, tag="due")
+    today = NOW.date()
+    for offset, status in ((0, "open"), (3, "done"), (-2, "open")):
+        ActionItem.objects.create(
+            series=series[0],
+            owner=series[0].report,
+            created_by=omar,
+            text="Due",
+            due_on=today + dt.timedelta(days=offset),
+            status=status,
+            done_on=today if status == "done" else None,
+        )
+    month_starts = [today - dt.timedelta(days=30 * n) for n in range(6, 0, -1)]
+    window_from = today - dt.timedelta(days=90)
+    ids = [one.pk for one in series]
+    counted = figures._item_counts(ids, window_from, window_from, today, *month_starts)
+    assert not counted.filter(due_on__gte=today).exists()
+    assert (
+        sum(row["overdue"] for row in counted)
+        == ActionItem.objects.filter(series__in=series, status="open", due_on__lt=today).count()
+    )
+    named = str(counted.query).count('"series_id" IN')
+    assert named == (2 if connection.vendor == "sqlite" else 1)
+
+
 def test_a_rows_warning_signs_are_its_readings_that_fire_read_once(omar) -> None:
     from rapport.insights import figures, selectors
 
