@@ -49,6 +49,7 @@ from rapport.meetings.models import (
     OPENING_ORDER,
     ActionItem,
     Meeting,
+    PartTime,
     Series,
     SharedNotes,
     Topic,
@@ -909,9 +910,13 @@ def part_seconds(meeting: Meeting, *, now: dt.datetime | None = None) -> dict[st
     """Seconds the shared timer spent in each part (a part still current counts to now)."""
     now = now or timezone.now()
     spent: dict[str, float] = {}
-    for part, started, ended in meeting.part_times.values_list("part", "started_at", "ended_at"):
+    for part, started, ended in compiled.rows(_part_times_of, meeting.pk):
         spent[part] = spent.get(part, 0.0) + max(0.0, ((ended or now) - started).total_seconds())
     return spent
+
+
+def _part_times_of(meeting: int) -> QuerySet:
+    return PartTime.objects.filter(meeting_id=meeting).values_list("part", "started_at", "ended_at")
 
 
 def _topic_kinds_per_part(topics: Iterable[Topic], report_id: int) -> dict[str, dict[str, int]]:
