@@ -62,15 +62,24 @@ def _page_response(
     open_panel: str = "",
     **page_options: Any,
 ) -> HttpResponse:
-    """The meeting page: one selector, the forms, rendered."""
+    """The meeting page: one selector, the forms it shows, rendered.
+
+    A form is built only where the page shows it: adding an action item in the run mode,
+    marking held and calling off while the meeting is open.
+    """
     page = growth_selectors.meeting_page(request.user, meeting, mode=mode, **page_options)
+    shows_items_form = page.mode == "run"
     context = {
         **page.context(),
-        "item_form": item_form or ActionItemForm(series=meeting.series),
-        "topic_form": TopicForm(),
+        "item_form": item_form
+        or (ActionItemForm(series=meeting.series) if shows_items_form else None),
         "complete_form": complete_form
-        or CompleteForm(initial={"held_minutes": page.held_minutes_guess, "mood": meeting.mood}),
-        "cancel_form": cancel_form or CancelForm(),
+        or (
+            CompleteForm(initial={"held_minutes": page.held_minutes_guess, "mood": meeting.mood})
+            if meeting.is_open
+            else None
+        ),
+        "cancel_form": cancel_form or (CancelForm() if meeting.is_open else None),
         "open_panel": open_panel,
         "show_series": False,
         "htmx": False,
