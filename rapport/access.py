@@ -7,6 +7,7 @@ missing id; something they may see but not change raises PermissionDenied.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,7 +31,7 @@ from rapport.growth.models import (
 )
 from rapport.insights.models import Retrospective, SpeakerSide
 from rapport.meetings.models import ActionItem, Meeting, PrivateNote, Series, SharedNotes, Topic
-from rapport.people.models import Absence, AuditEvent, Organisation, Person
+from rapport.people.models import Absence, AuditEvent, Organisation, Person, Session
 
 T = TypeVar("T")
 
@@ -68,6 +69,18 @@ def _one_compiled(
     if found is None:
         raise Http404(NOT_FOUND)
     return found
+
+
+def session_with_person(key: str, now: dt.datetime) -> Session | None:
+    """The unexpired session `key`, with the person it names and their organisation (every
+    page shows it), active or not: the authentication backend decides."""
+    return compiled.first(_session_with_person, key, now)
+
+
+def _session_with_person(key: str, now: dt.datetime) -> QuerySet[Session]:
+    return Session.objects.filter(session_key=key, expire_date__gt=now).select_related(
+        "person__organisation"
+    )
 
 
 def person_of_session(pk: int) -> Person | None:

@@ -4,7 +4,6 @@ signed-in request (a meeting page's polls every few seconds) reads both first.""
 from __future__ import annotations
 
 import contextvars
-import datetime as dt
 from typing import Any
 
 from django.contrib import auth
@@ -13,12 +12,11 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from rapport import access, compiled
+from rapport import access
 from rapport.people.models import Person, Session
 
 # The session being read for the request whose user is being worked out, for PersonBackend.
@@ -42,7 +40,7 @@ class SessionStore(db.SessionStore):
         """The unexpired session with its person, else None and the key forgotten, as the
         base class does."""
         self.person = None
-        session = compiled.first(_session_with_person, self.session_key, timezone.now())
+        session = access.session_with_person(self.session_key, timezone.now())
         if session is None:
             self._session_key = None
             return None
@@ -54,12 +52,6 @@ class SessionStore(db.SessionStore):
         session = super().create_model_instance(data)
         session.person_id = _person_key(data.get(SESSION_KEY))
         return session
-
-
-def _session_with_person(key: str, now: dt.datetime) -> QuerySet[Session]:
-    return Session.objects.filter(session_key=key, expire_date__gt=now).select_related(
-        "person__organisation"
-    )
 
 
 def _person_key(user_id: Any) -> int | None:
