@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
@@ -200,17 +200,10 @@ def judge(
     def put(key: str, state: str, sentence: str) -> None:
         readings[key] = (state, sentence)
 
-    def put_all(
-        keys: tuple[str, ...],
-        missing: str,
-        holds: bool,
-        good: Callable[[], str],
-        bad: Callable[[], str],
-    ) -> None:
-        """One figure judges these signs alike: no data (`missing`), holds, or not. Only
-        the sentence shown is written (a page judges every sign of every report)."""
+    def put_all(keys: tuple[str, ...], missing: str, holds: bool, good: str, bad: str) -> None:
+        """One figure judges these signs alike: no data (`missing`), holds, or not."""
         state, sentence = (
-            (NO_DATA, missing) if missing else (GOOD, good()) if holds else (ATTENTION, bad())
+            (NO_DATA, missing) if missing else (GOOD, good) if holds else (ATTENTION, bad)
         )
         for key in keys:
             put(key, state, sentence)
@@ -221,32 +214,26 @@ def judge(
         ("ics_drive_agenda",),
         _no_data(held) if not enough or share is None else "",
         share is not None and share >= t["ic_agenda_share_min"],
-        lambda: f"The IC added {share}% of the topics (at least {t['ic_agenda_share_min']}%).",
-        lambda: f"The IC added {share}% of the topics, under {t['ic_agenda_share_min']}%.",
+        f"The IC added {share}% of the topics (at least {t['ic_agenda_share_min']}%).",
+        f"The IC added {share}% of the topics, under {t['ic_agenda_share_min']}%.",
     )
     prep = figures.get("ic_preparation")
     put_all(
         ("ics_prepare", "ics_unprepared"),
         _no_data(held) if not enough or prep is None else "",
         prep is not None and prep >= t["ic_preparation_min"],
-        lambda: (
-            f"The IC added a topic before the start of {prep}% of "
-            f"the 1:1s (at least {t['ic_preparation_min']}%)."
-        ),
-        lambda: (
-            f"The IC added a topic before the start of only {prep}% "
-            f"of the 1:1s, under {t['ic_preparation_min']}%."
-        ),
+        f"The IC added a topic before the start of {prep}% of "
+        f"the 1:1s (at least {t['ic_preparation_min']}%).",
+        f"The IC added a topic before the start of only {prep}% "
+        f"of the 1:1s, under {t['ic_preparation_min']}%.",
     )
     status = figures.get("status_share")
     put_all(
         ("open_conversations", "transactional"),
         _no_data(held) if not enough or status is None else "",
         status is not None and status <= t["status_share_max"],
-        lambda: (
-            f"{status}% of the topics were only status updates (at most {t['status_share_max']}%)."
-        ),
-        lambda: f"{status}% of the topics were only status updates, over {t['status_share_max']}%.",
+        f"{status}% of the topics were only status updates (at most {t['status_share_max']}%).",
+        f"{status}% of the topics were only status updates, over {t['status_share_max']}%.",
     )
 
     talk = figures.get("talk_share")
@@ -324,28 +311,20 @@ def judge(
         if given == 0 or valued is None
         else "",
         valued is not None and valued >= t["feedback_valued_min"],
-        lambda: (
-            f"{valued}% of {_count(given, 'feedback record')} were acknowledged "
-            f"and acted on (at least {t['feedback_valued_min']}%)."
-        ),
-        lambda: (
-            f"Only {valued}% of {_count(given, 'feedback record')} were acknowledged "
-            f"and acted on, under {t['feedback_valued_min']}%."
-        ),
+        f"{valued}% of {_count(given, 'feedback record')} were acknowledged "
+        f"and acted on (at least {t['feedback_valued_min']}%).",
+        f"Only {valued}% of {_count(given, 'feedback record')} were acknowledged "
+        f"and acted on, under {t['feedback_valued_min']}%.",
     )
     constructive = int(figures.get("constructive_count") or 0)
     put_all(
         ("issues_surface_early",),
         "" if enough else _no_data(held),
         constructive >= t["constructive_min"],
-        lambda: (
-            f"{_count(constructive, 'constructive feedback record')} in "
-            f"the window (at least {t['constructive_min']})."
-        ),
-        lambda: (
-            f"{_count(constructive, 'constructive feedback record')} in "
-            f"the window, under {t['constructive_min']}."
-        ),
+        f"{_count(constructive, 'constructive feedback record')} in "
+        f"the window (at least {t['constructive_min']}).",
+        f"{_count(constructive, 'constructive feedback record')} in "
+        f"the window, under {t['constructive_min']}.",
     )
     review = figures.get("review_constructive")
     before_review = f"{_count(review or 0, 'constructive feedback record')} in the "
@@ -353,11 +332,9 @@ def judge(
         ("review_surprises",),
         "Not enough data yet: no review date is recorded." if review is None else "",
         review is not None and review >= t["constructive_min"],
-        lambda: f"{before_review}{t['review_lookback_days']} days before the review.",
-        lambda: (
-            f"{before_review}{t['review_lookback_days']} days before the review, "
-            f"under {t['constructive_min']}: the review may hold surprises."
-        ),
+        f"{before_review}{t['review_lookback_days']} days before the review.",
+        f"{before_review}{t['review_lookback_days']} days before the review, "
+        f"under {t['constructive_min']}: the review may hold surprises.",
     )
 
     # Trust: mood and cancellations.
@@ -441,10 +418,8 @@ def judge(
         ("career_progress_visible",),
         "No goals recorded yet." if goals is None else "",
         goals is not None and goals >= t["goal_progress_min"],
-        lambda: f"{goals}% of goals show progress in the last {t['goal_progress_weeks']} weeks.",
-        lambda: (
-            f"Only {goals}% of goals show progress in the last {t['goal_progress_weeks']} weeks."
-        ),
+        f"{goals}% of goals show progress in the last {t['goal_progress_weeks']} weeks.",
+        f"Only {goals}% of goals show progress in the last {t['goal_progress_weeks']} weeks.",
     )
 
     result = []
