@@ -190,17 +190,24 @@ POLL_MEETING_FIELDS = ("status", "started_at", "section", "section_started_at")
 
 
 def _poll_rows(
-    pk: int, names: tuple[str, ...], related: str, fields: tuple[str, ...]
-) -> list[tuple[object, ...]]:
-    """`meeting_poll_for`'s rows: its query is compiled once per database connection and
-    shape, then only run with the meeting's key (a poll repeats it every few seconds)."""
+    pk: int,
+    names: tuple[str, ...],
+    related: str,
+    fields: tuple[str, ...],
+    annotate: Callable[[], dict] | None,
+) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+    """`meeting_poll_for`'s rows, after the names of its annotations (read between `names`
+    and the `fields`): its query is compiled once per database connection and shape, then
+    only run with the meeting's key (a poll repeats it every few seconds)."""
     connection = connections[Meeting.objects.db]
     compiled = connection.__dict__.setdefault("rapport_poll_queries", {})
-    shape = (names, related, fields)
+    shape = (names, related, fields, annotate)
     if shape not in compiled:
+        annotations = annotate() if annotate is not None else {}
         queryset = (
             Meeting.objects.filter(pk=LARGEST_ID)
-            .values_list(*names, *(f"{related}__{name}" for name in fields))
+            .annotate(**annotations)
+            .values_list(*names, *annotations, *(f"{related}__{name}" for name in fields))
             .order_by(f"{related}__id")
         )
         compiler = queryset.query.get_compiler(connection=connection)
@@ -208,18 +215,22 @@ def _poll_rows(
         if list(params) != [LARGEST_ID]:
             raise ValueError(params)
         columns = [select[0] for select in compiler.select[: compiler.col_count]]
-        compiled[shape] = (compiler, sql, compiler.get_converters(columns))
-    compiler, sql, converters = compiled[shape]
+        compiled[shape] = (compiler, sql, compiler.get_converters(columns), tuple(annotations))
+    compiler, sql, converters, extra = compiled[shape]
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         rows = cursor.fetchall()
     if converters:
-        return [tuple(row) for row in compiler.apply_converters(rows, converters)]
-    return rows
+        rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
+    return extra, rows
 
 
 def meeting_poll_for(
-    person: Person, meeting_id: object, related: str, fields: tuple[str, ...]
+    person: Person,
+    meeting_id: object,
+    related: str,
+    fields: tuple[str, ...],
+    annotate: Callable[[], dict] | None = None,
 ) -> tuple[Meeting, list[tuple[object, ...]]]:
     """For a poll of an open meeting page: the meeting (only `POLL_MEETING_FIELDS` and its
     series' `ended_on` and two people's ids filled in) and the `fields` of its `related`
@@ -227,17 +238,23 @@ def meeting_poll_for(
 
     One query on the meeting's key, its rows joined: the participants are read with it and
     checked here, which costs far less than `meeting_for`'s join on either role.
+    `annotate()` gives annotations on the meeting's row alone (the same for every viewer,
+    compiled with it once): read in the same query, they are set on the meeting returned
+    to a participant only.
     """
     names = ("series__manager", "series__report", "series__ended_on", *POLL_MEETING_FIELDS)
     pk = id_in_address(meeting_id)
-    rows = _poll_rows(pk, names, related, fields)
+    extra, rows = _poll_rows(pk, names, related, fields, annotate)
     if not rows or person.pk not in rows[0][:2]:
         raise Http404(NOT_FOUND)
     manager_id, report_id, ended_on, *own = rows[0][: len(names)]
     series = Series(manager_id=manager_id, report_id=report_id, ended_on=ended_on)
     own_fields = dict(zip(POLL_MEETING_FIELDS, own, strict=True))
     meeting = Meeting(pk=pk, series=series, **own_fields)
-    related_rows = [row[len(names) :] for row in rows if row[len(names)] is not None]
+    start = len(names) + len(extra)
+    for name, value in zip(extra, rows[0][len(names) : start], strict=True):
+        setattr(meeting, name, value)
+    related_rows = [row[start:] for row in rows if row[start] is not None]
     return meeting, related_rows
 
 

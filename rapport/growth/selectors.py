@@ -212,6 +212,38 @@ def presence_on_page(
     )
 
 
+def live_poll(
+    viewer: Person, meeting_id: object, *, now: dt.datetime
+) -> tuple[Meeting, int, Presence]:
+    """The live notes' poll: the meeting (as `meeting_selectors.live_version`), its notes'
+    version and who else is on its page (as `presence_on_page`), in one query."""
+    meeting, version = meeting_selectors.live_version(viewer, meeting_id, _participant_visits)
+    series = meeting.series
+    seen = {
+        series.manager_id: meeting.manager_seen_at,
+        series.report_id: meeting.report_seen_at,
+    }
+    since = now - PRESENT_FOR
+    presence = Presence(
+        present={
+            person
+            for person, at in seen.items()
+            if person != viewer.pk and at is not None and at >= since
+        },
+        seen_at=seen.get(viewer.pk),
+    )
+    return meeting, version, presence
+
+
+def _participant_visits() -> dict[str, Any]:
+    # A poll's meeting row: when each participant's visit to it was last renewed.
+    visits = MeetingVisit.objects.filter(meeting_id=OuterRef("pk")).values("last_seen_at")
+    return {
+        f"{role}_seen_at": Subquery(visits.filter(person_id=OuterRef(f"series__{role}_id"))[:1])
+        for role in ("manager", "report")
+    }
+
+
 def _visits_of(meeting: int, people: list[int]) -> QuerySet:
     return MeetingVisit.objects.filter(meeting_id=meeting, person_id__in=people).values_list(
         "person_id", "last_seen_at"

@@ -1342,10 +1342,15 @@ def live_since(version: int, present: set[int]) -> str:
     return f"{version}.{'.'.join(str(pk) for pk in sorted(present))}"
 
 
-def live_version(viewer: Person, meeting_id: object) -> tuple[Meeting, int]:
-    """The live poll's meeting (as `access.meeting_poll_for` fills it in) and the version of
-    its shared notes, in one query (404 for a meeting the viewer may not see)."""
-    meeting, rows = access.meeting_poll_for(viewer, meeting_id, "shared_notes", ("version",))
+def live_version(
+    viewer: Person, meeting_id: object, annotate: Callable[[], dict] | None = None
+) -> tuple[Meeting, int]:
+    """The live poll's meeting (as `access.meeting_poll_for` fills it in, with `annotate`'s
+    values) and the version of its shared notes, in one query (404 for a meeting the
+    viewer may not see)."""
+    meeting, rows = access.meeting_poll_for(
+        viewer, meeting_id, "shared_notes", ("version",), annotate
+    )
     return meeting, rows[0][0] if rows else 0
 
 

@@ -40,9 +40,9 @@ from rapport.people import services as people_services
 from rapport.people.services import setup_token
 
 QUERY_CEILING = 11
-# A poll with nothing new: the session with the signed-in person, the poll's own read, and
-# for the live notes who else is on the page.
-POLL_QUERIES = {"meeting_agenda": 2, "meeting_timer": 2, "meeting_live": 3}
+# A poll with nothing new: the session with the signed-in person, and the poll's own read
+# (for the live notes with who else is on the page).
+POLL_QUERIES = {"meeting_agenda": 2, "meeting_timer": 2, "meeting_live": 2}
 HTML_CEILING = 100_000
 HTMX = {"HX-Request": "true"}
 # A question of the framework, asked in each held meeting.

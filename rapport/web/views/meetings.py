@@ -567,11 +567,10 @@ def live(request: HttpRequest, meeting_id: int) -> HttpResponse:
         found = access.meeting_for(request.user, meeting_id)
         bookkeeping(growth.meeting_visit_end, actor=request.user, meeting=found)
         return HttpResponse(status=204)
-    # One narrow query checks access and reads the notes' version; the notes themselves
-    # are read only when something changed.
-    found, version = selectors.live_version(request.user, meeting_id)
+    # One narrow query checks access and reads the notes' version and both participants'
+    # visits; the notes themselves are read only when something changed.
     now = timezone.now()
-    presence = growth_selectors.presence_on_page(viewer=request.user, meeting=found, now=now)
+    found, version, presence = growth_selectors.live_poll(request.user, meeting_id, now=now)
     present = presence.present
     # The visit is renewed only when it is due: most polls write nothing.
     if presence.seen_at is not None and presence.seen_at < now - growth.RENEW_AFTER:
