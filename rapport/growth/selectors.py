@@ -197,6 +197,19 @@ class Presence:
     present: set[int]
     seen_at: dt.datetime | None  # None when the viewer has no visit (not a participant)
 
+    @classmethod
+    def of(cls, seen: dict[int, dt.datetime | None], viewer: Person, now: dt.datetime) -> Presence:
+        """From when each person's visit was last renewed (None: no visit)."""
+        since = now - PRESENT_FOR
+        return cls(
+            present={
+                person
+                for person, at in seen.items()
+                if person != viewer.pk and at is not None and at >= since
+            },
+            seen_at=seen.get(viewer.pk),
+        )
+
 
 def presence_on_page(
     *, viewer: Person, meeting: Meeting, now: dt.datetime | None = None
@@ -204,12 +217,7 @@ def presence_on_page(
     now = now or timezone.now()
     series = meeting.series
     people = sorted({series.manager_id, series.report_id, viewer.pk})
-    seen = dict(compiled.rows(_visits_of, meeting.pk, people))
-    since = now - PRESENT_FOR
-    return Presence(
-        present={person for person, at in seen.items() if person != viewer.pk and at >= since},
-        seen_at=seen.get(viewer.pk),
-    )
+    return Presence.of(dict(compiled.rows(_visits_of, meeting.pk, people)), viewer, now)
 
 
 def live_poll(
@@ -223,16 +231,7 @@ def live_poll(
         series.manager_id: meeting.manager_seen_at,
         series.report_id: meeting.report_seen_at,
     }
-    since = now - PRESENT_FOR
-    presence = Presence(
-        present={
-            person
-            for person, at in seen.items()
-            if person != viewer.pk and at is not None and at >= since
-        },
-        seen_at=seen.get(viewer.pk),
-    )
-    return meeting, version, presence
+    return meeting, version, Presence.of(seen, viewer, now)
 
 
 def _participant_visits() -> dict[str, Any]:
