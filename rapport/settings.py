@@ -115,12 +115,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
+    # First, so that its `changepassword` (which keeps the roster's counts) is the one run.
+    "rapport.people",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "rapport.people",
     "rapport.meetings",
     "rapport.career",
     "rapport.growth",

@@ -3,9 +3,12 @@ order worked out afresh from the people as they are, after each kind of change."
 
 from __future__ import annotations
 
+import getpass
 import importlib
+import io
 
 from django.apps import apps
+from django.core.management import call_command, get_commands
 
 from rapport.meetings.services import (
     report_deactivate,
@@ -109,6 +112,18 @@ def test_the_places_follow_every_change_to_the_roster(ada, dan, mia, omar, ray, 
     assert kept_places(Person.objects.get(email="zed@globex.test").organisation_id) == {
         Person.objects.get(email="zed@globex.test").pk: (0, 0)
     }
+
+
+def test_a_password_set_with_the_changepassword_command_is_counted(ada, rita, monkeypatch):
+    org = ada.organisation_id
+    report_invite(actor=ada, email="nina@acme.test", name="Aaron Nina", manager=rita)
+    assert kept_counts(org)[1] == 1
+    assert get_commands()["changepassword"] == "rapport.people"
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": "a quiet harbour at dawn 42")
+    call_command("changepassword", "nina@acme.test", stdout=io.StringIO())
+    assert Person.objects.get(email="nina@acme.test").has_usable_password()
+    assert_kept(org)
+    assert kept_counts(org)[1] == 0
 
 
 def test_a_page_of_kept_places_lists_what_the_slim_rows_would(ada, mia, ray, omar, olga):
