@@ -6,6 +6,7 @@ the ones that need a real data folder run `python -m rapport.cli` in a subproces
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -15,6 +16,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -648,6 +650,91 @@ def test_export_outside_a_transaction_reads_one_snapshot(
     assert not connection.in_atomic_block
     if connection.vendor == "sqlite":
         assert not connection.connection.in_transaction
+
+
+def _meetings_fail_from(monkeypatch: pytest.MonkeyPatch, meeting_id: int) -> None:
+    """From now on the export's reading of meetings fails at the meeting `meeting_id`, a real
+    error of the database (on SQLite, through the rows read as on PostgreSQL)."""
+    from django.db import connection
+    from django.db.models import F, Func
+
+    from rapport.meetings import exports
+
+    failing = (
+        f"1 / (%(expressions)s - {meeting_id})"  # division by zero
+        if connection.vendor == "postgresql"
+        else f"json(CASE %(expressions)s WHEN {meeting_id} THEN 'x' ELSE '1' END)"  # malformed
+    )
+    json_values = exports._json_values
+
+    def values(model: type, fields: tuple[str, ...]) -> list:
+        found = json_values(model, fields)
+        return [*found, Func(F("pk"), template=failing)] if model is Meeting else found
+
+    monkeypatch.setattr(exports, "_json_values", values)
+    monkeypatch.setattr(exports, "_sqlite_writes_json", lambda model, fields: False)
+
+
+@contextlib.contextmanager
+def _in_key_order() -> Iterator[None]:
+    """PostgreSQL reads a table in the order of its key when asked for it, however small."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_sort = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_sort")
+
+
+def test_an_export_failing_midway_is_one_error_line_and_leaves_no_file(
+    transactional_db: None,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    cast: SimpleNamespace,
+    meeting: Meeting,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import DatabaseError, connection
+
+    from rapport.meetings.exports import organisation_export
+
+    # Outside a transaction, as the command runs: Acme's rows are read in id order (as on a
+    # real organisation, not sorted first, which PostgreSQL would do for so few), so the
+    # database sends the meetings before the last one, then fails on it.
+    ids = list(Meeting.objects.order_by("pk").values_list("pk", flat=True))
+    _meetings_fail_from(monkeypatch, ids[-1])
+    export = organisation_export(cast.acme, batch=2)
+    with _in_key_order(), pytest.raises(DatabaseError):
+        for _chunk in export.encoded_chunks():
+            pass
+    assert export.counts["meetings"] == (len(ids) - 1) // 2 * 2
+    assert not connection.in_atomic_block
+
+    output = tmp_path / "acme.json"
+    result = run(capsys, "export", "--org", "Acme", "--output", str(output))
+    assert result.code == 1
+    assert result.err.startswith("Error: ") and len(result.err.strip().splitlines()) == 1
+    assert result.out == ""
+    assert not output.exists(), "no half-written export left behind"
+
+
+def test_an_export_stopped_early_leaves_the_connection_usable(
+    cast: SimpleNamespace, meeting: Meeting
+) -> None:
+    from rapport.meetings.exports import organisation_export
+
+    chunks = organisation_export(cast.acme, batch=2).encoded_chunks()
+    while b'"meetings"' not in next(chunks):
+        pass
+    next(chunks)  # the first batch of meetings
+    chunks.close()
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
 
 
 def test_sqlite_writes_the_same_bytes_as_the_json_encoder_for_any_text_and_time(

@@ -9,10 +9,10 @@ are never in it: only their author may read them.
 Every list is read from one snapshot of the database (one transaction that only reads). On
 SQLite the database writes each row's JSON text itself and joins a batch of rows into one
 string (json_quote escapes exactly as Django's JSON encoder does), one statement per batch,
-each starting after the last id of the one before. On PostgreSQL each list is one query on
-a server-side cursor; the database writes times as that encoder does, so every value
-arrives as a JSON number, string, boolean or null, and orjson encodes each batch. Memory
-stays constant whatever the size.
+each starting after the last id of the one before. On PostgreSQL each list is one query
+whose rows the database streams in batches, making the next while orjson encodes the last;
+it writes times as that encoder does, so every value arrives as a JSON number, string,
+boolean or null. Memory stays constant whatever the size.
 """
 
 from __future__ import annotations
@@ -114,15 +114,18 @@ class OrganisationExport:
     ) -> Iterator[tuple[bytes, int]]:
         """Each batch of rows as orjson writes it, and its size.
 
-        One statement per list, on a streaming cursor (server-side on PostgreSQL): pages
-        by id would make the database join the whole organisation again for each page.
+        One statement per list: pages by id would make the database join the whole
+        organisation again for each page. PostgreSQL streams its rows, making the next
+        batch while this process encodes the last, on the machine's other core; elsewhere
+        a streaming cursor fetches each batch in turn.
         """
         rows = queryset.values_list(*_json_values(queryset.model, fields))
         sql, params = rows.query.get_compiler(queryset.db).as_sql()
-        with connections[queryset.db].chunked_cursor() as cursor:
-            cursor.execute(sql, params)
-            while batch := cursor.fetchmany(self.batch):
-                yield _encode(key, fields, batch), len(batch)
+        connection = connections[queryset.db]
+        streamed = getattr(connection, "streamed_rows", None)
+        batches = streamed and streamed(sql, params, self.batch)
+        for batch in batches or _fetched(connection, sql, params, self.batch):
+            yield _encode(key, fields, batch), len(batch)
 
     def _sqlite_batches(
         self, queryset: QuerySet, fields: tuple[str, ...]
@@ -149,10 +152,10 @@ class OrganisationExport:
 @contextmanager
 def _snapshot(using: str) -> Iterator[bool]:
     """Whether every list is read from one snapshot of the database: not inside a
-    transaction already begun. On PostgreSQL a repeatable-read, read-only transaction, whose
-    server-side cursors need not copy their whole result first as they would outside one.
-    On SQLite a deferred transaction, which only reads: Rapport's own take the write lock
-    at once (BEGIN IMMEDIATE), which an export must not hold while it runs."""
+    transaction already begun. On PostgreSQL a repeatable-read, read-only transaction (in
+    which a server-side cursor, used where libpq cannot stream, need not copy its whole
+    result first). On SQLite a deferred transaction, which only reads: Rapport's own take
+    the write lock at once (BEGIN IMMEDIATE), which an export must not hold while it runs."""
     connection = connections[using]
     if connection.in_atomic_block or connection.vendor not in ("postgresql", "sqlite"):
         yield False
@@ -169,6 +172,16 @@ def _snapshot(using: str) -> Iterator[bool]:
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("COMMIT")
+
+
+def _fetched(
+    connection: BaseDatabaseWrapper, sql: str, params: tuple, size: int
+) -> Iterator[list[tuple]]:
+    """The statement's rows in lists of `size`, through a streaming cursor."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield batch
 
 
 def _encode(key: str, fields: tuple[str, ...], batch: list[tuple]) -> bytes:

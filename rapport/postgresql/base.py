@@ -1,5 +1,6 @@
-"""Django's PostgreSQL backend, reading timestamps with psycopg's compiled loader, and
-checking a kept connection before reuse without a round trip to the server.
+"""Django's PostgreSQL backend, reading timestamps with psycopg's compiled loader,
+checking a kept connection before reuse without a round trip to the server, and streaming
+a long result in chunks.
 
 Django reads every `timestamptz` value through its own loader, a Python subclass of
 psycopg's pure-Python one: parsing the text of one value costs about 4 µs of CPU, more
@@ -13,11 +14,15 @@ loader otherwise.
 from __future__ import annotations
 
 import select
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from itertools import islice
 from typing import Any
 
 import psycopg
 from django.db.backends.postgresql import base
 from django.db.backends.postgresql.psycopg_any import register_tzloader
+from psycopg import capabilities
 from psycopg.postgres import types
 from psycopg.pq import ConnStatus, Format, TransactionStatus
 
@@ -88,3 +93,26 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 self.connection, name=name, scrollable=False, withhold=withhold
             )
         return self.connection.cursor(name, scrollable=False, withhold=withhold)
+
+    def streamed_rows(self, sql: str, params: Sequence, size: int) -> Iterator[list[tuple]] | None:
+        """The rows of one statement in lists of `size`, or None where libpq cannot send them
+        in chunks (before version 17).
+
+        The server sends each chunk as soon as it is made and goes on with the next while
+        the caller works on the last (a server-side cursor waits for each FETCH instead):
+        it runs ahead by what the socket holds, so memory stays bounded. Stopped early, the
+        statement is cancelled (failing the transaction, as an error would, if it was still
+        running) and the connection stays usable.
+        """
+        if not capabilities.has_stream_chunked():
+            return None
+        return self._streamed_rows(sql, params, size)
+
+    def _streamed_rows(self, sql: str, params: Sequence, size: int) -> Iterator[list[tuple]]:
+        with (
+            self.cursor() as cursor,
+            self.wrap_database_errors,
+            closing(cursor.cursor.stream(sql, params, size=size)) as rows,
+        ):
+            while batch := list(islice(rows, size)):
+                yield batch
