@@ -284,6 +284,11 @@ class Relationship:
     def signs(self) -> list[indicators.Reading]:
         return [reading for reading in self.readings if reading.is_warning]
 
+    @property
+    def waiting(self) -> int:
+        """How many warning signs are not judged yet (too little data)."""
+        return sum(1 for reading in self.signs if reading.no_data)
+
     def figures(self) -> dict[str, object]:
         """The numbers the framework's `judge` reads."""
         return {
