@@ -78,23 +78,14 @@ PACKED_BITS = 20
 
 def packed_counts(rows: QuerySet, *fields: str) -> Subquery:
     """How many rows a correlated queryset has and the sum of each of `fields` over them,
-    packed in one whole number (the count, then each sum in `PACKED_BITS` bits; read back by
-    `unpacked`), as one plain subquery: each subquery is run once per outer row, and one
-    walk of the rows' index costs about what each of three separate ones did."""
+    packed in one whole number (the count, then each sum in the next `PACKED_BITS` bits, the
+    last sum in the lowest), as one plain subquery: a subquery runs once per outer row, and
+    one walk of the rows' index costs about what each of three separate ones did."""
     packed: Expression = Func(Star(), function="COUNT", output_field=IntegerField())
     for summed in fields:
         total = Coalesce(Func(F(summed), function="SUM", output_field=IntegerField()), 0)
         packed = packed * Value(1 << PACKED_BITS) + total
     return Subquery(rows.order_by().annotate(n=packed).values("n"), output_field=IntegerField())
-
-
-def unpacked(value: int, sums: int) -> tuple[int, ...]:
-    """The count and the `sums` sums that `packed_counts` put in `value`."""
-    found = []
-    for _ in range(sums):
-        value, total = divmod(value, 1 << PACKED_BITS)
-        found.append(total)
-    return (value, *reversed(found))
 
 
 def _annotated(
@@ -835,9 +826,7 @@ def trends(
     managers = {rel.series.manager_id for rel in rows}
     manager_id = managers.pop() if len(managers) == 1 else None
     monthly_rows = (
-        compiled.rows(_monthly_meetings, series_ids, manager_id, now, *starts)
-        if series_ids
-        else []
+        compiled.rows(_monthly_meetings, series_ids, manager_id, now, *starts) if series_ids else []
     )
     meetings = {keys[row["month"]]: row for row in monthly_rows}
     items: dict[tuple[int, int], dict[str, int]] = {}

@@ -426,14 +426,15 @@ def _team_counts(
         reach=reach,
     )
     teams: dict[int, list[tuple[int, int, int, int, int, int, int]]] = {}
-    unpacked = figures.unpacked
+    bits = figures.PACKED_BITS
+    mask = (1 << bits) - 1
     for manager_id, started_on, weeks, held, cancellations, rated in series_rows:
         since = max(start.date(), started_on)
         slots = max(0, (today - since).days // (7 * weeks))
-        held_count, topic_total, ic_topics = unpacked(held, 2)
-        teams.setdefault(manager_id, []).append(
-            (slots, held_count, cancellations, topic_total, ic_topics, *unpacked(rated, 1))
-        )
+        # The held 1:1s, their topics, the report's; the retrospectives, their ratings' sum.
+        counts = (held >> 2 * bits, cancellations, held >> bits & mask, held & mask)
+        ratings = (rated >> bits, rated & mask)
+        teams.setdefault(manager_id, []).append((slots, *counts, *ratings))
     return teams
 
 
