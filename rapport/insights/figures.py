@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import (
@@ -34,8 +35,8 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.expressions import RawSQL, Star
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 
 from rapport import access, compiled
@@ -68,6 +69,23 @@ def plain_count(rows: QuerySet, *, function: str = "COUNT", field: str = "pk") -
         rows.order_by().annotate(n=Func(F(field), function=function)).values("n"),
         output_field=IntegerField(),
     )
+
+
+# Bits kept for each sum in `packed_counts`: far above the topics or ratings of one 1:1's
+# window (a sum is at most a few hundred).
+PACKED_BITS = 20
+
+
+def packed_counts(rows: QuerySet, *fields: str) -> Subquery:
+    """How many rows a correlated queryset has and the sum of each of `fields` over them,
+    packed in one whole number (the count, then each sum in the next `PACKED_BITS` bits, the
+    last sum in the lowest), as one plain subquery: a subquery runs once per outer row, and
+    one walk of the rows' index costs about what each of three separate ones did."""
+    packed: Expression = Func(Star(), function="COUNT", output_field=IntegerField())
+    for summed in fields:
+        total = Coalesce(Func(F(summed), function="SUM", output_field=IntegerField()), 0)
+        packed = packed * Value(1 << PACKED_BITS) + total
+    return Subquery(rows.order_by().annotate(n=packed).values("n"), output_field=IntegerField())
 
 
 def _annotated(
@@ -137,9 +155,9 @@ def _own_thresholds(organisation: Organisation) -> QuerySet[Threshold]:
     return Threshold.objects.filter(organisation=organisation).values_list("key", "value")
 
 
-@dataclass
-class MeetingPoint:
-    """One held 1:1 of the window, with its agenda counts: a row behind several figures."""
+class MeetingPoint(NamedTuple):
+    """One held 1:1 of the window, with its agenda counts: a row behind several figures (a
+    named tuple: a page makes one per held 1:1 of each row's window)."""
 
     pk: int
     scheduled_at: dt.datetime
@@ -284,6 +302,11 @@ class Relationship:
     def signs(self) -> list[indicators.Reading]:
         return [reading for reading in self.readings if reading.is_warning]
 
+    @property
+    def waiting(self) -> int:
+        """How many warning signs are not judged yet (too little data)."""
+        return sum(1 for reading in self.signs if reading.no_data)
+
     def figures(self) -> dict[str, object]:
         """The numbers the framework's `judge` reads."""
         return {
@@ -426,21 +449,9 @@ def relationships(
 
     # 1. The window's held meetings with their agenda counts.
     rows = compiled.rows(_window_meetings, ids, now, thresholds["window_meetings"])
-    for row in sorted(rows, key=lambda row: (row[2], row[0])):
-        pk, series_id, at, kind, mood, talk, topics, ic_topics, ic_before, status = row
-        found[series_id].meetings.append(
-            MeetingPoint(
-                pk=pk,
-                scheduled_at=at,
-                kind=kind,
-                mood=mood,
-                talk_share=talk,
-                topics=topics,
-                ic_topics=ic_topics,
-                ic_before_start=ic_before,
-                status_topics=status,
-            )
-        )
+    for pk, series_id, *point in sorted(rows, key=lambda row: (row[2], row[0])):
+        # The columns after the series are the point's fields, in their order.
+        found[series_id].meetings.append(MeetingPoint(pk, *point))
 
     # 2. Action items: due in the window (done by their date or not), open past due; and
     #    per month of the trends, those due and those done by their date.
@@ -759,12 +770,17 @@ def _month_index(field: str, starts: Sequence[dt.date | dt.datetime]) -> Case:
 
 
 def _monthly_meetings(
-    series_ids: list[int], now: dt.datetime, *starts: dt.datetime
+    series_ids: list[int], manager_id: int | None, now: dt.datetime, *starts: dt.datetime
 ) -> QuerySet[Meeting]:
     """Per month from `starts` (each month's first instant) to `now`, the series' held
     1:1s' topics and those the report brought, their average mood and manager talk share,
-    and the 1:1s the manager called off."""
+    and the 1:1s the manager called off (`manager_id`: the manager of every one of these
+    series, None when they have several)."""
     held = Q(status=Meeting.Status.HELD)
+    # Called off by the manager, as the series warnings count them. With one manager for
+    # all the series, no series is joined: PostgreSQL hashed every series of every
+    # organisation to join the months' meetings to theirs.
+    manager = F("series__manager") if manager_id is None else manager_id
     return (
         Meeting.objects.filter(
             series_id__in=series_ids, scheduled_at__gte=starts[0], scheduled_at__lte=now
@@ -778,12 +794,11 @@ def _monthly_meetings(
             ic_topics=Sum("kept_report_topics", filter=held),
             mood=Avg("mood", filter=held),
             talk=Avg("manager_talk_share", filter=held),
-            # Called off by the manager, as the series warnings count them.
             cancelled=Count(
                 "pk",
                 filter=Q(
                     status__in=[Meeting.Status.CANCELLED, Meeting.Status.RESCHEDULED],
-                    cancelled_by=F("series__manager"),
+                    cancelled_by=manager,
                 ),
             ),
         )
@@ -808,7 +823,11 @@ def trends(
     zone = timezone.get_current_timezone()
     starts = [dt.datetime.combine(dt.date(*key, 1), dt.time(), tzinfo=zone) for key in keys]
     start = starts[0]
-    monthly_rows = compiled.rows(_monthly_meetings, series_ids, now, *starts) if series_ids else []
+    managers = {rel.series.manager_id for rel in rows}
+    manager_id = managers.pop() if len(managers) == 1 else None
+    monthly_rows = (
+        compiled.rows(_monthly_meetings, series_ids, manager_id, now, *starts) if series_ids else []
+    )
     meetings = {keys[row["month"]]: row for row in monthly_rows}
     items: dict[tuple[int, int], dict[str, int]] = {}
     for rel in rows:

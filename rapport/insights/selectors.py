@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Coalesce, Collate
+from django.db.models.functions import Collate
 from django.http import Http404
 from django.utils import timezone
 
@@ -426,10 +426,15 @@ def _team_counts(
         reach=reach,
     )
     teams: dict[int, list[tuple[int, int, int, int, int, int, int]]] = {}
-    for manager_id, started_on, weeks, held_count, *counts, rating_total in series_rows:
+    bits = figures.PACKED_BITS
+    mask = (1 << bits) - 1
+    for manager_id, started_on, weeks, held, cancellations, rated in series_rows:
         since = max(start.date(), started_on)
         slots = max(0, (today - since).days // (7 * weeks))
-        teams.setdefault(manager_id, []).append((slots, held_count, *counts, rating_total or 0))
+        # The held 1:1s, their topics, the report's; the retrospectives, their ratings' sum.
+        counts = (held >> 2 * bits, cancellations, held >> bits & mask, held & mask)
+        ratings = (rated >> bits, rated & mask)
+        teams.setdefault(manager_id, []).append((slots, *counts, *ratings))
     return teams
 
 
@@ -444,8 +449,9 @@ def _team_rows(
     reach: str,
 ) -> QuerySet[Series]:
     """The open 1:1s of these managers the viewer reads as aggregates, each with the
-    window's held 1:1s, their topics and the report's, retrospectives and their ratings'
-    sum, and the manager's cancellations since `cancellations_from`."""
+    window's held 1:1s with their topics and the report's, and the window's retrospectives
+    with their ratings' sum (each `figures.packed_counts`), and the manager's cancellations
+    since `cancellations_from`."""
     held = Meeting.objects.filter(
         series=OuterRef("pk"),
         status=Meeting.Status.HELD,
@@ -460,31 +466,15 @@ def _team_rows(
         .filter(manager_id__in=manager_ids)
         .annotate(
             cancellations=manager_cancellations_since(cancellations_from),
-            held=figures.plain_count(held),
             # The held 1:1s' topics, and the report's, as the topic services keep them.
-            topic_total=_sum_of(held, "kept_topics"),
-            ic_topics=_sum_of(held, "kept_report_topics"),
-            ratings=figures.plain_count(retrospectives),
-            rating_total=figures.plain_count(retrospectives, function="SUM", field="rating"),
+            held=figures.packed_counts(held, "kept_topics", "kept_report_topics"),
+            rated=figures.packed_counts(retrospectives, "rating"),
         )
         .order_by()
         .values_list(
-            "manager_id",
-            "started_on",
-            "frequency_weeks",
-            "held",
-            "cancellations",
-            "topic_total",
-            "ic_topics",
-            "ratings",
-            "rating_total",
+            "manager_id", "started_on", "frequency_weeks", "held", "cancellations", "rated"
         )
     )
-
-
-def _sum_of(meetings: QuerySet[Meeting], field: str) -> Coalesce:
-    """The sum of a field of these (correlated) meetings, 0 for none, as a subquery."""
-    return Coalesce(figures.plain_count(meetings, function="SUM", field=field), 0)
 
 
 def _aggregate_row(manager: Person, team: list[tuple[int, ...]]) -> AggregateRow:

@@ -308,3 +308,43 @@ def test_the_admins_teams_read_only_the_pages_managers(client_for, ada) -> None:
         assert client_for(ada).get(reverse("insights")).status_code == 200
     managers = [q["sql"] for q in queries if "LIMIT 25" in q["sql"] and "OVER" in q["sql"]]
     assert len(managers) == 1  # their names sorted, counted and cut by the database
+
+
+def test_a_teams_aggregates_read_from_packed_counts_agree_with_the_rows_counted_apart(
+    dan,
+) -> None:
+    """The held 1:1s with their topics, and the retrospectives with their ratings, come back
+    packed in one number per series: read back, they are the rows' own counts."""
+    from rapport.insights import figures, selectors
+    from rapport.insights.models import Retrospective
+
+    manager = Person.objects.create(
+        organisation_id=dan.organisation_id,
+        email="packed@acme.test",
+        name="Packed Manager",
+        manager=dan,
+        password="!",
+    )
+    series = team(manager, 3, weeks=20, tag="packed")
+    for rating, one in zip((5, 2, 4), series, strict=True):
+        for days in (3, 40):
+            Retrospective.objects.create(
+                series=one, rating=rating, answered_at=NOW - dt.timedelta(days=days)
+            )
+    start = NOW - dt.timedelta(days=figures.thresholds_for(dan.organisation)["window_days"])
+    held = Meeting.objects.filter(
+        series__in=series, status="held", scheduled_at__gte=start, scheduled_at__lte=NOW
+    )
+    topics = Topic.objects.filter(meeting__in=held)
+    ic_topics = sum(
+        1
+        for topic in topics.select_related("meeting__series")
+        if topic.author_id == topic.meeting.series.report_id
+    )
+    rows = {row.manager.pk: row for row in selectors.aggregates_for(dan, now=NOW).rows}
+    row = rows[manager.pk]
+    assert row.shown and row.reports == 3
+    assert row.ic_agenda_share == round(100 * ic_topics / topics.count())
+    assert row.retrospective_average == round((5 + 5 + 2 + 2 + 4 + 4) / 6, 1)
+    assert row.cadence_kept is not None and 0 < row.cadence_kept <= 100
+    assert held.count() > 0
