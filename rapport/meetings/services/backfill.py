@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from rapport import access
@@ -40,6 +39,7 @@ from rapport.meetings.models import (
 from rapport.meetings.services.common import _check_held_minutes, _check_mood, _clean_text
 from rapport.meetings.services.meetings import _career_hand_over, topics_carry_over
 from rapport.meetings.services.notes import NOTE_LIMIT
+from rapport.meetings.services.rows import RowTable, moment_value
 from rapport.meetings.services.series import _untouched, series_schedule
 from rapport.people import keys
 from rapport.people.models import Person
@@ -373,72 +373,13 @@ def _check_topic(meeting: PastMeeting, topic: PastTopic, people: set[int]) -> No
 # and building a model object per row would cost more than everything else together.
 
 
-def _moment_value():
-    """How a datetime goes into the database: naive UTC text on SQLite (as Django stores it)."""
-    if connection.vendor != "sqlite":
-        return lambda value: value
-    utc = dt.UTC
-
-    def text(value: dt.datetime | None) -> str | None:
-        if value is None:
-            return None
-        return value.astimezone(utc).isoformat(" ")[:-6]  # without "+00:00"
-
-    return text
-
-
-class _Table:
-    """INSERTs into one model's table: the columns given per row, the rest at their default."""
-
-    def __init__(self, model: type[Model], columns: Sequence[str]) -> None:
-        self.model = model
-        fields = {field.column: field for field in model._meta.concrete_fields}
-        rest = [c for c in fields if c not in columns and c != model._meta.pk.column]
-        self.tail = tuple(
-            fields[c].get_db_prep_save(fields[c].get_default(), connection) for c in rest
-        )
-        names = ["id", *columns, *rest]
-        quote = connection.ops.quote_name
-        self.sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, names))}) "
-            f"VALUES ({', '.join(['%s'] * len(names))})"
-        )
-
-    def ids(self, count: int) -> list[int]:
-        """Draw `count` new ids (the transaction already holds the write lock on SQLite)."""
-        if not count:
-            return []
-        table = self.model._meta.db_table
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, count],
-                )
-                return [row[0] for row in cursor.fetchall()]
-            quote = connection.ops.quote_name
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")
-            top = cursor.fetchone()[0]
-            # AUTOINCREMENT never reuses an id, even one whose row was deleted.
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            seq = cursor.fetchone()
-            top = max(top, seq[0] if seq else 0)
-            return list(range(top + 1, top + 1 + count))
-
-    def insert(self, rows: list[tuple]) -> None:
-        if rows:
-            tail = self.tail
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, [row + tail for row in rows])
-
-
 def _meetings_write(
     plan: list[PastMeeting], series: Series, now: dt.datetime, counts: list[tuple[int, int]]
 ) -> list[int]:
-    at = _moment_value()
+    at = moment_value()
     start = dt.datetime.combine(series.started_on, dt.time(0), tzinfo=ZoneInfo(series.timezone))
     ahead = dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
-    table = _Table(Meeting, MEETING_COLUMNS)
+    table = RowTable(Meeting, MEETING_COLUMNS)
     ids = table.ids(len(plan))
     id_of = {id(meeting): pk for meeting, pk in zip(plan, ids, strict=True)}
     moved_from = {id(m.moved_to): m for m in plan if m.moved_to is not None}
@@ -491,14 +432,14 @@ def _meetings_write(
     # looks for references to every meeting written, in every table, index or not).
     targets = {id_of[key] for key in moved_from}
     table.insert(sorted(rows, key=lambda row: row[0] not in targets))
-    shared = _Table(SharedNotes, NOTES_COLUMNS)
+    shared = RowTable(SharedNotes, NOTES_COLUMNS)
     shared.insert([(pk, *row) for pk, row in zip(shared.ids(len(notes)), notes, strict=True)])
     return ids
 
 
 def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -> None:
     """The shared timer moved through each held meeting's plan, stretched to its real length."""
-    at = _moment_value()
+    at = moment_value()
     utc = dt.UTC
     level = level_or_default(series.report.level)
     career_kind, regular_kind = Meeting.Kind.CAREER.value, Meeting.Kind.REGULAR.value
@@ -534,7 +475,7 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
             (pk, key, begin, end)
             for key, begin, end in zip(keys_, edges[:-1], edges[1:], strict=True)
         )
-    table = _Table(PartTime, PART_TIME_COLUMNS)
+    table = RowTable(PartTime, PART_TIME_COLUMNS)
     table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
 
 
@@ -616,8 +557,8 @@ def _topic_counts(plan: list[PastMeeting], topics: list[tuple], report_id: int) 
 
 
 def _topics_write(topics: list[tuple], ids: list[int]) -> None:
-    at = _moment_value()
-    table = _Table(Topic, TOPIC_COLUMNS)
+    at = moment_value()
+    table = RowTable(Topic, TOPIC_COLUMNS)
     topic_ids = table.ids(len(topics))
     table.insert(
         [
@@ -630,9 +571,9 @@ def _topics_write(topics: list[tuple], ids: list[int]) -> None:
 
 
 def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor: Person) -> int:
-    at = _moment_value()
+    at = moment_value()
     day = connection.ops.adapt_datefield_value
-    table = _Table(ActionItem, ITEM_COLUMNS)
+    table = RowTable(ActionItem, ITEM_COLUMNS)
     rows = [
         (series.pk, pk, item.owner.pk, _clean_text(item.text, what="An action item"),
          day(item.due_on), str(item.status), day(item.done_on), actor.pk, at(meeting.closed_at))
@@ -644,9 +585,9 @@ def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor:
 
 
 def _private_notes_write(plan: list[PastMeeting], ids: list[int], series: Series) -> int:
-    at = _moment_value()
+    at = moment_value()
     seal = keys.sealer(series.organisation_id)
-    table = _Table(PrivateNote, PRIVATE_COLUMNS)
+    table = RowTable(PrivateNote, PRIVATE_COLUMNS)
     rows = [
         # Sealed for its author at once, like every private note.
         (pk, note.author.pk, seal(note.body, note.author.pk), 1, at(note.at))
