@@ -290,12 +290,22 @@ class SharedNotes(models.Model):
         return {name: getattr(self, f"{name}_html") for name in self.SECTIONS}
 
     @staticmethod
-    def with_html(sections: dict[str, str]) -> dict[str, str]:
-        """The sections to write and, next to each, its HTML: every write of a section uses this."""
-        return {
-            **sections,
-            **{f"{key}_html": render_markdown(text) for key, text in sections.items()},
-        }
+    def with_html(
+        sections: dict[str, str], *, rendered: dict[str, str] | None = None
+    ) -> dict[str, str]:
+        """The sections to write and, next to each, its HTML: every write of a section uses this.
+
+        A writer of many notes passes `rendered`, a text's HTML kept from one call to the next.
+        """
+        if rendered is None:
+            html = {f"{key}_html": render_markdown(text) for key, text in sections.items()}
+            return {**sections, **html}
+        written = dict(sections)
+        for key, text in sections.items():
+            if (kept := rendered.get(text)) is None:
+                kept = rendered[text] = render_markdown(text)
+            written[f"{key}_html"] = kept
+        return written
 
 
 def is_rendered(model: type[models.Model], name: str) -> bool:

@@ -395,38 +395,43 @@ def _meetings_write(
         Meeting.Status.CANCELLED.value,
     )
     sections = SharedNotes.SECTIONS
+    blank = ("",) * (2 * len(sections))
+    rendered: dict[str, str] = {}  # a series' notes repeat their lines and empty sections
     rows, notes = [], []
     for meeting, pk, (kept, kept_report) in zip(plan, ids, counts, strict=True):
         career = meeting.career
         length = meeting.duration_minutes or (career_minutes if career else minutes)
+        scheduled = meeting.scheduled_at
         source = moved_from.get(id(meeting))
         # Planned within the scheduler's horizon (or when it was moved), never before the
         # series began, never after now.
-        created = min(
-            source.cancelled_at if source else max(start, meeting.scheduled_at - ahead), now
-        )
+        created = at(min(source.cancelled_at if source else max(start, scheduled - ahead), now))
         kind = career_kind if career else regular_kind
-        closed = meeting.closed_at
-        if meeting.held:
-            started = meeting.started_at or meeting.scheduled_at
-            held_minutes = round(_elapsed(started, closed) / 60)
-            row = (pk, series_id, at(meeting.scheduled_at), length, kind, held, at(started),
-                   at(closed), held_minutes, meeting.mood, None, None, "", None, 0, None,
-                   at(created), kept, kept_report)  # fmt: skip
+        ended = meeting.ended_at
+        if ended is not None:  # held
+            started = meeting.started_at or scheduled
+            held_minutes = round(_elapsed(started, ended) / 60)
+            closed = at(ended)
+            row = (pk, series_id, at(scheduled), length, kind, held, at(started), closed,
+                   held_minutes, meeting.mood, None, None, "", None, 0, None, created, kept,
+                   kept_report)  # fmt: skip
         else:
             moved = meeting.moved_to
-            notice = int(_elapsed(closed, meeting.scheduled_at) // 3600)
-            row = (pk, series_id, at(meeting.scheduled_at), length, kind,
+            notice = int(_elapsed(meeting.cancelled_at, scheduled) // 3600)
+            closed = at(meeting.cancelled_at)
+            row = (pk, series_id, at(scheduled), length, kind,
                    moved_status if moved else cancelled, None, None, None, None,
-                   meeting.cancelled_by.pk, at(closed), " ".join(meeting.reason.split()),
-                   notice, 1, id_of[id(moved)] if moved else None, at(created), kept,
+                   meeting.cancelled_by.pk, closed, " ".join(meeting.reason.split()),
+                   notice, 1, id_of[id(moved)] if moved else None, created, kept,
                    kept_report)  # fmt: skip
         rows.append(row)
-        texts = {key: meeting.notes.get(key, "") for key in sections}
-        if any(texts.values()):
-            notes.append((pk, *SharedNotes.with_html(texts).values(), 1, manager_id, at(closed)))
+        written = meeting.notes
+        texts = {key: written.get(key, "") for key in sections} if written else None
+        if texts and any(texts.values()):
+            html = SharedNotes.with_html(texts, rendered=rendered)
+            notes.append((pk, *html.values(), 1, manager_id, closed))
         else:
-            notes.append((pk, *texts.values(), *texts.values(), 0, None, at(created)))
+            notes.append((pk, *blank, 0, None, created))
     # A moved meeting points at its new occurrence, written in the same batch: the new
     # occurrences go first, so that no row waits for its reference (while one waits, SQLite
     # looks for references to every meeting written, in every table, index or not).
