@@ -39,7 +39,7 @@ from rapport.meetings.models import (
 from rapport.meetings.services.common import _check_held_minutes, _check_mood, _clean_text
 from rapport.meetings.services.meetings import _career_hand_over, topics_carry_over
 from rapport.meetings.services.notes import NOTE_LIMIT
-from rapport.meetings.services.rows import RowTable, moment_value
+from rapport.meetings.services.rows import RowTable, moment_value, utc_moment_value
 from rapport.meetings.services.series import _untouched, series_schedule
 from rapport.people import keys
 from rapport.people.models import Person
@@ -279,6 +279,7 @@ def _check_plan(
     in_plan = {id(m) for m in plan}
     today = timezone.localdate(now)
     previous: dt.datetime | None = None
+    cleaned: dict[str, str] = {}  # a topic's text as stored, by its text as given
     for index, meeting in enumerate(plan):
         when = meeting.scheduled_at
         if timezone.is_naive(when):
@@ -286,19 +287,21 @@ def _check_plan(
         if previous is not None and when == previous:
             raise Refused(f"Two past meetings at {when:%d %B %Y, %H:%M}.")
         previous = when
-        if meeting.held == (meeting.cancelled_by is not None):
+        held = meeting.ended_at is not None
+        if held == (meeting.cancelled_by is not None):
             raise Refused(f"The meeting of {when:%d %B %Y} was either held or called off.")
-        if meeting.closed_at > now or when >= now:
+        closed = meeting.closed_at
+        if closed > now or when >= now:
             raise Refused("History lies in the past: nothing is held or cancelled after now.")
         if meeting.duration_minutes is not None and not is_held_minutes(meeting.duration_minutes):
             raise Refused("A planned length is between 1 and 480 minutes.")
-        if meeting.held:
+        if held:
             _check_held(meeting, people, today)
         else:
-            _check_called_off(meeting, people, in_plan, plan[index + 1 :])
+            _check_called_off(meeting, people, in_plan, plan[index + 1 : index + 2])
         for topic in meeting.topics:
-            _check_topic(meeting, topic, people)
-        if meeting.moved_to is not None and meeting.moved_to.scheduled_at <= meeting.closed_at:
+            _check_topic(topic, people, closed=closed, held=held, cleaned=cleaned)
+        if meeting.moved_to is not None and meeting.moved_to.scheduled_at <= closed:
             raise Refused("The new time must be in the future.")
 
 
@@ -356,16 +359,21 @@ def _check_called_off(
         raise Refused("A skipped career 1:1 makes the next one career-focused.")
 
 
-def _check_topic(meeting: PastMeeting, topic: PastTopic, people: set[int]) -> None:
+def _check_topic(
+    topic: PastTopic, people: set[int], *, closed: dt.datetime, held: bool, cleaned: dict[str, str]
+) -> None:
     if topic.author.pk not in people:
         raise Refused("Only the two people of a 1:1 add to its agenda.")
     if topic.kind and topic.kind not in TOPIC_KINDS:
         raise Refused("Unknown topic kind.")
-    if topic.at > meeting.closed_at:
+    if topic.at > closed:
         raise Refused("This meeting is closed: add the topic to the next one.")
-    if topic.discussed and not meeting.held:
+    if topic.discussed and not held:
         raise Refused("Nothing is discussed in a meeting that did not take place.")
-    topic.text = _clean_text(topic.text)
+    text = topic.text
+    if (kept := cleaned.get(text)) is None:
+        kept = cleaned[text] = _clean_text(text)
+    topic.text = kept
 
 
 # Writes -----------------------------------------------------------------------------
@@ -444,7 +452,7 @@ def _meetings_write(
 
 def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -> None:
     """The shared timer moved through each held meeting's plan, stretched to its real length."""
-    at = moment_value()
+    at = utc_moment_value()
     utc = dt.UTC
     level = level_or_default(series.report.level)
     career_kind, regular_kind = Meeting.Kind.CAREER.value, Meeting.Kind.REGULAR.value
@@ -579,8 +587,15 @@ def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor:
     at = moment_value()
     day = connection.ops.adapt_datefield_value
     table = RowTable(ActionItem, ITEM_COLUMNS)
+    cleaned: dict[str, str] = {}
+
+    def clean(text: str) -> str:
+        if (kept := cleaned.get(text)) is None:
+            kept = cleaned[text] = _clean_text(text, what="An action item")
+        return kept
+
     rows = [
-        (series.pk, pk, item.owner.pk, _clean_text(item.text, what="An action item"),
+        (series.pk, pk, item.owner.pk, clean(item.text),
          day(item.due_on), str(item.status), day(item.done_on), actor.pk, at(meeting.closed_at))
         for meeting, pk in zip(plan, ids, strict=True)
         for item in meeting.items

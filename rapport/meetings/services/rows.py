@@ -25,6 +25,13 @@ def moment_value() -> Callable[[dt.datetime | None], Any]:
     return text
 
 
+def utc_moment_value() -> Callable[[dt.datetime], Any]:
+    """As `moment_value`, for a datetime already in UTC: nothing to convert."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+    return lambda value: value.isoformat(" ")[:-6]  # without "+00:00"
+
+
 class RowTable:
     """INSERTs into one model's table: the columns given per row, the rest at their default."""
 
