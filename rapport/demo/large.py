@@ -194,6 +194,10 @@ TOPIC_KINDS = (TACTICAL, SKILLS, CAREER, STATUS)
 LATE_START = tuple(dt.timedelta(minutes=m) for m in (0, 0, 1, 2, 3, 5))
 OVERRUN = tuple(dt.timedelta(minutes=m) for m in (-5, -2, 0, 0, 3, 5, 10))
 HALF_HOUR = dt.timedelta(minutes=30)
+# How long before the meeting the report and the manager add a topic: `choice` over these
+# draws as `randint(2, 70)` and `randint(1, 20)` hours would.
+REPORT_AHEAD = tuple(dt.timedelta(hours=hours) for hours in range(2, 71))
+MANAGER_AHEAD = tuple(dt.timedelta(hours=hours) for hours in range(1, 21))
 DUE_IN = tuple(dt.timedelta(days=d) for d in (3, 5, 7, 7, 10, 14))
 Progress = Callable[[int, int], None]
 
@@ -485,12 +489,11 @@ class _SeriesPlan:
 
     def _hold(self, meeting: PastMeeting, pending: list[str], last_end) -> dt.datetime:
         rng, voice, when = self.rng, self.voice, meeting.scheduled_at
-        hour = dt.timedelta(hours=1)
         if rng.random() < self.prepares:
             for _ in range(rng.choice((1, 1, 2, 2, 3))):
-                self._topic(meeting, self.report, when - hour * rng.randint(2, 70), last_end)
+                self._topic(meeting, self.report, when - rng.choice(REPORT_AHEAD), last_end)
         if rng.random() < 0.45:
-            self._topic(meeting, self.manager, when - hour * rng.randint(1, 20), last_end)
+            self._topic(meeting, self.manager, when - rng.choice(MANAGER_AHEAD), last_end)
         started = when + rng.choice(LATE_START)
         if rng.random() < 0.3 or not (meeting.topics or pending):
             self._topic(meeting, self.report, started + dt.timedelta(minutes=5), last_end)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import models
 from django.db.models import Q
@@ -290,22 +290,25 @@ class SharedNotes(models.Model):
         return {name: getattr(self, f"{name}_html") for name in self.SECTIONS}
 
     @staticmethod
-    def with_html(
-        sections: dict[str, str], *, rendered: dict[str, str] | None = None
-    ) -> dict[str, str]:
-        """The sections to write and, next to each, its HTML: every write of a section uses this.
+    def with_html(sections: dict[str, str]) -> dict[str, str]:
+        """The sections to write and, next to each, its HTML: every write of a section uses this."""
+        return {
+            **sections,
+            **{f"{key}_html": render_markdown(text) for key, text in sections.items()},
+        }
 
-        A writer of many notes passes `rendered`, a text's HTML kept from one call to the next.
-        """
-        if rendered is None:
-            html = {f"{key}_html": render_markdown(text) for key, text in sections.items()}
-            return {**sections, **html}
-        written = dict(sections)
-        for key, text in sections.items():
-            if (kept := rendered.get(text)) is None:
-                kept = rendered[text] = render_markdown(text)
-            written[f"{key}_html"] = kept
-        return written
+    @staticmethod
+    def html_kept() -> Callable[[str], str]:
+        """A section's HTML as `with_html` renders it, kept by text: for a writer of many
+        notes (a series' history repeats its lines and its empty sections)."""
+        kept: dict[str, str] = {}
+
+        def html(text: str) -> str:
+            if (found := kept.get(text)) is None:
+                found = kept[text] = render_markdown(text)
+            return found
+
+        return html
 
 
 def is_rendered(model: type[models.Model], name: str) -> bool:

@@ -404,7 +404,7 @@ def _meetings_write(
     )
     sections = SharedNotes.SECTIONS
     blank = ("",) * (2 * len(sections))
-    rendered: dict[str, str] = {}  # a series' notes repeat their lines and empty sections
+    html = SharedNotes.html_kept()
     rows, notes = [], []
     for meeting, pk, (kept, kept_report) in zip(plan, ids, counts, strict=True):
         career = meeting.career
@@ -434,10 +434,9 @@ def _meetings_write(
                    kept_report)  # fmt: skip
         rows.append(row)
         written = meeting.notes
-        texts = {key: written.get(key, "") for key in sections} if written else None
-        if texts and any(texts.values()):
-            html = SharedNotes.with_html(texts, rendered=rendered)
-            notes.append((pk, *html.values(), 1, manager_id, closed))
+        texts = [written.get(key, "") for key in sections] if written else None
+        if texts and any(texts):
+            notes.append((pk, *texts, *map(html, texts), 1, manager_id, closed))
         else:
             notes.append((pk, *blank, 0, None, created))
     # A moved meeting points at its new occurrence, written in the same batch: the new
