@@ -315,14 +315,14 @@ def _check_held(meeting: PastMeeting, people: set[int], today: dt.date) -> None:
         raise Refused(f"Unknown notes section: {', '.join(sorted(unknown))}.")
     if any(len(text) > NOTE_LIMIT for text in meeting.notes.values()):
         raise Refused(f"A notes section is limited to {NOTE_LIMIT:,} characters.")
-    authors = [note.author.pk for note in meeting.private_notes]
+    authors = [note.author.id for note in meeting.private_notes]
     if len(set(authors)) != len(authors) or not set(authors) <= people:
         raise Refused("A private note belongs to one of the two people, one note each.")
     for note in meeting.private_notes:
         if len(note.body) > NOTE_LIMIT:
             raise Refused(f"A note is limited to {NOTE_LIMIT:,} characters.")
     for item in meeting.items:
-        if item.owner.pk not in people:
+        if item.owner.id not in people:
             raise Refused("The owner is one of the two people in this 1:1.")
         if item.status not in ITEM_STATUSES:
             raise Refused("Status is open, done or dropped.")
@@ -341,7 +341,7 @@ def _check_called_off(
     meeting: PastMeeting, people: set[int], in_plan: set[int], later: list[PastMeeting]
 ) -> None:
     assert meeting.cancelled_by is not None
-    if meeting.cancelled_by.pk not in people or meeting.cancelled_at is None:
+    if meeting.cancelled_by.id not in people or meeting.cancelled_at is None:
         raise Refused("A meeting is called off by one of its two people, at a given time.")
     if " ".join(meeting.reason.split()) == "":
         raise Refused("Say briefly why: the other person deserves to know.")
@@ -362,7 +362,7 @@ def _check_called_off(
 def _check_topic(
     topic: PastTopic, people: set[int], *, closed: dt.datetime, held: bool, cleaned: dict[str, str]
 ) -> None:
-    if topic.author.pk not in people:
+    if topic.author.id not in people:
         raise Refused("Only the two people of a 1:1 add to its agenda.")
     if topic.kind and topic.kind not in TOPIC_KINDS:
         raise Refused("Unknown topic kind.")
@@ -379,6 +379,8 @@ def _check_topic(
 # Writes -----------------------------------------------------------------------------
 # Rows go in with one executemany per table and generation: the plan was checked above,
 # and building a model object per row would cost more than everything else together.
+# People are named by `.id`, their primary key's attribute: `.pk` is a property, read for
+# every topic, item and note of the history (in the checks above too).
 
 
 def _meetings_write(
@@ -429,7 +431,7 @@ def _meetings_write(
             closed = at(meeting.cancelled_at)
             row = (pk, series_id, at(scheduled), length, kind,
                    moved_status if moved else cancelled, None, None, None, None,
-                   meeting.cancelled_by.pk, closed, " ".join(meeting.reason.split()),
+                   meeting.cancelled_by.id, closed, " ".join(meeting.reason.split()),
                    notice, 1, id_of[id(moved)] if moved else None, created, kept,
                    kept_report)  # fmt: skip
         rows.append(row)
@@ -535,7 +537,7 @@ def _topics_lay_out(plan: list[PastMeeting]) -> tuple[list[tuple], int]:
         for topic in sorted(meeting.topics, key=lambda t: t.at):
             positions[index] += 1
             topics.append(
-                (index, topic.author.pk, topic.text, topic.kind, positions[index],
+                (index, topic.author.id, topic.text, topic.kind, positions[index],
                  topic.at < started, topic.discussed, None, topic.at)
             )  # fmt: skip
     pending, first = 0, 0
@@ -587,6 +589,7 @@ def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor:
     day = connection.ops.adapt_datefield_value
     table = RowTable(ActionItem, ITEM_COLUMNS)
     cleaned: dict[str, str] = {}
+    series_id, actor_id = series.pk, actor.pk
 
     def clean(text: str) -> str:
         if (kept := cleaned.get(text)) is None:
@@ -594,8 +597,8 @@ def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor:
         return kept
 
     rows = [
-        (series.pk, pk, item.owner.pk, clean(item.text),
-         day(item.due_on), str(item.status), day(item.done_on), actor.pk, at(meeting.closed_at))
+        (series_id, pk, item.owner.id, clean(item.text),
+         day(item.due_on), str(item.status), day(item.done_on), actor_id, at(meeting.closed_at))
         for meeting, pk in zip(plan, ids, strict=True)
         for item in meeting.items
     ]  # fmt: skip
@@ -609,7 +612,7 @@ def _private_notes_write(plan: list[PastMeeting], ids: list[int], series: Series
     table = RowTable(PrivateNote, PRIVATE_COLUMNS)
     rows = [
         # Sealed for its author at once, like every private note.
-        (pk, note.author.pk, seal(note.body, note.author.pk), 1, at(note.at))
+        (pk, note.author.id, seal(note.body, note.author.id), 1, at(note.at))
         for meeting, pk in zip(plan, ids, strict=True)
         for note in meeting.private_notes
     ]  # fmt: skip
