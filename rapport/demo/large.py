@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from bisect import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -189,6 +190,15 @@ SKILLS_TO_GROW = (
     "technical writing",
 )
 TOPIC_KINDS = (TACTICAL, SKILLS, CAREER, STATUS)
+# The draws of a held meeting, as the times they add: the same draws, no timedelta built each.
+LATE_START = tuple(dt.timedelta(minutes=m) for m in (0, 0, 1, 2, 3, 5))
+OVERRUN = tuple(dt.timedelta(minutes=m) for m in (-5, -2, 0, 0, 3, 5, 10))
+HALF_HOUR = dt.timedelta(minutes=30)
+# How long before the meeting the report and the manager add a topic: `choice` over these
+# draws as `randint(2, 70)` and `randint(1, 20)` hours would.
+REPORT_AHEAD = tuple(dt.timedelta(hours=hours) for hours in range(2, 71))
+MANAGER_AHEAD = tuple(dt.timedelta(hours=hours) for hours in range(1, 21))
+DUE_IN = tuple(dt.timedelta(days=d) for d in (3, 5, 7, 7, 10, 14))
 Progress = Callable[[int, int], None]
 
 
@@ -399,6 +409,7 @@ class _SeriesPlan:
         self.voice = LEAD_VOICE if lead else IC_VOICE
         # Summed once: what `choices` would sum on every topic, with the same draws.
         self.kind_weights = list(accumulate(KIND_WEIGHTS[series.report.level]))
+        self.kind_total = self.kind_weights[-1] + 0.0
         self.words = {
             "first": self.report.name.split()[0],
             "mfirst": self.manager.name.split()[0],
@@ -463,27 +474,27 @@ class _SeriesPlan:
 
     def _topic(self, meeting: PastMeeting, author: Person, when: dt.datetime, lo: dt.datetime):
         rng = self.rng
-        kind = rng.choices(TOPIC_KINDS, cum_weights=self.kind_weights)[0]
+        # What `rng.choices(TOPIC_KINDS, cum_weights=...)[0]` draws, without its list.
+        kind = TOPIC_KINDS[bisect(self.kind_weights, rng.random() * self.kind_total, 0, 3)]
         if author is self.manager:
             pool = self.voice.manager_topics[kind]
         else:
             pool = self.voice.report_topics[kind]
         text = self.say(rng.choice(pool)[0], when)
         if lo is not None and when <= lo:
-            when = lo + dt.timedelta(minutes=30)
+            when = lo + HALF_HOUR
         meeting.topics.append(
             PastTopic(author=author, text=text, at=when, kind=kind if rng.random() < 0.9 else "")
         )
 
     def _hold(self, meeting: PastMeeting, pending: list[str], last_end) -> dt.datetime:
         rng, voice, when = self.rng, self.voice, meeting.scheduled_at
-        hour = dt.timedelta(hours=1)
         if rng.random() < self.prepares:
             for _ in range(rng.choice((1, 1, 2, 2, 3))):
-                self._topic(meeting, self.report, when - hour * rng.randint(2, 70), last_end)
+                self._topic(meeting, self.report, when - rng.choice(REPORT_AHEAD), last_end)
         if rng.random() < 0.45:
-            self._topic(meeting, self.manager, when - hour * rng.randint(1, 20), last_end)
-        started = when + dt.timedelta(minutes=rng.choice((0, 0, 1, 2, 3, 5)))
+            self._topic(meeting, self.manager, when - rng.choice(MANAGER_AHEAD), last_end)
+        started = when + rng.choice(LATE_START)
         if rng.random() < 0.3 or not (meeting.topics or pending):
             self._topic(meeting, self.report, started + dt.timedelta(minutes=5), last_end)
         meeting.started_at = started
@@ -493,7 +504,7 @@ class _SeriesPlan:
         planned = meeting.duration_minutes or (
             self.career_minutes if meeting.career else self.minutes
         )
-        ended = started + dt.timedelta(minutes=planned + rng.choice((-5, -2, 0, 0, 3, 5, 10)))
+        ended = started + dt.timedelta(minutes=planned) + rng.choice(OVERRUN)
         meeting.ended_at = ended
         meeting.mood = max(1, min(5, self.mood + rng.choice((-1, 0, 0, 0, 1))))
         theirs = [t for t in meeting.topics if t.author is self.report]
@@ -534,7 +545,7 @@ class _SeriesPlan:
             ours = rng.random() < 0.35
             owner = self.manager if ours else self.report
             text = rng.choice(voice.manager_actions if ours else voice.report_actions)
-            due = day + dt.timedelta(days=rng.choice((3, 5, 7, 7, 10, 14)))
+            due = day + rng.choice(DUE_IN)
             status, done_on = settle(rng, self.today, due, day)
             meeting.items.append(
                 PastItem(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import models
 from django.db.models import Q
@@ -296,6 +296,19 @@ class SharedNotes(models.Model):
             **sections,
             **{f"{key}_html": render_markdown(text) for key, text in sections.items()},
         }
+
+    @staticmethod
+    def html_kept() -> Callable[[str], str]:
+        """A section's HTML as `with_html` renders it, kept by text: for a writer of many
+        notes (a series' history repeats its lines and its empty sections)."""
+        kept: dict[str, str] = {}
+
+        def html(text: str) -> str:
+            if (found := kept.get(text)) is None:
+                found = kept[text] = render_markdown(text)
+            return found
+
+        return html
 
 
 def is_rendered(model: type[models.Model], name: str) -> bool:

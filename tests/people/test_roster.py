@@ -173,6 +173,27 @@ def test_quoted_values_and_reports_listed_before_their_manager_are_fine(ada) -> 
     assert Person.objects.get(email="nina@acme.test").manager.name == "Noor Lead"
 
 
+def test_new_people_are_numbered_in_the_order_of_the_file_with_their_managers_set(ada) -> None:
+    text = csv_text(
+        "zoe@acme.test,Zoe Report,junior,abe@acme.test,UTC,no",
+        "abe@acme.test,Abe Lead,senior,,UTC,no",
+        "max@acme.test,Max Report,confirmed,abe@acme.test,UTC,no",
+    )
+    result = roster_apply(actor=ada, organisation=ada.organisation, text=text)
+    emails = ["zoe@acme.test", "abe@acme.test", "max@acme.test"]
+    assert [p.email for p in result.created] == emails
+    assert [p.pk for p in result.created] == sorted(p.pk for p in result.created)
+    stored = Person.objects.filter(email__in=emails).order_by("pk")
+    assert [(p.email, p.manager_id) for p in stored] == [
+        ("zoe@acme.test", result.created[1].pk),
+        ("abe@acme.test", None),
+        ("max@acme.test", result.created[1].pk),
+    ]
+    assert [p.email for p in result.moved] == ["zoe@acme.test", "max@acme.test"]
+    planned = Series.objects.get(report__email="max@acme.test").meetings
+    assert planned.count() > 0 and planned.filter(shared_notes__isnull=True).count() == 0
+
+
 def test_reimporting_updates_people_instead_of_duplicating_them(ada, cast) -> None:
     text = csv_text(
         "ray@acme.test,Ray Report,junior,mia@acme.test,America/New_York,yes",

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from rapport import access
@@ -40,6 +39,7 @@ from rapport.meetings.models import (
 from rapport.meetings.services.common import _check_held_minutes, _check_mood, _clean_text
 from rapport.meetings.services.meetings import _career_hand_over, topics_carry_over
 from rapport.meetings.services.notes import NOTE_LIMIT
+from rapport.meetings.services.rows import RowTable, moment_value, utc_moment_value
 from rapport.meetings.services.series import _untouched, series_schedule
 from rapport.people import keys
 from rapport.people.models import Person
@@ -279,6 +279,7 @@ def _check_plan(
     in_plan = {id(m) for m in plan}
     today = timezone.localdate(now)
     previous: dt.datetime | None = None
+    cleaned: dict[str, str] = {}  # a topic's text as stored, by its text as given
     for index, meeting in enumerate(plan):
         when = meeting.scheduled_at
         if timezone.is_naive(when):
@@ -286,19 +287,21 @@ def _check_plan(
         if previous is not None and when == previous:
             raise Refused(f"Two past meetings at {when:%d %B %Y, %H:%M}.")
         previous = when
-        if meeting.held == (meeting.cancelled_by is not None):
+        held = meeting.ended_at is not None
+        if held == (meeting.cancelled_by is not None):
             raise Refused(f"The meeting of {when:%d %B %Y} was either held or called off.")
-        if meeting.closed_at > now or when >= now:
+        closed = meeting.closed_at
+        if closed > now or when >= now:
             raise Refused("History lies in the past: nothing is held or cancelled after now.")
         if meeting.duration_minutes is not None and not is_held_minutes(meeting.duration_minutes):
             raise Refused("A planned length is between 1 and 480 minutes.")
-        if meeting.held:
+        if held:
             _check_held(meeting, people, today)
         else:
-            _check_called_off(meeting, people, in_plan, plan[index + 1 :])
+            _check_called_off(meeting, people, in_plan, plan[index + 1 : index + 2])
         for topic in meeting.topics:
-            _check_topic(meeting, topic, people)
-        if meeting.moved_to is not None and meeting.moved_to.scheduled_at <= meeting.closed_at:
+            _check_topic(topic, people, closed=closed, held=held, cleaned=cleaned)
+        if meeting.moved_to is not None and meeting.moved_to.scheduled_at <= closed:
             raise Refused("The new time must be in the future.")
 
 
@@ -312,14 +315,14 @@ def _check_held(meeting: PastMeeting, people: set[int], today: dt.date) -> None:
         raise Refused(f"Unknown notes section: {', '.join(sorted(unknown))}.")
     if any(len(text) > NOTE_LIMIT for text in meeting.notes.values()):
         raise Refused(f"A notes section is limited to {NOTE_LIMIT:,} characters.")
-    authors = [note.author.pk for note in meeting.private_notes]
+    authors = [note.author.id for note in meeting.private_notes]
     if len(set(authors)) != len(authors) or not set(authors) <= people:
         raise Refused("A private note belongs to one of the two people, one note each.")
     for note in meeting.private_notes:
         if len(note.body) > NOTE_LIMIT:
             raise Refused(f"A note is limited to {NOTE_LIMIT:,} characters.")
     for item in meeting.items:
-        if item.owner.pk not in people:
+        if item.owner.id not in people:
             raise Refused("The owner is one of the two people in this 1:1.")
         if item.status not in ITEM_STATUSES:
             raise Refused("Status is open, done or dropped.")
@@ -338,7 +341,7 @@ def _check_called_off(
     meeting: PastMeeting, people: set[int], in_plan: set[int], later: list[PastMeeting]
 ) -> None:
     assert meeting.cancelled_by is not None
-    if meeting.cancelled_by.pk not in people or meeting.cancelled_at is None:
+    if meeting.cancelled_by.id not in people or meeting.cancelled_at is None:
         raise Refused("A meeting is called off by one of its two people, at a given time.")
     if " ".join(meeting.reason.split()) == "":
         raise Refused("Say briefly why: the other person deserves to know.")
@@ -356,89 +359,37 @@ def _check_called_off(
         raise Refused("A skipped career 1:1 makes the next one career-focused.")
 
 
-def _check_topic(meeting: PastMeeting, topic: PastTopic, people: set[int]) -> None:
-    if topic.author.pk not in people:
+def _check_topic(
+    topic: PastTopic, people: set[int], *, closed: dt.datetime, held: bool, cleaned: dict[str, str]
+) -> None:
+    if topic.author.id not in people:
         raise Refused("Only the two people of a 1:1 add to its agenda.")
     if topic.kind and topic.kind not in TOPIC_KINDS:
         raise Refused("Unknown topic kind.")
-    if topic.at > meeting.closed_at:
+    if topic.at > closed:
         raise Refused("This meeting is closed: add the topic to the next one.")
-    if topic.discussed and not meeting.held:
+    if topic.discussed and not held:
         raise Refused("Nothing is discussed in a meeting that did not take place.")
-    topic.text = _clean_text(topic.text)
+    text = topic.text
+    if (kept := cleaned.get(text)) is None:
+        kept = cleaned[text] = _clean_text(text)
+    topic.text = kept
 
 
 # Writes -----------------------------------------------------------------------------
 # Rows go in with one executemany per table and generation: the plan was checked above,
 # and building a model object per row would cost more than everything else together.
-
-
-def _moment_value():
-    """How a datetime goes into the database: naive UTC text on SQLite (as Django stores it)."""
-    if connection.vendor != "sqlite":
-        return lambda value: value
-    utc = dt.UTC
-
-    def text(value: dt.datetime | None) -> str | None:
-        if value is None:
-            return None
-        return value.astimezone(utc).isoformat(" ")[:-6]  # without "+00:00"
-
-    return text
-
-
-class _Table:
-    """INSERTs into one model's table: the columns given per row, the rest at their default."""
-
-    def __init__(self, model: type[Model], columns: Sequence[str]) -> None:
-        self.model = model
-        fields = {field.column: field for field in model._meta.concrete_fields}
-        rest = [c for c in fields if c not in columns and c != model._meta.pk.column]
-        self.tail = tuple(
-            fields[c].get_db_prep_save(fields[c].get_default(), connection) for c in rest
-        )
-        names = ["id", *columns, *rest]
-        quote = connection.ops.quote_name
-        self.sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, names))}) "
-            f"VALUES ({', '.join(['%s'] * len(names))})"
-        )
-
-    def ids(self, count: int) -> list[int]:
-        """Draw `count` new ids (the transaction already holds the write lock on SQLite)."""
-        if not count:
-            return []
-        table = self.model._meta.db_table
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, count],
-                )
-                return [row[0] for row in cursor.fetchall()]
-            quote = connection.ops.quote_name
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")
-            top = cursor.fetchone()[0]
-            # AUTOINCREMENT never reuses an id, even one whose row was deleted.
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            seq = cursor.fetchone()
-            top = max(top, seq[0] if seq else 0)
-            return list(range(top + 1, top + 1 + count))
-
-    def insert(self, rows: list[tuple]) -> None:
-        if rows:
-            tail = self.tail
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, [row + tail for row in rows])
+# People are named by `.id`, their primary key's attribute: `.pk` is a property, read for
+# every topic, item and note of the history (in the checks above too).
 
 
 def _meetings_write(
     plan: list[PastMeeting], series: Series, now: dt.datetime, counts: list[tuple[int, int]]
 ) -> list[int]:
-    at = _moment_value()
+    at = moment_value()
     start = dt.datetime.combine(series.started_on, dt.time(0), tzinfo=ZoneInfo(series.timezone))
     ahead = dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
-    table = _Table(Meeting, MEETING_COLUMNS)
+    table = RowTable(Meeting, MEETING_COLUMNS)
     ids = table.ids(len(plan))
     id_of = {id(meeting): pk for meeting, pk in zip(plan, ids, strict=True)}
     moved_from = {id(m.moved_to): m for m in plan if m.moved_to is not None}
@@ -454,51 +405,55 @@ def _meetings_write(
         Meeting.Status.CANCELLED.value,
     )
     sections = SharedNotes.SECTIONS
+    blank = ("",) * (2 * len(sections))
+    html = SharedNotes.html_kept()
     rows, notes = [], []
     for meeting, pk, (kept, kept_report) in zip(plan, ids, counts, strict=True):
         career = meeting.career
         length = meeting.duration_minutes or (career_minutes if career else minutes)
+        scheduled = meeting.scheduled_at
         source = moved_from.get(id(meeting))
         # Planned within the scheduler's horizon (or when it was moved), never before the
         # series began, never after now.
-        created = min(
-            source.cancelled_at if source else max(start, meeting.scheduled_at - ahead), now
-        )
+        created = at(min(source.cancelled_at if source else max(start, scheduled - ahead), now))
         kind = career_kind if career else regular_kind
-        closed = meeting.closed_at
-        if meeting.held:
-            started = meeting.started_at or meeting.scheduled_at
-            held_minutes = round(_elapsed(started, closed) / 60)
-            row = (pk, series_id, at(meeting.scheduled_at), length, kind, held, at(started),
-                   at(closed), held_minutes, meeting.mood, None, None, "", None, 0, None,
-                   at(created), kept, kept_report)  # fmt: skip
+        ended = meeting.ended_at
+        if ended is not None:  # held
+            started = meeting.started_at or scheduled
+            held_minutes = round(_elapsed(started, ended) / 60)
+            closed = at(ended)
+            row = (pk, series_id, at(scheduled), length, kind, held, at(started), closed,
+                   held_minutes, meeting.mood, None, None, "", None, 0, None, created, kept,
+                   kept_report)  # fmt: skip
         else:
             moved = meeting.moved_to
-            notice = int(_elapsed(closed, meeting.scheduled_at) // 3600)
-            row = (pk, series_id, at(meeting.scheduled_at), length, kind,
+            notice = int(_elapsed(meeting.cancelled_at, scheduled) // 3600)
+            closed = at(meeting.cancelled_at)
+            row = (pk, series_id, at(scheduled), length, kind,
                    moved_status if moved else cancelled, None, None, None, None,
-                   meeting.cancelled_by.pk, at(closed), " ".join(meeting.reason.split()),
-                   notice, 1, id_of[id(moved)] if moved else None, at(created), kept,
+                   meeting.cancelled_by.id, closed, " ".join(meeting.reason.split()),
+                   notice, 1, id_of[id(moved)] if moved else None, created, kept,
                    kept_report)  # fmt: skip
         rows.append(row)
-        texts = {key: meeting.notes.get(key, "") for key in sections}
-        if any(texts.values()):
-            notes.append((pk, *SharedNotes.with_html(texts).values(), 1, manager_id, at(closed)))
+        written = meeting.notes
+        texts = [written.get(key, "") for key in sections] if written else None
+        if texts and any(texts):
+            notes.append((pk, *texts, *map(html, texts), 1, manager_id, closed))
         else:
-            notes.append((pk, *texts.values(), *texts.values(), 0, None, at(created)))
+            notes.append((pk, *blank, 0, None, created))
     # A moved meeting points at its new occurrence, written in the same batch: the new
     # occurrences go first, so that no row waits for its reference (while one waits, SQLite
     # looks for references to every meeting written, in every table, index or not).
     targets = {id_of[key] for key in moved_from}
     table.insert(sorted(rows, key=lambda row: row[0] not in targets))
-    shared = _Table(SharedNotes, NOTES_COLUMNS)
+    shared = RowTable(SharedNotes, NOTES_COLUMNS)
     shared.insert([(pk, *row) for pk, row in zip(shared.ids(len(notes)), notes, strict=True)])
     return ids
 
 
 def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -> None:
     """The shared timer moved through each held meeting's plan, stretched to its real length."""
-    at = _moment_value()
+    at = utc_moment_value()
     utc = dt.UTC
     level = level_or_default(series.report.level)
     career_kind, regular_kind = Meeting.Kind.CAREER.value, Meeting.Kind.REGULAR.value
@@ -534,7 +489,7 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
             (pk, key, begin, end)
             for key, begin, end in zip(keys_, edges[:-1], edges[1:], strict=True)
         )
-    table = _Table(PartTime, PART_TIME_COLUMNS)
+    table = RowTable(PartTime, PART_TIME_COLUMNS)
     table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
 
 
@@ -582,7 +537,7 @@ def _topics_lay_out(plan: list[PastMeeting]) -> tuple[list[tuple], int]:
         for topic in sorted(meeting.topics, key=lambda t: t.at):
             positions[index] += 1
             topics.append(
-                (index, topic.author.pk, topic.text, topic.kind, positions[index],
+                (index, topic.author.id, topic.text, topic.kind, positions[index],
                  topic.at < started, topic.discussed, None, topic.at)
             )  # fmt: skip
     pending, first = 0, 0
@@ -616,8 +571,8 @@ def _topic_counts(plan: list[PastMeeting], topics: list[tuple], report_id: int) 
 
 
 def _topics_write(topics: list[tuple], ids: list[int]) -> None:
-    at = _moment_value()
-    table = _Table(Topic, TOPIC_COLUMNS)
+    at = moment_value()
+    table = RowTable(Topic, TOPIC_COLUMNS)
     topic_ids = table.ids(len(topics))
     table.insert(
         [
@@ -630,12 +585,20 @@ def _topics_write(topics: list[tuple], ids: list[int]) -> None:
 
 
 def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor: Person) -> int:
-    at = _moment_value()
+    at = moment_value()
     day = connection.ops.adapt_datefield_value
-    table = _Table(ActionItem, ITEM_COLUMNS)
+    table = RowTable(ActionItem, ITEM_COLUMNS)
+    cleaned: dict[str, str] = {}
+    series_id, actor_id = series.pk, actor.pk
+
+    def clean(text: str) -> str:
+        if (kept := cleaned.get(text)) is None:
+            kept = cleaned[text] = _clean_text(text, what="An action item")
+        return kept
+
     rows = [
-        (series.pk, pk, item.owner.pk, _clean_text(item.text, what="An action item"),
-         day(item.due_on), str(item.status), day(item.done_on), actor.pk, at(meeting.closed_at))
+        (series_id, pk, item.owner.id, clean(item.text),
+         day(item.due_on), str(item.status), day(item.done_on), actor_id, at(meeting.closed_at))
         for meeting, pk in zip(plan, ids, strict=True)
         for item in meeting.items
     ]  # fmt: skip
@@ -644,12 +607,12 @@ def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor:
 
 
 def _private_notes_write(plan: list[PastMeeting], ids: list[int], series: Series) -> int:
-    at = _moment_value()
+    at = moment_value()
     seal = keys.sealer(series.organisation_id)
-    table = _Table(PrivateNote, PRIVATE_COLUMNS)
+    table = RowTable(PrivateNote, PRIVATE_COLUMNS)
     rows = [
         # Sealed for its author at once, like every private note.
-        (pk, note.author.pk, seal(note.body, note.author.pk), 1, at(note.at))
+        (pk, note.author.id, seal(note.body, note.author.id), 1, at(note.at))
         for meeting, pk in zip(plan, ids, strict=True)
         for note in meeting.private_notes
     ]  # fmt: skip

@@ -13,7 +13,9 @@ from typing import Any
 
 from django.db import transaction
 
+from rapport.meetings.models import Series
 from rapport.meetings.services.series import (
+    START_BATCH,
     series_end,
     series_follow_level,
     series_start,
@@ -98,11 +100,26 @@ def roster_apply(*, now: dt.datetime | None = None, **roster: Any) -> people.Ros
     """Import a roster (`people.services.roster_import`); everyone with a new manager gets a
     new 1:1. One transaction: a refusal anywhere leaves everything as it was."""
     result = people.roster_import(now=now, **roster)
-    # As `series_follow_manager` for each, with the new 1:1s started together.
+    # As `series_follow_manager` for each, with their open 1:1s found together and the new
+    # ones started together.
+    open_series = _open_series_of([person.pk for person in result.moved])
     starting = []
     for person in result.moved:
-        _series_end_open(person, now=now)
+        for series in open_series.get(person.pk, []):
+            series_end(series=series, now=now)
         if (manager := _manager_to_follow(person)) is not None:
             starting.append((manager, person))
     series_start_many(pairs=starting, now=now)
     return result
+
+
+def _open_series_of(reports: list[int]) -> dict[int, list[Series]]:
+    """The open 1:1s of each of these people as the report, oldest first."""
+    found: dict[int, list[Series]] = {}
+    for first in range(0, len(reports), START_BATCH):  # a bounded number of query parameters
+        chunk = reports[first : first + START_BATCH]
+        for series in Series.objects.filter(report_id__in=chunk, ended_on__isnull=True).order_by(
+            "pk"
+        ):
+            found.setdefault(series.report_id, []).append(series)
+    return found

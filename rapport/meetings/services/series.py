@@ -24,6 +24,7 @@ from rapport.framework.cadence import (
 from rapport.framework.levels import level_or_default
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, Series, SharedNotes
+from rapport.meetings.services.rows import RowTable, moment_value
 from rapport.people.models import Person
 
 DEFAULT_START_TIME = dt.time(10, 0)
@@ -78,7 +79,7 @@ def series_start_many(
     for first in range(0, len(started), START_BATCH):
         batch = started[first : first + START_BATCH]
         Series.objects.bulk_create(batch)
-        _meetings_insert([m for series in batch for m in _schedule_build(series, [], now)])
+        _planned_meetings_write([m for series in batch for m in _schedule_build(series, [], now)])
     return started
 
 
@@ -319,6 +320,29 @@ def _meetings_insert(meetings: list[Meeting]) -> None:
     Meeting.objects.bulk_create(meetings)
     SharedNotes.objects.bulk_create(
         SharedNotes(meeting=meeting, updated_at=meeting.created_at) for meeting in meetings
+    )
+
+
+def _planned_meetings_write(meetings: list[Meeting]) -> None:
+    """As `_meetings_insert`, in rows rather than model objects: for the many planned
+    meetings of new series, in a transaction that has already written (the new series)."""
+    at = moment_value()
+    table = RowTable(
+        Meeting, ("series_id", "scheduled_at", "duration_minutes", "kind", "created_at")
+    )
+    ids = table.ids(len(meetings))
+    table.insert(
+        [
+            (pk, m.series_id, at(m.scheduled_at), m.duration_minutes, str(m.kind), at(m.created_at))
+            for pk, m in zip(ids, meetings, strict=True)
+        ]
+    )
+    notes = RowTable(SharedNotes, ("meeting_id", "updated_at"))
+    notes.insert(
+        [
+            (pk, meeting_id, at(m.created_at))
+            for pk, meeting_id, m in zip(notes.ids(len(meetings)), ids, meetings, strict=True)
+        ]
     )
 
 

@@ -1,0 +1,77 @@
+"""Rows written straight into a table, for the services that write many at once (a series'
+planned meetings, a backfilled history): one executemany per table, no model object per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+
+def moment_value() -> Callable[[dt.datetime | None], Any]:
+    """How a datetime goes into the database: naive UTC text on SQLite (as Django stores it)."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+    utc = dt.UTC
+
+    def text(value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(utc).isoformat(" ")[:-6]  # without "+00:00"
+
+    return text
+
+
+def utc_moment_value() -> Callable[[dt.datetime], Any]:
+    """As `moment_value`, for a datetime already in UTC: nothing to convert."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+    return lambda value: value.isoformat(" ")[:-6]  # without "+00:00"
+
+
+class RowTable:
+    """INSERTs into one model's table: the columns given per row, the rest at their default."""
+
+    def __init__(self, model: type[Model], columns: Sequence[str]) -> None:
+        self.model = model
+        fields = {field.column: field for field in model._meta.concrete_fields}
+        rest = [c for c in fields if c not in columns and c != model._meta.pk.column]
+        self.tail = tuple(
+            fields[c].get_db_prep_save(fields[c].get_default(), connection) for c in rest
+        )
+        names = ["id", *columns, *rest]
+        quote = connection.ops.quote_name
+        self.sql = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, names))}) "
+            f"VALUES ({', '.join(['%s'] * len(names))})"
+        )
+
+    def ids(self, count: int) -> list[int]:
+        """Draw `count` new ids (the transaction already holds the write lock on SQLite)."""
+        if not count:
+            return []
+        table = self.model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, count],
+                )
+                return [row[0] for row in cursor.fetchall()]
+            quote = connection.ops.quote_name
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")
+            top = cursor.fetchone()[0]
+            # AUTOINCREMENT never reuses an id, even one whose row was deleted.
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            seq = cursor.fetchone()
+            top = max(top, seq[0] if seq else 0)
+            return list(range(top + 1, top + 1 + count))
+
+    def insert(self, rows: list[tuple]) -> None:
+        if rows:
+            tail = self.tail
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, [row + tail for row in rows])
