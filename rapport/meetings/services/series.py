@@ -79,7 +79,7 @@ def series_start_many(
     for first in range(0, len(started), START_BATCH):
         batch = started[first : first + START_BATCH]
         Series.objects.bulk_create(batch)
-        _planned_meetings_write([m for series in batch for m in _schedule_build(series, [], now)])
+        _meetings_insert([m for series in batch for m in _schedule_build(series, [], now)])
     return started
 
 
@@ -286,6 +286,7 @@ def _reschedule_future(series: Series, *, now: dt.datetime | None = None) -> Non
     series_schedule(series=series, now=now)
 
 
+@transaction.atomic
 def series_schedule(*, series: Series, now: dt.datetime | None = None) -> list[Meeting]:
     """Create the series' meetings up to the planning horizon; returns the new ones.
 
@@ -316,16 +317,9 @@ def _schedule_build(series: Series, existing: list[Meeting], now: dt.datetime) -
 
 
 def _meetings_insert(meetings: list[Meeting]) -> None:
-    """Write planned meetings, each with its empty shared notes."""
-    Meeting.objects.bulk_create(meetings)
-    SharedNotes.objects.bulk_create(
-        SharedNotes(meeting=meeting, updated_at=meeting.created_at) for meeting in meetings
-    )
-
-
-def _planned_meetings_write(meetings: list[Meeting]) -> None:
-    """As `_meetings_insert`, in rows rather than model objects: for the many planned
-    meetings of new series, in a transaction that has already written (the new series)."""
+    """Write planned meetings, each with its empty shared notes, as rows (a roster import
+    plans thousands; a model object saved each would cost more than the rest), and give
+    each meeting its id. In the caller's transaction, which holds SQLite's write lock."""
     at = moment_value()
     table = RowTable(
         Meeting, ("series_id", "scheduled_at", "duration_minutes", "kind", "created_at")
@@ -344,6 +338,8 @@ def _planned_meetings_write(meetings: list[Meeting]) -> None:
             for pk, meeting_id, m in zip(notes.ids(len(meetings)), ids, meetings, strict=True)
         ]
     )
+    for meeting, pk in zip(meetings, ids, strict=True):
+        meeting.pk = pk
 
 
 def _planned(
