@@ -22,6 +22,17 @@ def test_the_home_page_fits_a_phone(page_for, ray) -> None:
     assert width <= 390
 
 
+def test_the_guide_page_fits_a_phone_its_wide_tables_scroll_in_place(page_for, ray) -> None:
+    page = page_for(ray, viewport={"width": 390, "height": 844})
+    page.goto("/framework/")
+    cadence = page.get_by_role("table").first
+    assert "IC LEVEL" in cadence.inner_text()  # headers are set in capitals
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The table keeps its columns: its own box scrolls sideways instead of the page.
+    box = "table => table.parentElement.scrollWidth > table.parentElement.clientWidth"
+    assert cadence.evaluate(box)
+
+
 def test_the_topic_count_follows_topics_added_through_the_prompts(page_for, ray, meeting) -> None:
     page = page_for(ray)
     counts = page.locator(f"#topic-counts-{meeting.pk}")
