@@ -27,7 +27,7 @@ STAND_IN_BASE = (
     "<!doctype html><html lang='en'><head><title>{% block title %}{% endblock %}</title></head>"
     "<body><main>{% block content %}{% endblock %}</main></body></html>"
 )
-ALLOWED_CLASSES = {"card", "grid", "muted", "pill", "table"}
+ALLOWED_CLASSES = {"card", "grid", "muted", "pill", "table", "table-wrap"}
 
 
 class Page(HTMLParser):
