@@ -180,10 +180,27 @@ def _no_data(meetings: int) -> str:
     return f"Not enough data yet ({meetings} meeting{'s' if meetings != 1 else ''})."
 
 
+# Who a sentence names when the page does not name the two people (or the reader is one).
+YOU, THE_MANAGER, THE_IC = "You", "The manager", "The IC"
+
+
+def _mid_sentence(subject: str) -> str:
+    """ "you", "the manager", "Sam": a subject as it reads inside a sentence."""
+    return subject.lower() if subject in (YOU, THE_MANAGER, THE_IC) else subject
+
+
 def judge(
-    figures: Mapping[str, object], thresholds: Mapping[str, int], *, level: str
+    figures: Mapping[str, object],
+    thresholds: Mapping[str, int],
+    *,
+    level: str,
+    manager: str = THE_MANAGER,
+    ic: str = THE_IC,
 ) -> list[Reading]:
     """The 8 indicators then the 8 warning signs of one relationship, each with its sentence.
+
+    `manager` and `ic` are how the sentences name the two people for the reader: `YOU`,
+    a first name, or (the default) their role.
 
     `figures` holds: held (int), ic_agenda_share, ic_preparation, status_share,
     talk_share (int % or None), talk_measured (int), items_due, items_on_time_share,
@@ -214,17 +231,17 @@ def judge(
         ("ics_drive_agenda",),
         _no_data(held) if not enough or share is None else "",
         share is not None and share >= t["ic_agenda_share_min"],
-        f"The IC added {share}% of the topics (at least {t['ic_agenda_share_min']}%).",
-        f"The IC added {share}% of the topics, under {t['ic_agenda_share_min']}%.",
+        f"{ic} added {share}% of the topics (at least {t['ic_agenda_share_min']}%).",
+        f"{ic} added {share}% of the topics, under {t['ic_agenda_share_min']}%.",
     )
     prep = figures.get("ic_preparation")
     put_all(
         ("ics_prepare", "ics_unprepared"),
         _no_data(held) if not enough or prep is None else "",
         prep is not None and prep >= t["ic_preparation_min"],
-        f"The IC added a topic before the start of {prep}% of "
+        f"{ic} added a topic before the start of {prep}% of "
         f"the 1:1s (at least {t['ic_preparation_min']}%).",
-        f"The IC added a topic before the start of only {prep}% "
+        f"{ic} added a topic before the start of only {prep}% "
         f"of the 1:1s, under {t['ic_preparation_min']}%.",
     )
     status = figures.get("status_share")
@@ -248,14 +265,14 @@ def judge(
         put(
             "manager_talks_most",
             ATTENTION,
-            f"The manager talked {talk}% of the time over {measured} measured "
+            f"{manager} talked {talk}% of the time over {measured} measured "
             f"1:1s; the rule is at most {t['manager_talk_share_max']}%.",
         )
     else:
         put(
             "manager_talks_most",
             GOOD,
-            f"The manager talked {talk}% of the time over {measured} measured "
+            f"{manager} talked {talk}% of the time over {measured} measured "
             f"1:1s (at most {t['manager_talk_share_max']}%).",
         )
 
@@ -371,20 +388,21 @@ def judge(
         parts = []
         if too_many:
             parts.append(
-                f"the manager cancelled {cancelled} times in {t['cancellation_warning_days']} "
+                f"{manager} cancelled {cancelled} times in {t['cancellation_warning_days']} "
                 f"days (warning at {t['cancellation_warning_count']})"
             )
         if falling:
             parts.append(f"the mood fell by {drop:.1f} points")
-        put("distant_relationship", ATTENTION, " and ".join(parts).capitalize() + ".")
+        sentence = " and ".join(parts)
+        put("distant_relationship", ATTENTION, sentence[0].upper() + sentence[1:] + ".")
     elif not enough:
         put("distant_relationship", NO_DATA, _no_data(held))
     else:
         put(
             "distant_relationship",
             GOOD,
-            f"{cancelled} manager cancellations in {t['cancellation_warning_days']} "
-            f"days and no falling mood.",
+            f"{_count(cancelled, 'cancellation')} by {_mid_sentence(manager)} in "
+            f"{t['cancellation_warning_days']} days and no falling mood.",
         )
 
     # Career.

@@ -504,8 +504,19 @@ def relationships(
         answered = ratings.get(series.pk, [])
         rel.retrospectives = [rating for _, rating in answered]
         rel.retrospective_dates = [at for at, _ in answered]
-        rel.readings = indicators.judge(rel.figures(), thresholds, level=rel.level)
+        rel.readings = indicators.judge(
+            rel.figures(),
+            thresholds,
+            level=rel.level,
+            manager=_named(series.manager, viewer),
+            ic=_named(series.report, viewer),
+        )
     return [found[pk] for pk in ids]
+
+
+def _named(person: Person, viewer: Person) -> str:
+    """How a sign's sentence names one of the two people for this reader."""
+    return indicators.YOU if person.pk == viewer.pk else person.first_name
 
 
 def _figures_series(

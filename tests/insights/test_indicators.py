@@ -69,6 +69,34 @@ def test_each_warning_sign_fires_with_a_sentence_naming_its_figures(sign, change
     assert reading.figures and all(key in indicators.FIGURES for key in reading.figures)
 
 
+def test_the_sentences_name_the_two_people_as_the_reader_knows_them() -> None:
+    def sentences(**names: str) -> dict[str, str]:
+        figures = {**HEALTHY, "cancellations": 3, "mood_drop": 1.5, "talk_share": 45}
+        readings = indicators.judge(
+            {**figures, "ic_preparation": 40}, DEFAULTS, level="junior", **names
+        )
+        return {reading.key: reading.sentence for reading in readings}
+
+    by_role = sentences()
+    assert by_role["distant_relationship"].startswith("The manager cancelled 3 times")
+    assert by_role["distant_relationship"].endswith("and the mood fell by 1.5 points.")
+    assert by_role["manager_talks_most"].startswith("The manager talked 45%")
+    assert by_role["ics_unprepared"].startswith("The IC added a topic")
+
+    # The manager reading their own team: "you" for them, the report by first name.
+    own = sentences(manager=indicators.YOU, ic="Tomás")
+    assert own["distant_relationship"].startswith("You cancelled 3 times")
+    assert own["manager_talks_most"].startswith("You talked 45%")
+    assert own["ics_unprepared"].startswith("Tomás added a topic before the start of only 40%")
+
+    # A director reading another manager's team: both by first name, capitals kept.
+    calm = indicators.judge(HEALTHY, DEFAULTS, level="junior", manager="McKenzie", ic="Tomás")
+    sentence = {reading.key: reading.sentence for reading in calm}["distant_relationship"]
+    assert sentence.startswith("0 cancellations by McKenzie in ")
+    you = indicators.judge(HEALTHY, DEFAULTS, level="junior", manager=indicators.YOU)
+    assert "0 cancellations by you in " in {r.key: r.sentence for r in you}["distant_relationship"]
+
+
 @pytest.mark.parametrize(
     ("indicator", "changes"),
     [

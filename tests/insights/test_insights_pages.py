@@ -30,7 +30,9 @@ def test_the_manager_sees_each_report_with_its_signs_and_why(client_for, mia, pa
     assert "Your team" in page
     assert "Ray Report" in page and "Rita Senior" in page
     assert "ICs show up unprepared" in page
-    assert "The IC added a topic before the start of only 0% of the 1:1s" in page
+    # The manager reads their report by first name, and themselves as "you".
+    assert "Ray added a topic before the start of only 0% of the 1:1s" in page
+    assert "The IC added" not in page and "The manager" not in page
     # each fired sign's sentence ends with its one suggested next step, linked
     assert "of the 1:1s, under 75%. <a href=" in page
     assert "Invite them to add their topics first</a>" in page
