@@ -76,16 +76,35 @@ def plain_count(rows: QuerySet, *, function: str = "COUNT", field: str = "pk") -
 PACKED_BITS = 20
 
 
-def packed_counts(rows: QuerySet, *fields: str) -> Subquery:
-    """How many rows a correlated queryset has and the sum of each of `fields` over them,
-    packed in one whole number (the count, then each sum in the next `PACKED_BITS` bits, the
-    last sum in the lowest), as one plain subquery: a subquery runs once per outer row, and
-    one walk of the rows' index costs about what each of three separate ones did."""
+def packed_counts(rows: QuerySet, *fields: str | Expression) -> Subquery:
+    """How many rows a correlated queryset has and the sum of each of `fields` (a field's
+    name, or an expression of the row) over them, packed in one whole number (the count,
+    then each sum in the next `PACKED_BITS` bits, the last sum in the lowest), as one plain
+    subquery: a subquery runs once per outer row, and one walk of the rows' index costs
+    about what each of three separate ones did (`unpacked` reads the number back)."""
     packed: Expression = Func(Star(), function="COUNT", output_field=IntegerField())
     for summed in fields:
-        total = Coalesce(Func(F(summed), function="SUM", output_field=IntegerField()), 0)
+        summed = F(summed) if isinstance(summed, str) else summed
+        total = Coalesce(Func(summed, function="SUM", output_field=IntegerField()), 0)
         packed = packed * Value(1 << PACKED_BITS) + total
     return Subquery(rows.order_by().annotate(n=packed).values("n"), output_field=IntegerField())
+
+
+def unpacked(packed: int, sums: int) -> tuple[int, ...]:
+    """The count then each of the `sums` sums that `packed_counts` packed in one number."""
+    mask = (1 << PACKED_BITS) - 1
+    return tuple(packed >> PACKED_BITS * shift & mask for shift in range(sums, -1, -1))
+
+
+def counted_if(condition: Q) -> Case:
+    """1 for a row that meets the condition, else 0: summed, how many rows meet it."""
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+# What the figures' pages read of each series and of its two people (their names and the
+# report's level): the statement stays short, and few values are converted.
+SERIES_READ = ("organisation", "manager", "report", "started_on", "ended_on", "frequency_weeks")
+PERSON_READ = ("name", "level")
 
 
 def _annotated(
@@ -109,12 +128,17 @@ def _annotated(
         meeting__scheduled_at__lte=now,
     ).order_by("-meeting__scheduled_at")
     goals = Goal.objects.filter(owner=OuterRef("report_id"), status=Goal.Status.ACTIVE)
-    return series_qs.select_related("report", "manager").annotate(
-        held_in_window=plain_count(held.filter(scheduled_at__gte=start)),
-        last_career_topic=Subquery(career_topics.values("meeting__scheduled_at")[:1]),
-        review_on=F("development_plan__next_review_on"),
-        goals_active=plain_count(goals),
-        goals_updated=RowCount(goals.filter(progress__written_at__gte=goals_since)),
+    people = [f"{person}__{name}" for person in ("report", "manager") for name in PERSON_READ]
+    return (
+        series_qs.select_related("report", "manager")
+        .only(*SERIES_READ, *people)
+        .annotate(
+            held_in_window=plain_count(held.filter(scheduled_at__gte=start)),
+            last_career_topic=Subquery(career_topics.values("meeting__scheduled_at")[:1]),
+            review_on=F("development_plan__next_review_on"),
+            goals_active=plain_count(goals),
+            goals_updated=RowCount(goals.filter(progress__written_at__gte=goals_since)),
+        )
     )
 
 
@@ -397,7 +421,7 @@ def held_window_ids(
     return RawSQL(sql, params)
 
 
-# What the figures count of the window's feedback, each a subquery of the series query.
+# What the figures count of the window's feedback (in two subqueries of the series query).
 FEEDBACK_COUNTS = ("count", "positive", "constructive", "acknowledged", "acted")
 
 # Which series a page reads the figures of: `scope(viewer, series_id)` is an `access`
@@ -474,10 +498,9 @@ def relationships(
 
     # 3. Feedback of the window, counted in the series query.
     for series in counted:
-        if series.feedback_count:
-            found[series.pk].feedback = {
-                key: getattr(series, f"feedback_{key}") for key in FEEDBACK_COUNTS
-            }
+        if series.feedback_packed:
+            counts = (*unpacked(series.feedback_packed, 2), *unpacked(series.feedback_marks, 1))
+            found[series.pk].feedback = dict(zip(FEEDBACK_COUNTS, counts, strict=True))
 
     # 4. Retrospectives; constructive feedback before a review date, where one is set.
     ratings = retrospective_points(ids, now)
@@ -538,19 +561,18 @@ def _figures_series(
         series=OuterRef("pk"), created_at__gte=start
     )
     acknowledged = feedback.filter(acknowledged_at__isnull=False)
-    feedback_rows = {
-        "count": feedback,
-        "positive": feedback.filter(kind="positive"),
-        "constructive": feedback.filter(kind="constructive"),
-        "acknowledged": acknowledged,
-        "acted": acknowledged.filter(acted_on_at__isnull=False),
-    }
+    # Two walks of the series' feedback of the window count all five (three numbers at
+    # most fit in one packed whole number): how many and of each kind; how many
+    # acknowledged, and acted on.
     return series_figure_counts(
         _annotated(scope(viewer, series_id), now=now, start=start, goals_since=goals_since),
         next_from=next_from,
         window=cancellations_from,
         extra={
-            **{f"feedback_{key}": plain_count(feedback_rows[key]) for key in FEEDBACK_COUNTS},
+            "feedback_packed": packed_counts(
+                feedback, counted_if(Q(kind="positive")), counted_if(Q(kind="constructive"))
+            ),
+            "feedback_marks": packed_counts(acknowledged, counted_if(Q(acted_on_at__isnull=False))),
             "review_constructive": _review_feedback(viewer, lookback_days),
         },
     )

@@ -426,15 +426,13 @@ def _team_counts(
         reach=reach,
     )
     teams: dict[int, list[tuple[int, int, int, int, int, int, int]]] = {}
-    bits = figures.PACKED_BITS
-    mask = (1 << bits) - 1
     for manager_id, started_on, weeks, held, cancellations, rated in series_rows:
         since = max(start.date(), started_on)
         slots = max(0, (today - since).days // (7 * weeks))
         # The held 1:1s, their topics, the report's; the retrospectives, their ratings' sum.
-        counts = (held >> 2 * bits, cancellations, held >> bits & mask, held & mask)
-        ratings = (rated >> bits, rated & mask)
-        teams.setdefault(manager_id, []).append((slots, *counts, *ratings))
+        meetings, topics, report_topics = figures.unpacked(held, 2)
+        counts = (meetings, cancellations, topics, report_topics)
+        teams.setdefault(manager_id, []).append((slots, *counts, *figures.unpacked(rated, 1)))
     return teams
 
 

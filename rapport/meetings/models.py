@@ -151,10 +151,18 @@ class Meeting(models.Model):
             # The manager's cancellations in the warnings window, per series.
             models.Index(fields=["series", "status", "cancelled_at"]),
             # A series' held 1:1s of a window, counted and their topics added up from the
-            # index alone.
+            # index alone; its last held ones, newest first with ties by id, found from the
+            # index alone too (PostgreSQL would sort each series' ties by id otherwise).
             models.Index(
-                fields=["series", "status", "scheduled_at", "kept_topics", "kept_report_topics"],
-                name="meetings_by_series_status",
+                fields=[
+                    "series",
+                    "status",
+                    "scheduled_at",
+                    "id",
+                    "kept_topics",
+                    "kept_report_topics",
+                ],
+                name="meetings_window_by_series",
             ),
         ]
         constraints = [

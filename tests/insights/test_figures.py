@@ -85,9 +85,17 @@ def test_feedback_counts_kinds_and_the_share_acknowledged_and_acted_on(mia, seri
     rel = relationship_for(mia, series, now=NOW)
     assert rel.feedback["count"] == 3
     assert rel.feedback["positive"] == 1 and rel.feedback["constructive"] == 2
+    assert rel.feedback["acknowledged"] == 2 and rel.feedback["acted"] == 1
     assert rel.feedback_acknowledged_share == 67
     assert rel.feedback_valued_share == 33
     assert "feedback_ignored" in {reading.key for reading in rel.warnings}
+
+
+def test_a_packed_number_reads_back_as_its_count_then_each_sum() -> None:
+    bits = figures.PACKED_BITS
+    packed = (((7 << bits) + 5) << bits) + 3
+    assert figures.unpacked(packed, 2) == (7, 5, 3)
+    assert figures.unpacked((1 << bits) - 1, 0) == ((1 << bits) - 1,)
 
 
 def test_career_counts_a_career_meeting_or_a_discussed_career_topic(mia, ray, series, past) -> None:
