@@ -12,15 +12,17 @@ import datetime as dt
 import getpass
 import json
 import os
+import queue
 import socket
 import sqlite3
 import stat
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from rapport import __version__
 from rapport.errors import Refused
@@ -752,7 +754,7 @@ def export_command(args: argparse.Namespace) -> None:
     organisation_export_recorded(organisation)
     if args.output is None:
         sys.stdout.flush()
-        sys.stdout.buffer.writelines(export.encoded_chunks())
+        write_behind(sys.stdout.buffer, export.encoded_chunks())
         sys.stdout.buffer.flush()
         return
     try:
@@ -771,7 +773,43 @@ def write_private(path: Path, content: bytes | Iterable[bytes]) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "wb") as file:
-        file.writelines([content] if isinstance(content, bytes) else content)
+        if isinstance(content, bytes):
+            file.write(content)
+        else:
+            write_behind(file, content)
+
+
+def write_behind(file: BinaryIO, chunks: Iterable[bytes]) -> None:
+    """Write the chunks from a second thread while this one makes the next ones.
+
+    A write is a system call that lets go of Python's lock, as SQLite does while it runs a
+    statement: the file's writing then costs the export no time of its own. At most a few
+    chunks wait, so memory stays bounded. An error on either side stops both and is raised.
+    """
+    waiting: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            while (chunk := waiting.get()) is not None:
+                file.write(chunk)
+        except BaseException as error:
+            failed.append(error)
+            while waiting.get() is not None:  # the maker stops at its next chunk
+                pass
+
+    writer = threading.Thread(target=write, name="export writer", daemon=True)
+    writer.start()
+    try:
+        for chunk in chunks:
+            if failed:
+                break
+            waiting.put(chunk)
+    finally:
+        waiting.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
 
 
 # A person's data: their own export, their erasure ----------------------------------------
