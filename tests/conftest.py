@@ -7,6 +7,7 @@ dan manages both managers; ada is the org admin; zed belongs to another organisa
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -14,8 +15,8 @@ import pytest
 from django.test import Client
 
 from rapport.framework.cadence import CadenceChoice
-from rapport.meetings.models import Series
-from rapport.meetings.services import report_invite
+from rapport.meetings.models import Meeting, Series
+from rapport.meetings.services import manager_clash, report_invite
 from rapport.people.models import Organisation, Person
 from rapport.people.services import person_password_chosen
 
@@ -136,6 +137,17 @@ def cadence_of(series: Series, **changes: object) -> CadenceChoice:
 def meeting(series):
     """The next scheduled meeting of mia and ray."""
     return series.meetings.filter(status="scheduled").order_by("scheduled_at").first()
+
+
+def free_time(meeting: Meeting, start: dt.datetime) -> dt.datetime:
+    """`start`, or the first hour after it when the meeting's manager has no other 1:1 then.
+
+    The cast's 1:1s recur every week at fixed hours: a new time taken from the clock ("in a
+    day", "in three hours") lands on one of them at some hours of some days.
+    """
+    while manager_clash(meeting, start, meeting.duration_minutes):
+        start += dt.timedelta(hours=1)
+    return start
 
 
 @pytest.fixture

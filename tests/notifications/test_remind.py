@@ -24,6 +24,7 @@ from rapport.notifications import mail
 from rapport.notifications.loop import ReminderLoop
 from rapport.notifications.models import Delivery
 from rapport.server import reminder_hooks
+from tests.conftest import free_time
 from tests.test_serve import SERVE_SKIP, serve_environment, serving
 
 HOUR = dt.timedelta(hours=1)
@@ -83,7 +84,7 @@ def test_the_database_refuses_a_second_claim(cast, meeting) -> None:
 
 
 def test_remind_prints_what_it_sent(inbox, capsys, cast, meeting) -> None:
-    soon = timezone.now() + 3 * HOUR
+    soon = free_time(meeting, timezone.now() + 3 * HOUR)
     services.meeting_cancel(actor=cast.mia, meeting=meeting, reason="Clash", new_time=soon)
     assert cli.main(["remind", "--dry-run"]) == 0
     out = capsys.readouterr().out

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rapport.growth.services import IC_PROMPT_TOPICS
 from rapport.meetings import services as meeting_services
 from rapport.meetings.services import report_invite
+from tests.conftest import free_time
 
 
 def home_queries(client) -> int:
@@ -140,7 +141,8 @@ def test_mia_and_ray_see_the_next_meeting_at_their_own_local_times(
 
 
 def test_it_lists_coming_one_on_ones_the_manager_has_not_prepared(client_for, mia, meeting) -> None:
-    soon = (timezone.now() + dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    tomorrow = (timezone.now() + dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    soon = free_time(meeting, tomorrow)
     moved = meeting_services.meeting_cancel(
         actor=mia, meeting=meeting, reason="Earlier slot", new_time=soon
     )
