@@ -129,11 +129,18 @@ class ManagerPatterns:
             lines.append(
                 f"You cancelled {times} in the last {self.cancellation_days} days across your 1:1s."
             )
-        if self.talk_measured:
+        if self.talk_over:
             lines.append(
                 f"You talked more than {self.talk_limit}% of the time in {self.talk_over} "
                 f"of your last {self.talk_measured} measured 1:1s."
             )
+        elif self.talk_measured:
+            which = (
+                "your one measured 1:1"
+                if self.talk_measured == 1
+                else f"each of your last {self.talk_measured} measured 1:1s"
+            )
+            lines.append(f"You kept to {self.talk_limit}% of the talking or less in {which}.")
         return lines
 
 

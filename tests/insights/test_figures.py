@@ -116,6 +116,28 @@ def test_talk_share_averages_the_measured_meetings(mia, series, past) -> None:
     assert "manager_talks_most" in {reading.key for reading in rel.warnings}
     view = selectors.team_view(mia, now=NOW)
     assert view.patterns.talk_over == 2 and view.patterns.talk_measured == 2
+    assert view.patterns.lines() == [
+        "You talked more than 30% of the time in 2 of your last 2 measured 1:1s."
+    ]
+
+
+def test_a_manager_who_kept_to_the_talk_limit_reads_it_as_such() -> None:
+    def patterns(over: int, measured: int) -> selectors.ManagerPatterns:
+        return selectors.ManagerPatterns(
+            cancellations=0,
+            cancellation_days=60,
+            talk_over=over,
+            talk_measured=measured,
+            talk_limit=30,
+        )
+
+    assert patterns(0, 8).lines() == [
+        "You kept to 30% of the talking or less in each of your last 8 measured 1:1s."
+    ]
+    assert patterns(0, 1).lines() == [
+        "You kept to 30% of the talking or less in your one measured 1:1."
+    ]
+    assert patterns(0, 0).lines() == []
 
 
 def test_manager_cancellations_come_from_the_series_warnings_count(mia, series, past) -> None:
