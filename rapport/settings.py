@@ -194,7 +194,13 @@ def database() -> dict:
         # Values are sent apart from the SQL, so a statement run a few times on a
         # connection is prepared: PostgreSQL then skips parsing and planning it, which
         # cost more than running most of Rapport's queries.
-        config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+        options = config.setdefault("OPTIONS", {})
+        options.update(server_side_binding=True, prepare_threshold=5)
+        # A prepared statement keeps one plan for any values. Left to choose, PostgreSQL
+        # planned a few statements (the action items page's, Insights' teams) afresh on
+        # every run, which cost more than running them with the kept plan.
+        kept_plans = "-c plan_cache_mode=force_generic_plan"
+        options["options"] = " ".join(filter(None, (options.get("options"), kept_plans)))
         return config
     # SQLite gives its -wal and -shm files the database file's mode: 0600 for all three.
     path = private_file(data_folder() / "rapport.sqlite3", "SQLite database")

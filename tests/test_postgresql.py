@@ -153,3 +153,21 @@ def test_a_connection_lost_within_a_request_fails_that_request_only(client_for, 
     browser = Client()
     browser.cookies = client.cookies
     assert browser.get(reverse("home")).status_code == 200
+
+
+def test_a_prepared_statement_keeps_one_plan_for_any_values(meeting: Meeting) -> None:
+    """A statement run often enough to be prepared is planned once, not on each run."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
+        for day in range(1, 9):
+            cursor.execute(
+                "SELECT count(*) FROM meetings_meeting WHERE scheduled_at >= %s",
+                [dt.datetime(2026, 1, day, tzinfo=dt.UTC)],
+            )
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["SELECT count(*) FROM meetings_meeting WHERE scheduled_at >= $1%"],
+        )
+        assert cursor.fetchall() == [(3, 0)]
