@@ -621,19 +621,13 @@ def _item_counts(
     in_trend = Q(due_on__gte=month_starts[0], due_on__lt=today)
     open_past_due = Q(status=ActionItem.Status.OPEN, due_on__lt=today)
     # Only the items some count can take: done or open, due since `since` and before today,
-    # or open past due; never every item of the series' history. SQLite reads each side of
-    # the choice as one range of the (series, status, due_on) index per series and status
-    # when each side names the series. PostgreSQL's plan kept for all values does not see
-    # two lists of the same series as one: it looked costlier than the plan for the day's
-    # values (one scan of the series' items), and the statement was planned again at every
-    # run. There the series are named once, outside the choice, and that plan is kept.
+    # or open past due; never every item of the series' history. Each side of the choice
+    # names the series, so the database reads each as one range of the (series, status,
+    # due_on) index per series and status.
     of_series = Q(series_id__in=series_ids)
     kept = Q(status__in=[ActionItem.Status.OPEN, ActionItem.Status.DONE])
     due_since = kept & Q(due_on__gte=since, due_on__lt=today)
-    if connections[ActionItem.objects.db].vendor == "sqlite":
-        counted = ActionItem.objects.filter((of_series & due_since) | (of_series & open_past_due))
-    else:
-        counted = ActionItem.objects.filter(of_series, due_since | open_past_due)
+    counted = ActionItem.objects.filter((of_series & due_since) | (of_series & open_past_due))
     return (
         counted.annotate(
             month=Case(
