@@ -85,6 +85,7 @@ def test_the_settings_page_lists_every_kind_of_mail_on_by_default(ray) -> None:
 PAGES = [
     growth_selectors.home_page,
     growth_selectors.series_page,
+    growth_selectors.cadence_form_page,
     growth_selectors.prepare_panel,
     growth_selectors.questions_panel,
     growth_selectors.feedback_panel,

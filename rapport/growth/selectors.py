@@ -1193,6 +1193,24 @@ def _cadence_summary(series: Series) -> CadenceSummary:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CadenceFormPage:
+    """A 1:1's cadence form alone (its manager's), loaded into the series page."""
+
+    series: Series
+    viewer: Person
+    # The series' own cadence, its weekday and time in the viewer's timezone.
+    cadence_initial: dict[str, object]
+
+
+def cadence_form_page(
+    viewer: Person, series: Series, *, now: dt.datetime | None = None
+) -> CadenceFormPage:
+    """The cadence form of a series the viewer manages (fetched through access first)."""
+    initial = _cadence_initial(viewer, series, None, now=now or timezone.now())
+    return CadenceFormPage(series=series, viewer=viewer, cadence_initial=initial)
+
+
 def _cadence_initial(
     viewer: Person, series: Series, applied: CadenceSuggestion | None, *, now: dt.datetime
 ) -> dict[str, object]:

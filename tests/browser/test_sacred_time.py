@@ -55,3 +55,27 @@ def test_the_series_page_with_warnings_and_suggestions_is_accessible(page_for, m
     assert page.get_by_label("Frequency").input_value() == "1"
     page.screenshot(path="/tmp/sacred-series.png", full_page=True)
     assert axe_violations(page) == []
+
+
+def test_the_manager_opens_the_cadence_form_previews_and_saves(page_for, mia, series) -> None:
+    """The form loads as its box opens; the preview and the save are full pages."""
+    page = page_for(mia)
+    page.goto(f"/series/{series.pk}/")
+    assert page.locator('#cadence-form [name="frequency_weeks"]').count() == 0
+    page.get_by_text("Change the cadence").click()
+    frequency = page.get_by_label("Frequency")
+    frequency.wait_for()
+    assert frequency.input_value() == "1"
+    frequency.select_option("2")
+    page.get_by_label("Career-focused 1:1 every (weeks)").fill("4")
+    page.get_by_label("Reason to adjust").select_option("remote")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview the next 6 meetings").click()
+    preview = page.get_by_text("The next 6 meetings with this cadence")
+    preview.wait_for()
+    assert page.get_by_label("Frequency").input_value() == "2"
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save this cadence").click()
+    page.get_by_text("Cadence saved").wait_for()
+    series.refresh_from_db()
+    assert (series.frequency_weeks, series.cadence_reason) == (2, "remote")

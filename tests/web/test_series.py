@@ -74,6 +74,32 @@ def test_open_action_items_are_listed(client_for, series, mia, ray, meeting) -> 
     assert "Old chore" not in html
 
 
+def test_the_cadence_form_is_loaded_as_the_manager_opens_it(client_for, series, mia) -> None:
+    """The page holds a closed box that loads the form; `?cadence=1` opens it in place."""
+    url = reverse("series_cadence", args=[series.pk])
+    html = series_page(client_for(mia), series)
+    box = html.split('id="cadence-form"', 1)[1].split("</details>", 1)[0]
+    assert f'hx-get="{url}"' in box and 'hx-trigger="toggle once"' in box
+    assert 'name="frequency_weeks"' not in html
+    assert "?cadence=1#cadence-form" in box
+    form = client_for(mia).get(url)
+    assert form.status_code == 200 and "<html" not in form.content.decode()
+    assert '<option value="1" selected>Every week</option>' in form.content.decode()
+    opened = client_for(mia).get(reverse("series", args=[series.pk]), {"cadence": 1})
+    box = opened.content.decode().split('id="cadence-form"', 1)[1].split("</details>", 1)[0]
+    assert box.startswith(" open>") and 'name="frequency_weeks"' in box
+
+
+def test_only_the_manager_of_an_open_1_1_loads_its_cadence_form(
+    client_for, series, mia, ray, omar
+) -> None:
+    url = reverse("series_cadence", args=[series.pk])
+    assert client_for(ray).get(url).status_code == 403
+    assert client_for(omar).get(url).status_code == 404
+    services.series_end(series=series)
+    assert client_for(mia).get(url).status_code == 403
+
+
 def test_the_report_does_not_get_the_cadence_form(client_for, series, ray) -> None:
     html = series_page(client_for(ray), series)
     assert "Change the cadence" not in html
@@ -102,7 +128,7 @@ def test_someone_outside_the_1_1_gets_a_404(cast, client_for, series, outsider: 
 def test_wrong_methods_are_refused(client_for, series, mia) -> None:
     client = client_for(mia)
     assert client.post(reverse("series", args=[series.pk])).status_code == 405
-    assert client.get(reverse("series_cadence", args=[series.pk])).status_code == 405
+    assert client.put(reverse("series_cadence", args=[series.pk])).status_code == 405
 
 
 def test_an_unknown_series_is_a_404(client_for, mia) -> None:
@@ -309,7 +335,7 @@ def test_the_cadence_form_takes_the_time_in_the_managers_current_timezone(
     client_for, series, mia
 ) -> None:
     type(mia).objects.filter(pk=mia.pk).update(timezone="America/New_York")
-    page = series_page(client_for(mia), series)
+    page = client_for(mia).get(reverse("series_cadence", args=[series.pk])).content.decode()
     assert 'value="09:00"' in page  # 15:00 in Paris is 09:00 in New York
     assert "In your timezone (America/New York)" in page
     response = client_for(mia).post(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from rapport import access
 from rapport.errors import Refused
-from rapport.growth.selectors import series_page
+from rapport.growth.selectors import cadence_form_page, series_page
 from rapport.meetings import services
 from rapport.meetings.models import Series
 from rapport.people.models import AuditEvent
@@ -21,7 +21,8 @@ from rapport.web.views.common import form_saved, person_view, render_page, see_o
 
 def _page(request: HttpRequest, series: Series) -> HttpResponse:
     """The series page; `?page=<n>` shows older meetings, `?suggest=<key>` fills the form,
-    `?preview=1` shows the next meetings of the cadence in the query."""
+    `?preview=1` shows the next meetings of the cadence in the query, `?cadence=1` opens
+    the form."""
     page = series_page(
         request.user,
         series,
@@ -29,11 +30,15 @@ def _page(request: HttpRequest, series: Series) -> HttpResponse:
         suggest=request.GET.get("suggest", ""),
     )
     preview = _cadence_preview(request, series)
+    form = preview.get("cadence_form")
+    if form is None and (page.applied or "cadence" in request.GET):
+        form = CadenceForm(initial=page.cadence_initial)
+    # Without a form here, the page loads it when the manager opens it (`cadence`).
     return render_page(
         request,
         "web/meeting/series.html",
         page,
-        cadence_form=preview.get("cadence_form") or CadenceForm(initial=page.cadence_initial),
+        cadence_form=form,
         cadence_preview=preview.get("cadence_preview"),
     )
 
@@ -61,9 +66,15 @@ def series(request: HttpRequest, series_id: int) -> HttpResponse:
     return _page(request, found)
 
 
-@person_view("POST")
+@person_view("GET", "POST")
 def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
+    """GET: the cadence form alone, loaded into the series page as its manager opens it.
+    POST: the cadence saved."""
     found = access.series_for_manager(request.user, series_id)
+    if request.method != "POST":
+        page = cadence_form_page(request.user, found)
+        form = CadenceForm(initial=page.cadence_initial)
+        return render_page(request, "web/meeting/cadence_form.html", page, cadence_form=form)
     form = CadenceForm(request.POST)
 
     def save(**_cleaned: object) -> None:
