@@ -125,6 +125,7 @@ urlpatterns = [
     ),
     # Insights: the figures and signs of each relationship, a team, an organisation
     path("insights/", insights.insights, name="insights"),
+    path("insights/trends/", insights.team_trends, name="insights_trends"),
     path("insights/series/<int:series_id>/", insights.relationship, name="insights_series"),
     path("insights/thresholds/", insights.thresholds, name="insights_thresholds"),
     path(

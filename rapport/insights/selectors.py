@@ -144,12 +144,17 @@ class ManagerPatterns:
         return lines
 
 
+Trends = dict[str, list[tuple[str, float | None]]]
+
+
 @dataclass(frozen=True, slots=True)
 class TeamView:
     rows: list[figures.Relationship]
     patterns: ManagerPatterns
     thresholds: dict[str, int]
-    trends: dict[str, list[tuple[str, float | None]]]
+    # The team's trends month by month, when asked for (the page loads them as the viewer
+    # opens them: `team_trends`).
+    trends: Trends | None = None
 
 
 def team_view(
@@ -159,8 +164,10 @@ def team_view(
     now: dt.datetime | None = None,
     rows: list[figures.Relationship] | None = None,
     thresholds: dict[str, int] | None = None,
+    with_trends: bool = False,
 ) -> TeamView:
-    """Every report of the viewer as a row with its signs, and the viewer's own patterns.
+    """Every report of the viewer as a row with its signs, and the viewer's own patterns;
+    the team's trends too `with_trends`.
 
     The manager's talk pattern reads the team's window of held 1:1s (the rows' meetings):
     of the last measured ones across the team, how many went over the limit."""
@@ -182,8 +189,26 @@ def team_view(
         talk_measured=len(measured),
         talk_limit=limit,
     )
-    trends = figures.trends(rows, now=now)
+    trends = figures.trends(rows, now=now) if with_trends else None
     return TeamView(rows=rows, patterns=patterns, thresholds=thresholds, trends=trends)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamTrends:
+    """The viewer's team's trends month by month, loaded as the viewer opens them."""
+
+    trends: Trends
+    thresholds: dict[str, int]
+
+
+def team_trends(viewer: Person, *, now: dt.datetime | None = None) -> TeamTrends:
+    """The trends of the viewer's team (404 for someone without reports)."""
+    now = now or timezone.now()
+    if not access.insight_views(viewer)[0]:
+        raise Http404(access.NOT_FOUND)
+    thresholds = figures.thresholds_for(viewer.organisation)
+    rows = figures.relationships(viewer, _team_series, now=now, thresholds=thresholds)
+    return TeamTrends(trends=figures.trends(rows, now=now), thresholds=thresholds)
 
 
 def own_relationships(viewer: Person, *, now: dt.datetime | None = None):
@@ -222,10 +247,11 @@ def insights_page(
     *,
     sort: str = "signs",
     page: object = 1,
+    with_trends: bool = False,
     now: dt.datetime | None = None,
 ) -> InsightsPage:
-    """The team view, the viewer's own 1:1 and the aggregates (their page `page`), the
-    figures read in one pass."""
+    """The team view (its trends too `with_trends`), the viewer's own 1:1 and the
+    aggregates (their page `page`), the figures read in one pass."""
     now = now or timezone.now()
     thresholds = figures.thresholds_for(viewer.organisation)
     has_team, has_aggregates = access.insight_views(viewer)
@@ -233,7 +259,14 @@ def insights_page(
     rows = figures.relationships(viewer, scope, now=now, thresholds=thresholds)
     team_rows = [row for row in rows if row.series.manager_id == viewer.pk]
     team = (
-        team_view(viewer, sort=sort, now=now, rows=team_rows, thresholds=thresholds)
+        team_view(
+            viewer,
+            sort=sort,
+            now=now,
+            rows=team_rows,
+            thresholds=thresholds,
+            with_trends=with_trends,
+        )
         if has_team
         else None
     )

@@ -161,6 +161,22 @@ def test_the_team_view_charts_the_retrospective_rating_by_month_on_a_1_to_5_scal
 ) -> None:
     answers = {key: "Fine" for key, _ in QUESTIONS}
     retrospective_answer(actor=ray, series=series, answers=answers, rating=2)
-    page = client_for(mia).get(reverse("insights")).content.decode()
+    page = client_for(mia).get(reverse("insights_trends")).content.decode()
     assert '<title id="team-retrospectives-title">' in page
     assert f"{timezone.localdate():%b}: 2." in page
+
+
+def test_the_team_trends_load_as_the_manager_opens_them(client_for, mia, ray, series, past):
+    """The page holds a closed box that loads the charts; `?trends=1` draws them in place."""
+    url = reverse("insights_trends")
+    page = client_for(mia).get(reverse("insights")).content.decode()
+    box = page.split('id="team-trends"', 1)[1].split("</details>", 1)[0]
+    assert f'hx-get="{url}"' in box and 'hx-trigger="toggle once"' in box
+    assert "<svg" not in box and "?trends=1#team-trends" in box
+    trends = client_for(mia).get(url).content.decode()
+    assert trends.count("<svg") == 6 and "<html" not in trends
+    assert "Manager talk share by month" in trends and "<desc" in trends
+    drawn = client_for(mia).get(reverse("insights"), {"trends": 1}).content.decode()
+    box = drawn.split('id="team-trends"', 1)[1].split("</details>", 1)[0]
+    assert box.startswith(" open>") and box.count("<svg") == 6
+    assert client_for(ray).get(url).status_code == 404  # no reports, no team trends

@@ -137,6 +137,16 @@ def _pages(cast) -> dict[str, tuple[object, Url]]:
         "people, IC": (cast.ray, lambda _: reverse("people")),
         "settings, IC": (cast.ray, lambda _: reverse("settings")),
         "insights, manager, by name": (cast.mia, lambda _: reverse("insights") + "?sort=name"),
+        "insights, manager, trends drawn": (
+            cast.mia,
+            lambda _: reverse("insights") + "?trends=1",
+        ),
+        "team trends": (cast.mia, lambda _: reverse("insights_trends")),
+        "series page, cadence form open": (
+            cast.mia,
+            lambda _: reverse("series", args=[series.pk]) + "?cadence=1",
+        ),
+        "cadence form": (cast.mia, lambda _: reverse("series_cadence", args=[series.pk])),
         "live notes": (cast.mia, lambda _: reverse("meeting_live", args=[meeting.pk])),
         "timer": (cast.mia, lambda _: reverse("meeting_timer", args=[meeting.pk])),
         "preparation, after": (
@@ -258,6 +268,10 @@ PAGES = [
     "series page, as the report",
     "action items, as the report",
     "action items, mine and older",
+    "insights, manager, trends drawn",
+    "team trends",
+    "series page, cadence form open",
+    "cadence form",
     "person, manager",
     "people, IC",
     "settings, IC",

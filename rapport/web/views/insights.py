@@ -73,11 +73,18 @@ def insights(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     sort = request.GET.get("sort", "signs")
     sort = sort if sort in SORTS else "signs"
-    page = selectors.insights_page(viewer, sort=sort, page=request.GET.get("page", 1))
+    page = selectors.insights_page(
+        viewer, sort=sort, page=request.GET.get("page", 1), with_trends="trends" in request.GET
+    )
     team = page.team
     context = {
         "team": team,
-        "team_charts": trend_charts(team.trends, "team", team.thresholds) if team else [],
+        # The trends are drawn here with `?trends=1`, else loaded as they are opened.
+        "team_charts": (
+            trend_charts(team.trends, "team", team.thresholds)
+            if team and team.trends is not None
+            else None
+        ),
         "sort": sort,
         "own": page.own,
         "aggregates": page.aggregates,
@@ -88,6 +95,14 @@ def insights(request: HttpRequest) -> HttpResponse:
         "is_admin": page.is_admin,
     }
     return render(request, "web/insights/index.html", context)
+
+
+@person_view("GET")
+def team_trends(request: HttpRequest) -> HttpResponse:
+    """The team's trends alone, loaded into the insights page as they are opened."""
+    trends = selectors.team_trends(request.user)
+    charts_drawn = trend_charts(trends.trends, "team", trends.thresholds)
+    return render(request, "web/insights/team_trends.html", {"team_charts": charts_drawn})
 
 
 @person_view("GET")
