@@ -25,7 +25,7 @@ from rapport.growth.models import Feedback
 from rapport.growth.selectors import HomePage
 from rapport.growth.selectors import home_page as growth_home_page
 from rapport.insights import figures
-from rapport.insights.models import Retrospective, TalkMeasure
+from rapport.insights.models import Retrospective, TalkMeasure, Threshold
 from rapport.insights.transcripts import FORMAT_LABELS
 from rapport.meetings.models import ActionItem, Meeting, Series
 from rapport.meetings.selectors import figure_counts_since, manager_cancellations_since
@@ -569,34 +569,42 @@ def retrospective_prompt_for(
     series = (
         access.series_visible_to(viewer)
         .filter(report=viewer, ended_on__isnull=True)
-        .annotate(last_retro=_last_retrospective())
+        .annotate(**_retrospective_annotations())
         .order_by("-started_on", "-pk")
         .first()
     )
     return _retrospective_prompt(viewer, series, now=now)
 
 
-def _last_retrospective() -> Subquery:
-    """When the series' latest retrospective was answered, as an annotation."""
+def _retrospective_annotations() -> dict[str, Subquery]:
+    """When the series' latest retrospective was answered, and its organisation's own
+    weeks between retrospectives (None when it keeps the framework's), as annotations."""
     newest = Retrospective.objects.filter(series=OuterRef("pk")).order_by("-answered_at")
-    return Subquery(newest.values("answered_at")[:1])
+    own_weeks = Threshold.objects.filter(
+        organisation=OuterRef("organisation_id"), key="retrospective_weeks"
+    )
+    return {
+        "last_retro": Subquery(newest.values("answered_at")[:1]),
+        "own_retro_weeks": Subquery(own_weeks.values("value")[:1]),
+    }
 
 
 def _home_annotations() -> dict[str, Subquery]:
     """What the home reads of each of the viewer's series besides its overview."""
-    return {"last_retro": _last_retrospective()}
+    return _retrospective_annotations()
 
 
 def _retrospective_prompt(
     viewer: Person, series: Series | None, *, now: dt.datetime | None
 ) -> RetrospectivePrompt | None:
-    """The prompt for the viewer's open 1:1 with their manager, read with `last_retro`."""
+    """The prompt for the viewer's open 1:1 with their manager, read with
+    `_retrospective_annotations`."""
     from rapport.framework import retrospectives as rules
 
     if series is None:
         return None
     today = timezone.localdate(now or timezone.now())
-    weeks = retrospective_weeks(viewer.organisation)
+    weeks = series.own_retro_weeks or thresholds_with({})["retrospective_weeks"]
     last_on = timezone.localdate(series.last_retro) if series.last_retro else None
     if not rules.is_due(started_on=series.started_on, last_on=last_on, weeks=weeks, today=today):
         return None

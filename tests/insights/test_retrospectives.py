@@ -68,13 +68,18 @@ def test_the_home_page_does_not_ask_before_the_weeks_have_passed(cast, series, c
     )
 
 
-def test_the_organisation_sets_how_many_weeks_apart_retrospectives_are(cast, series) -> None:
+def test_the_organisation_sets_how_many_weeks_apart_retrospectives_are(
+    cast, series, client_for
+) -> None:
     series.started_on = timezone.localdate() - dt.timedelta(weeks=5)
     series.save(update_fields=["started_on"])
     assert selectors.retrospective_prompt_for(cast.ray) is None
+    home = reverse("home")
+    assert "Answer the retrospective" not in client_for(cast.ray).get(home).content.decode()
     services.thresholds_save(actor=cast.ada, values={"retrospective_weeks": "4"})
     cast.ray.refresh_from_db()
     assert selectors.retrospective_prompt_for(cast.ray) is not None
+    assert "Answer the retrospective" in client_for(cast.ray).get(home).content.decode()
 
 
 def test_a_report_can_answer_unprompted_and_the_manager_sees_it_and_replies(
