@@ -607,7 +607,8 @@ def _open_items_of(viewer: Person, *, limit: int) -> QuerySet[ActionItem]:
 
 
 def past_meetings_of(viewer: Person, *, as_report: bool, limit: int = 6) -> list[Meeting]:
-    """Recently held meetings, newest first, for their shared notes (their series unread)."""
+    """Recently held meetings, newest first, as links to their shared notes: their time
+    and kind only (their series unread)."""
     return compiled.rows(_past_meetings_of, viewer, as_report=as_report, limit=limit)
 
 
@@ -617,6 +618,7 @@ def _past_meetings_of(viewer: Person, *, as_report: bool, limit: int) -> QuerySe
         access.meetings_visible_to(viewer)
         .select_related(None)
         .filter(side, status=Meeting.Status.HELD)
+        .only("series_id", "scheduled_at", "kind")
         .order_by("-scheduled_at")[:limit]
     )
 
