@@ -550,7 +550,12 @@ def test_export_streams_the_indented_format_whatever_the_batch_size(
         }
         assert all(name.endswith("_html") or name.startswith("kept_") for name in rendered), key
         if key == "meetings":
-            assert {"kept_topics", "kept_report_topics"} <= rendered
+            assert {
+                "kept_topics",
+                "kept_report_topics",
+                "kept_report_topics_early",
+                "kept_status_topics",
+            } <= rendered
         rows = [{k: v for k, v in row.items() if k not in rendered} for row in rows]
         assert data[key] == json.loads(json.dumps(rows, cls=DjangoJSONEncoder)), key
 

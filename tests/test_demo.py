@@ -127,13 +127,20 @@ class TestTheDemoOrganisation:
         assert held.filter(discussed=True).count() > held.filter(discussed=False).count() > 0
 
     def test_each_meetings_topic_counts_equal_its_topics(self, loaded: Organisation) -> None:
+        report = Q(topics__author_id=F("series__report_id"))
         counted = Meeting.objects.annotate(
             topics_found=Count("topics"),
-            report_found=Count("topics", filter=Q(topics__author_id=F("series__report_id"))),
+            report_found=Count("topics", filter=report),
+            early_found=Count("topics", filter=report & Q(topics__added_before_start=True)),
+            status_found=Count("topics", filter=Q(topics__kind="status")),
         )
-        assert counted.filter(kept_topics__gt=0).exists()
+        assert counted.filter(kept_topics__gt=0, kept_status_topics__gt=0).exists()
+        assert counted.filter(kept_report_topics_early__gt=0).exists()
         assert not counted.exclude(
-            kept_topics=F("topics_found"), kept_report_topics=F("report_found")
+            kept_topics=F("topics_found"),
+            kept_report_topics=F("report_found"),
+            kept_report_topics_early=F("early_found"),
+            kept_status_topics=F("status_found"),
         ).exists()
 
     def test_shared_notes_fill_the_template_sections(self, loaded: Organisation) -> None:

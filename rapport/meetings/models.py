@@ -118,10 +118,13 @@ class Meeting(models.Model):
     mood = models.PositiveSmallIntegerField(null=True, blank=True)
     manager_talk_share = models.PositiveSmallIntegerField(null=True, blank=True)
     # Kept by the topic services (`topic_counts_refresh`) in the transaction that adds,
-    # removes or moves a topic: how many topics the meeting has, and how many of them its
-    # report brought. The aggregates and trends of Insights add these up.
+    # removes, moves or retags a topic: how many topics the meeting has, how many of them
+    # its report brought, how many of those the report added before the meeting started,
+    # and how many are status updates. Insights reads these instead of counting topics.
     kept_topics = models.PositiveIntegerField(default=0)
     kept_report_topics = models.PositiveIntegerField(default=0)
+    kept_report_topics_early = models.PositiveIntegerField(default=0)
+    kept_status_topics = models.PositiveIntegerField(default=0)
     cancelled_by = models.ForeignKey(
         Person, models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -384,7 +384,7 @@ def _check_topic(
 
 
 def _meetings_write(
-    plan: list[PastMeeting], series: Series, now: dt.datetime, counts: list[tuple[int, int]]
+    plan: list[PastMeeting], series: Series, now: dt.datetime, counts: list[tuple[int, ...]]
 ) -> list[int]:
     at = moment_value()
     start = dt.datetime.combine(series.started_on, dt.time(0), tzinfo=ZoneInfo(series.timezone))
@@ -408,7 +408,7 @@ def _meetings_write(
     blank = ("",) * (2 * len(sections))
     html = SharedNotes.html_kept()
     rows, notes = [], []
-    for meeting, pk, (kept, kept_report) in zip(plan, ids, counts, strict=True):
+    for meeting, pk, topic_counts in zip(plan, ids, counts, strict=True):
         career = meeting.career
         length = meeting.duration_minutes or (career_minutes if career else minutes)
         scheduled = meeting.scheduled_at
@@ -423,8 +423,8 @@ def _meetings_write(
             held_minutes = round(_elapsed(started, ended) / 60)
             closed = at(ended)
             row = (pk, series_id, at(scheduled), length, kind, held, at(started), closed,
-                   held_minutes, meeting.mood, None, None, "", None, 0, None, created, kept,
-                   kept_report)  # fmt: skip
+                   held_minutes, meeting.mood, None, None, "", None, 0, None, created,
+                   *topic_counts)  # fmt: skip
         else:
             moved = meeting.moved_to
             notice = int(_elapsed(meeting.cancelled_at, scheduled) // 3600)
@@ -432,8 +432,8 @@ def _meetings_write(
             row = (pk, series_id, at(scheduled), length, kind,
                    moved_status if moved else cancelled, None, None, None, None,
                    meeting.cancelled_by.id, closed, " ".join(meeting.reason.split()),
-                   notice, 1, id_of[id(moved)] if moved else None, created, kept,
-                   kept_report)  # fmt: skip
+                   notice, 1, id_of[id(moved)] if moved else None, created,
+                   *topic_counts)  # fmt: skip
         rows.append(row)
         written = meeting.notes
         texts = [written.get(key, "") for key in sections] if written else None
@@ -497,6 +497,7 @@ MEETING_COLUMNS = (
     "series_id", "scheduled_at", "duration_minutes", "kind", "status", "started_at",
     "ended_at", "held_minutes", "mood", "cancelled_by_id", "cancelled_at", "cancel_reason",
     "notice_hours", "sequence", "moved_to_id", "created_at", "kept_topics", "kept_report_topics",
+    "kept_report_topics_early", "kept_status_topics",
 )  # fmt: skip
 NOTES_COLUMNS = (
     "meeting_id",
@@ -562,11 +563,16 @@ def _topics_lay_out(plan: list[PastMeeting]) -> tuple[list[tuple], int]:
 
 
 def _topic_counts(plan: list[PastMeeting], topics: list[tuple], report_id: int) -> list[tuple]:
-    """Each meeting's topics and those its report brought (what topic_counts_refresh counts)."""
-    counts = [[0, 0] for _ in plan]
-    for index, author, *_rest in topics:
+    """Each meeting's topics, those its report brought, those of the report's added before
+    the start, and the status updates (what topic_counts_refresh counts)."""
+    counts = [[0, 0, 0, 0] for _ in plan]
+    status = Topic.Kind.STATUS.value
+    for index, author, _text, kind, _position, before, *_rest in topics:
+        theirs = author == report_id
         counts[index][0] += 1
-        counts[index][1] += author == report_id
+        counts[index][1] += theirs
+        counts[index][2] += theirs and before
+        counts[index][3] += kind == status
     return [tuple(count) for count in counts]
 
 

@@ -44,15 +44,20 @@ REFRESH_CHUNK = 500
 
 
 def topic_counts_refresh(meeting_ids: Iterable[int]) -> None:
-    """Count again the topics of these meetings, and those their report brought (the
-    meetings' `kept_topics` and `kept_report_topics`), from the topics themselves: called
-    in the transaction of every write that adds, removes or moves a topic."""
+    """Count again the topics of these meetings, those their report brought, those of the
+    report's added before the start, and the status updates (the meetings' `kept_topics`,
+    `kept_report_topics`, `kept_report_topics_early` and `kept_status_topics`), from the
+    topics themselves: called in the transaction of every write that adds, removes or
+    moves a topic or changes its kind."""
     ids = sorted(set(meeting_ids))
     topics = Topic.objects.filter(meeting=OuterRef("pk"))
     report = Series.objects.filter(pk=OuterRef(OuterRef("series_id"))).values("report_id")
+    report_topics = topics.filter(author_id=Subquery(report))
     counts = {
         "kept_topics": _count(topics),
-        "kept_report_topics": _count(topics.filter(author_id=Subquery(report))),
+        "kept_report_topics": _count(report_topics),
+        "kept_report_topics_early": _count(report_topics.filter(added_before_start=True)),
+        "kept_status_topics": _count(topics.filter(kind=Topic.Kind.STATUS)),
     }
     for first in range(0, len(ids), REFRESH_CHUNK):
         Meeting.objects.filter(pk__in=ids[first : first + REFRESH_CHUNK]).update(**counts)
@@ -111,6 +116,8 @@ def topic_update(
         topic.kind = kind
         fields.append("kind")
     topic.save(update_fields=fields)
+    if kind is not None:
+        topic_counts_refresh([topic.meeting_id])
     return topic
 
 
@@ -144,6 +151,7 @@ def topic_set_kind(
     _check_kind(kind)
     topic.kind = kind
     topic.save(update_fields=["kind"])
+    topic_counts_refresh([topic.meeting_id])
     return topic
 
 
