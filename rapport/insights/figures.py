@@ -579,18 +579,12 @@ def _figures_series(
 
 
 def _window_meetings(series_ids: list[int], now: dt.datetime, last: int) -> QuerySet[Meeting]:
-    """The last `last` held 1:1s of each series, with their agenda counts (the topics and
-    the report's as the topic services keep them, the others counted here)."""
-    ic = Q(topics__author_id=F("series__report_id"))
-    # The window is ranked first, its topics counted afterwards: only the window's
-    # meetings are joined to their topics, not every held 1:1 of the history.
+    """The last `last` held 1:1s of each series, with their agenda counts as the topic
+    services keep them on each meeting (no topic is read), in no order: the caller sorts."""
     window = held_window_ids(series_ids, last=last, now=now)
     return (
         Meeting.objects.filter(pk__in=window)
-        .annotate(
-            ic_before=Count("topics", filter=ic & Q(topics__added_before_start=True)),
-            status_count=Count("topics", filter=Q(topics__kind=Topic.Kind.STATUS)),
-        )
+        .order_by()
         .values_list(
             "pk",
             "series_id",
@@ -600,8 +594,8 @@ def _window_meetings(series_ids: list[int], now: dt.datetime, last: int) -> Quer
             "manager_talk_share",
             "kept_topics",
             "kept_report_topics",
-            "ic_before",
-            "status_count",
+            "kept_report_topics_early",
+            "kept_status_topics",
         )
     )
 
