@@ -163,6 +163,15 @@ def series_check_manager(person: Person, series: Series) -> None:
         raise PermissionDenied(ENDED_SERIES)
 
 
+def open_series_managed_by(person: Person, series_id: object) -> Series:
+    """One open series the person manages, else 404: its cadence form is the manager's
+    alone, and shows nothing to anyone else."""
+    found = series_for(person, series_id)
+    if found.manager_id != person.pk or not found.is_open:
+        raise Http404(NOT_FOUND)
+    return found
+
+
 def series_for_manager(person: Person, series_id: object) -> Series:
     """One series the person manages and may still change: 404 if hidden, 403 if not theirs."""
     return _checked(person, series_for(person, series_id), series_check_manager)

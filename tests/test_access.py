@@ -61,7 +61,7 @@ ROUTES: dict[str, dict[str, object]] = {
     "person_reactivate": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
     "person_invite_link": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
     "person_reset_send": {"post": {"ada"}, "sees": ROSTER_OF_RAY},
-    "series_cadence": {"post": {"mia"}, "sees": PAIR},
+    "series_cadence": {"get": {"mia"}, "post": {"mia"}, "sees": PAIR},
     "topic_add": {"post": PAIR, "sees": PAIR},
     "shared_notes": {"post": PAIR, "sees": PAIR},
     "private_note": {"post": PAIR, "sees": PAIR},
@@ -91,6 +91,7 @@ ROUTES: dict[str, dict[str, object]] = {
     "meeting_talk_estimate": {"post": {"mia"}, "sees": PAIR},
     # Insights: everyone reads what concerns them; a relationship is its pair's; admins tune.
     "insights": {"get": EVERYONE},
+    "insights_trends": {"get": {"mia", "omar", "dan"}},
     "insights_series": {"get": PAIR},
     # Retrospectives: the pair reads them; ray answers, mia replies (403 the other way round).
     "retrospectives": {"get": PAIR, "post": PAIR - {"mia"}, "sees": PAIR},

@@ -94,10 +94,10 @@ def test_only_the_manager_of_an_open_1_1_loads_its_cadence_form(
     client_for, series, mia, ray, omar
 ) -> None:
     url = reverse("series_cadence", args=[series.pk])
-    assert client_for(ray).get(url).status_code == 403
+    assert client_for(ray).get(url).status_code == 404
     assert client_for(omar).get(url).status_code == 404
     services.series_end(series=series)
-    assert client_for(mia).get(url).status_code == 403
+    assert client_for(mia).get(url).status_code == 404
 
 
 def test_the_report_does_not_get_the_cadence_form(client_for, series, ray) -> None:

@@ -70,11 +70,12 @@ def series(request: HttpRequest, series_id: int) -> HttpResponse:
 def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
     """GET: the cadence form alone, loaded into the series page as its manager opens it.
     POST: the cadence saved."""
-    found = access.series_for_manager(request.user, series_id)
     if request.method != "POST":
+        found = access.open_series_managed_by(request.user, series_id)
         page = cadence_form_page(request.user, found)
         form = CadenceForm(initial=page.cadence_initial)
         return render_page(request, "web/meeting/cadence_form.html", page, cadence_form=form)
+    found = access.series_for_manager(request.user, series_id)
     form = CadenceForm(request.POST)
 
     def save(**_cleaned: object) -> None:
