@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -180,3 +182,18 @@ def test_the_team_trends_load_as_the_manager_opens_them(client_for, mia, ray, se
     box = drawn.split('id="team-trends"', 1)[1].split("</details>", 1)[0]
     assert box.startswith(" open>") and box.count("<svg") == 6
     assert client_for(ray).get(url).status_code == 404  # no reports, no team trends
+
+
+def test_plan_a_career_one_on_one_lands_on_the_cadence_form_open(
+    client_for, mia, series, past
+) -> None:
+    # Begun 200 days ago, with no career talk since: the sign fires for a level that has
+    # career every few weeks.
+    series.started_on = timezone.localdate() - dt.timedelta(days=200)
+    series.save(update_fields=["started_on"])
+    page = client_for(mia).get(reverse("insights_series", args=[series.pk])).content.decode()
+    target = reverse("series", args=[series.pk]) + "?cadence=1#cadence-form"
+    assert f'<a href="{target}">Plan a career 1:1</a>' in page
+    landed = client_for(mia).get(target.split("#")[0]).content.decode()
+    assert '<details class="panel" id="cadence-form" open>' in landed
+    assert 'name="career_every_weeks"' in landed

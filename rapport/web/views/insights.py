@@ -61,7 +61,7 @@ def next_step_url(step: indicators.NextStep, rel: figures.Relationship) -> str:
         return url("meeting", upcoming)
     anchors = {
         "review_items": "#items-title",
-        "career": "#cadence-form",
+        "career": "?cadence=1#cadence-form",
         "cadence": "#upcoming-title",
     }
     return series_url + anchors.get(step.target, "")
