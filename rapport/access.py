@@ -799,6 +799,23 @@ def plan_changes_visible_to(person: Person) -> QuerySet[PlanChange]:
     return PlanChange.objects.filter(plan__in=development_plans_visible_to(person).values("pk"))
 
 
+def plan_changes_of(person: Person, series: Series) -> list[PlanChange]:
+    """The change log of one 1:1's plan, newest first, for one of its two people (empty
+    otherwise), each change with its plan, who made it and the meeting it was made in."""
+    if not takes_part_in(person, series):
+        return []
+    return compiled.rows(plan_changes_in, series.pk)
+
+
+def plan_changes_in(series_id: int) -> QuerySet[PlanChange]:
+    """The change log of the plan of the 1:1 `series_id`, newest first."""
+    return (
+        PlanChange.objects.filter(plan__series_id=series_id)
+        .select_related("plan__updated_by", "changed_by", "meeting")
+        .order_by("-changed_at", "-pk")
+    )
+
+
 def peer_requests_visible_to(person: Person) -> QuerySet[PeerRequest]:
     """Requests the person made (as the manager) or received (as the colleague asked)."""
     return PeerRequest.objects.filter(Q(requested_by=person) | Q(colleague=person)).select_related(

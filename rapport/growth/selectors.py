@@ -1578,12 +1578,7 @@ def _as_it_was(goal: Goal, cutoff: dt.datetime) -> None:
 
 def _plan_view(viewer: Person, series: Series, goals: list[GoalView]) -> PlanView:
     # The change log comes with its plan: one query (a plan without changes is read apart).
-    changes = list(
-        access.plan_changes_visible_to(viewer)
-        .filter(plan__series_id=series.pk)
-        .select_related("plan__updated_by", "changed_by", "meeting")
-        .order_by("-changed_at", "-pk")
-    )
+    changes = access.plan_changes_of(viewer, series)
     plan = changes[0].plan if changes else access.development_plan_of(viewer, series)
     focus = list(plan.focus_areas) if plan else []
     active = [view for view in goals if view.goal.status == Goal.Status.ACTIVE]
