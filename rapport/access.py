@@ -1022,9 +1022,11 @@ def aggregate_series_for(
     if reach == "teams below":
         # The managers one or two levels down, found through the reporting lines' index:
         # the series are then read by their managers', never by joining every series of
-        # the organisation to two levels of people.
-        direct = Person.objects.filter(manager=person).values("pk")
-        below = Person.objects.filter(Q(manager=person) | Q(manager__in=direct))
+        # the organisation to two levels of people. "Reporting to the person or to one of
+        # their directs" keeps the "or" inside one small read of people (an "or" between
+        # two reads had PostgreSQL walk every person by key).
+        person_and_directs = Person.objects.filter(Q(pk=person.pk) | Q(manager=person))
+        below = Person.objects.filter(manager__in=person_and_directs.values("pk"))
         return open_series.filter(manager_id__in=below.values("pk"))
     return open_series.none()
 
