@@ -24,6 +24,7 @@ from rapport.insights import services as insight_services
 from rapport.meetings import services as meeting_services
 from rapport.people.models import Absence
 from rapport.people.services import setup_token
+from tests.conftest import _person
 
 PERSONAS = ("anonymous", "ray", "olga", "mia", "omar", "dan", "ada", "zed")
 MANAGER_SECRET = "MIA-PRIVATE-7f3a: worried about Ray's review"
@@ -417,3 +418,15 @@ def test_a_poll_reads_a_meeting_and_its_rows_for_its_two_people_only(
     for missing in ("x", 0, -1, 2**63, meeting.pk + 10**6):
         with pytest.raises(Http404):
             access.meeting_poll_for(mia, missing, "topics", ("id",))
+
+
+def test_a_director_reads_the_teams_one_and_two_levels_down_as_aggregates(cast) -> None:
+    tom = _person(cast.ada, "tom@acme.test", "Tom Lead", manager=cast.ray)
+    _person(cast.ada, "uma@acme.test", "Uma Deep", manager=tom)
+    reach = access.aggregate_reach_of(cast.dan)
+    read = access.aggregate_series_for(cast.dan, cast.acme, reach=reach)
+    pairs = {(s.manager.name.split()[0], s.report.name.split()[0]) for s in read}
+    # Mia and Omar report to Dan; Ray reports to Mia. Tom is three levels down, and Dan's
+    # own 1:1s are his to read, not aggregates.
+    assert reach == "teams below"
+    assert pairs == {("Mia", "Ray"), ("Mia", "Rita"), ("Omar", "Olga"), ("Ray", "Tom")}
