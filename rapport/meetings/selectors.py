@@ -108,19 +108,21 @@ PARTICIPANT_COLUMNS = (
 )
 
 
-def maybe_on_day_away(meeting: str) -> Exists:
-    """Whether either participant of the meeting at the outer query's path `meeting` is
-    away within a day of its date, as an annotation: the window `meetings_on_days_away`
-    reads, so a meeting without it is on no day away and needs no query of its own."""
-    at = OuterRef(f"{meeting}__scheduled_at")
+def maybe_on_day_away(meeting: str = "") -> Exists:
+    """Whether either participant of the meeting at the outer query's path `meeting` (the
+    outer query's own row when empty) is away within a day of its date, as an annotation:
+    the window `meetings_on_days_away` reads, so a meeting without it is on no day away
+    and needs no query of its own."""
+    prefix = f"{meeting}__" if meeting else ""
+    at = OuterRef(f"{prefix}scheduled_at")
     one_day = Value(dt.timedelta(days=1))
 
     def day(moment: Any) -> TruncDate:  # its date in UTC, as `_on_days_away` takes it
         return TruncDate(ExpressionWrapper(moment, output_field=DateTimeField()), tzinfo=dt.UTC)
 
     return any_day_away(
-        Q(person_id=OuterRef(f"{meeting}__series__manager_id"))
-        | Q(person_id=OuterRef(f"{meeting}__series__report_id")),
+        Q(person_id=OuterRef(f"{prefix}series__manager_id"))
+        | Q(person_id=OuterRef(f"{prefix}series__report_id")),
         first=day(at - one_day),
         last=day(at + one_day),
     )
@@ -386,8 +388,8 @@ def series_overviews(
 
 
 def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> list[SeriesOverview]:
-    """The overview lines of series read by `series_counted` (three queries, or none
-    without series)."""
+    """The overview lines of series read by `series_counted` (two queries, a third when
+    someone is away near a next meeting; none without series)."""
     if not rows:
         return []
     today = timezone.localdate(now)
@@ -406,7 +408,8 @@ def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> lis
     }
     for meeting in meetings.values():
         meeting.series = by_pk[meeting.series_id]
-    away = meetings_on_days_away(meetings.values())
+    # Read only when someone is away near a next meeting: most visits, nobody is.
+    away = meetings_on_days_away(m for m in meetings.values() if m.maybe_away)
     return [
         _overview(
             viewer,
@@ -435,6 +438,7 @@ def _next_meetings(viewer: Person, meeting_ids: list[int]) -> QuerySet[Meeting]:
         .annotate(
             report_topics=topics_by("series__report_id"),
             manager_topics=topics_by("series__manager_id"),
+            maybe_away=maybe_on_day_away(),
         )
     )
 
