@@ -177,9 +177,12 @@ def _compile(
     # The queryset's iterable takes the running thread's copy of the compiler, ready.
     queryset.query.get_compiler = lambda *_, **__: _RUNNING.compiler
     # How each column's value is read back depends only on the columns: worked out once.
-    converters = compiler.get_converters(
-        [column for column, *_ in compiler.select[: compiler.col_count]]
-    )
+    columns = [column for column, *_ in compiler.select[: compiler.col_count]]
+    converters = compiler.get_converters(columns)
+    # So does whether one of them is a composite key's pair of columns (asked of every row
+    # set, one test per column).
+    composite = compiler.has_composite_fields(columns)
+    compiler.has_composite_fields = lambda _columns: composite
     return queryset, compiler, sql, plan, converters
 
 
