@@ -228,9 +228,10 @@ def topics_by(author: str) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-def _count(meetings: QuerySet[Meeting]) -> Coalesce:
-    """How many of these meetings there are, as a subquery (0 for none)."""
-    counted = meetings.order_by().values("series").annotate(n=Count("pk")).values("n")
+def _count(rows: QuerySet[Meeting] | QuerySet[ActionItem]) -> Coalesce:
+    """How many of these meetings (or action items) of one series there are, as a subquery
+    (0 for none)."""
+    counted = rows.order_by().values("series").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), 0)
 
 
@@ -260,6 +261,7 @@ def visible_series_counted(
         values["next_from"],
         values["window"],
         values["late_hours"],
+        values["today"],
         extra=extra,
     )
 
@@ -270,6 +272,7 @@ def _visible_counted(
     next_from: dt.datetime,
     window: dt.datetime,
     late_hours: int,
+    today: dt.date,
     *,
     extra: Callable[[], dict[str, Any]] | None,
 ) -> QuerySet[Series]:
@@ -281,6 +284,7 @@ def _visible_counted(
         next_from=next_from,
         window=window,
         late_hours=late_hours,
+        today=today,
         extra=extra() if extra else {},
     )
 
@@ -292,6 +296,7 @@ def _counting_values(viewer: Person, *, now: dt.datetime) -> dict[str, Any]:
         "next_from": next_from,
         "window": window,
         "late_hours": viewer.organisation.late_move_notice_hours,
+        "today": timezone.localdate(now),
     }
 
 
@@ -307,11 +312,15 @@ def _counted(
     next_from: dt.datetime,
     window: dt.datetime,
     late_hours: int,
+    today: dt.date,
     extra: dict[str, Any],
 ) -> QuerySet[Series]:
     late_moves = _called_off_since(window).filter(
         status=Meeting.Status.RESCHEDULED, notice_hours__lt=late_hours
     )
+    # The series are the viewer's own (`series_visible_to`): each one's open items are theirs
+    # to count.
+    open_items = ActionItem.objects.filter(series=OuterRef("pk"), status=ActionItem.Status.OPEN)
     return series_figure_counts(
         series_qs,
         next_from=next_from,
@@ -319,6 +328,8 @@ def _counted(
         extra={
             "last_held": Subquery(_held_newest_first()[:1]),
             "manager_late_moves": _count(late_moves),
+            "open_item_count": _count(open_items),
+            "overdue_item_count": _count(open_items.filter(due_on__lt=today)),
             **extra,
         },
     )
@@ -388,23 +399,17 @@ def series_overviews(
 
 
 def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> list[SeriesOverview]:
-    """The overview lines of series read by `series_counted` (two queries, a third when
-    someone is away near a next meeting; none without series)."""
+    """The overview lines of series read by `series_counted` (with their open and overdue
+    items): one query for their next meetings, a second when someone is away near one of
+    them, none without series."""
     if not rows:
         return []
-    today = timezone.localdate(now)
     by_pk = {row.pk: row for row in rows}
     # Each next meeting takes its series (and their people) from the rows already read.
     next_ids = [row.next_meeting_id for row in rows if row.next_meeting_id]
     meetings = {
         meeting.pk: meeting
         for meeting in (compiled.rows(_next_meetings, viewer, next_ids) if next_ids else ())
-    }
-    items = {
-        series_id: {"open": open_count, "overdue": overdue}
-        for series_id, open_count, overdue in compiled.rows(
-            _open_item_counts, viewer, list(by_pk), today
-        )
     }
     for meeting in meetings.values():
         meeting.series = by_pk[meeting.series_id]
@@ -415,8 +420,8 @@ def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> lis
             viewer,
             row,
             next_meeting=meetings.get(row.next_meeting_id),
-            open_items=items.get(row.pk, {}).get("open", 0),
-            overdue_items=items.get(row.pk, {}).get("overdue", 0),
+            open_items=row.open_item_count,
+            overdue_items=row.overdue_item_count,
             next_on_day_away=row.next_meeting_id in away,
             now=now,
         )
@@ -440,17 +445,6 @@ def _next_meetings(viewer: Person, meeting_ids: list[int]) -> QuerySet[Meeting]:
             manager_topics=topics_by("series__manager_id"),
             maybe_away=maybe_on_day_away(),
         )
-    )
-
-
-def _open_item_counts(viewer: Person, series_ids: list[int], today: dt.date) -> QuerySet:
-    return (
-        access.action_items_visible_to(viewer)
-        .filter(series__in=series_ids, status=ActionItem.Status.OPEN)
-        .values("series")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-        .values_list("series", "open", "overdue")
-        .order_by()
     )
 
 
