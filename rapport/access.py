@@ -8,12 +8,13 @@ missing id; something they may see but not change raises PermissionDenied.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Field, Model, Q, QuerySet
 from django.http import Http404
 
 from rapport import compiled
@@ -275,9 +276,25 @@ def _unsaved(model: type[T], values: dict[str, object]) -> T:
     absent foreign key when built by keyword (most of a poll's own CPU)."""
     return model(
         *[
-            values[field.attname] if field.attname in values else field.get_default()
-            for field in model._meta.concrete_fields
+            values[name] if name in values else field.get_default() if fresh else default
+            for name, field, fresh, default in _defaults(model)
         ]
+    )
+
+
+@functools.cache
+def _defaults(model: type[Model]) -> tuple[tuple[str, Field, bool, object], ...]:
+    """Each concrete field of the model, by position: its attname, itself, whether its
+    default is made anew for each instance (a callable's), else that default, worked out
+    once (a plain value's, or the empty value of a field without one)."""
+    return tuple(
+        (
+            field.attname,
+            field,
+            callable(field.default),
+            None if callable(field.default) else field.get_default(),
+        )
+        for field in model._meta.concrete_fields
     )
 
 

@@ -24,6 +24,13 @@ _SIGNING_IN: contextvars.ContextVar[SessionBase | None] = contextvars.ContextVar
 )
 
 
+# Session data decoded, by its signed text: a signed-in person's every request (a meeting
+# page's polls, every few seconds) reads the same text until the session changes.
+_DECODED: dict[str, dict[str, Any]] = {}
+MOST_DECODED = 1024
+_SCALARS = (str, int, float, bool, type(None))
+
+
 class SessionStore(db.SessionStore):
     """Django's database sessions, in a table that names the signed-in person: the read
     fetches that person too, with their organisation (every page shows it)."""
@@ -45,6 +52,20 @@ class SessionStore(db.SessionStore):
             return None
         self.person = session.person
         return session
+
+    def decode(self, session_data: str) -> dict[str, Any]:
+        """Django's decoding (the signature checked, then the JSON read), once per process
+        for a given text: the same text always decodes to the same data. Each request gets
+        its own copy; data holding more than plain values, or none, is decoded each time."""
+        found = _DECODED.get(session_data)
+        if found is None:
+            found = super().decode(session_data)
+            if not found or not all(isinstance(value, _SCALARS) for value in found.values()):
+                return found  # nothing kept of a text that failed its check
+            if len(_DECODED) >= MOST_DECODED:
+                _DECODED.clear()
+            _DECODED[session_data] = found
+        return dict(found)
 
     def create_model_instance(self, data: dict[str, Any]) -> Session:
         """The row to save: the data, and the person it names (if any)."""

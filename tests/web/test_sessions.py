@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from rapport.people.models import Person, Session
 from rapport.people.services import person_password_chosen
+from rapport.web.sessions import SessionStore
 from tests.conftest import PASSWORD
 
 
@@ -140,3 +141,15 @@ def test_sessions_kept_in_djangos_table_move_with_the_person_they_name(ray: Pers
     client = Client()
     client.cookies["sessionid"] = old.session_key
     assert client.get(reverse("home")).wsgi_request.user == ray
+
+
+def test_session_data_is_decoded_once_per_text_and_each_read_gets_its_own_copy(db) -> None:
+    store = SessionStore()
+    text = store.encode({"_auth_user_id": "7", "flag": True})
+    first = store.decode(text)
+    first["flag"] = False  # one request's change does not reach the next one's data
+    assert store.decode(text) == {"_auth_user_id": "7", "flag": True}
+    assert store.decode(store.encode({"_auth_user_id": "8"})) == {"_auth_user_id": "8"}
+    # A text whose signature fails decodes to nothing, every time.
+    assert store.decode(text[:-3] + "xyz") == {}
+    assert store.decode(text[:-3] + "xyz") == {}
