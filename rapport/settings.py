@@ -145,6 +145,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rapport.web.middleware.PersonTimezoneMiddleware",
+    "rapport.web.middleware.RequestPathsMiddleware",
     "rapport.web.audit.AuditOriginMiddleware",
     "axes.middleware.AxesMiddleware",
     "rapport.web.middleware.SealErrorMiddleware",

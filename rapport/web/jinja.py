@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -23,12 +24,28 @@ from rapport.framework.levels import LEVEL_LABELS
 from rapport.framework.markdown import render_markdown
 
 
+class _RequestPaths(threading.local):
+    """The script prefix and URL configuration of the request a thread serves, read once
+    as it starts (`RequestPathsMiddleware`): Django keeps both in context-aware locals that
+    cost microseconds a read, and a page prints dozens of links. None outside a request."""
+
+    base: tuple[str, str] | None = None
+
+
+request_paths = _RequestPaths()
+
+
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     """The path of a named URL. Reversing costs tens of microseconds and a page asks for
     the same few paths dozens of times (a form per row), so each is reversed once."""
     if kwargs or not all(isinstance(arg, int | str) for arg in args):
         return reverse(name, args=args or None, kwargs=kwargs or None)
-    return _reversed(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, name, args)
+    return _reversed(*(request_paths.base or current_paths()), name, args)
+
+
+def current_paths() -> tuple[str, str]:
+    """The script prefix and URL configuration in force, read from Django."""
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
 
 
 @functools.lru_cache(maxsize=8192)

@@ -1,4 +1,5 @@
-"""Health check before sessions, input checks, each person's own timezone, unopenable notes."""
+"""Health check before sessions, input checks, each person's own timezone, unopenable notes,
+and the request's paths read once for its links."""
 
 from __future__ import annotations
 
@@ -11,9 +12,25 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 
 from rapport.people.keys import SealError
+from rapport.web.jinja import current_paths, request_paths
 from rapport.web.views.errors import keys_unavailable
 
 logger = logging.getLogger("rapport.keys")
+
+
+class RequestPathsMiddleware:
+    """Read the request's script prefix and URL configuration once, for the links its page
+    prints (`rapport.web.jinja.url`), and forget them when it is answered."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_paths.base = current_paths()
+        try:
+            return self.get_response(request)
+        finally:
+            request_paths.base = None
 
 
 class HealthCheckMiddleware:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse, set_script_prefix
 
 from rapport.web.forms import ManagerInput, PlainSelect
-from rapport.web.jinja import url
+from rapport.web.jinja import request_paths, url
 
 
 def test_url_matches_django_and_follows_the_script_prefix() -> None:
@@ -33,3 +33,19 @@ def test_manager_suggestions_are_escaped() -> None:
     html = ManagerInput([("x@example.com", "<script>alert(1)</script>")]).render("manager", "")
     assert "<script>" not in html
     assert '<option value="x@example.com">&lt;script&gt;' in html
+
+
+def test_a_page_served_under_a_script_prefix_links_under_it(client_for, mia) -> None:
+    # The prefix in force as the request starts is read once, for every link its page prints
+    # (Django's handler sets it from SCRIPT_NAME; the test client leaves it to us).
+    try:
+        set_script_prefix("/rapport/")
+        page = client_for(mia).get(reverse("home")).content.decode()
+    finally:
+        set_script_prefix("/")
+    assert 'href="/rapport/action-items/"' in page
+    assert 'href="/action-items/"' not in page
+    # Once answered, it is forgotten: the next request, and code outside one, read their own.
+    assert request_paths.base is None
+    assert 'href="/action-items/"' in client_for(mia).get(reverse("home")).content.decode()
+    assert url("my_action_items") == "/action-items/"
