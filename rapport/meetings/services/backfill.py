@@ -176,8 +176,13 @@ def series_backfill(
     plan = sorted(meetings, key=lambda m: m.scheduled_at)
     people = {series.manager_id, series.report_id}
     _check_plan(plan, series, people, now)
+    known = list(series.meetings.values_list("pk", "scheduled_at", "status"))
+    # The plan lies in the past: what is planned ahead now is still there once it is written.
+    planned_ahead = any(
+        when > now and status == Meeting.Status.SCHEDULED for _pk, when, status in known
+    )
     past = series.meetings.filter(scheduled_at__lt=now)
-    if past_ids := list(past.values_list("pk", flat=True)):
+    if past_ids := [pk for pk, when, _status in known if when < now]:
         untouched = set(
             _untouched(past.filter(status=Meeting.Status.SCHEDULED)).values_list("pk", flat=True)
         )
@@ -196,8 +201,7 @@ def series_backfill(
     items = _items_write(plan, ids, series, actor)
     notes = _private_notes_write(plan, ids, series)
     _part_times_write(plan, ids, series)
-    ahead = series.meetings.filter(status=Meeting.Status.SCHEDULED, scheduled_at__gt=now)
-    if not ahead.exists():
+    if not planned_ahead:
         series_schedule(series=series, now=now)
     if plan:
         last = plan[-1]
