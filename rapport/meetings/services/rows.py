@@ -67,13 +67,13 @@ class RowTable:
                     [table, count],
                 )
                 return [row[0] for row in cursor.fetchall()]
-            quote = connection.ops.quote_name
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")
-            top = cursor.fetchone()[0]
             # AUTOINCREMENT never reuses an id, even one whose row was deleted.
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            seq = cursor.fetchone()
-            top = max(top, seq[0] if seq else 0)
+            cursor.execute(
+                f"SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}),"
+                " (SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s))",
+                [table],
+            )
+            top = cursor.fetchone()[0]
             return list(range(top + 1, top + 1 + count))
 
     def insert(self, rows: Sequence[tuple]) -> None:
