@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from django.db import models
 from django.db.models import Q
@@ -311,15 +312,12 @@ class SharedNotes(models.Model):
     @staticmethod
     def html_kept() -> Callable[[str], str]:
         """A section's HTML as `with_html` renders it, kept by text: for a writer of many
-        notes (a series' history repeats its lines and its empty sections)."""
-        kept: dict[str, str] = {}
+        notes (histories repeat their lines and their empty sections, 1:1 after 1:1)."""
+        return _html_kept
 
-        def html(text: str) -> str:
-            if (found := kept.get(text)) is None:
-                found = kept[text] = render_markdown(text)
-            return found
 
-        return html
+# Bounded: kept for the process, which may lay out many histories.
+_html_kept = lru_cache(maxsize=16_384)(render_markdown)
 
 
 def is_rendered(model: type[models.Model], name: str) -> bool:

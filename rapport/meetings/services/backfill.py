@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -175,8 +176,13 @@ def series_backfill(
     plan = sorted(meetings, key=lambda m: m.scheduled_at)
     people = {series.manager_id, series.report_id}
     _check_plan(plan, series, people, now)
+    known = list(series.meetings.values_list("pk", "scheduled_at", "status"))
+    # The plan lies in the past: what is planned ahead now is still there once it is written.
+    planned_ahead = any(
+        when > now and status == Meeting.Status.SCHEDULED for _pk, when, status in known
+    )
     past = series.meetings.filter(scheduled_at__lt=now)
-    if past_ids := list(past.values_list("pk", flat=True)):
+    if past_ids := [pk for pk, when, _status in known if when < now]:
         untouched = set(
             _untouched(past.filter(status=Meeting.Status.SCHEDULED)).values_list("pk", flat=True)
         )
@@ -195,8 +201,7 @@ def series_backfill(
     items = _items_write(plan, ids, series, actor)
     notes = _private_notes_write(plan, ids, series)
     _part_times_write(plan, ids, series)
-    ahead = series.meetings.filter(status=Meeting.Status.SCHEDULED, scheduled_at__gt=now)
-    if not ahead.exists():
+    if not planned_ahead:
         series_schedule(series=series, now=now)
     if plan:
         last = plan[-1]
@@ -447,7 +452,7 @@ def _meetings_write(
     targets = {id_of[key] for key in moved_from}
     table.insert(sorted(rows, key=lambda row: row[0] not in targets))
     shared = RowTable(SharedNotes, NOTES_COLUMNS)
-    shared.insert([(pk, *row) for pk, row in zip(shared.ids(len(notes)), notes, strict=True)])
+    shared.insert_new(notes)
     return ids
 
 
@@ -459,38 +464,45 @@ def _part_times_write(plan: list[PastMeeting], ids: list[int], series: Series) -
     career_kind, regular_kind = Meeting.Kind.CAREER.value, Meeting.Kind.REGULAR.value
     minutes = series.duration_minutes
     career_minutes = scheduling.career_minutes(minutes)
-    # (length, kind) -> the parts' keys and start minutes, or None outside the framework
-    plans: dict[tuple[int, str], tuple[tuple[str, ...], tuple[int, ...]] | None] = {}
+    # (length, kind, real length) -> the parts' keys and how long after the start each
+    # begins, or None outside the framework: a series' meetings run over by a few amounts.
+    plans: dict[tuple[int, str, dt.timedelta], tuple[tuple[str, ...], list] | None] = {}
     rows = []
     for meeting, pk in zip(plan, ids, strict=True):
-        if not meeting.held:
+        if (ended := meeting.ended_at) is None:
             continue
-        kind = career_kind if meeting.career else regular_kind
-        length = meeting.duration_minutes or (career_minutes if meeting.career else minutes)
-        if (length, kind) not in plans:
-            try:
-                boxes = agenda_plan(duration_minutes=length, kind=kind, level=level)
-                plans[length, kind] = (
-                    tuple(box.key for box in boxes),
-                    tuple(box.start_minute for box in boxes),
-                )
-            except ValueError:  # a length outside what the framework plans for
-                plans[length, kind] = None
-        if (parts := plans[length, kind]) is None:
-            continue
-        keys_, starts = parts
+        career = meeting.career
+        kind = career_kind if career else regular_kind
+        length = meeting.duration_minutes or (career_minutes if career else minutes)
         # In UTC, as the timer keeps time: a change of clocks during a meeting moves nothing.
         started = (meeting.started_at or meeting.scheduled_at).astimezone(utc)
-        closed = meeting.closed_at.astimezone(utc)
-        scale = (closed - started) / dt.timedelta(minutes=length)
-        edges = [at(started + dt.timedelta(minutes=start * scale)) for start in starts]
+        closed = ended.astimezone(utc)
+        key = (length, kind, closed - started)
+        if (parts := plans.get(key, False)) is False:
+            parts = plans[key] = _parts_stretched(length, kind, level, closed - started)
+        if parts is None:
+            continue
+        keys_, offsets = parts
+        edges = [at(started + offset) for offset in offsets]
         edges.append(at(closed))
-        rows.extend(
-            (pk, key, begin, end)
-            for key, begin, end in zip(keys_, edges[:-1], edges[1:], strict=True)
-        )
-    table = RowTable(PartTime, PART_TIME_COLUMNS)
-    table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
+        rows.extend(zip(repeat(pk), keys_, edges, edges[1:]))
+    RowTable(PartTime, PART_TIME_COLUMNS).insert_new(rows)
+
+
+def _parts_stretched(
+    length: int, kind: str, level: str, real: dt.timedelta
+) -> tuple[tuple[str, ...], list[dt.timedelta]] | None:
+    """The agenda's parts and when each begins after the start, stretched to the real length;
+    None for a length outside what the framework plans for."""
+    try:
+        boxes = agenda_plan(duration_minutes=length, kind=kind, level=level)
+    except ValueError:
+        return None
+    scale = real / dt.timedelta(minutes=length)
+    return (
+        tuple(box.key for box in boxes),
+        [dt.timedelta(minutes=box.start_minute * scale) for box in boxes],
+    )
 
 
 MEETING_COLUMNS = (
@@ -608,7 +620,7 @@ def _items_write(plan: list[PastMeeting], ids: list[int], series: Series, actor:
         for meeting, pk in zip(plan, ids, strict=True)
         for item in meeting.items
     ]  # fmt: skip
-    table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
+    table.insert_new(rows)
     return len(rows)
 
 
@@ -622,5 +634,5 @@ def _private_notes_write(plan: list[PastMeeting], ids: list[int], series: Series
         for meeting, pk in zip(plan, ids, strict=True)
         for note in meeting.private_notes
     ]  # fmt: skip
-    table.insert([(pk, *row) for pk, row in zip(table.ids(len(rows)), rows, strict=True)])
+    table.insert_new(rows)
     return len(rows)

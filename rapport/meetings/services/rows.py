@@ -13,23 +13,29 @@ from django.db.models import Model
 
 def moment_value() -> Callable[[dt.datetime | None], Any]:
     """How a datetime goes into the database: naive UTC text on SQLite (as Django stores it)."""
-    if connection.vendor != "sqlite":
-        return lambda value: value
-    utc = dt.UTC
-
-    def text(value: dt.datetime | None) -> str | None:
-        if value is None:
-            return None
-        return value.astimezone(utc).isoformat(" ")[:-6]  # without "+00:00"
-
-    return text
+    return _sqlite_text if connection.vendor == "sqlite" else _unchanged
 
 
 def utc_moment_value() -> Callable[[dt.datetime], Any]:
     """As `moment_value`, for a datetime already in UTC: nothing to convert."""
-    if connection.vendor != "sqlite":
-        return lambda value: value
-    return lambda value: value.isoformat(" ")[:-6]  # without "+00:00"
+    return _sqlite_utc_text if connection.vendor == "sqlite" else _unchanged
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+def _sqlite_text(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    # The wall clock less the zone's offset is the UTC one: cheaper than a conversion.
+    if offset := value.utcoffset():
+        value = value - offset
+    return value.replace(tzinfo=None).isoformat(" ")
+
+
+def _sqlite_utc_text(value: dt.datetime) -> str:
+    return value.isoformat(" ")[:-6]  # without "+00:00"
 
 
 class RowTable:
@@ -61,17 +67,28 @@ class RowTable:
                     [table, count],
                 )
                 return [row[0] for row in cursor.fetchall()]
-            quote = connection.ops.quote_name
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")
-            top = cursor.fetchone()[0]
             # AUTOINCREMENT never reuses an id, even one whose row was deleted.
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            seq = cursor.fetchone()
-            top = max(top, seq[0] if seq else 0)
+            cursor.execute(
+                f"SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}),"
+                " (SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s))",
+                [table],
+            )
+            top = cursor.fetchone()[0]
             return list(range(top + 1, top + 1 + count))
 
-    def insert(self, rows: list[tuple]) -> None:
+    def insert(self, rows: Sequence[tuple]) -> None:
+        """Write rows that begin with their id."""
         if rows:
             tail = self.tail
             with connection.cursor() as cursor:
-                cursor.executemany(self.sql, [row + tail for row in rows])
+                cursor.executemany(self.sql, (row + tail for row in rows) if tail else rows)
+
+    def insert_new(self, rows: Sequence[tuple]) -> None:
+        """Write rows without an id, each under a new one."""
+        if rows:
+            tail = self.tail
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    self.sql,
+                    ((pk, *row, *tail) for pk, row in zip(self.ids(len(rows)), rows, strict=True)),
+                )
