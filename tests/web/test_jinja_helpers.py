@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse, set_script_prefix
 
 from rapport.web.forms import ManagerInput, PlainSelect
-from rapport.web.jinja import request_paths, url
+from rapport.web.jinja import request_paths, static_url, url
 
 
 def test_url_matches_django_and_follows_the_script_prefix() -> None:
@@ -49,3 +51,15 @@ def test_a_page_served_under_a_script_prefix_links_under_it(client_for, mia) -> 
     assert request_paths.base is None
     assert 'href="/action-items/"' in client_for(mia).get(reverse("home")).content.decode()
     assert url("my_action_items") == "/action-items/"
+
+
+def test_static_addresses_match_djangos_and_do_not_depend_on_the_request() -> None:
+    # Worked out once per path: only right while STATIC_URL is a path from the root (a
+    # relative one would take each request's script prefix).
+    assert settings.STATIC_URL.startswith("/")
+    try:
+        set_script_prefix("/rapport/")
+        assert static_url("rapport/rapport.css") == static("rapport/rapport.css")
+    finally:
+        set_script_prefix("/")
+    assert static_url("rapport/rapport.css") == static("rapport/rapport.css")
