@@ -77,19 +77,28 @@ def day(value: dt.date | dt.datetime | None, fmt: str = "%d %b %Y") -> str:
     return value.strftime(fmt)
 
 
-def relative(value: dt.datetime | None) -> str:
-    """“in 3 days”, “2 hours ago”: coarse, for glancing."""
+def relative(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """“in 20 minutes”, “in 3 hours”, “tomorrow”, “5 days ago”, “in 2 weeks”: coarse, for
+    glancing. Minutes within the hour, hours within the day, then days as the reader's
+    calendar counts them (a 1:1 on Monday after next is “in 2 weeks”, never “in 1 week”)."""
     if value is None:
         return ""
-    seconds = (value - timezone.now()).total_seconds()
-    ahead = seconds >= 0
-    seconds = abs(seconds)
-    for size, unit in ((86400 * 7, "week"), (86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            count = int(seconds // size)
-            text = f"{count} {unit}{'s' if count > 1 else ''}"
-            return f"in {text}" if ahead else f"{text} ago"
-    return "now"
+    now = now or timezone.now()
+    ahead, gap = value >= now, abs((value - now).total_seconds())
+    when, today = timezone.localtime(value).date(), timezone.localtime(now).date()
+    if gap < 60:
+        return "now"
+    if gap < 3600:
+        count, unit = int(gap // 60), "minute"
+    elif when == today:
+        count, unit = int(gap // 3600), "hour"
+    else:
+        days = abs((when - today).days)
+        if days == 1:
+            return "tomorrow" if ahead else "yesterday"
+        count, unit = (days, "day") if days < 14 else (round(days / 7), "week")
+    text = f"{count} {unit}{'s' if count > 1 else ''}"
+    return f"in {text}" if ahead else f"{text} ago"
 
 
 def markdown(text: str | None) -> Markup:

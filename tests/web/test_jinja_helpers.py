@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse, set_script_prefix
+from django.utils import timezone
 
 from rapport.web.forms import ManagerInput, PlainSelect
-from rapport.web.jinja import request_paths, static_url, url
+from rapport.web.jinja import relative, request_paths, static_url, url
 
 
 def test_url_matches_django_and_follows_the_script_prefix() -> None:
@@ -63,3 +67,26 @@ def test_static_addresses_match_djangos_and_do_not_depend_on_the_request() -> No
     finally:
         set_script_prefix("/")
     assert static_url("rapport/rapport.css") == static("rapport/rapport.css")
+
+
+def test_relative_times_count_the_readers_calendar_days() -> None:
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    now = dt.datetime(2026, 12, 7, 17, 10, tzinfo=paris)  # a Monday
+    with timezone.override(paris):
+
+        def said(**delta: float) -> str:
+            return relative(now + dt.timedelta(**delta), now)
+
+        assert said(seconds=20) == "now"
+        assert said(minutes=20) == "in 20 minutes"
+        assert said(minutes=-1) == "1 minute ago"
+        assert said(hours=5) == "in 5 hours"  # 22:10 the same day
+        assert said(hours=7) == "tomorrow"  # 00:10: the next day, not “in 7 hours”
+        assert said(hours=-17) == "17 hours ago"  # 00:10 the same day
+        assert said(days=-1, hours=-1) == "yesterday"
+        assert said(days=2, hours=-8) == "in 2 days"
+        # Monday after next at 16:45: two weeks away on the calendar, 13 days 23 hours apart.
+        assert said(days=13, hours=23, minutes=35) == "in 2 weeks"
+        assert said(days=13) == "in 13 days"
+        assert said(days=-30) == "4 weeks ago"
+        assert relative(None) == ""
