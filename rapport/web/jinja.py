@@ -77,9 +77,18 @@ def day(value: dt.date | dt.datetime | None, fmt: str = "%d %b %Y") -> str:
     return value.strftime(fmt)
 
 
+# Days counted as days up to two weeks, then weeks up to eight, months up to a year, then years.
+_DAYS = (
+    (14, 1, "day"),
+    (56, 7, "week"),
+    (365, 365.25 / 12, "month"),
+    (float("inf"), 365.25, "year"),
+)
+
+
 def relative(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
-    """“in 20 minutes”, “in 3 hours”, “tomorrow”, “5 days ago”, “in 2 weeks”: coarse, for
-    glancing. Minutes within the hour, hours within the day, then days as the reader's
+    """“in 20 minutes”, “in 3 hours”, “tomorrow”, “5 days ago”, “in 2 weeks”, “3 months ago”:
+    coarse, for glancing. Minutes within the hour, hours within the day, then days as the reader's
     calendar counts them (a 1:1 on Monday after next is “in 2 weeks”, never “in 1 week”)."""
     if value is None:
         return ""
@@ -96,7 +105,9 @@ def relative(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
         days = abs((when - today).days)
         if days == 1:
             return "tomorrow" if ahead else "yesterday"
-        count, unit = (days, "day") if days < 14 else (round(days / 7), "week")
+        count, unit = next(
+            (round(days / size), unit) for limit, size, unit in _DAYS if days < limit
+        )
     text = f"{count} {unit}{'s' if count > 1 else ''}"
     return f"in {text}" if ahead else f"{text} ago"
 

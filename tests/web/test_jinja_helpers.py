@@ -89,4 +89,7 @@ def test_relative_times_count_the_readers_calendar_days() -> None:
         assert said(days=13, hours=23, minutes=35) == "in 2 weeks"
         assert said(days=13) == "in 13 days"
         assert said(days=-30) == "4 weeks ago"
+        assert said(days=-60) == "2 months ago"
+        assert said(days=-400) == "1 year ago"
+        assert said(days=800) == "in 2 years"
         assert relative(None) == ""
