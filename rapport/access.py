@@ -1072,6 +1072,13 @@ def audit_events_visible_to(person: Person) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(subject=person).order_by("-at", "-pk")
 
 
+def audit_address_shown_to(person: Person, event: AuditEvent) -> bool:
+    """Whether the person reads the client address of one of their audit lines: an address
+    is its actor's own data (where they work from), so only on the lines of what the person
+    did themselves (a sign-in they do not recognise), never on someone else's read."""
+    return event.actor_id == person.pk
+
+
 def audit_events_counted_for(person: Person) -> QuerySet[AuditEvent]:
     """The organisation's audit rows an org admin may count (never list): 404 for others."""
     if not person.is_org_admin:

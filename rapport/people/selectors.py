@@ -117,12 +117,12 @@ class AuditPage:
     has_older: bool
 
 
-def _where(event: AuditEvent) -> str:
+def _where(event: AuditEvent, viewer: Person) -> str:
     if event.via == AuditEvent.Via.CLI:
         return "from the command line"
-    if event.ip:
+    if event.ip and access.audit_address_shown_to(viewer, event):
         return f"from {event.ip}"
-    return ""  # written by Rapport itself (the demo, a migration): no address to tell
+    return ""  # someone else's address, or a line Rapport wrote itself (the demo, a migration)
 
 
 def audit_page(events: QuerySet[AuditEvent], viewer: Person, *, page: object = 1) -> AuditPage:
@@ -146,7 +146,7 @@ def audit_page(events: QuerySet[AuditEvent], viewer: Person, *, page: object = 1
             if event.action in AuditEvent.Action.values
             else event.action,
             at=event.at,
-            where=_where(event),
+            where=_where(event, viewer),
             is_self=event.actor_id == viewer.pk,
         )
         for event in rows[:AUDIT_PAGE_SIZE]

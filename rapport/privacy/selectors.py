@@ -162,7 +162,7 @@ def person_export(*, viewer: Person, person: Person) -> PersonExport:
             for series in series_list
         ],
         "audit": [
-            _audit_data(event)
+            _audit_data(event, person)
             for event in access.audit_events_visible_to(person).select_related("actor")
         ],
     }
@@ -345,13 +345,13 @@ def _meeting_markdown(
     return f"{day}-1on1-with-{_slug(other.name) or 'someone'}-{meeting.pk}.md", text
 
 
-def _audit_data(event: AuditEvent) -> dict[str, Any]:
+def _audit_data(event: AuditEvent, person: Person) -> dict[str, Any]:
     return {
         "at": event.at,
         "actor": _who(event.actor),
         "action": event.action,
         "target_type": event.target_type,
         "target_id": event.target_id,
-        "ip": event.ip,
+        "ip": event.ip if access.audit_address_shown_to(person, event) else "",
         "via": event.via,
     }

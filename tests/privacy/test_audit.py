@@ -41,7 +41,28 @@ def test_the_manager_opening_the_report_page_is_in_the_reports_trail(
     )
     assert row.via == "web" and row.ip == "127.0.0.1"
     page = client_for(ray).get(reverse("settings")).content.decode()
-    assert "Mia Manager" in page and "opened your 1:1 page" in page and "from 127.0.0.1" in page
+    assert "Mia Manager" in page and "opened your 1:1 page" in page
+    # Where Mia works from is hers: kept in the trail, never shown to Ray.
+    assert "127.0.0.1" not in page
+
+
+def test_a_person_reads_the_address_of_their_own_actions_only(
+    mia, ray, meeting, client_for
+) -> None:
+    from rapport.people.audit import origin_set
+    from rapport.privacy.selectors import person_export
+
+    with origin_set(via="web", ip="198.51.100.7"):
+        audit_record(actor=mia, subject=ray, action=AuditEvent.Action.MEETING_VIEW, target=meeting)
+    with origin_set(via="web", ip="203.0.113.5"):
+        meeting_services.private_note_save(actor=ray, meeting=meeting, body="Mine", version=0)
+    page = client_for(ray).get(reverse("settings")).content.decode()
+    assert "from 203.0.113.5" in page and "198.51.100.7" not in page
+    lines = {
+        line["actor"]["name"]: line["ip"]
+        for line in person_export(viewer=ray, person=ray).data["audit"]
+    }
+    assert lines == {"Ray Report": "203.0.113.5", "Mia Manager": ""}
 
 
 def test_reading_your_own_report_page_records_nothing(ray, series, client_for) -> None:
