@@ -51,6 +51,10 @@ NUL_REFUSED = (
     "The text contains an invisible null character (NUL), which Rapport cannot store. "
     "Remove it (it often comes from pasting out of another program) and try again."
 )
+NUL_IN_ADDRESS = (
+    "The address contains an invisible null character (NUL). Check the link, or start again "
+    "from the home page."
+)
 # JSON writes a NUL inside a string as \u0000: refused too, since it decodes to one.
 JSON_NUL = re.compile(rb"\\u0000", re.IGNORECASE)
 
@@ -90,6 +94,8 @@ class InputCheckMiddleware:
         if has_nul(request):
             from rapport.web.views.errors import bad_input
 
+            if request.method in ("GET", "HEAD"):  # nothing was being saved: a bad link
+                return bad_input(request, NUL_IN_ADDRESS, title="Address not understood")
             return bad_input(request, NUL_REFUSED)
         return self.get_response(request)
 

@@ -41,9 +41,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return _error(request, 400, "Bad request", message)
 
 
-def bad_input(request: HttpRequest, message: str) -> HttpResponse:
+def bad_input(request: HttpRequest, message: str, *, title: str = "Not saved") -> HttpResponse:
     """Input refused before any view ran, with what to change."""
-    return _error(request, 400, "Not saved", message)
+    return _error(request, 400, title, message)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
