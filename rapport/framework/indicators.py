@@ -184,7 +184,7 @@ def _no_data(meetings: int) -> str:
 YOU, THE_MANAGER, THE_IC = "You", "The manager", "The IC"
 
 
-def _mid_sentence(subject: str) -> str:
+def mid_sentence(subject: str) -> str:
     """ "you", "the manager", "Sam": a subject as it reads inside a sentence."""
     return subject.lower() if subject in (YOU, THE_MANAGER, THE_IC) else subject
 
@@ -401,7 +401,7 @@ def judge(
         put(
             "distant_relationship",
             GOOD,
-            f"{_count(cancelled, 'cancellation')} by {_mid_sentence(manager)} in "
+            f"{_count(cancelled, 'cancellation')} by {mid_sentence(manager)} in "
             f"{t['cancellation_warning_days']} days and no falling mood.",
         )
 

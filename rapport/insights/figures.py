@@ -690,8 +690,10 @@ def _pct_text(value: int | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def figure_cards(rel: Relationship) -> list[FigureCard]:
-    """The figures of §1, in the order the page lists them (retrospectives as a hook)."""
+def figure_cards(rel: Relationship, viewer: Person) -> list[FigureCard]:
+    """The figures of §1, in the order the page lists them (retrospectives as a hook), the
+    two people named for the viewer ("you", or a first name)."""
+    ic, manager = _named(rel.series.report, viewer), _named(rel.series.manager, viewer)
     meetings = f"the last {rel.window_meetings} held 1:1s ({rel.held} found)"
     days = f"the last {rel.window_days} days"
     mood = "—" if rel.mood_average is None else f"{rel.mood_average:.1f} / 5"
@@ -718,8 +720,8 @@ def figure_cards(rel: Relationship) -> list[FigureCard]:
         "ic_agenda_share": (_pct_text(rel.ic_agenda_share), meetings, "meetings"),
         "ic_preparation": (_pct_text(rel.ic_preparation), meetings, "meetings"),
         "items_on_time": (
-            f"IC {_pct_text(rel.on_time('ic'))} · manager {_pct_text(rel.on_time('manager'))}"
-            f" · {rel.overdue_items} open past due",
+            f"{ic} {_pct_text(rel.on_time('ic'))} · {indicators.mid_sentence(manager)} "
+            f"{_pct_text(rel.on_time('manager'))} · {rel.overdue_items} open past due",
             days,
             "items",
         ),
@@ -729,7 +731,8 @@ def figure_cards(rel: Relationship) -> list[FigureCard]:
             "",
         ),
         "cancellations": (
-            f"{rel.cancellations} cancelled by the manager · {rel.held_days} held of "
+            f"{rel.cancellations} cancelled by {indicators.mid_sentence(manager)} · "
+            f"{rel.held_days} held of "
             f"{rel.planned_days} planned by the cadence",
             f"cancellations: the organisation's window; held vs planned: {days}",
             "",

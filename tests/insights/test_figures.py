@@ -151,7 +151,7 @@ def test_manager_cancellations_come_from_the_series_warnings_count(mia, series, 
 
 def test_goals_reviews_and_retrospectives_are_said_missing_until_recorded(mia, series, past):
     rel = relationship_for(mia, series, now=NOW)
-    cards = {card.key: card for card in figures.figure_cards(rel)}
+    cards = {card.key: card for card in figures.figure_cards(rel, mia)}
     assert cards["goal_progress"].value == figures.NO_GOALS == "No goals recorded yet."
     assert cards["review_feedback"].value == "No review date recorded yet."
     assert cards["retrospectives"].value == "No retrospectives yet."
@@ -188,7 +188,7 @@ def test_goal_progress_counts_the_ics_active_goals_updated_in_the_window(
     )
     rel = relationship_for(mia, series, now=NOW)
     assert rel.goals == (2, 1) and rel.goal_progress_share == 50
-    cards = {card.key: card for card in figures.figure_cards(rel)}
+    cards = {card.key: card for card in figures.figure_cards(rel, mia)}
     assert cards["goal_progress"].value == "1 of 2 goals"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -62,6 +63,20 @@ def test_the_report_reads_invitations_not_judgements(client_for, ray, series, pa
     assert "What your 1:1s look like" in page
     assert "Warning signs" not in page and "ICs show up unprepared" not in page
     assert "Shows" not in page
+
+
+def test_the_figures_name_the_two_people_for_whoever_reads_them(
+    client_for, mia, ray, series, past
+) -> None:
+    url = reverse("insights_series", args=[series.pk])
+    theirs = client_for(ray).get(url).content.decode()
+    assert re.search(r"You (\d+%|—) · Mia (\d+%|—)", theirs)
+    assert "cancelled by Mia" in theirs
+    mine = client_for(mia).get(url).content.decode()
+    assert re.search(r"Ray (\d+%|—) · you (\d+%|—)", mine)
+    assert "cancelled by you" in mine
+    for page in (theirs, mine):
+        assert "cancelled by the manager" not in page
 
 
 def test_the_director_sees_aggregates_only_and_withholds_small_teams(

@@ -117,7 +117,7 @@ def relationship(request: HttpRequest, series_id: int) -> HttpResponse:
         "rel": rel,
         "series": series,
         "is_manager": is_manager,
-        "cards": figures.figure_cards(rel),
+        "cards": figures.figure_cards(rel, viewer),
         "charts": trend_charts(trends, "rel"),
         "figure_titles": indicators.FIGURES,
         "items": items,
