@@ -53,6 +53,9 @@ def test_each_person_reads_the_career_parts_in_their_own_words(
     # Both edit the plan in forward planning.
     for page in (manager, ic):
         assert reverse("development_plan", args=[series.pk]) in page
+        # The 1:1's own career interval (a junior's: every 2 weeks), not the guide's monthly one.
+        assert f"career-focused every {series.career_every_weeks} weeks" in page
+        assert "one 1:1 per month" not in page
 
 
 def test_a_progress_update_from_the_run_view_comes_back_to_the_progress_review(
