@@ -467,6 +467,14 @@ def reports_counted_by(person: int, *, whole_roster: bool) -> Q:
     return Q() if whole_roster else Q(pk=person)
 
 
+def managers_counted_by(person: int, manager: int | None, *, whole_roster: bool) -> Q:
+    """Those of the roster the person `person` (an id) may be told manage someone: those
+    whose reports they may count, and their own manager (whom they report to: that tells
+    no number)."""
+    counted = reports_counted_by(person, whole_roster=whole_roster)
+    return counted if whole_roster or manager is None else counted | Q(pk=manager)
+
+
 def person_for(person: Person, person_id: object, *, whole_roster: bool | None = None) -> Person:
     """One person of the visible roster, else 404 (`whole_roster` as for `people_visible_to`)."""
     whole_roster = sees_whole_roster(person) if whole_roster is None else whole_roster

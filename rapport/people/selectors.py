@@ -419,8 +419,8 @@ def _roster_counts(
     organisation: int, person: int, manager: int | None, *, whole_roster: bool
 ) -> QuerySet:
     """How many active people the viewer reads, how many deactivated, how many of the
-    active are yet to choose a password, and how many manage active people whose reports
-    the viewer may count (one row)."""
+    active are yet to choose a password, and how many of the active manage active people
+    (as far as `access.managers_counted_by` lets the viewer know; one row)."""
     if whole_roster:
         # The whole organisation, everyone's reports counted (`access.reports_counted_by`):
         # its counts as the services keep them, rather than a look at everyone.
@@ -428,7 +428,7 @@ def _roster_counts(
             "roster_people", "roster_inactive", "roster_invited", "roster_managers"
         )
     visible = access.people_visible_from(organisation, person, manager, whole_roster=whole_roster)
-    counted = access.reports_counted_by(person, whole_roster=whole_roster)
+    counted = access.managers_counted_by(person, manager, whole_roster=whole_roster)
     managing = Q(is_active=True) & Q(Exists(_active_reports())) & counted
     return (
         visible.order_by()

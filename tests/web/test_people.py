@@ -105,6 +105,12 @@ def test_a_manager_sees_their_team_but_not_another_team(client_for, mia) -> None
     page = client_for(mia).get(reverse("people")).content.decode()
     assert "Ray Report" in page and "Rita Senior" in page
     assert "Olga Report" not in page
+    # Mia, Dan (her manager), Ray and Rita: Mia and Dan manage someone.
+    assert "4 people · 2 managers" in page
+
+
+def test_a_report_is_told_their_manager_manages_someone(client_for, ray) -> None:
+    assert "2 people · 1 manager" in client_for(ray).get(reverse("people")).content.decode()
 
 
 def test_the_managers_manager_reads_the_whole_organisation(client_for, dan) -> None:
