@@ -128,6 +128,10 @@ def test_the_plan_form_in_a_meeting_answers_the_plan_partial(
     body = response.content.decode()
     assert response.status_code == 200 and 'id="development-plan"' in body
     assert "Craft" in body and "<html" not in body
+    # The partial's own address opened as a page leads to the goals page's plan.
+    alone = client_for(mia).get(reverse("development_plan", args=[series.pk]))
+    assert alone.status_code == 303
+    assert alone["Location"] == reverse("series_goals", args=[series.pk]) + "#development-plan"
 
 
 def test_the_ic_marks_feedback_acted_on_with_a_note_on_the_log(
@@ -197,7 +201,7 @@ def test_the_forward_planning_slot_loads_the_plan_and_its_change_ticks_the_post_
 ) -> None:
     client = client_for(mia)
     url = reverse("development_plan", args=[series.pk])
-    partial = client.get(url, {"meeting_id": meeting.pk}).content.decode()
+    partial = client.get(url, {"meeting_id": meeting.pk}, HTTP_HX_REQUEST="true").content.decode()
     assert f'name="meeting_id" value="{meeting.pk}"' in partial
     prepare = reverse("meeting_prepare", args=[meeting.pk])
     hint = "the development plan changed during this meeting"

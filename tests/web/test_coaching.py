@@ -34,7 +34,7 @@ def body(response) -> str:
 def test_the_manager_sees_the_checklist_with_automatic_lines_and_the_time_it_takes(
     client_for, mia, meeting
 ):
-    page = body(client_for(mia).get(url("meeting_prepare", meeting)))
+    page = body(client_for(mia).get(url("meeting_prepare", meeting), **HTMX))
     assert "<html" not in page
     assert "Review notes from last 1:1" in page and "Set aside distractions" in page
     assert "10–15 minutes" in page
@@ -361,3 +361,23 @@ def test_a_repeat_view_of_the_preparation_panel_reads_in_a_few_queries(
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
     assert all(s.startswith("SELECT") for s in statements), statements
     assert len(statements) <= most, statements
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "title", "mode"),
+    [
+        ("meeting_prepare", "?phase=during", "Checklist", "run"),
+        ("meeting_questions", "", "Questions", "run"),
+        ("meeting_feedback", "", "Feedback", "run"),
+        ("meeting_playbooks", "", "Difficult conversations", "run"),
+    ],
+)
+def test_a_panel_opened_as_a_page_has_a_title_the_site_and_the_way_back(
+    client_for, mia, meeting, name, query, title, mode
+) -> None:
+    """A tab's link opened in a new tab (or followed without JavaScript) is a page."""
+    page = body(client_for(mia).get(url(name, meeting) + query))
+    assert f"<title>{title} · 1:1 with Ray Report · Rapport</title>" in page
+    assert 'href="/action-items/"' in page  # the site's navigation
+    assert f'href="{url("meeting", meeting)}?mode={mode}">← Back to the 1:1 with Ray Report' in page
+    assert "<html" not in body(client_for(mia).get(url(name, meeting) + query, **HTMX))

@@ -304,7 +304,12 @@ PAGES = [
 
 
 # Fragments asked for by htmx, as the page asks for them.
-AS_HTMX = {"peer requests, pending fragment", "development plan, in a meeting"}
+AS_HTMX = {
+    "peer requests, pending fragment",
+    "development plan",
+    "development plan, in a meeting",
+    "cadence form",
+}
 
 
 def _grow(cast, start: int, n: int) -> None:

@@ -82,8 +82,12 @@ def test_the_cadence_form_is_loaded_as_the_manager_opens_it(client_for, series, 
     assert f'hx-get="{url}"' in box and 'hx-trigger="toggle once"' in box
     assert 'name="frequency_weeks"' not in html
     assert "?cadence=1#cadence-form" in box
-    form = client_for(mia).get(url)
+    form = client_for(mia).get(url, HTTP_HX_REQUEST="true")
     assert form.status_code == 200 and "<html" not in form.content.decode()
+    # The form's own address opened as a page leads to the page it is on, opened.
+    alone = client_for(mia).get(url)
+    assert alone.status_code == 303
+    assert alone["Location"] == reverse("series", args=[series.pk]) + "?cadence=1#cadence-form"
     assert '<option value="1" selected>Every week</option>' in form.content.decode()
     opened = client_for(mia).get(reverse("series", args=[series.pk]), {"cadence": 1})
     box = opened.content.decode().split('id="cadence-form"', 1)[1].split("</details>", 1)[0]
@@ -335,7 +339,11 @@ def test_the_cadence_form_takes_the_time_in_the_managers_current_timezone(
     client_for, series, mia
 ) -> None:
     type(mia).objects.filter(pk=mia.pk).update(timezone="America/New_York")
-    page = client_for(mia).get(reverse("series_cadence", args=[series.pk])).content.decode()
+    page = (
+        client_for(mia)
+        .get(reverse("series_cadence", args=[series.pk]), HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
     assert 'value="09:00"' in page  # 15:00 in Paris is 09:00 in New York
     assert "In your timezone (America/New York)" in page
     response = client_for(mia).post(

@@ -27,6 +27,7 @@ from rapport.web.views.common import (
     person_view,
     refuse,
     render_page,
+    render_panel,
     see_other,
     stashed,
 )
@@ -45,6 +46,8 @@ def _panel_write(write: Callable[[], object]) -> HttpResponse | None:
 # Prepare -------------------------------------------------------------------------
 
 TOPICS_CHANGED = "rapport-topics-changed"
+# The meeting page's mode each checklist phase belongs to (the way back from its panel).
+PHASE_MODES = {"pre": "prepare", "during": "run", "post": "wrap"}
 
 
 @person_view("GET", "POST")
@@ -82,7 +85,14 @@ def prepare(request: HttpRequest, meeting_id: int) -> HttpResponse:
             request, AuditEvent.Action.PREPARE_VIEW, subject=meeting.series.report, target=meeting
         )
     panel = selectors.prepare_panel(viewer, meeting, phase)
-    response = render_page(request, "web/coaching/prepare.html", panel)
+    response = render_panel(
+        request,
+        "web/coaching/prepare.html",
+        panel,
+        title="Checklist" if access.is_manager_in(viewer, meeting.series) else "Preparation",
+        meeting=meeting,
+        mode=PHASE_MODES[phase],
+    )
     if request.method == "POST" and "prompt" in request.POST:
         # The home page's "1 topic from you" listens for this and refreshes itself.
         response["HX-Trigger"] = TOPICS_CHANGED
@@ -128,10 +138,12 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
         kept = stashed(request, f"meeting:{meeting.pk}:questions")
     state = kept["state"] if kept else {}
     panel = selectors.questions_panel(viewer, meeting, category)
-    return render_page(
+    return render_panel(
         request,
         "web/coaching/questions.html",
         panel,
+        title="Questions",
+        meeting=meeting,
         own_typed=state.get("typed", {}),
         own_error=state.get("error", ""),
     )
@@ -199,7 +211,9 @@ def feedback(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if refusal := _panel_write(write):
             return refusal
     panel = selectors.feedback_panel(viewer, meeting)
-    return render_page(request, "web/coaching/feedback.html", panel)
+    return render_panel(
+        request, "web/coaching/feedback.html", panel, title="Feedback", meeting=meeting
+    )
 
 
 # Difficult conversations -------------------------------------------------------------
@@ -214,10 +228,12 @@ def playbooks(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access.meeting_for(request.user, meeting_id)
     panel = selectors.playbooks_panel(request.user, meeting, request.GET.get("playbook", ""))
     kept = stashed(request, f"meeting:{meeting.pk}:plan") or {"state": {}}
-    return render_page(
+    return render_panel(
         request,
         "web/coaching/playbooks.html",
         panel,
+        title="Difficult conversations",
+        meeting=meeting,
         plan_typed=kept["state"].get("typed", {}),
         plan_error=kept["state"].get("error", ""),
     )
@@ -264,4 +280,6 @@ def remote(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The seed's remote practices, for a 1:1 with a remote report."""
     meeting = access.meeting_for(request.user, meeting_id)
     panel = selectors.remote_panel(request.user, meeting)
-    return render_page(request, "web/coaching/remote.html", panel)
+    return render_panel(
+        request, "web/coaching/remote.html", panel, title="Remote practices", meeting=meeting
+    )

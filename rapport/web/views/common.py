@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.forms import Form, PasswordInput
@@ -23,8 +23,12 @@ from django.http import (
     QueryDict,
 )
 from django.shortcuts import render
+from django.urls import reverse
 
 from rapport.errors import Refused
+
+if TYPE_CHECKING:
+    from rapport.meetings.models import Meeting
 
 T = TypeVar("T")
 
@@ -335,3 +339,28 @@ def render_page(
     they are), beside the forms the view made for it."""
     context = {field.name: getattr(page, field.name) for field in dataclasses.fields(page)}
     return render(request, template, {**context, **forms}, status=status)
+
+
+def render_panel(
+    request: HttpRequest,
+    template: str,
+    page: Any,
+    *,
+    title: str,
+    meeting: Meeting,
+    mode: str = "run",
+    **forms: Any,
+) -> HttpResponse:
+    """A meeting page's panel (`render_page`): alone when the page loads it (htmx), else in a
+    page of its own with a title and the way back to the meeting (a tab's link opened in a
+    new tab, a form sent without JavaScript)."""
+    if is_htmx(request):
+        return render_page(request, template, page, **forms)
+    series = meeting.series
+    frame = {
+        "panel_template": template,
+        "panel_title": title,
+        "panel_other": series.report if series.manager_id == request.user.pk else series.manager,
+        "panel_back": f"{reverse('meeting', args=[meeting.pk])}?mode={mode}",
+    }
+    return render_page(request, "web/panel_page.html", page, **forms, **frame)

@@ -27,6 +27,7 @@ from rapport.web.views.common import (
     person_view,
     refuse,
     refused_back,
+    see_other,
     written,
 )
 
@@ -176,6 +177,8 @@ def development_plan(request: HttpRequest, series_id: int) -> HttpResponse:
         meeting_id = request.GET.get("meeting_id", "")
         if meeting_id:
             access.meeting_for(viewer, meeting_id)
+        if not is_htmx(request):  # the partial's own address opened as a page: its page
+            return see_other(reverse("series_goals", args=[series.pk]) + "#development-plan")
         return _plan_partial(request, series, meeting_id)
     series = access.series_for_career_change(viewer, series_id)
     meeting_id = request.POST.get("meeting_id", "")

@@ -16,7 +16,14 @@ from rapport.meetings.models import Series
 from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
 from rapport.web.forms import CadenceForm
-from rapport.web.views.common import form_saved, person_view, render_page, see_other_with
+from rapport.web.views.common import (
+    form_saved,
+    is_htmx,
+    person_view,
+    render_page,
+    see_other,
+    see_other_with,
+)
 
 
 def _page(request: HttpRequest, series: Series) -> HttpResponse:
@@ -72,6 +79,8 @@ def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
     POST: the cadence saved."""
     if request.method != "POST":
         found = access.open_series_managed_by(request.user, series_id)
+        if not is_htmx(request):  # the form's own address opened as a page: the page it is on
+            return see_other(reverse("series", args=[found.pk]) + "?cadence=1#cadence-form")
         page = cadence_form_page(request.user, found)
         form = CadenceForm(initial=page.cadence_initial)
         return render_page(request, "web/meeting/cadence_form.html", page, cadence_form=form)
