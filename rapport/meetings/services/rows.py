@@ -31,11 +31,41 @@ def _sqlite_text(value: dt.datetime | None) -> str | None:
     # The wall clock less the zone's offset is the UTC one: cheaper than a conversion.
     if offset := value.utcoffset():
         value = value - offset
-    return value.replace(tzinfo=None).isoformat(" ")
+    return _clock_text(value)
 
 
 def _sqlite_utc_text(value: dt.datetime) -> str:
-    return value.isoformat(" ")[:-6]  # without "+00:00"
+    return _clock_text(value)
+
+
+# A history writes hundreds of thousands of times over a few thousand days: each day's text
+# and each second's are kept once made (`isoformat` and `replace` cost more than the rest).
+_DAYS: dict[int, str] = {}
+_SECONDS: dict[int, str] = {}
+DAYS_KEPT = 40_000
+
+
+def _clock_text(value: dt.datetime) -> str:
+    """The wall clock as `isoformat(" ")` writes it without a timezone (as Django stores it)."""
+    day = _DAYS.get(ordinal := value.toordinal()) or _day_text(ordinal)
+    second = value.hour * 3600 + value.minute * 60 + value.second
+    clock = _SECONDS.get(second) or _second_text(second)
+    if micro := value.microsecond:
+        return f"{day} {clock}.{micro:06d}"
+    return f"{day} {clock}"
+
+
+def _day_text(ordinal: int) -> str:
+    if len(_DAYS) >= DAYS_KEPT:
+        _DAYS.clear()
+    text = _DAYS[ordinal] = dt.date.fromordinal(ordinal).isoformat()
+    return text
+
+
+def _second_text(second: int) -> str:
+    hours, rest = divmod(second, 3600)
+    text = _SECONDS[second] = f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    return text
 
 
 class RowTable:
