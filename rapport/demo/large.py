@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 from bisect import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -200,6 +201,7 @@ REPORT_AHEAD = tuple(dt.timedelta(hours=hours) for hours in range(2, 71))
 MANAGER_AHEAD = tuple(dt.timedelta(hours=hours) for hours in range(1, 21))
 DUE_IN = tuple(dt.timedelta(days=d) for d in (3, 5, 7, 7, 10, 14))
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -398,6 +400,23 @@ LARGE_STEPS: list[Step] = [histories, feedback]
 # One series' past --------------------------------------------------------------------
 
 
+def _chooser(rng: random.Random, options: Sequence[T]) -> Callable[[], T]:
+    """`rng.choice(options)` for options drawn from again and again: the same draws (as many
+    bits as their number takes, again while beyond it), without measuring them each time."""
+    count = len(options)
+    bits, draw = count.bit_length(), rng.getrandbits
+    if not count:
+        return lambda: rng.choice(options)  # raises, as it would
+
+    def choose() -> T:
+        index = draw(bits)
+        while index >= count:
+            index = draw(bits)
+        return options[index]
+
+    return choose
+
+
 class _SeriesPlan:
     """The plan of one series' past: what series_backfill writes."""
 
@@ -427,6 +446,23 @@ class _SeriesPlan:
         self.prepares = rng.choice((0.5, 0.7, 0.8, 0.9))
         self.minutes = series.duration_minutes
         self.career_minutes = scheduling.career_minutes(series.duration_minutes)
+        # The draws of every held meeting, each from the same options.
+        voice, pick = self.voice, lambda options: _chooser(rng, options)
+        self.topics_of = {
+            author.pk: {kind: pick(pool) for kind, pool in pools.items()}
+            for author, pools in (
+                (self.manager, voice.manager_topics),
+                (self.report, voice.report_topics),
+            )
+        }
+        self.prepared_topics, self.items_count = pick((1, 1, 2, 2, 3)), pick((0, 1, 1, 1, 2, 2))
+        self.report_ahead, self.manager_ahead = pick(REPORT_AHEAD), pick(MANAGER_AHEAD)
+        self.late_start, self.overrun = pick(LATE_START), pick(OVERRUN)
+        self.mood_change = pick((-1, 0, 0, 0, 1))
+        self.feedback_of = {True: pick(voice.positive), False: pick(voice.constructive)}
+        self.context, self.private = pick(voice.context), pick(voice.manager_private)
+        self.action_of = {True: pick(voice.manager_actions), False: pick(voice.report_actions)}
+        self.due_in = pick(DUE_IN)
 
     def say(self, template: str, when: dt.datetime) -> str:
         quarter = (when.month - 1) // 3 + 1
@@ -476,11 +512,7 @@ class _SeriesPlan:
         rng = self.rng
         # What `rng.choices(TOPIC_KINDS, cum_weights=...)[0]` draws, without its list.
         kind = TOPIC_KINDS[bisect(self.kind_weights, rng.random() * self.kind_total, 0, 3)]
-        if author is self.manager:
-            pool = self.voice.manager_topics[kind]
-        else:
-            pool = self.voice.report_topics[kind]
-        text = self.say(rng.choice(pool)[0], when)
+        text = self.say(self.topics_of[author.pk][kind]()[0], when)
         if lo is not None and when <= lo:
             when = lo + HALF_HOUR
         meeting.topics.append(
@@ -488,13 +520,13 @@ class _SeriesPlan:
         )
 
     def _hold(self, meeting: PastMeeting, pending: list[str], last_end) -> dt.datetime:
-        rng, voice, when = self.rng, self.voice, meeting.scheduled_at
+        rng, when = self.rng, meeting.scheduled_at
         if rng.random() < self.prepares:
-            for _ in range(rng.choice((1, 1, 2, 2, 3))):
-                self._topic(meeting, self.report, when - rng.choice(REPORT_AHEAD), last_end)
+            for _ in range(self.prepared_topics()):
+                self._topic(meeting, self.report, when - self.report_ahead(), last_end)
         if rng.random() < 0.45:
-            self._topic(meeting, self.manager, when - rng.choice(MANAGER_AHEAD), last_end)
-        started = when + rng.choice(LATE_START)
+            self._topic(meeting, self.manager, when - self.manager_ahead(), last_end)
+        started = when + self.late_start()
         if rng.random() < 0.3 or not (meeting.topics or pending):
             self._topic(meeting, self.report, started + dt.timedelta(minutes=5), last_end)
         meeting.started_at = started
@@ -504,9 +536,9 @@ class _SeriesPlan:
         planned = meeting.duration_minutes or (
             self.career_minutes if meeting.career else self.minutes
         )
-        ended = started + dt.timedelta(minutes=planned) + rng.choice(OVERRUN)
+        ended = started + dt.timedelta(minutes=planned) + self.overrun()
         meeting.ended_at = ended
-        meeting.mood = max(1, min(5, self.mood + rng.choice((-1, 0, 0, 0, 1))))
+        meeting.mood = max(1, min(5, self.mood + self.mood_change()))
         theirs = [t for t in meeting.topics if t.author is self.report]
         mine = [t for t in meeting.topics if t.author is not self.report]
         notes = {
@@ -518,11 +550,11 @@ class _SeriesPlan:
         }
         if meeting.career or rng.random() < 0.5:
             positive = rng.random() < 0.65
-            text = rng.choice(voice.positive if positive else voice.constructive)
+            text = self.feedback_of[positive]()
             label = "Positive" if positive else "Constructive"
             notes["feedback"] = f"- **{label}**: {self.say(text, when)}"
         if rng.random() < 0.4:
-            notes["context"] = f"- {self.say(rng.choice(voice.context), when)}"
+            notes["context"] = f"- {self.say(self.context(), when)}"
         if meeting.career:
             notes["career_progress"] = f"Progress on {self.words['goal']}."
             notes["career_next_focus"] = f"- {self.words['skill'].capitalize()}."
@@ -530,7 +562,7 @@ class _SeriesPlan:
         notes["follow_up"] = "\n".join(follow)
         meeting.notes = notes
         if rng.random() < 0.25:
-            body = self.say(rng.choice(voice.manager_private), when)
+            body = self.say(self.private(), when)
             meeting.private_notes.append(PastPrivateNote(author=self.manager, body=body, at=ended))
         if rng.random() < 0.1:
             meeting.private_notes.append(
@@ -541,11 +573,11 @@ class _SeriesPlan:
                 )
             )
         day = ended.date()
-        for _ in range(rng.choice((0, 1, 1, 1, 2, 2))):
+        for _ in range(self.items_count()):
             ours = rng.random() < 0.35
             owner = self.manager if ours else self.report
-            text = rng.choice(voice.manager_actions if ours else voice.report_actions)
-            due = day + rng.choice(DUE_IN)
+            text = self.action_of[ours]()
+            due = day + self.due_in()
             status, done_on = settle(rng, self.today, due, day)
             meeting.items.append(
                 PastItem(
