@@ -18,7 +18,7 @@ def moment_value() -> Callable[[dt.datetime | None], Any]:
 
 def utc_moment_value() -> Callable[[dt.datetime], Any]:
     """As `moment_value`, for a datetime already in UTC: nothing to convert."""
-    return _sqlite_utc_text if connection.vendor == "sqlite" else _unchanged
+    return _clock_text if connection.vendor == "sqlite" else _unchanged
 
 
 def _unchanged(value: Any) -> Any:
@@ -31,10 +31,6 @@ def _sqlite_text(value: dt.datetime | None) -> str | None:
     # The wall clock less the zone's offset is the UTC one: cheaper than a conversion.
     if offset := value.utcoffset():
         value = value - offset
-    return _clock_text(value)
-
-
-def _sqlite_utc_text(value: dt.datetime) -> str:
     return _clock_text(value)
 
 
