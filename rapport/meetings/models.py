@@ -311,13 +311,15 @@ class SharedNotes(models.Model):
 
     @staticmethod
     def html_kept() -> Callable[[str], str]:
-        """A section's HTML as `with_html` renders it, kept by text: for a writer of many
-        notes (histories repeat their lines and their empty sections, 1:1 after 1:1)."""
-        return _html_kept
+        """A section's HTML as `with_html` renders it, kept by text for as long as the
+        function returned is (a bounded cache): for a writer of many notes (histories repeat
+        their lines and their empty sections, 1:1 after 1:1), who lets it go when done, so
+        that no note's text stays in the process's memory."""
+        return lru_cache(maxsize=HTML_KEPT)(render_markdown)
 
 
-# Bounded: kept for the process, which may lay out many histories.
-_html_kept = lru_cache(maxsize=16_384)(render_markdown)
+# The most sections' HTML one `SharedNotes.html_kept` keeps.
+HTML_KEPT = 16_384
 
 
 def is_rendered(model: type[models.Model], name: str) -> bool:

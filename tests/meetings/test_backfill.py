@@ -281,3 +281,21 @@ def test_a_bulk_load_writes_the_same_and_leaves_the_schema_as_it_was_even_if_int
     moved = series.meetings.get(status=Meeting.Status.RESCHEDULED)
     assert moved.moved_to.scheduled_at == week(3) + dt.timedelta(days=1)
     assert ActionItem.objects.get(series=series).text == "Draft it"
+
+
+def test_a_bulk_load_keeps_the_notes_html_across_its_series_and_lets_it_go_at_its_end(
+    cast: SimpleNamespace, series: Series
+) -> None:
+    from rapport.meetings.services import backfill
+
+    notes = {"context": "Same **line** every week"}
+    assert backfill._notes_html.get() is None  # outside a bulk load: one series' own
+    with backfill_bulk_load():
+        kept = backfill._notes_html.get()
+        plan = [held(week(5), notes=notes), held(week(4), notes=notes)]
+        series_backfill(actor=cast.mia, series=series, meetings=plan, now=NOW)
+        assert kept.cache_info().hits >= 1 and kept.cache_info().currsize >= 1
+    # The notes' text does not outlive the load in the process's memory.
+    assert backfill._notes_html.get() is None
+    shared = series.meetings.get(scheduled_at=week(5)).shared_notes
+    assert shared.context_html.strip() == "<p>Same <strong>line</strong> every week</p>"

@@ -10,8 +10,9 @@ author) to a whole plan at once, and writes it in a few bulk inserts per table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import repeat
 from zoneinfo import ZoneInfo
@@ -232,18 +233,28 @@ BULK_KEPT_INDEXES = (("meetings_meeting", '("series_id")'), ("meetings_topic", '
 BULK_CACHE_KIB = 256 * 1024
 
 
+# The notes' HTML kept by text for one bulk load's many series (`SharedNotes.html_kept`),
+# else for one series.
+_notes_html: ContextVar[Callable[[str], str] | None] = ContextVar("notes_html", default=None)
+
+
 @contextmanager
 def backfill_bulk_load() -> Iterator[None]:
     """One transaction for backfilling many series into an empty database: on SQLite with a
     page cache the size of the load, and the indexes the backfill does not read by dropped,
     then created again from their own definitions (SQLite's schema changes roll back with
-    the transaction: all or nothing)."""
-    with transaction.atomic():
-        if connection.vendor == "sqlite":
-            with _sqlite_bulk_load():
+    the transaction: all or nothing). The notes' HTML is kept across its series, and let go
+    at its end."""
+    kept = _notes_html.set(SharedNotes.html_kept())
+    try:
+        with transaction.atomic():
+            if connection.vendor == "sqlite":
+                with _sqlite_bulk_load():
+                    yield
+            else:
                 yield
-        else:
-            yield
+    finally:
+        _notes_html.reset(kept)
 
 
 @contextmanager
@@ -411,7 +422,7 @@ def _meetings_write(
     )
     sections = SharedNotes.SECTIONS
     blank = ("",) * (2 * len(sections))
-    html = SharedNotes.html_kept()
+    html = _notes_html.get() or SharedNotes.html_kept()
     rows, notes = [], []
     for meeting, pk, topic_counts in zip(plan, ids, counts, strict=True):
         career = meeting.career
