@@ -20,6 +20,7 @@ from rapport.framework.agenda import (
 from rapport.framework.cadence import (
     EARLY_START_CONFIRM_HOURS,
     SERIES_MINUTES,
+    move_refusal,
     reschedule_refusal,
 )
 from rapport.framework.markdown import render_markdown
@@ -263,7 +264,8 @@ def _career_hand_over(skipped: Meeting) -> Meeting | None:
 def _check_new_time(
     actor: Person, meeting: Meeting, new_time: dt.datetime, *, now: dt.datetime
 ) -> dt.datetime:
-    """Refuse a time that does not exist, is past, or lands on another 1:1 of the manager."""
+    """Refuse a time that does not exist, is past or too far ahead, or lands on another 1:1
+    of the manager."""
     if timezone.is_naive(new_time):
         new_time = new_time.replace(tzinfo=ZoneInfo(actor.timezone))
     if isinstance(new_time.tzinfo, ZoneInfo) and not scheduling.exists_locally(new_time):
@@ -271,8 +273,9 @@ def _check_new_time(
             f"{new_time:%d %B %Y, %H:%M} does not exist in {new_time.tzinfo.key}: the clocks "
             "skip that hour for daylight saving. Choose another time."
         )
-    if new_time <= now:
-        raise Refused("The new time must be in the future.")
+    # A difference of aware times, unlike a sum or a conversion, holds for any year typed.
+    if refusal := move_refusal(new_time - now, horizon_weeks=scheduling.HORIZON_WEEKS):
+        raise Refused(refusal)
     if clash := manager_clash(meeting, new_time, meeting.duration_minutes):
         with timezone.override(ZoneInfo(actor.timezone)):
             when = timezone.localtime(clash.scheduled_at)
