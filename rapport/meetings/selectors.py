@@ -133,16 +133,31 @@ def _on_days_away(rows: list[tuple[Any, ...]]) -> set[int]:
     if not rows:
         return set()
     people = {row[2] for row in rows} | {row[4] for row in rows}
-    first = min(row[1] for row in rows).date() - dt.timedelta(days=1)
-    last = max(row[1] for row in rows).date() + dt.timedelta(days=1)
+    first = _day_beside(min(row[1] for row in rows).date(), -1)
+    last = _day_beside(max(row[1] for row in rows).date(), 1)
     away = days_away_of(people, first=first, last=last)
     flagged = set()
     for pk, at, manager_id, manager_tz, report_id, report_tz in rows:
         for person_id, tz in ((manager_id, manager_tz), (report_id, report_tz)):
-            day = at.astimezone(_zone(tz)).date()
+            day = _local_day(at, _zone(tz))
             if any(start <= day <= end for start, end in away.get(person_id, ())):
                 flagged.add(pk)
     return flagged
+
+
+def _day_beside(day: dt.date, days: int) -> dt.date:
+    """The day `days` away, held at the calendar's first or last day (a 1:1 may sit there)."""
+    ordinal = min(max(day.toordinal() + days, 1), dt.date.max.toordinal())
+    return dt.date.fromordinal(ordinal)
+
+
+def _local_day(at: dt.datetime, tz: ZoneInfo | dt.timezone) -> dt.date:
+    """The date of `at` in tz; at the calendar's very ends, where tz's date would fall
+    outside it, the date in UTC."""
+    try:
+        return at.astimezone(tz).date()
+    except OverflowError:
+        return at.date()
 
 
 def _participants(meetings: list[Meeting]) -> list[tuple[Any, ...]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.meetings.models import Meeting
 from rapport.people import services as people_services
 from rapport.people.models import Absence
 
@@ -95,3 +97,24 @@ def test_the_meeting_page_flags_a_meeting_on_a_day_away(client_for, mia, ray, me
     page = client_for(mia).get(url).content.decode()
     assert "On a day away: move it" in page
     assert reverse("meeting_invite", args=[meeting.pk]) in page
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Pacific/Kiritimati"])
+def test_a_one_on_one_at_the_end_of_the_calendar_does_not_break_the_page(
+    client_for, mia, ray, series, zone
+) -> None:
+    ray.timezone = zone
+    ray.save(update_fields=["timezone"])
+    far = Meeting.objects.create(
+        series=series,
+        scheduled_at=dt.datetime(9999, 12, 31, 22, 0, tzinfo=dt.UTC),
+        duration_minutes=30,
+    )
+    for person in (mia, ray):
+        assert client_for(person).get(reverse("away")).status_code == 200
+    people_services.absence_add(
+        actor=mia, starts_on=dt.date(9999, 12, 31), ends_on=dt.date(9999, 12, 31)
+    )
+    for person in (mia, ray):
+        page = client_for(person).get(reverse("away")).content.decode()
+        assert reverse("meeting", args=[far.pk]) + "#call-off" in page
