@@ -525,6 +525,23 @@ def test_starting_days_before_the_meeting_asks_to_confirm_first(client_for, mia,
     assert meeting.started_at is not None
 
 
+@pytest.mark.parametrize(
+    ("route", "data"), [("meeting_start", {}), ("meeting_complete", {"held_minutes": 30})]
+)
+def test_the_question_before_running_early_counts_days_as_the_meeting_page_does(
+    client_for, mia, meeting, route, data
+) -> None:
+    # Under 72 hours ahead but three of the reader's calendar days away: "in 3 days".
+    today = timezone.localdate(timezone=mia.tzinfo)
+    at = dt.datetime.combine(today + dt.timedelta(days=3), dt.time(0, 30), tzinfo=mia.tzinfo)
+    Meeting.objects.filter(pk=meeting.pk).update(scheduled_at=at)
+    client = client_for(mia)
+    header = page(client, meeting, mode="prepare")
+    question = client.post(reverse(route, args=[meeting.pk]), data, follow=True)
+    assert "in 3 days" in header and "in 3 days" in question.content.decode()
+    assert "in 2 days" not in question.content.decode()
+
+
 def test_marking_held_days_early_asks_to_confirm_and_keeps_what_was_typed(
     client_for, mia, meeting
 ) -> None:

@@ -24,6 +24,7 @@ from rapport.meetings.models import Meeting, SharedNotes
 from rapport.people.models import AuditEvent, Person
 from rapport.web.audit import bookkeeping, record_read
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
+from rapport.web.jinja import local, relative
 from rapport.web.views.common import (
     back_with,
     confirm_page,
@@ -440,13 +441,20 @@ def start(request: HttpRequest, meeting_id: int) -> HttpResponse:
         services.meeting_start(
             actor=request.user, meeting=found, ask_if_early=not is_confirmed(request)
         )
-    except services.NeedsConfirmation as question:
+    except services.NeedsConfirmation:
         back = reverse("meeting", args=[found.pk])
+        question = _early_question(found, "Start it")
         return confirm_page(
-            request, str(question), title="Start early?", confirm_label="Start it now", back=back
+            request, question, title="Start early?", confirm_label="Start it now", back=back
         )
     messages.success(request, "Meeting started: topics added from now on count as added during it.")
     return _back(found)
+
+
+def _early_question(meeting: Meeting, doing: str) -> str:
+    """Asking before running a 1:1 early, with its time as every page words it."""
+    when = local(meeting.scheduled_at, "%A %d %B, %H:%M")
+    return f"This 1:1 is planned for {when}, {relative(meeting.scheduled_at)}. {doing} now anyway?"
 
 
 @person_view("POST")
@@ -461,11 +469,11 @@ def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 ask_if_early=not is_confirmed(request),
                 **form.cleaned_data,
             )
-        except services.NeedsConfirmation as question:
+        except services.NeedsConfirmation:
             back = reverse("meeting", args=[found.pk]) + "?mode=wrap#held"
             return confirm_page(
                 request,
-                str(question),
+                _early_question(found, "Mark it held"),
                 title="Mark held early?",
                 confirm_label="Mark it held",
                 back=back,
