@@ -32,6 +32,7 @@ from django.utils import timezone
 from rapport import access, compiled
 from rapport.framework import agenda as agenda_rules
 from rapport.framework.cadence import (
+    EARLY_START_CONFIRM_HOURS,
     cancellation_warning,
     cancellation_window_start,
     is_career_overdue,
@@ -83,6 +84,15 @@ class SeriesOverview:
     @property
     def manager(self) -> Person:
         return self.series.manager
+
+
+def is_early_to_run(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Whether starting or closing the meeting now asks first: it is still scheduled, not
+    started, and more than EARLY_START_CONFIRM_HOURS away."""
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.started_at is not None:
+        return False
+    ahead = meeting.scheduled_at - (now or timezone.now())
+    return ahead > dt.timedelta(hours=EARLY_START_CONFIRM_HOURS)
 
 
 def meetings_on_days_away(meetings: Iterable[Meeting]) -> set[int]:

@@ -83,6 +83,8 @@ def test_every_route_refuses_the_wrong_method(client_for, mia, meeting, topic) -
     client = client_for(mia)
     for method, name, args in routes(meeting, topic):
         wrong = "post" if method == "get" else "get"
+        if name == "meeting_start":  # its GET is the question before starting early
+            wrong = "delete"
         response = getattr(client, wrong)(reverse(name, args=args))
         assert response.status_code == 405, name
 
@@ -514,8 +516,11 @@ def test_starting_days_before_the_meeting_asks_to_confirm_first(client_for, mia,
     client = client_for(mia)
     url = reverse("meeting_start", args=[meeting.pk])
     response = client.post(url)
+    # The question is a page of its own: Back or reload there never resends a form.
+    assert (response.status_code, response["Location"]) == (303, url)
+    response = client.get(url)
     html = response.content.decode()
-    assert response.status_code == 409
+    assert response.status_code == 200
     assert "This 1:1 is planned for" in html and "Start it now anyway?" in html
     assert 'name="confirmed" value="1"' in html and f'action="{url}"' in html
     meeting.refresh_from_db()
@@ -523,6 +528,18 @@ def test_starting_days_before_the_meeting_asks_to_confirm_first(client_for, mia,
     assert client.post(url, {"confirmed": "1"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.started_at is not None
+    # Back to the question once started: nothing is left to ask.
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("meeting", args=[meeting.pk]),
+    )
+
+
+def test_the_question_before_starting_is_the_managers_alone(client_for, ray, olga, meeting) -> None:
+    url = reverse("meeting_start", args=[meeting.pk])
+    for person in (ray, olga):
+        assert client_for(person).get(url).status_code == 404
 
 
 @pytest.mark.parametrize(

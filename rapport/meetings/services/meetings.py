@@ -18,7 +18,6 @@ from rapport.framework.agenda import (
     HELD_MINUTES_MIN,
 )
 from rapport.framework.cadence import (
-    EARLY_START_CONFIRM_HOURS,
     SERIES_MINUTES,
     move_refusal,
     reschedule_refusal,
@@ -26,7 +25,7 @@ from rapport.framework.cadence import (
 from rapport.framework.markdown import render_markdown
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, PartTime, PrivateNote, SharedNotes, Topic
-from rapport.meetings.selectors import plan_for
+from rapport.meetings.selectors import is_early_to_run, plan_for
 from rapport.meetings.services.common import NeedsConfirmation, _check_held_minutes, _check_mood
 from rapport.meetings.services.series import _meeting_create, next_meeting
 from rapport.meetings.services.topics import agenda_lock, topic_counts_refresh
@@ -35,9 +34,9 @@ from rapport.people.models import Person
 
 def _ask_if_early(actor: Person, meeting: Meeting, now: dt.datetime, doing: str) -> None:
     """Ask before starting or closing a 1:1 well before its time (usually a wrong click)."""
-    ahead = meeting.scheduled_at - now
-    if meeting.started_at is not None or ahead <= dt.timedelta(hours=EARLY_START_CONFIRM_HOURS):
+    if not is_early_to_run(meeting, now):
         return
+    ahead = meeting.scheduled_at - now
     when = meeting.scheduled_at.astimezone(ZoneInfo(actor.timezone)).strftime("%A %d %B, %H:%M")
     hours = ahead.total_seconds() / 3600
     distance = f"{int(hours // 24)} days" if hours >= 48 else f"{int(hours)} hours"

@@ -33,8 +33,10 @@ from rapport.web.views.common import (
     is_htmx,
     past_due_confirmed,
     person_view,
+    refuse,
     refused,
     restored,
+    see_other,
     stashed,
 )
 
@@ -434,21 +436,36 @@ def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "web/meeting/meeting_mood.html", context)
 
 
-@person_view("POST")
+@person_view("GET", "POST")
 def start(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """GET: the question before starting early (the meeting once there is none to ask).
+    POST: the meeting started, or, well before its time, a 303 to that question."""
+    if request.method != "POST":
+        return _start_question(request, access.meeting_managed_by(request.user, meeting_id))
     found = access.meeting_for_manager(request.user, meeting_id)
     try:
         services.meeting_start(
             actor=request.user, meeting=found, ask_if_early=not is_confirmed(request)
         )
     except services.NeedsConfirmation:
-        back = reverse("meeting", args=[found.pk])
-        question = _early_question(found, "Start it")
-        return confirm_page(
-            request, question, title="Start early?", confirm_label="Start it now", back=back
-        )
+        if is_htmx(request):
+            return refuse(_early_question(found, "Start it"), 409)
+        # Asked on a page of its own: Back or reload there never resends the form.
+        return see_other(reverse("meeting_start", args=[found.pk]))
     messages.success(request, "Meeting started: topics added from now on count as added during it.")
     return _back(found)
+
+
+def _start_question(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    if not selectors.is_early_to_run(meeting):
+        return _back(meeting)
+    return confirm_page(
+        request,
+        _early_question(meeting, "Start it"),
+        title="Start early?",
+        confirm_label="Start it now",
+        back=reverse("meeting", args=[meeting.pk]),
+    )
 
 
 def _early_question(meeting: Meeting, doing: str) -> str:
