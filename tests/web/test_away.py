@@ -54,7 +54,7 @@ def test_the_page_lists_the_one_on_ones_to_move(client_for, ray, meeting) -> Non
     people_services.absence_add(actor=ray, starts_on=day, ends_on=day)
     page = client_for(ray).get(reverse("away")).content.decode()
     assert reverse("meeting", args=[meeting.pk]) + "#call-off" in page
-    assert "On a day away" in page
+    assert "You are away that day" in page
 
 
 def test_someone_removes_their_own_days_away(client_for, mia) -> None:
@@ -91,12 +91,24 @@ def test_wrong_methods_are_refused(client_for, mia) -> None:
 
 def test_the_meeting_page_flags_a_meeting_on_a_day_away(client_for, mia, ray, meeting) -> None:
     url = reverse("meeting", args=[meeting.pk])
-    assert "On a day away" not in client_for(mia).get(url).content.decode()
+    assert "away that day" not in client_for(mia).get(url).content.decode()
     day = timezone.localtime(meeting.scheduled_at, ray.tzinfo).date()
     people_services.absence_add(actor=ray, starts_on=day, ends_on=day)
     page = client_for(mia).get(url).content.decode()
-    assert "On a day away: move it" in page
+    assert "Ray is away that day: move it" in page
     assert reverse("meeting_invite", args=[meeting.pk]) in page
+
+
+def test_each_person_reads_who_is_away_in_their_own_words(client_for, mia, ray, meeting) -> None:
+    url = reverse("meeting", args=[meeting.pk])
+    day = timezone.localtime(meeting.scheduled_at, mia.tzinfo).date()
+    people_services.absence_add(actor=mia, starts_on=day, ends_on=day)
+    assert "Mia is away that day: move it" in client_for(ray).get(url).content.decode()
+    assert "You are away that day: move it" in client_for(mia).get(url).content.decode()
+    day = timezone.localtime(meeting.scheduled_at, ray.tzinfo).date()
+    people_services.absence_add(actor=ray, starts_on=day, ends_on=day)
+    assert "You and Mia are away that day" in client_for(ray).get(url).content.decode()
+    assert "You and Ray are away that day" in client_for(mia).get(url).content.decode()
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Pacific/Kiritimati"])
