@@ -130,3 +130,28 @@ def test_a_one_on_one_at_the_end_of_the_calendar_does_not_break_the_page(
     for person in (mia, ray):
         page = client_for(person).get(reverse("away")).content.decode()
         assert reverse("meeting", args=[far.pk]) + "#call-off" in page
+
+
+def test_removing_days_away_twice_changes_nothing_the_second_time(client_for, mia) -> None:
+    kept = people_services.absence_add(actor=mia, starts_on=in_days(5), ends_on=in_days(5))
+    gone = people_services.absence_add(actor=mia, starts_on=in_days(1), ends_on=in_days(1))
+    client = client_for(mia)
+    for _ in range(2):  # a double-submitted "Remove"
+        response = client.post(reverse("away_remove", args=[gone.pk]))
+        assert response.status_code == 302 and response["Location"] == reverse("away")
+    assert list(Absence.objects.all()) == [kept]
+    # Only for the browser that removed it: elsewhere an entry no longer there is Not found.
+    assert client_for(mia).post(reverse("away_remove", args=[gone.pk])).status_code == 404
+
+
+def test_days_away_overlapping_ones_already_marked_are_refused(client_for, mia, ray) -> None:
+    people_services.absence_add(actor=mia, starts_on=in_days(3), ends_on=in_days(5))
+    people_services.absence_add(actor=ray, starts_on=in_days(1), ends_on=in_days(9))
+    for first, last in ((3, 5), (5, 5), (1, 3), (4, 8), (1, 9)):
+        data = {"starts_on": in_days(first).isoformat(), "ends_on": in_days(last).isoformat()}
+        response = client_for(mia).post(reverse("away"), data)
+        assert response.status_code == 400, (first, last)
+        assert "overlap days away already marked" in response.content.decode()
+    assert Absence.objects.filter(person=mia).count() == 1
+    data = {"starts_on": in_days(6).isoformat(), "ends_on": in_days(7).isoformat()}
+    assert client_for(mia).post(reverse("away"), data).status_code == 302
