@@ -323,6 +323,15 @@ def meeting_for_manager(person: Person, meeting_id: object) -> Meeting:
     return _checked(person, meeting_for(person, meeting_id), meeting_check_manager)
 
 
+def meeting_managed_by(person: Person, meeting_id: object) -> Meeting:
+    """One meeting the person manages, else 404: a page for running it (the question before
+    starting it early) is the manager's alone, and shows nothing to anyone else."""
+    found = meeting_for(person, meeting_id)
+    if found.series.manager_id != person.pk:
+        raise Http404(NOT_FOUND)
+    return found
+
+
 # Agenda, notes, action items -----------------------------------------------
 
 

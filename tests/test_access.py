@@ -68,7 +68,7 @@ ROUTES: dict[str, dict[str, object]] = {
     "private_note": {"post": PAIR, "sees": PAIR},
     "action_item_add": {"post": PAIR, "sees": PAIR},
     "meeting_mood": {"post": PAIR, "sees": PAIR},
-    "meeting_start": {"post": {"mia"}, "sees": PAIR},
+    "meeting_start": {"get": {"mia"}, "post": {"mia"}, "sees": PAIR},
     "meeting_complete": {"post": {"mia"}, "sees": PAIR},
     "meeting_cancel": {"post": PAIR, "sees": PAIR},
     "topic_edit": {"post": {"ray"}, "sees": PAIR},

@@ -317,3 +317,19 @@ def reschedule_refusal(*, new_time_given: bool, skip: bool) -> str | None:
             "rescheduled at once."
         )
     return None
+
+
+def move_refusal(ahead: timedelta, *, horizon_weeks: int) -> str | None:
+    """Why a 1:1 may not move to a time `ahead` of now, or None when it may.
+
+    "Reschedule immediately": a moved 1:1 lands within the weeks its series is planned
+    ahead; a longer break is a skipped 1:1, and the series carries on.
+    """
+    if ahead <= timedelta(0):
+        return "The new time must be in the future."
+    if ahead > timedelta(weeks=horizon_weeks):
+        return (
+            f"Choose a new time within the next {horizon_weeks} weeks (“reschedule "
+            "immediately”), or skip this one: the 1:1s after it stay planned."
+        )
+    return None

@@ -404,7 +404,8 @@ class MeetingPage:
     split: tuple[agenda_rules.SplitPart, ...] | None
     timer: meeting_selectors.TimerState
     timer_hash: str
-    on_day_away: bool
+    # Who is away on the meeting's day, in the viewer's words ("" when nobody is).
+    on_day_away: str
     live_since: str
     other_present: bool
     presence: str
@@ -499,9 +500,13 @@ def meeting_page(
         split=agenda_rules.TIME_SPLITS.get(meeting.series.report.level),
         timer=timer,
         timer_hash=meeting_selectors.live_hash(timer, meeting_items),
-        on_day_away=meeting.is_open
-        and (opened is None or opened.maybe_away)
-        and meeting.pk in meeting_selectors.meetings_on_days_away([meeting]),
+        on_day_away=wording.away_that_day(
+            viewer,
+            meeting.series,
+            meeting_selectors.people_away_on([meeting]).get(meeting.pk, ())
+            if meeting.is_open and (opened is None or opened.maybe_away)
+            else (),
+        ),
         live_since=meeting_selectors.live_since(notes.version, present),
         other_present=bool(present),
         presence=meeting_selectors.presence_sentence(people, present),
@@ -1028,7 +1033,8 @@ class SeriesPage:
     open_items: list[ActionItem]
     cadence: CadenceSummary
     warnings: list[str]
-    days_away: set[int]
+    # The upcoming meetings on a day away, each to who is away, in the viewer's words.
+    days_away: dict[int, str]
     suggestions: list[CadenceSuggestion]
     applied: CadenceSuggestion | None
     # The cadence form's starting values: the applied suggestion's, else the series' own,
@@ -1079,7 +1085,10 @@ def series_page(
             if access.can_see_warnings(viewer, series)
             else []
         ),
-        days_away=meeting_selectors.meetings_on_days_away(upcoming),
+        days_away={
+            pk: wording.away_that_day(viewer, series, absent)
+            for pk, absent in meeting_selectors.people_away_on(upcoming).items()
+        },
         suggestions=suggestions,
         applied=applied,
         cadence_initial=_cadence_initial(viewer, series, applied, now=now),

@@ -102,8 +102,12 @@ def career_is_due(
 
 def exists_locally(moment: dt.datetime) -> bool:
     """Whether an aware wall time exists in its zone (false inside a daylight-saving gap)."""
-    back = moment.astimezone(dt.UTC).astimezone(moment.tzinfo)
-    return back.replace(tzinfo=None) == moment.replace(tzinfo=None)
+    # In a gap the earlier reading takes the offset from before the change, the later one
+    # the offset after it (PEP 495): a gap is where the later offset is the larger. No
+    # conversion either, so the last hours of the year 9999 are read without overflowing.
+    earlier = moment.replace(fold=0).utcoffset()
+    later = moment.replace(fold=1).utcoffset()
+    return earlier is None or later is None or earlier >= later
 
 
 def first_valid_local(wall: dt.datetime, tz: ZoneInfo) -> dt.datetime:

@@ -32,6 +32,7 @@ from django.utils import timezone
 from rapport import access, compiled
 from rapport.framework import agenda as agenda_rules
 from rapport.framework.cadence import (
+    EARLY_START_CONFIRM_HOURS,
     cancellation_warning,
     cancellation_window_start,
     is_career_overdue,
@@ -73,8 +74,9 @@ class SeriesOverview:
     # Moves by the manager with less notice than the organisation's late-move hours.
     manager_late_moves: int = 0
     warnings: list[str] = field(default_factory=list)
-    # The next meeting falls on a day away of either person: it should be moved.
-    next_on_day_away: bool = False
+    # Who is away on the next meeting's day, in the viewer's words ("" when nobody is):
+    # it should be moved.
+    next_away: str = ""
 
     @property
     def report(self) -> Person:
@@ -85,15 +87,30 @@ class SeriesOverview:
         return self.series.manager
 
 
+def is_early_to_run(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Whether starting or closing the meeting now asks first: it is still scheduled, not
+    started, and more than EARLY_START_CONFIRM_HOURS away."""
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.started_at is not None:
+        return False
+    ahead = meeting.scheduled_at - (now or timezone.now())
+    return ahead > dt.timedelta(hours=EARLY_START_CONFIRM_HOURS)
+
+
 def meetings_on_days_away(meetings: Iterable[Meeting]) -> set[int]:
     """Ids of the scheduled meetings that fall on a day away of either participant.
 
     Two queries however many meetings: their participants, then their absences.
     A day away is a date in the absent person's own timezone.
     """
+    return set(people_away_on(meetings))
+
+
+def people_away_on(meetings: Iterable[Meeting]) -> dict[int, frozenset[int]]:
+    """Who is away on each scheduled meeting of `meetings` that falls on a day away: the
+    meeting's id to the ids of its absent participants (as `meetings_on_days_away`)."""
     meetings = list(meetings)
     if not meetings:
-        return set()
+        return {}
     return _on_days_away(_participants(meetings))
 
 
@@ -128,21 +145,42 @@ def maybe_on_day_away(meeting: str = "") -> Exists:
     )
 
 
-def _on_days_away(rows: list[tuple[Any, ...]]) -> set[int]:
-    """Ids of the meetings of `rows` (PARTICIPANT_COLUMNS) on a day away (1 query)."""
+def _on_days_away(rows: list[tuple[Any, ...]]) -> dict[int, frozenset[int]]:
+    """The meetings of `rows` (PARTICIPANT_COLUMNS) on a day away, each to the ids of the
+    people away that day (1 query)."""
     if not rows:
-        return set()
+        return {}
     people = {row[2] for row in rows} | {row[4] for row in rows}
-    first = min(row[1] for row in rows).date() - dt.timedelta(days=1)
-    last = max(row[1] for row in rows).date() + dt.timedelta(days=1)
+    first = _day_beside(min(row[1] for row in rows).date(), -1)
+    last = _day_beside(max(row[1] for row in rows).date(), 1)
     away = days_away_of(people, first=first, last=last)
-    flagged = set()
+    flagged: dict[int, frozenset[int]] = {}
     for pk, at, manager_id, manager_tz, report_id, report_tz in rows:
-        for person_id, tz in ((manager_id, manager_tz), (report_id, report_tz)):
-            day = at.astimezone(_zone(tz)).date()
-            if any(start <= day <= end for start, end in away.get(person_id, ())):
-                flagged.add(pk)
+        absent = frozenset(
+            person_id
+            for person_id, tz in ((manager_id, manager_tz), (report_id, report_tz))
+            if any(
+                start <= _local_day(at, _zone(tz)) <= end for start, end in away.get(person_id, ())
+            )
+        )
+        if absent:
+            flagged[pk] = absent
     return flagged
+
+
+def _day_beside(day: dt.date, days: int) -> dt.date:
+    """The day `days` away, held at the calendar's first or last day (a 1:1 may sit there)."""
+    ordinal = min(max(day.toordinal() + days, 1), dt.date.max.toordinal())
+    return dt.date.fromordinal(ordinal)
+
+
+def _local_day(at: dt.datetime, tz: ZoneInfo | dt.timezone) -> dt.date:
+    """The date of `at` in tz; at the calendar's very ends, where tz's date would fall
+    outside it, the date in UTC."""
+    try:
+        return at.astimezone(tz).date()
+    except OverflowError:
+        return at.date()
 
 
 def _participants(meetings: list[Meeting]) -> list[tuple[Any, ...]]:
@@ -180,7 +218,15 @@ def meetings_to_move(viewer: Person, *, limit: int) -> list[Meeting]:
     flagged = _on_days_away(list(upcoming))
     if not flagged:
         return []
-    return list(access.meetings_visible_to(viewer).filter(pk__in=flagged).order_by("scheduled_at"))
+    found = list(
+        access.meetings_visible_to(viewer)
+        .filter(pk__in=list(flagged))
+        .select_related("series__manager", "series__report")
+        .order_by("scheduled_at")
+    )
+    for meeting in found:
+        meeting.away_words = wording.away_that_day(viewer, meeting.series, flagged[meeting.pk])
+    return found
 
 
 def _people_loaded(meeting: Meeting) -> bool:
@@ -414,7 +460,7 @@ def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> lis
     for meeting in meetings.values():
         meeting.series = by_pk[meeting.series_id]
     # Read only when someone is away near a next meeting: most visits, nobody is.
-    away = meetings_on_days_away(m for m in meetings.values() if m.maybe_away)
+    away = people_away_on(m for m in meetings.values() if m.maybe_away)
     return [
         _overview(
             viewer,
@@ -422,7 +468,7 @@ def overviews_of(viewer: Person, rows: list[Series], *, now: dt.datetime) -> lis
             next_meeting=meetings.get(row.next_meeting_id),
             open_items=row.open_item_count,
             overdue_items=row.overdue_item_count,
-            next_on_day_away=row.next_meeting_id in away,
+            next_away=wording.away_that_day(viewer, row, away.get(row.next_meeting_id, ())),
             now=now,
         )
         for row in rows
@@ -455,7 +501,7 @@ def _overview(
     next_meeting: Meeting | None,
     open_items: int,
     overdue_items: int,
-    next_on_day_away: bool,
+    next_away: str,
     now: dt.datetime,
 ) -> SeriesOverview:
     overview = SeriesOverview(
@@ -467,7 +513,7 @@ def _overview(
         last_career=row.last_career,
         manager_cancellations=row.manager_cancellations,
         manager_late_moves=row.manager_late_moves,
-        next_on_day_away=next_on_day_away,
+        next_away=next_away,
     )
     overview.warnings = series_warnings(overview, organisation=viewer.organisation, now=now)
     return overview
@@ -542,7 +588,7 @@ def series_warnings_with(
         next_meeting=None,
         open_items=len(open_items),
         overdue_items=sum(1 for item in open_items if item.is_overdue(today)),
-        next_on_day_away=False,
+        next_away="",
         now=now,
     ).warnings
 

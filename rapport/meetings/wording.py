@@ -204,3 +204,20 @@ def voice_for(viewer: Person, series: Series) -> Voice:
         report_name=series.report.first_name,
         manager_name=series.manager.first_name,
     )
+
+
+def away_that_day(viewer: Person, series: Series, absent: Iterable[int]) -> str:
+    """Who is away on a 1:1's day, in the viewer's words ("You are away that day", "Ray is
+    away that day"); "" when nobody is."""
+    absent = set(absent)
+    you = viewer.pk in absent
+    others = [
+        person.first_name
+        for person in (series.manager, series.report)
+        if person.pk in absent and person.pk != viewer.pk
+    ]
+    if not you and not others:
+        return ""
+    who = " and ".join((["You"] if you else []) + others)
+    verb = "is" if len(others) == 1 and not you else "are"
+    return f"{who} {verb} away that day"

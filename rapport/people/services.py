@@ -657,9 +657,28 @@ def absence_add(
         raise Refused("Mark at most a year at a time.")
     if len(note) > 200:
         raise Refused("The note is limited to 200 characters.")
+    # The person's row is held so two submissions of the same days take turns.
+    roster_lock(actor.pk, model=Person)
+    overlapping = (
+        Absence.objects.filter(person=actor, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .order_by("starts_on")
+        .first()
+    )
+    if overlapping is not None:
+        raise Refused(
+            f"Those days overlap days away already marked ({_days(overlapping)}): remove "
+            "those first, or mark only the days not yet marked."
+        )
     return Absence.objects.create(
         person=actor, starts_on=starts_on, ends_on=ends_on, note=note, created_at=now
     )
+
+
+def _days(absence: Absence) -> str:
+    first, last = absence.starts_on, absence.ends_on
+    if first == last:
+        return f"{first:%d %B %Y}"
+    return f"{first:%d %B} to {last:%d %B %Y}"
 
 
 @transaction.atomic

@@ -62,18 +62,27 @@ def static_url(path: str) -> str:
     return static(path)
 
 
+def _localtime(value: dt.datetime) -> dt.datetime:
+    """`value` in the active timezone; in UTC on the calendar's last day, where a zone ahead
+    of UTC would reach past the year 9999."""
+    try:
+        return timezone.localtime(value)
+    except OverflowError:
+        return value.astimezone(dt.UTC)
+
+
 def local(value: dt.datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     """A datetime in the active (viewer's) timezone."""
     if value is None:
         return ""
-    return timezone.localtime(value).strftime(fmt)
+    return _localtime(value).strftime(fmt)
 
 
 def day(value: dt.date | dt.datetime | None, fmt: str = "%d %b %Y") -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = timezone.localtime(value)
+        value = _localtime(value)
     return value.strftime(fmt)
 
 
@@ -94,7 +103,7 @@ def relative(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
         return ""
     now = now or timezone.now()
     ahead, gap = value >= now, abs((value - now).total_seconds())
-    when, today = timezone.localtime(value).date(), timezone.localtime(now).date()
+    when, today = _localtime(value).date(), _localtime(now).date()
     if gap < 60:
         return "now"
     if gap < 3600:

@@ -97,3 +97,19 @@ def test_without_javascript_every_panel_shows_and_each_tab_is_a_plain_link(
     during = page.get_by_role("heading", name="During the meeting")
     during.wait_for()
     assert during.is_visible()
+
+
+def test_back_and_reload_after_starting_early_never_resend_a_form(page_for, mia, meeting) -> None:
+    page = page_for(mia)
+    page.goto(url(meeting))
+    page.get_by_role("button", name="Start meeting").click()
+    page.get_by_role("heading", name="Start early?").wait_for()
+    assert page.url.endswith(f"/meetings/{meeting.pk}/start/")
+    page.reload()  # the question is a page: reloading asks again, nothing is resent
+    page.get_by_role("button", name="Start it now").click()
+    page.wait_for_selector("#timer-clock")
+    page.go_back()  # back to the question: there is none left, so the meeting again
+    page.wait_for_selector("#timer-clock")
+    assert page.url.endswith(f"/meetings/{meeting.pk}/")
+    page.reload()
+    page.wait_for_selector("#timer-clock")

@@ -25,7 +25,7 @@ def test_a_report_marks_days_away_and_sees_the_one_on_one_to_move(page_for, ray,
     saved = page.get_by_text("Days away saved")
     saved.wait_for()
     assert saved.is_visible()
-    assert page.locator(".list .pill.bad", has_text="On a day away").count() == 1
+    assert page.locator(".list .pill.bad", has_text="away that day").count() == 1
     page.reload()  # base.html's flash list (role=status on a <ul>) is checked apart
     assert axe_violations(page) == []
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -21,6 +21,7 @@ from rapport.framework.cadence import (
     is_career_overdue,
     is_duration_allowed,
     is_frequency_allowed,
+    move_refusal,
     too_many_cancellations,
 )
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
@@ -246,3 +247,18 @@ def test_the_levels_own_cadence_needs_no_reason() -> None:
             )
             is None
         )
+
+
+@pytest.mark.parametrize(
+    ("ahead", "refused"),
+    [
+        (timedelta(0), "in the future"),
+        (timedelta(hours=1), None),
+        (timedelta(weeks=8), None),
+        (timedelta(weeks=8, minutes=1), "within the next 8 weeks"),
+        (timedelta(days=2_912_101), "within the next 8 weeks"),
+    ],
+)
+def test_a_one_on_one_moves_to_a_time_ahead_within_the_horizon(ahead, refused) -> None:
+    refusal = move_refusal(ahead, horizon_weeks=8)
+    assert refusal is None if refused is None else refused in refusal

@@ -21,7 +21,7 @@ from rapport.meetings.models import Meeting, Series
 from rapport.meetings.services import report_invite, report_update
 from rapport.people import services as people_services
 from rapport.people.models import Absence
-from tests.conftest import cadence_of
+from tests.conftest import cadence_of, free_time
 
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -600,3 +600,38 @@ def test_moving_a_meeting_takes_its_whole_agenda_discussed_topics_included(
     assert {t.pk for t in moved.topics.all()} == {ticked.pk, open_topic.pk}
     item.refresh_from_db()
     assert item.meeting_id == moved.pk
+
+
+@pytest.mark.parametrize("who", ["mia", "ray"])
+@pytest.mark.parametrize("wall", ["9999-12-31T23:59", "9999-12-31T10:00"])
+def test_the_form_refuses_a_time_past_the_planning_horizon(
+    client_for, cast, meeting, who, wall
+) -> None:
+    before = snapshot()
+    response = client_for(getattr(cast, who)).post(
+        reverse("meeting_cancel", args=[meeting.pk]),
+        {"reason": "Move", "new_time": wall},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][1] == 303
+    assert f"within the next {scheduling.HORIZON_WEEKS} weeks" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_move_reaches_as_far_as_the_planning_horizon_and_no_further(mia, meeting) -> None:
+    now = timezone.now()
+    horizon = now + dt.timedelta(weeks=scheduling.HORIZON_WEEKS)
+    with pytest.raises(Refused, match="within the next"):
+        services.meeting_cancel(
+            actor=mia,
+            meeting=meeting,
+            reason="Later",
+            new_time=horizon + dt.timedelta(minutes=1),
+            now=now,
+        )
+    last = free_time(meeting, horizon - dt.timedelta(hours=12))
+    assert last <= horizon
+    moved = services.meeting_cancel(
+        actor=mia, meeting=meeting, reason="Later", new_time=last, now=now
+    )
+    assert moved is not None and moved.scheduled_at == last

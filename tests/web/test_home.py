@@ -108,12 +108,14 @@ def test_the_next_meeting_on_a_day_away_is_flagged_to_move(client_for, mia, ray,
 
     from rapport.people import services as people_services
 
-    assert "On a day away" not in client_for(mia).get(reverse("home")).content.decode()
+    assert "away that day" not in client_for(mia).get(reverse("home")).content.decode()
     day = meeting.scheduled_at.astimezone(ZoneInfo(ray.timezone)).date()
     people_services.absence_add(actor=ray, starts_on=day, ends_on=day)
     page = client_for(mia).get(reverse("home")).content.decode()
-    assert "On a day away: move it" in page
+    assert "Ray is away that day: move it" in page
     assert reverse("meeting", args=[meeting.pk]) + "#call-off" in page
+    page = client_for(ray).get(reverse("home")).content.decode()
+    assert "You are away that day: move it" in page
 
 
 def test_the_overdue_warning_shows_on_the_home_page(client_for, mia, series) -> None:

@@ -83,6 +83,8 @@ def test_every_route_refuses_the_wrong_method(client_for, mia, meeting, topic) -
     client = client_for(mia)
     for method, name, args in routes(meeting, topic):
         wrong = "post" if method == "get" else "get"
+        if name == "meeting_start":  # its GET is the question before starting early
+            wrong = "delete"
         response = getattr(client, wrong)(reverse(name, args=args))
         assert response.status_code == 405, name
 
@@ -514,8 +516,11 @@ def test_starting_days_before_the_meeting_asks_to_confirm_first(client_for, mia,
     client = client_for(mia)
     url = reverse("meeting_start", args=[meeting.pk])
     response = client.post(url)
+    # The question is a page of its own: Back or reload there never resends a form.
+    assert (response.status_code, response["Location"]) == (303, url)
+    response = client.get(url)
     html = response.content.decode()
-    assert response.status_code == 409
+    assert response.status_code == 200
     assert "This 1:1 is planned for" in html and "Start it now anyway?" in html
     assert 'name="confirmed" value="1"' in html and f'action="{url}"' in html
     meeting.refresh_from_db()
@@ -523,6 +528,35 @@ def test_starting_days_before_the_meeting_asks_to_confirm_first(client_for, mia,
     assert client.post(url, {"confirmed": "1"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.started_at is not None
+    # Back to the question once started: nothing is left to ask.
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("meeting", args=[meeting.pk]),
+    )
+
+
+def test_the_question_before_starting_is_the_managers_alone(client_for, ray, olga, meeting) -> None:
+    url = reverse("meeting_start", args=[meeting.pk])
+    for person in (ray, olga):
+        assert client_for(person).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("route", "data"), [("meeting_start", {}), ("meeting_complete", {"held_minutes": 30})]
+)
+def test_the_question_before_running_early_counts_days_as_the_meeting_page_does(
+    client_for, mia, meeting, route, data
+) -> None:
+    # Under 72 hours ahead but three of the reader's calendar days away: "in 3 days".
+    today = timezone.localdate(timezone=mia.tzinfo)
+    at = dt.datetime.combine(today + dt.timedelta(days=3), dt.time(0, 30), tzinfo=mia.tzinfo)
+    Meeting.objects.filter(pk=meeting.pk).update(scheduled_at=at)
+    client = client_for(mia)
+    header = page(client, meeting, mode="prepare")
+    question = client.post(reverse(route, args=[meeting.pk]), data, follow=True)
+    assert "in 3 days" in header and "in 3 days" in question.content.decode()
+    assert "in 2 days" not in question.content.decode()
 
 
 def test_marking_held_days_early_asks_to_confirm_and_keeps_what_was_typed(
@@ -602,14 +636,15 @@ def test_skipping_a_meeting_records_who_and_why(client_for, mia, meeting) -> Non
 def test_moving_a_meeting_reads_the_new_time_in_the_viewers_timezone(
     client_for, ray, meeting
 ) -> None:
+    day = timezone.localtime(meeting.scheduled_at, ray.tzinfo).date() + dt.timedelta(days=1)
     response = client_for(ray).post(
         reverse("meeting_cancel", args=[meeting.pk]),
-        {"reason": "Doctor", "new_time": "2030-01-08T10:00"},
+        {"reason": "Doctor", "new_time": f"{day}T10:00"},
     )
     meeting.refresh_from_db()
     assert meeting.status == "rescheduled"
     assert response["Location"] == reverse("meeting", args=[meeting.moved_to_id])
-    assert meeting.moved_to.scheduled_at == dt.datetime(2030, 1, 8, 15, 0, tzinfo=dt.UTC)
+    assert meeting.moved_to.scheduled_at == dt.datetime.combine(day, dt.time(10), tzinfo=ray.tzinfo)
 
 
 def test_moving_to_a_past_time_is_explained(client_for, ray, meeting) -> None:

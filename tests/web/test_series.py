@@ -276,12 +276,12 @@ def test_a_meeting_on_a_day_away_is_flagged_on_the_series_page(
     client_for, series, mia, ray, meeting
 ):
     day = meeting.scheduled_at.astimezone(ZoneInfo(ray.timezone)).date()
-    assert "On a day away" not in series_page(client_for(mia), series)
+    assert "away that day" not in series_page(client_for(mia), series)
     from rapport.people import services as people_services
 
     people_services.absence_add(actor=ray, starts_on=day, ends_on=day)
-    assert series_page(client_for(mia), series).count("On a day away: move it") == 1
-    assert "On a day away: move it" in series_page(client_for(ray), series)
+    assert series_page(client_for(mia), series).count("Ray is away that day: move it") == 1
+    assert "You are away that day: move it" in series_page(client_for(ray), series)
 
 
 def test_the_manager_sees_the_cancellation_warning_on_the_series_page(

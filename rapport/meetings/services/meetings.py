@@ -18,14 +18,14 @@ from rapport.framework.agenda import (
     HELD_MINUTES_MIN,
 )
 from rapport.framework.cadence import (
-    EARLY_START_CONFIRM_HOURS,
     SERIES_MINUTES,
+    move_refusal,
     reschedule_refusal,
 )
 from rapport.framework.markdown import render_markdown
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, PartTime, PrivateNote, SharedNotes, Topic
-from rapport.meetings.selectors import plan_for
+from rapport.meetings.selectors import is_early_to_run, plan_for
 from rapport.meetings.services.common import NeedsConfirmation, _check_held_minutes, _check_mood
 from rapport.meetings.services.series import _meeting_create, next_meeting
 from rapport.meetings.services.topics import agenda_lock, topic_counts_refresh
@@ -34,9 +34,9 @@ from rapport.people.models import Person
 
 def _ask_if_early(actor: Person, meeting: Meeting, now: dt.datetime, doing: str) -> None:
     """Ask before starting or closing a 1:1 well before its time (usually a wrong click)."""
-    ahead = meeting.scheduled_at - now
-    if meeting.started_at is not None or ahead <= dt.timedelta(hours=EARLY_START_CONFIRM_HOURS):
+    if not is_early_to_run(meeting, now):
         return
+    ahead = meeting.scheduled_at - now
     when = meeting.scheduled_at.astimezone(ZoneInfo(actor.timezone)).strftime("%A %d %B, %H:%M")
     hours = ahead.total_seconds() / 3600
     distance = f"{int(hours // 24)} days" if hours >= 48 else f"{int(hours)} hours"
@@ -263,7 +263,8 @@ def _career_hand_over(skipped: Meeting) -> Meeting | None:
 def _check_new_time(
     actor: Person, meeting: Meeting, new_time: dt.datetime, *, now: dt.datetime
 ) -> dt.datetime:
-    """Refuse a time that does not exist, is past, or lands on another 1:1 of the manager."""
+    """Refuse a time that does not exist, is past or too far ahead, or lands on another 1:1
+    of the manager."""
     if timezone.is_naive(new_time):
         new_time = new_time.replace(tzinfo=ZoneInfo(actor.timezone))
     if isinstance(new_time.tzinfo, ZoneInfo) and not scheduling.exists_locally(new_time):
@@ -271,8 +272,9 @@ def _check_new_time(
             f"{new_time:%d %B %Y, %H:%M} does not exist in {new_time.tzinfo.key}: the clocks "
             "skip that hour for daylight saving. Choose another time."
         )
-    if new_time <= now:
-        raise Refused("The new time must be in the future.")
+    # A difference of aware times, unlike a sum or a conversion, holds for any year typed.
+    if refusal := move_refusal(new_time - now, horizon_weeks=scheduling.HORIZON_WEEKS):
+        raise Refused(refusal)
     if clash := manager_clash(meeting, new_time, meeting.duration_minutes):
         with timezone.override(ZoneInfo(actor.timezone)):
             when = timezone.localtime(clash.scheduled_at)

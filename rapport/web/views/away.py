@@ -16,6 +16,9 @@ from rapport.web.forms import AbsenceForm
 from rapport.web.views.common import form_saved, person_view
 
 UPCOMING_LIMIT = 40
+# Session key: the days-away entries this browser removed last, so a second "Remove" of one
+# lands back on the page; any other id that is not the person's own stays a 404.
+REMOVED = "rapport_absences_removed"
 
 
 def _page(request: HttpRequest, form: AbsenceForm, status: int = 200) -> HttpResponse:
@@ -43,7 +46,12 @@ def away(request: HttpRequest) -> HttpResponse:
 
 @person_view("POST")
 def away_remove(request: HttpRequest, absence_id: int) -> HttpResponse:
+    removed = request.session.get(REMOVED, [])
+    if absence_id in removed:
+        # Removed already from this browser (a "Remove" sent twice): nothing left to do.
+        return redirect("away")
     found = access.absence_for(request.user, absence_id)
     services.absence_remove(actor=request.user, absence=found)
+    request.session[REMOVED] = [*removed[-9:], absence_id]
     messages.success(request, "Days away removed.")
     return redirect("away")

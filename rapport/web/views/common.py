@@ -126,7 +126,9 @@ def confirm_page(
         "confirm_label": confirm_label,
         "back": back,
     }
-    return render(request, "web/confirm.html", context, status=409)
+    # Asked from a form sent, it is a conflict; asked on a page of its own (GET), the page.
+    status = 200 if request.method == "GET" else 409
+    return render(request, "web/confirm.html", context, status=status)
 
 
 def first_error(form: Form) -> str:

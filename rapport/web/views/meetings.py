@@ -24,6 +24,7 @@ from rapport.meetings.models import Meeting, SharedNotes
 from rapport.people.models import AuditEvent, Person
 from rapport.web.audit import bookkeeping, record_read
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
+from rapport.web.jinja import local, relative
 from rapport.web.views.common import (
     back_with,
     confirm_page,
@@ -32,8 +33,10 @@ from rapport.web.views.common import (
     is_htmx,
     past_due_confirmed,
     person_view,
+    refuse,
     refused,
     restored,
+    see_other,
     stashed,
 )
 
@@ -433,20 +436,42 @@ def mood(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "web/meeting/meeting_mood.html", context)
 
 
-@person_view("POST")
+@person_view("GET", "POST")
 def start(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """GET: the question before starting early (the meeting once there is none to ask).
+    POST: the meeting started, or, well before its time, a 303 to that question."""
+    if request.method != "POST":
+        return _start_question(request, access.meeting_managed_by(request.user, meeting_id))
     found = access.meeting_for_manager(request.user, meeting_id)
     try:
         services.meeting_start(
             actor=request.user, meeting=found, ask_if_early=not is_confirmed(request)
         )
-    except services.NeedsConfirmation as question:
-        back = reverse("meeting", args=[found.pk])
-        return confirm_page(
-            request, str(question), title="Start early?", confirm_label="Start it now", back=back
-        )
+    except services.NeedsConfirmation:
+        if is_htmx(request):
+            return refuse(_early_question(found, "Start it"), 409)
+        # Asked on a page of its own: Back or reload there never resends the form.
+        return see_other(reverse("meeting_start", args=[found.pk]))
     messages.success(request, "Meeting started: topics added from now on count as added during it.")
     return _back(found)
+
+
+def _start_question(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    if not selectors.is_early_to_run(meeting):
+        return _back(meeting)
+    return confirm_page(
+        request,
+        _early_question(meeting, "Start it"),
+        title="Start early?",
+        confirm_label="Start it now",
+        back=reverse("meeting", args=[meeting.pk]),
+    )
+
+
+def _early_question(meeting: Meeting, doing: str) -> str:
+    """Asking before running a 1:1 early, with its time as every page words it."""
+    when = local(meeting.scheduled_at, "%A %d %B, %H:%M")
+    return f"This 1:1 is planned for {when}, {relative(meeting.scheduled_at)}. {doing} now anyway?"
 
 
 @person_view("POST")
@@ -461,11 +486,11 @@ def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 ask_if_early=not is_confirmed(request),
                 **form.cleaned_data,
             )
-        except services.NeedsConfirmation as question:
+        except services.NeedsConfirmation:
             back = reverse("meeting", args=[found.pk]) + "?mode=wrap#held"
             return confirm_page(
                 request,
-                str(question),
+                _early_question(found, "Mark it held"),
                 title="Mark held early?",
                 confirm_label="Mark it held",
                 back=back,
