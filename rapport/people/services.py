@@ -658,7 +658,7 @@ def absence_add(
     if len(note) > 200:
         raise Refused("The note is limited to 200 characters.")
     # The person's row is held so two submissions of the same days take turns.
-    roster_lock(actor.pk, model=Person)
+    list(Person.objects.select_for_update().filter(pk=actor.pk).values("pk"))
     overlapping = (
         Absence.objects.filter(person=actor, starts_on__lte=ends_on, ends_on__gte=starts_on)
         .order_by("starts_on")
