@@ -7,8 +7,9 @@ import getpass
 import importlib
 import io
 
-from django.apps import apps
 from django.core.management import call_command, get_commands
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from rapport.meetings.services import (
     report_deactivate,
@@ -159,6 +160,9 @@ def test_the_migration_sets_the_places_of_everyone_already_there(ada, mia, ray) 
         roster_people=0, roster_invited=0, roster_inactive=0, roster_managers=0
     )
     migration = importlib.import_module("rapport.people.migrations.0008_roster_positions")
-    migration.positions_for_everyone(apps, None)
+    # The models as they stood at that migration: the people and organisations an upgrade
+    # from before it holds, which the function it calls must still work with.
+    state = MigrationLoader(connection).project_state(("people", "0008_roster_positions"))
+    migration.positions_for_everyone(state.apps, None)
     assert_kept(ada.organisation_id)
     assert roster_positions_refresh(ada.organisation_id) == 0  # nothing left to change
