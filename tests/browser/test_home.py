@@ -20,6 +20,18 @@ def test_the_home_page_fits_a_phone(page_for, ray) -> None:
     assert page.get_by_role("heading", name="Your 1:1 with Mia Manager").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+    # The header leaves the screen to the page: the name and "Sign out" beside the brand,
+    # the pages in one line under them (two rows, where it took three: 157 px).
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None and header["height"] <= 110
+    links = page.locator(".site-nav a")
+    tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert len(tops) == 1 and links.count() == 4
+    brand, sign_out = (
+        page.locator(".brand").bounding_box(),
+        page.get_by_role("button", name="Sign out").bounding_box(),
+    )
+    assert abs(brand["y"] + brand["height"] / 2 - sign_out["y"] - sign_out["height"] / 2) < 6
 
 
 def test_the_guide_page_fits_a_phone_its_wide_tables_scroll_in_place(page_for, ray) -> None:
