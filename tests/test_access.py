@@ -36,7 +36,9 @@ PAIR = {"ray", "mia"}
 ROSTER_OF_RAY = {"ray", "mia", "dan", "ada"}  # self, manager, manager's manager, admin
 
 # url name -> (who gets the page on GET, who may POST, who sees the object on POST).
-# "page" routes answer GET; "action" routes answer POST only (GET is 405).
+# "page" routes answer GET; "action" routes answer POST only (GET is 405), except those
+# whose form may be asked a question (`asks`): their GET shows it to the person asked and
+# leads back to the page (302) when none waits; to anyone else they are a 404.
 # POST outcomes: allowed -> not 403/404; visible but not allowed -> 403; others -> 404.
 ROUTES: dict[str, dict[str, object]] = {
     "home": {"get": EVERYONE},
@@ -66,16 +68,16 @@ ROUTES: dict[str, dict[str, object]] = {
     "topic_add": {"post": PAIR, "sees": PAIR},
     "shared_notes": {"post": PAIR, "sees": PAIR},
     "private_note": {"post": PAIR, "sees": PAIR},
-    "action_item_add": {"post": PAIR, "sees": PAIR},
+    "action_item_add": {"post": PAIR, "sees": PAIR, "asks": PAIR},
     "meeting_mood": {"post": PAIR, "sees": PAIR},
     "meeting_start": {"get": {"mia"}, "post": {"mia"}, "sees": PAIR},
-    "meeting_complete": {"post": {"mia"}, "sees": PAIR},
+    "meeting_complete": {"post": {"mia"}, "sees": PAIR, "asks": {"mia"}},
     "meeting_cancel": {"post": PAIR, "sees": PAIR},
     "topic_edit": {"post": {"ray"}, "sees": PAIR},
     "topic_delete": {"post": {"ray"}, "sees": PAIR},
     "topic_discussed": {"post": PAIR, "sees": PAIR},
     "topic_move": {"post": PAIR, "sees": PAIR},
-    "action_item_edit": {"post": PAIR, "sees": PAIR},
+    "action_item_edit": {"post": PAIR, "sees": PAIR, "asks": PAIR},
     "action_item_status": {"post": PAIR, "sees": PAIR},
     # Coaching panels: both see them (the IC gets an IC view); manager-only writes are 403 for ray.
     "meeting_prepare": {"get": PAIR, "post": PAIR, "sees": PAIR},
@@ -254,6 +256,9 @@ def test_each_persona_gets_what_the_access_table_says(name, world, client_for) -
             continue
         if "get" in rule:
             expected = 200 if persona in rule["get"] else 404
+            assert got.status_code == expected, (persona, url, got.status_code)
+        elif "asks" in rule:
+            expected = 302 if persona in rule["asks"] else 404
             assert got.status_code == expected, (persona, url, got.status_code)
         else:
             assert got.status_code in (404, 405), (persona, url, got.status_code)

@@ -113,3 +113,25 @@ def test_back_and_reload_after_starting_early_never_resend_a_form(page_for, mia,
     assert page.url.endswith(f"/meetings/{meeting.pk}/")
     page.reload()
     page.wait_for_selector("#timer-clock")
+
+
+def test_back_and_reload_after_marking_held_early_never_resend_a_form(
+    page_for, mia, meeting
+) -> None:
+    page = page_for(mia)
+    page.goto(url(meeting, "wrap"))
+    page.locator("#held input[name=held_minutes]").fill("41")
+    page.get_by_role("button", name="Mark held", exact=True).click()
+    page.get_by_role("heading", name="Mark held early?").wait_for()
+    assert page.url.endswith(f"/meetings/{meeting.pk}/complete/")
+    page.reload()  # the question, with what was typed, again; nothing is resent
+    page.get_by_role("heading", name="Mark held early?").wait_for()
+    page.get_by_role("button", name="Mark it held").click()
+    page.get_by_text("Meeting marked held.").wait_for()
+    page.go_back()  # back to the question: it was answered, so the wrap-up again
+    page.get_by_role("heading", name="Summary of key points").wait_for()
+    assert page.url.endswith(f"/meetings/{meeting.pk}/?mode=wrap#held")
+    page.reload()
+    page.get_by_role("heading", name="Summary of key points").wait_for()
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.held_minutes) == ("held", 41)

@@ -24,6 +24,21 @@ def test_the_manager_starts_the_meeting(mia, meeting) -> None:
     assert meeting.started_at == now
 
 
+@pytest.mark.parametrize("run", [services.meeting_start, services.meeting_complete])
+def test_running_early_asks_without_wording_the_question_for_a_page(mia, meeting, run) -> None:
+    # The pages word "Start early?" and "Mark held early?" in the reader's terms (when,
+    # "in 3 days"): the service only says why it asks, and nothing is written.
+    now = meeting.scheduled_at - dt.timedelta(days=3)
+    with pytest.raises(services.NeedsConfirmation) as asked:
+        run(actor=mia, meeting=meeting, ask_if_early=True, now=now)
+    assert str(asked.value) == "This 1:1 is more than 2 hours away: confirm to go ahead."
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.started_at) == ("scheduled", None)
+    run(actor=mia, meeting=meeting, now=now)
+    meeting.refresh_from_db()
+    assert meeting.started_at is not None
+
+
 def test_the_report_cannot_start_or_close_the_meeting(ray, meeting) -> None:
     with pytest.raises(PermissionDenied):
         services.meeting_start(actor=ray, meeting=meeting)

@@ -18,6 +18,7 @@ from rapport.framework.agenda import (
     HELD_MINUTES_MIN,
 )
 from rapport.framework.cadence import (
+    EARLY_START_CONFIRM_HOURS,
     SERIES_MINUTES,
     move_refusal,
     reschedule_refusal,
@@ -32,15 +33,14 @@ from rapport.meetings.services.topics import agenda_lock, topic_counts_refresh
 from rapport.people.models import Person
 
 
-def _ask_if_early(actor: Person, meeting: Meeting, now: dt.datetime, doing: str) -> None:
-    """Ask before starting or closing a 1:1 well before its time (usually a wrong click)."""
-    if not is_early_to_run(meeting, now):
-        return
-    ahead = meeting.scheduled_at - now
-    when = meeting.scheduled_at.astimezone(ZoneInfo(actor.timezone)).strftime("%A %d %B, %H:%M")
-    hours = ahead.total_seconds() / 3600
-    distance = f"{int(hours // 24)} days" if hours >= 48 else f"{int(hours)} hours"
-    raise NeedsConfirmation(f"This 1:1 is planned for {when}, in {distance}. {doing} now anyway?")
+def _ask_if_early(meeting: Meeting, now: dt.datetime) -> None:
+    """Ask before starting or closing a 1:1 well before its time (usually a wrong click).
+
+    The interface words the question for its reader (the web: when, and how far away)."""
+    if is_early_to_run(meeting, now):
+        raise NeedsConfirmation(
+            f"This 1:1 is more than {EARLY_START_CONFIRM_HOURS} hours away: confirm to go ahead."
+        )
 
 
 def _check_still_scheduled(
@@ -49,7 +49,6 @@ def _check_still_scheduled(
     *,
     refusal: str,
     ask_if_early: bool,
-    doing: str,
     now: dt.datetime | None,
 ) -> dt.datetime:
     """The manager starts or closes a meeting still scheduled; returns the moment it happens."""
@@ -58,7 +57,7 @@ def _check_still_scheduled(
         raise Refused(refusal)
     now = now or timezone.now()
     if ask_if_early:
-        _ask_if_early(actor, meeting, now, doing)
+        _ask_if_early(meeting, now)
     return now
 
 
@@ -86,7 +85,6 @@ def meeting_start(
         meeting,
         refusal="Only a scheduled meeting can be started.",
         ask_if_early=ask_if_early,
-        doing="Start it",
         now=now,
     )
     if meeting.started_at is None:
@@ -115,7 +113,6 @@ def meeting_complete(
         meeting,
         refusal="This meeting is already closed.",
         ask_if_early=ask_if_early,
-        doing="Mark it held",
         now=now,
     )
     _check_mood(mood)

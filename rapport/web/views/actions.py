@@ -13,6 +13,7 @@ from rapport.meetings import selectors, services
 from rapport.meetings.models import ActionItem
 from rapport.web.forms import ActionItemForm
 from rapport.web.views.common import (
+    asked_again,
     first_error,
     is_htmx,
     past_due_confirmed,
@@ -65,9 +66,13 @@ def action_item_status(request: HttpRequest, item_id: int) -> HttpResponse:
     return _row(request, item)
 
 
-@person_view("POST")
+@person_view("GET", "POST")
 def action_item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    """GET: the question about a past due date, while it waits (else my action items).
+    POST: the item changed, or, due in the past, a 303 to that question."""
     item = access.action_item_for(request.user, item_id)
+    if request.method != "POST":
+        return asked_again(request, back=reverse("my_action_items"))
     form = ActionItemForm(request.POST, series=item.series)
     if not form.is_valid():
         return refused(request, first_error(form))

@@ -62,8 +62,12 @@ _ASKED = "rapport_asked"  # session key: questions put to htmx calls, answered b
 
 
 def is_confirmed(request: HttpRequest, asked: str = "") -> bool:
-    """Confirmed on the confirmation page, or (htmx) the question `asked` was put and resent."""
+    """Confirmed on the confirmation page, or (htmx) the question `asked` was put and resent.
+
+    Confirmed, the question this address asked is answered: its page leads back from now on.
+    """
     if request.POST.get(CONFIRMED) == "1":
+        stashed(request, _asked_key(request))
         return True
     pending = request.session.get(_ASKED, []) if asked and is_htmx(request) else []
     if asked in pending:
@@ -93,6 +97,11 @@ def past_due_confirmed(
     return None
 
 
+# The most a form kept with its question may hold (names and values, in characters): far
+# more than any form that asks, little enough for the session.
+ASKED_FORM_MOST = 8000
+
+
 def confirm_page(
     request: HttpRequest,
     question: str,
@@ -105,29 +114,58 @@ def confirm_page(
     """Ask before doing something unusual: the same form again, with the confirmation.
 
     htmx calls get the question in place (409); sending the same form again is the yes.
+    A form sent without htmx is kept with its question (never a password) for the person
+    asked, and the browser is sent (303) to the form's own address, where `asked_again`
+    shows the question: Back or reload there never resends the form.
     """
     if is_htmx(request):
         if asked:
             request.session[_ASKED] = [*request.session.get(_ASKED, [])[-9:], asked]
             question = f"{question} Send it again to keep it, or change it."
         return refuse(question, 409)
-    fields = [
-        (name, value)
+    # No form here to tell a password field: its name does (Django's all say "password").
+    sent = [
+        name
         for name in request.POST
-        if name not in ("csrfmiddlewaretoken", CONFIRMED)
-        for value in request.POST.getlist(name)
+        if name not in ("csrfmiddlewaretoken", CONFIRMED) and "password" not in name.lower()
     ]
-    context = {
+    fields = _kept_values(request.POST, sent)
+    page = {
         "title": title,
         "question": question,
-        "action": request.path,
-        "fields": fields,
-        "confirm_field": CONFIRMED,
         "confirm_label": confirm_label,
         "back": back,
+        "fields": fields,
     }
-    # Asked from a form sent, it is a conflict; asked on a page of its own (GET), the page.
-    status = 200 if request.method == "GET" else 409
+    if request.method == "GET":  # asked on a page of its own already
+        return _confirm_render(request, page, status=200)
+    size = sum(len(name) + sum(map(len, values)) for name, values in fields.items())
+    if size > ASKED_FORM_MOST:
+        return _confirm_render(request, page, status=409)  # too much to keep: asked in reply
+    return back_with(request, request.path, _asked_key(request), **page)
+
+
+def asked_again(request: HttpRequest, *, back: str, pending: bool = True) -> HttpResponse:
+    """The GET of a form's address once `confirm_page` asked about it: the question again,
+    for the person asked, while it waits for an answer and still applies (`pending`); else
+    a redirect back (the question's own way back, or `back` when none waits)."""
+    forget = not pending or request.GET.get("answer") == "no"
+    kept = stashed(request, _asked_key(request), once=forget)
+    if kept is None:
+        return HttpResponseRedirect(back)
+    if forget:
+        return HttpResponseRedirect(kept["state"]["back"])
+    # "Not now" comes through here to forget the question: Back to this page then leads back.
+    not_now = f"{request.path}?answer=no"
+    return _confirm_render(request, {**kept["state"], "back": not_now}, status=200)
+
+
+def _asked_key(request: HttpRequest) -> str:
+    return f"asked:{request.path}"
+
+
+def _confirm_render(request: HttpRequest, page: dict[str, Any], *, status: int) -> HttpResponse:
+    context = {**page, "action": request.path, "confirm_field": CONFIRMED}
     return render(request, "web/confirm.html", context, status=status)
 
 
@@ -169,28 +207,43 @@ def back_with(
     request: HttpRequest, url: str, key: str, form: Form | None = None, **state: Any
 ) -> HttpResponse:
     """A 303 to the page's own `url`, its form's data (never a password) and errors, and
-    `state` (JSON), kept for `stashed(request, key)` to read once there.
+    `state` (JSON), kept for `stashed(request, key)` to read once there, for this person.
 
     Reloading the page then GETs it (200), never a POST-only address (405)."""
-    kept: dict[str, Any] = {"key": key, "state": state, "data": {}, "errors": {}}
+    kept: dict[str, Any] = {
+        "key": key,
+        "by": request.user.pk,
+        "state": state,
+        "data": {},
+        "errors": {},
+    }
     if form is not None:
-        for name in form.data:
-            field = form.fields.get(name)
-            if field is None or isinstance(field.widget, PasswordInput):
-                continue
-            values = form.data.getlist(name) if hasattr(form.data, "getlist") else []
-            kept["data"][name] = [str(value).replace("\x00", "") for value in values]
+        names = [
+            name
+            for name in form.data
+            if (field := form.fields.get(name)) is not None
+            and not isinstance(field.widget, PasswordInput)
+        ]
+        kept["data"] = _kept_values(form.data, names)
         kept["errors"] = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
     request.session[_STASH] = kept
     return see_other(url)
 
 
-def stashed(request: HttpRequest, key: str) -> dict[str, Any] | None:
-    """What `back_with` kept for this page (`key`), once: None on any later read."""
+def _kept_values(data: Any, names: list[str]) -> dict[str, list[str]]:
+    """The values a form sent under `names`, as the session keeps them: no NUL bytes."""
+    sent = data.getlist if hasattr(data, "getlist") else lambda name: []
+    return {name: [str(value).replace("\x00", "") for value in sent(name)] for name in names}
+
+
+def stashed(request: HttpRequest, key: str, *, once: bool = True) -> dict[str, Any] | None:
+    """What `back_with` kept for this page (`key`) and this person, once: None on any later
+    read (unless not `once`: then until a read `once`, or anything else is kept)."""
     kept = request.session.get(_STASH)
-    if not isinstance(kept, dict) or kept.get("key") != key:
+    if not isinstance(kept, dict) or kept.get("key") != key or kept.get("by") != request.user.pk:
         return None
-    del request.session[_STASH]
+    if once:
+        del request.session[_STASH]
     return kept
 
 

@@ -26,6 +26,7 @@ from rapport.web.audit import bookkeeping, record_read
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
 from rapport.web.jinja import local, relative
 from rapport.web.views.common import (
+    asked_again,
     back_with,
     confirm_page,
     first_error,
@@ -474,8 +475,13 @@ def _early_question(meeting: Meeting, doing: str) -> str:
     return f"This 1:1 is planned for {when}, {relative(meeting.scheduled_at)}. {doing} now anyway?"
 
 
-@person_view("POST")
+@person_view("GET", "POST")
 def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """GET: the question before marking held early, while it waits (else the wrap-up).
+    POST: the meeting marked held, or, well before its time, a 303 to that question."""
+    if request.method != "POST":
+        found = access.meeting_managed_by(request.user, meeting_id)
+        return asked_again(request, back=_held_url(found), pending=selectors.is_early_to_run(found))
     found = access.meeting_for_manager(request.user, meeting_id)
     form = CompleteForm(request.POST)
     if form.is_valid():
@@ -487,21 +493,24 @@ def complete(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except services.NeedsConfirmation:
-            back = reverse("meeting", args=[found.pk]) + "?mode=wrap#held"
             return confirm_page(
                 request,
                 _early_question(found, "Mark it held"),
                 title="Mark held early?",
                 confirm_label="Mark it held",
-                back=back,
+                back=_held_url(found),
             )
         except Refused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _held_message(request.user, found))
             return _back(found)
-    url = f"{reverse('meeting', args=[found.pk])}?mode=wrap#held"
-    return back_with(request, url, f"meeting:{found.pk}:complete", form)
+    return back_with(request, _held_url(found), f"meeting:{found.pk}:complete", form)
+
+
+def _held_url(meeting: Meeting) -> str:
+    """The wrap-up's "Mark the meeting held" form."""
+    return f"{reverse('meeting', args=[meeting.pk])}?mode=wrap#held"
 
 
 def _held_message(viewer: Person, meeting: Meeting) -> str:
@@ -548,9 +557,13 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # Action items ----------------------------------------------------------------------
 
 
-@person_view("POST")
+@person_view("GET", "POST")
 def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """GET: the question about a past due date, while it waits (else the meeting's items).
+    POST: the item added, or, due in the past, a 303 to that question."""
     found = access.meeting_for(request.user, meeting_id)
+    if request.method != "POST":
+        return asked_again(request, back=reverse("meeting", args=[found.pk]) + "#items")
     form = ActionItemForm(request.POST, series=found.series)
     if not form.is_valid():
         if is_htmx(request):

@@ -1,0 +1,265 @@
+"""Questions before an unusual write ("Start early?", "Mark held early?", "A date in the
+past?") are pages of their own: the form's POST answers 303 to its own address, whose GET
+shows the question with the form kept, to the person asked only (post/redirect/get)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.meetings import services
+from rapport.meetings.models import ActionItem, Meeting, Topic
+from rapport.web.views.common import confirm_page, stashed
+
+HTMX = {"HX-Request": "true"}
+
+
+def days(n: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=n)
+
+
+def asked_on_its_own_page(client, url: str, data: dict, question: str) -> str:
+    """POST without the confirmation: a 303 to the form's address, whose GET (and reload)
+    is the question, with the form kept as hidden fields for the yes."""
+    response = client.post(url, data)
+    assert (response.status_code, response["Location"]) == (303, url)
+    html = ""
+    for _ in range(2):  # a reload asks again
+        page = client.get(url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert question in html
+        assert f'action="{url}"' in html and 'name="confirmed" value="1"' in html
+    form = re.search(rf'<form method="post" action="{url}".*?</form>', html, re.DOTALL)
+    assert form and form[0].count('name="csrfmiddlewaretoken"') == 1  # the page's own only
+    return html
+
+
+def hidden(name: str, value: object) -> str:
+    return f'<input type="hidden" name="{name}" value="{value}">'
+
+
+def answered_leads_back(client, url: str, back: str) -> None:
+    """Once answered, the address shows no question: it leads back."""
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (302, back)
+
+
+@pytest.fixture
+def item(mia, ray, meeting) -> ActionItem:
+    return services.action_item_add(
+        actor=mia, meeting=meeting, text="Write the RFC", owner=ray, due_on=days(3)
+    )
+
+
+@pytest.fixture
+def topic_of_ray(ray, meeting):
+    return services.topic_add(actor=ray, meeting=meeting, text="Deploys keep failing")
+
+
+# One test per question ---------------------------------------------------------------
+
+
+def test_start_early_asks_on_its_own_page_and_starts_once(client_for, mia, meeting) -> None:
+    client = client_for(mia)
+    url = reverse("meeting_start", args=[meeting.pk])
+    asked_on_its_own_page(client, url, {}, "Start it now anyway?")
+    meeting.refresh_from_db()
+    assert meeting.started_at is None
+    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    meeting.refresh_from_db()
+    started = meeting.started_at
+    assert started is not None
+    answered_leads_back(client, url, reverse("meeting", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.started_at == started
+
+
+def test_mark_held_early_asks_on_its_own_page_with_what_was_typed_and_closes_once(
+    client_for, mia, meeting, topic_of_ray
+) -> None:
+    client = client_for(mia)
+    url = reverse("meeting_complete", args=[meeting.pk])
+    html = asked_on_its_own_page(
+        client, url, {"held_minutes": 41, "mood": 2}, "Mark it held now anyway?"
+    )
+    assert "Mark held early?" in html
+    assert hidden("held_minutes", 41) in html and hidden("mood", 2) in html
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+    response = client.post(url, {"held_minutes": 41, "mood": 2, "confirmed": "1"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.held_minutes, meeting.mood) == ("held", 41, 2)
+    # Held once: the undiscussed topic was carried over once.
+    assert Topic.objects.filter(carried_from=topic_of_ray).count() == 1
+    answered_leads_back(client, url, f"{reverse('meeting', args=[meeting.pk])}?mode=wrap#held")
+
+
+def test_an_item_due_in_the_past_asks_on_its_own_page_and_is_added_once(
+    client_for, mia, meeting
+) -> None:
+    client = client_for(mia)
+    url = reverse("action_item_add", args=[meeting.pk])
+    data = {
+        "text": "Send the notes",
+        "owner": str(meeting.series.report_id),
+        "due_on": days(-30).isoformat(),
+    }
+    html = asked_on_its_own_page(client, url, data, "is already past. Keep it?")
+    assert "A date in the past?" in html and "Keep this date" in html
+    assert all(hidden(name, value) in html for name, value in data.items())
+    assert not ActionItem.objects.filter(text="Send the notes").exists()
+    assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
+    assert [i.due_on for i in ActionItem.objects.filter(text="Send the notes")] == [days(-30)]
+    answered_leads_back(client, url, reverse("meeting", args=[meeting.pk]) + "#items")
+    assert ActionItem.objects.filter(text="Send the notes").count() == 1
+
+
+def test_an_item_moved_to_a_past_date_asks_on_its_own_page_and_changes_once(
+    client_for, mia, item
+) -> None:
+    client = client_for(mia)
+    url = reverse("action_item_edit", args=[item.pk])
+    back = reverse("series", args=[item.series_id])
+    data = {
+        "text": "Write the RFC, short",
+        "owner": str(item.owner_id),
+        "due_on": days(-5).isoformat(),
+        "next": back,
+    }
+    html = asked_on_its_own_page(client, url, data, "is already past. Keep it?")
+    assert all(hidden(name, value) in html for name, value in data.items())
+    item.refresh_from_db()
+    assert (item.text, item.due_on) == ("Write the RFC", days(3))
+    response = client.post(url, {**data, "confirmed": "1"})
+    assert (response.status_code, response["Location"]) == (302, back)
+    item.refresh_from_db()
+    assert (item.text, item.due_on) == ("Write the RFC, short", days(-5))
+    answered_leads_back(client, url, reverse("my_action_items"))
+
+
+# Who sees a question ---------------------------------------------------------------
+
+
+def test_a_question_is_shown_to_the_person_asked_only(client_for, cast, mia, meeting) -> None:
+    secret = "Raise for Ray, keep quiet"
+    add = reverse("action_item_add", args=[meeting.pk])
+    complete = reverse("meeting_complete", args=[meeting.pk])
+    asked = {add: client_for(mia), complete: client_for(mia)}
+    asked[add].post(add, {"text": secret, "owner": str(mia.pk), "due_on": days(-3).isoformat()})
+    asked[complete].post(complete, {"held_minutes": 30})
+    assert all(client.get(url).status_code == 200 for url, client in asked.items())
+    # Anyone else: back to the meeting where they take part in it (ray adds items, only
+    # mia marks it held), else not found; signed out, the sign-in page.
+    expected = {"ray": (302, 404), "olga": (404, 404), "omar": (404, 404), "ada": (404, 404)}
+    for persona, statuses in [*expected.items(), ("", (302, 302))]:
+        client = client_for(getattr(cast, persona) if persona else None)
+        for url, status in zip((add, complete), statuses, strict=True):
+            response = client.get(url)
+            html = response.content.decode()
+            assert response.status_code == status, (persona, url)
+            assert secret not in html and "past" not in html and "anyway" not in html
+            if status == 302:
+                went = response["Location"]
+                assert went.startswith("/login/" if not persona else f"/meetings/{meeting.pk}/")
+    assert not ActionItem.objects.filter(text=secret).exists()
+
+
+# What a question keeps -------------------------------------------------------------
+
+
+def asking(rf, person, data: dict) -> object:
+    request = rf.post("/asked/", data)
+    SessionMiddleware(lambda r: None).process_request(request)
+    request.user = person
+    response = confirm_page(request, "Keep it?", title="Sure?", confirm_label="Yes", back="/")
+    assert (response.status_code, response["Location"]) == (303, "/asked/")
+    return request
+
+
+def test_a_question_keeps_the_form_without_token_password_or_nul(rf, mia) -> None:
+    sent = {"note": "a\x00b", "new_password1": "hunter2", "csrfmiddlewaretoken": "t", "x": ""}
+    request = asking(rf, mia, {**sent, "confirmed": "0"})
+    kept = stashed(request, "asked:/asked/", once=False)["state"]
+    assert kept["fields"] == {"note": ["ab"], "x": [""]}
+    assert "hunter2" not in str(dict(request.session.items()))
+
+
+def test_what_is_kept_belongs_to_the_person_it_was_kept_for(rf, mia, ray) -> None:
+    # A session changes hands only through signing in, which starts it afresh: the kept
+    # question checks whom it was for all the same.
+    request = asking(rf, mia, {"note": "Keep"})
+    request.user = ray
+    assert stashed(request, "asked:/asked/", once=False) is None
+    request.user = mia
+    assert stashed(request, "asked:/asked/")["state"]["fields"] == {"note": ["Keep"]}
+    assert stashed(request, "asked:/asked/") is None  # read once
+
+
+def test_a_form_too_large_to_keep_is_asked_about_in_reply(client_for, mia, meeting) -> None:
+    client = client_for(mia)
+    url = reverse("action_item_add", args=[meeting.pk])
+    data = {
+        "text": "Send the notes",
+        "owner": str(mia.pk),
+        "due_on": days(-2).isoformat(),
+        "extra": "x" * 9000,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 409 and "already past" in response.content.decode()
+    assert "x" * 9000 not in str(dict(client.session.items()))
+    assert client.get(url).status_code == 302  # nothing kept, nothing to show again
+
+
+# Leaving a question ----------------------------------------------------------------
+
+
+def test_not_now_forgets_the_question_and_its_address_leads_back(client_for, mia, item) -> None:
+    client = client_for(mia)
+    url = reverse("action_item_edit", args=[item.pk])
+    back = reverse("series", args=[item.series_id])
+    data = {"text": item.text, "owner": str(item.owner_id), "due_on": days(-5).isoformat()}
+    client.post(url, {**data, "next": back})
+    html = client.get(url).content.decode()
+    not_now = f"{url}?answer=no"
+    assert f'href="{not_now}">Not now' in html
+    response = client.get(not_now)
+    assert (response.status_code, response["Location"]) == (302, back)
+    # Back to the question afterwards: none waits.
+    assert client.get(url)["Location"] == reverse("my_action_items")
+    item.refresh_from_db()
+    assert item.due_on == days(3)
+
+
+def test_a_question_that_no_longer_applies_leads_back(client_for, mia, meeting) -> None:
+    client = client_for(mia)
+    url = reverse("meeting_complete", args=[meeting.pk])
+    client.post(url, {"held_minutes": 30})
+    services.meeting_complete(actor=mia, meeting=meeting)  # held meanwhile, in another tab
+    response = client.get(url)
+    assert response.status_code == 302 and "anyway" not in response.content.decode()
+    assert client.get(url).status_code == 302
+
+
+def test_a_new_question_replaces_the_one_before(client_for, mia, meeting, item) -> None:
+    client = client_for(mia)
+    complete = reverse("meeting_complete", args=[meeting.pk])
+    client.post(complete, {"held_minutes": 30})
+    edit = reverse("action_item_edit", args=[item.pk])
+    data = {"text": item.text, "owner": str(item.owner_id), "due_on": days(-5).isoformat()}
+    client.post(edit, data)
+    assert client.get(edit).status_code == 200
+    assert client.get(complete).status_code == 302
+
+
+def test_with_htmx_the_question_is_still_answered_in_place(client_for, mia, meeting) -> None:
+    Meeting.objects.filter(pk=meeting.pk).update(scheduled_at=timezone.now() + dt.timedelta(days=3))
+    url = reverse("meeting_complete", args=[meeting.pk])
+    response = client_for(mia).post(url, {"held_minutes": 30}, headers=HTMX)
+    assert response.status_code == 409 and "Mark it held now anyway?" in response.json()["error"]
