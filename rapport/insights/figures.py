@@ -437,9 +437,11 @@ def relationships(
     *,
     now: dt.datetime | None = None,
     thresholds: dict[str, int] | None = None,
+    by_month: bool = True,
 ) -> list[Relationship]:
     """Every figure of the series `scope(viewer, series_id)` gives, in a fixed number of
-    queries, each compiled to SQL once per process (`compiled.rows`)."""
+    queries, each compiled to SQL once per process (`compiled.rows`); the items counted per
+    month of the trends too `by_month` (a page showing no trends reads the window's only)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     thresholds = thresholds or thresholds_for(viewer.organisation)
@@ -478,12 +480,12 @@ def relationships(
         found[series_id].meetings.append(MeetingPoint(pk, *point))
 
     # 2. Action items: due in the window (done by their date or not), open past due; and
-    #    per month of the trends, those due and those done by their date.
-    months = _months(today, TREND_MONTHS)
+    #    `by_month`, per month of the trends, those due and those done by their date.
+    months = _months(today, TREND_MONTHS) if by_month else []
     month_starts = [dt.date(*month, 1) for month in months]
     # Only the items some count can take: due since the earlier of the window and the
     # trends, or still open past due (the history's other items would count nothing).
-    since = min(start.date(), month_starts[0])
+    since = min([start.date(), *month_starts])
     items = compiled.rows(_item_counts, ids, since, start.date(), today, *month_starts)
     for row in items:
         rel = found[row["series_id"]]
@@ -491,7 +493,7 @@ def relationships(
         bucket = rel.items.setdefault(side, {"due": 0, "on_time": 0, "overdue": 0})
         for key in ("due", "on_time", "overdue"):
             bucket[key] += row[key]
-        if row["month"] is not None:
+        if row.get("month") is not None:
             month = rel.items_by_month.setdefault(months[row["month"]], [0, 0])
             month[0] += row["month_due"]
             month[1] += row["month_on_time"]
@@ -607,12 +609,11 @@ def _item_counts(
     today: dt.date,
     *month_starts: dt.date,
 ) -> QuerySet[ActionItem]:
-    """The series' items due since `since` or open past due, counted per owner and month of
-    the trends (`month_starts`): due in the window and done by their date, open past due,
-    and per month due and done by their date."""
+    """The series' items due since `since` or open past due, counted per owner: due in the
+    window and done by their date, open past due; and per month of the trends
+    (`month_starts`, where given) due and done by their date."""
     on_time = Q(status=ActionItem.Status.DONE, done_on__lte=F("due_on"))
     in_window = Q(due_on__gte=window_from, due_on__lt=today)
-    in_trend = Q(due_on__gte=month_starts[0], due_on__lt=today)
     open_past_due = Q(status=ActionItem.Status.OPEN, due_on__lt=today)
     # Only the items some count can take: done or open, due since `since` and before today,
     # or open past due; never every item of the series' history. Each side of the choice
@@ -622,18 +623,22 @@ def _item_counts(
     kept = Q(status__in=[ActionItem.Status.OPEN, ActionItem.Status.DONE])
     due_since = kept & Q(due_on__gte=since, due_on__lt=today)
     counted = ActionItem.objects.filter((of_series & due_since) | (of_series & open_past_due))
+    counts = {
+        "due": Count("pk", filter=in_window),
+        "on_time": Count("pk", filter=in_window & on_time),
+        "overdue": Count("pk", filter=open_past_due),
+    }
+    if not month_starts:
+        return counted.values("series_id", "owner_id").annotate(**counts).order_by()
+    in_trend = Q(due_on__gte=month_starts[0], due_on__lt=today)
+    month = Case(
+        When(in_trend, then=_month_index("due_on", month_starts)), output_field=IntegerField()
+    )
     return (
-        counted.annotate(
-            month=Case(
-                When(in_trend, then=_month_index("due_on", month_starts)),
-                output_field=IntegerField(),
-            )
-        )
+        counted.annotate(month=month)
         .values("series_id", "owner_id", "month")
         .annotate(
-            due=Count("pk", filter=in_window),
-            on_time=Count("pk", filter=in_window & on_time),
-            overdue=Count("pk", filter=open_past_due),
+            **counts,
             month_due=Count("pk", filter=in_trend),
             month_on_time=Count("pk", filter=in_trend & on_time),
         )

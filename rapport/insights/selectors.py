@@ -256,7 +256,9 @@ def insights_page(
     thresholds = figures.thresholds_for(viewer.organisation)
     has_team, has_aggregates = access.insight_views(viewer)
     scope = _own_and_team_series if has_team else _own_series
-    rows = figures.relationships(viewer, scope, now=now, thresholds=thresholds)
+    rows = figures.relationships(
+        viewer, scope, now=now, thresholds=thresholds, by_month=with_trends
+    )
     team_rows = [row for row in rows if row.series.manager_id == viewer.pk]
     team = (
         team_view(

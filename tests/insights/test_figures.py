@@ -69,6 +69,21 @@ def test_action_items_are_counted_by_owner_by_their_due_date(mia, ray, series, p
     assert "action_items_forgotten" in {reading.key for reading in rel.warnings}
 
 
+def test_a_page_without_trends_counts_the_windows_items_alike(mia, ray, series, past) -> None:
+    item(series, ray, due_days_ago=10, done_days_ago=12)  # early
+    item(series, ray, due_days_ago=10, done_days_ago=5)  # late
+    item(series, mia, due_days_ago=3)  # open past due
+    item(series, ray, due_days_ago=150, done_days_ago=149)  # before the window: trends only
+    scope = selectors._team_series
+    monthly, window = (
+        figures.relationships(mia, scope, now=NOW, by_month=by_month)[0]
+        for by_month in (True, False)
+    )
+    assert window.items == monthly.items and window.signs == monthly.signs
+    assert sum(due for due, _ in monthly.items_by_month.values()) == 4
+    assert window.items_by_month == {}
+
+
 def test_completing_an_overdue_item_clears_the_sign(mia, ray, series, past) -> None:
     late = item(series, mia, due_days_ago=3)
     assert relationship_for(mia, series, now=NOW).overdue_items == 1
