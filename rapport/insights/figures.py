@@ -45,7 +45,7 @@ from rapport.framework.cadence import cadence_for_level
 from rapport.framework.levels import level_or_default
 from rapport.framework.thresholds import ORGANISATION_FIELDS, thresholds_with
 from rapport.growth.models import Goal
-from rapport.insights.models import Retrospective, Threshold
+from rapport.insights.models import Retrospective
 from rapport.meetings.models import ActionItem, Meeting, Series, Topic
 from rapport.meetings.selectors import figure_counts_since, series_figure_counts
 from rapport.people.models import Organisation, Person
@@ -166,17 +166,14 @@ NO_RETROSPECTIVES = "No retrospectives yet."
 
 
 def thresholds_for(organisation: Organisation) -> dict[str, int]:
-    """The organisation's thresholds: its own values over the framework's defaults (1 query)."""
-    own = dict(compiled.rows(_own_thresholds, organisation))
+    """The organisation's thresholds: its own values over the framework's defaults, as the
+    organisation keeps them (no query)."""
+    own = dict(organisation.own_thresholds)
     for name in ORGANISATION_FIELDS:
         own[name] = getattr(organisation, name)
     merged = thresholds_with(own)
     merged["overdue_grace_days"] = organisation.overdue_grace_days
     return merged
-
-
-def _own_thresholds(organisation: Organisation) -> QuerySet[Threshold]:
-    return Threshold.objects.filter(organisation=organisation).values_list("key", "value")
 
 
 class MeetingPoint(NamedTuple):

@@ -192,8 +192,10 @@ def thresholds_save(
                 key=key,
                 defaults={"value": value, "updated_by": actor, "updated_at": now},
             )
-    if changed_fields:
-        organisation.save(update_fields=changed_fields)
+    # The organisation keeps a copy of its own rows, read with it on every page.
+    own = Threshold.objects.filter(organisation=organisation).values_list("key", "value")
+    organisation.own_thresholds = dict(own.order_by("key"))
+    organisation.save(update_fields=[*changed_fields, "own_thresholds"])
     return clean
 
 

@@ -50,6 +50,11 @@ class Organisation(models.Model):
     roster_invited = models.PositiveIntegerField(default=0, editable=False)
     roster_inactive = models.PositiveIntegerField(default=0, editable=False)
     roster_managers = models.PositiveIntegerField(default=0, editable=False)
+    # The organisation's own values of the insights thresholds (key: value), as its
+    # `insights.Threshold` rows hold them, kept by `thresholds_save` in the same
+    # transaction: every page reads the organisation with its viewer, so the figures read
+    # their thresholds without a query of their own.
+    own_thresholds = models.JSONField(default=dict, editable=False)
 
     def __str__(self) -> str:
         return self.name

@@ -6,13 +6,17 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from rapport.framework.retrospectives import QUESTIONS
+from rapport.insights import figures, services
 from rapport.insights.models import Threshold
 from rapport.insights.services import retrospective_answer
 from rapport.meetings.services import report_invite
+from rapport.people.models import Organisation, Person
 from tests.insights.history import feedback, held, item, topic
 
 TOPIC_TEXT = "Topic by Ray Report"
@@ -121,6 +125,18 @@ def test_an_admin_tunes_a_threshold_and_the_signs_follow(client_for, ada, mia, s
     assert Threshold.objects.get(key="ic_preparation_min").value == 0
     page = client_for(mia).get(reverse("insights")).content.decode()
     assert "ICs show up unprepared" not in page
+
+
+def test_the_organisation_keeps_a_copy_of_its_own_thresholds_with_every_save(ada, mia) -> None:
+    services.thresholds_save(actor=ada, values={"mood_min": "2", "window_days": "60"})
+    services.thresholds_save(actor=ada, values={"mood_min": "3"})  # the default again
+    kept = Organisation.objects.get(pk=ada.organisation_id).own_thresholds
+    assert kept == dict(Threshold.objects.values_list("key", "value")) == {"window_days": 60}
+    fresh = Person.objects.select_related("organisation").get(pk=mia.pk)
+    with CaptureQueriesContext(connection) as queries:
+        thresholds = figures.thresholds_for(fresh.organisation)
+    assert queries.captured_queries == []  # read with the organisation
+    assert (thresholds["window_days"], thresholds["mood_min"]) == (60, 3)
 
 
 def test_the_cancellation_threshold_is_the_organisations_own(client_for, ada) -> None:
