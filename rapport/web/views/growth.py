@@ -51,7 +51,7 @@ def _percent(value: str | None) -> int | None:
     value = (value or "").strip().rstrip("%").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():
         raise Refused("The share done is a whole number from 0 to 100.")
     return int(value)
 
@@ -259,7 +259,7 @@ def feedback_mark(request: HttpRequest, feedback_id: int) -> HttpResponse:
 
 def _colleague_ids(values: list[str]) -> list[int]:
     """The colleagues' ids a form sent, whatever else it holds left out."""
-    return [int(v) for v in values if v.strip().isdigit()]
+    return [int(v) for v in values if v.strip().isdecimal()]
 
 
 def _picked(values: list[str]) -> list[int]:
