@@ -90,6 +90,18 @@ def test_bad_goal_input_answers_a_message_and_writes_nothing(client_for, ray, se
     assert client.get(url).status_code == 200  # a reload is a GET of the goals page
 
 
+def test_a_refused_new_goal_is_shown_again_as_typed(client_for, ray, series) -> None:
+    typed = {"title": "Lead the <b>migration</b>", "why": "Own it", "area": "craft"}
+    response = client_for(ray).post(
+        reverse("series_goals", args=[series.pk]), {**typed, "target_on": "2001-01-01"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "The target date is in the past" in page
+    assert 'value="Lead the &lt;b&gt;migration&lt;/b&gt;"' in page
+    assert ">Own it</textarea>" in page and 'value="craft"' in page
+    assert 'value="2001-01-01"' in page
+
+
 def test_a_refused_progress_update_from_a_meeting_goes_back_to_the_meeting(
     client_for, ray, series, meeting
 ) -> None:

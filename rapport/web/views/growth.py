@@ -68,7 +68,9 @@ def _goals_response(
     request: HttpRequest, series: Series, error: str = "", status: int = 200
 ) -> HttpResponse:
     context = _roles(request.user, series)
-    context.update(page=selectors.goals_page(request.user, series), error=error)
+    # A refused new goal is shown again as it was typed, to correct rather than retype.
+    typed = {name: request.POST.get(name, "") for name in GOAL_FORM_FIELDS} if error else {}
+    context.update(page=selectors.goals_page(request.user, series), error=error, typed=typed)
     return render(request, "web/growth/goals.html", context, status=status)
 
 
