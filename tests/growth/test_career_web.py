@@ -102,6 +102,20 @@ def test_a_refused_new_goal_is_shown_again_as_typed(client_for, ray, series) -> 
     assert 'value="2001-01-01"' in page
 
 
+def test_a_goal_s_action_items_name_their_owner_in_the_reader_s_words(
+    client_for, mia, ray, series, meeting
+) -> None:
+    goal = services.goal_create(actor=ray, series=series, title="Own the release")
+    item = meeting_services.action_item_add(
+        actor=mia, meeting=meeting, text="Draft the release notes", owner=ray
+    )
+    services.goal_action_item_link(actor=ray, goal=goal, item=item)
+    url = reverse("series_goals", args=[series.pk])
+    assert "(you)" in client_for(ray).get(url).content.decode()
+    for_mia = client_for(mia).get(url).content.decode()
+    assert f"({ray.name})" in for_mia and "(you)" not in for_mia
+
+
 def test_a_refused_progress_update_from_a_meeting_goes_back_to_the_meeting(
     client_for, ray, series, meeting
 ) -> None:
