@@ -451,6 +451,15 @@ def test_teams_follow_the_org_chart_from_the_top(client_for, ada) -> None:
     assert page.index("No manager") < page.index("Reports to")
 
 
+def test_a_manager_reads_their_own_team_as_their_reports(client_for, mia) -> None:
+    page = client_for(mia).get(reverse("people")).content.decode()
+    assert "Your reports" in page and re.findall(r"Reports to <a [^>]+>([^<]+)</a>", page) == [
+        "Dan Director"
+    ]
+    by_name = client_for(mia).get(reverse("people") + "?order=name").content.decode()
+    assert re.search(r"Ray Report</a>.*?<td>\s*You\s*</td>", by_name, re.S)
+
+
 def test_an_ic_is_not_told_how_big_their_managers_team_is(client_for, ray, mia) -> None:
     assert "manages 2" in client_for(mia).get(reverse("people")).content.decode()
     assert "manages" not in client_for(ray).get(reverse("people")).content.decode()
