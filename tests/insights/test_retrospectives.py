@@ -94,6 +94,9 @@ def test_a_report_can_answer_unprompted_and_the_manager_sees_it_and_replies(
     retro = Retrospective.objects.get(series=series)
     page = client_for(cast.mia).get(url).content.decode()
     assert "More career talk" in page and "&lt;b&gt;mostly" in page
+    assert "Retrospectives of your 1:1s with Ray Report" in page
+    own = client_for(cast.ray).get(url).content.decode()
+    assert "Retrospectives of your 1:1s with Mia Manager" in own
     client_for(cast.mia).post(reverse("retrospective_reply", args=[retro.pk]), {"reply": "Deal."})
     assert "Deal." in client_for(cast.ray).get(url).content.decode()
 
