@@ -332,6 +332,16 @@ def test_an_ic_reads_their_own_page(client_for, ray) -> None:
     assert "Change details" not in page
 
 
+def test_a_person_s_page_names_the_reader_you(client_for, mia, ray, series) -> None:
+    about_mia = client_for(ray).get(reverse("person", args=[mia.pk])).content.decode()
+    assert re.search(r"Ray Report</a> <span class=\"pill\">you</span>", about_mia)
+    assert ">With you</a>" in about_mia and "With Ray Report" not in about_mia
+    about_ray = client_for(mia).get(reverse("person", args=[ray.pk])).content.decode()
+    assert ">With you</a>" in about_ray and "With Mia Manager" not in about_ray
+    own = client_for(ray).get(reverse("person", args=[ray.pk])).content.decode()
+    assert ">With Mia Manager, manager</a>" in own
+
+
 def test_a_person_outside_the_roster_is_not_found(client_for, ray, rita, zed) -> None:
     assert client_for(ray).get(reverse("person", args=[rita.pk])).status_code == 404
     assert client_for(zed).get(reverse("person", args=[ray.pk])).status_code == 404
