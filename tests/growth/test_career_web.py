@@ -173,6 +173,9 @@ def test_the_ic_marks_feedback_acted_on_with_a_note_on_the_log(
     )
     body = client_for(mia).get(reverse("series_feedback", args=[series.pk])).content.decode()
     assert "Wrote the runbook" in body and "100 %" in body
+    assert "of your 1:1 with Ray Report" in body
+    own = client.get(reverse("series_feedback", args=[series.pk])).content.decode()
+    assert "of your 1:1 with Mia Manager" in own
     filtered = client.get(reverse("series_feedback", args=[series.pk]), {"state": "waiting"})
     assert "Wrote the runbook" not in filtered.content.decode()
     assert (
