@@ -16,6 +16,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.errors import Refused, clean_text
 from rapport.framework import retrospectives as rules
+from rapport.framework.repeats import is_repeat
 from rapport.insights.models import Retrospective, Side, SpeakerSide, TalkMeasure
 from rapport.insights.selectors import talk_refusal
 from rapport.insights.transcripts import FORMAT_LABELS, SpeakerTalk
@@ -235,9 +236,18 @@ def retrospective_answer(
         number = 0
     if not rules.RATING_MIN <= number <= rules.RATING_MAX:
         raise Refused(f"Rate your 1:1s from {rules.RATING_MIN} to {rules.RATING_MAX}.")
-    return Retrospective.objects.create(
-        series=series, rating=number, answered_at=now or timezone.now(), **clean
-    )
+    now = now or timezone.now()
+    # The series' row is held so the same answers sent twice at once take turns.
+    list(Series.objects.select_for_update().filter(pk=series.pk).values("pk"))
+    latest = Retrospective.objects.filter(series=series).order_by("-answered_at", "-pk").first()
+    if (
+        latest is not None
+        and is_repeat(latest.answered_at, now)
+        and latest.rating == number
+        and all(getattr(latest, key) == value for key, value in clean.items())
+    ):
+        return latest
+    return Retrospective.objects.create(series=series, rating=number, answered_at=now, **clean)
 
 
 @transaction.atomic

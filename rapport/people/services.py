@@ -33,6 +33,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from rapport import access
 from rapport.errors import Refused
+from rapport.framework.ahead import too_far_refusal
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
 from rapport.people.audit import Action, audit_record
 from rapport.people.models import Absence, Organisation, Person, ResetRequest, Session
@@ -655,6 +656,8 @@ def absence_add(
         raise Refused("Those days are already past: mark days still to come.")
     if (ends_on - starts_on).days + 1 > ABSENCE_MAX_DAYS:
         raise Refused("Mark at most a year at a time.")
+    if refusal := too_far_refusal(ends_on, today, what="The last day away"):
+        raise Refused(refusal)
     if len(note) > 200:
         raise Refused("The note is limited to 200 characters.")
     # The person's row is held so two submissions of the same days take turns.

@@ -85,7 +85,7 @@ class ManagerField(forms.ModelChoiceField):
         text = str(value).strip() if value not in self.empty_values else ""
         if not text:
             return None
-        found = self.queryset.filter(pk=int(text)) if text.isdigit() else None
+        found = self.queryset.filter(pk=int(text)) if text.isdecimal() else None
         if found is None:
             found = self.queryset.filter(email__iexact=text)
         people = list(found[:2])

@@ -118,7 +118,7 @@ def fill_everything(cast, series, meeting, refused: list[str]) -> None:
     posted(manager, f"{at}/complete/", {"held_minutes": 30, "mood": 4}, refused=refused)
     posted(manager, f"{at}/summary/", {"summary": DOCUMENT}, refused=refused)
     for index, payload in enumerate(PAYLOADS):
-        starts = dt.date(2099, 1, 1) + dt.timedelta(days=7 * index)
+        starts = dt.date.today() + dt.timedelta(days=400 + 7 * index)
         posted(report, "/away/", {"starts_on": starts.isoformat(),
                "ends_on": (starts + dt.timedelta(days=1)).isoformat(), "note": payload[:200]},
                refused=refused)  # fmt: skip

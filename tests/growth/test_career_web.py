@@ -90,6 +90,32 @@ def test_bad_goal_input_answers_a_message_and_writes_nothing(client_for, ray, se
     assert client.get(url).status_code == 200  # a reload is a GET of the goals page
 
 
+def test_a_refused_new_goal_is_shown_again_as_typed(client_for, ray, series) -> None:
+    typed = {"title": "Lead the <b>migration</b>", "why": "Own it", "area": "craft"}
+    response = client_for(ray).post(
+        reverse("series_goals", args=[series.pk]), {**typed, "target_on": "2001-01-01"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "The target date is in the past" in page
+    assert 'value="Lead the &lt;b&gt;migration&lt;/b&gt;"' in page
+    assert ">Own it</textarea>" in page and 'value="craft"' in page
+    assert 'value="2001-01-01"' in page
+
+
+def test_a_goal_s_action_items_name_their_owner_in_the_reader_s_words(
+    client_for, mia, ray, series, meeting
+) -> None:
+    goal = services.goal_create(actor=ray, series=series, title="Own the release")
+    item = meeting_services.action_item_add(
+        actor=mia, meeting=meeting, text="Draft the release notes", owner=ray
+    )
+    services.goal_action_item_link(actor=ray, goal=goal, item=item)
+    url = reverse("series_goals", args=[series.pk])
+    assert "(you)" in client_for(ray).get(url).content.decode()
+    for_mia = client_for(mia).get(url).content.decode()
+    assert f"({ray.name})" in for_mia and "(you)" not in for_mia
+
+
 def test_a_refused_progress_update_from_a_meeting_goes_back_to_the_meeting(
     client_for, ray, series, meeting
 ) -> None:
@@ -147,6 +173,9 @@ def test_the_ic_marks_feedback_acted_on_with_a_note_on_the_log(
     )
     body = client_for(mia).get(reverse("series_feedback", args=[series.pk])).content.decode()
     assert "Wrote the runbook" in body and "100 %" in body
+    assert "of your 1:1 with Ray Report" in body
+    own = client.get(reverse("series_feedback", args=[series.pk])).content.decode()
+    assert "of your 1:1 with Mia Manager" in own
     filtered = client.get(reverse("series_feedback", args=[series.pk]), {"state": "waiting"})
     assert "Wrote the runbook" not in filtered.content.decode()
     assert (

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from rapport.errors import Refused
 from rapport.framework import retrospectives as rules
+from rapport.framework.repeats import REPEAT_WINDOW
 from rapport.insights import figures, selectors, services
 from rapport.insights.models import Retrospective
 from tests.notifications.conftest import Inbox, free_port, smtp_on
@@ -93,8 +94,22 @@ def test_a_report_can_answer_unprompted_and_the_manager_sees_it_and_replies(
     retro = Retrospective.objects.get(series=series)
     page = client_for(cast.mia).get(url).content.decode()
     assert "More career talk" in page and "&lt;b&gt;mostly" in page
+    assert "Retrospectives of your 1:1s with Ray Report" in page
+    own = client_for(cast.ray).get(url).content.decode()
+    assert "Retrospectives of your 1:1s with Mia Manager" in own
     client_for(cast.mia).post(reverse("retrospective_reply", args=[retro.pk]), {"reply": "Deal."})
     assert "Deal." in client_for(cast.ray).get(url).content.decode()
+
+
+def test_the_same_answers_sent_twice_are_one_retrospective(cast, series, client_for) -> None:
+    url = reverse("retrospectives", args=[series.pk])
+    sent = {"working": "Mostly well", "rating": "4"}
+    for _ in range(2):  # a double click, or a reload that sends the form again
+        assert client_for(cast.ray).post(url, sent).status_code == 302
+    assert Retrospective.objects.filter(series=series).count() == 1
+    later = timezone.now() + REPEAT_WINDOW + dt.timedelta(minutes=1)
+    _answer(cast.ray, series, text="Mostly well", now=later)  # weeks later: a new one
+    assert Retrospective.objects.filter(series=series).count() == 2
 
 
 def test_bad_answers_are_refused_and_nothing_is_written(cast, series, client_for) -> None:

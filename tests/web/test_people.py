@@ -332,6 +332,16 @@ def test_an_ic_reads_their_own_page(client_for, ray) -> None:
     assert "Change details" not in page
 
 
+def test_a_person_s_page_names_the_reader_you(client_for, mia, ray, series) -> None:
+    about_mia = client_for(ray).get(reverse("person", args=[mia.pk])).content.decode()
+    assert re.search(r"Ray Report</a> <span class=\"pill\">you</span>", about_mia)
+    assert ">With you</a>" in about_mia and "With Ray Report" not in about_mia
+    about_ray = client_for(mia).get(reverse("person", args=[ray.pk])).content.decode()
+    assert ">With you</a>" in about_ray and "With Mia Manager" not in about_ray
+    own = client_for(ray).get(reverse("person", args=[ray.pk])).content.decode()
+    assert ">With Mia Manager, manager</a>" in own
+
+
 def test_a_person_outside_the_roster_is_not_found(client_for, ray, rita, zed) -> None:
     assert client_for(ray).get(reverse("person", args=[rita.pk])).status_code == 404
     assert client_for(zed).get(reverse("person", args=[ray.pk])).status_code == 404
@@ -449,6 +459,15 @@ def test_teams_follow_the_org_chart_from_the_top(client_for, ada) -> None:
     headings = re.findall(r"Reports to <a [^>]+>([^<]+)</a>", page)
     assert headings == ["Dan Director", "Mia Manager", "Omar Other"]
     assert page.index("No manager") < page.index("Reports to")
+
+
+def test_a_manager_reads_their_own_team_as_their_reports(client_for, mia) -> None:
+    page = client_for(mia).get(reverse("people")).content.decode()
+    assert "Your reports" in page and re.findall(r"Reports to <a [^>]+>([^<]+)</a>", page) == [
+        "Dan Director"
+    ]
+    by_name = client_for(mia).get(reverse("people") + "?order=name").content.decode()
+    assert re.search(r"Ray Report</a>.*?<td>\s*You\s*</td>", by_name, re.S)
 
 
 def test_an_ic_is_not_told_how_big_their_managers_team_is(client_for, ray, mia) -> None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Refused, clean_text
+from rapport.framework.ahead import too_far_refusal
 from rapport.framework.goals import DEFAULT_AREAS, PERCENT_MAX, PERCENT_MIN
 from rapport.framework.repeats import is_repeat
 from rapport.growth.models import (
@@ -121,6 +122,8 @@ def goal_create(
     )
     if target_on is not None and target_on < timezone.localdate(now):
         raise Refused("The target date is in the past: choose a coming date, or none.")
+    if refusal := too_far_refusal(target_on, timezone.localdate(now), what="The target date"):
+        raise Refused(refusal)
     twin = (
         Goal.objects.filter(
             series=series, created_by=actor, status=Goal.Status.ACTIVE, title=clean["title"]
@@ -160,6 +163,12 @@ def goal_update(
     now = now or timezone.now()
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     clean = _clean_goal(changes)
+    if clean.get("target_on", goal.target_on) != goal.target_on and (
+        refusal := too_far_refusal(
+            clean["target_on"], timezone.localdate(now), what="The target date"
+        )
+    ):
+        raise Refused(refusal)
     logged = _set_and_log(
         goal,
         clean,
@@ -277,6 +286,10 @@ def development_plan_update(
     plan, _ = DevelopmentPlan.objects.select_for_update().get_or_create(
         series=series, defaults={"updated_at": now, "updated_by": actor}
     )
+    if next_review_on != plan.next_review_on and (
+        refusal := too_far_refusal(next_review_on, timezone.localdate(now), what="The next review")
+    ):
+        raise Refused(refusal)
 
     def change(field: str, before: str, after: str) -> PlanChange:
         if field == "focus":  # logged as the list a person reads

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.errors import Refused
+from rapport.framework.ahead import too_far_refusal
 from rapport.meetings.models import ActionItem, Meeting
 from rapport.meetings.services.common import NeedsConfirmation, _clean_text
 from rapport.people.models import Person
@@ -27,6 +28,7 @@ def action_item_add(
 ) -> ActionItem:
     """Record a commitment: who will do what, by when (a past date, with `ask_if_past`, asks)."""
     access.meeting_check_change(actor, meeting)
+    _refuse_too_far(due_on, now=now)
     if ask_if_past:
         _ask_if_past(due_on, now=now)
     series = meeting.series
@@ -75,6 +77,8 @@ def action_item_update(
 ) -> ActionItem:
     """Change an action item's text, owner or due date (a new past one asks, with ask_if_past)."""
     access.action_item_check_change(actor, item)
+    if due_on != item.due_on:
+        _refuse_too_far(due_on, now=now)
     if ask_if_past and due_on != item.due_on:
         _ask_if_past(due_on, now=now)
     if owner.pk not in (item.series.manager_id, item.series.report_id):
@@ -84,6 +88,11 @@ def action_item_update(
     item.due_on = due_on
     item.save(update_fields=["text", "owner", "due_on"])
     return item
+
+
+def _refuse_too_far(due_on: dt.date | None, *, now: dt.datetime | None) -> None:
+    if refusal := too_far_refusal(due_on, timezone.localdate(now), what="The due date"):
+        raise Refused(refusal)
 
 
 def _ask_if_past(due_on: dt.date | None, *, now: dt.datetime | None) -> None:

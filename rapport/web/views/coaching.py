@@ -127,7 +127,7 @@ def questions(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     actor=viewer,
                     meeting=meeting,
                     question_key=request.POST.get("question_key", ""),
-                    org_question_id=int(org_id) if org_id.isdigit() else None,
+                    org_question_id=int(org_id) if org_id.isdecimal() else None,
                     answer=request.POST.get("answer", ""),
                 )
 

@@ -51,7 +51,7 @@ def _percent(value: str | None) -> int | None:
     value = (value or "").strip().rstrip("%").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():
         raise Refused("The share done is a whole number from 0 to 100.")
     return int(value)
 
@@ -68,7 +68,9 @@ def _goals_response(
     request: HttpRequest, series: Series, error: str = "", status: int = 200
 ) -> HttpResponse:
     context = _roles(request.user, series)
-    context.update(page=selectors.goals_page(request.user, series), error=error)
+    # A refused new goal is shown again as it was typed, to correct rather than retype.
+    typed = {name: request.POST.get(name, "") for name in GOAL_FORM_FIELDS} if error else {}
+    context.update(page=selectors.goals_page(request.user, series), error=error, typed=typed)
     return render(request, "web/growth/goals.html", context, status=status)
 
 
@@ -259,7 +261,7 @@ def feedback_mark(request: HttpRequest, feedback_id: int) -> HttpResponse:
 
 def _colleague_ids(values: list[str]) -> list[int]:
     """The colleagues' ids a form sent, whatever else it holds left out."""
-    return [int(v) for v in values if v.strip().isdigit()]
+    return [int(v) for v in values if v.strip().isdecimal()]
 
 
 def _picked(values: list[str]) -> list[int]:
