@@ -221,3 +221,14 @@ def away_that_day(viewer: Person, series: Series, absent: Iterable[int]) -> str:
     who = " and ".join((["You"] if you else []) + others)
     verb = "is" if len(others) == 1 and not you else "are"
     return f"{who} {verb} away that day"
+
+
+def the_two(viewer: Person, manager: Person, report: Person, *, within: bool = False) -> str:
+    """A 1:1's two people in the viewer's words: "You and Maya Chen" for either of them (
+    "you and …" `within` a sentence), both names for anyone else (a director, an admin)."""
+    you = "you" if within else "You"
+    if viewer.pk == manager.pk:
+        return f"{you} and {report.name}"
+    if viewer.pk == report.pk:
+        return f"{you} and {manager.name}"
+    return f"{manager.name} and {report.name}"

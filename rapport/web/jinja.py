@@ -22,6 +22,7 @@ from markupsafe import Markup
 from rapport import access
 from rapport.framework.levels import LEVEL_LABELS
 from rapport.framework.markdown import render_markdown
+from rapport.meetings import wording
 
 
 class _RequestPaths(threading.local):
@@ -181,6 +182,8 @@ def environment(**options: Any) -> Environment:
         now=timezone.now,
         # Whose side of a 1:1 the viewer is on, decided in one place for every template.
         is_manager_in=access.is_manager_in,
+        # A 1:1's two people as the viewer names them ("You and Maya Chen").
+        the_two=wording.the_two,
     )
     env.filters.update(
         local=local, day=day, relative=relative, markdown=markdown, stored_html=stored_html

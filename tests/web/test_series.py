@@ -45,6 +45,12 @@ def test_both_people_see_the_timeline(client_for, series, mia, ray, meeting) -> 
         assert reverse("meeting", args=[meeting.pk]) in html
 
 
+def test_the_page_names_its_two_people_in_each_readers_words(client_for, series, mia, ray):
+    heading = "<p>\n      {}\n"
+    assert heading.format("You and Ray Report") in series_page(client_for(mia), series)
+    assert heading.format("You and Mia Manager") in series_page(client_for(ray), series)
+
+
 def test_the_timeline_names_who_cancelled_and_the_notice(client_for, series, ray, mia) -> None:
     meeting = series.meetings.filter(status="scheduled").order_by("scheduled_at").first()
     services.meeting_cancel(
