@@ -335,7 +335,7 @@ def people_page(
     smaller roster, is put in order from slim rows of the people it holds. Either way only
     the page's people are read whole, and the counts are counted by the database."""
     order = order if order in ROSTER_ORDERS else "team"
-    query = query.strip()[:200]
+    query = search_text(query)
     whole = access.sees_whole_roster(viewer)
     scope = access.roster_scope(viewer)
     found = compiled.rows(_roster_counts, *scope, whole_roster=whole)
@@ -394,6 +394,12 @@ def _pages(matches: int) -> int:
 def _page_in(page: object, matches: int) -> int:
     """The page number asked, within the pages there are."""
     return min(max(page_number(page), 1), _pages(matches))
+
+
+def search_text(query: str) -> str:
+    """What a search box's text looks for: its words one space apart (a doubled space or a
+    tab typed between a first and a last name still finds the name), at most 200 characters."""
+    return " ".join(query.split())[:200]
 
 
 def _matching(query: str) -> Q:
@@ -557,7 +563,7 @@ def manager_suggestions(viewer: Person, *, query: str = "") -> list[tuple[str, s
     whole = access.sees_whole_roster(viewer)
     scope = access.roster_scope(viewer)
     most = MANAGER_SUGGESTIONS
-    query = query.strip()[:200]
+    query = search_text(query)
     if query:
         return list(
             _managing(*scope, whole_roster=whole, most=None).filter(_matching(query))[:most]

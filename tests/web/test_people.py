@@ -571,6 +571,8 @@ def test_searching_keeps_the_people_whose_name_or_email_matches(client_for, ada)
     assert "2 people match “report”" in by_name
     by_email = client_for(ada).get(reverse("people"), {"q": "RITA@"}).content.decode()
     assert "Rita Senior" in by_email and "Ray Report" not in by_email
+    spaced = client_for(ada).get(reverse("people"), {"q": "  ray \t  report "}).content.decode()
+    assert "Ray Report" in spaced and "1 person matches “ray report”" in spaced
 
 
 def test_searching_never_shows_people_outside_the_viewers_roster(client_for, mia, zed) -> None:
