@@ -180,6 +180,8 @@ def environment(**options: Any) -> Environment:
         level_labels=LEVEL_LABELS,
         email_enabled=LiveSetting("EMAIL_ENABLED"),
         now=timezone.now,
+        # The reader's own day (the zone of the person signed in, as the middleware set it).
+        today=timezone.localdate,
         # Whose side of a 1:1 the viewer is on, decided in one place for every template.
         is_manager_in=access.is_manager_in,
         # A 1:1's two people as the viewer names them ("You and Maya Chen").

@@ -87,18 +87,21 @@ def test_a_report_can_answer_unprompted_and_the_manager_sees_it_and_replies(
     cast, series, client_for
 ) -> None:
     url = reverse("retrospectives", args=[series.pk])
-    posted = client_for(cast.ray).post(
+    ray, mia = client_for(cast.ray), client_for(cast.mia)
+    posted = ray.post(
         url, {"working": "Good <b>mostly</b>", "more_less": "More career talk", "rating": "4"}
     )
     assert posted.status_code == 302
     retro = Retrospective.objects.get(series=series)
-    page = client_for(cast.mia).get(url).content.decode()
+    page = mia.get(url).content.decode()
     assert "More career talk" in page and "&lt;b&gt;mostly" in page
     assert "Retrospectives of your 1:1s with Ray Report" in page
-    own = client_for(cast.ray).get(url).content.decode()
+    own = ray.get(url).content.decode()
     assert "Retrospectives of your 1:1s with Mia Manager" in own
-    client_for(cast.mia).post(reverse("retrospective_reply", args=[retro.pk]), {"reply": "Deal."})
-    assert "Deal." in client_for(cast.ray).get(url).content.decode()
+    assert "Thank you: Mia sees your answers now." in own  # named, not "your manager"
+    mia.post(reverse("retrospective_reply", args=[retro.pk]), {"reply": "Deal."})
+    assert "Reply saved: Ray sees it under their answers." in mia.get(url).content.decode()
+    assert "Deal." in ray.get(url).content.decode()
 
 
 def test_the_same_answers_sent_twice_are_one_retrospective(cast, series, client_for) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +11,7 @@ from django.utils import timezone
 from rapport.growth.services import IC_PROMPT_TOPICS
 from rapport.meetings import services as meeting_services
 from rapport.meetings.services import report_invite
+from rapport.people.models import Person
 from tests.conftest import free_time
 
 
@@ -176,3 +178,23 @@ def test_a_topic_added_through_a_prompt_updates_the_ic_homes_topic_badge(
     badge = home.split(f'id="topic-counts-{meeting.pk}"')[1].split("</p>")[0]
     assert 'hx-trigger="rapport-topics-changed from:body"' in badge
     assert "1 topic from you" in badge
+
+
+def test_an_item_is_overdue_from_the_day_after_its_date_in_the_readers_zone(
+    client_for, ray, meeting
+) -> None:
+    now = timezone.now()
+    # A zone whose day is not UTC's at this moment: ahead of it late in the UTC day (its
+    # tomorrow), behind it early (its yesterday). One of the two items below is judged
+    # wrongly by UTC's day at any hour.
+    zone = "Pacific/Kiritimati" if now.hour >= 12 else "Pacific/Pago_Pago"
+    Person.objects.filter(pk=ray.pk).update(timezone=zone)
+    today = now.astimezone(ZoneInfo(zone)).date()
+    yesterday = today - dt.timedelta(days=1)
+    for due_on in (today, yesterday):
+        meeting_services.action_item_add(
+            actor=ray, meeting=meeting, text=f"Due {due_on}", owner=ray, due_on=due_on
+        )
+    page = client_for(ray).get(reverse("home")).content.decode()
+    assert f'<span class="pill ">due {today:%d %b %Y}</span>' in page
+    assert f'<span class="pill bad">due {yesterday:%d %b %Y}</span>' in page

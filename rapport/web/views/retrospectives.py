@@ -52,7 +52,7 @@ def retrospectives(request: HttpRequest, series_id: int) -> HttpResponse:
         )
     except Refused as refusal:
         return _render(request, page, error=str(refusal), values=values, status=400)
-    messages.success(request, "Thank you: your manager sees your answers now.")
+    messages.success(request, f"Thank you: {series.manager.first_name} sees your answers now.")
     return redirect("retrospectives", series_id=series.pk)
 
 
@@ -61,12 +61,13 @@ def retrospective_reply(request: HttpRequest, retrospective_id: int) -> HttpResp
     """The manager's one-line reply to a retrospective."""
     viewer = request.user
     retrospective = access.retrospective_for(viewer, retrospective_id)
+    report = retrospective.series.report
     return written(
         request,
         reverse("retrospectives", kwargs={"series_id": retrospective.series_id}),
         lambda: services.retrospective_reply(
             actor=viewer, retrospective=retrospective, reply=request.POST.get("reply", "")
         ),
-        message="Reply saved: your report sees it under their answers.",
+        message=f"Reply saved: {report.first_name} sees it under their answers.",
         follow_next=False,
     )
