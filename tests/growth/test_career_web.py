@@ -77,8 +77,8 @@ def test_bad_goal_input_answers_a_message_and_writes_nothing(client_for, ray, se
     client = client_for(ray)
     url = reverse("series_goals", args=[series.pk])
     for data in ({"title": ""}, {"title": "x" * 5000}, {"title": "ok", "target_on": "tomorrow"}):
-        response = client.post(url, data)
-        assert response.status_code == 400
+        response = client.post(url, data, follow=True)
+        assert response.redirect_chain == [(url, 303)]  # reloading it sends nothing again
         assert 'role="alert"' in response.content.decode()
     assert not Goal.objects.exists()
     goal = services.goal_create(actor=ray, series=series, title="Real")
@@ -92,14 +92,16 @@ def test_bad_goal_input_answers_a_message_and_writes_nothing(client_for, ray, se
 
 def test_a_refused_new_goal_is_shown_again_as_typed(client_for, ray, series) -> None:
     typed = {"title": "Lead the <b>migration</b>", "why": "Own it", "area": "craft"}
-    response = client_for(ray).post(
-        reverse("series_goals", args=[series.pk]), {**typed, "target_on": "2001-01-01"}
-    )
+    client, url = client_for(ray), reverse("series_goals", args=[series.pk])
+    response = client.post(url, {**typed, "target_on": "2001-01-01"}, follow=True)
     page = response.content.decode()
-    assert response.status_code == 400 and "The target date is in the past" in page
+    assert response.redirect_chain == [(url, 303)] and "The target date is in the past" in page
     assert 'value="Lead the &lt;b&gt;migration&lt;/b&gt;"' in page
     assert ">Own it</textarea>" in page and 'value="craft"' in page
     assert 'value="2001-01-01"' in page
+    # Once read: the page afterwards is the goals page as it is, the form empty again.
+    again = client.get(url).content.decode()
+    assert "The target date is in the past" not in again and "Own it" not in again
 
 
 def test_a_goal_s_action_items_name_their_owner_in_the_reader_s_words(

@@ -21,6 +21,7 @@ from rapport.people.models import AuditEvent, Person
 from rapport.web.audit import record_read
 from rapport.web.views.common import (
     back_to,
+    back_with,
     found_for_method,
     is_htmx,
     parse_date,
@@ -28,6 +29,7 @@ from rapport.web.views.common import (
     refuse,
     refused_back,
     see_other,
+    stashed,
     written,
 )
 
@@ -64,14 +66,17 @@ def _goal_values(post: Any) -> dict[str, object]:
     return values
 
 
-def _goals_response(
-    request: HttpRequest, series: Series, error: str = "", status: int = 200
-) -> HttpResponse:
+def _goals_response(request: HttpRequest, series: Series) -> HttpResponse:
     context = _roles(request.user, series)
     # A refused new goal is shown again as it was typed, to correct rather than retype.
-    typed = {name: request.POST.get(name, "") for name in GOAL_FORM_FIELDS} if error else {}
+    kept = stashed(request, _new_goal_key(series))
+    error, typed = (kept["state"]["error"], kept["state"]["typed"]) if kept else ("", {})
     context.update(page=selectors.goals_page(request.user, series), error=error, typed=typed)
-    return render(request, "web/growth/goals.html", context, status=status)
+    return render(request, "web/growth/goals.html", context)
+
+
+def _new_goal_key(series: Series) -> str:
+    return f"series:{series.pk}:new-goal"
 
 
 # Goals and the development plan -------------------------------------------------------
@@ -89,9 +94,12 @@ def series_goals(request: HttpRequest, series_id: int) -> HttpResponse:
             values.setdefault("title", "")
             services.goal_create(actor=viewer, series=series, **values)
         except (ValueError, Refused) as error:
+            url = reverse("series_goals", args=[series.pk])
             if is_htmx(request) or "next" in request.POST:  # from a meeting: back there
-                return refused_back(request, error, reverse("series_goals", args=[series.pk]))
-            return _goals_response(request, series, str(error), 400)
+                return refused_back(request, error, url)
+            # The page again, with the reason and what was typed: reloading it sends nothing.
+            typed = {name: request.POST.get(name, "") for name in GOAL_FORM_FIELDS}
+            return back_with(request, url, _new_goal_key(series), error=str(error), typed=typed)
         return back_to(request, reverse("series_goals", args=[series.pk]))
     return _goals_response(request, series)
 
