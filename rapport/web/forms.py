@@ -147,7 +147,7 @@ class PersonForm(forms.Form):
 
     name = forms.CharField(max_length=200, label="Name")
     level = forms.ChoiceField(
-        choices=[("", "No level (not an IC)"), *LEVEL_CHOICES],
+        choices=[("", "No level (not an individual contributor)"), *LEVEL_CHOICES],
         required=False,
         label="Level",
     )
