@@ -321,8 +321,8 @@ def _outside_hours_words(
             "late": f"it would end at {end:%H:%M}",
         }[concern]
         return f"for you: {how}"
-    there = f"{start:%A %H:%M}" if concern != "late" else f"{start:%H:%M}, ending at {end:%H:%M}"
-    return f"for {person.first_name} ({person.timezone}): it is {there} there"
+    ending = f", ending at {end:%H:%M}" if concern == "late" else ""
+    return f"for {person.first_name} ({person.timezone}): it is {start:%A %H:%M} there{ending}"
 
 
 def _other_name(meeting: Meeting, person_id: int) -> str:
