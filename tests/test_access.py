@@ -72,7 +72,7 @@ ROUTES: dict[str, dict[str, object]] = {
     "meeting_mood": {"post": PAIR, "sees": PAIR},
     "meeting_start": {"get": {"mia"}, "post": {"mia"}, "sees": PAIR},
     "meeting_complete": {"post": {"mia"}, "sees": PAIR, "asks": {"mia"}},
-    "meeting_cancel": {"post": PAIR, "sees": PAIR},
+    "meeting_cancel": {"post": PAIR, "sees": PAIR, "asks": PAIR},
     "topic_edit": {"post": {"ray"}, "sees": PAIR},
     "topic_delete": {"post": {"ray"}, "sees": PAIR},
     "topic_discussed": {"post": PAIR, "sees": PAIR},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 
 from rapport.framework.items import Item
@@ -176,6 +176,11 @@ LATE_MOVE_NOTICE_HOURS = 24
 EARLY_START_CONFIRM_HOURS = 2
 # Days a 1:1 or a career talk may run late before it is called overdue.
 OVERDUE_GRACE_DAYS = 3
+# A person's working hours, on their own clock: a 1:1 moved outside them for either person
+# is asked about first (allowed once confirmed: some pairs do meet early or late on purpose).
+WORKDAY_START = time(8, 0)  # a 1:1 starting earlier is outside
+WORKDAY_END = time(19, 0)  # a 1:1 planned to end later is outside
+WEEKEND_DAYS: tuple[int, ...] = (5, 6)  # Saturday and Sunday, as date.weekday() counts
 
 
 def cadence_for_level(level: str) -> Cadence:
@@ -332,4 +337,21 @@ def move_refusal(ahead: timedelta, *, horizon_weeks: int) -> str | None:
             f"Choose a new time within the next {horizon_weeks} weeks (“reschedule "
             "immediately”), or skip this one: the 1:1s after it stay planned."
         )
+    return None
+
+
+def working_hours_concern(local_start: datetime, minutes: int) -> str | None:
+    """Why a 1:1 at `local_start` (on the person's own clock) for its planned `minutes` is
+    outside their working hours: "weekend", "early" or "late"; None when it is inside.
+
+    A question, never a refusal: confirmed, the 1:1 may be then all the same.
+    """
+    if local_start.weekday() in WEEKEND_DAYS:
+        return "weekend"
+    if local_start.time() < WORKDAY_START:
+        return "early"
+    end = local_start + timedelta(minutes=minutes)
+    # Past midnight is later still, not early: a 1:1 from 23:30 to 00:15 ends after hours.
+    if end.date() > local_start.date() or end.time() > WORKDAY_END:
+        return "late"
     return None

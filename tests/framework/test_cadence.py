@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -23,6 +23,7 @@ from rapport.framework.cadence import (
     is_frequency_allowed,
     move_refusal,
     too_many_cancellations,
+    working_hours_concern,
 )
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
 from tests.framework.conftest import Block
@@ -262,3 +263,22 @@ def test_the_levels_own_cadence_needs_no_reason() -> None:
 def test_a_one_on_one_moves_to_a_time_ahead_within_the_horizon(ahead, refused) -> None:
     refusal = move_refusal(ahead, horizon_weeks=8)
     assert refusal is None if refused is None else refused in refusal
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "concern"),
+    [
+        (datetime(2099, 12, 7, 10, 0), 30, None),  # a Monday morning
+        (datetime(2099, 12, 7, 8, 0), 30, None),  # the first minute of the day
+        (datetime(2099, 12, 7, 7, 59), 30, "early"),
+        (datetime(2099, 12, 7, 3, 0), 30, "early"),
+        (datetime(2099, 12, 7, 18, 30), 30, None),  # ends at 19:00 sharp
+        (datetime(2099, 12, 7, 18, 30), 45, "late"),  # the planned minutes end it at 19:15
+        (datetime(2099, 12, 7, 22, 30), 30, "late"),
+        (datetime(2099, 12, 11, 23, 45), 30, "late"),  # a Friday, ending after midnight
+        (datetime(2099, 12, 12, 11, 0), 30, "weekend"),  # a Saturday
+        (datetime(2099, 12, 13, 11, 0), 30, "weekend"),  # a Sunday
+    ],
+)
+def test_working_hours_are_weekdays_from_eight_to_seven(start, minutes, concern) -> None:
+    assert working_hours_concern(start, minutes) == concern

@@ -263,3 +263,85 @@ def test_with_htmx_the_question_is_still_answered_in_place(client_for, mia, meet
     url = reverse("meeting_complete", args=[meeting.pk])
     response = client_for(mia).post(url, {"held_minutes": 30}, headers=HTMX)
     assert response.status_code == 409 and "Mark it held now anyway?" in response.json()["error"]
+
+
+# Moving a 1:1 outside working hours ------------------------------------------------
+
+
+def saturday_three_am() -> dt.datetime:
+    """A Saturday two weeks or so ahead, 03:00 (naive, as the form sends it: the mover's clock)."""
+    day = days(14)
+    return dt.datetime.combine(day + dt.timedelta(days=(5 - day.weekday()) % 7), dt.time(3))
+
+
+def move_form(new_time: dt.datetime) -> dict:
+    return {"reason": "Offsite", "new_time": f"{new_time:%Y-%m-%dT%H:%M}"}
+
+
+def test_moving_outside_working_hours_asks_and_moves_once(client_for, mia, meeting) -> None:
+    client = client_for(mia)
+    url = reverse("meeting_cancel", args=[meeting.pk])
+    new_time = saturday_three_am()
+    in_new_york = new_time.replace(tzinfo=mia.tzinfo).astimezone(meeting.series.report.tzinfo)
+    html = asked_on_its_own_page(
+        client,
+        url,
+        move_form(new_time),
+        f"{new_time:%A %d %B}, 03:00 is outside working hours for you: it is a Saturday; and "
+        f"for Ray (America/New_York): it is {in_new_york:%A %H:%M} there, ending at "
+        f"{in_new_york + dt.timedelta(minutes=30):%H:%M}.",
+    )
+    assert hidden("reason", "Offsite") in html and "Move it anyway" in html
+    assert not re.search(r"\b(the IC|the report|the manager)\b", html.split("<main")[-1])
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+    response = client.post(url, {**move_form(new_time), "confirmed": "1"})
+    meeting.refresh_from_db()
+    assert meeting.status == "rescheduled"
+    assert response["Location"] == reverse("meeting", args=[meeting.moved_to_id])
+    assert meeting.moved_to.scheduled_at == new_time.replace(tzinfo=mia.tzinfo)
+    call_off = f"{reverse('meeting', args=[meeting.pk])}?mode=prepare#call-off"
+    answered_leads_back(client, url, call_off)
+    # Sent again (Back, then the yes once more): refused, never a second move.
+    client.post(url, {**move_form(new_time), "confirmed": "1"})
+    assert Meeting.objects.filter(moved_from__isnull=False).count() == 1
+
+
+def test_a_time_late_only_for_the_other_person_asks_in_their_zone(client_for, ray, meeting) -> None:
+    new_time = saturday_three_am() + dt.timedelta(days=2, hours=10, minutes=30)  # Monday 13:30
+    in_paris = new_time.replace(tzinfo=ray.tzinfo).astimezone(meeting.series.manager.tzinfo)
+    asked_on_its_own_page(
+        client_for(ray),
+        reverse("meeting_cancel", args=[meeting.pk]),
+        move_form(new_time),
+        f"{new_time:%A %d %B}, 13:30 is outside working hours for Mia (Europe/Paris): "
+        f"it is {in_paris:%A %H:%M} there, ending at "
+        f"{in_paris + dt.timedelta(minutes=30):%H:%M}. "
+        "Move it there anyway?",
+    )
+
+
+def test_not_now_leaves_the_meeting_where_it_was(client_for, mia, meeting) -> None:
+    client = client_for(mia)
+    url = reverse("meeting_cancel", args=[meeting.pk])
+    client.post(url, move_form(saturday_three_am()))
+    response = client.get(f"{url}?answer=no")
+    call_off = f"{reverse('meeting', args=[meeting.pk])}?mode=prepare#call-off"
+    assert (response.status_code, response["Location"]) == (302, call_off)
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled" and meeting.moved_to_id is None
+
+
+def test_with_htmx_a_move_outside_working_hours_is_asked_in_place(client_for, mia, meeting):
+    client = client_for(mia)
+    url = reverse("meeting_cancel", args=[meeting.pk])
+    data = move_form(saturday_three_am())
+    response = client.post(url, data, headers=HTMX)
+    assert response.status_code == 409
+    assert "outside working hours for you: it is a Saturday" in response.json()["error"]
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+    client.post(url, data, headers=HTMX)  # sent again: the yes
+    meeting.refresh_from_db()
+    assert meeting.status == "rescheduled"
+    assert Meeting.objects.filter(moved_from__isnull=False).count() == 1

@@ -90,7 +90,7 @@ def test_a_bad_host_on_a_post_gets_the_same_plain_400(client) -> None:
 def test_reloading_a_post_only_address_gets_a_page_that_leads_back_to_the_form(
     client_for, mia, meeting
 ) -> None:
-    response = client_for(mia).get(reverse("meeting_cancel", args=[meeting.pk]))
+    response = client_for(mia).get(reverse("meeting_mood", args=[meeting.pk]))
     html = response.content.decode()
     assert response.status_code == 405 and response["Allow"] == "POST"
     assert "Nothing to show here" in html
@@ -105,7 +105,7 @@ def test_a_post_only_address_without_a_page_above_still_gets_a_page(client_for, 
 
 def test_a_json_client_gets_a_json_405(client_for, mia, meeting) -> None:
     response = client_for(mia).get(
-        reverse("meeting_cancel", args=[meeting.pk]), headers={"Accept": "application/json"}
+        reverse("meeting_mood", args=[meeting.pk]), headers={"Accept": "application/json"}
     )
     assert response.status_code == 405
     assert json.loads(response.content) == {"error": "This address does not answer that method."}

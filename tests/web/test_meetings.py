@@ -37,7 +37,7 @@ def page(client, meeting, mode: str = "run") -> str:
 
 
 # Routes whose form may be asked a question first: their GET is that question's page.
-ASKING = {"meeting_start", "meeting_complete", "action_item_add"}
+ASKING = {"meeting_start", "meeting_complete", "action_item_add", "meeting_cancel"}
 
 
 def routes(meeting: Meeting, topic: Topic) -> list[tuple[str, str, list[int]]]:

@@ -18,7 +18,7 @@ from rapport.people.models import Person
 
 # The forms whose own address may ask a question (confirm_page): with none waiting, a GET
 # there leads back to the page.
-ASKING = {"meeting_complete", "action_item_add"}
+ASKING = {"meeting_complete", "action_item_add", "meeting_cancel"}
 
 
 def _refused_then_reloaded(client, post_url, data, page_url, message):

@@ -20,8 +20,10 @@ from rapport.framework.agenda import (
 from rapport.framework.cadence import (
     EARLY_START_CONFIRM_HOURS,
     SERIES_MINUTES,
+    WORKDAY_START,
     move_refusal,
     reschedule_refusal,
+    working_hours_concern,
 )
 from rapport.framework.markdown import render_markdown
 from rapport.meetings import scheduling
@@ -180,6 +182,7 @@ def meeting_cancel(
     reason: str,
     new_time: dt.datetime | None = None,
     skip: bool = False,
+    ask_if_outside_hours: bool = False,
     now: dt.datetime | None = None,
 ) -> Meeting | None:
     """Cancel a meeting, recording who, when, the notice and why; returns the new one if moved.
@@ -187,6 +190,8 @@ def meeting_cancel(
     Either participant may do it, and it is recorded as theirs. A naive `new_time`
     is read in the actor's timezone. A moved meeting takes its agenda and notes
     along; a skipped one (explicitly) hands its undiscussed topics to the next one.
+    With `ask_if_outside_hours`, a new time outside either person's working hours (on
+    their own clock) raises NeedsConfirmation instead; the same call without it moves it.
     """
     access.meeting_check_change(actor, meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
@@ -201,6 +206,8 @@ def meeting_cancel(
     now = now or timezone.now()
     if new_time is not None:
         new_time = _check_new_time(actor, meeting, new_time, now=now)
+        if ask_if_outside_hours:
+            _ask_if_outside_hours(actor, meeting, new_time)
     meeting.cancelled_by = actor
     meeting.cancelled_at = now
     meeting.cancel_reason = reason
@@ -281,6 +288,41 @@ def _check_new_time(
             "choose a free time."
         )
     return new_time
+
+
+def _ask_if_outside_hours(actor: Person, meeting: Meeting, new_time: dt.datetime) -> None:
+    """Ask before moving a 1:1 outside either person's working hours, in the mover's words:
+    the time on their clock, the other person's on theirs."""
+    series = meeting.series
+    minutes = meeting.duration_minutes  # a moved 1:1 keeps its planned length
+    concerns = []
+    for person in sorted((series.manager, series.report), key=lambda p: p.pk != actor.pk):
+        start = new_time.astimezone(person.tzinfo)
+        concern = working_hours_concern(start, minutes)
+        if concern is not None:
+            concerns.append(_outside_hours_words(person, actor, start, minutes, concern))
+    if concerns:
+        when = new_time.astimezone(actor.tzinfo)
+        raise NeedsConfirmation(
+            f"{when:%A %d %B, %H:%M} is outside working hours {'; and '.join(concerns)}. "
+            "Move it there anyway?"
+        )
+
+
+def _outside_hours_words(
+    person: Person, reader: Person, start: dt.datetime, minutes: int, concern: str
+) -> str:
+    """Whose working hours a time leaves, and how, for the one reading it."""
+    end = start + dt.timedelta(minutes=minutes)
+    if person.pk == reader.pk:  # the reader's own clock is the one the time is shown on
+        how = {
+            "weekend": f"it is a {start:%A}",
+            "early": f"it starts before {WORKDAY_START:%H:%M}",
+            "late": f"it would end at {end:%H:%M}",
+        }[concern]
+        return f"for you: {how}"
+    ending = f", ending at {end:%H:%M}" if concern == "late" else ""
+    return f"for {person.first_name} ({person.timezone}): it is {start:%A %H:%M} there{ending}"
 
 
 def _other_name(meeting: Meeting, person_id: int) -> str:

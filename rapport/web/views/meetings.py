@@ -529,18 +529,36 @@ def _held_message(viewer: Person, meeting: Meeting) -> str:
     )
 
 
-@person_view("POST")
+@person_view("GET", "POST")
 def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """GET: the question about a new time outside working hours, while it waits (else the
+    meeting). POST: the meeting called off or moved, or, at such a time, a 303 to that question."""
+    if request.method != "POST":
+        found = access.meeting_for(request.user, meeting_id)
+        pending = found.status == Meeting.Status.SCHEDULED
+        return asked_again(request, back=_call_off_url(found), pending=pending)
     found = access.meeting_for_change(request.user, meeting_id)
     form = CancelForm(request.POST)
     if form.is_valid():
+        new_time = form.cleaned_data["new_time"]
+        asked = f"outside-hours:meeting-{found.pk}:{new_time}"
         try:
             moved = services.meeting_cancel(
                 actor=request.user,
                 meeting=found,
                 reason=form.cleaned_data["reason"],
-                new_time=form.cleaned_data["new_time"],
+                new_time=new_time,
                 skip=form.cleaned_data["skip"],
+                ask_if_outside_hours=not is_confirmed(request, asked),
+            )
+        except services.NeedsConfirmation as question:
+            return confirm_page(
+                request,
+                str(question),
+                title="Outside working hours?",
+                confirm_label="Move it anyway",
+                back=_call_off_url(found),
+                asked=asked,
             )
         except Refused as error:
             form.add_error(None, str(error))
@@ -550,8 +568,12 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 return _back(moved)
             messages.success(request, "Meeting cancelled: open topics moved to the next 1:1.")
             return _back(found)
-    url = f"{reverse('meeting', args=[found.pk])}?mode=prepare#call-off"
-    return back_with(request, url, f"meeting:{found.pk}:cancel", form)
+    return back_with(request, _call_off_url(found), f"meeting:{found.pk}:cancel", form)
+
+
+def _call_off_url(meeting: Meeting) -> str:
+    """The meeting's "Call it off or move it" form."""
+    return f"{reverse('meeting', args=[meeting.pk])}?mode=prepare#call-off"
 
 
 # Action items ----------------------------------------------------------------------
