@@ -15,12 +15,20 @@ import pytest
 from django.test import Client
 
 from rapport.framework.cadence import CadenceChoice
+from rapport.insights import kept
 from rapport.meetings.models import Meeting, Series
 from rapport.meetings.services import manager_clash, report_invite
 from rapport.people.models import Organisation, Person
 from rapport.people.services import person_password_chosen
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_figures() -> None:
+    """Each test starts without the aggregates an earlier one kept: its data, its ids and
+    its organisations' stamps went with that test's transaction."""
+    kept.forget_all()
 
 
 def _person(actor: Person, email: str, name: str, **fields: object) -> Person:

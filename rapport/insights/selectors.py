@@ -24,7 +24,7 @@ from rapport.framework.thresholds import thresholds_with
 from rapport.growth.models import Feedback
 from rapport.growth.selectors import HomePage
 from rapport.growth.selectors import home_page as growth_home_page
-from rapport.insights import figures
+from rapport.insights import figures, kept
 from rapport.insights.models import Retrospective, TalkMeasure, Threshold
 from rapport.insights.transcripts import FORMAT_LABELS
 from rapport.meetings.models import ActionItem, Meeting, Series
@@ -382,13 +382,27 @@ def aggregates_for(
     SQL, with how many there are in all), then the page's series with their manager's
     cancellations, the window's held 1:1s, their topics and retrospectives, each counted in
     SQL through the meetings' series index; two more for a page past the last, to show the
-    last. `oversees` goes to `access.aggregate_reach_of`."""
+    last. `oversees` goes to `access.aggregate_reach_of`. None at all when the page was
+    counted this minute and nothing it counts changed since (`kept`)."""
     now = now or timezone.now()
     thresholds = thresholds or figures.thresholds_for(viewer.organisation)
     reach = access.aggregate_reach_of(viewer, oversees=oversees)
     if reach == "none":
         return AggregatePage(rows=[])
     number = max(page_number(page), 1)
+    window_days = thresholds["window_days"]
+    # The same for every visit until one of the organisation's figures changes (`kept`).
+    return kept.figures(
+        ("aggregates", viewer.pk, reach, number, window_days, timezone.get_current_timezone_name()),
+        viewer.organisation.figures_stamp,
+        now,
+        lambda minute: _aggregate_page(viewer, reach, number, minute, window_days),
+    )
+
+
+def _aggregate_page(
+    viewer: Person, reach: str, number: int, now: dt.datetime, window_days: int
+) -> AggregatePage:
     managers = _managers_page(viewer, reach=reach, number=number)
     if not managers and number > 1:
         total = sum(compiled.rows(_managers_count, viewer, viewer.organisation, reach=reach))
@@ -406,7 +420,7 @@ def aggregates_for(
         [manager.pk for manager in listed],
         reach=reach,
         now=now,
-        window_days=thresholds["window_days"],
+        window_days=window_days,
     )
     rows = [_aggregate_row(manager, teams.get(manager.pk, [])) for manager in listed]
     return AggregatePage(rows=rows, page=number, pages=pages)

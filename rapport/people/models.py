@@ -55,6 +55,10 @@ class Organisation(models.Model):
     # transaction: every page reads the organisation with its viewer, so the figures read
     # their thresholds without a query of their own.
     own_thresholds = models.JSONField(default=dict, editable=False)
+    # Moved on by every write to what the teams' aggregates count (`insights.kept`), never
+    # by a save of the organisation (each names its `update_fields`): aggregates kept under
+    # an older stamp are never read again.
+    figures_stamp = models.PositiveBigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return self.name
