@@ -181,6 +181,13 @@ OVERDUE_GRACE_DAYS = 3
 WORKDAY_START = time(8, 0)  # a 1:1 starting earlier is outside
 WORKDAY_END = time(19, 0)  # a 1:1 planned to end later is outside
 WEEKEND_DAYS: tuple[int, ...] = (5, 6)  # Saturday and Sunday, as date.weekday() counts
+# The hours Rapport suggests a new series' time in, for both people: preferred hours, not a
+# second rule. A suggested 1:1 starts from 09:00 and its hour ends by 17:00, an hour inside
+# the working day at each end, so it stays inside it when one person's clocks change a week or
+# two before the other's (an hour's shift) and a career-focused one runs up to an hour.
+# Each suggestion is held to working_hours_concern as well.
+SUGGESTED_START = time(9, 0)
+SUGGESTED_END = time(17, 0)
 
 
 def cadence_for_level(level: str) -> Cadence:

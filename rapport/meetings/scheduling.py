@@ -6,9 +6,17 @@ import datetime as dt
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
+from rapport.framework.cadence import (
+    SUGGESTED_END,
+    SUGGESTED_START,
+    WORKDAY_END,
+    WORKDAY_START,
+    working_hours_concern,
+)
+
 CAREER_MEETING_MINUTES = 50  # progress 15 + feedback 15 + planning 15 + actions 5
 CAREER_MAX_MINUTES = 60  # the framework's career 1:1 lasts 45-60 minutes
-WORKING_HOURS = (9, 17)  # the first shared hour inside both people's working day
+# When no hour lies inside both people's working days (their zones are too far apart).
 FALLBACK_START_TIME = dt.time(10, 0)
 HORIZON_WEEKS = 8
 # A career slot is due when its interval has passed, less a few days of slack so
@@ -126,19 +134,38 @@ def career_minutes(series_minutes: int) -> int:
     return min(max(series_minutes, CAREER_MEETING_MINUTES), CAREER_MAX_MINUTES)
 
 
-def shared_start_times(manager_tz: str, report_tz: str, on: dt.date) -> list[dt.time]:
-    """Whole hours (manager's local time) inside working hours for both people, in order."""
-    manager_zone, report_zone = ZoneInfo(manager_tz), ZoneInfo(report_tz)
-    first, last = WORKING_HOURS
+def shared_start_times(
+    manager_tz: str, report_tz: str, on: dt.date, *, minutes: int = 60
+) -> list[dt.time]:
+    """Whole hours (manager's local time) to suggest for a 1:1 of `minutes` on `on`, in order:
+    those inside both people's suggested hours, else those inside both working days."""
+    zones = (ZoneInfo(manager_tz), ZoneInfo(report_tz))
+    preferred = _shared_hours(zones, on, minutes, within=(SUGGESTED_START, SUGGESTED_END))
+    return preferred or _shared_hours(zones, on, minutes, within=(WORKDAY_START, WORKDAY_END))
+
+
+def _shared_hours(
+    zones: tuple[ZoneInfo, ZoneInfo], on: dt.date, minutes: int, *, within: tuple[dt.time, dt.time]
+) -> list[dt.time]:
+    """Whole hours on the first zone's clock when a 1:1 of `minutes` (an hour at least) lies
+    `within` these hours on both people's clocks, and inside both working days."""
+    first, last = within
     found = []
-    for hour in range(first, last):
-        start = dt.datetime.combine(on, dt.time(hour), tzinfo=manager_zone)
-        there = start.astimezone(report_zone)
-        end_there = there + dt.timedelta(hours=1)
-        same_day = there.date() == end_there.date()
-        if same_day and first <= there.hour and (end_there.hour, end_there.minute) <= (last, 0):
+    for hour in range(first.hour, last.hour):
+        start = dt.datetime.combine(on, dt.time(hour), tzinfo=zones[0])
+        if all(_fits(start.astimezone(zone), minutes, within) for zone in zones):
             found.append(dt.time(hour))
     return found
+
+
+def _fits(local: dt.datetime, minutes: int, within: tuple[dt.time, dt.time]) -> bool:
+    """Whether a 1:1 at `local` (a person's clock) lies within the hours for an hour at least
+    (a career-focused 1:1 runs up to one) and inside the working day for its `minutes`."""
+    first, last = within
+    end = local + dt.timedelta(minutes=max(minutes, 60))
+    inside = end.date() == local.date() and first <= local.time() and end.time() <= last
+    # The working-hours rule has the last word, whatever the hours searched.
+    return inside and working_hours_concern(local, minutes) is None
 
 
 def shared_start_time(
@@ -149,8 +176,9 @@ def shared_start_time(
     busy: list[tuple[dt.datetime, dt.datetime]] = (),
     minutes: int = 60,
 ) -> dt.time:
-    """The first shared working hour that is not busy; else the first shared one; else 10:00."""
-    shared = shared_start_times(manager_tz, report_tz, on)
+    """The first shared hour (`shared_start_times`) that is not busy; else the first shared
+    one; else, when no hour is inside both working days, the manager's 10:00."""
+    shared = shared_start_times(manager_tz, report_tz, on, minutes=minutes)
     zone = ZoneInfo(manager_tz)
     for time in shared:
         start = dt.datetime.combine(on, time, tzinfo=zone)

@@ -79,3 +79,25 @@ def test_the_manager_opens_the_cadence_form_previews_and_saves(page_for, mia, se
     page.get_by_text("Cadence saved").wait_for()
     series.refresh_from_db()
     assert (series.frequency_weeks, series.cadence_reason) == (2, "remote")
+
+
+def test_a_cadence_outside_working_hours_is_asked_about_then_saved(page_for, mia, series) -> None:
+    """Without a script between them: the preview, its save, the question, the yes."""
+    page = page_for(mia)
+    page.goto(f"/series/{series.pk}/?cadence=1#cadence-form")
+    page.get_by_label("Time").fill("03:00")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview the next 6 meetings").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save this cadence").click()
+    page.get_by_role("heading", name="Outside working hours?").wait_for()
+    assert page.url.endswith(f"/series/{series.pk}/cadence/")
+    assert "for you: it starts before 08:00" in page.get_by_role("alert").inner_text()
+    page.reload()  # asks again, sends nothing
+    series.refresh_from_db()
+    assert series.start_time.hour == 15
+    with page.expect_navigation():
+        page.get_by_role("button", name="Keep this cadence").click()
+    page.get_by_text("Cadence saved").wait_for()
+    series.refresh_from_db()
+    assert series.start_time.hour == 3

@@ -15,6 +15,10 @@ from rapport.framework.cadence import (
     RESCHEDULE_RULES,
     SACRED_TIME_PRINCIPLE,
     SACRED_TIME_WARNING_SIGNS,
+    SUGGESTED_END,
+    SUGGESTED_START,
+    WORKDAY_END,
+    WORKDAY_START,
     cadence_for_level,
     cadence_refusal,
     cancellation_window_start,
@@ -282,3 +286,13 @@ def test_a_one_on_one_moves_to_a_time_ahead_within_the_horizon(ahead, refused) -
 )
 def test_working_hours_are_weekdays_from_eight_to_seven(start, minutes, concern) -> None:
     assert working_hours_concern(start, minutes) == concern
+
+
+def test_suggested_hours_sit_an_hour_inside_the_working_day_at_each_end() -> None:
+    # Suggestions are preferred hours, not a second rule: narrower, so a suggested time stays
+    # inside the working day when one person's clocks move an hour before the other's.
+    day = date(2099, 12, 7)
+    slack_before = datetime.combine(day, SUGGESTED_START) - datetime.combine(day, WORKDAY_START)
+    slack_after = datetime.combine(day, WORKDAY_END) - datetime.combine(day, SUGGESTED_END)
+    assert slack_before >= timedelta(hours=1) and slack_after >= timedelta(hours=1)
+    assert SUGGESTED_START < SUGGESTED_END

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.errors import Refused
+from rapport.framework.cadence import working_hours_concern
 from rapport.growth import selectors as growth_selectors
 from rapport.growth.models import ImprovementPlan
 from rapport.meetings import scheduling, selectors, services
@@ -111,6 +112,60 @@ def test_the_default_time_avoids_the_managers_other_standing_one_on_ones(ada, mi
     assert rita.series.get().start_time == dt.time(10)  # 09:00 is mia's own 1:1 with dan
     uma = report_invite(actor=ada, email="uma@acme.test", name="Uma New", manager=mia)
     assert uma.series.get().start_time == dt.time(11)
+
+
+def test_zones_too_far_apart_for_the_suggested_hours_get_a_time_inside_both_working_days():
+    on = dt.date(2026, 12, 1)  # Paris is nine hours ahead of Los Angeles
+    assert scheduling.shared_start_time("Europe/Paris", "America/Los_Angeles", on) == dt.time(17)
+
+
+def test_a_suggested_time_never_falls_on_the_other_persons_weekend() -> None:
+    tuesday, friday = dt.date(2027, 3, 2), dt.date(2027, 3, 5)
+    # 14:00 in Honolulu is 09:00 the next day in Tokyo: a Wednesday, or a Saturday.
+    shared = scheduling.shared_start_times("Pacific/Honolulu", "Asia/Tokyo", tuesday)
+    assert shared == [dt.time(14), dt.time(15), dt.time(16)]
+    assert scheduling.shared_start_times("Pacific/Honolulu", "Asia/Tokyo", friday) == []
+
+
+FAR_AND_NEAR = [
+    ("Europe/Paris", "America/New_York"),
+    ("America/New_York", "Europe/Paris"),
+    ("Europe/London", "Asia/Kolkata"),
+    ("Australia/Sydney", "Asia/Tokyo"),
+    ("Europe/Paris", "America/Los_Angeles"),
+    ("Pacific/Honolulu", "Asia/Tokyo"),
+    ("Asia/Tokyo", "Pacific/Honolulu"),
+    ("Europe/Paris", "Pacific/Auckland"),
+]
+
+
+@pytest.mark.parametrize(("manager_tz", "report_tz"), FAR_AND_NEAR)
+def test_every_suggested_time_is_inside_both_working_days(manager_tz, report_tz) -> None:
+    zones = (ZoneInfo(manager_tz), ZoneInfo(report_tz))
+    for day in range(365):
+        on = dt.date(2027, 1, 1) + dt.timedelta(days=day)
+        for time in scheduling.shared_start_times(manager_tz, report_tz, on, minutes=30):
+            start = dt.datetime.combine(on, time, tzinfo=zones[0])
+            for zone in zones:  # a career-focused 1:1 runs up to an hour
+                assert working_hours_concern(start.astimezone(zone), 60) is None, (on, time)
+
+
+@pytest.mark.parametrize(
+    ("manager_tz", "report_tz"),
+    [FAR_AND_NEAR[0], FAR_AND_NEAR[1], FAR_AND_NEAR[2], FAR_AND_NEAR[3]],
+)
+def test_a_suggested_weekly_time_stays_inside_both_days_as_the_clocks_change(
+    manager_tz, report_tz
+) -> None:
+    # Their clocks change on different dates: for some weeks the hours between them differ.
+    first = dt.date(2027, 1, 5)  # a Tuesday
+    time = scheduling.shared_start_time(manager_tz, report_tz, first, minutes=30)
+    for week in range(52):
+        start = dt.datetime.combine(
+            first + dt.timedelta(weeks=week), time, tzinfo=ZoneInfo(manager_tz)
+        )
+        for zone in (manager_tz, report_tz):
+            assert working_hours_concern(start.astimezone(ZoneInfo(zone)), 60) is None, start
 
 
 def test_without_shared_working_hours_the_managers_ten_oclock_is_kept() -> None:

@@ -9,6 +9,8 @@ import re
 
 import pytest
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -345,3 +347,126 @@ def test_with_htmx_a_move_outside_working_hours_is_asked_in_place(client_for, mi
     meeting.refresh_from_db()
     assert meeting.status == "rescheduled"
     assert Meeting.objects.filter(moved_from__isnull=False).count() == 1
+
+
+# A series' cadence outside working hours --------------------------------------------
+
+
+def saturday_cadence(**changes: object) -> dict:
+    """Mia and Ray's 1:1 on Saturdays at 03:00 (mia's clock), as the cadence form sends it."""
+    return {
+        "frequency_weeks": 1,
+        "duration_minutes": 30,
+        "career_every_weeks": 2,
+        "weekday": 5,
+        "start_time": "03:00",
+        "reason": "",
+        "note": "",
+        **changes,
+    }
+
+
+def planned_slots(series) -> list[tuple]:
+    upcoming = series.meetings.filter(status="scheduled").order_by("scheduled_at")
+    return [(m.scheduled_at, m.kind, m.duration_minutes) for m in upcoming]
+
+
+def test_a_cadence_outside_working_hours_asks_and_is_saved_once(client_for, mia, series):
+    client = client_for(mia)
+    url = reverse("series_cadence", args=[series.pk])
+    before = planned_slots(series)
+    html = asked_on_its_own_page(
+        client,
+        url,
+        saturday_cadence(),
+        "The 1:1 at 03:00 on Saturdays is outside working hours for you: it is a Saturday; "
+        "and for Ray (America/New_York): it is Friday 21:00 there, ending at 21:30. "
+        "Keep this cadence anyway?",
+    )
+    assert '<h1 id="confirm-title">Outside working hours?</h1>' in html
+    assert hidden("weekday", 5) in html and hidden("start_time", "03:00") in html
+    assert "Keep this cadence" in html and f'href="{url}?answer=no">Not now' in html
+    assert not re.search(r"\b(the IC|the report|the manager)\b", html.split("<main")[-1])
+    series.refresh_from_db()
+    assert (series.weekday, series.start_time) == (1, dt.time(15))
+    assert planned_slots(series) == before
+    response = client.post(url, {**saturday_cadence(), "confirmed": "1"})
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("series", args=[series.pk]),
+    )
+    series.refresh_from_db()
+    assert (series.weekday, series.start_time) == (5, dt.time(3))
+    saved = planned_slots(series)
+    assert {at.astimezone(mia.tzinfo).strftime("%a %H:%M") for at, _, _ in saved} == {"Sat 03:00"}
+    weeks = [at.date() for at, _, _ in saved]
+    assert weeks == sorted(set(weeks)) and len(weeks) == len(before)
+    page = client.get(reverse("series", args=[series.pk])).content.decode()
+    assert page.count("Cadence saved") == 1
+    answered_leads_back(
+        client, url, reverse("series", args=[series.pk]) + "?cadence=1#cadence-form"
+    )
+    # Sent again (Back, then the yes once more): the same cadence, no second set of 1:1s.
+    client.post(url, {**saturday_cadence(), "confirmed": "1"})
+    assert planned_slots(series) == saved
+
+
+def test_a_cadence_early_only_for_the_report_asks_in_their_zone(client_for, mia, series):
+    asked_on_its_own_page(
+        client_for(mia),
+        reverse("series_cadence", args=[series.pk]),
+        saturday_cadence(weekday=3, start_time="13:30"),
+        "The 1:1 at 13:30 on Thursdays is outside working hours for Ray (America/New_York): "
+        "it is Thursday 07:30 there. Keep this cadence anyway?",
+    )
+
+
+def test_the_cadence_question_page_costs_a_few_queries(client_for, mia, series) -> None:
+    client = client_for(mia)
+    url = reverse("series_cadence", args=[series.pk])
+    client.post(url, saturday_cadence())
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) <= 2, [q["sql"] for q in queries]  # the session, the series
+
+
+def test_not_now_leaves_the_cadence_as_it_was(client_for, mia, series) -> None:
+    client = client_for(mia)
+    url = reverse("series_cadence", args=[series.pk])
+    before = planned_slots(series)
+    client.post(url, saturday_cadence(note="Weekends suit Ray"))
+    response = client.get(f"{url}?answer=no")
+    assert response.status_code == 302
+    # Back to the form as it was filled in, its preview shown, nothing saved.
+    went = response["Location"]
+    assert went.startswith(f"{reverse('series', args=[series.pk])}?")
+    assert went.endswith("#cadence-form") and "preview=1" in went and "weekday=5" in went
+    page = client.get(went).content.decode()
+    assert "Save this cadence" in page and "Weekends suit Ray" in page
+    series.refresh_from_db()
+    assert (series.weekday, series.start_time, series.cadence_note) == (1, dt.time(15), "")
+    assert planned_slots(series) == before
+    # Its address asks nothing now.
+    assert client.get(url)["Location"] == reverse("series", args=[series.pk]) + (
+        "?cadence=1#cadence-form"
+    )
+
+
+def test_with_htmx_a_cadence_outside_working_hours_is_asked_in_place(client_for, mia, series):
+    client = client_for(mia)
+    url = reverse("series_cadence", args=[series.pk])
+    data = saturday_cadence()
+    response = client.post(url, data, headers=HTMX)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert "The 1:1 at 03:00 on Saturdays is outside working hours for you" in error
+    assert error.endswith("Send it again to keep it, or change it.")
+    series.refresh_from_db()
+    assert series.weekday == 1
+    assert client.post(url, {**data, "start_time": "04:00"}, headers=HTMX).status_code == 409
+    series.refresh_from_db()
+    assert series.weekday == 1  # a changed form is a new question, not the yes
+    response = client.post(url, data, headers=HTMX)  # the first one sent again: the yes
+    assert response.status_code == 302
+    series.refresh_from_db()
+    assert (series.weekday, series.start_time) == (5, dt.time(3))

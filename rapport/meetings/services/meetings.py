@@ -20,16 +20,19 @@ from rapport.framework.agenda import (
 from rapport.framework.cadence import (
     EARLY_START_CONFIRM_HOURS,
     SERIES_MINUTES,
-    WORKDAY_START,
     move_refusal,
     reschedule_refusal,
-    working_hours_concern,
 )
 from rapport.framework.markdown import render_markdown
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, PartTime, PrivateNote, SharedNotes, Topic
 from rapport.meetings.selectors import is_early_to_run, plan_for
-from rapport.meetings.services.common import NeedsConfirmation, _check_held_minutes, _check_mood
+from rapport.meetings.services.common import (
+    NeedsConfirmation,
+    _check_held_minutes,
+    _check_mood,
+    outside_hours_concerns,
+)
 from rapport.meetings.services.series import _meeting_create, next_meeting
 from rapport.meetings.services.topics import agenda_lock, topic_counts_refresh
 from rapport.people.models import Person
@@ -295,34 +298,13 @@ def _ask_if_outside_hours(actor: Person, meeting: Meeting, new_time: dt.datetime
     the time on their clock, the other person's on theirs."""
     series = meeting.series
     minutes = meeting.duration_minutes  # a moved 1:1 keeps its planned length
-    concerns = []
-    for person in sorted((series.manager, series.report), key=lambda p: p.pk != actor.pk):
-        start = new_time.astimezone(person.tzinfo)
-        concern = working_hours_concern(start, minutes)
-        if concern is not None:
-            concerns.append(_outside_hours_words(person, actor, start, minutes, concern))
+    concerns = outside_hours_concerns(actor, (series.manager, series.report), new_time, minutes)
     if concerns:
         when = new_time.astimezone(actor.tzinfo)
         raise NeedsConfirmation(
             f"{when:%A %d %B, %H:%M} is outside working hours {'; and '.join(concerns)}. "
             "Move it there anyway?"
         )
-
-
-def _outside_hours_words(
-    person: Person, reader: Person, start: dt.datetime, minutes: int, concern: str
-) -> str:
-    """Whose working hours a time leaves, and how, for the one reading it."""
-    end = start + dt.timedelta(minutes=minutes)
-    if person.pk == reader.pk:  # the reader's own clock is the one the time is shown on
-        how = {
-            "weekend": f"it is a {start:%A}",
-            "early": f"it starts before {WORKDAY_START:%H:%M}",
-            "late": f"it would end at {end:%H:%M}",
-        }[concern]
-        return f"for you: {how}"
-    ending = f", ending at {end:%H:%M}" if concern == "late" else ""
-    return f"for {person.first_name} ({person.timezone}): it is {start:%A %H:%M} there{ending}"
 
 
 def _other_name(meeting: Meeting, person_id: int) -> str:

@@ -24,6 +24,7 @@ from rapport.framework.cadence import (
 from rapport.framework.levels import level_or_default
 from rapport.meetings import scheduling
 from rapport.meetings.models import Meeting, Series, SharedNotes
+from rapport.meetings.services.common import NeedsConfirmation, outside_hours_concerns
 from rapport.meetings.services.rows import RowTable, moment_value
 from rapport.people.models import Person
 
@@ -159,10 +160,22 @@ def _untouched(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
 
 @transaction.atomic
 def series_update_cadence(
-    *, actor: Person, series: Series, choice: CadenceChoice, now: dt.datetime | None = None
+    *,
+    actor: Person,
+    series: Series,
+    choice: CadenceChoice,
+    ask_if_outside_hours: bool = False,
+    now: dt.datetime | None = None,
 ) -> Series:
-    """Change when and how often a 1:1 happens; a departure from the level needs a reason."""
+    """Change when and how often a 1:1 happens; a departure from the level needs a reason.
+
+    With `ask_if_outside_hours`, a new weekday, time or length that puts the 1:1 outside
+    either person's working hours (on their own clock) raises NeedsConfirmation instead;
+    the same call without it saves it.
+    """
     _check_cadence(actor, series, choice)
+    if ask_if_outside_hours:
+        _ask_if_outside_hours(actor, series, choice, now=now or timezone.now())
     # The manager typed the time in their own timezone: the series now follows it.
     _apply_cadence(series, choice, zone=actor.timezone)
     series.save(
@@ -195,6 +208,61 @@ def _check_cadence(actor: Person, series: Series, choice: CadenceChoice) -> None
         raise Refused(refusal)
     if len(choice.note) > CADENCE_NOTE_LIMIT:
         raise Refused(f"The note is limited to {CADENCE_NOTE_LIMIT} characters.")
+
+
+def _ask_if_outside_hours(
+    actor: Person, series: Series, choice: CadenceChoice, *, now: dt.datetime
+) -> None:
+    """Ask before a cadence's 1:1s fall outside either person's working hours, in the
+    manager's words: the slot on their clock, the other person's on theirs.
+
+    Each person's clock is read on every date of the coming year: when clocks change on
+    different dates in the two zones, a slot inside both days now may leave one later.
+    """
+    if _same_slot(series, choice, zone=actor.timezone):
+        return  # nothing about its hours changes: asked, if at all, when it was set
+    slot = f"at {choice.start_time:%H:%M} on {scheduling.WEEKDAY_NAMES[choice.weekday]}s"
+    people = (series.manager, series.report)
+    dates = _year_of_occurrences(series, choice, zone=actor.timezone, now=now)
+    regular, career = choice.duration_minutes, scheduling.career_minutes(choice.duration_minutes)
+    lengths = [(regular, f"The 1:1 {slot}")]
+    if career > regular:  # "late" may concern only the longer career-focused 1:1s
+        lengths.append((career, f"The career-focused 1:1 {slot} ({career} minutes)"))
+    for minutes, what in lengths:
+        for start in dates:  # on the manager's clock, as the series will be
+            if concerns := outside_hours_concerns(actor, people, start, minutes):
+                when = "" if start == dates[0] else f" once the clocks change (from {start:%d %B})"
+                raise NeedsConfirmation(
+                    f"{what} is outside working hours{when} {'; and '.join(concerns)}. "
+                    "Keep this cadence anyway?"
+                )
+
+
+def _same_slot(series: Series, choice: CadenceChoice, *, zone: str) -> bool:
+    """Whether a choice keeps the series' weekday, time, length and timezone."""
+    return (series.weekday, series.start_time, series.duration_minutes, series.timezone) == (
+        choice.weekday,
+        choice.start_time,
+        choice.duration_minutes,
+        zone,
+    )
+
+
+def _year_of_occurrences(
+    series: Series, choice: CadenceChoice, *, zone: str, now: dt.datetime
+) -> list[dt.datetime]:
+    """The dates a cadence would give over the coming year (at least one)."""
+    moments = scheduling.occurrences(
+        anchor=series.started_on,
+        weekday=choice.weekday,
+        start_time=choice.start_time,
+        timezone=zone,
+        frequency_weeks=choice.frequency_weeks,
+        after=now,
+    )
+    until = now + dt.timedelta(days=366)
+    first = next(moments)
+    return [first, *itertools.takewhile(lambda moment: moment <= until, moments)]
 
 
 def _apply_cadence(series: Series, choice: CadenceChoice, *, zone: str) -> None:

@@ -184,8 +184,9 @@ def see_other(url: str) -> HttpResponse:
     return response
 
 
-def see_other_with(url: str, form: Form, *, anchor: str = "", **extra: str) -> HttpResponse:
-    """A 303 to a page carrying a form's state in its query, so errors show at its own URL.
+def url_with(url: str, form: Form, *, anchor: str = "", **extra: str) -> str:
+    """A page's address carrying a form's state (and `extra`) in its query, for a 303 there
+    to show its errors, or to lead back to it as it was typed, at the page's own URL.
 
     For short forms without secrets only: the values end up in the address bar.
     """
@@ -195,7 +196,7 @@ def see_other_with(url: str, form: Form, *, anchor: str = "", **extra: str) -> H
             query.appendlist(name, value.replace("\x00", ""))
     for name, value in extra.items():
         query[name] = value
-    return see_other(f"{url}?{query.urlencode()}" + (f"#{anchor}" if anchor else ""))
+    return f"{url}?{query.urlencode()}" + (f"#{anchor}" if anchor else "")
 
 
 # After a refused POST to a POST-only address: what was sent and what was wrong, kept in

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,12 +18,14 @@ from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
 from rapport.web.forms import CadenceForm
 from rapport.web.views.common import (
-    form_saved,
+    asked_again,
+    confirm_page,
+    is_confirmed,
     is_htmx,
     person_view,
     render_page,
     see_other,
-    see_other_with,
+    url_with,
 )
 
 
@@ -75,24 +78,55 @@ def series(request: HttpRequest, series_id: int) -> HttpResponse:
 
 @person_view("GET", "POST")
 def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
-    """GET: the cadence form alone, loaded into the series page as its manager opens it.
-    POST: the cadence saved."""
+    """GET: the cadence form alone, loaded into the series page as its manager opens it (or,
+    opened as a page, the question about a time outside working hours while it waits, else
+    the series page with the form open). POST: the cadence saved, or, at such a time, a 303
+    to that question."""
     if request.method != "POST":
         found = access.open_series_managed_by(request.user, series_id)
-        if not is_htmx(request):  # the form's own address opened as a page: the page it is on
-            return see_other(reverse("series", args=[found.pk]) + "?cadence=1#cadence-form")
+        if not is_htmx(request):  # the form's own address opened as a page
+            return asked_again(request, back=_cadence_form_url(found))
         page = cadence_form_page(request.user, found)
         form = CadenceForm(initial=page.cadence_initial)
         return render_page(request, "web/meeting/cadence_form.html", page, cadence_form=form)
     found = access.series_for_manager(request.user, series_id)
     form = CadenceForm(request.POST)
-
-    def save(**_cleaned: object) -> None:
-        services.series_update_cadence(actor=request.user, series=found, choice=form.choice())
-
-    if form_saved(request, form, save, "Cadence saved: the upcoming meetings follow it."):
-        return redirect("series", found.pk)
+    if form.is_valid():
+        choice = form.choice()
+        asked = (
+            f"outside-hours:series-{found.pk}:{choice.weekday}:{choice.start_time}:"
+            f"{choice.duration_minutes}"
+        )
+        try:
+            services.series_update_cadence(
+                actor=request.user,
+                series=found,
+                choice=choice,
+                ask_if_outside_hours=not is_confirmed(request, asked),
+            )
+        except services.NeedsConfirmation as question:
+            return confirm_page(
+                request,
+                str(question),
+                title="Outside working hours?",
+                confirm_label="Keep this cadence",
+                back=_preview_url(found, form),
+                asked=asked,
+            )
+        except Refused:
+            pass  # the preview says why, below
+        else:
+            messages.success(request, "Cadence saved: the upcoming meetings follow it.")
+            return redirect("series", found.pk)
     # Refused or not valid: the preview there says why, on the page's own address.
-    return see_other_with(
-        reverse("series", args=[found.pk]), form, anchor="cadence-form", preview="1"
-    )
+    return see_other(_preview_url(found, form))
+
+
+def _cadence_form_url(series: Series) -> str:
+    """The series page with its cadence form open."""
+    return reverse("series", args=[series.pk]) + "?cadence=1#cadence-form"
+
+
+def _preview_url(series: Series, form: CadenceForm) -> str:
+    """The series page previewing the cadence as it was sent (errors, if any, said there)."""
+    return url_with(reverse("series", args=[series.pk]), form, anchor="cadence-form", preview="1")
