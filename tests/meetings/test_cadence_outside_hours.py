@@ -54,6 +54,18 @@ def test_a_weekend_asks_in_each_persons_words(mia, series) -> None:
     )
 
 
+def test_two_people_on_one_clock_are_named_together(mia, ray, series) -> None:
+    ray.timezone = "Europe/Paris"
+    ray.save(update_fields=["timezone"])
+    series.refresh_from_db()
+    with pytest.raises(NeedsConfirmation) as asked:
+        change(mia, series, weekday=5, start_time=dt.time(3, 0))
+    assert str(asked.value) == (
+        "The 1:1 at 03:00 on Saturdays is outside working hours for you and Ray: "
+        "it is a Saturday. Keep this cadence anyway?"
+    )
+
+
 def test_three_in_the_morning_is_early_here_and_late_the_evening_before_there(mia, series) -> None:
     with pytest.raises(NeedsConfirmation) as asked:
         change(mia, series, start_time=dt.time(3, 0))

@@ -47,27 +47,31 @@ def outside_hours_concerns(
     reader: Person, people: Iterable[Person], start: dt.datetime, minutes: int
 ) -> list[str]:
     """Whose working hours a 1:1 at `start` for `minutes` leaves, each on their own clock, in
-    the words of the one asked (`reader`, named first): empty when inside everyone's."""
-    concerns = []
+    the words of the one asked (`reader`, named first; those on the reader's clock beside
+    them, "for you and Ray"): empty when inside everyone's."""
+    offset = start.astimezone(reader.tzinfo).utcoffset()
+    found: dict[str, list[str]] = {}  # how, for whom
     for person in sorted(people, key=lambda p: p.pk != reader.pk):
         local = start.astimezone(person.tzinfo)
         concern = working_hours_concern(local, minutes)
         if concern is not None:
-            concerns.append(_outside_hours_words(person, reader, local, minutes, concern))
-    return concerns
+            how = _outside_hours_words(local, minutes, concern, local.utcoffset() == offset)
+            whom = "you" if person.pk == reader.pk else person.first_name
+            if local.utcoffset() != offset:
+                whom = f"{whom} ({person.timezone})"
+            found.setdefault(how, []).append(whom)
+    return [f"for {' and '.join(whom)}: {how}" for how, whom in found.items()]
 
 
-def _outside_hours_words(
-    person: Person, reader: Person, start: dt.datetime, minutes: int, concern: str
-) -> str:
-    """Whose working hours a time leaves, and how, for the one reading it."""
+def _outside_hours_words(start: dt.datetime, minutes: int, concern: str, same_clock: bool) -> str:
+    """How a time leaves someone's working hours: on the reader's own clock (the one the
+    time is shown on) the reason, on another the time it is there."""
     end = start + dt.timedelta(minutes=minutes)
-    if person.pk == reader.pk:  # the reader's own clock is the one the time is shown on
-        how = {
+    if same_clock:
+        return {
             "weekend": f"it is a {start:%A}",
             "early": f"it starts before {WORKDAY_START:%H:%M}",
             "late": f"it would end at {end:%H:%M}",
         }[concern]
-        return f"for you: {how}"
     ending = f", ending at {end:%H:%M}" if concern == "late" else ""
-    return f"for {person.first_name} ({person.timezone}): it is {start:%A %H:%M} there{ending}"
+    return f"it is {start:%A %H:%M} there{ending}"
