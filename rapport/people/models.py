@@ -149,6 +149,30 @@ class Session(AbstractBaseSession):
         return import_module(settings.SESSION_ENGINE).SessionStore
 
 
+class Confirmation(models.Model):
+    """A question put to a person before an unusual write ("A date in the past?"), answered
+    at most once: the yes claims the row in the write's own transaction, so a form sent
+    twice (a double click, Back and yes again) is written once (rapport/web/views/common.py)."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="+")
+    # The confirmation page sends it back with the yes: random, one per question.
+    token = models.CharField(max_length=64, unique=True)
+    # Where the yes goes, and what is asked there: for a page, a digest of the form asked
+    # about (never its text); for a question asked in place (htmx), the question's name.
+    path = models.TextField()
+    question = models.CharField(max_length=200)
+    asked_at = models.DateTimeField(db_index=True)
+    answered_at = models.DateTimeField(null=True)
+    # Where the yes led (until answered: where leaving the question leads).
+    landed = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "question"], name="confirmation_asked")]
+
+    def __str__(self) -> str:
+        return f"question at {self.path} for person {self.person_id}"
+
+
 class Absence(models.Model):
     """Days a person is away: meetings that fall on them are flagged to move."""
 

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import secrets
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -36,7 +37,14 @@ from rapport.errors import Refused
 from rapport.framework.ahead import too_far_refusal
 from rapport.framework.levels import LEVEL_LABELS, LEVELS
 from rapport.people.audit import Action, audit_record
-from rapport.people.models import Absence, Organisation, Person, ResetRequest, Session
+from rapport.people.models import (
+    Absence,
+    Confirmation,
+    Organisation,
+    Person,
+    ResetRequest,
+    Session,
+)
 
 T = TypeVar("T")
 
@@ -980,6 +988,83 @@ def setup_token_valid(token: str) -> bool:
     except signing.BadSignature:
         return False
     return not Person.objects.exists()
+
+
+# Questions before an unusual write --------------------------------------------------
+
+# How long a question waits for its yes, and a yes is remembered: as long as a session.
+CONFIRMATION_KEPT = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The yes to a question: given by this call (`first`), else where the first one led."""
+
+    first: bool
+    landed: str = ""
+
+
+@transaction.atomic
+def confirmation_ask(
+    *, actor: Person, path: str, question: str, back: str, now: dt.datetime | None = None
+) -> str:
+    """The token of the yes to `question`, asked of `actor` at `path`: the same one while
+    the same question waits for it, else a new one; `back` is where leaving it leads."""
+    now = now or clock.now()
+    Confirmation.objects.filter(asked_at__lt=now - CONFIRMATION_KEPT).delete()
+    waiting = Confirmation.objects.filter(
+        person=actor, path=path, question=question, answered_at=None
+    )
+    token = waiting.values_list("token", flat=True).first()
+    if token is not None:
+        waiting.filter(token=token).update(asked_at=now, landed=back)
+        return token
+    token = secrets.token_urlsafe(32)
+    Confirmation.objects.create(
+        person=actor, token=token, path=path, question=question, asked_at=now, landed=back
+    )
+    return token
+
+
+def confirmation_answer(
+    *, actor: Person, token: str, path: str, now: dt.datetime | None = None
+) -> Answer | None:
+    """The yes to the question `token` names, asked of `actor` at `path`, claimed: first, or
+    given before. None: no such question (made up, someone else's, or long forgotten).
+
+    Call it in the transaction of the write it confirms: a second claim waits for that
+    transaction, and is first only if it was undone."""
+    now = now or clock.now()
+    asked = Confirmation.objects.filter(
+        person=actor, token=token, path=path, asked_at__gte=now - CONFIRMATION_KEPT
+    )
+    if asked.filter(answered_at=None).update(answered_at=now):
+        return Answer(first=True)
+    landed = asked.values_list("landed", flat=True).first()
+    return None if landed is None else Answer(first=False, landed=landed)
+
+
+def confirmation_landed(
+    *, actor: Person, token: str, landed: str, now: dt.datetime | None = None
+) -> None:
+    """Where the yes to the question `token` names led: a yes sent again leads there too."""
+    Confirmation.objects.filter(person=actor, token=token).update(landed=landed)
+
+
+def confirmation_answer_in_place(
+    *, actor: Person, path: str, question: str, now: dt.datetime | None = None
+) -> bool:
+    """Whether `question` was asked of `actor` in place at `path` and waited for its yes:
+    answered now, by this call only (the same form sent once more is asked again)."""
+    now = now or clock.now()
+    waiting = Confirmation.objects.filter(
+        person=actor,
+        path=path,
+        question=question,
+        answered_at=None,
+        asked_at__gte=now - CONFIRMATION_KEPT,
+    )
+    return waiting.update(answered_at=now) > 0
 
 
 # A person's own settings ---------------------------------------------------------

@@ -41,6 +41,7 @@ from rapport.people.audit import Action, audit_record, audit_record_each
 from rapport.people.models import (
     Absence,
     AuditEvent,
+    Confirmation,
     ErasureRule,
     Organisation,
     Person,
@@ -276,6 +277,7 @@ def _path(model: type[models.Model], goal: type[models.Model], depth: int = 4) -
 def _own_records_delete(person: Person) -> None:
     address = person.email.lower()
     Absence.objects.filter(person=person).delete()
+    Confirmation.objects.filter(person=person).delete()
     MailPreference.objects.filter(person=person).delete()
     Delivery.objects.filter(person=person).delete()
     ResetRequest.objects.filter(email__iexact=address).delete()

@@ -17,6 +17,7 @@ from django.test import Client
 from rapport.framework.questions import QUESTION_CATEGORIES
 from rapport.meetings.models import SharedNotes
 from tests.security.payloads import DOCUMENT, PAYLOADS, PROBE, WITHOUT_NUL
+from tests.web.confirming import asked
 
 pytestmark = pytest.mark.browser
 
@@ -96,7 +97,7 @@ def fill_everything(cast, series, meeting, refused: list[str]) -> None:
         posted(report, f"{at}/prepare/", {"prompt": "topics", "text": payload}, refused=refused)
     posted(manager, f"{at}/questions/", {"focus_skill": PAYLOADS[0],
            "focus_criterion": PAYLOADS[10]}, refused=refused)  # fmt: skip
-    posted(manager, f"{at}/start/", {"confirmed": "1"}, refused=refused)
+    posted(manager, f"{at}/start/", {"confirmed": asked(manager, f"{at}/start/")}, refused=refused)
     notes = SharedNotes.objects.get(meeting=meeting)
     bases = {f"base_{section}": getattr(notes, section) for section in SharedNotes.SECTIONS}
     posted(manager, f"{at}/notes/", {**dict.fromkeys(SharedNotes.SECTIONS, DOCUMENT), **bases,

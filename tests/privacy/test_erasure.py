@@ -17,7 +17,8 @@ from rapport.growth import services as growth_services
 from rapport.meetings import services as meeting_services
 from rapport.meetings.models import PrivateNote, Series, SharedNotes, Topic
 from rapport.people import keys
-from rapport.people.models import AuditEvent, Person
+from rapport.people.models import AuditEvent, Confirmation, Person
+from rapport.people.services import confirmation_ask
 from rapport.privacy import services
 from tests.conftest import PASSWORD
 from tests.privacy.history import CAREER_TABLES, PEER_ANSWER, career_history
@@ -143,6 +144,14 @@ def test_after_erasure_no_table_holds_their_name_address_or_note(
         assert topic.author_id == ray.pk
         assert Topic.objects.filter(text="Ask a former team member about the move").exists()
     assert client_for(ray).get(reverse("home")).status_code == 302  # signed out
+
+
+def test_the_questions_put_to_them_go_and_others_stay(mia, ray, series, ada) -> None:
+    for person in (ray, mia):
+        confirmation_ask(actor=person, path="/meetings/1/start/", question="page:x", back="/")
+    meeting_services.report_deactivate(actor=ada, person=ray)
+    services.person_erase(actor=ada, person=ray)
+    assert list(Confirmation.objects.values_list("person", flat=True)) == [mia.pk]
 
 
 def test_their_own_addresses_leave_the_trail_and_others_rows_stay(mia, ray, series, ada) -> None:

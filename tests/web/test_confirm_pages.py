@@ -17,6 +17,7 @@ from django.utils import timezone
 from rapport.meetings import services
 from rapport.meetings.models import ActionItem, Meeting, Topic
 from rapport.web.views.common import confirm_page, stashed
+from tests.web.confirming import token_in
 
 HTMX = {"HX-Request": "true"}
 
@@ -30,13 +31,15 @@ def asked_on_its_own_page(client, url: str, data: dict, question: str) -> str:
     is the question, with the form kept as hidden fields for the yes."""
     response = client.post(url, data)
     assert (response.status_code, response["Location"]) == (303, url)
-    html = ""
-    for _ in range(2):  # a reload asks again
+    html, tokens = "", set()
+    for _ in range(2):  # a reload asks again, the same question with the same token
         page = client.get(url)
         assert page.status_code == 200
         html = page.content.decode()
         assert question in html
-        assert f'action="{url}"' in html and 'name="confirmed" value="1"' in html
+        assert f'action="{url}"' in html
+        tokens.add(token_in(html))
+    assert len(tokens) == 1
     form = re.search(rf'<form method="post" action="{url}".*?</form>', html, re.DOTALL)
     assert form and form[0].count('name="csrfmiddlewaretoken"') == 1  # the page's own only
     return html
@@ -70,10 +73,10 @@ def topic_of_ray(ray, meeting):
 def test_start_early_asks_on_its_own_page_and_starts_once(client_for, mia, meeting) -> None:
     client = client_for(mia)
     url = reverse("meeting_start", args=[meeting.pk])
-    asked_on_its_own_page(client, url, {}, "Start it now anyway?")
+    html = asked_on_its_own_page(client, url, {}, "Start it now anyway?")
     meeting.refresh_from_db()
     assert meeting.started_at is None
-    assert client.post(url, {"confirmed": "1"}).status_code == 302
+    assert client.post(url, {"confirmed": token_in(html)}).status_code == 302
     meeting.refresh_from_db()
     started = meeting.started_at
     assert started is not None
@@ -94,7 +97,7 @@ def test_mark_held_early_asks_on_its_own_page_with_what_was_typed_and_closes_onc
     assert hidden("held_minutes", 41) in html and hidden("mood", 2) in html
     meeting.refresh_from_db()
     assert meeting.status == "scheduled"
-    response = client.post(url, {"held_minutes": 41, "mood": 2, "confirmed": "1"})
+    response = client.post(url, {"held_minutes": 41, "mood": 2, "confirmed": token_in(html)})
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert (meeting.status, meeting.held_minutes, meeting.mood) == ("held", 41, 2)
@@ -117,7 +120,7 @@ def test_an_item_due_in_the_past_asks_on_its_own_page_and_is_added_once(
     assert "A date in the past?" in html and "Keep this date" in html
     assert all(hidden(name, value) in html for name, value in data.items())
     assert not ActionItem.objects.filter(text="Send the notes").exists()
-    assert client.post(url, {**data, "confirmed": "1"}).status_code == 302
+    assert client.post(url, {**data, "confirmed": token_in(html)}).status_code == 302
     assert [i.due_on for i in ActionItem.objects.filter(text="Send the notes")] == [days(-30)]
     answered_leads_back(client, url, reverse("meeting", args=[meeting.pk]) + "#items")
     assert ActionItem.objects.filter(text="Send the notes").count() == 1
@@ -139,7 +142,7 @@ def test_an_item_moved_to_a_past_date_asks_on_its_own_page_and_changes_once(
     assert all(hidden(name, value) in html for name, value in data.items())
     item.refresh_from_db()
     assert (item.text, item.due_on) == ("Write the RFC", days(3))
-    response = client.post(url, {**data, "confirmed": "1"})
+    response = client.post(url, {**data, "confirmed": token_in(html)})
     assert (response.status_code, response["Location"]) == (302, back)
     item.refresh_from_db()
     assert (item.text, item.due_on) == ("Write the RFC, short", days(-5))
@@ -297,15 +300,17 @@ def test_moving_outside_working_hours_asks_and_moves_once(client_for, mia, meeti
     assert not re.search(r"\b(the IC|the report|the manager)\b", html.split("<main")[-1])
     meeting.refresh_from_db()
     assert meeting.status == "scheduled"
-    response = client.post(url, {**move_form(new_time), "confirmed": "1"})
+    yes = {**move_form(new_time), "confirmed": token_in(html)}
+    response = client.post(url, yes)
     meeting.refresh_from_db()
     assert meeting.status == "rescheduled"
     assert response["Location"] == reverse("meeting", args=[meeting.moved_to_id])
     assert meeting.moved_to.scheduled_at == new_time.replace(tzinfo=mia.tzinfo)
     call_off = f"{reverse('meeting', args=[meeting.pk])}?mode=prepare#call-off"
     answered_leads_back(client, url, call_off)
-    # Sent again (Back, then the yes once more): refused, never a second move.
-    client.post(url, {**move_form(new_time), "confirmed": "1"})
+    # Sent again (Back, then the yes once more): where the first led, never a second move.
+    again = client.post(url, yes)
+    assert (again.status_code, again["Location"]) == (303, response["Location"])
     assert Meeting.objects.filter(moved_from__isnull=False).count() == 1
 
 

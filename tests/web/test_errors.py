@@ -10,6 +10,7 @@ import rapport
 from rapport.errors import Conflict, Refused
 from rapport.meetings.models import Topic
 from rapport.web.views.common import refusal
+from tests.web.confirming import confirm
 
 HTMX = {"HX-Request": "true"}
 
@@ -33,9 +34,7 @@ def test_an_unknown_page_is_a_404_page_with_the_same_words(client_for, ray) -> N
 
 def test_a_refusal_from_a_service_becomes_a_400_with_its_message(client_for, mia, meeting) -> None:
     client = client_for(mia)
-    client.post(
-        reverse("meeting_complete", args=[meeting.pk]), {"held_minutes": 30, "confirmed": 1}
-    )
+    confirm(client, reverse("meeting_complete", args=[meeting.pk]), {"held_minutes": 30})
     response = client.post(reverse("meeting_start", args=[meeting.pk]), headers=HTMX)
     assert response.status_code == 400
     assert json.loads(response.content)["error"] == "Only a scheduled meeting can be started."

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.forms import Form, PasswordInput
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import (
@@ -26,6 +29,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from rapport.errors import Refused
+from rapport.people import services as people_services
 
 if TYPE_CHECKING:
     from rapport.meetings.models import Meeting
@@ -55,25 +59,75 @@ def refusal(request: HttpRequest, error: Refused) -> HttpResponse:
     return refused(request, str(error), error.status)
 
 
-CONFIRMED = "confirmed"  # the field a confirmation page adds to the form it sends again
+# The field a confirmation page adds to the form it sends again: the question's token.
+CONFIRMED = "confirmed"
+
+NOT_ASKED = (
+    "This confirmation was not recognised (it may have expired): nothing was saved. "
+    "Send the form again."
+)
+SENT_TWICE = "Sent twice: the second one changed nothing."
+
+_CLAIMED = "rapport_confirmed"  # request attribute: the token this request's yes claimed
 
 
-_ASKED = "rapport_asked"  # session key: questions put to htmx calls, answered by resending
+class AnsweredBefore(Exception):
+    """The yes sent was given before: the browser goes where the first one led."""
+
+    def __init__(self, landed: str) -> None:
+        super().__init__(landed)
+        self.landed = landed
 
 
 def is_confirmed(request: HttpRequest, asked: str = "") -> bool:
-    """Confirmed on the confirmation page, or (htmx) the question `asked` was put and resent.
+    """Whether this POST is the yes to a question put to this person, claimed once.
 
-    Confirmed, the question this address asked is answered: its page leads back from now on.
+    From a confirmation page, its token: claimed here (AnsweredBefore when that yes was
+    given before, refused when there is no such question), and the question this address
+    asked is answered: its page leads back from now on. With htmx, the question `asked`
+    in place, if it waited for its yes: sending the same form again is the yes, once.
     """
-    if request.POST.get(CONFIRMED) == "1":
+    token = request.POST.get(CONFIRMED, "")
+    if token:
+        if getattr(request, _CLAIMED, None) != token:
+            answer = people_services.confirmation_answer(
+                actor=request.user, token=token, path=request.path
+            )
+            if answer is None:
+                raise Refused(NOT_ASKED)
+            if not answer.first:
+                raise AnsweredBefore(answer.landed)
+            setattr(request, _CLAIMED, token)
         stashed(request, _asked_key(request))
         return True
-    pending = request.session.get(_ASKED, []) if asked and is_htmx(request) else []
-    if asked in pending:
-        request.session[_ASKED] = [key for key in pending if key != asked]
-        return True
+    if asked and is_htmx(request):
+        return people_services.confirmation_answer_in_place(
+            actor=request.user, path=request.path, question=f"in-place:{asked}"
+        )
     return False
+
+
+def _answered_once(request: HttpRequest, respond: Callable[[], HttpResponse]) -> HttpResponse:
+    """A POST carrying a yes, run in one transaction with its claim (`is_confirmed`), so the
+    same yes sent again waits for it, then writes nothing and leads where this one led.
+
+    A refusal (4xx) undoes the claim with the rest: nothing was done, the yes still holds."""
+    try:
+        with transaction.atomic():
+            response = respond()
+            token = getattr(request, _CLAIMED, None)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+            elif token and response.has_header("Location"):
+                people_services.confirmation_landed(
+                    actor=request.user, token=token, landed=response["Location"]
+                )
+    except AnsweredBefore as before:
+        from django.contrib import messages
+
+        messages.info(request, SENT_TWICE)
+        return see_other(before.landed)
+    return response
 
 
 def past_due_confirmed(
@@ -116,11 +170,14 @@ def confirm_page(
     htmx calls get the question in place (409); sending the same form again is the yes.
     A form sent without htmx is kept with its question (never a password) for the person
     asked, and the browser is sent (303) to the form's own address, where `asked_again`
-    shows the question: Back or reload there never resends the form.
+    shows the question: Back or reload there never resends the form. Its yes carries the
+    question's token, claimed once (`is_confirmed`): sent twice, it is done once.
     """
     if is_htmx(request):
         if asked:
-            request.session[_ASKED] = [*request.session.get(_ASKED, [])[-9:], asked]
+            people_services.confirmation_ask(
+                actor=request.user, path=request.path, question=f"in-place:{asked}", back=back
+            )
             question = f"{question} Send it again to keep it, or change it."
         return refuse(question, 409)
     # No form here to tell a password field: its name does (Django's all say "password").
@@ -136,6 +193,7 @@ def confirm_page(
         "confirm_label": confirm_label,
         "back": back,
         "fields": fields,
+        "token": _token_for(request, fields, back),
     }
     if request.method == "GET":  # asked on a page of its own already
         return _confirm_render(request, page, status=200)
@@ -143,6 +201,15 @@ def confirm_page(
     if size > ASKED_FORM_MOST:
         return _confirm_render(request, page, status=409)  # too much to keep: asked in reply
     return back_with(request, request.path, _asked_key(request), **page)
+
+
+def _token_for(request: HttpRequest, fields: dict[str, list[str]], back: str) -> str:
+    """The token of the yes to the question about this form (the same form asked about
+    again gets the same one until it is answered); the form is known by a digest only."""
+    digest = hashlib.sha256(json.dumps(sorted(fields.items())).encode()).hexdigest()
+    return people_services.confirmation_ask(
+        actor=request.user, path=request.path, question=f"page:{digest}", back=back
+    )
 
 
 def asked_again(request: HttpRequest, *, back: str, pending: bool = True) -> HttpResponse:
@@ -165,7 +232,8 @@ def _asked_key(request: HttpRequest) -> str:
 
 
 def _confirm_render(request: HttpRequest, page: dict[str, Any], *, status: int) -> HttpResponse:
-    context = {**page, "action": request.path, "confirm_field": CONFIRMED}
+    # A question kept before questions had tokens has none: its yes is then asked again.
+    context = {"token": "", **page, "action": request.path, "confirm_field": CONFIRMED}
     return render(request, "web/confirm.html", context, status=status)
 
 
@@ -367,6 +435,8 @@ def person_view(
 
                 return method_not_allowed(request, allowed)
             try:
+                if request.method == "POST" and request.POST.get(CONFIRMED):
+                    return _answered_once(request, lambda: view(request, *args, **kwargs))
                 return view(request, *args, **kwargs)
             except Refused as error:
                 return refusal(request, error)

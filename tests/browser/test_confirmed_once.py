@@ -1,0 +1,49 @@
+"""A double click on a confirmation page's yes, without JavaScript: two forms reach the
+server, one item is added, and the page shows where the first yes led."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.meetings.models import ActionItem
+from tests.browser.test_meeting_room import url
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_double_click_on_keep_this_date_adds_the_item_once(
+    page_for, served, mia, meeting
+) -> None:
+    page = page_for(mia, javascript=False)
+    page.goto(url(meeting, "run"))
+    page.locator("#new-item-text").fill("Send the notes")
+    past = timezone.localdate() - dt.timedelta(days=30)
+    page.locator("#new-item-due").fill(past.isoformat())
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("heading", name="A date in the past?").wait_for()
+    add = reverse("action_item_add", args=[meeting.pk])
+    # Each yes reaches the server as soon as it is sent; the browser sees the first one's
+    # answer only once the second was sent, as when the second click comes before it.
+    yeses = []
+
+    def send(route) -> None:
+        yeses.append(route)
+        answer = route.fetch(max_redirects=0)
+        if len(yeses) > 1:
+            route.fulfill(response=answer)
+
+    page.route(f"**{add}", send)
+    box = page.get_by_role("button", name="Keep this date").bounding_box()
+    for _ in range(2):  # the mouse, as a person's: it waits for no page to load
+        with page.expect_request(lambda request: request.method == "POST"):
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(f"**/meetings/{meeting.pk}/#items")
+    served.wait_idle()
+    page.get_by_text("Sent twice: the second one changed nothing.").wait_for()
+    page.unroute_all(behavior="ignoreErrors")
+    assert len(yeses) == 2
+    assert ActionItem.objects.filter(text="Send the notes").count() == 1
