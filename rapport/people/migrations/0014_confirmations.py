@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0012_organisation_keeps_own_thresholds'),
+        ('people', '0013_organisation_figures_stamp'),
     ]
 
     operations = [
