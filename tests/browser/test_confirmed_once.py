@@ -41,9 +41,11 @@ def test_a_double_click_on_keep_this_date_adds_the_item_once(
     for _ in range(2):  # the mouse, as a person's: it waits for no page to load
         with page.expect_request(lambda request: request.method == "POST"):
             page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_url(f"**/meetings/{meeting.pk}/#items")
+    page.wait_for_url(f"**/meetings/{meeting.pk}/?mode=run#items")
     served.wait_idle()
     page.get_by_text("Sent twice: the second one changed nothing.").wait_for()
+    # It lands on the run view, whose items card shows the item added.
+    page.locator("#meeting-items .item-text").get_by_text("Send the notes").wait_for()
     page.unroute_all(behavior="ignoreErrors")
     assert len(yeses) == 2
     assert ActionItem.objects.filter(text="Send the notes").count() == 1

@@ -120,9 +120,12 @@ def test_an_item_due_in_the_past_asks_on_its_own_page_and_is_added_once(
     assert "A date in the past?" in html and "Keep this date" in html
     assert all(hidden(name, value) in html for name, value in data.items())
     assert not ActionItem.objects.filter(text="Send the notes").exists()
-    assert client.post(url, {**data, "confirmed": token_in(html)}).status_code == 302
+    run_items = reverse("meeting", args=[meeting.pk]) + "?mode=run#items"
+    confirmed = client.post(url, {**data, "confirmed": token_in(html)})
+    # Back on the run view: the one whose card shows the items.
+    assert (confirmed.status_code, confirmed["Location"]) == (302, run_items)
     assert [i.due_on for i in ActionItem.objects.filter(text="Send the notes")] == [days(-30)]
-    answered_leads_back(client, url, reverse("meeting", args=[meeting.pk]) + "#items")
+    answered_leads_back(client, url, run_items)
     assert ActionItem.objects.filter(text="Send the notes").count() == 1
 
 
@@ -395,7 +398,7 @@ def test_a_cadence_outside_working_hours_asks_and_is_saved_once(client_for, mia,
     series.refresh_from_db()
     assert (series.weekday, series.start_time) == (1, dt.time(15))
     assert planned_slots(series) == before
-    response = client.post(url, {**saturday_cadence(), "confirmed": "1"})
+    response = client.post(url, {**saturday_cadence(), "confirmed": token_in(html)})
     assert (response.status_code, response["Location"]) == (
         302,
         reverse("series", args=[series.pk]),
@@ -475,3 +478,13 @@ def test_with_htmx_a_cadence_outside_working_hours_is_asked_in_place(client_for,
     assert response.status_code == 302
     series.refresh_from_db()
     assert (series.weekday, series.start_time) == (5, dt.time(3))
+
+
+def test_the_item_forms_drop_a_second_click_while_the_first_is_sent(
+    client_for, mia, item, meeting
+) -> None:
+    page = client_for(mia).get(reverse("meeting", args=[meeting.pk]), {"mode": "run"})
+    items = page.content.decode().split('id="items"')[1].split("</section>")[0]
+    forms = re.findall(r"<form[^>]*hx-post[^>]*>", items)
+    assert len(forms) == 4  # the item done or dropped, changed; a new item
+    assert all('hx-sync="this:drop"' in form for form in forms)

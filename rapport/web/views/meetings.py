@@ -579,23 +579,27 @@ def _call_off_url(meeting: Meeting) -> str:
 # Action items ----------------------------------------------------------------------
 
 
+def _items_url(meeting: Meeting) -> str:
+    """The meeting's action items: in its run view, the one that shows them."""
+    return f"{reverse('meeting', args=[meeting.pk])}?mode=run#items"
+
+
 @person_view("GET", "POST")
 def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """GET: the question about a past due date, while it waits (else the meeting's items).
     POST: the item added, or, due in the past, a 303 to that question."""
     found = access.meeting_for(request.user, meeting_id)
     if request.method != "POST":
-        return asked_again(request, back=reverse("meeting", args=[found.pk]) + "#items")
+        return asked_again(request, back=_items_url(found))
     form = ActionItemForm(request.POST, series=found.series)
     if not form.is_valid():
         if is_htmx(request):
             return refused(request, first_error(form))
-        url = f"{reverse('meeting', args=[found.pk])}?mode=run#items"
-        return back_with(request, url, f"meeting:{found.pk}:item", form)
+        return back_with(request, _items_url(found), f"meeting:{found.pk}:item", form)
     asking = past_due_confirmed(
         request,
         asked=f"past-due:meeting-{found.pk}:{form.cleaned_data['due_on']}",
-        back=reverse("meeting", args=[found.pk]) + "#items",
+        back=_items_url(found),
         write=lambda ask_if_past: services.action_item_add(
             actor=request.user, meeting=found, **form.item(), ask_if_past=ask_if_past
         ),
@@ -603,7 +607,7 @@ def action_item_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if asking is not None:
         return asking
     if not is_htmx(request):
-        return _back(found, "#items")
+        return redirect(_items_url(found))
     context = {
         **_people(request.user, found),
         "meeting": found,
