@@ -156,6 +156,10 @@ def past_due_confirmed(
 ASKED_FORM_MOST = 8000
 
 
+# The title of the question a time outside someone's working hours asks (a move, a cadence).
+OUTSIDE_HOURS_TITLE = "Outside working hours?"
+
+
 def confirm_page(
     request: HttpRequest,
     question: str,

@@ -26,6 +26,7 @@ from rapport.web.audit import bookkeeping, record_read
 from rapport.web.forms import ActionItemForm, CancelForm, CompleteForm, TopicForm
 from rapport.web.jinja import local, relative
 from rapport.web.views.common import (
+    OUTSIDE_HOURS_TITLE,
     asked_again,
     back_with,
     confirm_page,
@@ -555,7 +556,7 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
             return confirm_page(
                 request,
                 str(question),
-                title="Outside working hours?",
+                title=OUTSIDE_HOURS_TITLE,
                 confirm_label="Move it anyway",
                 back=_call_off_url(found),
                 asked=asked,

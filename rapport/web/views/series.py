@@ -18,6 +18,7 @@ from rapport.people.models import AuditEvent
 from rapport.web.audit import record_read
 from rapport.web.forms import CadenceForm
 from rapport.web.views.common import (
+    OUTSIDE_HOURS_TITLE,
     asked_again,
     confirm_page,
     is_confirmed,
@@ -108,7 +109,7 @@ def cadence(request: HttpRequest, series_id: int) -> HttpResponse:
             return confirm_page(
                 request,
                 str(question),
-                title="Outside working hours?",
+                title=OUTSIDE_HOURS_TITLE,
                 confirm_label="Keep this cadence",
                 back=_preview_url(found, form),
                 asked=asked,
