@@ -13,9 +13,11 @@ makes a new stamp, under which nothing is kept yet.
 When the stamp moves on:
 - SQLite: in the writer's transaction, with its data (SQLite writes one transaction at a
   time: nothing waits that was not waiting already). A reader sees both or neither.
-- PostgreSQL: in the writer's transaction unless another transaction holds the stamp's row
-  (`SKIP LOCKED`: a writer never waits for another, so never deadlocks on the stamp), and
-  again once the transaction has committed. A reader that read the old stamp before the
+- PostgreSQL: in the writer's transaction, unless another transaction holds the stamp's
+  row (`SKIP LOCKED`: a writer never waits for another, so never deadlocks on the stamp):
+  then once more after the commit, unless still held. Whoever holds it has moved the
+  stamp too and shows it at its own commit; should it roll back instead, the aggregates
+  show the change from the next minute. A reader that read the old stamp before a
   commit counts as of before it, as it would have a moment earlier.
 """
 
@@ -47,8 +49,10 @@ _WATCHED = re.compile(
     r'|UPDATE "people_organisation" SET (?!"figures_stamp" = "figures_stamp" \+ 1)'
 )
 _SCHEMA_CHANGES = ("CREATE ", "ALTER ", "DROP ")
+# Every stamp another transaction does not hold; each row moved tells how many there are.
 _BUMP_UNLESS_HELD = (
     f'{_BUMP} WHERE "id" IN (SELECT "id" FROM "people_organisation" FOR UPDATE SKIP LOCKED)'
+    ' RETURNING (SELECT COUNT(*) FROM "people_organisation")'
 )
 
 # Aggregates kept per process: a page per viewer and minute is a few hundred bytes.
@@ -93,29 +97,35 @@ def _stamp_found(connection: BaseDatabaseWrapper) -> bool:
 
 
 def _stamp_moves_on(connection: BaseDatabaseWrapper) -> None:
-    if not connection.in_atomic_block:  # written and committed already
-        _bump(connection, _BUMP)
-        return
-    # With each statement (a savepoint rolled back takes its own away), and on PostgreSQL
-    # once more after the commit.
+    # With each statement, in its transaction if there is one (a savepoint rolled back
+    # takes its own away), else just after its write.
     if connection.vendor != "postgresql":
-        _bump(connection, _BUMP)
+        _bump(connection, _BUMP)  # SQLite writes one transaction at a time
         return
-    _bump(connection, _BUMP_UNLESS_HELD)
-    hooks = (getattr(hook, "func", None) for _ids, hook, _robust in connection.run_on_commit)
-    if _after_commit not in hooks:
-        transaction.on_commit(partial(_after_commit, connection.alias), using=connection.alias)
+    # On PostgreSQL, when another transaction holds the stamp, once more after the commit.
+    if _bump_unless_held(connection) and connection.in_atomic_block:
+        hooks = (getattr(hook, "func", None) for _ids, hook, _robust in connection.run_on_commit)
+        if _after_commit not in hooks:
+            transaction.on_commit(partial(_after_commit, connection.alias), using=connection.alias)
 
 
 def _after_commit(alias: str) -> None:
     """Move the stamp on again once the transaction committed, unless another transaction
     holds it: that one moved it too, and commits later."""
-    _bump(connections[alias], _BUMP_UNLESS_HELD)
+    _bump_unless_held(connections[alias])
 
 
 def _bump(connection: BaseDatabaseWrapper, sql: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql)
+
+
+def _bump_unless_held(connection: BaseDatabaseWrapper) -> bool:
+    """Move on every stamp no other transaction holds; whether one was held."""
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP_UNLESS_HELD)
+        moved = cursor.fetchall()
+    return not moved or len(moved) < moved[0][0]
 
 
 def figures(

@@ -134,6 +134,17 @@ def test_kept_figures_are_counted_as_of_the_minute_and_per_stamp() -> None:
     assert len(calls) == 3
 
 
+def _other_connection() -> psycopg.Connection:
+    """A second connection to the test database, as another server thread has."""
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+    )
+
+
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are PostgreSQL's"
 )
@@ -142,13 +153,7 @@ postgres_only = pytest.mark.skipif(
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_writer_never_waits_for_a_stamp_another_transaction_holds(mia, meeting) -> None:
-    settings = connection.settings_dict
-    other = psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
+    other = _other_connection()
     try:
         with other.cursor() as cursor:
             cursor.execute(
@@ -168,10 +173,32 @@ def test_a_writer_never_waits_for_a_stamp_another_transaction_holds(mia, meeting
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_the_stamp_moves_on_again_once_the_write_committed(mia, meeting) -> None:
+def test_a_write_commits_once_when_it_moved_the_stamp_itself(mia, meeting) -> None:
     before = stamp_of(mia)
     with transaction.atomic():
         Meeting.objects.filter(pk=meeting.pk).update(mood=5)
-        inside = stamp_of(mia)
-    assert inside == before + 1
+        Meeting.objects.filter(pk=meeting.pk).update(mood=4)
+        assert stamp_of(mia) == before + 2
+        assert connection.run_on_commit == []  # no second transaction after it
     assert stamp_of(mia) == before + 2
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_stamp_held_by_another_transaction_is_moved_once_the_write_committed(
+    mia, meeting
+) -> None:
+    before = stamp_of(mia)
+    other = _other_connection()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM people_organisation WHERE id = %s FOR UPDATE",
+                [mia.organisation_id],
+            )
+        with transaction.atomic():
+            Meeting.objects.filter(pk=meeting.pk).update(mood=5)
+            other.rollback()  # the other lets go before this one commits
+        assert stamp_of(mia) == before + 1
+    finally:
+        other.close()
