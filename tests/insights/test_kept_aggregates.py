@@ -148,6 +148,16 @@ def _other_connection() -> psycopg.Connection:
     )
 
 
+def _holding_the_stamp(organisation_id: int) -> psycopg.Connection:
+    """Another connection, in a transaction that holds the organisation's row (its stamp)."""
+    other = _other_connection()
+    with other.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM people_organisation WHERE id = %s FOR UPDATE", [organisation_id]
+        )
+    return other
+
+
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are PostgreSQL's"
 )
@@ -156,13 +166,8 @@ postgres_only = pytest.mark.skipif(
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_writer_never_waits_for_a_stamp_another_transaction_holds(mia, meeting) -> None:
-    other = _other_connection()
+    other = _holding_the_stamp(mia.organisation_id)
     try:
-        with other.cursor() as cursor:
-            cursor.execute(
-                "SELECT id FROM people_organisation WHERE id = %s FOR UPDATE",
-                [mia.organisation_id],
-            )
         with transaction.atomic():
             with connection.cursor() as cursor:
                 # Fails at once, rather than after waiting, if the writer waited for the row.
@@ -192,13 +197,8 @@ def test_a_stamp_held_by_another_transaction_is_moved_once_the_write_committed(
     mia, meeting
 ) -> None:
     before = stamp_of(mia)
-    other = _other_connection()
+    other = _holding_the_stamp(mia.organisation_id)
     try:
-        with other.cursor() as cursor:
-            cursor.execute(
-                "SELECT id FROM people_organisation WHERE id = %s FOR UPDATE",
-                [mia.organisation_id],
-            )
         with transaction.atomic():
             Meeting.objects.filter(pk=meeting.pk).update(mood=5)
             other.rollback()  # the other lets go before this one commits
