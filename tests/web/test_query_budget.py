@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -38,6 +39,7 @@ from rapport.notifications import calendar, mail
 from rapport.notifications.models import MailKind
 from rapport.people import services as people_services
 from rapport.people.services import setup_token
+from tests.test_access import PUBLIC, ROUTES
 
 QUERY_CEILING = 11
 # A poll with nothing new: the session with the signed-in person, and the poll's own read
@@ -67,6 +69,7 @@ def _pages(cast) -> dict[str, tuple[object, Url]]:
     series = cast.ray.series.get()
     meeting = series.meetings.filter(status="scheduled").order_by("scheduled_at").first()
     held = series.meetings.filter(status="held").order_by("scheduled_at").first()
+    last = series.meetings.filter(status="scheduled").order_by("scheduled_at").last()
     asked = PeerRequest.objects.filter(colleague=cast.rita, series=series).order_by("-pk")
     return {
         "manager home": (cast.mia, lambda _: reverse("home")),
@@ -80,6 +83,8 @@ def _pages(cast) -> dict[str, tuple[object, Url]]:
         ),
         "meeting, run": (cast.mia, lambda _: reverse("meeting", args=[meeting.pk]) + "?mode=run"),
         "meeting, wrap": (cast.mia, lambda _: reverse("meeting", args=[meeting.pk]) + "?mode=wrap"),
+        # Weeks ahead: the question before starting it early.
+        "start early": (cast.mia, lambda _: reverse("meeting_start", args=[last.pk])),
         "action items": (cast.mia, lambda _: reverse("my_action_items")),
         "people, admin": (cast.ada, lambda _: reverse("people")),
         "people, manager": (cast.mia, lambda _: reverse("people")),
@@ -221,6 +226,7 @@ PAGES = [
     "meeting, prepare",
     "meeting, run",
     "meeting, wrap",
+    "start early",
     "action items",
     "people, admin",
     "people, manager",
@@ -463,3 +469,16 @@ def test_the_calendar_feed_costs_the_same_few_queries_however_much_data(client, 
 def test_the_first_start_page_costs_a_few_queries(db, client) -> None:
     # It answers only while nobody exists yet: there is no data to grow.
     assert _count(client, reverse("setup", args=[setup_token()])) <= QUERY_CEILING
+
+
+def test_every_page_a_person_can_open_is_counted(cast, client) -> None:
+    # What answers a GET with a page, by tests/test_access.py's table of who sees what;
+    # the start page and the calendar feed are counted by the two tests above.
+    _grow(cast, 0, 1)
+    pages = _pages(cast)
+    paths = [urlsplit(pages[name][1](client)).path for name in PAGES]
+    counted = {resolve(path).url_name for path in paths if path != "/healthz"}
+    answers_get = {name for name, rules in ROUTES.items() if "get" in rules}
+    # Signing out is a POST (its GET is a 405).
+    uncounted = (answers_get | PUBLIC) - counted - {"setup", "calendar_feed", "logout"}
+    assert sorted(uncounted) == []
