@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 ROOT = Path(__file__).resolve().parent.parent
 LOAD = ROOT / "bench" / "load.py"
 
@@ -126,3 +128,14 @@ def test_a_run_replaces_its_own_section_and_keeps_the_others(tmp_path):
     assert text.count("## Load A") == 1
     assert text.index("## Export") < text.index("## Load A") < text.index("## Load B")
     assert "kept" in text and "new" in text and "other" in text
+
+
+def test_the_benchmark_starts_a_meeting_well_ahead_as_its_manager_would(
+    live_server, mia, series
+) -> None:
+    later = series.meetings.filter(status="scheduled").latest("scheduled_at")
+    manager = load.Browser(live_server.url)
+    manager.sign_in(mia.email, PASSWORD)
+    load.start_meeting(manager, later.pk)
+    later.refresh_from_db()
+    assert later.started_at is not None
