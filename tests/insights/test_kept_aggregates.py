@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import psycopg
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +18,7 @@ from rapport.meetings.models import Meeting, SharedNotes
 from rapport.meetings.services import meeting_cancel, report_invite, shared_notes_save, topic_add
 from rapport.people.models import Organisation, Person
 from tests.insights.history import held
+from tests.other_connection import holding_row, postgres_only
 
 pytestmark = pytest.mark.django_db
 KEY = SharedNotes.SECTIONS[0]
@@ -137,36 +137,10 @@ def test_kept_figures_are_counted_as_of_the_minute_and_per_stamp() -> None:
     assert len(calls) == 3
 
 
-def _other_connection() -> psycopg.Connection:
-    """A second connection to the test database, as another server thread has."""
-    settings = connection.settings_dict
-    return psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
-
-
-def _holding_the_stamp(organisation_id: int) -> psycopg.Connection:
-    """Another connection, in a transaction that holds the organisation's row (its stamp)."""
-    other = _other_connection()
-    with other.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM people_organisation WHERE id = %s FOR UPDATE", [organisation_id]
-        )
-    return other
-
-
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks are PostgreSQL's"
-)
-
-
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_a_writer_never_waits_for_a_stamp_another_transaction_holds(mia, meeting) -> None:
-    other = _holding_the_stamp(mia.organisation_id)
+    other = holding_row("people_organisation", mia.organisation_id)
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -197,7 +171,7 @@ def test_a_stamp_held_by_another_transaction_is_moved_once_the_write_committed(
     mia, meeting
 ) -> None:
     before = stamp_of(mia)
-    other = _holding_the_stamp(mia.organisation_id)
+    other = holding_row("people_organisation", mia.organisation_id)
     try:
         with transaction.atomic():
             Meeting.objects.filter(pk=meeting.pk).update(mood=5)

@@ -34,7 +34,7 @@ from rapport.meetings.services.common import (
     outside_hours_concerns,
 )
 from rapport.meetings.services.series import _meeting_create, next_meeting
-from rapport.meetings.services.topics import agenda_lock, topic_counts_refresh
+from rapport.meetings.services.topics import meeting_lock, topic_counts_refresh
 from rapport.people.models import Person
 
 
@@ -58,7 +58,7 @@ def _check_still_scheduled(
 ) -> dt.datetime:
     """The manager starts or closes a meeting still scheduled; returns the moment it happens."""
     access.meeting_check_manager(actor, meeting)
-    if meeting.status != Meeting.Status.SCHEDULED:
+    if meeting_lock(meeting).status != Meeting.Status.SCHEDULED:
         raise Refused(refusal)
     now = now or timezone.now()
     if ask_if_early:
@@ -68,7 +68,7 @@ def _check_still_scheduled(
 
 def _check_took_place(actor: Person, meeting: Meeting) -> None:
     access.meeting_check_change(actor, meeting)
-    if meeting.is_called_off:
+    if meeting_lock(meeting).is_called_off:
         raise Refused("This meeting did not take place.")
 
 
@@ -146,7 +146,7 @@ def topics_carry_over(
     created_at = now or timezone.now()
     if target is None:
         return 0
-    agenda_lock(target)
+    meeting_lock(target)
     start = (target.topics.aggregate(top=Max("position"))["top"] or 0) + 1
     Topic.objects.bulk_create(
         Topic(
@@ -197,7 +197,7 @@ def meeting_cancel(
     their own clock) raises NeedsConfirmation instead; the same call without it moves it.
     """
     access.meeting_check_change(actor, meeting)
-    if meeting.status != Meeting.Status.SCHEDULED:
+    if meeting_lock(meeting).status != Meeting.Status.SCHEDULED:
         raise Refused("Only a scheduled meeting can be cancelled or moved.")
     reason = " ".join(reason.split())
     if not reason:
@@ -365,7 +365,7 @@ def meeting_set_section(
 ) -> Meeting:
     """Move the shared timer to a section of the plan; either participant may."""
     access.meeting_check_change(actor, meeting)
-    if meeting.status != Meeting.Status.SCHEDULED or meeting.started_at is None:
+    if meeting_lock(meeting).status != Meeting.Status.SCHEDULED or meeting.started_at is None:
         raise Refused("Start the meeting first: the timer runs during the meeting.")
     keys = [box.key for box in plan_for(meeting)]
     if section not in keys:

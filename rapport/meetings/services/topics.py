@@ -15,16 +15,30 @@ from rapport.meetings.models import Meeting, Series, Topic, agenda_order
 from rapport.meetings.services.common import _clean_text
 from rapport.people.models import Person
 
+# What a write to a meeting checks first: read again under the lock.
+LOCKED_STATE = (
+    "status", "started_at", "ended_at", "moved_to_id", "sequence", "section", "section_started_at",
+)  # fmt: skip
 
-def agenda_lock(meeting: Meeting) -> None:
-    """Hold the meeting's row until the transaction ends, so that agenda writes that number
-    topics (add, reorder, carry over) take turns: two people adding at once get two
-    positions, never the same one. (PostgreSQL locks the row; SQLite's IMMEDIATE
-    transactions already take turns.)"""
-    Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk").first()
+
+def meeting_lock(meeting: Meeting) -> Meeting:
+    """Hold the meeting's row until the transaction ends, and read its state again from it.
+
+    Writes to one meeting take turns, each checking what the one before it left: two tabs,
+    or both people at once, never hold and cancel it, move it twice, or add a topic to a
+    meeting just closed; two topics added at once get two positions, never the same one.
+    (PostgreSQL locks the row; SQLite's IMMEDIATE transactions already take turns.)"""
+    state = Meeting.objects.select_for_update().filter(pk=meeting.pk).values(*LOCKED_STATE)
+    found = state.first()
+    if found is None:
+        raise Refused("This meeting no longer exists.")
+    for name, value in found.items():
+        setattr(meeting, name, value)
+    return meeting
 
 
 def _check_agenda_open(meeting: Meeting) -> None:
+    meeting_lock(meeting)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Refused("This meeting is closed: its agenda is part of its history.")
 
@@ -77,12 +91,11 @@ def topic_add(
 ) -> Topic:
     """Add a talking point; it remembers whether it came before the meeting started."""
     access.meeting_check_change(actor, meeting)
-    if meeting.status != Meeting.Status.SCHEDULED:
+    if meeting_lock(meeting).status != Meeting.Status.SCHEDULED:
         raise Refused("This meeting is closed: add the topic to the next one.")
     _check_kind(kind)
     now = now or timezone.now()
     started = meeting.started_at or meeting.scheduled_at
-    agenda_lock(meeting)
     top = meeting.topics.aggregate(top=Max("position"))["top"] or 0
     topic = Topic.objects.create(
         meeting=meeting,
@@ -125,7 +138,7 @@ def topic_update(
 def topic_delete(*, actor: Person, topic: Topic, now: dt.datetime | None = None) -> None:
     """Remove a topic (its author only), while the meeting is still open."""
     access.topic_check_edit(actor, topic)
-    if topic.meeting.status != Meeting.Status.SCHEDULED:
+    if meeting_lock(topic.meeting).status != Meeting.Status.SCHEDULED:
         raise Refused("Topics of a closed meeting are part of its history.")
     topic.delete()
     topic_counts_refresh([topic.meeting_id])
@@ -161,7 +174,6 @@ def topics_reorder(
 ) -> None:
     """Put the meeting's topics in the given order."""
     _check_may_change_agenda(actor, meeting)
-    agenda_lock(meeting)
     current = set(meeting.topics.values_list("pk", flat=True))
     if set(ordered_ids) != current or len(ordered_ids) != len(current):
         raise Refused("The agenda changed meanwhile: reload and try again.")
