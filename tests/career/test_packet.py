@@ -21,7 +21,7 @@ from rapport.growth import selectors
 from rapport.growth import services as growth_services
 from rapport.growth.packet import NOTHING_RECORDED, packet_markdown, packet_pdf
 from rapport.meetings import services as meeting_services
-from rapport.meetings.models import Meeting, SharedNotes
+from rapport.meetings.models import Meeting, SharedNotes, Topic
 from rapport.people.models import AuditEvent
 from tests.career.conftest import days_ago
 
@@ -331,7 +331,8 @@ def _grow(cast, series, meeting, rounds: int) -> None:
             behaviour="b",
             impact="i",
         )
-        meeting_services.topic_add(actor=cast.ray, meeting=meeting, text=f"Win: number {number}")
+        # The meeting is held (story): its topics were added while it was open.
+        Topic.objects.create(meeting=meeting, author=cast.ray, text=f"Win: number {number}")
         item = meeting_services.action_item_add(
             actor=cast.mia, meeting=meeting, text=f"Item {number}", owner=cast.ray
         )
